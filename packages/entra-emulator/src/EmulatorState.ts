@@ -1,0 +1,96 @@
+import type { SigningKey } from "./createSigningKey.js";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
+import type { TestUser } from "./testUsers.js";
+import type { EmulatorClient, EmulatorStats, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
+import type { AuthorizeRequest } from "./validateAuthorizeRequest.js";
+
+interface Expiring {
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** A login page waiting for someone to pick a user. */
+export interface Interaction extends Expiring {
+  request: AuthorizeRequest;
+}
+
+export interface AuthCode extends Expiring {
+  request: AuthorizeRequest;
+  user: TestUser;
+  redeemed: boolean;
+}
+
+export interface RefreshTokenRecord extends Expiring {
+  user: TestUser;
+  clientId: string;
+  scopes: string[];
+  tenantSegment: string;
+  issuedAt: number;
+  revoked: boolean;
+}
+
+export interface AccessTokenRecord extends Expiring {
+  clientId: string;
+  username: string | null;
+}
+
+const INTERACTION_LIFETIME_MS = 10 * 60 * 1000;
+// Expired records are kept a while so they can still be told apart from unknown ones.
+const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
+
+/** Everything one emulator remembers, in memory only. */
+export class EmulatorState {
+  readonly clients = new Map<string, EmulatorClient>();
+  readonly interactions = new Map<string, Interaction>();
+  readonly codes = new Map<string, AuthCode>();
+  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  readonly accessTokens = new Map<string, AccessTokenRecord>();
+  readonly injections: Record<TokenGrantType, TokenErrorInjection[]> = { authorization_code: [], refresh_token: [], client_credentials: [] };
+  /** username → epoch ms of the last revocation (Entra's TokensValidFrom). */
+  readonly tokensValidFrom = new Map<string, number>();
+  readonly stats: EmulatorStats = { tokenRequests: { authorization_code: 0, refresh_token: 0, client_credentials: 0 }, authorizeRequests: 0 };
+  readonly lifetimes: { accessToken: number; refreshToken: number; code: number; interaction: number };
+  readonly log: (line: string) => void;
+  lastAuthorizeRequest: URLSearchParams | null = null;
+  loginPageCoop: boolean;
+  /** Base URL of the emulator, set once it listens. */
+  baseUrl = "";
+
+  constructor(
+    readonly signingKey: SigningKey,
+    options: EntraEmulatorOptions,
+  ) {
+    for (const client of options.clients ?? [{ clientId: DEV_CLIENT_ID, clientSecret: DEV_CLIENT_SECRET }]) this.addClient(client);
+    this.lifetimes = {
+      accessToken: (options.accessTokenLifetimeSeconds ?? 3600) * 1000,
+      refreshToken: (options.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600) * 1000,
+      code: (options.codeLifetimeSeconds ?? 600) * 1000,
+      interaction: INTERACTION_LIFETIME_MS,
+    };
+    this.loginPageCoop = options.loginPageCoop ?? false;
+    this.log = options.logger ?? (() => {});
+  }
+
+  addClient(client: EmulatorClient): void {
+    this.clients.set(client.clientId, { ...client, redirectUris: client.redirectUris ? [...client.redirectUris] : undefined });
+  }
+
+  /** Stores a record that expires `lifetimeMs` from now, dropping long-expired ones. */
+  remember<V extends Expiring>(map: Map<string, V>, key: string, value: Omit<V, "expiresAt">, lifetimeMs: number): V {
+    const now = Date.now();
+    for (const [k, v] of map) if (v.expiresAt + KEEP_EXPIRED_MS < now) map.delete(k);
+    const record = { ...value, expiresAt: now + lifetimeMs } as V;
+    map.set(key, record);
+    return record;
+  }
+
+  revokeRefreshTokens(username: string): void {
+    this.tokensValidFrom.set(username, Date.now());
+    for (const record of this.refreshTokens.values()) if (record.user.username === username) record.revoked = true;
+  }
+
+  isAccessTokenValid(accessToken: string): boolean {
+    const record = this.accessTokens.get(accessToken);
+    return record !== undefined && Date.now() < record.expiresAt;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * @ads-connect/entra-emulator — a development and test identity provider shaped like Microsoft
+ * Entra ID v2.0. It speaks real OAuth 2.0 / OpenID Connect over HTTP on Entra's own paths
+ * (`/{tenant}/v2.0/.well-known/openid-configuration`, `/{tenant}/oauth2/v2.0/authorize`, `/token`,
+ * `/{tenant}/discovery/v2.0/keys`), so a client pointed at login.microsoftonline.com can be routed
+ * to it unchanged. Test users on its login page trigger Entra's failure modes (declined consent,
+ * admin consent, MFA, throttling, revoked refresh tokens). Never use it in production.
+ */
+export { startEntraEmulator } from "./startEntraEmulator.js";
+export { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
+export { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID } from "./tenantIds.js";
+export { TEST_USERS, type TestUser, type TestUserBehavior } from "./testUsers.js";
+export type { EmulatorClient, EmulatorStats, EntraEmulator, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";

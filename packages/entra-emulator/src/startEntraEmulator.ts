@@ -1,0 +1,61 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createEntraEmulatorApp } from "./createEntraEmulatorApp.js";
+import { createSigningKey } from "./createSigningKey.js";
+import { EmulatorState } from "./EmulatorState.js";
+import { TEST_USERS } from "./testUsers.js";
+import type { EntraEmulator, EntraEmulatorOptions } from "./types.js";
+
+/** Starts an emulator on its own HTTP server; resolves once it listens. */
+export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Promise<EntraEmulator> {
+  const state = new EmulatorState(await createSigningKey(), options);
+  const server = createServer(createEntraEmulatorApp(state));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  state.baseUrl = `http://${urlHost(host)}:${port}`;
+  state.log(`Entra emulator listening at ${state.baseUrl}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: state.baseUrl,
+    users: TEST_USERS,
+    stats: state.stats,
+    get lastAuthorizeRequest() {
+      return state.lastAuthorizeRequest;
+    },
+    set lastAuthorizeRequest(value: URLSearchParams | null) {
+      state.lastAuthorizeRequest = value;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive connections (fetch keeps them) would otherwise hold close() open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+    injectTokenErrors(grantType, errors) {
+      state.injections[grantType].push(...errors.map((e) => ({ ...e })));
+    },
+    revokeRefreshTokens: (username) => state.revokeRefreshTokens(username),
+    isAccessTokenValid: (accessToken) => state.isAccessTokenValid(accessToken),
+    setLoginPageCoop(enabled) {
+      state.loginPageCoop = enabled;
+    },
+    addClient: (client) => state.addClient(client),
+  };
+}
+
+/** A wildcard bind address is reached through loopback; IPv6 literals need brackets. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}

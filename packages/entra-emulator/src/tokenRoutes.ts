@@ -1,0 +1,48 @@
+import { Router } from "express";
+import { AADSTS, aadstsMessage } from "./aadsts.js";
+import { authenticateClient } from "./authenticateClient.js";
+import { authorizationCodeGrant } from "./authorizationCodeGrant.js";
+import { clientCredentialsGrant } from "./clientCredentialsGrant.js";
+import type { EmulatorState } from "./EmulatorState.js";
+import { EntraHttpError } from "./EntraHttpError.js";
+import { refreshTokenGrant } from "./refreshTokenGrant.js";
+import { formBody } from "./requestParams.js";
+import { requireTenant } from "./requireTenant.js";
+import type { TokenGrantType } from "./types.js";
+
+const GRANT_TYPES: readonly string[] = ["authorization_code", "refresh_token", "client_credentials"] satisfies TokenGrantType[];
+const isGrantType = (value: string): value is TokenGrantType => GRANT_TYPES.includes(value);
+
+/** POST /{tenant}/oauth2/v2.0/token. Errors are thrown as EntraHttpError and rendered by the app's error handler. */
+export function tokenRoutes(state: EmulatorState): Router {
+  const router = Router();
+
+  router.post("/:tenant/oauth2/v2.0/token", async (req, res) => {
+    res.set({ "Cache-Control": "no-store", Pragma: "no-cache" });
+    const tenant = requireTenant(req, res);
+    if (!tenant) return;
+    const form = formBody(req);
+    const grantType = form.get("grant_type");
+    if (!grantType) throw new EntraHttpError(400, "invalid_request", AADSTS.missingParameter("grant_type"));
+    if (!isGrantType(grantType)) throw new EntraHttpError(400, "unsupported_grant_type", AADSTS.unsupportedGrantType(grantType));
+    state.stats.tokenRequests[grantType]++;
+
+    const client = authenticateClient(state, req, form, tenant);
+    const injected = state.injections[grantType].shift();
+    if (injected) {
+      const headers: Record<string, string> = injected.retryAfterSeconds !== undefined ? { "Retry-After": String(injected.retryAfterSeconds) } : {};
+      throw new EntraHttpError(injected.status, injected.error, aadstsMessage(injected.aadsts, injected.description), headers);
+    }
+
+    const body =
+      grantType === "authorization_code"
+        ? await authorizationCodeGrant(state, client, form, tenant)
+        : grantType === "refresh_token"
+          ? await refreshTokenGrant(state, client, form)
+          : clientCredentialsGrant(state, client, form);
+    state.log(`token: ${grantType} for ${client.clientId} → 200${body.refresh_token ? " (with refresh token)" : ""}`);
+    res.status(200).json(body);
+  });
+
+  return router;
+}

@@ -1,0 +1,65 @@
+import type { TestUser } from "./testUsers.js";
+
+/** An app registration. */
+export interface EmulatorClient {
+  clientId: string;
+  clientSecret: string;
+  /** Registered redirect URIs; undefined accepts any http(s) redirect URI. */
+  redirectUris?: string[];
+  /** The secret is known but expired: using it gives AADSTS7000222. */
+  secretExpired?: boolean;
+}
+
+export interface EntraEmulatorOptions {
+  /** Default 0 (a random free port). */
+  port?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Default: the dev client (DEV_CLIENT_ID / DEV_CLIENT_SECRET). */
+  clients?: EmulatorClient[];
+  /** Default 3600. */
+  accessTokenLifetimeSeconds?: number;
+  /** Default 90 days. */
+  refreshTokenLifetimeSeconds?: number;
+  /** Default 600. */
+  codeLifetimeSeconds?: number;
+  /** Send `Cross-Origin-Opener-Policy: same-origin` from the authorize and login pages, as Entra may. Default false. */
+  loginPageCoop?: boolean;
+  /** Receives one line per notable event; never tokens, codes or secrets. */
+  logger?: (line: string) => void;
+}
+
+export type TokenGrantType = "authorization_code" | "refresh_token" | "client_credentials";
+
+/** An error the token endpoint returns instead of doing its work (see injectTokenErrors). */
+export interface TokenErrorInjection {
+  status: number;
+  error: string;
+  aadsts: number;
+  description: string;
+  retryAfterSeconds?: number;
+}
+
+export interface EmulatorStats {
+  tokenRequests: Record<TokenGrantType, number>;
+  authorizeRequests: number;
+}
+
+export interface EntraEmulator {
+  /** Base URL without trailing slash, e.g. "http://127.0.0.1:43123". */
+  url: string;
+  close(): Promise<void>;
+  users: readonly TestUser[];
+  stats: EmulatorStats;
+  /** Query of the most recent /authorize request. */
+  lastAuthorizeRequest: URLSearchParams | null;
+  /** The next requests of that grant fail with these errors, in order, then it works again. */
+  injectTokenErrors(grantType: TokenGrantType, errors: TokenErrorInjection[]): void;
+  /** Every refresh token issued so far to that user becomes invalid_grant (AADSTS50173). */
+  revokeRefreshTokens(username: string): void;
+  /** Issued by this emulator and not expired. */
+  isAccessTokenValid(accessToken: string): boolean;
+  setLoginPageCoop(enabled: boolean): void;
+  /** Adds the client, or replaces the one with the same id. */
+  addClient(client: EmulatorClient): void;
+}

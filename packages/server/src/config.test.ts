@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const base = { MICROSOFT_CLIENT_ID: "client", MICROSOFT_CLIENT_SECRET: "client-secret-value" };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("starts with zero configuration in development, generating and announcing each default", () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-config-"));
+    const announced: string[] = [];
+    const config = loadConfig({ ...base, DATA_DIR: dataDir }, (m) => announced.push(m));
+    expect(config.publicUrl).toBe("http://localhost:3003");
+    expect(config.allowedOrigins).toEqual(["http://localhost:3003"]);
+    expect(config.secretKey.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(path.join(dataDir, "secret-key"), "utf8").trim()).toBe(config.secretKey);
+    expect(config.encryptionKeys[0]?.key.length).toBe(32);
+    expect(announced.join("\n")).toMatch(/ADS_CONNECT_SECRET_KEY not set/);
+    expect(announced.join("\n")).toMatch(/ENCRYPTION_KEYS not set/);
+    expect(announced.join("\n")).not.toContain(config.secretKey);
+    // Generated once: a restart keeps the same secrets (tokens stay decryptable).
+    expect(loadConfig({ ...base, DATA_DIR: dataDir }).secretKey).toBe(config.secretKey);
+  });
+
+  it("names every bad value, without echoing secrets", () => {
+    const problems = problemsOf({
+      PORT: "99999",
+      PUBLIC_URL: "ftp://x",
+      ALLOWED_ORIGINS: "https://ok.example,https://bad.example/path",
+      ADS_CONNECT_SECRET_KEY: "short-secret",
+      MICROSOFT_TENANT: "not a tenant",
+    });
+    const text = problems.join("\n");
+    expect(text).toMatch(/^PORT: /m);
+    expect(text).toMatch(/^PUBLIC_URL: must be an absolute http\(s\) URL/m);
+    expect(text).toMatch(/^ALLOWED_ORIGINS\.1: must be an origin/m);
+    expect(text).toMatch(/^ADS_CONNECT_SECRET_KEY: must be at least 32 characters/m);
+    expect(text).toMatch(/^MICROSOFT_TENANT: /m);
+    expect(text).not.toContain("short-secret");
+  });
+
+  it("requires real secrets and refuses the emulator in production", () => {
+    const problems = problemsOf({ ...base, NODE_ENV: "production", ENTRA_EMULATOR_URL: "http://127.0.0.1:4011" }).join("\n");
+    for (const name of ["PUBLIC_URL", "ADS_CONNECT_SECRET_KEY", "ADS_CONNECT_WEBHOOK_SIGNING_KEY", "ENCRYPTION_KEYS", "ALLOWED_ORIGINS", "ENTRA_EMULATOR_URL"]) {
+      expect(problems).toContain(`${name}:`);
+    }
+  });
+
+  it("requires the Microsoft client id and secret", () => {
+    expect(problemsOf({ DATA_DIR: mkdtempSync(path.join(tmpdir(), "ads-connect-config-")) }).join("\n")).toMatch(/MICROSOFT_CLIENT_ID: required[\s\S]*MICROSOFT_CLIENT_SECRET: required/);
+  });
+
+  it("parses rotating encryption keys and rejects keys of the wrong size", () => {
+    const k = (n: number) => Buffer.alloc(n, 7).toString("base64");
+    const config = loadConfig({ ...base, DATA_DIR: mkdtempSync(path.join(tmpdir(), "c-")), ENCRYPTION_KEYS: `new:${k(32)}, old:${k(32)}` });
+    expect(config.encryptionKeys.map((e) => e.id)).toEqual(["new", "old"]);
+    expect(problemsOf({ ...base, ENCRYPTION_KEYS: `k:${k(16)}` }).join()).toMatch(/must be 32 bytes/);
+    expect(problemsOf({ ...base, ENCRYPTION_KEYS: `k:${k(32)},k:${k(32)}` }).join()).toMatch(/appears twice/);
+  });
+});

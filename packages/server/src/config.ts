@@ -1,0 +1,198 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export interface EncryptionKey {
+  id: string;
+  key: Uint8Array;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where browsers and Entra reach this server, without a trailing slash. */
+  publicUrl: string;
+  secretKey: string;
+  webhookSigningKey: string;
+  webhookUrl: string | null;
+  allowedOrigins: string[];
+  databaseFile: string;
+  /** First key encrypts; all of them decrypt (rotation). */
+  encryptionKeys: EncryptionKey[];
+  microsoft: {
+    clientId: string;
+    clientSecret: string;
+    tenant: string;
+    adsEnvironment: "production" | "sandbox";
+    /** When set, every request to login.microsoftonline.com goes to this emulator instead. */
+    emulatorUrl: string | null;
+  };
+  connectSessionTtlSeconds: number;
+  attemptTtlSeconds: number;
+  /** A served access token stays valid at least this long. */
+  tokenMinValiditySeconds: number;
+  logLevel: string;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const TENANT = /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
+  .transform((u) => u.replace(/\/+$/, ""));
+
+const origin = z.string().refine((value) => {
+  try {
+    const u = new URL(value);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.origin === value;
+  } catch {
+    return false;
+  }
+}, "must be an origin like https://app.example.com (scheme, host and port only, no path or trailing slash)");
+
+const secret = z.string().min(32, "must be at least 32 characters");
+const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PUBLIC_URL: httpUrl.optional(),
+  ADS_CONNECT_SECRET_KEY: secret.optional(),
+  ADS_CONNECT_WEBHOOK_SIGNING_KEY: secret.optional(),
+  WEBHOOK_URL: httpUrl.optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(origin).min(1, "must list at least one origin"))
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_FILE: z.string().min(1).optional(),
+  ENCRYPTION_KEYS: z.string().optional(),
+  MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
+  MICROSOFT_TENANT: z.string().regex(TENANT, "must be common, organizations, consumers, a tenant id (GUID) or a domain").default("common"),
+  MICROSOFT_ADS_ENVIRONMENT: z.enum(["production", "sandbox"]).default("production"),
+  ENTRA_EMULATOR_URL: httpUrl.optional(),
+  CONNECT_SESSION_TTL_SECONDS: seconds(1, 86_400).default(1800),
+  OAUTH_ATTEMPT_TTL_SECONDS: seconds(1, 3600).default(600),
+  TOKEN_MIN_VALIDITY_SECONDS: seconds(0, 3000).default(300),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/**
+ * Reads and checks the configuration once. Outside production, missing secrets get dev defaults
+ * (generated once and kept under DATA_DIR); each default is reported through `announce` so nobody
+ * runs on one without knowing. Values of secrets never appear in messages.
+ */
+export function loadConfig(env: Record<string, string | undefined>, announce: (message: string) => void = () => {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const problems: string[] = [];
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  if (!e.PUBLIC_URL) {
+    if (production) problems.push("PUBLIC_URL: required in production (the URL browsers and Microsoft use to reach this server)");
+    else announce(`PUBLIC_URL not set: using ${publicUrl}`);
+  }
+
+  const devSecret = (name: string, file: string, value: string | undefined): string => {
+    if (value) return value;
+    if (production) {
+      problems.push(`${name}: required in production (at least 32 random characters)`);
+      return "";
+    }
+    const generated = readOrCreate(path.join(dataDir, file), () => randomBytes(32).toString("base64url"));
+    announce(`${name} not set: using a generated development value stored in ${path.join(dataDir, file)}`);
+    return generated;
+  };
+  const secretKey = devSecret("ADS_CONNECT_SECRET_KEY", "secret-key", e.ADS_CONNECT_SECRET_KEY);
+  const webhookSigningKey = devSecret("ADS_CONNECT_WEBHOOK_SIGNING_KEY", "webhook-signing-key", e.ADS_CONNECT_WEBHOOK_SIGNING_KEY);
+
+  let encryptionKeys: EncryptionKey[] = [];
+  if (e.ENCRYPTION_KEYS) {
+    const keys = parseEncryptionKeys(e.ENCRYPTION_KEYS);
+    if (typeof keys === "string") problems.push(`ENCRYPTION_KEYS: ${keys}`);
+    else encryptionKeys = keys;
+  } else if (production) {
+    problems.push("ENCRYPTION_KEYS: required in production, e.g. k1:<base64 of 32 random bytes>");
+  } else {
+    const file = path.join(dataDir, "encryption-keys");
+    const keys = parseEncryptionKeys(readOrCreate(file, () => `dev1:${randomBytes(32).toString("base64")}`));
+    if (typeof keys === "string") problems.push(`${file}: ${keys}`);
+    else encryptionKeys = keys;
+    announce(`ENCRYPTION_KEYS not set: tokens are encrypted with a generated development key stored in ${file}`);
+  }
+
+  const allowedOrigins = e.ALLOWED_ORIGINS ?? [new URL(publicUrl).origin];
+  if (!e.ALLOWED_ORIGINS) {
+    if (production) problems.push("ALLOWED_ORIGINS: required in production (comma-separated origins of the pages that embed the widget)");
+    else announce(`ALLOWED_ORIGINS not set: only ${allowedOrigins[0]} may open the connect popup`);
+  }
+
+  if (!e.MICROSOFT_CLIENT_ID) problems.push("MICROSOFT_CLIENT_ID: required (the Application (client) ID of your Entra app registration; `pnpm start` sets the emulator's)");
+  if (!e.MICROSOFT_CLIENT_SECRET) problems.push("MICROSOFT_CLIENT_SECRET: required (a client secret value of your Entra app registration)");
+  if (e.ENTRA_EMULATOR_URL) {
+    if (production) problems.push("ENTRA_EMULATOR_URL: the Entra emulator is for development and tests only; unset it in production");
+    else announce(`ENTRA_EMULATOR_URL set: Microsoft sign-in is served by the local Entra emulator at ${e.ENTRA_EMULATOR_URL}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secretKey,
+    webhookSigningKey,
+    webhookUrl: e.WEBHOOK_URL ?? null,
+    allowedOrigins,
+    databaseFile: e.DATABASE_FILE ? path.resolve(e.DATABASE_FILE) : path.join(dataDir, "ads-connect.sqlite"),
+    encryptionKeys,
+    microsoft: {
+      clientId: e.MICROSOFT_CLIENT_ID ?? "",
+      clientSecret: e.MICROSOFT_CLIENT_SECRET ?? "",
+      tenant: e.MICROSOFT_TENANT,
+      adsEnvironment: e.MICROSOFT_ADS_ENVIRONMENT,
+      emulatorUrl: e.ENTRA_EMULATOR_URL ?? null,
+    },
+    connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,
+    attemptTtlSeconds: e.OAUTH_ATTEMPT_TTL_SECONDS,
+    tokenMinValiditySeconds: e.TOKEN_MIN_VALIDITY_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    production,
+  };
+}
+
+/** `id:base64key[,id:base64key…]`, each key exactly 32 bytes (AES-256). */
+function parseEncryptionKeys(value: string): EncryptionKey[] | string {
+  const keys: EncryptionKey[] = [];
+  for (const item of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)$/.exec(item);
+    if (!match) return "each entry must look like <id>:<base64 of 32 bytes>";
+    const key = Buffer.from(match[2]!, "base64");
+    if (key.length !== 32) return `key "${match[1]}" must be 32 bytes once base64-decoded (got ${key.length})`;
+    if (keys.some((k) => k.id === match[1])) return `key id "${match[1]}" appears twice`;
+    keys.push({ id: match[1]!, key: new Uint8Array(key) });
+  }
+  return keys.length > 0 ? keys : "must list at least one key";
+}
+
+function readOrCreate(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const value = make();
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}

@@ -1,0 +1,30 @@
+import type { ErrorActor, ErrorCode } from "@ads-connect/shared";
+
+/** The one error class the server throws on purpose; the error middleware turns it into JSON. */
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number = 400,
+    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[] } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.details = options.details;
+  }
+  readonly details: { path: string; message: string; code?: string }[] | undefined;
+}
+
+/** A failed connect attempt: what the popup result and session status report. */
+export class ConnectFlowError extends Error {
+  override name = "ConnectFlowError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly actor: ErrorActor,
+    readonly aadsts: number | null = null,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+  }
+}

@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler } from "express";
+import type { Logger } from "pino";
+import { AppError } from "../errors.js";
+
+interface HttpishError {
+  status?: unknown;
+  statusCode?: unknown;
+  type?: unknown;
+  expose?: unknown;
+}
+
+/**
+ * The one place errors become responses: `{error:{code,message,errors?}}`, a 4xx for anything the
+ * client did, a plain 500 (logged, no stack in the body) for our own bugs.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    if (err instanceof AppError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { errors: err.details } : {}) } });
+      return;
+    }
+    const e = (err ?? {}) as HttpishError;
+    const status = typeof e.status === "number" ? e.status : typeof e.statusCode === "number" ? e.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const [code, message] =
+        e.type === "entity.parse.failed" ? ["invalid_json", "The request body is not valid JSON"]
+        : e.type === "entity.too.large" ? ["payload_too_large", "The request body is too large"]
+        : status === 404 ? ["not_found", "Not found"]
+        : ["invalid_body", "The request could not be read"];
+      res.status(status).json({ error: { code, message } });
+      return;
+    }
+    logger.error({ err }, "unhandled error");
+    res.status(500).json({ error: { code: "internal_error", message: "Something went wrong on the server. It has been logged." } });
+  };
+}

@@ -1,0 +1,47 @@
+import * as oidc from "openid-client";
+import type { Config } from "../config.js";
+
+export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
+
+export interface EntraClient {
+  /** openid-client configuration for a tenant (`common`, a tenant id, …), discovered once and reused. */
+  configuration(tenant: string): Promise<oidc.Configuration>;
+}
+
+/**
+ * Always discovers the real Entra authority, so openid-client's multi-tenant issuer handling (which
+ * it applies only to login.microsoftonline.com) runs in every environment. With the emulator
+ * configured, a custom fetch sends those requests to it instead.
+ */
+export function createEntraClient(microsoft: Config["microsoft"]): EntraClient {
+  const cache = new Map<string, Promise<oidc.Configuration>>();
+  const emulatorUrl = microsoft.emulatorUrl;
+  const customFetch: oidc.CustomFetch | undefined = emulatorUrl
+    ? (url, options) =>
+        fetch(url.startsWith(ENTRA_ORIGIN) ? emulatorUrl + url.slice(ENTRA_ORIGIN.length) : url, options as RequestInit)
+    : undefined;
+
+  return {
+    configuration(tenant) {
+      let pending = cache.get(tenant);
+      if (!pending) {
+        pending = oidc.discovery(
+          new URL(`${ENTRA_ORIGIN}/${encodeURIComponent(tenant)}/v2.0`),
+          microsoft.clientId,
+          { client_secret: microsoft.clientSecret },
+          oidc.ClientSecretPost(microsoft.clientSecret),
+          {
+            timeout: 15,
+            ...(customFetch ? { [oidc.customFetch]: customFetch } : {}),
+            // The emulator's endpoints are plain http on loopback; real Entra is always https.
+            execute: emulatorUrl ? [oidc.allowInsecureRequests] : [],
+          },
+        );
+        cache.set(tenant, pending);
+        // A failed discovery is retried on the next use instead of being remembered.
+        pending.catch(() => cache.delete(tenant));
+      }
+      return pending;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
+import { parse as parseCookie } from "cookie";
+import { Router, type Response } from "express";
+import { z } from "zod";
+import { AppError } from "../errors.js";
+import { parseWith } from "../http/parseWith.js";
+import { renderResultPage } from "../oauth/resultPage.js";
+import type { ConnectFlowService } from "../services/connectFlowService.js";
+
+const StartQuerySchema = z.object({
+  connect_session_token: z.string().max(200).optional(),
+  origin: z.string().max(500).optional(),
+});
+const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
+
+/** Browser-facing pages of the popup: start (→ Microsoft) and callback (→ result page). */
+export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean): Router {
+  const router = Router();
+
+  const page = (res: Response, status: number, html: string) =>
+    res.status(status).set("cache-control", "no-store").type("html").send(html);
+
+  router.get("/oauth/connect/:integration", async (req, res) => {
+    if (req.params.integration !== PROVIDER_CONFIG_KEY) {
+      throw new AppError("unknown_provider_config", `Unknown integration "${req.params.integration}"`, 404);
+    }
+    const query = parseWith(StartQuerySchema, req.query, "query");
+    const outcome = await flow.start(query.connect_session_token, query.origin);
+    if (outcome.kind === "error") {
+      page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+      return;
+    }
+    res.cookie(outcome.cookie.name, outcome.cookie.value, {
+      httpOnly: true,
+      secure: secureCookies,
+      sameSite: "lax",
+      path: "/oauth/callback",
+      maxAge: outcome.cookie.maxAgeSeconds * 1000,
+    });
+    res.set("cache-control", "no-store").redirect(302, outcome.url);
+  });
+
+  router.get("/oauth/callback", async (req, res) => {
+    const query = new URLSearchParams(parseWith(CallbackQuerySchema, req.query, "query"));
+    const outcome = await flow.callback(query, parseCookie(req.get("cookie") ?? ""));
+    page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+  });
+
+  return router;
+}

@@ -1,0 +1,293 @@
+import { randomUUID } from "node:crypto";
+import {
+  CONNECT_ERROR,
+  CONNECT_SUCCESS,
+  PROVIDER_CONFIG_KEY,
+  type ConnectResult,
+  type ConnectSuccess,
+  type EndUserInput,
+} from "@ads-connect/shared";
+import type { Kysely } from "kysely";
+import * as oidc from "openid-client";
+import type { Config } from "../config.js";
+import { AppError, ConnectFlowError } from "../errors.js";
+import type { EntraClient } from "../oauth/entraClient.js";
+import { fromAuthorizeError, fromTokenRequestError } from "../oauth/translateEntraError.js";
+import type { AttemptRow, AttemptStore } from "../store/attemptStore.js";
+import type { Database } from "../store/schema.js";
+import type { ConnectSessionRow } from "../store/sessionStore.js";
+import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
+import type { TokenCipher } from "../tokens/tokenCipher.js";
+import type { WebhookSender } from "../webhooks/webhookSender.js";
+import type { ConnectionService } from "./connectionService.js";
+import type { ConnectSessionService } from "./connectSessionService.js";
+import { parseJson } from "./json.js";
+
+export const CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
+const CALLBACK_PATH = "/oauth/callback";
+
+export interface BindingCookie {
+  name: string;
+  value: string;
+  maxAgeSeconds: number;
+}
+
+export type StartOutcome =
+  | { kind: "redirect"; url: string; cookie: BindingCookie }
+  | { kind: "error"; status: number; result: ConnectResult; origin: string | null };
+
+export interface CallbackOutcome {
+  status: number;
+  result: ConnectResult;
+  /** Where the result page may post the result; null when nobody should be told. */
+  origin: string | null;
+}
+
+/** Cookie that ties an attempt to the browser that started it (login CSRF protection). */
+export function bindingCookieName(state: string): string {
+  return `adsc_attempt_${hashToken(state).slice(0, 16)}`;
+}
+
+function errorResult(error: ConnectFlowError | AppError): ConnectResult {
+  const flow = error instanceof ConnectFlowError ? error : null;
+  return {
+    type: CONNECT_ERROR,
+    error: { code: error.code, message: error.message, actor: flow?.actor ?? "end_user", aadsts: flow?.aadsts ?? null },
+  };
+}
+
+/**
+ * The browser-facing half of the OAuth dance: start (session token → Entra authorize URL) and the
+ * callback (code → tokens → connection). Every attempt carries state, PKCE (S256) and a nonce, is
+ * bound to the starting browser, expires, and can be used once.
+ */
+export class ConnectFlowService {
+  constructor(
+    private readonly deps: {
+      config: Config;
+      db: Kysely<Database>;
+      attempts: AttemptStore;
+      sessions: ConnectSessionService;
+      connections: ConnectionService;
+      entra: EntraClient;
+      cipher: TokenCipher;
+      webhooks: WebhookSender;
+      now?: () => number;
+    },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  get redirectUri(): string {
+    return `${this.deps.config.publicUrl}${CALLBACK_PATH}`;
+  }
+
+  async start(sessionToken: string | undefined, origin: string | undefined): Promise<StartOutcome> {
+    const { config } = this.deps;
+    if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
+      const error = new AppError("origin_not_allowed", "This page is not allowed to connect Microsoft Advertising. The product team must add its origin to ALLOWED_ORIGINS.");
+      return { kind: "error", status: 400, result: errorResult(error), origin: null };
+    }
+    let session: ConnectSessionRow;
+    let params;
+    try {
+      if (!sessionToken) throw new AppError("connect_session_invalid", "The connect session token is missing.", 401);
+      session = await this.deps.sessions.resolve(sessionToken);
+      params = this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
+    }
+
+    const configuration = await this.deps.entra.configuration(params.tenant);
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const binding = newToken("");
+    const attemptId = randomUUID();
+    const createdAt = this.now();
+    const ttl = config.attemptTtlSeconds;
+    await this.deps.attempts.insert({
+      id: attemptId,
+      session_id: session.id,
+      state_hash: hashToken(state),
+      binding_hash: hashToken(binding),
+      code_verifier_enc: await this.deps.cipher.encrypt(verifier, `attempt:${attemptId}`),
+      nonce,
+      origin: origin ?? null,
+      tenant: params.tenant,
+      scope: params.scope,
+      pending_connection_id: session.reconnect_connection_id ?? randomUUID(),
+      created_at: createdAt,
+      expires_at: createdAt + ttl * 1000,
+      consumed_at: null,
+      code_hash: null,
+      result: null,
+    });
+    await this.deps.db.updateTable("connect_sessions").set({ last_attempt_at: createdAt }).where("id", "=", session.id).execute();
+    const url = oidc.buildAuthorizationUrl(configuration, {
+      ...params.authorizationParams,
+      redirect_uri: this.redirectUri,
+      response_type: "code",
+      response_mode: "query",
+      scope: params.scope,
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
+    return { kind: "redirect", url: url.href, cookie: { name: bindingCookieName(state), value: binding, maxAgeSeconds: ttl } };
+  }
+
+  async callback(query: URLSearchParams, cookies: Record<string, string | undefined>): Promise<CallbackOutcome> {
+    const state = query.get("state");
+    const code = query.get("code");
+    const refuse = (error: AppError): CallbackOutcome => ({ status: error.status, result: errorResult(error), origin: null });
+    if (!state) return refuse(new AppError("state_invalid", "The sign-in response is missing its state. Connect again."));
+    const attempt = await this.deps.attempts.findByStateHash(hashToken(state));
+    if (!attempt) return refuse(new AppError("state_invalid", "This sign-in response does not belong to any connect attempt. Connect again."));
+    const binding = cookies[bindingCookieName(state)];
+    if (!binding || !secretsEqual(hashToken(binding), attempt.binding_hash)) {
+      return refuse(new AppError("attempt_browser_mismatch", "This sign-in was started in another browser or window. Connect again from the app.", 403));
+    }
+
+    const codeHash = code ? hashToken(code) : null;
+    if (!(await this.deps.attempts.consume(attempt.id, codeHash, this.now()))) return this.replay(attempt, codeHash);
+    const session = await this.deps.db.selectFrom("connect_sessions").selectAll().where("id", "=", attempt.session_id).executeTakeFirstOrThrow();
+
+    let result: ConnectResult;
+    try {
+      if (attempt.expires_at <= this.now()) throw new AppError("attempt_expired", "The sign-in took too long and expired. Connect again.");
+      if (session.completed_at !== null) throw new AppError("connect_session_used", "This connect session already connected an account.", 409);
+      const error = query.get("error");
+      if (error) throw fromAuthorizeError(error, query.get("error_description") ?? undefined);
+      result = await this.exchange(attempt, session, query);
+    } catch (err) {
+      if (!(err instanceof AppError) && !(err instanceof ConnectFlowError)) throw err;
+      result = errorResult(err);
+      await this.recordFailure(attempt, session, result);
+    }
+    return { status: 200, result, origin: attempt.origin };
+  }
+
+  /** Code → tokens → ID token checks → connection upsert, all or nothing. */
+  private async exchange(attempt: AttemptRow, session: ConnectSessionRow, query: URLSearchParams): Promise<ConnectResult> {
+    const configuration = await this.deps.entra.configuration(attempt.tenant);
+    const currentUrl = new URL(this.redirectUri);
+    currentUrl.search = query.toString();
+    const verifier = await this.deps.cipher.decrypt(attempt.code_verifier_enc, `attempt:${attempt.id}`);
+    const tokens = await oidc
+      .authorizationCodeGrant(configuration, currentUrl, {
+        pkceCodeVerifier: verifier,
+        expectedState: query.get("state") ?? undefined,
+        expectedNonce: attempt.nonce,
+        idTokenExpected: true,
+      })
+      .catch(async (err: unknown) => {
+        throw await fromTokenRequestError(err);
+      });
+    if (!tokens.refresh_token) {
+      throw new ConnectFlowError(
+        "offline_access_missing",
+        "Microsoft did not return a refresh token (the offline_access permission is missing), so the connection would stop working within an hour. The product team must allow offline_access for the app.",
+        "product_team",
+      );
+    }
+    const claims = tokens.claims();
+    if (!claims || typeof claims.tid !== "string" || typeof claims.oid !== "string") {
+      throw new ConnectFlowError("id_token_invalid", "Microsoft's ID token lacks the account's tenant and object ids.", "end_user");
+    }
+    const account = {
+      tenant_id: claims.tid,
+      object_id: claims.oid,
+      username: typeof claims.preferred_username === "string" ? claims.preferred_username : claims.oid,
+      display_name: typeof claims.name === "string" ? claims.name : null,
+      account_type: claims.tid === CONSUMERS_TENANT_ID ? ("personal" as const) : ("work" as const),
+    };
+    const endUser = parseJson<EndUserInput>(session.end_user);
+    const now = this.now();
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      const saved = await this.deps.connections.saveFromConnect(trx, {
+        reconnectConnectionId: session.reconnect_connection_id,
+        pendingConnectionId: attempt.pending_connection_id,
+        endUser,
+        organization: session.organization ? parseJson(session.organization) : null,
+        tags: session.tags ? parseJson(session.tags) : {},
+        account,
+        tokens,
+        scope: attempt.scope,
+        tenant: attempt.tenant,
+        now,
+      });
+      const success: ConnectSuccess = {
+        type: CONNECT_SUCCESS,
+        connection_id: saved.connectionId,
+        provider_config_key: PROVIDER_CONFIG_KEY,
+        operation: saved.operation,
+        account: { username: account.username, display_name: account.display_name, tenant_id: account.tenant_id, account_type: account.account_type },
+      };
+      const json = JSON.stringify(success);
+      await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
+      await trx
+        .updateTable("connect_sessions")
+        .set({ last_result: json, last_result_at: now, completed_at: now })
+        .where("id", "=", session.id)
+        .execute();
+      return success;
+    });
+    this.deps.webhooks.send(
+      this.deps.connections.authWebhook({ operation: result.operation, success: true, connectionId: result.connection_id, endUser, session }),
+    );
+    return result;
+  }
+
+  private async recordFailure(attempt: AttemptRow, session: ConnectSessionRow, result: ConnectResult): Promise<void> {
+    const json = JSON.stringify(result);
+    const now = this.now();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
+      if (session.completed_at === null) {
+        await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
+      }
+    });
+    if (result.type === CONNECT_ERROR) {
+      const endUser = parseJson<EndUserInput>(session.end_user);
+      this.deps.webhooks.send(
+        this.deps.connections.authWebhook({
+          operation: session.reconnect_connection_id ? "override" : "creation",
+          success: false,
+          connectionId: attempt.pending_connection_id,
+          endUser,
+          session,
+          error: { type: result.error.code, description: result.error.message },
+        }),
+      );
+    }
+  }
+
+  /**
+   * The attempt was used already. The same callback URL loaded again (a reload, a double
+   * navigation) shows the same result; anything else is a replay and is refused.
+   */
+  private async replay(attempt: AttemptRow, codeHash: string | null): Promise<CallbackOutcome> {
+    const sameResponse = attempt.code_hash !== null && codeHash !== null && secretsEqual(attempt.code_hash, codeHash);
+    if (!sameResponse) {
+      const error = new AppError("state_already_used", "This sign-in response was already used. Connect again.");
+      return { status: 400, result: errorResult(error), origin: null };
+    }
+    // A concurrent first load may still be exchanging the code; wait for its outcome.
+    const deadline = this.now() + 15_000;
+    let current: AttemptRow | undefined = attempt;
+    while (current && current.result === null && this.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      current = await this.deps.attempts.findByStateHash(attempt.state_hash);
+    }
+    if (!current?.result) {
+      const error = new AppError("state_already_used", "This sign-in is still being processed. Close this window and check the app.", 409);
+      return { status: 409, result: errorResult(error), origin: null };
+    }
+    return { status: 200, result: parseJson<ConnectResult>(current.result), origin: attempt.origin };
+  }
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import {
+  PROVIDER_CONFIG_KEY,
+  type ConnectResult,
+  type ConnectSessionResponse,
+  type CreateConnectSessionBody,
+  type CreateReconnectSessionBody,
+  type IntegrationConfigDefaults,
+  type SessionStatusResponse,
+} from "@ads-connect/shared";
+import type { Config } from "../config.js";
+import { AppError } from "../errors.js";
+import { buildScope } from "../oauth/scopes.js";
+import type { ConnectionStore } from "../store/connectionStore.js";
+import type { ConnectSessionRow, SessionStore } from "../store/sessionStore.js";
+import { hashToken, newToken } from "../tokens/secureToken.js";
+import { parseJson } from "./json.js";
+
+const TENANT = /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
+const AUTHORIZATION_PARAMS = ["prompt", "login_hint", "domain_hint"];
+const PROMPTS = ["login", "consent", "select_account", "none"];
+
+/** What a session asks of Entra, after validation and merging with the server's defaults. */
+export interface EffectiveAuthParams {
+  scope: string;
+  tenant: string;
+  authorizationParams: Record<string, string>;
+}
+
+export class ConnectSessionService {
+  constructor(
+    private readonly config: Config,
+    private readonly sessions: SessionStore,
+    private readonly connections: ConnectionStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(body: CreateConnectSessionBody): Promise<ConnectSessionResponse> {
+    if (body.allowed_integrations && !body.allowed_integrations.includes(PROVIDER_CONFIG_KEY)) {
+      throw new AppError("integration_not_allowed", `allowed_integrations must include "${PROVIDER_CONFIG_KEY}", the only integration this server offers`);
+    }
+    this.effectiveParams(body.integrations_config_defaults);
+    return this.insert(body, null);
+  }
+
+  async createReconnect(body: CreateReconnectSessionBody): Promise<ConnectSessionResponse> {
+    if (body.integration_id !== PROVIDER_CONFIG_KEY) {
+      throw new AppError("unknown_provider_config", `integration_id must be "${PROVIDER_CONFIG_KEY}"`);
+    }
+    const connection = await this.connections.findByConnectionId(body.connection_id);
+    if (!connection) throw new AppError("not_found", `No connection with id "${body.connection_id}"`, 404);
+    const storedEndUser = parseJson<CreateConnectSessionBody["end_user"]>(connection.end_user);
+    if (body.end_user && body.end_user.id !== storedEndUser.id) {
+      throw new AppError("invalid_body", "end_user.id must be the end user the connection belongs to", 400, {
+        details: [{ path: "end_user.id", message: `expected "${storedEndUser.id}"` }],
+      });
+    }
+    // Ask Microsoft for the account this connection belongs to, so the browser's current session
+    // does not silently pick another one.
+    const defaults = body.integrations_config_defaults?.[PROVIDER_CONFIG_KEY];
+    const merged: IntegrationConfigDefaults = {
+      ...defaults,
+      authorization_params: { prompt: "select_account", login_hint: connection.username, ...defaults?.authorization_params },
+      connection_config: { tenant: parseJson<{ tenant?: string }>(connection.connection_config).tenant, ...defaults?.connection_config },
+    };
+    const integrationsConfig = { ...body.integrations_config_defaults, [PROVIDER_CONFIG_KEY]: merged };
+    this.effectiveParams(integrationsConfig);
+    return this.insert({ ...body, end_user: body.end_user ?? storedEndUser, integrations_config_defaults: integrationsConfig }, connection.connection_id);
+  }
+
+  /** The live session for a token, or a typed error saying why it cannot be used. */
+  async resolve(token: string): Promise<ConnectSessionRow> {
+    const session = await this.sessions.findByTokenHash(hashToken(token));
+    if (!session) throw new AppError("connect_session_invalid", "The connect session token is not valid. Ask the product for a new one.", 401);
+    if (session.completed_at !== null) throw new AppError("connect_session_used", "This connect session already connected an account. Start a new session to connect again.", 409);
+    if (session.expires_at <= this.now()) throw new AppError("connect_session_expired", "The connect session has expired. Ask the product for a new one.", 401);
+    return session;
+  }
+
+  async status(token: string): Promise<SessionStatusResponse> {
+    const session = await this.sessions.findByTokenHash(hashToken(token));
+    if (!session) throw new AppError("connect_session_invalid", "The connect session token is not valid.", 401);
+    const result = session.last_result ? parseJson<ConnectResult>(session.last_result) : null;
+    const attemptPending = session.last_attempt_at !== null && session.last_attempt_at > (session.last_result_at ?? 0);
+    const status =
+      session.completed_at !== null ? "success"
+      : session.expires_at <= this.now() ? "expired"
+      : attemptPending ? "authorizing"
+      : result ? "error"
+      : "pending";
+    return {
+      data: {
+        status,
+        expires_at: new Date(session.expires_at).toISOString(),
+        attempt_started_at: session.last_attempt_at === null ? null : new Date(session.last_attempt_at).toISOString(),
+        result,
+      },
+    };
+  }
+
+  /** Validates a session's `integrations_config_defaults` and merges them over the server defaults. */
+  effectiveParams(all: CreateConnectSessionBody["integrations_config_defaults"]): EffectiveAuthParams {
+    const unknown = Object.keys(all ?? {}).filter((k) => k !== PROVIDER_CONFIG_KEY);
+    if (unknown.length > 0) {
+      throw new AppError("unknown_provider_config", `integrations_config_defaults: unknown integration "${unknown[0]}" (this server offers "${PROVIDER_CONFIG_KEY}")`);
+    }
+    const defaults = all?.[PROVIDER_CONFIG_KEY];
+    const params = defaults?.authorization_params ?? {};
+    for (const [key, value] of Object.entries(params)) {
+      if (!AUTHORIZATION_PARAMS.includes(key)) {
+        throw new AppError("invalid_body", `authorization_params.${key}: not supported (allowed: ${AUTHORIZATION_PARAMS.join(", ")})`);
+      }
+      if (key === "prompt" && !PROMPTS.includes(value)) {
+        throw new AppError("invalid_body", `authorization_params.prompt: must be one of ${PROMPTS.join(", ")}`);
+      }
+    }
+    const tenant = defaults?.connection_config?.tenant ?? this.config.microsoft.tenant;
+    if (typeof tenant !== "string" || !TENANT.test(tenant)) {
+      throw new AppError("invalid_body", "connection_config.tenant: must be common, organizations, consumers, a tenant id (GUID) or a verified domain");
+    }
+    return { scope: buildScope(this.config.microsoft.adsEnvironment, defaults?.user_scopes), tenant, authorizationParams: params };
+  }
+
+  private async insert(body: CreateConnectSessionBody, reconnectConnectionId: string | null): Promise<ConnectSessionResponse> {
+    const token = newToken("adsc_cs_");
+    const createdAt = this.now();
+    const expiresAt = createdAt + this.config.connectSessionTtlSeconds * 1000;
+    await this.sessions.insert({
+      id: randomUUID(),
+      token_hash: hashToken(token),
+      end_user: JSON.stringify(body.end_user),
+      organization: body.organization ? JSON.stringify(body.organization) : null,
+      allowed_integrations: body.allowed_integrations ? JSON.stringify(body.allowed_integrations) : null,
+      integrations_config_defaults: body.integrations_config_defaults ? JSON.stringify(body.integrations_config_defaults) : null,
+      tags: body.tags ? JSON.stringify(body.tags) : null,
+      reconnect_connection_id: reconnectConnectionId,
+      created_at: createdAt,
+      expires_at: expiresAt,
+      last_attempt_at: null,
+      last_result: null,
+      last_result_at: null,
+      completed_at: null,
+    });
+    const link = new URL(`${this.config.publicUrl}/oauth/connect/${PROVIDER_CONFIG_KEY}`);
+    link.searchParams.set("connect_session_token", token);
+    return { data: { token, connect_link: link.href, expires_at: new Date(expiresAt).toISOString() } };
+  }
+}

@@ -1,0 +1,328 @@
+import {
+  PROVIDER_CONFIG_KEY,
+  type ApiEndUser,
+  type AuthWebhookBody,
+  type Connection,
+  type ConnectionSummary,
+  type EndUserInput,
+  type ListConnectionsQuery,
+  type PatchConnectionBody,
+} from "@ads-connect/shared";
+import type { Transaction } from "kysely";
+import * as oidc from "openid-client";
+import type { Config } from "../config.js";
+import { AppError, ConnectFlowError } from "../errors.js";
+import type { EntraClient } from "../oauth/entraClient.js";
+import { fromTokenRequestError } from "../oauth/translateEntraError.js";
+import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
+import type { Database } from "../store/schema.js";
+import type { ConnectSessionRow } from "../store/sessionStore.js";
+import type { TokenCipher } from "../tokens/tokenCipher.js";
+import type { WebhookSender } from "../webhooks/webhookSender.js";
+import { parseJson } from "./json.js";
+
+/** What is encrypted at rest for a connection. */
+interface StoredCredentials {
+  access_token: string;
+  refresh_token: string;
+  id_token: string | null;
+  token_type: string;
+  scope: string;
+  expires_at: number;
+}
+
+interface Organization {
+  id: string;
+  display_name?: string | undefined;
+}
+
+interface StoredEndUser extends EndUserInput {
+  organization?: Organization | null;
+}
+
+export interface ConnectedAccount {
+  tenant_id: string;
+  object_id: string;
+  username: string;
+  display_name: string | null;
+  account_type: "work" | "personal";
+}
+
+const credentialsContext = (connectionId: string) => `connection:${connectionId}`;
+
+export class ConnectionService {
+  constructor(
+    private readonly deps: {
+      config: Config;
+      store: ConnectionStore;
+      cipher: TokenCipher;
+      entra: EntraClient;
+      webhooks: WebhookSender;
+      now?: () => number;
+    },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  async list(query: ListConnectionsQuery): Promise<{ connections: ConnectionSummary[] }> {
+    if (query.integrationId && !query.integrationId.split(",").includes(PROVIDER_CONFIG_KEY)) return { connections: [] };
+    const limit = query.limit ?? 100;
+    const rows = await this.deps.store.list({
+      connectionId: query.connectionId,
+      endUserId: query.endUserId,
+      endUserOrganizationId: query.endUserOrganizationId,
+      search: query.search,
+      limit,
+      offset: (query.page ?? 0) * limit,
+    });
+    return { connections: rows.map(toSummary) };
+  }
+
+  /** The connection with an access token valid for at least the configured margin. */
+  async get(connectionId: string, options: { providerConfigKey?: string | undefined; forceRefresh?: boolean | undefined; includeRefreshToken?: boolean | undefined }): Promise<Connection> {
+    const row = await this.find(connectionId, options.providerConfigKey);
+    if (row.status === "expired") {
+      throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
+    }
+    let credentials = await this.decrypt(row);
+    const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
+    if (options.forceRefresh || credentials.expires_at - this.now() < marginMs) {
+      credentials = await this.refresh(row, credentials);
+    }
+    const now = this.now();
+    await this.deps.store.update(row.connection_id, { last_fetched_at: now });
+    const summary = toSummary(row);
+    const { created: _created, ...rest } = summary;
+    return {
+      ...rest,
+      created_at: new Date(row.created_at).toISOString(),
+      updated_at: new Date(row.updated_at).toISOString(),
+      last_fetched_at: new Date(now).toISOString(),
+      connection_config: parseJson(row.connection_config),
+      credentials: {
+        type: "OAUTH2",
+        access_token: credentials.access_token,
+        ...(options.includeRefreshToken ? { refresh_token: credentials.refresh_token } : {}),
+        expires_at: new Date(credentials.expires_at).toISOString(),
+        raw: {
+          token_type: credentials.token_type,
+          scope: credentials.scope,
+          access_token: credentials.access_token,
+          expires_in: Math.max(0, Math.floor((credentials.expires_at - now) / 1000)),
+        },
+      },
+    };
+  }
+
+  async patch(connectionId: string, providerConfigKey: string | undefined, body: PatchConnectionBody): Promise<{ success: boolean }> {
+    const row = await this.find(connectionId, providerConfigKey);
+    const changes: Parameters<ConnectionStore["update"]>[1] = { updated_at: this.now() };
+    if (body.end_user) {
+      const current = parseJson<StoredEndUser>(row.end_user);
+      if (body.end_user.id !== current.id) {
+        throw new AppError("invalid_body", "end_user.id cannot change; create a new connection for another end user");
+      }
+      changes.end_user = JSON.stringify({ ...current, ...body.end_user });
+    }
+    if (body.tags) changes.tags = JSON.stringify(body.tags);
+    if (body.metadata) changes.metadata = JSON.stringify({ ...(row.metadata ? parseJson(row.metadata) : {}), ...body.metadata });
+    return { success: await this.deps.store.update(row.connection_id, changes) };
+  }
+
+  async delete(connectionId: string, providerConfigKey: string | undefined): Promise<{ success: boolean }> {
+    const row = await this.find(connectionId, providerConfigKey);
+    const success = await this.deps.store.delete(row.connection_id);
+    if (success) {
+      const endUser = parseJson<StoredEndUser>(row.end_user);
+      this.deps.webhooks.send(this.authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }));
+    }
+    return { success };
+  }
+
+  /**
+   * Stores the result of a successful connect inside the caller's transaction: the same Microsoft
+   * account (tenant id, object id) of the same end user updates its connection instead of adding one.
+   */
+  async saveFromConnect(
+    trx: Transaction<Database>,
+    input: {
+      reconnectConnectionId: string | null;
+      pendingConnectionId: string;
+      endUser: EndUserInput;
+      organization: Organization | null;
+      tags: Record<string, string>;
+      account: ConnectedAccount;
+      tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+      scope: string;
+      tenant: string;
+      now: number;
+    },
+  ): Promise<{ connectionId: string; operation: "creation" | "override" }> {
+    const { account, now } = input;
+    let existing = await this.deps.store.findByAccount(input.endUser.id, account.tenant_id, account.object_id, trx);
+    if (input.reconnectConnectionId) {
+      const target = await this.deps.store.findByConnectionId(input.reconnectConnectionId, trx);
+      if (!target) throw new ConnectFlowError("not_found", "The connection to reconnect no longer exists.", "product_team");
+      if (target.tenant_id !== account.tenant_id || target.object_id !== account.object_id) {
+        throw new ConnectFlowError(
+          "reconnect_account_mismatch",
+          `You signed in as ${account.username}, but this connection belongs to ${target.username}. Connect again and sign in with ${target.username}.`,
+          "end_user",
+        );
+      }
+      existing = target;
+    }
+    const connectionId = existing?.connection_id ?? input.pendingConnectionId;
+    const expiresIn = input.tokens.expiresIn() ?? 3600;
+    const credentials: StoredCredentials = {
+      access_token: input.tokens.access_token,
+      refresh_token: input.tokens.refresh_token!,
+      id_token: input.tokens.id_token ?? null,
+      token_type: input.tokens.token_type,
+      scope: input.tokens.scope ?? input.scope,
+      expires_at: now + expiresIn * 1000,
+    };
+    const endUser: StoredEndUser = { ...input.endUser, organization: input.organization };
+    const common = {
+      end_user: JSON.stringify(endUser),
+      username: account.username,
+      display_name: account.display_name,
+      account_type: account.account_type,
+      status: "connected" as const,
+      errors: "[]",
+      credentials_enc: await this.deps.cipher.encrypt(JSON.stringify(credentials), credentialsContext(connectionId)),
+      access_token_expires_at: credentials.expires_at,
+      scope: credentials.scope,
+      connection_config: JSON.stringify({ tenant: input.tenant }),
+      updated_at: now,
+    };
+    if (existing) {
+      await this.deps.store.update(connectionId, { ...common, tags: JSON.stringify({ ...parseJson(existing.tags), ...input.tags }) }, trx);
+      return { connectionId, operation: "override" };
+    }
+    await this.deps.store.insert(
+      {
+        ...common,
+        connection_id: connectionId,
+        provider_config_key: PROVIDER_CONFIG_KEY,
+        end_user_id: input.endUser.id,
+        tenant_id: account.tenant_id,
+        object_id: account.object_id,
+        metadata: null,
+        tags: JSON.stringify(input.tags),
+        created_at: now,
+        last_fetched_at: null,
+      },
+      trx,
+    );
+    return { connectionId, operation: "creation" };
+  }
+
+  /** Nango-shaped auth webhook body. */
+  authWebhook(input: {
+    operation: AuthWebhookBody["operation"];
+    success: boolean;
+    connectionId: string;
+    endUser: StoredEndUser;
+    session?: ConnectSessionRow;
+    tags?: Record<string, string>;
+    error?: { type: string; description: string };
+  }): AuthWebhookBody {
+    const organization = input.session?.organization ? parseJson<Organization>(input.session.organization) : input.endUser.organization;
+    const tags = input.tags ?? (input.session?.tags ? parseJson<Record<string, string>>(input.session.tags) : {});
+    return {
+      from: "ads-connect",
+      type: "auth",
+      operation: input.operation,
+      success: input.success,
+      connectionId: input.connectionId,
+      authMode: "OAUTH2",
+      providerConfigKey: PROVIDER_CONFIG_KEY,
+      provider: PROVIDER_CONFIG_KEY,
+      environment: "prod",
+      endUser: {
+        endUserId: input.endUser.id,
+        ...(organization ? { organizationId: organization.id } : {}),
+        endUserEmail: input.endUser.email ?? null,
+        tags: input.endUser.tags ?? {},
+      },
+      tags,
+      ...(input.error ? { error: input.error } : {}),
+    };
+  }
+
+  private async find(connectionId: string, providerConfigKey: string | undefined): Promise<ConnectionRow> {
+    if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY) {
+      throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
+    }
+    const row = await this.deps.store.findByConnectionId(connectionId);
+    if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    return row;
+  }
+
+  private async decrypt(row: ConnectionRow): Promise<StoredCredentials> {
+    return parseJson<StoredCredentials>(await this.deps.cipher.decrypt(row.credentials_enc, credentialsContext(row.connection_id)));
+  }
+
+  private async refresh(row: ConnectionRow, current: StoredCredentials): Promise<StoredCredentials> {
+    const tenant = parseJson<{ tenant?: string }>(row.connection_config).tenant ?? this.deps.config.microsoft.tenant;
+    const configuration = await this.deps.entra.configuration(tenant);
+    let response;
+    try {
+      response = await oidc.refreshTokenGrant(configuration, current.refresh_token);
+    } catch (err) {
+      const flow = await fromTokenRequestError(err);
+      if (flow.code === "grant_expired") {
+        await this.deps.store.update(row.connection_id, { status: "expired", errors: JSON.stringify([{ type: flow.code, log_id: "" }]), updated_at: this.now() });
+        throw new AppError("grant_expired", flow.message, 424, { cause: err });
+      }
+      throw new AppError(flow.code, flow.message, flow.code === "provider_temporarily_unavailable" ? 503 : 424, { cause: err });
+    }
+    const now = this.now();
+    const next: StoredCredentials = {
+      access_token: response.access_token,
+      // Entra rotates refresh tokens; keep the newest one it gave us.
+      refresh_token: response.refresh_token ?? current.refresh_token,
+      id_token: response.id_token ?? current.id_token,
+      token_type: response.token_type,
+      scope: response.scope ?? current.scope,
+      expires_at: now + (response.expiresIn() ?? 3600) * 1000,
+    };
+    await this.deps.store.update(row.connection_id, {
+      credentials_enc: await this.deps.cipher.encrypt(JSON.stringify(next), credentialsContext(row.connection_id)),
+      access_token_expires_at: next.expires_at,
+      status: "connected",
+      errors: "[]",
+      updated_at: now,
+    });
+    return next;
+  }
+}
+
+function toApiEndUser(stored: StoredEndUser): ApiEndUser {
+  return {
+    id: stored.id,
+    display_name: stored.display_name ?? null,
+    email: stored.email ?? null,
+    tags: stored.tags ?? null,
+    organization: stored.organization ? { id: stored.organization.id, display_name: stored.organization.display_name ?? null } : null,
+  };
+}
+
+function toSummary(row: ConnectionRow): ConnectionSummary {
+  return {
+    id: row.id,
+    connection_id: row.connection_id,
+    provider_config_key: row.provider_config_key,
+    provider: PROVIDER_CONFIG_KEY,
+    created: new Date(row.created_at).toISOString(),
+    metadata: row.metadata ? parseJson(row.metadata) : null,
+    errors: parseJson(row.errors),
+    end_user: toApiEndUser(parseJson<StoredEndUser>(row.end_user)),
+    tags: parseJson(row.tags),
+    status: row.status,
+    account: { username: row.username, display_name: row.display_name, tenant_id: row.tenant_id, account_type: row.account_type },
+  };
+}

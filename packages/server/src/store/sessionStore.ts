@@ -1,0 +1,24 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database, ConnectSessionTable } from "./schema.js";
+
+export type ConnectSessionRow = Selectable<ConnectSessionTable>;
+
+export class SessionStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: ConnectSessionRow): Promise<void> {
+    await this.db.insertInto("connect_sessions").values(row).execute();
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<ConnectSessionRow | undefined> {
+    return this.db.selectFrom("connect_sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+  }
+
+  async findById(id: string): Promise<ConnectSessionRow | undefined> {
+    return this.db.selectFrom("connect_sessions").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async markAttemptStarted(id: string, at: number): Promise<void> {
+    await this.db.updateTable("connect_sessions").set({ last_attempt_at: at }).where("id", "=", id).execute();
+  }
+}

@@ -1,0 +1,50 @@
+import { CookieJar } from "tough-cookie";
+
+export interface Page {
+  status: number;
+  url: string;
+  body: string;
+  headers: Headers;
+}
+
+/**
+ * A tiny stand-in for a browser over real HTTP: keeps cookies per site and follows redirects, so a
+ * test walks the same path a person's popup does (start → Entra emulator → callback).
+ */
+export class BrowserClient {
+  readonly jar = new CookieJar();
+  /** Every URL visited, in order (redirects included). */
+  readonly history: string[] = [];
+
+  async get(url: string, options: { follow?: boolean } = {}): Promise<Page> {
+    return this.request(url, { method: "GET" }, options.follow ?? true);
+  }
+
+  async postForm(url: string, form: Record<string, string>): Promise<Page> {
+    return this.request(url, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } }, true);
+  }
+
+  private async request(url: string, init: RequestInit, follow: boolean): Promise<Page> {
+    let current = url;
+    let requestInit: RequestInit = init;
+    for (let hops = 0; hops < 20; hops++) {
+      this.history.push(current);
+      const cookie = await this.jar.getCookieString(current);
+      const response = await fetch(current, {
+        ...requestInit,
+        redirect: "manual",
+        headers: { ...(requestInit.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) },
+      });
+      for (const setCookie of response.headers.getSetCookie()) await this.jar.setCookie(setCookie, current);
+      const location = response.headers.get("location");
+      if (follow && location && response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        current = new URL(location, current).href;
+        requestInit = { method: "GET" };
+        continue;
+      }
+      return { status: response.status, url: current, body: await response.text(), headers: response.headers };
+    }
+    throw new Error(`Too many redirects from ${url}`);
+  }
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { ConnectResultSchema, type ConnectResult } from "@ads-connect/shared";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator, type EntraEmulatorOptions } from "@ads-connect/entra-emulator";
+import { startAdsConnect, type RunningServer } from "../server.js";
+import { BrowserClient, type Page } from "./browserClient.js";
+import { startWebhookReceiver } from "./webhookReceiver.js";
+
+export const WIDGET_ORIGIN = "http://app.localhost:5173";
+
+export interface Harness {
+  server: RunningServer;
+  emulator: EntraEmulator;
+  webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  /** Every log line the server wrote. */
+  logs: string[];
+  secretKey: string;
+  webhookSigningKey: string;
+  api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string }>;
+  createSession(body?: unknown): Promise<{ token: string; connect_link: string; expires_at: string }>;
+  startUrl(token: string, origin?: string): string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  emulator?: EntraEmulatorOptions;
+}
+
+/** The real thing on port 0: Entra emulator, ads-connect server on a fresh SQLite file, webhook receiver. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = await startEntraEmulator(options.emulator);
+  const webhooks = await startWebhookReceiver();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-test-"));
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const secretKey = "test-secret-key-0123456789abcdefghijklmnop";
+  const webhookSigningKey = "test-webhook-signing-key-0123456789abcdef";
+  const server = await startAdsConnect({
+    env: {
+      PORT: "0",
+      DATA_DIR: dataDir,
+      ADS_CONNECT_SECRET_KEY: secretKey,
+      ADS_CONNECT_WEBHOOK_SIGNING_KEY: webhookSigningKey,
+      ALLOWED_ORIGINS: WIDGET_ORIGIN,
+      MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
+      MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
+      ENTRA_EMULATOR_URL: emulator.url,
+      WEBHOOK_URL: webhooks.url,
+      LOG_LEVEL: "debug",
+      ...options.env,
+    },
+    logDestination,
+  });
+  const api: Harness["api"] = async (method, pathAndQuery, body, headers = {}) => {
+    const response = await fetch(`${server.url}${pathAndQuery}`, {
+      method,
+      headers: { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, json, text };
+  };
+  return {
+    server,
+    emulator,
+    webhooks,
+    logs,
+    secretKey,
+    webhookSigningKey,
+    api,
+    async createSession(body = { end_user: { id: "end-user-1", email: "owner@product.example", display_name: "Owner" } }) {
+      const res = await api("POST", "/connect/sessions", body);
+      if (res.status !== 201) throw new Error(`createSession: ${res.status} ${res.text}`);
+      return (res.json as { data: { token: string; connect_link: string; expires_at: string } }).data;
+    },
+    startUrl(token, origin = WIDGET_ORIGIN) {
+      return `${server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin })}`;
+    },
+    async close() {
+      await server.close();
+      await emulator.close();
+      await webhooks.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Picks a user on the emulator's login page, as a person would by clicking their name. */
+export async function signInAs(browser: BrowserClient, loginPage: Page, username: string): Promise<Page> {
+  const interaction = /name="interaction" value="([^"]+)"/.exec(loginPage.body)?.[1];
+  const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(loginPage.body)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(loginPage.body)?.[1];
+  if (!interaction || !action) throw new Error(`Not a login page (${loginPage.status} ${loginPage.url}): ${loginPage.body.slice(0, 300)}`);
+  return browser.postForm(new URL(action.replace(/&amp;/g, "&"), loginPage.url).href, { interaction, username });
+}
+
+/** The result a result page posts to the widget (parsed with the shared schema). */
+export function resultOf(page: Page): ConnectResult {
+  const json = /var result = (\{.*\});/.exec(page.body)?.[1];
+  if (!json) throw new Error(`No posted result on page (${page.status} ${page.url}): ${page.body.slice(0, 400)}`);
+  return ConnectResultSchema.parse(JSON.parse(json));
+}
+
+/** Whole flow for one user: start → login page → pick user → callback result page. */
+export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient } = {}) {
+  const browser = options.browser ?? new BrowserClient();
+  const token = options.token ?? (await h.createSession()).token;
+  const loginPage = await browser.get(h.startUrl(token));
+  const page = await signInAs(browser, loginPage, username);
+  return { browser, token, page, result: resultOf(page) };
+}

@@ -1,0 +1,141 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { z } from "zod";
+import {
+  ConnectSessionResponseSchema,
+  PROVIDER_CONFIG_KEY,
+  type CreateConnectSessionBody,
+  type CreateReconnectSessionBody,
+} from "./connectSession.js";
+import {
+  ConnectionSchema,
+  ListConnectionsResponseSchema,
+  SuccessResponseSchema,
+  type PatchConnectionBody,
+} from "./connection.js";
+import { ApiErrorBodySchema } from "./errorCodes.js";
+import { AuthWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody } from "./webhook.js";
+
+/** A 4xx/5xx answer from the server, with its `{error:{code,message}}` body. */
+export class AdsConnectApiError extends Error {
+  override name = "AdsConnectApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AdsConnectClientOptions {
+  /** Base URL of the ads-connect server, e.g. `http://localhost:3003`. */
+  host: string;
+  /** The server's secret key (server-side only, never in a browser). */
+  secretKey: string;
+  /** Key the server signs webhooks with; needed only for {@link AdsConnectClient.verifyWebhook}. */
+  webhookSigningKey?: string;
+  fetch?: typeof fetch;
+}
+
+export interface ListConnectionsParams {
+  connectionId?: string;
+  endUserId?: string;
+  limit?: number;
+  page?: number;
+}
+
+/**
+ * Typed client for product backends; every response is parsed with the shared schemas.
+ *
+ * @example
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey: process.env.ADS_CONNECT_SECRET_KEY! });
+ * const { data } = await client.createConnectSession({ end_user: { id: "user-42" } });
+ * // hand data.token to the widget
+ */
+export class AdsConnectClient {
+  readonly #host: string;
+  readonly #secretKey: string;
+  readonly #webhookSigningKey: string | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: AdsConnectClientOptions) {
+    this.#host = options.host.replace(/\/+$/, "");
+    this.#secretKey = options.secretKey;
+    this.#webhookSigningKey = options.webhookSigningKey;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  createConnectSession(body: CreateConnectSessionBody) {
+    return this.#request("POST", "/connect/sessions", ConnectSessionResponseSchema, body);
+  }
+
+  createReconnectSession(body: Omit<CreateReconnectSessionBody, "integration_id"> & { integration_id?: string }) {
+    const withIntegration = { integration_id: PROVIDER_CONFIG_KEY, ...body };
+    return this.#request("POST", "/connect/sessions/reconnect", ConnectSessionResponseSchema, withIntegration);
+  }
+
+  listConnections(params: ListConnectionsParams = {}) {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
+    const suffix = query.size > 0 ? `?${query}` : "";
+    return this.#request("GET", `/connections${suffix}`, ListConnectionsResponseSchema);
+  }
+
+  /** The connection with an access token valid for at least the server's margin. */
+  getConnection(connectionId: string, options: { forceRefresh?: boolean; includeRefreshToken?: boolean } = {}) {
+    const query = new URLSearchParams({ provider_config_key: PROVIDER_CONFIG_KEY });
+    if (options.forceRefresh) query.set("force_refresh", "true");
+    if (options.includeRefreshToken) query.set("refresh_token", "true");
+    return this.#request("GET", `/connections/${encodeURIComponent(connectionId)}?${query}`, ConnectionSchema);
+  }
+
+  patchConnection(connectionId: string, body: PatchConnectionBody) {
+    const path = `/connections/${encodeURIComponent(connectionId)}?provider_config_key=${PROVIDER_CONFIG_KEY}`;
+    return this.#request("PATCH", path, SuccessResponseSchema, body);
+  }
+
+  deleteConnection(connectionId: string) {
+    const path = `/connections/${encodeURIComponent(connectionId)}?provider_config_key=${PROVIDER_CONFIG_KEY}`;
+    return this.#request("DELETE", path, SuccessResponseSchema);
+  }
+
+  /**
+   * Checks a webhook's `X-Nango-Hmac-Sha256` signature over the raw body and returns the parsed
+   * body, or null when the signature or the body is not right.
+   */
+  verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): AuthWebhookBody | null {
+    if (!this.#webhookSigningKey) throw new Error("verifyWebhook needs the webhookSigningKey option");
+    const header = Object.entries(headers).find(([k]) => k.toLowerCase() === WEBHOOK_SIGNATURE_HEADER.toLowerCase())?.[1];
+    if (typeof header !== "string" || !/^[0-9a-f]{64}$/i.test(header)) return null;
+    const expected = createHmac("sha256", this.#webhookSigningKey).update(rawBody).digest();
+    if (!timingSafeEqual(expected, Buffer.from(header, "hex"))) return null;
+    const parsed = AuthWebhookBodySchema.safeParse(safeJson(rawBody));
+    return parsed.success ? parsed.data : null;
+  }
+
+  async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const response = await this.#fetch(`${this.#host}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.#secretKey}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const json = safeJson(await response.text());
+    if (!response.ok) {
+      const error = ApiErrorBodySchema.safeParse(json);
+      if (error.success) throw new AdsConnectApiError(response.status, error.data.error.code, error.data.error.message);
+      throw new AdsConnectApiError(response.status, "unexpected_response", `HTTP ${response.status} from ${method} ${path.split("?")[0]}`);
+    }
+    return schema.parse(json);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

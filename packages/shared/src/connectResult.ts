@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { ErrorActorSchema, ErrorCodeSchema } from "./errorCodes.js";
+
+export const AccountSchema = z.object({
+  username: z.string(),
+  display_name: z.string().nullable(),
+  tenant_id: z.string(),
+  account_type: z.enum(["work", "personal"]),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const ConnectErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  actor: ErrorActorSchema,
+  /** Microsoft's own error number (AADSTSnnnn), when Microsoft raised it. */
+  aadsts: z.number().int().nullable(),
+});
+export type ConnectError = z.infer<typeof ConnectErrorSchema>;
+
+export const CONNECT_SUCCESS = "ads-connect:success";
+export const CONNECT_ERROR = "ads-connect:error";
+
+/**
+ * The outcome of one connect attempt. The result page posts it to the widget's window
+ * (`postMessage`) and the session status endpoint returns it for the polling fallback.
+ */
+export const ConnectResultSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal(CONNECT_SUCCESS),
+    connection_id: z.string(),
+    provider_config_key: z.string(),
+    operation: z.enum(["creation", "override"]),
+    account: AccountSchema,
+  }),
+  z.object({
+    type: z.literal(CONNECT_ERROR),
+    error: ConnectErrorSchema,
+  }),
+]);
+export type ConnectResult = z.infer<typeof ConnectResultSchema>;
+export type ConnectSuccess = Extract<ConnectResult, { type: typeof CONNECT_SUCCESS }>;
+
+export const SESSION_STATUSES = ["pending", "authorizing", "success", "error", "expired"] as const;
+
+/** `GET /connect/session/status` (authenticated by the connect session token). */
+export const SessionStatusResponseSchema = z.object({
+  data: z.object({
+    status: z.enum(SESSION_STATUSES),
+    expires_at: z.string(),
+    /** When the latest attempt was sent to Microsoft; null before any attempt. */
+    attempt_started_at: z.string().nullable(),
+    result: ConnectResultSchema.nullable(),
+  }),
+});
+export type SessionStatusResponse = z.infer<typeof SessionStatusResponseSchema>;
+export type SessionStatus = SessionStatusResponse["data"]["status"];

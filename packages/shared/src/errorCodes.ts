@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/**
+ * Every error code ads-connect returns, in API errors, popup results, session status and connection
+ * errors. One list so the server, the widget and product backends agree on the words.
+ */
+export const ERROR_CODES = [
+  // request problems (product backend or widget sent something wrong)
+  "invalid_body",
+  "invalid_query",
+  "invalid_json",
+  "payload_too_large",
+  "unauthorized",
+  "not_found",
+  "unknown_provider_config",
+  "integration_not_allowed",
+  // connect session and attempt
+  "connect_session_invalid",
+  "connect_session_expired",
+  "connect_session_used",
+  "origin_not_allowed",
+  "state_invalid",
+  "state_already_used",
+  "attempt_expired",
+  "attempt_browser_mismatch",
+  "pkce_mismatch",
+  "nonce_mismatch",
+  "id_token_invalid",
+  "offline_access_missing",
+  "reconnect_account_mismatch",
+  // Microsoft said no (see the AADSTS catalogue)
+  "consent_declined",
+  "admin_consent_required",
+  "mfa_required",
+  "conditional_access_blocked",
+  "login_required",
+  "account_not_allowed",
+  "invalid_scope",
+  "redirect_uri_mismatch",
+  "invalid_client_secret",
+  "client_secret_expired",
+  "app_not_found",
+  "tenant_not_found",
+  "grant_expired",
+  "code_already_redeemed",
+  "provider_temporarily_unavailable",
+  "provider_error",
+  // widget-side outcomes
+  "user_cancelled",
+  "popup_blocked",
+  // last resort
+  "internal_error",
+] as const;
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** Who has to do something about an error. */
+export const ErrorActorSchema = z.enum(["end_user", "end_user_admin", "product_team", "none"]);
+export type ErrorActor = z.infer<typeof ErrorActorSchema>;
+
+/** Body of every 4xx/5xx response: `{ error: { code, message, errors? } }`. */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
+      .optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
