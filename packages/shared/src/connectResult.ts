@@ -50,6 +50,8 @@ export const SessionStatusResponseSchema = z.object({
     expires_at: z.string(),
     /** When the latest attempt was sent to Microsoft; null before any attempt. */
     attempt_started_at: z.string().nullable(),
+    /** The `flow` id the widget passed when it started the latest attempt, so it only takes its own result. */
+    flow: z.string().nullable(),
     result: ConnectResultSchema.nullable(),
   }),
 });

@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   // widget-side outcomes
   "user_cancelled",
   "popup_blocked",
+  "session_token_unavailable",
   // last resort
   "internal_error",
 ] as const;

@@ -1,1 +1,5 @@
-export {};
+export { ConnectMicrosoftAds, type ConnectMicrosoftAdsProps } from "./react/ConnectMicrosoftAds.js";
+export { useMicrosoftAdsConnect } from "./react/useMicrosoftAdsConnect.js";
+export type { ConnectState, ConnectStatus, UseMicrosoftAdsConnect, UseMicrosoftAdsConnectOptions } from "./react/useMicrosoftAdsConnect.js";
+export { DEFAULT_LABELS, type ConnectLabels } from "./react/labels.js";
+export * from "./core/index.js";

@@ -10,6 +10,7 @@ import type { ConnectFlowService } from "../services/connectFlowService.js";
 const StartQuerySchema = z.object({
   connect_session_token: z.string().max(200).optional(),
   origin: z.string().max(500).optional(),
+  flow: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "flow must be 8-64 letters, digits, - or _").optional(),
 });
 const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
 
@@ -25,7 +26,7 @@ export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean): R
       throw new AppError("unknown_provider_config", `Unknown integration "${req.params.integration}"`, 404);
     }
     const query = parseWith(StartQuerySchema, req.query, "query");
-    const outcome = await flow.start(query.connect_session_token, query.origin);
+    const outcome = await flow.start(query.connect_session_token, query.origin, query.flow);
     if (outcome.kind === "error") {
       page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
       return;

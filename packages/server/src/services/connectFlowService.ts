@@ -84,7 +84,8 @@ export class ConnectFlowService {
     return `${this.deps.config.publicUrl}${CALLBACK_PATH}`;
   }
 
-  async start(sessionToken: string | undefined, origin: string | undefined): Promise<StartOutcome> {
+  /** `flow` is the widget's own id for this click, echoed by the session status. */
+  async start(sessionToken: string | undefined, origin: string | undefined, flow?: string): Promise<StartOutcome> {
     const { config } = this.deps;
     if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
       const error = new AppError("origin_not_allowed", "This page is not allowed to connect Microsoft Advertising. The product team must add its origin to ALLOWED_ORIGINS.");
@@ -126,7 +127,7 @@ export class ConnectFlowService {
       code_hash: null,
       result: null,
     });
-    await this.deps.db.updateTable("connect_sessions").set({ last_attempt_at: createdAt }).where("id", "=", session.id).execute();
+    await this.deps.sessions.markAttemptStarted(session.id, createdAt, createdAt + ttl * 1000, flow ?? null);
     const url = oidc.buildAuthorizationUrl(configuration, {
       ...params.authorizationParams,
       redirect_uri: this.redirectUri,

@@ -77,11 +77,19 @@ export class ConnectSessionService {
     return session;
   }
 
+  async markAttemptStarted(sessionId: string, at: number, expiresAt: number, flow: string | null): Promise<void> {
+    await this.sessions.markAttemptStarted(sessionId, at, expiresAt, flow);
+  }
+
   async status(token: string): Promise<SessionStatusResponse> {
     const session = await this.sessions.findByTokenHash(hashToken(token));
     if (!session) throw new AppError("connect_session_invalid", "The connect session token is not valid.", 401);
     const result = session.last_result ? parseJson<ConnectResult>(session.last_result) : null;
-    const attemptPending = session.last_attempt_at !== null && session.last_attempt_at > (session.last_result_at ?? 0);
+    // An attempt is in progress from the redirect to Microsoft until its result or its expiry.
+    const attemptPending =
+      session.last_attempt_at !== null &&
+      session.last_attempt_at > (session.last_result_at ?? 0) &&
+      (session.last_attempt_expires_at ?? 0) > this.now();
     const status =
       session.completed_at !== null ? "success"
       : session.expires_at <= this.now() ? "expired"
@@ -93,6 +101,7 @@ export class ConnectSessionService {
         status,
         expires_at: new Date(session.expires_at).toISOString(),
         attempt_started_at: session.last_attempt_at === null ? null : new Date(session.last_attempt_at).toISOString(),
+        flow: session.last_attempt_flow,
         result,
       },
     };
@@ -137,6 +146,8 @@ export class ConnectSessionService {
       created_at: createdAt,
       expires_at: expiresAt,
       last_attempt_at: null,
+      last_attempt_expires_at: null,
+      last_attempt_flow: null,
       last_result: null,
       last_result_at: null,
       completed_at: null,

@@ -19,6 +19,8 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("expires_at", "bigint", (c) => c.notNull())
         .addColumn("last_attempt_at", "bigint")
+        .addColumn("last_attempt_expires_at", "bigint")
+        .addColumn("last_attempt_flow", "text")
         .addColumn("last_result", "text")
         .addColumn("last_result_at", "bigint")
         .addColumn("completed_at", "bigint")

@@ -13,6 +13,9 @@ export interface ConnectSessionTable {
   created_at: number;
   expires_at: number;
   last_attempt_at: number | null;
+  last_attempt_expires_at: number | null;
+  /** The widget's id for the flow that started the latest attempt (so it only takes its own result). */
+  last_attempt_flow: string | null;
   last_result: string | null;
   last_result_at: number | null;
   completed_at: number | null;

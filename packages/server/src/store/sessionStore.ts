@@ -18,7 +18,11 @@ export class SessionStore {
     return this.db.selectFrom("connect_sessions").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  async markAttemptStarted(id: string, at: number): Promise<void> {
-    await this.db.updateTable("connect_sessions").set({ last_attempt_at: at }).where("id", "=", id).execute();
+  async markAttemptStarted(id: string, at: number, expiresAt: number, flow: string | null): Promise<void> {
+    await this.db
+      .updateTable("connect_sessions")
+      .set({ last_attempt_at: at, last_attempt_expires_at: expiresAt, last_attempt_flow: flow })
+      .where("id", "=", id)
+      .execute();
   }
 }

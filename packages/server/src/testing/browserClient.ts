@@ -1,4 +1,5 @@
 import { CookieJar } from "tough-cookie";
+import { httpRequest } from "./httpRequest.js";
 
 export interface Page {
   status: number;
@@ -21,29 +22,24 @@ export class BrowserClient {
   }
 
   async postForm(url: string, form: Record<string, string>): Promise<Page> {
-    return this.request(url, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } }, true);
+    return this.request(url, { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }, true);
   }
 
-  private async request(url: string, init: RequestInit, follow: boolean): Promise<Page> {
+  private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }, follow: boolean): Promise<Page> {
     let current = url;
-    let requestInit: RequestInit = init;
+    let requestInit = init;
     for (let hops = 0; hops < 20; hops++) {
       this.history.push(current);
       const cookie = await this.jar.getCookieString(current);
-      const response = await fetch(current, {
-        ...requestInit,
-        redirect: "manual",
-        headers: { ...(requestInit.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) },
-      });
-      for (const setCookie of response.headers.getSetCookie()) await this.jar.setCookie(setCookie, current);
+      const response = await httpRequest(current, { ...requestInit, headers: { ...requestInit.headers, ...(cookie ? { cookie } : {}) } });
+      for (const setCookie of response.setCookies) await this.jar.setCookie(setCookie, current);
       const location = response.headers.get("location");
       if (follow && location && response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
         current = new URL(location, current).href;
         requestInit = { method: "GET" };
         continue;
       }
-      return { status: response.status, url: current, body: await response.text(), headers: response.headers };
+      return { status: response.status, url: current, body: response.text, headers: response.headers };
     }
     throw new Error(`Too many redirects from ${url}`);
   }

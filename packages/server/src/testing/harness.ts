@@ -6,6 +6,7 @@ import { ConnectResultSchema, type ConnectResult } from "@ads-connect/shared";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator, type EntraEmulatorOptions } from "@ads-connect/entra-emulator";
 import { startAdsConnect, type RunningServer } from "../server.js";
 import { BrowserClient, type Page } from "./browserClient.js";
+import { httpRequest } from "./httpRequest.js";
 import { startWebhookReceiver } from "./webhookReceiver.js";
 
 export const WIDGET_ORIGIN = "http://app.localhost:5173";
@@ -60,12 +61,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logDestination,
   });
   const api: Harness["api"] = async (method, pathAndQuery, body, headers = {}) => {
-    const response = await fetch(`${server.url}${pathAndQuery}`, {
+    const response = await httpRequest(`${server.url}${pathAndQuery}`, {
       method,
       headers: { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-      body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
-    const text = await response.text();
+    const text = response.text;
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -1,0 +1,33 @@
+import http from "node:http";
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  setCookies: string[];
+  text: string;
+}
+
+/**
+ * One plain HTTP request through node:http, for tests. Unlike `fetch` it is the same in every
+ * vitest environment: a DOM environment swaps `fetch` for one that enforces CORS for its page.
+ */
+export function httpRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: init.method ?? "GET", headers: init.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const headers = new Headers();
+        let setCookies: string[] = [];
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (name === "set-cookie") setCookies = value as string[];
+          else if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+        }
+        resolve({ status: res.statusCode ?? 0, headers, setCookies, text: Buffer.concat(chunks).toString("utf8") });
+      });
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}

@@ -1,0 +1,169 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { connect } from "./connect.js";
+import { postFromPopup, stubWindowOpen } from "./testPopup.js";
+import type { ConnectEvent, ConnectFlow, SessionStatusData } from "./types.js";
+
+const SERVER = "https://connect.example.test";
+const success = {
+  type: "ads-connect:success",
+  connection_id: "c-1",
+  provider_config_key: "microsoft-ads",
+  operation: "creation",
+  account: { username: "adele@contoso.example", display_name: "Adele Vance", tenant_id: "t", account_type: "work" },
+} as const;
+const status = (over: Partial<SessionStatusData>): SessionStatusData => ({
+  status: "authorizing",
+  expires_at: "",
+  attempt_started_at: null,
+  flow: null,
+  result: null,
+  ...over,
+});
+
+let stub: ReturnType<typeof stubWindowOpen>;
+let events: ConnectEvent[];
+let flow: ConnectFlow | undefined;
+const start = (extra: Partial<Parameters<typeof connect>[0]> = {}) =>
+  (flow = connect({ serverUrl: SERVER, sessionToken: "tok", externalPolling: true, onEvent: (e) => events.push(e), ...extra }));
+const popup = (i = 0) => stub.opened[i]!.popup;
+const finals = () => events.filter((e) => e.type === "success" || e.type === "error" || e.type === "cancelled");
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  stub = stubWindowOpen();
+  events = [];
+});
+afterEach(() => {
+  flow?.cancel();
+  stub.restore();
+  vi.useRealTimers();
+});
+
+describe("connect", () => {
+  it("opens the start URL with the page origin and a flow id inside the call", () => {
+    const f = start();
+    expect(stub.opened).toHaveLength(1);
+    const url = new URL(stub.opened[0]!.url);
+    expect(`${url.origin}${url.pathname}`).toBe(`${SERVER}/oauth/connect/microsoft-ads`);
+    expect(url.searchParams.get("connect_session_token")).toBe("tok");
+    expect(url.searchParams.get("origin")).toBe(window.location.origin);
+    expect(url.searchParams.get("flow")).toBe(f.id);
+    expect(events).toEqual([{ type: "open" }]);
+  });
+
+  it("accepts a result only from the server's origin, its own popup, and in the shared shape", () => {
+    start();
+    postFromPopup(success, "https://evil.example", popup());
+    postFromPopup(success, SERVER, window);
+    postFromPopup(success, SERVER, null);
+    postFromPopup({ ...success, operation: "delete" }, SERVER, popup());
+    postFromPopup("ads-connect:success", SERVER, popup());
+    expect(finals()).toEqual([]);
+    postFromPopup(success, SERVER, popup());
+    expect(finals()).toEqual([{ type: "success", result: success }]);
+  });
+
+  it("reports the result exactly once when both the message and the poll bring it", () => {
+    const f = start();
+    popup().closed = true;
+    vi.advanceTimersByTime(400);
+    expect(events.at(-1)).toEqual({ type: "popup_closed" });
+    f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
+    postFromPopup(success, SERVER, popup());
+    f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
+    expect(finals()).toEqual([{ type: "success", result: success }]);
+  });
+
+  it("cleans up: after the outcome no listener, timer or popup is left", () => {
+    start();
+    postFromPopup(success, SERVER, popup());
+    expect(vi.getTimerCount()).toBe(0);
+    expect(popup().closed).toBe(true);
+    postFromPopup(success, SERVER, popup());
+    expect(finals()).toHaveLength(1);
+  });
+
+  it("cancel closes the popup and reports cancelled once", () => {
+    const f = start();
+    f.cancel();
+    f.cancel();
+    expect(popup().closed).toBe(true);
+    expect(finals()).toEqual([{ type: "cancelled", reason: "user" }]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("a second call while a flow runs focuses its popup instead of opening another", () => {
+    const first = start();
+    const second = start();
+    expect(second).toBe(first);
+    expect(stub.opened).toHaveLength(1);
+    expect(popup().focusCount).toBe(1);
+  });
+
+  it("a blocked popup is an error of its own, and the next click can try again", () => {
+    stub.restore();
+    stub = stubWindowOpen({ blocked: true });
+    start();
+    expect(finals()).toMatchObject([{ type: "error", error: { code: "popup_blocked" } }]);
+    stub.restore();
+    stub = stubWindowOpen();
+    start();
+    expect(stub.opened).toHaveLength(1);
+  });
+
+  describe("a popup that looks closed before any result (COOP or the user)", () => {
+    it("keeps waiting while the server says this flow's attempt is at Microsoft", () => {
+      const f = start();
+      popup().closed = true;
+      vi.advanceTimersByTime(400);
+      vi.advanceTimersByTime(60_000);
+      f.receiveStatus(status({ status: "authorizing", flow: f.id }));
+      expect(finals()).toEqual([]);
+      f.receiveStatus(status({ status: "error", flow: f.id, result: { type: "ads-connect:error", error: { code: "consent_declined", message: "m", actor: "end_user", aadsts: 65004 } } }));
+      expect(finals()).toMatchObject([{ type: "error", error: { code: "consent_declined" } }]);
+    });
+
+    it("ignores another flow's result on the same session", () => {
+      const f = start();
+      popup().closed = true;
+      vi.advanceTimersByTime(400);
+      f.receiveStatus(status({ status: "success", flow: "an-older-click", result: success }));
+      expect(finals()).toEqual([]);
+    });
+
+    it("is cancelled when the server says the attempt is over without a result", () => {
+      const f = start();
+      popup().closed = true;
+      vi.advanceTimersByTime(400);
+      f.receiveStatus(status({ status: "pending", flow: f.id }));
+      expect(finals()).toEqual([{ type: "cancelled", reason: "attempt_over" }]);
+    });
+
+    it("is cancelled after the grace period when the attempt never reached Microsoft", () => {
+      const f = start({ closedGraceMs: 2000 });
+      popup().closed = true;
+      vi.advanceTimersByTime(400);
+      f.receiveStatus(status({ status: "pending", flow: null }));
+      expect(finals()).toEqual([]);
+      vi.advanceTimersByTime(2000);
+      f.receiveStatus(status({ status: "pending", flow: null }));
+      expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
+    });
+
+    it("ends with the expired session when the session ran out", () => {
+      const f = start();
+      popup().closed = true;
+      vi.advanceTimersByTime(400);
+      f.receiveStatus(status({ status: "expired", flow: f.id }));
+      expect(finals()).toMatchObject([{ type: "error", error: { code: "connect_session_expired" } }]);
+    });
+
+    it("ignores status answers while the popup is still open", () => {
+      const f = start();
+      f.receiveStatus(status({ status: "pending", flow: null }));
+      f.receiveStatus(status({ status: "expired" }));
+      expect(finals()).toEqual([]);
+    });
+  });
+});

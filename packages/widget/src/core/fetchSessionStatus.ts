@@ -1,0 +1,15 @@
+import type { SessionStatusData } from "./types.js";
+
+/** `GET /connect/session/status` with the session token; null when the answer is not usable. */
+export async function fetchSessionStatus(serverUrl: string, sessionToken: string, signal?: AbortSignal): Promise<SessionStatusData | null> {
+  const res = await fetch(`${serverUrl.replace(/\/+$/, "")}/connect/session/status`, {
+    headers: { authorization: `Bearer ${sessionToken}` },
+    cache: "no-store",
+    signal,
+  });
+  const body = (await res.json()) as { data?: SessionStatusData; error?: { code?: string } };
+  if (body.data && typeof body.data.status === "string") return body.data;
+  // A token the server no longer knows reads as an expired session: the flow cannot go on.
+  if (res.status === 401) return { status: "expired", expires_at: "", attempt_started_at: null, flow: null, result: null };
+  return null;
+}

@@ -1,0 +1,4 @@
+export { connect } from "./connect.js";
+export { isConnectResult } from "./isConnectResult.js";
+export { fetchSessionStatus } from "./fetchSessionStatus.js";
+export type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess, SessionStatusData } from "./types.js";

@@ -1,0 +1,33 @@
+import type { ConnectResult } from "@ads-connect/shared";
+
+const str = (v: unknown): v is string => typeof v === "string";
+const obj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+/**
+ * The popup's message, checked without zod (which would outweigh the whole widget). Its test runs
+ * it against the shared `ConnectResultSchema` so the two cannot drift.
+ */
+export function isConnectResult(data: unknown): data is ConnectResult {
+  if (!obj(data)) return false;
+  if (data.type === "ads-connect:success") {
+    const a = data.account;
+    return (
+      str(data.connection_id) &&
+      str(data.provider_config_key) &&
+      (data.operation === "creation" || data.operation === "override") &&
+      obj(a) &&
+      str(a.username) &&
+      str(a.tenant_id) &&
+      (a.display_name === null || str(a.display_name)) &&
+      (a.account_type === "work" || a.account_type === "personal")
+    );
+  }
+  const e = data.type === "ads-connect:error" && data.error;
+  return (
+    obj(e) &&
+    str(e.code) &&
+    str(e.message) &&
+    ["end_user", "end_user_admin", "product_team", "none"].includes(e.actor as string) &&
+    (e.aadsts === null || Number.isSafeInteger(e.aadsts))
+  );
+}

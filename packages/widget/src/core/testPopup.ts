@@ -1,0 +1,38 @@
+/**
+ * Tests only: stands in for the browser's popup window, which happy-dom cannot give a real
+ * cross-origin life. The Chromium tests in e2e/ drive the real thing.
+ */
+export interface TestPopup {
+  closed: boolean;
+  location: { href: string };
+  focusCount: number;
+  close(): void;
+  focus(): void;
+}
+
+export function stubWindowOpen(options: { blocked?: boolean } = {}) {
+  const opened: { url: string; popup: TestPopup }[] = [];
+  const original = window.open;
+  window.open = ((url?: string | URL) => {
+    if (options.blocked) return null;
+    const popup: TestPopup = {
+      closed: false,
+      location: { href: String(url ?? "") },
+      focusCount: 0,
+      close() {
+        this.closed = true;
+      },
+      focus() {
+        this.focusCount++;
+      },
+    };
+    opened.push({ url: String(url ?? ""), popup });
+    return popup as unknown as Window;
+  }) as typeof window.open;
+  return { opened, restore: () => void (window.open = original) };
+}
+
+/** A message as the result page would post it: from `origin`, with `source` the popup. */
+export function postFromPopup(data: unknown, origin: string, source: unknown): void {
+  window.dispatchEvent(new MessageEvent("message", { data, origin, source: source as Window }));
+}

@@ -1,0 +1,56 @@
+import type { ConnectError, ConnectSuccess, SessionStatusResponse } from "@ads-connect/shared";
+
+export type { ConnectError, ConnectSuccess };
+export type SessionStatusData = SessionStatusResponse["data"];
+
+/** Why a flow ended without a result. */
+export type CancelReason = "user" | "popup_closed" | "attempt_over";
+
+/**
+ * What a flow reports, in order. Exactly one of `success`, `error` or `cancelled` ends it.
+ * - `open`: the popup is open (navigating to Microsoft may still wait for the session token).
+ * - `popup_closed`: the popup looks closed before any result. It may really be closed, or
+ *   Cross-Origin-Opener-Policy cut our link while the user is still signing in: the flow keeps
+ *   polling the session and should offer Cancel.
+ */
+export type ConnectEvent =
+  | { type: "open" }
+  | { type: "popup_closed" }
+  | { type: "success"; result: ConnectSuccess }
+  | { type: "error"; error: ConnectError }
+  | { type: "cancelled"; reason: CancelReason };
+
+export interface ConnectOptions {
+  /** The ads-connect server's public URL, e.g. `https://connect.example.com`. */
+  serverUrl: string;
+  /** A connect session token your backend created (`POST /connect/sessions`). */
+  sessionToken?: string;
+  /** Fetches a fresh session token from your backend at click time (and again if it expired). */
+  getSessionToken?: () => Promise<string>;
+  onEvent?: (event: ConnectEvent) => void;
+  /** How often the session is polled once the popup looks closed. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** How long a closed popup whose attempt never reached Microsoft counts as still opening. Default 2500 ms. */
+  closedGraceMs?: number;
+  /**
+   * The adapter polls `GET /connect/session/status` itself while the popup looks closed and hands
+   * each answer to `flow.receiveStatus` (the React hook does this with TanStack Query).
+   */
+  externalPolling?: boolean;
+}
+
+/** A running connect flow. Every method is safe to call at any time, also after the flow ended. */
+export interface ConnectFlow {
+  /** This click's id, sent to the server so polling only accepts this flow's result. */
+  readonly id: string;
+  /** Aborted when the flow ends; adapters tie their own requests to it. */
+  readonly signal: AbortSignal;
+  /** The session token in use, once known. */
+  readonly sessionToken: string | null;
+  /** Ends the flow as `cancelled` (reason `user`) and closes the popup. */
+  cancel(): void;
+  /** Brings the popup to the front. */
+  focus(): void;
+  /** Feeds one session status answer read by the adapter (see `externalPolling`). */
+  receiveStatus(status: SessionStatusData): void;
+}

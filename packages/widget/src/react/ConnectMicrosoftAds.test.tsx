@@ -1,0 +1,95 @@
+import { BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
+import { act } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { postFromPopup, stubWindowOpen } from "../core/testPopup.js";
+import { ConnectMicrosoftAds } from "./ConnectMicrosoftAds.js";
+import { createSession, render, server, waitUntil } from "./testRender.js";
+
+let stub: ReturnType<typeof stubWindowOpen>;
+let view: ReturnType<typeof render> | undefined;
+beforeEach(() => {
+  stub = stubWindowOpen();
+});
+afterEach(() => {
+  view?.unmount();
+  view = undefined;
+  stub.restore();
+});
+
+const rootOf = () => view!.container.firstElementChild as HTMLElement;
+const button = () => view!.container.querySelector("button")!;
+const status = () => view!.container.querySelector('[role="status"]')!;
+
+describe("<ConnectMicrosoftAds>", () => {
+  it("is a real button that goes idle → connecting → connected with the account name", async () => {
+    const onSuccess = vi.fn();
+    const token = await createSession();
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken={token} onSuccess={onSuccess} />);
+    expect(rootOf().dataset.adscState).toBe("idle");
+    expect(button().type).toBe("button");
+    expect(button().textContent).toBe("Connect Microsoft Ads");
+    expect(status().getAttribute("aria-live")).toBe("polite");
+
+    act(() => button().click());
+    expect(rootOf().dataset.adscState).toBe("connecting");
+    expect(status().textContent).toContain("window that opened");
+    // Clicking again while connecting focuses the popup rather than opening another.
+    act(() => button().click());
+    expect(stub.opened).toHaveLength(1);
+
+    const browser = new BrowserClient();
+    const result = resultOf(await signInAs(browser, await browser.get(stub.opened[0]!.url), "adele@contoso.example"));
+    act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    expect(rootOf().dataset.adscState).toBe("connected");
+    expect(status().textContent).toBe("Connected as Adele Vance");
+    expect(button().textContent).toBe("Reconnect");
+    expect(onSuccess).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows an error's plain message with its code and a retry; labels translate it", () => {
+    view = render(
+      <ConnectMicrosoftAds
+        serverUrl={server().serverUrl}
+        sessionToken="adsc_cs_x"
+        labels={{ retry: "Réessayer", errors: { consent_declined: "Vous avez refusé l'accès." } }}
+      />,
+    );
+    act(() => button().click());
+    const declined = { type: "ads-connect:error", error: { code: "consent_declined", message: "You declined.", actor: "end_user", aadsts: 65004 } };
+    act(() => postFromPopup(declined, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    expect(rootOf().dataset.adscState).toBe("error");
+    expect(rootOf().dataset.adscErrorCode).toBe("consent_declined");
+    expect(status().textContent).toBe("Vous avez refusé l'accès.");
+    expect(button().textContent).toBe("Réessayer");
+    act(() => button().click());
+    expect(stub.opened).toHaveLength(2);
+  });
+
+  it("a popup that looks closed turns the button into Cancel, which cancels", async () => {
+    const onCancel = vi.fn();
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken={await createSession()} onCancel={onCancel} />);
+    act(() => button().click());
+    stub.opened[0]!.popup.closed = true;
+    await waitUntil(() => expect(rootOf().dataset.adscState).toBe("waiting"));
+    expect(button().textContent).toBe("Cancel");
+    act(() => button().click());
+    expect(rootOf().dataset.adscState).toBe("idle");
+    expect(status().textContent).toBe("Cancelled. Nothing was connected.");
+    expect(onCancel).toHaveBeenCalledTimes(1);
+  });
+
+  it("offers Reconnect for a connection the server reports expired", () => {
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" connected={{ displayName: "Adele Vance", status: "expired" }} />);
+    expect(rootOf().dataset.adscState).toBe("error");
+    expect(rootOf().dataset.adscErrorCode).toBe("grant_expired");
+    expect(status().textContent).toContain("Adele Vance");
+    expect(button().textContent).toBe("Reconnect");
+  });
+
+  it("follows the theme through color-scheme and needs no global CSS", () => {
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" theme="dark" />);
+    expect(rootOf().style.colorScheme).toBe("dark");
+    expect(button().getAttribute("style")).toContain("var(--adsc-button-bg");
+    expect(document.querySelectorAll("style, link[rel=stylesheet]")).toHaveLength(0);
+  });
+});

@@ -1,0 +1,96 @@
+import type { CSSProperties } from "react";
+import { DEFAULT_LABELS, type ConnectLabels } from "./labels.js";
+import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions } from "./useMicrosoftAdsConnect.js";
+
+export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions {
+  /** An existing connection to show; `expired` offers Reconnect. */
+  connected?: { displayName: string; status?: "connected" | "expired" } | null;
+  labels?: Partial<ConnectLabels>;
+  /** `auto` follows the user's light or dark preference. */
+  theme?: "auto" | "light" | "dark";
+  className?: string;
+}
+
+// Inline styles only (no global CSS); hosts theme through these custom properties.
+const v = (name: string, light: string, dark: string) => `var(--adsc-${name}, light-dark(${light}, ${dark}))`;
+const root: CSSProperties = {
+  display: "inline-flex",
+  flexDirection: "column",
+  alignItems: "flex-start",
+  gap: "0.5em",
+  font: "var(--adsc-font, inherit)",
+  color: v("text", "#1b1b1b", "#f3f3f3"),
+};
+const button: CSSProperties = {
+  display: "inline-flex",
+  alignItems: "center",
+  gap: "0.6em",
+  padding: "0.6em 1.1em",
+  border: `1px solid ${v("border", "#8a8886", "#6e6e6e")}`,
+  borderRadius: "var(--adsc-radius, 4px)",
+  background: v("button-bg", "#ffffff", "#2b2b2b"),
+  color: v("button-text", "#1b1b1b", "#ffffff"),
+  font: "inherit",
+  fontWeight: 600,
+  cursor: "pointer",
+};
+const statusColor = { connected: v("success", "#107c10", "#6ccb5f"), error: v("error", "#a4262c", "#ff99a4") } as Record<string, string>;
+
+const logo = (
+  <svg width="16" height="16" viewBox="0 0 21 21" aria-hidden="true">
+    <path fill="#f25022" d="M0 0h10v10H0z" />
+    <path fill="#7fba00" d="M11 0h10v10H11z" />
+    <path fill="#00a4ef" d="M0 11h10v10H0z" />
+    <path fill="#ffb900" d="M11 11h10v10H11z" />
+  </svg>
+);
+
+/**
+ * The ready "Connect Microsoft Ads" button: idle, connecting, connected (with the account name) or
+ * an error with its plain message and a retry or reconnect action.
+ *
+ * @example
+ * <ConnectMicrosoftAds serverUrl="https://connect.example.com" getSessionToken={fetchToken} onSuccess={refresh} />
+ */
+export function ConnectMicrosoftAds({ connected, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
+  const { state, open, cancel } = useMicrosoftAdsConnect(options);
+  const l = { ...DEFAULT_LABELS, ...labels };
+  let view = state.status as string;
+  let text = "";
+  let action = l.connect;
+  let errorCode: string | undefined;
+  const name = state.result ? (state.result.account.display_name ?? state.result.account.username) : connected?.displayName;
+
+  if (state.status === "connecting") [text, action] = [l.openHint, l.connecting];
+  else if (state.status === "waiting") [text, action] = [l.waiting, l.cancel];
+  else if (state.status === "error" && state.error) {
+    errorCode = state.error.code;
+    [text, action] = [l.errors[state.error.code] ?? state.error.message, l.retry];
+  } else if (state.status === "connected" || connected?.status === "connected") {
+    [view, text, action] = ["connected", l.connectedAs(name ?? ""), l.reconnect];
+  } else if (connected?.status === "expired") {
+    [view, errorCode, text, action] = ["error", "grant_expired", l.expired(name ?? ""), l.reconnect];
+  } else if (state.cancelled) text = l.cancelled;
+
+  return (
+    <div
+      className={className}
+      data-adsc-state={view}
+      data-adsc-error-code={errorCode}
+      style={{ ...root, colorScheme: theme === "auto" ? "light dark" : theme }}
+    >
+      <button
+        type="button"
+        style={button}
+        aria-busy={state.status === "connecting" || undefined}
+        onClick={state.status === "waiting" ? cancel : open}
+      >
+        {logo}
+        {action}
+      </button>
+      <p role="status" aria-live="polite" style={{ margin: 0, color: statusColor[view] }}>
+        {text}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { ErrorCode } from "@ads-connect/shared";
+
+/** Every text the component shows; pass some or all to translate or reword them. */
+export interface ConnectLabels {
+  connect: string;
+  connecting: string;
+  openHint: string;
+  waiting: string;
+  cancel: string;
+  cancelled: string;
+  retry: string;
+  reconnect: string;
+  connectedAs: (name: string) => string;
+  expired: (name: string) => string;
+  /** Replaces the server's English message for an error code. */
+  errors: Partial<Record<ErrorCode, string>>;
+}
+
+export const DEFAULT_LABELS: ConnectLabels = {
+  connect: "Connect Microsoft Ads",
+  connecting: "Connecting…",
+  openHint: "Sign in with Microsoft in the window that opened.",
+  waiting: "Waiting for Microsoft sign-in to finish…",
+  cancel: "Cancel",
+  cancelled: "Cancelled. Nothing was connected.",
+  retry: "Try again",
+  reconnect: "Reconnect",
+  connectedAs: (name) => `Connected as ${name}`,
+  expired: (name) => `The connection for ${name} has expired. Reconnect to keep your ads data flowing.`,
+  errors: {},
+};

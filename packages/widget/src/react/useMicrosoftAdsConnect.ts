@@ -1,0 +1,125 @@
+import { QueryClient, QueryClientContext, useQuery } from "@tanstack/react-query";
+import { useCallback, useContext, useEffect, useRef, useState } from "react";
+import { connect } from "../core/connect.js";
+import { fetchSessionStatus } from "../core/fetchSessionStatus.js";
+import type { ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess } from "../core/types.js";
+
+/**
+ * - `idle`: nothing running (`cancelled` says whether the last flow was cancelled);
+ * - `connecting`: the popup is open;
+ * - `waiting`: the popup looks closed but the attempt may still be going (offer Cancel);
+ * - `connected` / `error`: the last flow's outcome.
+ */
+export type ConnectStatus = "idle" | "connecting" | "waiting" | "connected" | "error";
+
+export interface ConnectState {
+  status: ConnectStatus;
+  result: ConnectSuccess | null;
+  error: ConnectError | null;
+  cancelled: boolean;
+}
+
+export interface UseMicrosoftAdsConnectOptions extends Omit<ConnectOptions, "onEvent" | "externalPolling"> {
+  onSuccess?: (result: ConnectSuccess) => void;
+  onError?: (error: ConnectError) => void;
+  onCancel?: () => void;
+  onEvent?: (event: ConnectEvent) => void;
+}
+
+export interface UseMicrosoftAdsConnect {
+  state: ConnectState;
+  /** Opens the popup; call it straight from a click handler. Focuses the popup if one is open. */
+  open: () => void;
+  /** Cancels the running flow, if any. */
+  cancel: () => void;
+  /** Back to `idle`, forgetting the last outcome. */
+  reset: () => void;
+}
+
+const IDLE: ConnectState = { status: "idle", result: null, error: null, cancelled: false };
+
+/**
+ * The headless hook: state plus functions that are always safe to call. Polls the session with
+ * TanStack Query (the host's `QueryClientProvider` if there is one, a private client otherwise)
+ * while the popup looks closed, and cancels the flow on unmount.
+ *
+ * @example
+ * const { state, open } = useMicrosoftAdsConnect({ serverUrl, getSessionToken, onSuccess: () => refetch() });
+ * return <button onClick={open}>{state.status === "connected" ? "Connected" : "Connect Microsoft Ads"}</button>;
+ */
+export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): UseMicrosoftAdsConnect {
+  const hostClient = useContext(QueryClientContext);
+  const [ownClient] = useState(() => (hostClient ? null : new QueryClient()));
+  const [state, setState] = useState<ConnectState>(IDLE);
+  const flow = useRef<ConnectFlow | null>(null);
+  const [running, setRunning] = useState<ConnectFlow | null>(null);
+  const latest = useRef(options);
+  latest.current = options;
+
+  const onEvent = useCallback((event: ConnectEvent) => {
+    const o = latest.current;
+    o.onEvent?.(event);
+    if (event.type === "open") setState({ ...IDLE, status: "connecting" });
+    else if (event.type === "popup_closed") setState((s) => ({ ...s, status: "waiting" }));
+    else {
+      flow.current = null;
+      setRunning(null);
+      if (event.type === "success") {
+        setState({ ...IDLE, status: "connected", result: event.result });
+        o.onSuccess?.(event.result);
+      } else if (event.type === "error") {
+        setState({ ...IDLE, status: "error", error: event.error });
+        o.onError?.(event.error);
+      } else {
+        setState({ ...IDLE, cancelled: true });
+        o.onCancel?.();
+      }
+    }
+  }, []);
+
+  const open = useCallback(() => {
+    if (flow.current) return flow.current.focus();
+    const { onSuccess: _s, onError: _e, onCancel: _c, onEvent: _v, ...rest } = latest.current;
+    let ended = false;
+    const started = connect({
+      ...rest,
+      externalPolling: true,
+      onEvent: (event) => {
+        ended ||= event.type === "success" || event.type === "error" || event.type === "cancelled";
+        onEvent(event);
+      },
+    });
+    // A flow that ended inside connect() (popup blocked) has reported already; do not keep it.
+    if (!ended) flow.current = started;
+    setRunning(ended ? null : started);
+  }, [onEvent]);
+
+  const cancel = useCallback(() => flow.current?.cancel(), []);
+  const reset = useCallback(() => {
+    flow.current?.cancel();
+    setState(IDLE);
+  }, []);
+
+  useEffect(() => () => flow.current?.cancel(), []);
+
+  const token = running?.sessionToken ?? null;
+  const client = (hostClient ?? ownClient)!;
+  const status = useQuery(
+    {
+      queryKey: ["ads-connect", "session-status", options.serverUrl, running?.id],
+      // Tied to the flow (which ends on unmount too), so a flow that ended leaves no request in flight.
+      queryFn: () => fetchSessionStatus(options.serverUrl, token ?? "", running?.signal),
+      enabled: state.status === "waiting" && token !== null,
+      refetchInterval: options.pollIntervalMs ?? 1000,
+      refetchIntervalInBackground: true,
+      retry: false,
+      gcTime: 0,
+    },
+    client,
+  );
+  useEffect(() => {
+    if (status.data) running?.receiveStatus(status.data);
+  }, [status.data, status.dataUpdatedAt, running]);
+
+  return { state, open, cancel, reset };
+}

@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const peers = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/];
+
+/** Library build: two ESM entries (everything, and the framework-free core), peers external. */
+export default defineConfig({
+  build: {
+    lib: {
+      entry: {
+        index: fileURLToPath(new URL("src/index.ts", import.meta.url)),
+        core: fileURLToPath(new URL("src/core/index.ts", import.meta.url)),
+      },
+      formats: ["es"],
+    },
+    target: "es2020",
+    minify: false,
+    sourcemap: true,
+    rollupOptions: { external: (id) => peers.some((p) => p.test(id)) },
+  },
+});
