@@ -46,6 +46,8 @@ export class EmulatorState {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly injections: Record<TokenGrantType, TokenErrorInjection[]> = { authorization_code: [], refresh_token: [], client_credentials: [] };
+  /** Set by holdNextTokenResponse: called once tokens are issued; resolves when released. */
+  readonly holds: Partial<Record<TokenGrantType, () => Promise<void>>> = {};
   /** username → epoch ms of the last revocation (Entra's TokensValidFrom). */
   readonly tokensValidFrom = new Map<string, number>();
   readonly stats: EmulatorStats = { tokenRequests: { authorization_code: 0, refresh_token: 0, client_credentials: 0 }, authorizeRequests: 0 };

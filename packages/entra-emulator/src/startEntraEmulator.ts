@@ -44,6 +44,17 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     injectTokenErrors(grantType, errors) {
       state.injections[grantType].push(...errors.map((e) => ({ ...e })));
     },
+    holdNextTokenResponse(grantType) {
+      let release!: () => void;
+      let markHeld!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      const held = new Promise<void>((r) => (markHeld = r));
+      state.holds[grantType] = () => {
+        markHeld();
+        return released;
+      };
+      return { held, release };
+    },
     revokeRefreshTokens: (username) => state.revokeRefreshTokens(username),
     isAccessTokenValid: (accessToken) => state.isAccessTokenValid(accessToken),
     setLoginPageCoop(enabled) {

@@ -40,6 +40,11 @@ export function tokenRoutes(state: EmulatorState): Router {
         : grantType === "refresh_token"
           ? await refreshTokenGrant(state, client, form)
           : clientCredentialsGrant(state, client, form);
+    const hold = state.holds[grantType];
+    if (hold) {
+      delete state.holds[grantType];
+      await hold();
+    }
     state.log(`token: ${grantType} for ${client.clientId} → 200${body.refresh_token ? " (with refresh token)" : ""}`);
     res.status(200).json(body);
   });

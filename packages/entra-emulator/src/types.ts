@@ -55,6 +55,11 @@ export interface EntraEmulator {
   lastAuthorizeRequest: URLSearchParams | null;
   /** The next requests of that grant fail with these errors, in order, then it works again. */
   injectTokenErrors(grantType: TokenGrantType, errors: TokenErrorInjection[]): void;
+  /**
+   * The next request of that grant does its work (tokens issued, refresh token rotated) and then
+   * waits to answer until `release()`: the moment a client can die having lost the answer.
+   */
+  holdNextTokenResponse(grantType: TokenGrantType): { held: Promise<void>; release(): void };
   /** Every refresh token issued so far to that user becomes invalid_grant (AADSTS50173). */
   revokeRefreshTokens(username: string): void;
   /** Issued by this emulator and not expired. */

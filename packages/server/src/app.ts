@@ -1,42 +1,27 @@
 import { randomBytes } from "node:crypto";
 import express, { type Express } from "express";
 import helmet from "helmet";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
-import type { EntraClient } from "./oauth/entraClient.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
-import { ConnectFlowService } from "./services/connectFlowService.js";
-import { ConnectionService } from "./services/connectionService.js";
-import { ConnectSessionService } from "./services/connectSessionService.js";
-import { AttemptStore } from "./store/attemptStore.js";
-import { ConnectionStore } from "./store/connectionStore.js";
-import type { Database } from "./store/schema.js";
-import { SessionStore } from "./store/sessionStore.js";
-import { TokenCipher } from "./tokens/tokenCipher.js";
-import type { WebhookSender } from "./webhooks/webhookSender.js";
+import { webhooksRoutes } from "./routes/webhooksRoutes.js";
+import type { Services } from "./services/createServices.js";
 
 export interface AppDeps {
   config: Config;
-  db: Kysely<Database>;
-  entra: EntraClient;
   logger: Logger;
-  webhooks: WebhookSender;
+  services: Services;
 }
 
 /** Builds the Express app from its parts; listening is the caller's business. */
-export function createApp({ config, db, entra, logger, webhooks }: AppDeps): Express {
-  const cipher = new TokenCipher(config.encryptionKeys);
-  const connectionStore = new ConnectionStore(db);
-  const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore);
-  const connections = new ConnectionService({ config, store: connectionStore, cipher, entra, webhooks });
-  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, webhooks });
+export function createApp({ config, logger, services }: AppDeps): Express {
+  const { sessions, connections, flow, outbox } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -74,6 +59,7 @@ export function createApp({ config, db, entra, logger, webhooks }: AppDeps): Exp
   });
   app.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
   app.use(connectionsRoutes(connections, secretKey));
+  app.use(webhooksRoutes(outbox, secretKey));
   app.use(oauthRoutes(flow, config.publicUrl.startsWith("https:")));
   app.use((req) => {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);

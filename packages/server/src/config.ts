@@ -32,6 +32,19 @@ export interface Config {
   attemptTtlSeconds: number;
   /** A served access token stays valid at least this long. */
   tokenMinValiditySeconds: number;
+  refreshAhead: {
+    enabled: boolean;
+    /** How often the job looks for connections to refresh. */
+    intervalSeconds: number;
+    /** Refresh a connection whose refresh token has not been used for this long (Entra drops idle ones after 90 days). */
+    touchIdleAfterSeconds: number;
+  };
+  /** Tries of one refresh when Microsoft answers 429/5xx or does not answer. */
+  refreshMaxTries: number;
+  webhookDelivery: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  slack: { webhookUrl: string | null; dedupSeconds: number };
+  /** Consecutive transient refresh failures of one connection before an alert. */
+  transientAlertThreshold: number;
   logLevel: string;
   production: boolean;
 }
@@ -85,6 +98,16 @@ const EnvSchema = z.object({
   CONNECT_SESSION_TTL_SECONDS: seconds(1, 86_400).default(1800),
   OAUTH_ATTEMPT_TTL_SECONDS: seconds(1, 3600).default(600),
   TOKEN_MIN_VALIDITY_SECONDS: seconds(0, 3000).default(300),
+  REFRESH_AHEAD: z.enum(["on", "off", "true", "false"], { error: "must be on or off" }).default("on"),
+  REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60),
+  REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400).default(14 * 86_400),
+  REFRESH_MAX_TRIES: seconds(1, 10).default(4),
+  WEBHOOK_MAX_ATTEMPTS: seconds(1, 100).default(12),
+  WEBHOOK_RETRY_BASE_MS: seconds(10, 3_600_000).default(1000),
+  WEBHOOK_RETRY_MAX_MS: seconds(100, 86_400_000).default(3_600_000),
+  SLACK_WEBHOOK_URL: httpUrl.optional(),
+  ALERT_DEDUP_SECONDS: seconds(0, 7 * 86_400).default(3600),
+  TRANSIENT_ALERT_THRESHOLD: seconds(1, 1000).default(3),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -157,6 +180,15 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     secretKey,
     webhookSigningKey,
     webhookUrl: e.WEBHOOK_URL ?? null,
+    refreshAhead: {
+      enabled: e.REFRESH_AHEAD === "on" || e.REFRESH_AHEAD === "true",
+      intervalSeconds: e.REFRESH_AHEAD_INTERVAL_SECONDS,
+      touchIdleAfterSeconds: e.REFRESH_IDLE_AFTER_SECONDS,
+    },
+    refreshMaxTries: e.REFRESH_MAX_TRIES,
+    webhookDelivery: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: e.WEBHOOK_RETRY_BASE_MS, maxDelayMs: e.WEBHOOK_RETRY_MAX_MS },
+    slack: { webhookUrl: e.SLACK_WEBHOOK_URL ?? null, dedupSeconds: e.ALERT_DEDUP_SECONDS },
+    transientAlertThreshold: e.TRANSIENT_ALERT_THRESHOLD,
     allowedOrigins,
     databaseFile: e.DATABASE_FILE ? path.resolve(e.DATABASE_FILE) : path.join(dataDir, "ads-connect.sqlite"),
     encryptionKeys,

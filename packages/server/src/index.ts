@@ -1,4 +1,4 @@
 export { createApp, type AppDeps } from "./app.js";
 export { loadConfig, ConfigError, type Config } from "./config.js";
 export { startAdsConnect, type RunningServer, type StartOptions } from "./server.js";
-export { signWebhook } from "./webhooks/webhookSender.js";
+export { signWebhook } from "./webhooks/signWebhook.js";

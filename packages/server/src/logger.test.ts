@@ -20,7 +20,7 @@ describe("logs", () => {
       await h.api("GET", "/connections", undefined, { authorization: "Bearer wrong-secret-key-wrong-secret-key" });
       await connectAs(h, "declined@contoso.example");
       await h.webhooks.waitFor(2);
-      await h.server.webhooks.idle();
+      await h.server.services.outbox.stop();
 
       const callback = new URL(page.url);
       const cookies = (await browser.jar.getCookies(page.url)).map((c) => c.value);

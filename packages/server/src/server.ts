@@ -6,13 +6,15 @@ import { loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase } from "./store/createDatabase.js";
-import { createWebhookSender, type WebhookSender } from "./webhooks/webhookSender.js";
+import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
+import { createServices, type Services } from "./services/createServices.js";
 
 export interface RunningServer {
   url: string;
   config: Config;
   logger: Logger;
-  webhooks: WebhookSender;
+  services: Services;
+  refreshAhead: RefreshAheadJob;
   close(): Promise<void>;
 }
 
@@ -43,8 +45,11 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     const logger = createLogger(config.logLevel, logDestination);
     const db = await createDatabase(config.databaseFile);
     const entra = createEntraClient(config.microsoft);
-    const webhooks = createWebhookSender({ url: config.webhookUrl, signingKey: config.webhookSigningKey, logger });
-    server.on("request", createApp({ config, db, entra, logger, webhooks }));
+    const services = createServices({ config, db, entra, logger });
+    server.on("request", createApp({ config, logger, services }));
+    services.outbox.start();
+    const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger });
+    if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
     // Discover the default tenant now so a wrong setup shows at boot; requests retry it if this fails.
     entra.configuration(config.microsoft.tenant).then(
       () => logger.info({ tenant: config.microsoft.tenant }, "Microsoft Entra discovery succeeded"),
@@ -56,11 +61,13 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       url: config.publicUrl,
       config,
       logger,
-      webhooks,
+      services,
+      refreshAhead,
       async close() {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await webhooks.idle();
+        await refreshAhead.stop();
+        await services.outbox.stop();
         await db.destroy();
       },
     };

@@ -21,7 +21,30 @@ export const AuthWebhookBodySchema = z.object({
     .optional(),
   tags: z.record(z.string(), z.string()).optional(),
   error: z.object({ type: z.string(), description: z.string() }).optional(),
+  /** The same for every delivery of one event: receivers use it to process each event once. */
+  idempotencyKey: z.string(),
 });
 export type AuthWebhookBody = z.infer<typeof AuthWebhookBodySchema>;
 
 export const WEBHOOK_SIGNATURE_HEADER = "X-Nango-Hmac-Sha256";
+/** Carries the body's `idempotencyKey` too, for receivers that dedupe before parsing. */
+export const WEBHOOK_IDEMPOTENCY_HEADER = "X-Ads-Connect-Idempotency-Key";
+
+/** One event in `GET /webhooks/deliveries`, with every attempt to deliver it. */
+export const WebhookDeliverySchema = z.object({
+  id: z.string(),
+  operation: AuthWebhookBodySchema.shape.operation,
+  success: z.boolean(),
+  connection_id: z.string(),
+  status: z.enum(["pending", "delivered", "failed"]),
+  created_at: z.string(),
+  delivered_at: z.string().nullable(),
+  next_attempt_at: z.string().nullable(),
+  attempts: z.array(z.object({ at: z.string(), status_code: z.number().int().nullable(), error: z.string().nullable(), duration_ms: z.number().int() })),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
+export const WebhookDeliveriesQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  connectionId: z.string().min(1).max(200).optional(),
+});
+export const WebhookDeliveriesResponseSchema = z.object({ deliveries: z.array(WebhookDeliverySchema) });

@@ -18,7 +18,8 @@ import type { Database } from "../store/schema.js";
 import type { ConnectSessionRow } from "../store/sessionStore.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
-import type { WebhookSender } from "../webhooks/webhookSender.js";
+import { authWebhook } from "../webhooks/authWebhook.js";
+import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import type { ConnectionService } from "./connectionService.js";
 import type { ConnectSessionService } from "./connectSessionService.js";
 import { parseJson } from "./json.js";
@@ -71,7 +72,7 @@ export class ConnectFlowService {
       connections: ConnectionService;
       entra: EntraClient;
       cipher: TokenCipher;
-      webhooks: WebhookSender;
+      outbox: WebhookOutbox;
       now?: () => number;
     },
   ) {}
@@ -236,11 +237,10 @@ export class ConnectFlowService {
         .set({ last_result: json, last_result_at: now, completed_at: now })
         .where("id", "=", session.id)
         .execute();
+      await trx.insertInto("integration_events").values({ at: now, kind: "connect_succeeded", code: null, connection_id: saved.connectionId }).execute();
+      await this.deps.outbox.enqueue(authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session }), trx);
       return success;
     });
-    this.deps.webhooks.send(
-      this.deps.connections.authWebhook({ operation: result.operation, success: true, connectionId: result.connection_id, endUser, session }),
-    );
     return result;
   }
 
@@ -252,20 +252,19 @@ export class ConnectFlowService {
       if (session.completed_at === null) {
         await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
       }
-    });
-    if (result.type === CONNECT_ERROR) {
-      const endUser = parseJson<EndUserInput>(session.end_user);
-      this.deps.webhooks.send(
-        this.deps.connections.authWebhook({
+      if (result.type === CONNECT_ERROR) {
+        await trx.insertInto("integration_events").values({ at: now, kind: "connect_failed", code: result.error.code, connection_id: null }).execute();
+        const webhook = authWebhook({
           operation: session.reconnect_connection_id ? "override" : "creation",
           success: false,
           connectionId: attempt.pending_connection_id,
-          endUser,
+          endUser: parseJson<EndUserInput>(session.end_user),
           session,
           error: { type: result.error.code, description: result.error.message },
-        }),
-      );
-    }
+        });
+        await this.deps.outbox.enqueue(webhook, trx);
+      }
+    });
   }
 
   /**

@@ -8,37 +8,20 @@ import {
   type ListConnectionsQuery,
   type PatchConnectionBody,
 } from "@ads-connect/shared";
-import type { Transaction } from "kysely";
-import * as oidc from "openid-client";
+import type { Kysely, Transaction } from "kysely";
+import type * as oidc from "openid-client";
+import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
-import type { EntraClient } from "../oauth/entraClient.js";
-import { fromTokenRequestError } from "../oauth/translateEntraError.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
 import type { ConnectSessionRow } from "../store/sessionStore.js";
+import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
-import type { WebhookSender } from "../webhooks/webhookSender.js";
+import { authWebhook, type Organization, type StoredEndUser } from "../webhooks/authWebhook.js";
+import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { parseJson } from "./json.js";
-
-/** What is encrypted at rest for a connection. */
-interface StoredCredentials {
-  access_token: string;
-  refresh_token: string;
-  id_token: string | null;
-  token_type: string;
-  scope: string;
-  expires_at: number;
-}
-
-interface Organization {
-  id: string;
-  display_name?: string | undefined;
-}
-
-interface StoredEndUser extends EndUserInput {
-  organization?: Organization | null;
-}
+import type { TokenRefresher } from "./tokenRefresher.js";
 
 export interface ConnectedAccount {
   tenant_id: string;
@@ -48,16 +31,16 @@ export interface ConnectedAccount {
   account_type: "work" | "personal";
 }
 
-const credentialsContext = (connectionId: string) => `connection:${connectionId}`;
-
 export class ConnectionService {
   constructor(
     private readonly deps: {
       config: Config;
       store: ConnectionStore;
+      db: Kysely<Database>;
       cipher: TokenCipher;
-      entra: EntraClient;
-      webhooks: WebhookSender;
+      refresher: TokenRefresher;
+      outbox: WebhookOutbox;
+      logger: Logger;
       now?: () => number;
     },
   ) {}
@@ -80,16 +63,27 @@ export class ConnectionService {
     return { connections: rows.map(toSummary) };
   }
 
-  /** The connection with an access token valid for at least the configured margin. */
+  /**
+   * The connection with an access token valid for at least the configured margin (refreshed when
+   * it is closer to expiry, or now with `forceRefresh`). When Microsoft is briefly unavailable the
+   * last good token is served while it is still valid.
+   */
   async get(connectionId: string, options: { providerConfigKey?: string | undefined; forceRefresh?: boolean | undefined; includeRefreshToken?: boolean | undefined }): Promise<Connection> {
-    const row = await this.find(connectionId, options.providerConfigKey);
+    let row = await this.find(connectionId, options.providerConfigKey);
     if (row.status === "expired") {
       throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
     }
-    let credentials = await this.decrypt(row);
+    let credentials = await decryptCredentials(this.deps.cipher, row);
     const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
     if (options.forceRefresh || credentials.expires_at - this.now() < marginMs) {
-      credentials = await this.refresh(row, credentials);
+      try {
+        credentials = await this.deps.refresher.refresh(row, options.forceRefresh ? "forced" : "read");
+      } catch (err) {
+        const stillValid = credentials.expires_at > this.now() + 1000;
+        if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;
+        this.deps.logger.warn({ connectionId, code: err.code }, "serving the last good access token while Microsoft is unavailable");
+      }
+      row = (await this.deps.store.findByConnectionId(connectionId)) ?? row;
     }
     const now = this.now();
     await this.deps.store.update(row.connection_id, { last_fetched_at: now });
@@ -131,13 +125,17 @@ export class ConnectionService {
     return { success: await this.deps.store.update(row.connection_id, changes) };
   }
 
+  /** Removes the connection and its tokens for good; the deletion webhook is queued in the same transaction. */
   async delete(connectionId: string, providerConfigKey: string | undefined): Promise<{ success: boolean }> {
     const row = await this.find(connectionId, providerConfigKey);
-    const success = await this.deps.store.delete(row.connection_id);
-    if (success) {
-      const endUser = parseJson<StoredEndUser>(row.end_user);
-      this.deps.webhooks.send(this.authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }));
-    }
+    const success = await this.deps.db.transaction().execute(async (trx) => {
+      const deleted = await this.deps.store.delete(row.connection_id, trx);
+      if (deleted) {
+        const endUser = parseJson<StoredEndUser>(row.end_user);
+        await this.deps.outbox.enqueue(authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }), trx);
+      }
+      return deleted;
+    });
     return { success };
   }
 
@@ -192,8 +190,11 @@ export class ConnectionService {
       account_type: account.account_type,
       status: "connected" as const,
       errors: "[]",
-      credentials_enc: await this.deps.cipher.encrypt(JSON.stringify(credentials), credentialsContext(connectionId)),
+      credentials_enc: await encryptCredentials(this.deps.cipher, connectionId, credentials),
       access_token_expires_at: credentials.expires_at,
+      last_refreshed_at: now,
+      refresh_failures: 0,
+      failure_reported: 0,
       scope: credentials.scope,
       connection_config: JSON.stringify({ tenant: input.tenant }),
       updated_at: now,
@@ -220,39 +221,6 @@ export class ConnectionService {
     return { connectionId, operation: "creation" };
   }
 
-  /** Nango-shaped auth webhook body. */
-  authWebhook(input: {
-    operation: AuthWebhookBody["operation"];
-    success: boolean;
-    connectionId: string;
-    endUser: StoredEndUser;
-    session?: ConnectSessionRow;
-    tags?: Record<string, string>;
-    error?: { type: string; description: string };
-  }): AuthWebhookBody {
-    const organization = input.session?.organization ? parseJson<Organization>(input.session.organization) : input.endUser.organization;
-    const tags = input.tags ?? (input.session?.tags ? parseJson<Record<string, string>>(input.session.tags) : {});
-    return {
-      from: "ads-connect",
-      type: "auth",
-      operation: input.operation,
-      success: input.success,
-      connectionId: input.connectionId,
-      authMode: "OAUTH2",
-      providerConfigKey: PROVIDER_CONFIG_KEY,
-      provider: PROVIDER_CONFIG_KEY,
-      environment: "prod",
-      endUser: {
-        endUserId: input.endUser.id,
-        ...(organization ? { organizationId: organization.id } : {}),
-        endUserEmail: input.endUser.email ?? null,
-        tags: input.endUser.tags ?? {},
-      },
-      tags,
-      ...(input.error ? { error: input.error } : {}),
-    };
-  }
-
   private async find(connectionId: string, providerConfigKey: string | undefined): Promise<ConnectionRow> {
     if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY) {
       throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
@@ -260,44 +228,6 @@ export class ConnectionService {
     const row = await this.deps.store.findByConnectionId(connectionId);
     if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     return row;
-  }
-
-  private async decrypt(row: ConnectionRow): Promise<StoredCredentials> {
-    return parseJson<StoredCredentials>(await this.deps.cipher.decrypt(row.credentials_enc, credentialsContext(row.connection_id)));
-  }
-
-  private async refresh(row: ConnectionRow, current: StoredCredentials): Promise<StoredCredentials> {
-    const tenant = parseJson<{ tenant?: string }>(row.connection_config).tenant ?? this.deps.config.microsoft.tenant;
-    const configuration = await this.deps.entra.configuration(tenant);
-    let response;
-    try {
-      response = await oidc.refreshTokenGrant(configuration, current.refresh_token);
-    } catch (err) {
-      const flow = await fromTokenRequestError(err);
-      if (flow.code === "grant_expired") {
-        await this.deps.store.update(row.connection_id, { status: "expired", errors: JSON.stringify([{ type: flow.code, log_id: "" }]), updated_at: this.now() });
-        throw new AppError("grant_expired", flow.message, 424, { cause: err });
-      }
-      throw new AppError(flow.code, flow.message, flow.code === "provider_temporarily_unavailable" ? 503 : 424, { cause: err });
-    }
-    const now = this.now();
-    const next: StoredCredentials = {
-      access_token: response.access_token,
-      // Entra rotates refresh tokens; keep the newest one it gave us.
-      refresh_token: response.refresh_token ?? current.refresh_token,
-      id_token: response.id_token ?? current.id_token,
-      token_type: response.token_type,
-      scope: response.scope ?? current.scope,
-      expires_at: now + (response.expiresIn() ?? 3600) * 1000,
-    };
-    await this.deps.store.update(row.connection_id, {
-      credentials_enc: await this.deps.cipher.encrypt(JSON.stringify(next), credentialsContext(row.connection_id)),
-      access_token_expires_at: next.expires_at,
-      status: "connected",
-      errors: "[]",
-      updated_at: now,
-    });
-    return next;
   }
 }
 

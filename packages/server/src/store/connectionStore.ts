@@ -58,8 +58,8 @@ export class ConnectionStore {
     return result.numUpdatedRows === 1n;
   }
 
-  async delete(connectionId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom("connections").where("connection_id", "=", connectionId).executeTakeFirst();
+  async delete(connectionId: string, db: Db = this.db): Promise<boolean> {
+    const result = await db.deleteFrom("connections").where("connection_id", "=", connectionId).executeTakeFirst();
     return result.numDeletedRows === 1n;
   }
 }

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from "kysely";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -71,6 +71,52 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .addUniqueConstraint("connections_account_per_end_user", ["end_user_id", "tenant_id", "object_id"])
         .execute();
       await db.schema.createIndex("connections_end_user").on("connections").column("end_user_id").execute();
+    },
+  },
+  "0002_token_lifecycle": {
+    async up(db: Kysely<unknown>) {
+      const identity = (c: ColumnDefinitionBuilder) => (dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey());
+      // One column per statement: SQLite's ALTER TABLE adds one at a time.
+      await db.schema.alterTable("connections").addColumn("last_refreshed_at", "bigint").execute();
+      await db.schema.alterTable("connections").addColumn("refresh_failures", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable("connections").addColumn("failure_reported", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createTable("webhook_outbox")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("locked_until", "bigint")
+        .addColumn("delivered_at", "bigint")
+        .addColumn("gave_up_at", "bigint")
+        .addColumn("last_error", "text")
+        .execute();
+      await db.schema.createIndex("webhook_outbox_due").on("webhook_outbox").columns(["delivered_at", "gave_up_at", "next_attempt_at"]).execute();
+      await db.schema
+        .createTable("webhook_attempts")
+        .addColumn("id", "integer", identity)
+        .addColumn("outbox_id", "text", (c) => c.notNull().references("webhook_outbox.id").onDelete("cascade"))
+        .addColumn("attempted_at", "bigint", (c) => c.notNull())
+        .addColumn("status_code", "integer")
+        .addColumn("error", "text")
+        .addColumn("duration_ms", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("webhook_attempts_outbox").on("webhook_attempts").column("outbox_id").execute();
+      await db.schema
+        .createTable("alerts_sent")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("sent_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("integration_events")
+        .addColumn("id", "integer", identity)
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("code", "text")
+        .addColumn("connection_id", "text")
+        .execute();
+      await db.schema.createIndex("integration_events_at").on("integration_events").column("at").execute();
     },
   },
 });

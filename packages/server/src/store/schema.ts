@@ -61,10 +61,56 @@ export interface ConnectionTable {
   created_at: number;
   updated_at: number;
   last_fetched_at: number | null;
+  last_refreshed_at: number | null;
+  /** Consecutive failed refreshes (reset by a good one). */
+  refresh_failures: Generated<number>;
+  /** 1 once a failure was reported (webhook/alert), so the recovery is reported once too. */
+  failure_reported: Generated<number>;
+}
+
+export interface WebhookOutboxTable {
+  /** Also the idempotency id in the body: the receiver sees each event under one id however often it is delivered. */
+  id: string;
+  body: string;
+  created_at: number;
+  next_attempt_at: number;
+  attempts: Generated<number>;
+  /** A dispatcher claimed it until then (several server processes may share the database). */
+  locked_until: number | null;
+  delivered_at: number | null;
+  gave_up_at: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  outbox_id: string;
+  attempted_at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface AlertSentTable {
+  key: string;
+  sent_at: number;
+}
+
+/** What happened to the integration, for its status: connects, refreshes and errors by code. */
+export interface IntegrationEventTable {
+  id: Generated<number>;
+  at: number;
+  kind: "connect_succeeded" | "connect_failed" | "refresh_succeeded" | "refresh_failed";
+  code: string | null;
+  connection_id: string | null;
 }
 
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
   connections: ConnectionTable;
+  webhook_outbox: WebhookOutboxTable;
+  webhook_attempts: WebhookAttemptTable;
+  alerts_sent: AlertSentTable;
+  integration_events: IntegrationEventTable;
 }

@@ -6,24 +6,40 @@ export interface ReceivedWebhook {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A real HTTP endpoint that records every webhook it is sent. */
-export async function startWebhookReceiver() {
+/**
+ * A real HTTP endpoint that records every webhook it accepts. `respondWith(503)` plays a receiver
+ * that is down (requests are counted in `refused`, not recorded); `respondWith(200)` brings it back.
+ */
+export async function startWebhookReceiver(options: { port?: number } = {}) {
   const received: ReceivedWebhook[] = [];
   const waiters: (() => void)[] = [];
+  let status = 200;
+  let refused = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      if (status >= 300) {
+        refused++;
+        res.writeHead(status).end("down");
+        return;
+      }
       received.push({ rawBody: Buffer.concat(chunks).toString("utf8"), headers: req.headers });
-      res.writeHead(200).end("ok");
+      res.writeHead(status).end("ok");
       for (const wake of waiters.splice(0)) wake();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/webhooks`,
     received,
+    get refused() {
+      return refused;
+    },
+    respondWith(code: number) {
+      status = code;
+    },
     /** Resolves once `count` webhooks have arrived (or rejects after `timeoutMs`). */
     async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedWebhook[]> {
       const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,39 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import { createSlackAlerter, type Alerter } from "../alerts/slackAlerter.js";
+import type { Config } from "../config.js";
+import type { EntraClient } from "../oauth/entraClient.js";
+import { AttemptStore } from "../store/attemptStore.js";
+import { ConnectionStore } from "../store/connectionStore.js";
+import type { Database } from "../store/schema.js";
+import { SessionStore } from "../store/sessionStore.js";
+import { TokenCipher } from "../tokens/tokenCipher.js";
+import { createWebhookOutbox, type WebhookOutbox } from "../webhooks/webhookOutbox.js";
+import { ConnectFlowService } from "./connectFlowService.js";
+import { ConnectionService } from "./connectionService.js";
+import { ConnectSessionService } from "./connectSessionService.js";
+import { TokenRefresher } from "./tokenRefresher.js";
+
+export interface Services {
+  sessions: ConnectSessionService;
+  connections: ConnectionService;
+  flow: ConnectFlowService;
+  refresher: TokenRefresher;
+  outbox: WebhookOutbox;
+  alerter: Alerter;
+  connectionStore: ConnectionStore;
+  cipher: TokenCipher;
+}
+
+/** Wires the services once; the app's routes and the background jobs share them. */
+export function createServices({ config, db, entra, logger }: { config: Config; db: Kysely<Database>; entra: EntraClient; logger: Logger }): Services {
+  const cipher = new TokenCipher(config.encryptionKeys);
+  const connectionStore = new ConnectionStore(db);
+  const outbox = createWebhookOutbox({ db, url: config.webhookUrl, signingKey: config.webhookSigningKey, logger, ...config.webhookDelivery });
+  const alerter = createSlackAlerter({ db, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
+  const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger });
+  const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore);
+  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
+  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox });
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher };
+}

@@ -1,0 +1,197 @@
+import type { Kysely } from "kysely";
+import * as oidc from "openid-client";
+import type { Logger } from "pino";
+import type { Alerter } from "../alerts/slackAlerter.js";
+import type { Config } from "../config.js";
+import { AppError, type ConnectFlowError } from "../errors.js";
+import type { EntraClient } from "../oauth/entraClient.js";
+import { fromTokenRequestError } from "../oauth/translateEntraError.js";
+import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
+import type { Database } from "../store/schema.js";
+import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
+import type { TokenCipher } from "../tokens/tokenCipher.js";
+import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
+import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
+import { parseJson } from "./json.js";
+
+/** Why a refresh failed, which decides who hears about it and what happens to the connection. */
+export type FailureClass = "dead_grant" | "transient" | "configuration" | "unknown";
+
+export function classify(error: ConnectFlowError): FailureClass {
+  if (error.code === "provider_temporarily_unavailable") return "transient";
+  if (error.code === "provider_error") return "unknown";
+  // The app's own registration or secret: the product team's to fix, not the end user's.
+  if (error.actor === "product_team") return "configuration";
+  return "dead_grant";
+}
+
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/** Retry-After (seconds or a date) of the token endpoint's answer, when openid-client kept it. */
+function retryAfterMs(err: unknown): number | null {
+  const response = [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r) => r instanceof Response);
+  const value = response?.headers.get("retry-after");
+  if (!value) return null;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, Math.min(ms, MAX_RETRY_DELAY_MS)) : null;
+}
+
+/**
+ * Refreshes connections' tokens: one refresh per connection at a time in this process (single
+ * flight), bounded retries for transient failures, the rotated refresh token stored in the same
+ * write as the new access token, and every failure class reported where it belongs.
+ */
+export class TokenRefresher {
+  private readonly inflight = new Map<string, Promise<StoredCredentials>>();
+
+  constructor(
+    private readonly deps: {
+      config: Config;
+      db: Kysely<Database>;
+      store: ConnectionStore;
+      cipher: TokenCipher;
+      entra: EntraClient;
+      outbox: WebhookOutbox;
+      alerter: Alerter;
+      logger: Logger;
+      now?: () => number;
+      /** Waits between retries (tests can shorten it). */
+      sleep?: (ms: number) => Promise<void>;
+    },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  isRefreshing(connectionId: string): boolean {
+    return this.inflight.has(connectionId);
+  }
+
+  /** New tokens for the connection; concurrent callers share one request to Microsoft. */
+  refresh(row: ConnectionRow, reason: "read" | "forced" | "ahead" | "idle"): Promise<StoredCredentials> {
+    const running = this.inflight.get(row.connection_id);
+    if (running) return running;
+    const p = this.refreshOnce(row.connection_id, reason).finally(() => this.inflight.delete(row.connection_id));
+    this.inflight.set(row.connection_id, p);
+    return p;
+  }
+
+  private async refreshOnce(connectionId: string, reason: string): Promise<StoredCredentials> {
+    const { config, logger } = this.deps;
+    // Read the row now, not the caller's copy: another refresh may have rotated the token since.
+    const row = await this.deps.store.findByConnectionId(connectionId);
+    if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    if (row.status === "expired") throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
+    const current = await decryptCredentials(this.deps.cipher, row);
+    const tenant = parseJson<{ tenant?: string }>(row.connection_config).tenant ?? config.microsoft.tenant;
+    const configuration = await this.deps.entra.configuration(tenant);
+    const log = logger.child({ connectionId, reason });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await oidc.refreshTokenGrant(configuration, current.refresh_token);
+        return await this.saveSuccess(row, current, response);
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        const error = await fromTokenRequestError(err);
+        const kind = classify(error);
+        if (kind === "transient" && attempt < config.refreshMaxTries) {
+          const backoff = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** (attempt - 1));
+          const delayMs = retryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
+          log.warn({ attempt, code: error.code, aadsts: error.aadsts, delayMs }, "token refresh failed, retrying");
+          await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delayMs);
+          continue;
+        }
+        log.error({ attempt, code: error.code, aadsts: error.aadsts, class: kind }, "token refresh failed");
+        await this.saveFailure(row, kind, error);
+        const status = kind === "dead_grant" ? 424 : kind === "transient" ? 503 : 502;
+        throw new AppError(error.code, error.message, status, { cause: err });
+      }
+    }
+  }
+
+  private async saveSuccess(row: ConnectionRow, current: StoredCredentials, response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Promise<StoredCredentials> {
+    const now = this.now();
+    const next: StoredCredentials = {
+      access_token: response.access_token,
+      // Entra rotates refresh tokens: store the newest every time, in the same write as the access token.
+      refresh_token: response.refresh_token ?? current.refresh_token,
+      id_token: response.id_token ?? current.id_token,
+      token_type: response.token_type,
+      scope: response.scope ?? current.scope,
+      expires_at: now + (response.expiresIn() ?? 3600) * 1000,
+    };
+    const recovered = row.failure_reported === 1;
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.store.update(
+        row.connection_id,
+        {
+          credentials_enc: await encryptCredentials(this.deps.cipher, row.connection_id, next),
+          access_token_expires_at: next.expires_at,
+          last_refreshed_at: now,
+          status: "connected",
+          errors: "[]",
+          refresh_failures: 0,
+          failure_reported: 0,
+          updated_at: now,
+        },
+        trx,
+      );
+      await trx.insertInto("integration_events").values({ at: now, kind: "refresh_succeeded", code: null, connection_id: row.connection_id }).execute();
+      if (recovered) await this.deps.outbox.enqueue(this.webhook(row, true), trx);
+    });
+    this.deps.logger.info({ connectionId: row.connection_id, expiresAt: new Date(next.expires_at).toISOString() }, "token refreshed");
+    if (recovered) {
+      await this.deps.alerter.alert({
+        key: `recovered:${row.connection_id}`,
+        text: `:white_check_mark: Microsoft Ads connection ${row.connection_id} (end user ${row.end_user_id}, ${row.username}) works again.`,
+      });
+    }
+    return next;
+  }
+
+  private async saveFailure(row: ConnectionRow, kind: FailureClass, error: ConnectFlowError): Promise<void> {
+    const now = this.now();
+    const failures = row.refresh_failures + 1;
+    const errors = JSON.stringify([{ type: error.code, log_id: "" }]);
+    const who = `connection ${row.connection_id} (end user ${row.end_user_id}, ${row.username})`;
+    const pending: { alert?: { key: string; text: string } } = {};
+    await this.deps.db.transaction().execute(async (trx) => {
+      await trx.insertInto("integration_events").values({ at: now, kind: "refresh_failed", code: error.code, connection_id: row.connection_id }).execute();
+      if (kind === "configuration") {
+        // The integration is misconfigured; the end user's grant is probably fine. Keep serving nothing new, blame nobody.
+        pending.alert = { key: `configuration:${error.code}`, text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}` };
+        return;
+      }
+      const report = kind === "dead_grant" || kind === "unknown" || failures >= this.deps.config.transientAlertThreshold;
+      await this.deps.store.update(
+        row.connection_id,
+        {
+          ...(kind === "dead_grant" ? { status: "expired" as const, errors } : kind === "unknown" ? { status: "error" as const, errors } : {}),
+          refresh_failures: failures,
+          failure_reported: report ? 1 : row.failure_reported,
+          updated_at: now,
+        },
+        trx,
+      );
+      // One webhook per failure episode: a connection failing on every retry does not flood the receiver.
+      if (report && row.failure_reported === 0) {
+        await this.deps.outbox.enqueue(this.webhook(row, false, { type: error.code, description: error.message }), trx);
+      }
+      if (kind === "dead_grant") pending.alert = { key: `dead_grant:${row.connection_id}`, text: `:warning: Microsoft Ads ${who} has expired (${error.code}${error.aadsts ? `, AADSTS${error.aadsts}` : ""}). The end user must reconnect.` };
+      else if (report) pending.alert = { key: `failing:${row.connection_id}`, text: `:warning: Microsoft Ads ${who}: token refresh failed ${failures} times in a row (${error.code}).` };
+    });
+    if (pending.alert) await this.deps.alerter.alert(pending.alert);
+  }
+
+  private webhook(row: ConnectionRow, success: boolean, error?: { type: string; description: string }) {
+    return authWebhook({
+      operation: "refresh",
+      success,
+      connectionId: row.connection_id,
+      endUser: parseJson<StoredEndUser>(row.end_user),
+      tags: parseJson(row.tags),
+      ...(error ? { error } : {}),
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { PROVIDER_CONFIG_KEY, type AuthWebhookBody, type EndUserInput } from "@ads-connect/shared";
+import { parseJson } from "../services/json.js";
+import type { ConnectSessionRow } from "../store/sessionStore.js";
+
+export interface Organization {
+  id: string;
+  display_name?: string | undefined;
+}
+
+export interface StoredEndUser extends EndUserInput {
+  organization?: Organization | null;
+}
+
+/** Nango-shaped auth webhook body (the outbox adds the idempotency key). */
+export function authWebhook(input: {
+  operation: AuthWebhookBody["operation"];
+  success: boolean;
+  connectionId: string;
+  endUser: StoredEndUser;
+  session?: ConnectSessionRow;
+  tags?: Record<string, string>;
+  error?: { type: string; description: string };
+}): Omit<AuthWebhookBody, "idempotencyKey"> {
+  const organization = input.session?.organization ? parseJson<Organization>(input.session.organization) : input.endUser.organization;
+  const tags = input.tags ?? (input.session?.tags ? parseJson<Record<string, string>>(input.session.tags) : {});
+  return {
+    from: "ads-connect",
+    type: "auth",
+    operation: input.operation,
+    success: input.success,
+    connectionId: input.connectionId,
+    authMode: "OAUTH2",
+    providerConfigKey: PROVIDER_CONFIG_KEY,
+    provider: PROVIDER_CONFIG_KEY,
+    environment: "prod",
+    endUser: {
+      endUserId: input.endUser.id,
+      ...(organization ? { organizationId: organization.id } : {}),
+      endUserEmail: input.endUser.email ?? null,
+      tags: input.endUser.tags ?? {},
+    },
+    tags,
+    ...(input.error ? { error: input.error } : {}),
+  };
+}

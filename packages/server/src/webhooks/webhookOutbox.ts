@@ -1,0 +1,196 @@
+import { randomUUID } from "node:crypto";
+import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
+import type { Kysely, Transaction } from "kysely";
+import type { Logger } from "pino";
+import type { Database } from "../store/schema.js";
+import { signWebhook } from "./signWebhook.js";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface WebhookOutbox {
+  /**
+   * Queues an event. Pass the transaction that makes the change it reports, so the event exists
+   * exactly when the change does. Returns the event's idempotency id (null with no WEBHOOK_URL).
+   */
+  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey">, db?: Db): Promise<string | null>;
+  /** Starts delivering (and keeps retrying) events from the database. */
+  start(): void;
+  /** Stops delivering; resolves when the delivery in flight has finished. */
+  stop(): Promise<void>;
+  /** The delivery log, newest event first. */
+  deliveries(options: { limit: number; connectionId?: string | undefined }): Promise<WebhookDelivery[]>;
+}
+
+const CLAIM_MS = 60_000;
+const BATCH = 20;
+
+/**
+ * Durable webhooks: events live in `webhook_outbox` (written in the transaction of the change they
+ * report) until the receiver answers 2xx, retried with exponential backoff and jitter, across
+ * restarts. A claim (`locked_until`) keeps two server processes from sending one event at once.
+ */
+export function createWebhookOutbox(options: {
+  db: Kysely<Database>;
+  url: string | null;
+  signingKey: string;
+  logger: Logger;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How often the database is checked for due events when nothing wakes the dispatcher. */
+  pollMs?: number;
+  now?: () => number;
+}): WebhookOutbox {
+  const { db, logger } = options;
+  const now = options.now ?? Date.now;
+  const pollMs = options.pollMs ?? 1000;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  let again = false;
+
+  const backoff = (attempts: number) => {
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempts - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  };
+
+  async function deliver(id: string, raw: string, attempts: number): Promise<void> {
+    const started = now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(options.url!, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(options.signingKey, raw),
+          [WEBHOOK_IDEMPOTENCY_HEADER]: id,
+          "user-agent": "ads-connect",
+        },
+        body: raw,
+        signal: AbortSignal.timeout(10_000),
+      });
+      statusCode = res.status;
+      await res.body?.cancel();
+      if (!res.ok) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = err instanceof Error ? (err.name === "TimeoutError" ? "timeout" : `network error (${err.name})`) : "network error";
+    }
+    const at = now();
+    const attempt = attempts + 1;
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto("webhook_attempts").values({ outbox_id: id, attempted_at: started, status_code: statusCode, error, duration_ms: at - started }).execute();
+      if (error === null) {
+        await trx.updateTable("webhook_outbox").set({ attempts: attempt, delivered_at: at, locked_until: null, last_error: null }).where("id", "=", id).execute();
+      } else if (attempt >= options.maxAttempts) {
+        await trx.updateTable("webhook_outbox").set({ attempts: attempt, gave_up_at: at, locked_until: null, last_error: error }).where("id", "=", id).execute();
+      } else {
+        await trx
+          .updateTable("webhook_outbox")
+          .set({ attempts: attempt, next_attempt_at: at + backoff(attempt), locked_until: null, last_error: error })
+          .where("id", "=", id)
+          .execute();
+      }
+    });
+    const log = { webhookId: id, attempt };
+    if (error === null) logger.info(log, "webhook delivered");
+    else if (attempt >= options.maxAttempts) logger.error({ ...log, failure: error }, "webhook delivery failed, giving up");
+    else logger.warn({ ...log, failure: error }, "webhook delivery failed, will retry");
+  }
+
+  /** Delivers every due event once; true when there may be more due right now. */
+  async function drain(): Promise<boolean> {
+    const t = now();
+    const due = await db
+      .selectFrom("webhook_outbox")
+      .select(["id", "body", "attempts"])
+      .where("delivered_at", "is", null)
+      .where("gave_up_at", "is", null)
+      .where("next_attempt_at", "<=", t)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", t)]))
+      .orderBy("created_at")
+      .orderBy("id")
+      .limit(BATCH)
+      .execute();
+    for (const row of due) {
+      if (!running) return false;
+      const claimed = await db
+        .updateTable("webhook_outbox")
+        .set({ locked_until: now() + CLAIM_MS })
+        .where("id", "=", row.id)
+        .where("delivered_at", "is", null)
+        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now())]))
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 1) await deliver(row.id, row.body, row.attempts);
+    }
+    return due.length === BATCH;
+  }
+
+  function schedule(delay: number) {
+    clearTimeout(timer);
+    if (running) timer = setTimeout(tick, delay);
+  }
+
+  function tick() {
+    if (!running) return;
+    again = false;
+    inFlight = drain().then(
+      (more) => schedule(more || again ? 0 : pollMs),
+      (err: unknown) => {
+        logger.error({ err }, "webhook dispatcher failed; retrying");
+        schedule(pollMs);
+      },
+    );
+  }
+
+  return {
+    async enqueue(body, target = db) {
+      if (!options.url) return null;
+      const id = randomUUID();
+      const t = now();
+      await target
+        .insertInto("webhook_outbox")
+        .values({ id, body: JSON.stringify({ ...body, idempotencyKey: id }), created_at: t, next_attempt_at: t, locked_until: null, delivered_at: null, gave_up_at: null, last_error: null })
+        .execute();
+      // Wake the dispatcher soon; inside a transaction the row shows once the caller commits.
+      again = true;
+      if (running) setImmediate(() => schedule(0));
+      return id;
+    },
+    start() {
+      if (running || !options.url) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await inFlight;
+    },
+    async deliveries({ limit, connectionId }) {
+      let query = db.selectFrom("webhook_outbox").selectAll().orderBy("created_at", "desc").orderBy("id").limit(limit);
+      if (connectionId) query = query.where("body", "like", `%"connectionId":${JSON.stringify(connectionId)}%`);
+      const events = await query.execute();
+      const ids = events.map((e) => e.id);
+      const attempts = ids.length
+        ? await db.selectFrom("webhook_attempts").selectAll().where("outbox_id", "in", ids).orderBy("attempted_at").orderBy("id").execute()
+        : [];
+      return events.map((e) => {
+        const body = JSON.parse(e.body) as AuthWebhookBody;
+        return {
+          id: e.id,
+          operation: body.operation,
+          success: body.success,
+          connection_id: body.connectionId,
+          status: e.delivered_at !== null ? "delivered" : e.gave_up_at !== null ? "failed" : "pending",
+          created_at: new Date(e.created_at).toISOString(),
+          delivered_at: e.delivered_at === null ? null : new Date(e.delivered_at).toISOString(),
+          next_attempt_at: e.delivered_at === null && e.gave_up_at === null ? new Date(e.next_attempt_at).toISOString() : null,
+          attempts: attempts
+            .filter((a) => a.outbox_id === e.id)
+            .map((a) => ({ at: new Date(a.attempted_at).toISOString(), status_code: a.status_code, error: a.error, duration_ms: a.duration_ms })),
+        };
+      });
+    },
+  };
+}
