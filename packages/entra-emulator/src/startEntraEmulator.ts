@@ -61,6 +61,9 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       state.loginPageCoop = enabled;
     },
     addClient: (client) => state.addClient(client),
+    setAccessTokenLifetimeSeconds(seconds) {
+      state.lifetimes.accessToken = seconds * 1000;
+    },
   };
 }
 

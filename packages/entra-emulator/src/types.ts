@@ -65,6 +65,8 @@ export interface EntraEmulator {
   /** Issued by this emulator and not expired. */
   isAccessTokenValid(accessToken: string): boolean;
   setLoginPageCoop(enabled: boolean): void;
+  /** Lifetime of access tokens issued from now on. */
+  setAccessTokenLifetimeSeconds(seconds: number): void;
   /** Adds the client, or replaces the one with the same id. */
   addClient(client: EmulatorClient): void;
 }

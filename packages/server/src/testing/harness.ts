@@ -15,6 +15,8 @@ export interface Harness {
   server: RunningServer;
   emulator: EntraEmulator;
   webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  /** Plays Slack's incoming webhook (SLACK_WEBHOOK_URL points here). */
+  slack: Awaited<ReturnType<typeof startWebhookReceiver>>;
   /** Every log line the server wrote. */
   logs: string[];
   secretKey: string;
@@ -22,6 +24,8 @@ export interface Harness {
   api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string }>;
   createSession(body?: unknown): Promise<{ token: string; connect_link: string; expires_at: string }>;
   startUrl(token: string, origin?: string): string;
+  /** Stops the server and starts it again on the same database (and port), as a deploy or crash would. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEntraEmulator(options.emulator);
   const webhooks = await startWebhookReceiver();
+  const slack = await startWebhookReceiver();
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-test-"));
   const logs: string[] = [];
   const logDestination = new Writable({
@@ -44,24 +49,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const secretKey = "test-secret-key-0123456789abcdefghijklmnop";
   const webhookSigningKey = "test-webhook-signing-key-0123456789abcdef";
-  const server = await startAdsConnect({
-    env: {
-      PORT: "0",
-      DATA_DIR: dataDir,
-      ADS_CONNECT_SECRET_KEY: secretKey,
-      ADS_CONNECT_WEBHOOK_SIGNING_KEY: webhookSigningKey,
-      ALLOWED_ORIGINS: WIDGET_ORIGIN,
-      MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
-      MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
-      ENTRA_EMULATOR_URL: emulator.url,
-      WEBHOOK_URL: webhooks.url,
-      LOG_LEVEL: "debug",
-      ...options.env,
-    },
-    logDestination,
-  });
+  const env: Record<string, string> = {
+    PORT: "0",
+    DATA_DIR: dataDir,
+    ADS_CONNECT_SECRET_KEY: secretKey,
+    ADS_CONNECT_WEBHOOK_SIGNING_KEY: webhookSigningKey,
+    ALLOWED_ORIGINS: WIDGET_ORIGIN,
+    MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
+    MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
+    ENTRA_EMULATOR_URL: emulator.url,
+    WEBHOOK_URL: webhooks.url,
+    SLACK_WEBHOOK_URL: slack.url,
+    LOG_LEVEL: "debug",
+    ...options.env,
+  };
+  let server = await startAdsConnect({ env, logDestination });
   const api: Harness["api"] = async (method, pathAndQuery, body, headers = {}) => {
-    const response = await httpRequest(`${server.url}${pathAndQuery}`, {
+    const response = await httpRequest(`${harness.server.url}${pathAndQuery}`, {
       method,
       headers: { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
@@ -75,10 +79,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
     return { status: response.status, json, text };
   };
-  return {
+  const harness: Harness = {
     server,
     emulator,
     webhooks,
+    slack,
     logs,
     secretKey,
     webhookSigningKey,
@@ -89,15 +94,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return (res.json as { data: { token: string; connect_link: string; expires_at: string } }).data;
     },
     startUrl(token, origin = WIDGET_ORIGIN) {
-      return `${server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin })}`;
+      return `${harness.server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin })}`;
+    },
+    async restart() {
+      await harness.server.close();
+      server = await startAdsConnect({ env: { ...env, PORT: String(new URL(harness.server.url).port) }, logDestination });
+      harness.server = server;
     },
     async close() {
-      await server.close();
+      await harness.server.close();
       await emulator.close();
       await webhooks.close();
+      await slack.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 /** Picks a user on the emulator's login page, as a person would by clicking their name. */
