@@ -1,8 +1,18 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.js";
+
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "ads-connect-config-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const base = { MICROSOFT_CLIENT_ID: "client", MICROSOFT_CLIENT_SECRET: "client-secret-value" };
 
@@ -18,7 +28,7 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe("loadConfig", () => {
   it("starts with zero configuration in development, generating and announcing each default", () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-config-"));
+    const dataDir = tempDir();
     const announced: string[] = [];
     const config = loadConfig({ ...base, DATA_DIR: dataDir }, (m) => announced.push(m));
     expect(config.publicUrl).toBe("http://localhost:3003");
@@ -58,12 +68,12 @@ describe("loadConfig", () => {
   });
 
   it("requires the Microsoft client id and secret", () => {
-    expect(problemsOf({ DATA_DIR: mkdtempSync(path.join(tmpdir(), "ads-connect-config-")) }).join("\n")).toMatch(/MICROSOFT_CLIENT_ID: required[\s\S]*MICROSOFT_CLIENT_SECRET: required/);
+    expect(problemsOf({ DATA_DIR: tempDir() }).join("\n")).toMatch(/MICROSOFT_CLIENT_ID: required[\s\S]*MICROSOFT_CLIENT_SECRET: required/);
   });
 
   it("parses rotating encryption keys and rejects keys of the wrong size", () => {
     const k = (n: number) => Buffer.alloc(n, 7).toString("base64");
-    const config = loadConfig({ ...base, DATA_DIR: mkdtempSync(path.join(tmpdir(), "c-")), ENCRYPTION_KEYS: `new:${k(32)}, old:${k(32)}` });
+    const config = loadConfig({ ...base, DATA_DIR: tempDir(), ENCRYPTION_KEYS: `new:${k(32)}, old:${k(32)}` });
     expect(config.encryptionKeys.map((e) => e.id)).toEqual(["new", "old"]);
     expect(problemsOf({ ...base, ENCRYPTION_KEYS: `k:${k(16)}` }).join()).toMatch(/must be 32 bytes/);
     expect(problemsOf({ ...base, ENCRYPTION_KEYS: `k:${k(32)},k:${k(32)}` }).join()).toMatch(/appears twice/);

@@ -13,7 +13,7 @@ import {
   type PatchConnectionBody,
 } from "./connection.js";
 import { ApiErrorBodySchema } from "./errorCodes.js";
-import { AuthWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody } from "./webhook.js";
+import { AuthWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, WebhookDeliveriesResponseSchema, type AuthWebhookBody } from "./webhook.js";
 
 /** A 4xx/5xx answer from the server, with its `{error:{code,message}}` body. */
 export class AdsConnectApiError extends Error {
@@ -97,6 +97,15 @@ export class AdsConnectClient {
   deleteConnection(connectionId: string) {
     const path = `/connections/${encodeURIComponent(connectionId)}?provider_config_key=${PROVIDER_CONFIG_KEY}`;
     return this.#request("DELETE", path, SuccessResponseSchema);
+  }
+
+  /** The webhook delivery log: each event and every attempt to deliver it, newest first. */
+  listWebhookDeliveries(params: { limit?: number; connectionId?: string } = {}) {
+    const query = new URLSearchParams();
+    if (params.limit !== undefined) query.set("limit", String(params.limit));
+    if (params.connectionId !== undefined) query.set("connectionId", params.connectionId);
+    const suffix = query.size > 0 ? `?${query}` : "";
+    return this.#request("GET", `/webhooks/deliveries${suffix}`, WebhookDeliveriesResponseSchema);
   }
 
   /**

@@ -60,7 +60,8 @@ export class ConnectionService {
       limit,
       offset: (query.page ?? 0) * limit,
     });
-    return { connections: rows.map(toSummary) };
+    // A refresh in flight in this process shows as `refreshing`.
+    return { connections: rows.map((row) => ({ ...toSummary(row), ...(this.deps.refresher.isRefreshing(row.connection_id) ? { status: "refreshing" as const } : {}) })) };
   }
 
   /**

@@ -162,6 +162,32 @@ describe("token lifecycle against the emulator", () => {
     ]);
   });
 
+  it("a bad client secret at refresh is the integration's problem: alerted, not blamed on the end user", async () => {
+    h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
+    const id = await connected(h);
+    await h.webhooks.waitFor(1);
+    h.emulator.injectTokenErrors("refresh_token", [
+      { status: 401, error: "invalid_client", aadsts: 7000215, description: "Invalid client secret provided." },
+      { status: 401, error: "invalid_client", aadsts: 7000215, description: "Invalid client secret provided." },
+    ]);
+    const failed = await getConnection(h, id, "?force_refresh=true");
+    expect(failed.status).toBe(502);
+    expect(failed.body.error?.code).toBe("invalid_client_secret");
+    expect(((await h.api("GET", `/connections?connectionId=${id}`)).json as { connections: { status: string; errors: unknown[] }[] }).connections[0]).toMatchObject({
+      status: "connected",
+      errors: [],
+    });
+    await h.slack.waitFor(1);
+    expect((JSON.parse(h.slack.received[0]!.rawBody) as { text: string }).text).toMatch(/invalid_client_secret \(AADSTS7000215\)/);
+    // The same problem again is not a second Slack message.
+    await getConnection(h, id, "?force_refresh=true");
+    expect(logLines(h).filter((l) => l.msg === "alert suppressed (sent recently)")).toHaveLength(1);
+    expect(h.slack.received).toHaveLength(1);
+    const queued = WebhookDeliveriesResponseSchema.parse((await h.api("GET", "/webhooks/deliveries")).json).deliveries;
+    expect(queued.map((d) => d.operation)).toEqual(["creation"]);
+    expect(logLines(h).some((l) => l.msg === "token refresh failed" && l.aadsts === 7000215 && l.class === "configuration")).toBe(true);
+  });
+
   it("webhooks survive a receiver that is down and a server restart: each event arrives once per idempotency id", async () => {
     h = await startHarness({ env: { REFRESH_AHEAD: "off", WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200" } });
     h.webhooks.respondWith(503);

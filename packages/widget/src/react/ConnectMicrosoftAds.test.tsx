@@ -3,17 +3,18 @@ import { act } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { postFromPopup, stubWindowOpen } from "../core/testPopup.js";
 import { ConnectMicrosoftAds } from "./ConnectMicrosoftAds.js";
-import { createSession, render, server, waitUntil } from "./testRender.js";
+import { createSession, render, server, waitUntil, settle } from "./testRender.js";
 
 let stub: ReturnType<typeof stubWindowOpen>;
 let view: ReturnType<typeof render> | undefined;
 beforeEach(() => {
   stub = stubWindowOpen();
 });
-afterEach(() => {
+afterEach(async () => {
   view?.unmount();
   view = undefined;
   stub.restore();
+  await settle();
 });
 
 const rootOf = () => view!.container.firstElementChild as HTMLElement;
@@ -79,10 +80,11 @@ describe("<ConnectMicrosoftAds>", () => {
   });
 
   it("offers Reconnect for a connection the server reports expired", () => {
-    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" connected={{ displayName: "Adele Vance", status: "expired" }} />);
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" connected={{ displayName: "Adele Vance", username: "adele@contoso.example", status: "expired" }} />);
     expect(rootOf().dataset.adscState).toBe("error");
     expect(rootOf().dataset.adscErrorCode).toBe("grant_expired");
     expect(status().textContent).toContain("Adele Vance");
+    expect(status().textContent).toContain("sign in as adele@contoso.example");
     expect(button().textContent).toBe("Reconnect");
   });
 

@@ -3,8 +3,12 @@ import { DEFAULT_LABELS, type ConnectLabels } from "./labels.js";
 import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions } from "./useMicrosoftAdsConnect.js";
 
 export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions {
-  /** An existing connection to show; `expired` offers Reconnect. */
-  connected?: { displayName: string; status?: "connected" | "expired" } | null;
+  /**
+   * An existing connection to show; `expired` offers Reconnect and names the Microsoft account
+   * (`username`) to sign in with. Pair it with a reconnect session, which makes Microsoft ask for
+   * that account.
+   */
+  connected?: { displayName: string; username?: string; status?: "connected" | "expired" } | null;
   labels?: Partial<ConnectLabels>;
   /** `auto` follows the user's light or dark preference. */
   theme?: "auto" | "light" | "dark";
@@ -69,7 +73,7 @@ export function ConnectMicrosoftAds({ connected, labels, theme = "auto", classNa
   } else if (state.status === "connected" || connected?.status === "connected") {
     [view, text, action] = ["connected", l.connectedAs(name ?? ""), l.reconnect];
   } else if (connected?.status === "expired") {
-    [view, errorCode, text, action] = ["error", "grant_expired", l.expired(name ?? ""), l.reconnect];
+    [view, errorCode, text, action] = ["error", "grant_expired", l.expired(name ?? "", connected.username), l.reconnect];
   } else if (state.cancelled) text = l.cancelled;
 
   return (

@@ -11,7 +11,8 @@ export interface ConnectLabels {
   retry: string;
   reconnect: string;
   connectedAs: (name: string) => string;
-  expired: (name: string) => string;
+  /** `account` is the Microsoft sign-in name to use, when known. */
+  expired: (name: string, account?: string) => string;
   /** Replaces the server's English message for an error code. */
   errors: Partial<Record<ErrorCode, string>>;
 }
@@ -26,6 +27,6 @@ export const DEFAULT_LABELS: ConnectLabels = {
   retry: "Try again",
   reconnect: "Reconnect",
   connectedAs: (name) => `Connected as ${name}`,
-  expired: (name) => `The connection for ${name} has expired. Reconnect to keep your ads data flowing.`,
+  expired: (name, account) => `The connection for ${name} has expired. Reconnect and sign in as ${account ?? name} to keep your ads data flowing.`,
   errors: {},
 };

@@ -35,6 +35,11 @@ export async function waitUntil(assertion: () => void, timeout = 10_000): Promis
   }
 }
 
+/** Resolves once the page has no request or timer left: a flow that ended leaves nothing running. */
+export async function settle(): Promise<void> {
+  await (window as unknown as { happyDOM: { waitUntilComplete(): Promise<void> } }).happyDOM.waitUntilComplete();
+}
+
 /** The server the global setup started, and a session created on it as a product backend would. */
 export const server = () => inject("adsConnect");
 export async function createSession(): Promise<string> {

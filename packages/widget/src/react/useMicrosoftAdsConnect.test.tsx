@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { postFromPopup, stubWindowOpen } from "../core/testPopup.js";
-import { createSession, render, server, waitUntil } from "./testRender.js";
+import { createSession, render, server, waitUntil, settle } from "./testRender.js";
 import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions } from "./useMicrosoftAdsConnect.js";
 
 let stub: ReturnType<typeof stubWindowOpen>;
@@ -18,10 +18,11 @@ function Probe(props: UseMicrosoftAdsConnectOptions) {
 beforeEach(() => {
   stub = stubWindowOpen();
 });
-afterEach(() => {
+afterEach(async () => {
   cleanup?.();
   cleanup = undefined;
   stub.restore();
+  await settle();
 });
 
 async function signInThroughPopup(username: string) {
