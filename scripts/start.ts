@@ -1,56 +1,45 @@
 /**
- * `pnpm start`: the whole product on this machine with zero configuration. Starts the local Entra
- * emulator (unless MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are set, then real Microsoft
- * Entra is used) and the ads-connect server on embedded SQLite under ./data, then prints a connect
- * link to open in a browser. Ctrl-C stops everything.
+ * `pnpm start`: the whole product on this machine with zero configuration: the local Entra
+ * emulator (unless MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are set; then real Microsoft
+ * Entra is used), the ads-connect server on embedded SQLite under ./data, and the demo product page.
+ * Prints one URL to open. Ctrl-C stops everything.
  */
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
-import { ConfigError, startAdsConnect } from "@ads-connect/server";
+import { startStack } from "@ads-connect/demo";
+import { ConfigError } from "@ads-connect/server";
 
 const env: Record<string, string | undefined> = { ...process.env };
-const useRealEntra = Boolean(env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET);
-let emulator: EntraEmulator | null = null;
-
-if (!useRealEntra) {
-  emulator = await startEntraEmulator({ port: Number(env.EMULATOR_PORT ?? 4011) });
-  env.ENTRA_EMULATOR_URL = emulator.url;
-  env.MICROSOFT_CLIENT_ID = DEV_CLIENT_ID;
-  env.MICROSOFT_CLIENT_SECRET = DEV_CLIENT_SECRET;
-}
-
 try {
-  const server = await startAdsConnect({ env });
-  const session = await fetch(`${server.url}/connect/sessions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${server.config.secretKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ end_user: { id: "demo-user", display_name: "Demo user" } }),
-  }).then((r) => r.json() as Promise<{ data: { connect_link: string } }>);
-
+  const stack = await startStack({
+    env,
+    demoPort: Number(env.DEMO_PORT ?? 5173),
+    emulatorPort: Number(env.EMULATOR_PORT ?? 4011),
+  });
   console.log(`
-  ads-connect is running
-    server          ${server.url}
-    identity        ${emulator ? `local Entra emulator at ${emulator.url} (no Microsoft account needed)` : "Microsoft Entra ID"}
-    database        ${server.config.databaseFile}
-    secret key      stored in ${server.config.production ? "ADS_CONNECT_SECRET_KEY" : "./data/secret-key (or ADS_CONNECT_SECRET_KEY)"}
+  ads-connect is running. Open the demo:
 
-  Open this connect link in a browser to connect a Microsoft Advertising account (valid ${server.config.connectSessionTtlSeconds / 60} minutes):
-    ${session.data.connect_link}
+    ${stack.demo.url}
 
-  Then list connections:
-    curl -H "Authorization: Bearer $(cat data/secret-key)" ${server.url}/connections
+  and click "Connect Microsoft Ads".
+
+    ads-connect server   ${stack.server.url}
+    identity provider    ${stack.emulator ? `local Entra emulator at ${stack.emulator.url} (test users, no Microsoft account needed)` : "Microsoft Entra ID"}
+    database             ${stack.server.config.databaseFile}
+    list connections     curl -H "Authorization: Bearer $(cat data/secret-key)" ${stack.server.url}/connections
 
   Press Ctrl-C to stop.
 `);
-
-  const stop = async () => {
-    await server.close();
-    await emulator?.close();
-    process.exit(0);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    stack.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 } catch (err) {
-  await emulator?.close();
   if (err instanceof ConfigError) {
     console.error(err.message);
     process.exit(1);

@@ -1,0 +1,169 @@
+import type { BrowserContext } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { clickForPopup, openDemo, resetConnections, signInAs, startDemoFixture, type DemoFixture } from "./demoStack.js";
+
+let f: DemoFixture;
+let context: BrowserContext | undefined;
+beforeAll(async () => {
+  f = await startDemoFixture();
+});
+afterAll(() => f.close());
+beforeEach(() => resetConnections(f));
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  f.stack.emulator?.setLoginPageCoop(false);
+});
+
+const open = async (colorScheme?: "light" | "dark") => {
+  const demo = await openDemo(f, colorScheme ? { colorScheme } : {});
+  context = demo.context;
+  return demo;
+};
+
+describe("the demo in Chromium", () => {
+  it("connects: click, sign in, the popup closes, Connected with the account name, listed by the backend", async () => {
+    const { page, widget } = await open();
+    expect(await widget.button().innerText()).toContain("Connect Microsoft Ads");
+    const popup = await clickForPopup(page, widget.button());
+    await expect.poll(() => widget.state()).toBe("connecting");
+    const closed = popup.waitForEvent("close");
+    await signInAs(popup, "adele@contoso.example");
+    await closed;
+    await expect.poll(() => widget.state()).toBe("connected");
+    expect(await widget.status()).toBe("Connected as Adele Vance");
+    await expect.poll(() => page.getByTestId("connections").innerText()).toContain("adele@contoso.example");
+    expect(await page.locator("main").getAttribute("data-success-count")).toBe("1");
+    expect((await f.connections()).map((c) => c.account.username)).toEqual(["adele@contoso.example"]);
+  });
+
+  it("the user closes the popup at Microsoft: the widget waits with Cancel; Cancel makes it idle, nothing stored", async () => {
+    const { page, widget } = await open();
+    const popup = await clickForPopup(page, widget.button());
+    await popup.getByTestId("user-adele@contoso.example").waitFor();
+    await popup.close();
+    await expect.poll(() => widget.state()).toBe("waiting");
+    expect(await widget.button().innerText()).toContain("Cancel");
+    await widget.button().click();
+    await expect.poll(() => widget.state()).toBe("idle");
+    expect(await widget.status()).toContain("Cancelled");
+    expect(await f.connections()).toEqual([]);
+  });
+
+  it("the user closes the popup before it reached the server: cancelled on its own, nothing stored", async () => {
+    const { page, widget } = await open();
+    let releaseStart!: () => void;
+    const held = new Promise<void>((resolve) => (releaseStart = resolve));
+    await context!.route(`${f.stack.server.url}/oauth/connect/**`, async (route) => {
+      await held;
+      await route.abort();
+    });
+    const popup = await clickForPopup(page, widget.button());
+    await popup.close();
+    releaseStart();
+    await expect.poll(() => widget.state(), { timeout: 15_000 }).toBe("idle");
+    expect(await widget.status()).toContain("Cancelled");
+    expect(await f.connections()).toEqual([]);
+  });
+
+  it.each([
+    ["declined@contoso.example", "consent_declined", /declined/i],
+    ["needs-admin@fabrikam.example", "admin_consent_required", /administrator/i],
+  ])("%s: the widget shows its own message and offers to try again", async (username, code, message) => {
+    const { page, widget } = await open();
+    const popup = await clickForPopup(page, widget.button());
+    const closed = popup.waitForEvent("close");
+    await signInAs(popup, username);
+    await closed;
+    await expect.poll(() => widget.state()).toBe("error");
+    expect(await widget.errorCode()).toBe(code);
+    expect(await widget.status()).toMatch(message);
+    expect(await widget.button().innerText()).toContain("Try again");
+    expect(await f.connections()).toEqual([]);
+  });
+
+  it("a blocked popup: the widget explains and offers to retry, and the retry works", async () => {
+    const { page, widget } = await open();
+    await page.evaluate(() => {
+      const w = window as unknown as { realOpen: typeof window.open };
+      w.realOpen = window.open;
+      window.open = () => null;
+    });
+    await widget.button().click();
+    await expect.poll(() => widget.state()).toBe("error");
+    expect(await widget.errorCode()).toBe("popup_blocked");
+    expect(await widget.status()).toMatch(/blocked/i);
+    expect(await widget.button().innerText()).toContain("Try again");
+    await page.evaluate(() => {
+      window.open = (window as unknown as { realOpen: typeof window.open }).realOpen;
+    });
+    const popup = await clickForPopup(page, widget.button());
+    await signInAs(popup, "adele@contoso.example");
+    await expect.poll(() => widget.state()).toBe("connected");
+  });
+
+  it("the opener link cut by Cross-Origin-Opener-Policy: the widget still learns the result by polling", async () => {
+    f.stack.emulator!.setLoginPageCoop(true);
+    const { page, widget } = await open();
+    const popup = await clickForPopup(page, widget.button());
+    await signInAs(popup, "megan@contoso.example");
+    await expect.poll(() => widget.state(), { timeout: 15_000 }).toBe("connected");
+    expect(await widget.status()).toBe("Connected as Megan Bowen");
+    expect(await page.locator("main").getAttribute("data-success-count")).toBe("1");
+    if (!popup.isClosed()) await popup.close();
+  });
+
+  it("messages from another origin or another window are ignored, even well-formed", async () => {
+    const { page, widget } = await open();
+    const popup = await clickForPopup(page, widget.button());
+    await popup.getByTestId("user-adele@contoso.example").waitFor();
+    const forged = { type: "ads-connect:success", connection_id: "forged", provider_config_key: "microsoft-ads", operation: "creation", account: { username: "evil@example.com", display_name: "Evil", tenant_id: "t", account_type: "work" } };
+    // From the page's own origin and window.
+    await page.evaluate((data) => window.postMessage(data, "*"), forged);
+    // From the server's origin but another window: a second sign-in, opened by the page itself, whose result page posts to its opener.
+    const other = await f.stack.server.url;
+    const session = await page.evaluate(() => fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => r.json() as Promise<{ token: string }>));
+    const stray = `${other}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: session.token, origin: new URL(page.url()).origin })}`;
+    const [strayWindow] = await Promise.all([page.waitForEvent("popup"), page.evaluate((url) => void window.open(url, "stray"), stray)]);
+    const strayClosed = strayWindow.waitForEvent("close");
+    await signInAs(strayWindow, "megan@contoso.example");
+    await strayClosed;
+    expect(await widget.state()).toBe("connecting");
+    expect(await page.locator("main").getAttribute("data-success-count")).toBe("0");
+    // The real popup's result is taken.
+    await signInAs(popup, "adele@contoso.example");
+    await expect.poll(() => widget.state()).toBe("connected");
+    expect(await widget.status()).toBe("Connected as Adele Vance");
+  });
+
+  it("reconnect of an existing connection updates it instead of adding one", async () => {
+    const { page, widget } = await open();
+    const first = await clickForPopup(page, widget.button());
+    await signInAs(first, "adele@contoso.example");
+    await expect.poll(() => widget.state()).toBe("connected");
+    const [before] = await f.connections();
+    const row = page.locator(`[data-connection-id="${before!.connection_id}"]`);
+    await row.waitFor();
+    const again = await clickForPopup(page, row.locator("button"));
+    await signInAs(again, "adele@contoso.example");
+    await expect.poll(() => page.locator("main").getAttribute("data-success-count")).toBe("2");
+    const after = await f.connections();
+    expect(after.map((c) => c.connection_id)).toEqual([before!.connection_id]);
+    expect(await page.locator("[data-connection-id]").count()).toBe(1);
+  });
+
+  it("a second click while the popup is open focuses it, and onSuccess fires once", async () => {
+    const { page, widget } = await open();
+    let popups = 0;
+    context!.on("page", () => popups++);
+    const popup = await clickForPopup(page, widget.button());
+    await popup.getByTestId("user-adele@contoso.example").waitFor();
+    await widget.button().click();
+    await widget.button().click();
+    expect(popups).toBe(1);
+    await signInAs(popup, "adele@contoso.example");
+    await expect.poll(() => widget.state()).toBe("connected");
+    expect(await page.locator("main").getAttribute("data-success-count")).toBe("1");
+    expect(popups).toBe(1);
+  });
+});

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startStack, type Stack } from "@ads-connect/demo";
+import { httpRequest } from "@ads-connect/server/testing";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { expect, inject } from "vitest";
+import { launchChromium } from "./chromium.js";
+
+export interface DemoFixture {
+  stack: Stack;
+  browser: Browser;
+  /** The server's connections, read as the product backend would. */
+  connections(): Promise<{ connection_id: string; account: { username: string }; status: string }[]>;
+  close(): Promise<void>;
+}
+
+/** Emulator + ads-connect server + demo on port 0, and one Chromium. */
+export async function startDemoFixture(): Promise<DemoFixture> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-e2e-"));
+  const stack = await startStack({
+    staticDir: inject("demoPageDir"),
+    demoPort: 0,
+    emulatorPort: 0,
+    env: { PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn", REFRESH_AHEAD: "off" },
+  });
+  const browser = await launchChromium();
+  const api = async (method: string, p: string) => {
+    const res = await httpRequest(`${stack.server.url}${p}`, { method, headers: { authorization: `Bearer ${stack.server.config.secretKey}` } });
+    return JSON.parse(res.text) as unknown;
+  };
+  return {
+    stack,
+    browser,
+    async connections() {
+      return ((await api("GET", "/connections")) as { connections: Awaited<ReturnType<DemoFixture["connections"]>> }).connections;
+    },
+    async close() {
+      await browser.close();
+      await stack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Deletes every connection, so each test starts from an empty account list. */
+export async function resetConnections(f: DemoFixture): Promise<void> {
+  for (const c of await f.connections()) {
+    await httpRequest(`${f.stack.server.url}/connections/${c.connection_id}`, { method: "DELETE", headers: { authorization: `Bearer ${f.stack.server.config.secretKey}` } });
+  }
+}
+
+/** The demo page, loaded and ready, in a fresh browser context. */
+export async function openDemo(f: DemoFixture, options: { colorScheme?: "light" | "dark" } = {}): Promise<{ context: BrowserContext; page: Page; widget: Widget }> {
+  const context = await f.browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  await page.goto(f.stack.demo.url);
+  const widget = new Widget(page.getByTestId("connect").locator("[data-adsc-state]"));
+  await expect.poll(() => widget.state()).toBe("idle");
+  return { context, page, widget };
+}
+
+/** The main "Connect Microsoft Ads" widget on the demo page, read the way a user sees it. */
+export class Widget {
+  constructor(readonly root: Locator) {}
+  button(): Locator {
+    return this.root.locator("button");
+  }
+  state(): Promise<string | null> {
+    return this.root.getAttribute("data-adsc-state");
+  }
+  errorCode(): Promise<string | null> {
+    return this.root.getAttribute("data-adsc-error-code");
+  }
+  status(): Promise<string> {
+    return this.root.getByRole("status").innerText();
+  }
+}
+
+/** Clicks the widget's button and returns the popup it opened. */
+export async function clickForPopup(page: Page, button: Locator): Promise<Page> {
+  const [popup] = await Promise.all([page.waitForEvent("popup"), button.click()]);
+  return popup;
+}
+
+/** On the emulator's login page, picks a test user as a person would. */
+export async function signInAs(popup: Page, username: string): Promise<void> {
+  await popup.getByTestId(`user-${username}`).click();
+}

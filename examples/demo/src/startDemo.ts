@@ -1,0 +1,74 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AdsConnectClient } from "@ads-connect/shared/client";
+import express from "express";
+
+export interface DemoServer {
+  /** The page's origin, e.g. http://localhost:5173. */
+  url: string;
+  /** Points the demo at a running ads-connect server (it can listen before the server exists). */
+  attach(server: { url: string; secretKey: string }): void;
+  close(): Promise<void>;
+}
+
+/** The demo end user; a real product uses its own user id. */
+export const DEMO_END_USER = { id: "demo-user", display_name: "Demo user", email: "demo@acme.example" };
+
+/**
+ * The product's tiny backend: serves the page, creates connect sessions with the secret key, and
+ * lists this user's connections. Listens first, so tests can use port 0 and learn the origin.
+ */
+export async function startDemo(options: { staticDir: string; port?: number; host?: string }): Promise<DemoServer> {
+  let target: { url: string; client: AdsConnectClient } | null = null;
+  const ads = () => {
+    if (!target) throw new Error("the demo is not attached to an ads-connect server yet");
+    return target;
+  };
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: "10kb" }));
+  app.get("/api/config", (_req, res) => {
+    res.json({ serverUrl: ads().url });
+  });
+  app.post("/api/connect-session", async (req, res) => {
+    const connectionId = typeof req.body?.connection_id === "string" ? req.body.connection_id : undefined;
+    const { client } = ads();
+    const session = connectionId
+      ? await client.createReconnectSession({ connection_id: connectionId, end_user: DEMO_END_USER })
+      : await client.createConnectSession({ end_user: DEMO_END_USER });
+    res.json({ token: session.data.token });
+  });
+  app.get("/api/connections", async (_req, res) => {
+    const { connections } = await ads().client.listConnections({ endUserId: DEMO_END_USER.id });
+    res.json({
+      connections: connections.map((c) => ({
+        id: c.connection_id,
+        name: c.account.display_name ?? c.account.username,
+        username: c.account.username,
+        status: c.status,
+      })),
+    });
+  });
+  app.use(express.static(options.staticDir));
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(502).json({ error: { code: "demo_backend_error", message: err instanceof Error ? err.message : "failed" } });
+  });
+
+  const server = createServer(app);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    attach({ url, secretKey }) {
+      target = { url, client: new AdsConnectClient({ host: url, secretKey }) };
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

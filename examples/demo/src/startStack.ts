@@ -1,0 +1,59 @@
+import { fileURLToPath } from "node:url";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
+import { startAdsConnect, type RunningServer, type StartOptions } from "@ads-connect/server";
+import { buildDemoPage } from "./buildDemoPage.js";
+import { startDemo, type DemoServer } from "./startDemo.js";
+
+export interface Stack {
+  demo: DemoServer;
+  server: RunningServer;
+  /** Null when real Microsoft Entra is used. */
+  emulator: EntraEmulator | null;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Environment for the ads-connect server; MICROSOFT_CLIENT_ID + MICROSOFT_CLIENT_SECRET switch to real Entra. */
+  env?: Record<string, string | undefined>;
+  demoPort?: number;
+  emulatorPort?: number;
+  /** A page already built by buildDemoPage (tests build once); otherwise it is built now. */
+  staticDir?: string;
+  logDestination?: StartOptions["logDestination"];
+}
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist", import.meta.url));
+
+/** Entra emulator (unless real Entra is configured), ads-connect server and the demo, wired together. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const env: Record<string, string | undefined> = { ...options.env };
+  const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
+  if (!options.staticDir) await buildDemoPage(staticDir);
+  let emulator: EntraEmulator | null = null;
+  if (!(env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET)) {
+    emulator = await startEntraEmulator({ port: options.emulatorPort ?? 0 });
+    env.ENTRA_EMULATOR_URL = emulator.url;
+    env.MICROSOFT_CLIENT_ID = DEV_CLIENT_ID;
+    env.MICROSOFT_CLIENT_SECRET = DEV_CLIENT_SECRET;
+  }
+  const demo = await startDemo({ staticDir, ...(options.demoPort !== undefined ? { port: options.demoPort } : {}) });
+  try {
+    env.ALLOWED_ORIGINS = [demo.url, env.ALLOWED_ORIGINS].filter(Boolean).join(",");
+    const server = await startAdsConnect({ env, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
+    demo.attach({ url: server.url, secretKey: server.config.secretKey });
+    return {
+      demo,
+      server,
+      emulator,
+      async close() {
+        await demo.close();
+        await server.close();
+        await emulator?.close();
+      },
+    };
+  } catch (err) {
+    await demo.close();
+    await emulator?.close();
+    throw err;
+  }
+}
