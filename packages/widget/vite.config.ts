@@ -5,6 +5,8 @@ const peers = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/
 
 /** Library build: two ESM entries (everything, and the framework-free core), peers external. */
 export default defineConfig({
+  // The published build always uses the production JSX runtime, whatever NODE_ENV the build ran under.
+  oxc: { jsx: { runtime: "automatic", development: false } },
   build: {
     lib: {
       entry: {

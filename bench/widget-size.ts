@@ -1,0 +1,102 @@
+/**
+ * `pnpm bench`: minified + gzip size of the widget's entries and of comparable libraries, all
+ * bundled the same way in one run (Vite 8 / rolldown, ES2020, minified, peers external, gzip -9).
+ * `--write` puts the table into BENCHMARKS.md. Exits 1 when the widget misses its budget.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "vite";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const widget = (p: string) => path.join(here, "../packages/widget/src", p);
+const PEERS = /^(react|react-dom|@tanstack\/react-query)(\/|$)/;
+
+interface Subject {
+  name: string;
+  /** What a host writes: the body of the entry module that is bundled. */
+  entry: string;
+  budget?: number;
+}
+
+/** The whole public surface of a module, kept whole (a namespace object cannot be tree-shaken). */
+const everything = (specifier: string) => `import * as all from ${JSON.stringify(specifier)}; export { all };`;
+
+const subjects: Subject[] = [
+  { name: "ads-connect widget: everything (component, hook, core)", entry: everything(widget("index.ts")), budget: 5120 },
+  { name: "ads-connect widget: <ConnectMicrosoftAds> only", entry: `export { ConnectMicrosoftAds } from ${JSON.stringify(widget("index.ts"))};`, budget: 5120 },
+  { name: "ads-connect widget: core entry", entry: everything(widget("core/index.ts")), budget: 2560 },
+  { name: "ads-connect widget: connect() only", entry: `export { connect } from ${JSON.stringify(widget("core/index.ts"))};`, budget: 2560 },
+  { name: "@nangohq/frontend", entry: everything("@nangohq/frontend") },
+  { name: "react-plaid-link", entry: everything("react-plaid-link") },
+  { name: "@azure/msal-browser", entry: everything("@azure/msal-browser") },
+];
+
+async function measure(subject: Subject): Promise<{ min: number; gzip: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "ads-connect-bench-"));
+  try {
+    const entry = path.join(here, `.entry-${process.pid}.js`);
+    writeFileSync(entry, subject.entry);
+    try {
+      await build({
+        configFile: false,
+        logLevel: "silent",
+        root: here,
+        build: {
+          outDir: dir,
+          emptyOutDir: true,
+          target: "es2020",
+          minify: true,
+          lib: { entry, formats: ["es"], fileName: "out" },
+          rollupOptions: { external: (id) => PEERS.test(id), onwarn: () => {} },
+        },
+      });
+    } finally {
+      rmSync(entry, { force: true });
+    }
+    const code = readdirSync(dir)
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => readFileSync(path.join(dir, f)))
+      .reduce((all, b) => Buffer.concat([all, b]), Buffer.alloc(0));
+    return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(2)} kB`;
+const rows: string[] = [];
+let failed = false;
+for (const subject of subjects) {
+  const { min, gzip } = await measure(subject);
+  const verdict = subject.budget === undefined ? "" : gzip <= subject.budget ? `≤ ${kb(subject.budget)} ✓` : `> ${kb(subject.budget)} ✗`;
+  if (subject.budget !== undefined && gzip > subject.budget) failed = true;
+  rows.push(`| ${subject.name} | ${min.toLocaleString("en")} B | ${gzip.toLocaleString("en")} B (${kb(gzip)}) | ${verdict} |`);
+}
+const table = ["| bundle | minified | minified + gzip -9 | budget |", "|---|---:|---:|---|", ...rows].join("\n");
+console.log(table);
+
+if (process.argv.includes("--write")) {
+  const file = path.join(here, "../BENCHMARKS.md");
+  const section = `<!-- widget-size:start -->
+## Widget bundle size
+
+Command: \`pnpm bench\` (writes this section with \`pnpm bench -- --write\`). Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
+Each row bundles one entry module with Vite 8 (rolldown), target ES2020, minified, with \`react\`,
+\`react-dom\` and \`@tanstack/react-query\` external (the widget's peers), then gzips the output at level 9.
+"only" rows import one export, so they show what tree-shaking leaves a host that uses just that.
+
+${table}
+<!-- widget-size:end -->`;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    text = "# Benchmarks\n\nResults of the benchmarks in `bench/`; each section says the command that produced it.\n\n<!-- widget-size:start -->\n<!-- widget-size:end -->\n";
+  }
+  writeFileSync(file, text.replace(/<!-- widget-size:start -->[\s\S]*<!-- widget-size:end -->/, section));
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "vite";
+import { afterAll, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outDir = mkdtempSync(path.join(tmpdir(), "ads-connect-widget-build-"));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** Every file an entry pulls in, following the relative imports of the build output. */
+function closure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s*"(\.\/[^"]+)"/g)) closure(path.join(path.dirname(file), spec!), seen);
+  return seen;
+}
+const externalImports = (files: Set<string>) =>
+  [...files].flatMap((f) => [...readFileSync(f, "utf8").matchAll(/from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
+
+it("the library build is ESM with react and TanStack Query left to the host, and the core entry is React-free", async () => {
+  await build({ root, configFile: path.join(root, "vite.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, { default: string }>; sideEffects: boolean };
+  expect(pkg.sideEffects).toBe(false);
+  const index = path.join(outDir, path.basename(pkg.exports["."]!.default));
+  const core = path.join(outDir, path.basename(pkg.exports["./core"]!.default));
+  expect(new Set(externalImports(closure(index)))).toEqual(new Set(["@tanstack/react-query", "react", "react/jsx-runtime"]));
+  expect(externalImports(closure(core))).toEqual([]);
+  expect([...closure(core)].some((f) => readFileSync(f, "utf8").includes("useState"))).toBe(false);
+});
