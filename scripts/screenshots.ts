@@ -1,0 +1,98 @@
+/**
+ * `pnpm screenshots`: pictures of every widget state, taken in Chromium over the demo, into
+ * docs/screenshots/ (linked from the README). Uses the same stack and helpers as the browser tests.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildDemoPage, startStack } from "@ads-connect/demo";
+import { httpRequest } from "@ads-connect/server/testing";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../e2e/chromium.js";
+
+const OUT = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
+const work = mkdtempSync(path.join(tmpdir(), "ads-connect-shots-"));
+await buildDemoPage(path.join(work, "page"));
+const stack = await startStack({ staticDir: path.join(work, "page"), demoPort: 0, emulatorPort: 0, env: { PORT: "0", DATA_DIR: path.join(work, "data"), LOG_LEVEL: "warn", REFRESH_AHEAD: "off" } });
+const browser = await launchChromium();
+const api = (method: string, p: string) =>
+  httpRequest(`${stack.server.url}${p}`, { method, headers: { authorization: `Bearer ${stack.server.config.secretKey}` } }).then((r) => JSON.parse(r.text) as unknown);
+
+async function page(colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 820, height: 640 }, deviceScaleFactor: 2 });
+  const p = await context.newPage();
+  await p.goto(stack.demo.url);
+  await p.getByTestId("connect").locator('[data-adsc-state="idle"]').waitFor();
+  return p;
+}
+const state = (p: Page, s: string) => p.getByTestId("connect").locator(`[data-adsc-state="${s}"]`).waitFor();
+const shoot = async (p: Page, name: string, whole = false) => {
+  await (whole ? p : p.locator("section").first()).screenshot({ path: path.join(OUT, `${name}.png`) });
+  console.log(`docs/screenshots/${name}.png`);
+};
+const connectButton = (p: Page) => p.getByTestId("connect").locator("button");
+const openPopup = async (p: Page) => (await Promise.all([p.waitForEvent("popup"), connectButton(p).click()]))[0];
+const resetConnections = async () => {
+  for (const c of ((await api("GET", "/connections")) as { connections: { connection_id: string }[] }).connections) await api("DELETE", `/connections/${c.connection_id}`);
+};
+
+try {
+  let p = await page();
+  await shoot(p, "idle");
+  const popup = await openPopup(p);
+  await state(p, "connecting");
+  await shoot(p, "connecting");
+  await popup.getByTestId("user-adele@contoso.example").waitFor();
+  await popup.screenshot({ path: path.join(OUT, "emulator-login.png") });
+  console.log("docs/screenshots/emulator-login.png");
+  await popup.close();
+  await state(p, "waiting");
+  await shoot(p, "waiting");
+  await connectButton(p).click();
+  await state(p, "idle");
+  await shoot(p, "cancelled");
+
+  const declined = await openPopup(p);
+  await declined.getByTestId("user-declined@contoso.example").click();
+  await state(p, "error");
+  await shoot(p, "error-consent-declined");
+
+  await p.evaluate(() => {
+    window.open = () => null;
+  });
+  await connectButton(p).click();
+  await p.getByTestId("connect").locator('[data-adsc-error-code="popup_blocked"]').waitFor();
+  await shoot(p, "error-popup-blocked");
+  await p.context().close();
+
+  p = await page();
+  const good = await openPopup(p);
+  await good.getByTestId("user-adele@contoso.example").click();
+  await state(p, "connected");
+  await p.getByTestId("connections").waitFor();
+  await shoot(p, "connected-page", true);
+
+  // An expired connection: Microsoft revokes the grant, the next refresh finds out.
+  stack.emulator!.revokeRefreshTokens("adele@contoso.example");
+  const [c] = ((await api("GET", "/connections")) as { connections: { connection_id: string }[] }).connections;
+  await api("GET", `/connections/${c!.connection_id}?force_refresh=true`);
+  await p.reload();
+  await p.locator('[data-connection-id] [data-adsc-error-code="grant_expired"]').waitFor();
+  await p.locator("section").nth(1).screenshot({ path: path.join(OUT, "expired-reconnect.png") });
+  console.log("docs/screenshots/expired-reconnect.png");
+  await p.context().close();
+
+  await resetConnections();
+  p = await page("dark");
+  await shoot(p, "dark-idle");
+  const dark = await openPopup(p);
+  await dark.getByTestId("user-megan@contoso.example").click();
+  await state(p, "connected");
+  await p.getByTestId("connections").waitFor();
+  await shoot(p, "dark-connected-page", true);
+} finally {
+  await browser.close();
+  await stack.close();
+  rmSync(work, { recursive: true, force: true });
+}
