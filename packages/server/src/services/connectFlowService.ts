@@ -221,6 +221,7 @@ export class ConnectFlowService {
         tokens,
         scope: attempt.scope,
         tenant: attempt.tenant,
+        authorizationParams: this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined).authorizationParams,
         now,
       });
       const success: ConnectSuccess = {

@@ -10,22 +10,13 @@ import {
 } from "@ads-connect/shared";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
-import { buildScope } from "../oauth/scopes.js";
+import { effectiveAuthParams, type EffectiveAuthParams } from "../oauth/authParams.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
 import type { ConnectSessionRow, SessionStore } from "../store/sessionStore.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
 import { parseJson } from "./json.js";
 
-const TENANT = /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
-const AUTHORIZATION_PARAMS = ["prompt", "login_hint", "domain_hint"];
-const PROMPTS = ["login", "consent", "select_account", "none"];
-
-/** What a session asks of Entra, after validation and merging with the server's defaults. */
-export interface EffectiveAuthParams {
-  scope: string;
-  tenant: string;
-  authorizationParams: Record<string, string>;
-}
+export type { EffectiveAuthParams };
 
 export class ConnectSessionService {
   constructor(
@@ -109,25 +100,7 @@ export class ConnectSessionService {
 
   /** Validates a session's `integrations_config_defaults` and merges them over the server defaults. */
   effectiveParams(all: CreateConnectSessionBody["integrations_config_defaults"]): EffectiveAuthParams {
-    const unknown = Object.keys(all ?? {}).filter((k) => k !== PROVIDER_CONFIG_KEY);
-    if (unknown.length > 0) {
-      throw new AppError("unknown_provider_config", `integrations_config_defaults: unknown integration "${unknown[0]}" (this server offers "${PROVIDER_CONFIG_KEY}")`);
-    }
-    const defaults = all?.[PROVIDER_CONFIG_KEY];
-    const params = defaults?.authorization_params ?? {};
-    for (const [key, value] of Object.entries(params)) {
-      if (!AUTHORIZATION_PARAMS.includes(key)) {
-        throw new AppError("invalid_body", `authorization_params.${key}: not supported (allowed: ${AUTHORIZATION_PARAMS.join(", ")})`);
-      }
-      if (key === "prompt" && !PROMPTS.includes(value)) {
-        throw new AppError("invalid_body", `authorization_params.prompt: must be one of ${PROMPTS.join(", ")}`);
-      }
-    }
-    const tenant = defaults?.connection_config?.tenant ?? this.config.microsoft.tenant;
-    if (typeof tenant !== "string" || !TENANT.test(tenant)) {
-      throw new AppError("invalid_body", "connection_config.tenant: must be common, organizations, consumers, a tenant id (GUID) or a verified domain");
-    }
-    return { scope: buildScope(this.config.microsoft.adsEnvironment, defaults?.user_scopes), tenant, authorizationParams: params };
+    return effectiveAuthParams(this.config, all);
   }
 
   private async insert(body: CreateConnectSessionBody, reconnectConnectionId: string | null): Promise<ConnectSessionResponse> {

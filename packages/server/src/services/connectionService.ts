@@ -156,6 +156,7 @@ export class ConnectionService {
       tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
       scope: string;
       tenant: string;
+      authorizationParams: Record<string, string>;
       now: number;
     },
   ): Promise<{ connectionId: string; operation: "creation" | "override" }> {
@@ -197,7 +198,8 @@ export class ConnectionService {
       refresh_failures: 0,
       failure_reported: 0,
       scope: credentials.scope,
-      connection_config: JSON.stringify({ tenant: input.tenant }),
+      // The effective sign-in parameters (session values merged over the server's), for the record.
+      connection_config: JSON.stringify({ tenant: input.tenant, scope: input.scope, authorization_params: input.authorizationParams }),
       updated_at: now,
     };
     if (existing) {
