@@ -1,7 +1,7 @@
 import type { SigningKey } from "./createSigningKey.js";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
 import type { TestUser } from "./testUsers.js";
-import type { EmulatorClient, EmulatorStats, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
+import type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
 import type { AuthorizeRequest } from "./validateAuthorizeRequest.js";
 
 interface Expiring {
@@ -46,6 +46,8 @@ export class EmulatorState {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly injections: Record<TokenGrantType, TokenErrorInjection[]> = { authorization_code: [], refresh_token: [], client_credentials: [] };
+  /** Errors the next sign-ins end with (see injectAuthorizeError). */
+  readonly authorizeInjections: AuthorizeErrorInjection[] = [];
   /** Set by holdNextTokenResponse: called once tokens are issued; resolves when released. */
   readonly holds: Partial<Record<TokenGrantType, () => Promise<void>>> = {};
   /** username → epoch ms of the last revocation (Entra's TokensValidFrom). */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AADSTS, type AadstsMessage } from "./aadsts.js";
+import { AADSTS, aadstsMessage, type AadstsMessage } from "./aadsts.js";
 import { resourceOf, resourceScopes } from "./checkScopes.js";
 import type { EmulatorState } from "./EmulatorState.js";
 import { randomToken } from "./randomToken.js";
@@ -12,7 +12,9 @@ const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
 /** The redirect parameters Entra sends once a user has picked an account, according to that user's behavior. */
 export function completeSignIn(state: EmulatorState, request: AuthorizeRequest, user: TestUser): Record<string, string> {
+  const injected = state.authorizeInjections.shift();
   const outcome = (() => {
+    if (injected) return authError(injected.error, aadstsMessage(injected.aadsts, injected.description));
     switch (user.behavior) {
       case "declined_consent":
         return authError("access_denied", AADSTS.userDeclinedConsent(), { error_subcode: "cancel" });

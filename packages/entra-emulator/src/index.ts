@@ -10,4 +10,4 @@ export { startEntraEmulator } from "./startEntraEmulator.js";
 export { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
 export { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID } from "./tenantIds.js";
 export { TEST_USERS, type TestUser, type TestUserBehavior } from "./testUsers.js";
-export type { EmulatorClient, EmulatorStats, EntraEmulator, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
+export type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmulator, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";

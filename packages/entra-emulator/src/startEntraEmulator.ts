@@ -41,6 +41,9 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       });
       return closing;
     },
+    injectAuthorizeError(...errors) {
+      state.authorizeInjections.push(...errors.map((e) => ({ ...e })));
+    },
     injectTokenErrors(grantType, errors) {
       state.injections[grantType].push(...errors.map((e) => ({ ...e })));
     },

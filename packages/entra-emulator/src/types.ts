@@ -40,6 +40,13 @@ export interface TokenErrorInjection {
   retryAfterSeconds?: number;
 }
 
+/** An error the next sign-in redirects back with, instead of a code (see injectAuthorizeError). */
+export interface AuthorizeErrorInjection {
+  error: string;
+  aadsts: number;
+  description: string;
+}
+
 export interface EmulatorStats {
   tokenRequests: Record<TokenGrantType, number>;
   authorizeRequests: number;
@@ -53,6 +60,8 @@ export interface EntraEmulator {
   stats: EmulatorStats;
   /** Query of the most recent /authorize request. */
   lastAuthorizeRequest: URLSearchParams | null;
+  /** The next sign-ins (after the user picks an account) redirect back with these errors, in order. */
+  injectAuthorizeError(...errors: AuthorizeErrorInjection[]): void;
   /** The next requests of that grant fail with these errors, in order, then it works again. */
   injectTokenErrors(grantType: TokenGrantType, errors: TokenErrorInjection[]): void;
   /**

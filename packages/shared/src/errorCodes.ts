@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   "invalid_client_secret",
   "client_secret_expired",
   "app_not_found",
+  "app_not_multitenant",
   "tenant_not_found",
   "grant_expired",
   "code_already_redeemed",

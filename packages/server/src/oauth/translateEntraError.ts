@@ -73,7 +73,10 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
     if (err.code === "OAUTH_JWT_CLAIM_COMPARISON_FAILED" && failedClaim(err) === "nonce") return flowError(UNVERIFIED("nonce_mismatch"), null, err);
     if ((err.code === "OAUTH_RESPONSE_IS_NOT_CONFORM" || err.code === "OAUTH_RESPONSE_IS_NOT_JSON") && err.cause instanceof Response) {
       const status = err.cause.status;
-      if (status === 429 || status >= 500) return flowError(TEMPORARY, await aadstsOfBody(err.cause), err);
+      if (status === 429 || status >= 500) {
+        const aadsts = await aadstsOfBody(err.cause);
+        return flowError((aadsts !== null ? AADSTS_CATALOGUE[aadsts] : undefined) ?? TEMPORARY, aadsts, err);
+      }
     }
     return flowError(UNVERIFIED("id_token_invalid"), null, err);
   }
