@@ -8,6 +8,7 @@ import { errorHandler } from "./http/errorHandler.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
+import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
@@ -21,7 +22,7 @@ export interface AppDeps {
 
 /** Builds the Express app from its parts; listening is the caller's business. */
 export function createApp({ config, logger, services }: AppDeps): Express {
-  const { sessions, connections, flow, outbox } = services;
+  const { sessions, connections, flow, outbox, integrationStatus } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -60,6 +61,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
   app.use(connectionsRoutes(connections, secretKey));
   app.use(webhooksRoutes(outbox, secretKey));
+  app.use(integrationsRoutes(integrationStatus, secretKey));
   app.use(oauthRoutes(flow, config.publicUrl.startsWith("https:")));
   app.use((req) => {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);

@@ -32,6 +32,9 @@ describe("loadConfig", () => {
     const announced: string[] = [];
     const config = loadConfig({ ...base, DATA_DIR: dataDir }, (m) => announced.push(m));
     expect(config.publicUrl).toBe("http://localhost:3003");
+    expect(config.microsoft.clientSecretExpiresAt).toBeNull();
+    expect(config.adminConsentLinkTtlSeconds).toBe(7 * 86_400);
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, MICROSOFT_CLIENT_SECRET_EXPIRES_AT: "2027-05-31" }).microsoft.clientSecretExpiresAt).toBe(Date.UTC(2027, 4, 31));
     expect(config.allowedOrigins).toEqual(["http://localhost:3003"]);
     expect(config.secretKey.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(path.join(dataDir, "secret-key"), "utf8").trim()).toBe(config.secretKey);
@@ -50,6 +53,7 @@ describe("loadConfig", () => {
       ALLOWED_ORIGINS: "https://ok.example,https://bad.example/path",
       ADS_CONNECT_SECRET_KEY: "short-secret",
       MICROSOFT_TENANT: "not a tenant",
+      MICROSOFT_CLIENT_SECRET_EXPIRES_AT: "next tuesday",
     });
     const text = problems.join("\n");
     expect(text).toMatch(/^PORT: /m);
@@ -57,6 +61,7 @@ describe("loadConfig", () => {
     expect(text).toMatch(/^ALLOWED_ORIGINS\.1: must be an origin/m);
     expect(text).toMatch(/^ADS_CONNECT_SECRET_KEY: must be at least 32 characters/m);
     expect(text).toMatch(/^MICROSOFT_TENANT: /m);
+    expect(text).toMatch(/^MICROSOFT_CLIENT_SECRET_EXPIRES_AT: must be a date like 2027-05-31/m);
     expect(text).not.toContain("short-secret");
   });
 

@@ -28,7 +28,11 @@ export interface Config {
     adsEnvironment: "production" | "sandbox";
     /** When set, every request to login.microsoftonline.com goes to this emulator instead. */
     emulatorUrl: string | null;
+    /** The client secret's expiry (epoch ms) as shown in Entra, when configured; status and doctor warn ahead of it. */
+    clientSecretExpiresAt: number | null;
   };
+  /** How long an admin-consent link a blocked user sends to their administrator stays usable. */
+  adminConsentLinkTtlSeconds: number;
   connectSessionTtlSeconds: number;
   attemptTtlSeconds: number;
   /** A served access token stays valid at least this long. */
@@ -95,6 +99,13 @@ const EnvSchema = z.object({
   MICROSOFT_TENANT: z.string().regex(TENANT, "must be common, organizations, consumers, a tenant id (GUID) or a domain").default("common"),
   MICROSOFT_ADS_ENVIRONMENT: z.enum(["production", "sandbox"]).default("production"),
   ENTRA_EMULATOR_URL: httpUrl.optional(),
+  MICROSOFT_CLIENT_SECRET_EXPIRES_AT: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, "must be a date like 2027-05-31 (or an ISO timestamp), as shown under Certificates & secrets in Entra")
+    .transform((v) => Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v))
+    .refine((ms) => Number.isFinite(ms), "must be a real date")
+    .optional(),
+  ADMIN_CONSENT_LINK_TTL_SECONDS: seconds(60, 90 * 86_400).default(7 * 86_400),
   CONNECT_SESSION_TTL_SECONDS: seconds(1, 86_400).default(1800),
   OAUTH_ATTEMPT_TTL_SECONDS: seconds(1, 3600).default(600),
   TOKEN_MIN_VALIDITY_SECONDS: seconds(0, 3000).default(300),
@@ -198,7 +209,9 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       tenant: e.MICROSOFT_TENANT,
       adsEnvironment: e.MICROSOFT_ADS_ENVIRONMENT,
       emulatorUrl: e.ENTRA_EMULATOR_URL ?? null,
+      clientSecretExpiresAt: e.MICROSOFT_CLIENT_SECRET_EXPIRES_AT ?? null,
     },
+    adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,
     attemptTtlSeconds: e.OAUTH_ATTEMPT_TTL_SECONDS,
     tokenMinValiditySeconds: e.TOKEN_MIN_VALIDITY_SECONDS,

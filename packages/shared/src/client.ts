@@ -13,6 +13,7 @@ import {
   type PatchConnectionBody,
 } from "./connection.js";
 import { ApiErrorBodySchema } from "./errorCodes.js";
+import { IntegrationStatusResponseSchema } from "./integrationStatus.js";
 import { AuthWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, WebhookDeliveriesResponseSchema, type AuthWebhookBody } from "./webhook.js";
 
 /** A 4xx/5xx answer from the server, with its `{error:{code,message}}` body. */
@@ -106,6 +107,11 @@ export class AdsConnectClient {
     if (params.connectionId !== undefined) query.set("connectionId", params.connectionId);
     const suffix = query.size > 0 ? `?${query}` : "";
     return this.#request("GET", `/webhooks/deliveries${suffix}`, WebhookDeliveriesResponseSchema);
+  }
+
+  /** The integration's health: configuration, identity provider, connections by status, errors of the last 24 hours, secret expiry. */
+  getIntegrationStatus() {
+    return this.#request("GET", `/integrations/${PROVIDER_CONFIG_KEY}/status`, IntegrationStatusResponseSchema);
   }
 
   /**

@@ -4,3 +4,4 @@ export * from "./connectResult.js";
 export * from "./connection.js";
 export * from "./webhook.js";
 export * from "./aadstsCatalogue.js";
+export * from "./integrationStatus.js";

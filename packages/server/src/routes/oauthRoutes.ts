@@ -4,6 +4,7 @@ import { Router, type Response } from "express";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
+import { SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
 import { renderResultPage } from "../oauth/resultPage.js";
 import type { ConnectFlowService } from "../services/connectFlowService.js";
 
@@ -35,13 +36,13 @@ export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean): R
       httpOnly: true,
       secure: secureCookies,
       sameSite: "lax",
-      path: "/oauth/callback",
+      path: SIGN_IN_CALLBACK_PATH,
       maxAge: outcome.cookie.maxAgeSeconds * 1000,
     });
     res.set("cache-control", "no-store").redirect(302, outcome.url);
   });
 
-  router.get("/oauth/callback", async (req, res) => {
+  router.get(SIGN_IN_CALLBACK_PATH, async (req, res) => {
     const query = new URLSearchParams(parseWith(CallbackQuerySchema, req.query, "query"));
     const outcome = await flow.callback(query, parseCookie(req.get("cookie") ?? ""));
     page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));

@@ -12,8 +12,10 @@ import * as oidc from "openid-client";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
+import { signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromAuthorizeError, fromTokenRequestError } from "../oauth/translateEntraError.js";
 import type { AttemptRow, AttemptStore } from "../store/attemptStore.js";
+import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import type { Database } from "../store/schema.js";
 import type { ConnectSessionRow } from "../store/sessionStore.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
@@ -25,7 +27,6 @@ import type { ConnectSessionService } from "./connectSessionService.js";
 import { parseJson } from "./json.js";
 
 export const CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
-const CALLBACK_PATH = "/oauth/callback";
 
 export interface BindingCookie {
   name: string;
@@ -82,7 +83,7 @@ export class ConnectFlowService {
   }
 
   get redirectUri(): string {
-    return `${this.deps.config.publicUrl}${CALLBACK_PATH}`;
+    return signInRedirectUri(this.deps.config.publicUrl);
   }
 
   /** `flow` is the widget's own id for this click, echoed by the session status. */
@@ -238,7 +239,7 @@ export class ConnectFlowService {
         .set({ last_result: json, last_result_at: now, completed_at: now })
         .where("id", "=", session.id)
         .execute();
-      await trx.insertInto("integration_events").values({ at: now, kind: "connect_succeeded", code: null, connection_id: saved.connectionId }).execute();
+      await IntegrationEventStore.record(trx, now, "connect_succeeded", saved.connectionId);
       await this.deps.outbox.enqueue(authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session }), trx);
       return success;
     });
@@ -254,7 +255,7 @@ export class ConnectFlowService {
         await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
       }
       if (result.type === CONNECT_ERROR) {
-        await trx.insertInto("integration_events").values({ at: now, kind: "connect_failed", code: result.error.code, connection_id: null }).execute();
+        await IntegrationEventStore.record(trx, now, "connect_failed", null, result.error);
         const webhook = authWebhook({
           operation: session.reconnect_connection_id ? "override" : "creation",
           success: false,

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { createSlackAlerter, type Alerter } from "../alerts/slackAlerter.js";
 import type { Config } from "../config.js";
 import type { EntraClient } from "../oauth/entraClient.js";
+import { IntegrationStatusService } from "../integration/integrationStatusService.js";
 import { AttemptStore } from "../store/attemptStore.js";
 import { ConnectionStore } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
@@ -23,6 +24,7 @@ export interface Services {
   alerter: Alerter;
   connectionStore: ConnectionStore;
   cipher: TokenCipher;
+  integrationStatus: IntegrationStatusService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -35,5 +37,6 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore);
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher };
+  const integrationStatus = new IntegrationStatusService(config, db);
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus };
 }

@@ -7,6 +7,7 @@ import { AppError, type ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
 import { fromTokenRequestError } from "../oauth/translateEntraError.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
+import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import type { Database } from "../store/schema.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
@@ -137,7 +138,7 @@ export class TokenRefresher {
         },
         trx,
       );
-      await trx.insertInto("integration_events").values({ at: now, kind: "refresh_succeeded", code: null, connection_id: row.connection_id }).execute();
+      await IntegrationEventStore.record(trx, now, "refresh_succeeded", row.connection_id);
       if (recovered) await this.deps.outbox.enqueue(this.webhook(row, true), trx);
     });
     this.deps.logger.info({ connectionId: row.connection_id, expiresAt: new Date(next.expires_at).toISOString() }, "token refreshed");
@@ -157,7 +158,7 @@ export class TokenRefresher {
     const who = `connection ${row.connection_id} (end user ${row.end_user_id}, ${row.username})`;
     const pending: { alert?: { key: string; text: string } } = {};
     await this.deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto("integration_events").values({ at: now, kind: "refresh_failed", code: error.code, connection_id: row.connection_id }).execute();
+      await IntegrationEventStore.record(trx, now, "refresh_failed", row.connection_id, error);
       if (kind === "configuration") {
         // The integration is misconfigured; the end user's grant is probably fine. Keep serving nothing new, blame nobody.
         pending.alert = { key: `configuration:${error.code}`, text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}` };

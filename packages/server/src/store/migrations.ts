@@ -119,6 +119,37 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex("integration_events_at").on("integration_events").column("at").execute();
     },
   },
+  "0003_entra_setup": {
+    async up(db: Kysely<unknown>) {
+      // Who must act and Microsoft's own number, for the integration status's errors by code.
+      await db.schema.alterTable("integration_events").addColumn("actor", "text").execute();
+      await db.schema.alterTable("integration_events").addColumn("aadsts", "bigint").execute();
+      await db.schema
+        .createTable("admin_consent_requests")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("token_hash", "text", (c) => c.notNull().unique())
+        .addColumn("session_id", "text", (c) => c.notNull())
+        .addColumn("end_user_id", "text", (c) => c.notNull())
+        .addColumn("tenant", "text", (c) => c.notNull())
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("state_hash", "text", (c) => c.unique())
+        .addColumn("binding_hash", "text")
+        .addColumn("state_expires_at", "bigint")
+        .addColumn("completed_at", "bigint")
+        .addColumn("granted_tenant_id", "text")
+        .addColumn("error", "text")
+        .execute();
+      await db.schema
+        .createTable("admin_consents")
+        .addColumn("tenant_id", "text", (c) => c.primaryKey())
+        .addColumn("granted_at", "bigint", (c) => c.notNull())
+        .addColumn("request_id", "text", (c) => c.notNull())
+        .addColumn("scope", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /** Brings the schema up to date; throws with the failing migration's error. */

@@ -100,9 +100,50 @@ export interface AlertSentTable {
 export interface IntegrationEventTable {
   id: Generated<number>;
   at: number;
-  kind: "connect_succeeded" | "connect_failed" | "refresh_succeeded" | "refresh_failed";
+  kind: IntegrationEventKind;
   code: string | null;
   connection_id: string | null;
+  /** Who must act on a failure (see the AADSTS catalogue). */
+  actor: string | null;
+  aadsts: number | null;
+}
+
+export type IntegrationEventKind =
+  | "connect_succeeded"
+  | "connect_failed"
+  | "refresh_succeeded"
+  | "refresh_failed"
+  | "admin_consent_granted"
+  | "admin_consent_failed";
+
+/**
+ * A link a blocked user sends to their organization's administrator. Opening it starts Entra's
+ * admin consent (state and browser binding as for a sign-in); the callback completes it.
+ */
+export interface AdminConsentRequestTable {
+  id: string;
+  token_hash: string;
+  session_id: string;
+  end_user_id: string;
+  /** The tenant path for Entra's admin consent: a tenant id or domain, else `organizations`. */
+  tenant: string;
+  scope: string;
+  created_at: number;
+  expires_at: number;
+  state_hash: string | null;
+  binding_hash: string | null;
+  state_expires_at: number | null;
+  completed_at: number | null;
+  granted_tenant_id: string | null;
+  error: string | null;
+}
+
+/** Organizations whose administrator approved the app (from Entra's admin consent callback). */
+export interface AdminConsentTable {
+  tenant_id: string;
+  granted_at: number;
+  request_id: string;
+  scope: string;
 }
 
 export interface Database {
@@ -113,4 +154,6 @@ export interface Database {
   webhook_attempts: WebhookAttemptTable;
   alerts_sent: AlertSentTable;
   integration_events: IntegrationEventTable;
+  admin_consent_requests: AdminConsentRequestTable;
+  admin_consents: AdminConsentTable;
 }

@@ -1,0 +1,90 @@
+import {
+  AADSTS_CATALOGUE,
+  CONNECTION_STATUSES,
+  PROVIDER_CONFIG_KEY,
+  UNKNOWN_AADSTS,
+  type ErrorActor,
+  type IntegrationProblem,
+  type IntegrationStatus,
+} from "@ads-connect/shared";
+import type { Kysely } from "kysely";
+import type { Config } from "../config.js";
+import { clientSecretExpiry, clientSecretExpiryProblem } from "../oauth/clientSecretExpiry.js";
+import { ENTRA_ORIGIN } from "../oauth/entraClient.js";
+import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUris.js";
+import { IntegrationEventStore } from "../store/integrationEventStore.js";
+import type { Database } from "../store/schema.js";
+
+const DAY_MS = 86_400_000;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const ACTORS: readonly string[] = ["end_user", "end_user_admin", "product_team", "none"] satisfies ErrorActor[];
+
+/** The message the catalogue gives for Microsoft's number, else for our code. */
+function messageFor(code: string, aadsts: number | null): string {
+  const byNumber = aadsts !== null ? AADSTS_CATALOGUE[aadsts] : undefined;
+  if (byNumber) return byNumber.message;
+  return Object.values(AADSTS_CATALOGUE).find((entry) => entry.code === code)?.message ?? UNKNOWN_AADSTS.message;
+}
+
+/** `GET /integrations/microsoft-ads/status`: the integration's health for the product team. */
+export class IntegrationStatusService {
+  private readonly events: IntegrationEventStore;
+
+  constructor(
+    private readonly config: Config,
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.events = new IntegrationEventStore(db);
+  }
+
+  async status(): Promise<IntegrationStatus> {
+    const { microsoft, publicUrl } = this.config;
+    const now = this.now();
+    const [lastConnect, lastRefresh, errors, openProblem, counts, consents] = await Promise.all([
+      this.events.lastAt("connect_succeeded"),
+      this.events.lastAt("refresh_succeeded"),
+      this.events.errorsSince(now - DAY_MS),
+      this.events.openConfigurationProblem(),
+      this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute(),
+      this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at"]).orderBy("granted_at", "desc").execute(),
+    ]);
+
+    const byStatus = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0])) as Record<(typeof CONNECTION_STATUSES)[number], number>;
+    for (const row of counts) byStatus[row.status] = Number(row.n);
+
+    const secret = clientSecretExpiry(microsoft.clientSecretExpiresAt, now);
+    const problems: IntegrationProblem[] = [];
+    if (openProblem) {
+      problems.push({ code: openProblem.code, message: messageFor(openProblem.code, openProblem.aadsts), aadsts: openProblem.aadsts, since: iso(openProblem.at) });
+    }
+    const secretProblem = clientSecretExpiryProblem(secret);
+    if (secretProblem) problems.push({ code: secret.state === "expired" ? "client_secret_expired" : "client_secret_expiring", message: secretProblem, aadsts: null, since: null });
+
+    return {
+      integration_id: PROVIDER_CONFIG_KEY,
+      configured: Boolean(microsoft.clientId && microsoft.clientSecret) && !openProblem && secret.state !== "expired",
+      identity_provider: {
+        kind: microsoft.emulatorUrl ? "emulator" : "entra",
+        authority: `${microsoft.emulatorUrl ?? ENTRA_ORIGIN}/${microsoft.tenant}/v2.0`,
+        client_id: microsoft.clientId,
+        tenant: microsoft.tenant,
+      },
+      ads_environment: microsoft.adsEnvironment,
+      redirect_uris: { sign_in: signInRedirectUri(publicUrl), admin_consent: adminConsentRedirectUri(publicUrl) },
+      last_successful_connect_at: iso(lastConnect),
+      last_successful_refresh_at: iso(lastRefresh),
+      connections: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), by_status: byStatus },
+      errors_last_24h: errors.map((e) => ({
+        code: e.code,
+        actor: e.actor !== null && ACTORS.includes(e.actor) ? (e.actor as ErrorActor) : null,
+        count: e.count,
+        last_at: new Date(e.last_at).toISOString(),
+        aadsts: e.aadsts,
+      })),
+      client_secret: { expires_at: iso(secret.expiresAt), days_left: secret.daysLeft, state: secret.state },
+      admin_consents: consents.map((c) => ({ tenant_id: c.tenant_id, granted_at: new Date(Number(c.granted_at)).toISOString() })),
+      problems,
+    };
+  }
+}

@@ -1,0 +1,7 @@
+/** Where Entra sends the browser back after a sign-in. Register it exactly (Web platform). */
+export const SIGN_IN_CALLBACK_PATH = "/oauth/callback";
+/** Where Entra sends an administrator back after admin consent. Register it too. */
+export const ADMIN_CONSENT_CALLBACK_PATH = "/oauth/admin-consent/callback";
+
+export const signInRedirectUri = (publicUrl: string) => `${publicUrl}${SIGN_IN_CALLBACK_PATH}`;
+export const adminConsentRedirectUri = (publicUrl: string) => `${publicUrl}${ADMIN_CONSENT_CALLBACK_PATH}`;

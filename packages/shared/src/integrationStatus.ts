@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { ErrorActorSchema } from "./errorCodes.js";
+
+export const CONNECTION_STATUSES = ["connected", "refreshing", "expired", "error"] as const;
+
+/** Something the product team should fix, in plain language. */
+export const IntegrationProblemSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  aadsts: z.number().int().nullable(),
+  since: z.string().nullable(),
+});
+export type IntegrationProblem = z.infer<typeof IntegrationProblemSchema>;
+
+/** `GET /integrations/microsoft-ads/status` (secret key): is the integration healthy, and if not, why. */
+export const IntegrationStatusResponseSchema = z.object({
+  data: z.object({
+    integration_id: z.string(),
+    /** Client id and secret set, and nothing known to be wrong with them (see `problems`). */
+    configured: z.boolean(),
+    identity_provider: z.object({
+      /** `emulator`: the local Entra emulator (development and tests only). */
+      kind: z.enum(["entra", "emulator"]),
+      authority: z.string(),
+      client_id: z.string(),
+      tenant: z.string(),
+    }),
+    ads_environment: z.enum(["production", "sandbox"]),
+    /** Register both in the Entra app registration (Web platform). */
+    redirect_uris: z.object({ sign_in: z.string(), admin_consent: z.string() }),
+    last_successful_connect_at: z.string().nullable(),
+    last_successful_refresh_at: z.string().nullable(),
+    connections: z.object({ total: z.number().int(), by_status: z.record(z.enum(CONNECTION_STATUSES), z.number().int()) }),
+    errors_last_24h: z.array(
+      z.object({
+        code: z.string(),
+        actor: ErrorActorSchema.nullable(),
+        count: z.number().int(),
+        last_at: z.string(),
+        aadsts: z.array(z.number().int()),
+      }),
+    ),
+    client_secret: z.object({
+      expires_at: z.string().nullable(),
+      days_left: z.number().int().nullable(),
+      /** `unknown` when MICROSOFT_CLIENT_SECRET_EXPIRES_AT is not set. */
+      state: z.enum(["ok", "expiring_soon", "expired", "unknown"]),
+    }),
+    /** Organizations whose administrator approved the app through an admin-consent link. */
+    admin_consents: z.array(z.object({ tenant_id: z.string(), granted_at: z.string() })),
+    problems: z.array(IntegrationProblemSchema),
+  }),
+});
+export type IntegrationStatusResponse = z.infer<typeof IntegrationStatusResponseSchema>;
+export type IntegrationStatus = IntegrationStatusResponse["data"];
