@@ -40,6 +40,7 @@ export const AADSTS = {
   clientSecretExpired: (clientId: string) =>
     m(7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`),
   missingClientCredential: () => m(7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+  grantNotOnCommon: () => m(9001023, "The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint."),
   unsupportedGrantType: (grantType: string) => m(70003, `The app requested an unsupported grant type '${grantType}'.`),
   codeInvalid: () => m(70000, "The provided value for the 'code' parameter is not valid."),
   grantOfOtherClient: () => m(70000, "Provided grant is invalid or malformed."),

@@ -77,23 +77,27 @@ describe("authorization_code", () => {
 
 describe("client authentication", () => {
   const cc = { grant_type: "client_credentials", scope: "https://ads.microsoft.com/.default" };
+  // App-only tokens need a directory: /organizations or a tenant, never /common.
+  const org = { tenant: "organizations" };
 
   it("accepts client_secret_post and client_secret_basic with form-encoded credentials", async () => {
-    expect((await flow.token(cc)).body).toMatchObject({ token_type: "Bearer", access_token: expect.any(String) });
+    expect((await flow.token(cc, org)).body).toMatchObject({ token_type: "Bearer", access_token: expect.any(String) });
     emulator.addClient({ clientId: "basic client", clientSecret: "s3cr:t+/%~ é" });
-    const basic = await flow.token(cc, { basic: ["basic client", "s3cr:t+/%~ é"] });
+    const basic = await flow.token(cc, { ...org, basic: ["basic client", "s3cr:t+/%~ é"] });
     expect(basic.status).toBe(200);
     expect(basic.body).not.toHaveProperty("refresh_token");
   });
 
   it("names the problem the way Entra does", async () => {
-    expectError(await flow.token({ ...cc, client_secret: "wrong" }), 401, "invalid_client", 7000215);
-    expectError(await flow.token(cc, { basic: [DEV_CLIENT_ID, ""] }), 401, "invalid_client", 7000218);
-    expectError(await flow.token({ ...cc, client_id: "unknown-app" }), 400, "unauthorized_client", 700016);
+    expectError(await flow.token({ ...cc, client_secret: "wrong" }, org), 401, "invalid_client", 7000215);
+    expectError(await flow.token(cc, { ...org, basic: [DEV_CLIENT_ID, ""] }), 401, "invalid_client", 7000218);
+    expectError(await flow.token({ ...cc, client_id: "unknown-app" }, org), 400, "unauthorized_client", 700016);
     emulator.addClient({ clientId: "expired-app", clientSecret: "old", secretExpired: true });
-    expectError(await flow.token({ ...cc, client_id: "expired-app", client_secret: "old" }), 401, "invalid_client", 7000222);
-    expectError(await flow.token({ grant_type: "client_credentials", scope: ADS_SCOPE }), 400, "invalid_scope", 1002012);
+    expectError(await flow.token({ ...cc, client_id: "expired-app", client_secret: "old" }, org), 401, "invalid_client", 7000222);
+    expectError(await flow.token({ grant_type: "client_credentials", scope: ADS_SCOPE }, org), 400, "invalid_scope", 1002012);
     expectError(await flow.token({ grant_type: "password" }), 400, "unsupported_grant_type", 70003);
+    expectError(await flow.token(cc), 400, "invalid_request", 9001023);
+    expectError(await flow.token(cc, { tenant: "consumers" }), 400, "invalid_request", 9001023);
   });
 
   it("answers malformed bodies with Entra-shaped 400s and no stack trace", async () => {
@@ -115,10 +119,10 @@ describe("client authentication", () => {
   it("fails the next requests with injected errors, then works again", async () => {
     const before = emulator.stats.tokenRequests.client_credentials;
     emulator.injectTokenErrors("client_credentials", [{ status: 429, error: "temporarily_unavailable", aadsts: 50196, description: "Slow down.", retryAfterSeconds: 7 }]);
-    const throttled = await flow.token(cc);
+    const throttled = await flow.token(cc, { tenant: "organizations" });
     expectError(throttled, 429, "temporarily_unavailable", 50196);
     expect(throttled.headers.get("retry-after")).toBe("7");
-    expect((await flow.token(cc)).status).toBe(200);
+    expect((await flow.token(cc, { tenant: "organizations" })).status).toBe(200);
     expect(emulator.stats.tokenRequests.client_credentials).toBe(before + 2);
   });
 });

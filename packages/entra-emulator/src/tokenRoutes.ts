@@ -39,7 +39,7 @@ export function tokenRoutes(state: EmulatorState): Router {
         ? await authorizationCodeGrant(state, client, form, tenant)
         : grantType === "refresh_token"
           ? await refreshTokenGrant(state, client, form)
-          : clientCredentialsGrant(state, client, form);
+          : clientCredentialsGrant(state, client, form, tenant);
     const hold = state.holds[grantType];
     if (hold) {
       delete state.holds[grantType];
