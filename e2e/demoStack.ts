@@ -64,7 +64,8 @@ export async function openDemo(f: DemoFixture, options: { colorScheme?: "light" 
 export class Widget {
   constructor(readonly root: Locator) {}
   button(): Locator {
-    return this.root.locator("button");
+    // The main action: the copy button of an admin link sits deeper.
+    return this.root.locator(":scope > button");
   }
   state(): Promise<string | null> {
     return this.root.getAttribute("data-adsc-state");

@@ -31,7 +31,7 @@ const shoot = async (p: Page, name: string, whole = false) => {
   await (whole ? p : p.locator("section").first()).screenshot({ path: path.join(OUT, `${name}.png`) });
   console.log(`docs/screenshots/${name}.png`);
 };
-const connectButton = (p: Page) => p.getByTestId("connect").locator("button");
+const connectButton = (p: Page) => p.getByTestId("connect").locator("[data-adsc-state] > button");
 const openPopup = async (p: Page) => (await Promise.all([p.waitForEvent("popup"), connectButton(p).click()]))[0];
 const resetConnections = async () => {
   for (const c of ((await api("GET", "/connections")) as { connections: { connection_id: string }[] }).connections) await api("DELETE", `/connections/${c.connection_id}`);
@@ -57,6 +57,22 @@ try {
   await declined.getByTestId("user-declined@contoso.example").click();
   await state(p, "error");
   await shoot(p, "error-consent-declined");
+
+  const blocked = await openPopup(p);
+  await blocked.getByTestId("user-needs-admin@fabrikam.example").click();
+  await p.getByTestId("connect").locator('[data-adsc-error-code="admin_consent_required"]').waitFor();
+  await shoot(p, "error-admin-consent");
+  // The administrator's side: Microsoft's (the emulator's) approval page, then ours.
+  const href = (await p.locator("a[data-adsc-admin-link]").getAttribute("href"))!;
+  const admin = await (await browser.newContext({ viewport: { width: 820, height: 640 }, deviceScaleFactor: 2 })).newPage();
+  await admin.goto(href);
+  await admin.screenshot({ path: path.join(OUT, "emulator-admin-consent.png") });
+  console.log("docs/screenshots/emulator-admin-consent.png");
+  await admin.getByTestId("admin-admin@fabrikam.example").click();
+  await admin.locator('main[data-admin-consent="approved"]').waitFor();
+  await admin.screenshot({ path: path.join(OUT, "admin-consent-approved.png") });
+  console.log("docs/screenshots/admin-consent-approved.png");
+  await admin.context().close();
 
   await p.evaluate(() => {
     window.open = () => null;

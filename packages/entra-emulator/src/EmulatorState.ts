@@ -2,7 +2,7 @@ import type { SigningKey } from "./createSigningKey.js";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
 import type { TestUser } from "./testUsers.js";
 import type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
-import type { AuthorizeRequest } from "./validateAuthorizeRequest.js";
+import type { AuthorizeRequest, RedirectTarget } from "./validateAuthorizeRequest.js";
 
 interface Expiring {
   /** Epoch milliseconds. */
@@ -12,6 +12,13 @@ interface Expiring {
 /** A login page waiting for someone to pick a user. */
 export interface Interaction extends Expiring {
   request: AuthorizeRequest;
+}
+
+/** An admin-consent page waiting for an administrator's decision. */
+export interface AdminConsentInteraction extends Expiring {
+  target: RedirectTarget;
+  clientId: string;
+  scope: string;
 }
 
 export interface AuthCode extends Expiring {
@@ -42,6 +49,9 @@ const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 export class EmulatorState {
   readonly clients = new Map<string, EmulatorClient>();
   readonly interactions = new Map<string, Interaction>();
+  readonly adminConsentInteractions = new Map<string, AdminConsentInteraction>();
+  /** Tenant ids whose administrator approved the apps (users there no longer need admin consent). */
+  readonly adminConsentedTenants = new Set<string>();
   readonly codes = new Map<string, AuthCode>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();

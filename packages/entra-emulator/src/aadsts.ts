@@ -26,6 +26,7 @@ export const AADSTS = {
   unsupportedCodeChallengeMethod: (method: string) => m(90023, `Invalid request. The 'code_challenge_method' value '${method}' is not supported; use 'S256' or 'plain'.`),
   unsupportedResponseMode: (mode: string) => m(90023, `Invalid request. The 'response_mode' value '${mode}' is not supported.`),
   loginRequired: () => m(50058, "A silent sign-in request was sent but no user is signed in."),
+  adminConsentPersonal: () => m(90094, "Personal Microsoft accounts cannot grant admin consent; use a tenant id or organizations in the admin-consent URL."),
   userDeclinedConsent: () => m(65004, "User declined to consent to access the app."),
   adminConsentRequired: (clientId: string, tenantName: string) =>
     m(90094, `The grant requires admin permission. An administrator of ${tenantName} has set a policy that prevents you from granting '${clientId}' the permissions it is requesting. Contact an administrator of ${tenantName}, who can grant permissions to this app on your behalf.`),

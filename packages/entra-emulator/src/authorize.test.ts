@@ -76,7 +76,7 @@ describe("authorize", () => {
     expect(await usersOn("common")).toHaveLength(emulator.users.length);
     expect(await usersOn("organizations")).not.toContain("alex@outlook.example");
     expect(await usersOn("consumers")).toEqual(["alex@outlook.example"]);
-    expect(await usersOn("fabrikam.example")).toEqual(["needs-admin@fabrikam.example"]);
+    expect(await usersOn("fabrikam.example")).toEqual(["needs-admin@fabrikam.example", "admin@fabrikam.example"]);
   });
 
   it("sends COOP from the login page only when asked to", async () => {

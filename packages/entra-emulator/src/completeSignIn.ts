@@ -19,6 +19,7 @@ export function completeSignIn(state: EmulatorState, request: AuthorizeRequest, 
       case "declined_consent":
         return authError("access_denied", AADSTS.userDeclinedConsent(), { error_subcode: "cancel" });
       case "admin_consent_required":
+        if (state.adminConsentedTenants.has(user.tenantId)) return null;
         return authError("access_denied", AADSTS.adminConsentRequired(request.clientId, TENANT_DIRECTORY[user.tenantId]?.name ?? user.tenantId));
       case "mfa_required": {
         const resource = resourceScopes(request.scopes)[0];

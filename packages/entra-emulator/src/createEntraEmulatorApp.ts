@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { AADSTS } from "./aadsts.js";
+import { adminConsentRoutes } from "./adminConsentRoutes.js";
 import { authorizeRoutes } from "./authorizeRoutes.js";
 import { discoveryRoutes } from "./discoveryRoutes.js";
 import type { EmulatorState } from "./EmulatorState.js";
@@ -13,7 +14,7 @@ export function createEntraEmulatorApp(state: EmulatorState): Express {
   app.disable("x-powered-by");
   // Form bodies are read as text and parsed with URLSearchParams: one value per name, no nesting.
   app.use(express.text({ type: "application/x-www-form-urlencoded", limit: "64kb" }));
-  app.use(discoveryRoutes(state), authorizeRoutes(state), tokenRoutes(state));
+  app.use(discoveryRoutes(state), authorizeRoutes(state), adminConsentRoutes(state), tokenRoutes(state));
 
   app.use((req, res) => {
     res.status(404).json(entraErrorBody("invalid_request", AADSTS.notFound(`${req.method} ${req.path}`)));

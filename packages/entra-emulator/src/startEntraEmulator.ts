@@ -64,6 +64,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       state.loginPageCoop = enabled;
     },
     addClient: (client) => state.addClient(client),
+    adminConsentedTenants: state.adminConsentedTenants,
     setAccessTokenLifetimeSeconds(seconds) {
       state.lifetimes.accessToken = seconds * 1000;
     },

@@ -19,6 +19,8 @@ export interface TestUser {
   behavior: TestUserBehavior;
   /** One line for the login page: what picking this user triggers. */
   description: string;
+  /** May approve apps for the whole tenant on the admin-consent page. */
+  admin?: boolean;
 }
 
 const work = (username: string, displayName: string, objectId: string, behavior: TestUserBehavior, description: string): TestUser =>
@@ -45,7 +47,17 @@ export const TEST_USERS: readonly TestUser[] = Object.freeze([
     objectId: "a0e1e000-0000-4000-8000-000000000005",
     accountType: "work",
     behavior: "admin_consent_required",
-    description: "His organization requires admin approval (access_denied, AADSTS90094).",
+    description: "His organization requires admin approval (access_denied, AADSTS90094) until an administrator approves the app.",
+  }),
+  Object.freeze<TestUser>({
+    username: "admin@fabrikam.example",
+    displayName: "Farah Fabrikam-Admin",
+    tenantId: FABRIKAM_TENANT_ID,
+    objectId: "a0e1e000-0000-4000-8000-00000000000a",
+    accountType: "work",
+    behavior: "normal",
+    description: "Fabrikam's administrator: approves apps for the organization on the admin-consent page.",
+    admin: true,
   }),
   work("mfa@contoso.example", "Miriam MFA", "a0e1e000-0000-4000-8000-000000000006", "mfa_required", "Must do multi-factor authentication (interaction_required, AADSTS50076)."),
   work("throttled@contoso.example", "Tess Throttled", "a0e1e000-0000-4000-8000-000000000007", "token_429", "Code redemption is throttled: HTTP 429 with Retry-After (AADSTS50196)."),

@@ -76,6 +76,8 @@ export interface EntraEmulator {
   setLoginPageCoop(enabled: boolean): void;
   /** Lifetime of access tokens issued from now on. */
   setAccessTokenLifetimeSeconds(seconds: number): void;
+  /** Tenant ids whose administrator approved the app on the admin-consent page. */
+  readonly adminConsentedTenants: ReadonlySet<string>;
   /** Adds the client, or replaces the one with the same id. */
   addClient(client: EmulatorClient): void;
 }

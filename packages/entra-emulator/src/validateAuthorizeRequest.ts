@@ -33,7 +33,15 @@ export type AuthorizeValidation =
 const PROMPTS = ["login", "consent", "select_account", "none"];
 const RESPONSE_MODES: readonly string[] = ["query", "fragment", "form_post"];
 
-export function validateAuthorizeRequest(tenant: ResolvedTenant, query: URLSearchParams, state: EmulatorState): AuthorizeValidation {
+/**
+ * The app and the redirect URI, checked before anything is sent back: Entra shows its own error
+ * page (and redirects nowhere) when either is wrong. Shared by /authorize and /adminconsent.
+ */
+export function validateClientAndRedirect(
+  tenant: ResolvedTenant,
+  query: URLSearchParams,
+  state: EmulatorState,
+): { kind: "page"; aadsts: AadstsMessage } | { kind: "ok"; clientId: string; redirectUri: string } {
   const clientId = query.get("client_id");
   if (!clientId) return { kind: "page", aadsts: AADSTS.missingParameter("client_id") };
   const client = state.clients.get(clientId);
@@ -43,6 +51,13 @@ export function validateAuthorizeRequest(tenant: ResolvedTenant, query: URLSearc
   if (!redirectUri) return { kind: "page", aadsts: AADSTS.missingParameter("redirect_uri") };
   const registered = client.redirectUris ? client.redirectUris.includes(redirectUri) : /^https?:$/.test(safeProtocol(redirectUri));
   if (!registered) return { kind: "page", aadsts: AADSTS.redirectUriMismatch(redirectUri, clientId) };
+  return { kind: "ok", clientId, redirectUri };
+}
+
+export function validateAuthorizeRequest(tenant: ResolvedTenant, query: URLSearchParams, state: EmulatorState): AuthorizeValidation {
+  const app = validateClientAndRedirect(tenant, query, state);
+  if (app.kind === "page") return app;
+  const { clientId, redirectUri } = app;
 
   const mode = query.get("response_mode") ?? "query";
   const target: RedirectTarget = {

@@ -7,6 +7,7 @@ import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
+import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
@@ -22,7 +23,7 @@ export interface AppDeps {
 
 /** Builds the Express app from its parts; listening is the caller's business. */
 export function createApp({ config, logger, services }: AppDeps): Express {
-  const { sessions, connections, flow, outbox, integrationStatus } = services;
+  const { sessions, connections, flow, outbox, integrationStatus, adminConsent } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -63,6 +64,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.use(webhooksRoutes(outbox, secretKey));
   app.use(integrationsRoutes(integrationStatus, secretKey));
   app.use(oauthRoutes(flow, config.publicUrl.startsWith("https:")));
+  app.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:")));
   app.use((req) => {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);
   });

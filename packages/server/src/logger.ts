@@ -15,6 +15,8 @@ const SECRET_PARAMS = new Set([
   "client_secret",
   "code_verifier",
   "login_hint",
+  // the admin-consent link's token
+  "request",
 ]);
 
 export function redactUrl(url: string): string {

@@ -16,9 +16,9 @@ const secret = (code: ErrorCode, message: string): CatalogueEntry => ({ code, ac
  */
 export const AADSTS_CATALOGUE: Readonly<Record<number, CatalogueEntry>> = {
   65004: { code: "consent_declined", actor: "end_user", message: "You declined the permissions Microsoft Advertising needs. Connect again and choose Accept to continue." },
-  65001: consent("Your organization has not approved this app yet. Ask your Microsoft 365 administrator to grant consent, then connect again."),
-  90094: consent("Your organization requires an administrator to approve this app. Ask your Microsoft 365 administrator to approve it, then connect again."),
-  90095: consent("Your organization requires an administrator to approve this app. Send your administrator the approval request, then connect again."),
+  65001: consent("Your organization has not approved this app yet. Send your Microsoft 365 administrator the approval link, then connect again once they have approved."),
+  90094: consent("Your organization requires an administrator to approve this app. Send your Microsoft 365 administrator the approval link, then connect again once they have approved."),
+  90095: consent("Your organization requires an administrator to approve this app. Send your administrator the approval link (or the request Microsoft offered), then connect again once they have approved."),
   50076: { code: "mfa_required", actor: "end_user", message: "Your organization requires multi-factor authentication. Connect again and complete the extra sign-in step." },
   50079: { code: "mfa_required", actor: "end_user", message: "Your organization requires you to set up multi-factor authentication. Set it up when Microsoft asks, then connect again." },
   53003: { code: "conditional_access_blocked", actor: "end_user_admin", message: "Your organization's access policies blocked this sign-in. Ask your administrator to allow Microsoft Advertising access from this app." },

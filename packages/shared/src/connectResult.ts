@@ -15,6 +15,11 @@ export const ConnectErrorSchema = z.object({
   actor: ErrorActorSchema,
   /** Microsoft's own error number (AADSTSnnnn), when Microsoft raised it. */
   aadsts: z.number().int().nullable(),
+  /**
+   * With `admin_consent_required`: a link the user sends to their organization's administrator,
+   * who approves the app for everyone there; then the user connects again.
+   */
+  admin_consent_url: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type ConnectError = z.infer<typeof ConnectErrorSchema>;
 

@@ -64,7 +64,14 @@ describe("the AADSTS catalogue, raised by the emulator the way Entra raises each
     else h.emulator.injectTokenErrors("authorization_code", [{ status: raised.status, error: raised.token, aadsts, description }]);
 
     const { token, result } = await connectAs(h, "adele@contoso.example");
-    const expected = { code: entry.code, actor: entry.actor, message: entry.message, aadsts };
+    const expected = {
+      code: entry.code,
+      actor: entry.actor,
+      message: entry.message,
+      aadsts,
+      // Admin consent comes with a link for the user's administrator (see admin/adminConsent.test.ts).
+      ...(entry.code === "admin_consent_required" ? { admin_consent_url: expect.stringContaining(`${h.server.url}/oauth/admin-consent?request=`) } : {}),
+    };
     // What the popup posts to the widget, which shows `message`…
     expect(result).toEqual({ type: "ads-connect:error", error: expected });
     // …and what the widget's polling and the product read from the API.

@@ -9,6 +9,7 @@ import {
 } from "@ads-connect/shared";
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
+import type { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
@@ -74,6 +75,7 @@ export class ConnectFlowService {
       entra: EntraClient;
       cipher: TokenCipher;
       outbox: WebhookOutbox;
+      adminConsent: AdminConsentService;
       now?: () => number;
     },
   ) {}
@@ -170,6 +172,11 @@ export class ConnectFlowService {
     } catch (err) {
       if (!(err instanceof AppError) && !(err instanceof ConnectFlowError)) throw err;
       result = errorResult(err);
+      if (result.type === CONNECT_ERROR && result.error.code === "admin_consent_required") {
+        const endUserId = parseJson<EndUserInput>(session.end_user).id;
+        const link = { sessionId: session.id, endUserId, tenant: attempt.tenant, scope: attempt.scope };
+        result.error.admin_consent_url = await this.deps.adminConsent.createLink(this.deps.db, link);
+      }
       await this.recordFailure(attempt, session, result);
     }
     return { status: 200, result, origin: attempt.origin };

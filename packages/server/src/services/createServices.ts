@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Logger } from "pino";
 import { createSlackAlerter, type Alerter } from "../alerts/slackAlerter.js";
 import type { Config } from "../config.js";
@@ -25,6 +26,7 @@ export interface Services {
   connectionStore: ConnectionStore;
   cipher: TokenCipher;
   integrationStatus: IntegrationStatusService;
+  adminConsent: AdminConsentService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -36,7 +38,8 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger });
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore);
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
-  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox });
+  const adminConsent = new AdminConsentService({ config, db, logger });
+  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent });
   const integrationStatus = new IntegrationStatusService(config, db);
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent };
 }

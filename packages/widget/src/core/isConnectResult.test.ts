@@ -10,7 +10,10 @@ const success = {
   operation: "creation",
   account: { username: "adele@contoso.example", display_name: "Adele Vance", tenant_id: "t", account_type: "work" },
 };
-const failure = { type: "ads-connect:error", error: { code: "consent_declined", message: "m", actor: "end_user", aadsts: 65004 } };
+const failure = {
+  type: "ads-connect:error",
+  error: { code: "admin_consent_required", message: "m", actor: "end_user_admin", aadsts: 90094, admin_consent_url: "https://connect.example/oauth/admin-consent?request=r" },
+};
 
 // Values near the two valid shapes: each field kept, dropped, or replaced by something else.
 const nearly = (value: unknown): fc.Arbitrary<unknown> => {
@@ -41,5 +44,7 @@ describe("isConnectResult", () => {
     expect(isConnectResult(success)).toBe(true);
     expect(isConnectResult(failure)).toBe(true);
     expect(isConnectResult({ ...failure, type: "ads-connect:other" })).toBe(false);
+    // The admin link is shown as a link: nothing but http(s).
+    expect(isConnectResult({ ...failure, error: { ...failure.error, admin_consent_url: "javascript:alert(1)" } })).toBe(false);
   });
 });

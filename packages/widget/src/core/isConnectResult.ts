@@ -28,6 +28,7 @@ export function isConnectResult(data: unknown): data is ConnectResult {
     str(e.code) &&
     str(e.message) &&
     ["end_user", "end_user_admin", "product_team", "none"].includes(e.actor as string) &&
-    (e.aadsts === null || Number.isSafeInteger(e.aadsts))
+    (e.aadsts === null || Number.isSafeInteger(e.aadsts)) &&
+    (e.admin_consent_url === undefined || (str(e.admin_consent_url) && /^https?:\/\//.test(e.admin_consent_url)))
   );
 }

@@ -66,6 +66,29 @@ describe("<ConnectMicrosoftAds>", () => {
     expect(stub.opened).toHaveLength(2);
   });
 
+  it("an organization that needs admin approval: the message, the link for the administrator and a copy button", async () => {
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken={await createSession()} />);
+    act(() => button().click());
+    const browser = new BrowserClient();
+    const result = resultOf(await signInAs(browser, await browser.get(stub.opened[0]!.url), "needs-admin@fabrikam.example"));
+    act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    expect(rootOf().dataset.adscErrorCode).toBe("admin_consent_required");
+    expect(status().textContent).toContain("administrator");
+    const link = view.container.querySelector<HTMLAnchorElement>("a[data-adsc-admin-link]")!;
+    expect(link.textContent).toBe("Approval link for your administrator");
+    expect(link.href).toMatch(new RegExp(`^${server().serverUrl}/oauth/admin-consent\\?request=adsc_ac_`));
+    expect(link.rel).toBe("noopener noreferrer");
+
+    const copy = view.container.querySelectorAll("button")[1]!;
+    const writeText = vi.spyOn(navigator.clipboard, "writeText");
+    await act(async () => copy.click());
+    expect(writeText).toHaveBeenCalledWith(link.href);
+    expect(copy.textContent).toBe("Copied");
+    // Other errors show no such link.
+    act(() => button().click());
+    expect(view.container.querySelector("a[data-adsc-admin-link]")).toBeNull();
+  });
+
   it("a popup that looks closed turns the button into Cancel, which cancels", async () => {
     const onCancel = vi.fn();
     view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken={await createSession()} onCancel={onCancel} />);

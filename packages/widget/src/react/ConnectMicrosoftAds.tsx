@@ -1,4 +1,4 @@
-import type { CSSProperties } from "react";
+import { useState, type CSSProperties } from "react";
 import { DEFAULT_LABELS, type ConnectLabels } from "./labels.js";
 import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions } from "./useMicrosoftAdsConnect.js";
 
@@ -58,11 +58,13 @@ const logo = (
  */
 export function ConnectMicrosoftAds({ connected, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
   const { state, open, cancel } = useMicrosoftAdsConnect(options);
+  const [copied, setCopied] = useState<string>();
   const l = { ...DEFAULT_LABELS, ...labels };
   let view = state.status as string;
   let text = "";
   let action = l.connect;
   let errorCode: string | undefined;
+  const adminUrl = state.status === "error" ? state.error?.admin_consent_url : undefined;
   const name = state.result ? (state.result.account.display_name ?? state.result.account.username) : connected?.displayName;
 
   if (state.status === "connecting") [text, action] = [l.openHint, l.connecting];
@@ -95,6 +97,20 @@ export function ConnectMicrosoftAds({ connected, labels, theme = "auto", classNa
       <p role="status" aria-live="polite" style={{ margin: 0, color: statusColor[view] }}>
         {text}
       </p>
+      {adminUrl && (
+        <p style={{ margin: 0, display: "flex", gap: "0.75em", alignItems: "baseline" }}>
+          <a href={adminUrl} target="_blank" rel="noopener noreferrer" data-adsc-admin-link="" style={{ color: v("link", "#0067b8", "#6cb8f6") }}>
+            {l.adminLink}
+          </a>
+          <button
+            type="button"
+            style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }}
+            onClick={() => navigator.clipboard?.writeText(adminUrl).then(() => setCopied(adminUrl), () => {})}
+          >
+            {copied === adminUrl ? l.copied : l.copyLink}
+          </button>
+        </p>
+      )}
     </div>
   );
 }

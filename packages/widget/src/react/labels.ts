@@ -13,6 +13,10 @@ export interface ConnectLabels {
   connectedAs: (name: string) => string;
   /** `account` is the Microsoft sign-in name to use, when known. */
   expired: (name: string, account?: string) => string;
+  /** The admin-consent link's text, shown when the user's organization must approve the app first. */
+  adminLink: string;
+  copyLink: string;
+  copied: string;
   /** Replaces the server's English message for an error code. */
   errors: Partial<Record<ErrorCode, string>>;
 }
@@ -28,5 +32,8 @@ export const DEFAULT_LABELS: ConnectLabels = {
   reconnect: "Reconnect",
   connectedAs: (name) => `Connected as ${name}`,
   expired: (name, account) => `The connection for ${name} has expired. Reconnect and sign in as ${account ?? name} to keep your ads data flowing.`,
+  adminLink: "Approval link for your administrator",
+  copyLink: "Copy link",
+  copied: "Copied",
   errors: {},
 };

@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { ENTRA_ORIGIN } from "../oauth/entraClient.js";
+import { adminConsentRedirectUri } from "../oauth/redirectUris.js";
+import { ADS_SCOPES } from "../oauth/scopes.js";
+import { IntegrationEventStore } from "../store/integrationEventStore.js";
+import type { Database } from "../store/schema.js";
+import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const ADMIN_CONSENT_COOKIE = "adsc_admin_consent";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the administrator's browser is shown (or sent to). */
+export type AdminConsentOutcome =
+  | { kind: "redirect"; url: string; binding: string; maxAgeSeconds: number }
+  | { kind: "page"; status: number; result: "approved" | "declined" | "invalid"; heading: string; paragraphs: string[]; code?: string };
+
+const invalid = (status: number, code: string, heading: string, ...paragraphs: string[]): AdminConsentOutcome => ({
+  kind: "page",
+  status,
+  result: "invalid",
+  heading,
+  paragraphs,
+  code,
+});
+
+/**
+ * Admin consent, for organizations that let only administrators approve apps: a blocked sign-in
+ * gets a link for the user's administrator; the link starts Entra's `/{tenant}/v2.0/adminconsent`
+ * (state, browser binding, single use, like a sign-in), and the callback records the approval for
+ * the tenant so the user can connect.
+ */
+export class AdminConsentService {
+  constructor(
+    private readonly deps: { config: Config; db: Kysely<Database>; logger: Logger; now?: () => number },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  /**
+   * A new link for the administrator of the organization a sign-in was blocked in. `tenant` is the
+   * attempt's tenant: a specific one is kept, `common` and the like become `organizations` (Entra
+   * then asks the administrator to sign in and approves for their own organization).
+   */
+  async createLink(db: Db, request: { sessionId: string; endUserId: string; tenant: string; scope: string }): Promise<string> {
+    const token = newToken("adsc_ac_");
+    const generic = ["common", "organizations", "consumers"].includes(request.tenant.toLowerCase());
+    const now = this.now();
+    await db
+      .insertInto("admin_consent_requests")
+      .values({
+        id: randomUUID(),
+        token_hash: hashToken(token),
+        session_id: request.sessionId,
+        end_user_id: request.endUserId,
+        tenant: generic ? "organizations" : request.tenant,
+        // The resource permissions the sign-in asked for (admin consent takes no OpenID scopes).
+        scope: request.scope.split(" ").filter((s) => s.includes("/")).join(" ") || ADS_SCOPES[this.deps.config.microsoft.adsEnvironment],
+        created_at: now,
+        expires_at: now + this.deps.config.adminConsentLinkTtlSeconds * 1000,
+        state_hash: null,
+        binding_hash: null,
+        state_expires_at: null,
+        completed_at: null,
+        granted_tenant_id: null,
+        error: null,
+      })
+      .execute();
+    return `${this.deps.config.publicUrl}/oauth/admin-consent?request=${encodeURIComponent(token)}`;
+  }
+
+  /** The administrator opened the link: a fresh state bound to their browser, then Microsoft. */
+  async start(token: string | undefined): Promise<AdminConsentOutcome> {
+    const { config, db } = this.deps;
+    const request = token ? await db.selectFrom("admin_consent_requests").selectAll().where("token_hash", "=", hashToken(token)).executeTakeFirst() : undefined;
+    if (!request) return invalid(404, "admin_consent_link_invalid", "This approval link is not valid", "Ask the person who sent it to connect again and send you the new link.");
+    const now = this.now();
+    if (request.granted_tenant_id) {
+      return { kind: "page", status: 200, result: "approved", heading: "Already approved", paragraphs: ["Your organization has approved this app. Users can connect Microsoft Advertising now."] };
+    }
+    if (request.expires_at <= now) return invalid(410, "admin_consent_link_expired", "This approval link has expired", "Ask the person who sent it to connect again and send you the new link.");
+
+    const state = newToken("");
+    const binding = newToken("");
+    const ttl = config.attemptTtlSeconds;
+    await db
+      .updateTable("admin_consent_requests")
+      .set({ state_hash: hashToken(state), binding_hash: hashToken(binding), state_expires_at: now + ttl * 1000 })
+      .where("id", "=", request.id)
+      .execute();
+    const url = new URL(`${config.microsoft.emulatorUrl ?? ENTRA_ORIGIN}/${encodeURIComponent(request.tenant)}/v2.0/adminconsent`);
+    url.search = new URLSearchParams({
+      client_id: config.microsoft.clientId,
+      scope: request.scope,
+      redirect_uri: adminConsentRedirectUri(config.publicUrl),
+      state,
+    }).toString();
+    this.deps.logger.info({ requestId: request.id, tenant: request.tenant }, "admin consent started");
+    return { kind: "redirect", url: url.href, binding, maxAgeSeconds: ttl };
+  }
+
+  /** Entra's answer: `admin_consent=True&tenant=…` or `error=…`, checked against the state and the browser. */
+  async callback(query: URLSearchParams, binding: string | undefined): Promise<AdminConsentOutcome> {
+    const { db, logger } = this.deps;
+    const state = query.get("state");
+    const request = state ? await db.selectFrom("admin_consent_requests").selectAll().where("state_hash", "=", hashToken(state)).executeTakeFirst() : undefined;
+    if (!state || !request) return invalid(400, "state_invalid", "This approval response is not valid", "It does not belong to an approval in progress. Open the approval link again.");
+    if (!binding || !request.binding_hash || !secretsEqual(hashToken(binding), request.binding_hash)) {
+      return invalid(403, "attempt_browser_mismatch", "This approval was started in another browser", "Open the approval link again in this browser.");
+    }
+    // Single use: whoever clears the state first handles the answer.
+    const claimed = await db
+      .updateTable("admin_consent_requests")
+      .set({ state_hash: null, binding_hash: null })
+      .where("id", "=", request.id)
+      .where("state_hash", "=", hashToken(state))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return invalid(400, "state_already_used", "This approval response was already used", "Open the approval link again if needed.");
+    const now = this.now();
+    if ((request.state_expires_at ?? 0) <= now) return invalid(400, "attempt_expired", "The approval took too long", "Open the approval link again.");
+
+    const tenantId = query.get("tenant") ?? "";
+    if (query.get("admin_consent")?.toLowerCase() === "true" && GUID.test(tenantId)) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("admin_consents")
+          .values({ tenant_id: tenantId.toLowerCase(), granted_at: now, request_id: request.id, scope: query.get("scope") ?? request.scope })
+          .onConflict((oc) => oc.column("tenant_id").doUpdateSet({ granted_at: now, request_id: request.id, scope: query.get("scope") ?? request.scope }))
+          .execute();
+        await trx.updateTable("admin_consent_requests").set({ completed_at: now, granted_tenant_id: tenantId.toLowerCase(), error: null }).where("id", "=", request.id).execute();
+        await IntegrationEventStore.record(trx, now, "admin_consent_granted", null);
+      });
+      logger.info({ requestId: request.id, tenantId }, "admin consent granted");
+      return {
+        kind: "page",
+        status: 200,
+        result: "approved",
+        heading: "Approved for your organization",
+        paragraphs: ["People in your organization can now connect Microsoft Advertising to this app.", "Let the person who asked know they can connect again. You can close this window."],
+      };
+    }
+
+    const error = query.get("error") ?? "invalid_response";
+    const description = (query.get("error_description") ?? "").split(/\r?\n/)[0]!.slice(0, 300);
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable("admin_consent_requests").set({ error: `${error}: ${description}` }).where("id", "=", request.id).execute();
+      await IntegrationEventStore.record(trx, now, "admin_consent_failed", null, { code: "admin_consent_declined", actor: "end_user_admin", aadsts: null });
+    });
+    logger.warn({ requestId: request.id, error, description }, "admin consent not granted");
+    return {
+      kind: "page",
+      status: 200,
+      result: "declined",
+      heading: "The app was not approved",
+      paragraphs: [
+        description ? `Microsoft said: ${description}` : "Microsoft did not confirm the approval.",
+        "Open the approval link again to retry, or tell the person who asked that the app was not approved.",
+      ],
+      code: error,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface PageContent {
+  heading: string;
+  /** Plain text paragraphs (escaped here). */
+  paragraphs: string[];
+  /** Shown small under the text, e.g. an error code. */
+  code?: string;
+  /** `data-*` attributes of <main>, for tests and the curious. */
+  data: Record<string, string>;
+  /** A script already safe to embed, run under the page's CSP nonce. */
+  script?: string;
+}
+
+/** The small self-contained pages this server shows in popups and to administrators (CSP nonce, light and dark). */
+export function renderHtmlPage(content: PageContent, cspNonce: string): string {
+  const data = Object.entries(content.data)
+    .map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`)
+    .join("");
+  const script = content.script ? `<script nonce="${cspNonce}">${content.script}</script>` : "";
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(content.heading)}</title>
+<style nonce="${cspNonce}">
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-height: 100vh; color: #1b1b1b; background: #f6f7f9; }
+  main { max-width: 28rem; padding: 2rem; background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+  h1 { font-size: 1.25rem; margin: 0 0 .5rem; }
+  code { color: #555; font-size: .85em; }
+  @media (prefers-color-scheme: dark) { body { background: #16181c; color: #eee; } main { background: #23262b; } code { color: #aaa; } }
+</style>
+</head>
+<body>
+<main${data}>
+  <h1>${escapeHtml(content.heading)}</h1>
+${content.paragraphs.map((p) => `  <p>${escapeHtml(p)}</p>`).join("\n")}
+${content.code ? `  <p><code>${escapeHtml(content.code)}</code></p>\n` : ""}</main>
+${script}
+</body>
+</html>`;
+}
