@@ -54,6 +54,11 @@ export const UNKNOWN_AADSTS: CatalogueEntry = {
   message: "Microsoft refused the sign-in with an error this app does not recognize. The product team can find Microsoft's error code in the server logs.",
 };
 
+/** The catalogue's entry for Microsoft's number, if it has one. */
+export function catalogueEntry(aadsts: number | null): CatalogueEntry | undefined {
+  return aadsts === null ? undefined : AADSTS_CATALOGUE[aadsts];
+}
+
 /** The AADSTS number at the start of an Entra `error_description`, or null. */
 export function parseAadsts(description: string | null | undefined): number | null {
   const match = /^AADSTS(\d+)/.exec(description ?? "");

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { TENANT_ID } from "../oauth/authParams.js";
 import { ENTRA_ORIGIN } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri } from "../oauth/redirectUris.js";
 import { ADS_SCOPES } from "../oauth/scopes.js";
@@ -12,7 +13,6 @@ import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 type Db = Kysely<Database> | Transaction<Database>;
 
 export const ADMIN_CONSENT_COOKIE = "adsc_admin_consent";
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the administrator's browser is shown (or sent to). */
 export type AdminConsentOutcome =
@@ -126,7 +126,7 @@ export class AdminConsentService {
     if ((request.state_expires_at ?? 0) <= now) return invalid(400, "attempt_expired", "The approval took too long", "Open the approval link again.");
 
     const tenantId = query.get("tenant") ?? "";
-    if (query.get("admin_consent")?.toLowerCase() === "true" && GUID.test(tenantId)) {
+    if (query.get("admin_consent")?.toLowerCase() === "true" && TENANT_ID.test(tenantId)) {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto("admin_consents")

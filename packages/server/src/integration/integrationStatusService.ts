@@ -1,6 +1,7 @@
 import {
   AADSTS_CATALOGUE,
   CONNECTION_STATUSES,
+  catalogueEntry,
   PROVIDER_CONFIG_KEY,
   UNKNOWN_AADSTS,
   type ErrorActor,
@@ -21,9 +22,7 @@ const ACTORS: readonly string[] = ["end_user", "end_user_admin", "product_team",
 
 /** The message the catalogue gives for Microsoft's number, else for our code. */
 function messageFor(code: string, aadsts: number | null): string {
-  const byNumber = aadsts !== null ? AADSTS_CATALOGUE[aadsts] : undefined;
-  if (byNumber) return byNumber.message;
-  return Object.values(AADSTS_CATALOGUE).find((entry) => entry.code === code)?.message ?? UNKNOWN_AADSTS.message;
+  return catalogueEntry(aadsts)?.message ?? Object.values(AADSTS_CATALOGUE).find((entry) => entry.code === code)?.message ?? UNKNOWN_AADSTS.message;
 }
 
 /** `GET /integrations/microsoft-ads/status`: the integration's health for the product team. */

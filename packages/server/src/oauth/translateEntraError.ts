@@ -1,4 +1,4 @@
-import { AADSTS_CATALOGUE, UNKNOWN_AADSTS, parseAadsts, type CatalogueEntry } from "@ads-connect/shared";
+import { AADSTS_CATALOGUE, UNKNOWN_AADSTS, catalogueEntry, parseAadsts, type CatalogueEntry } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import { ConnectFlowError } from "../errors.js";
 
@@ -43,7 +43,7 @@ function flowError(entry: CatalogueEntry, aadsts: number | null, cause?: unknown
 /** An `?error=…&error_description=AADSTS…` redirect from the authorize endpoint. */
 export function fromAuthorizeError(error: string, description: string | undefined): ConnectFlowError {
   const aadsts = parseAadsts(description);
-  const entry = aadsts !== null ? AADSTS_CATALOGUE[aadsts] : undefined;
+  const entry = catalogueEntry(aadsts);
   if (entry) return flowError(entry, aadsts);
   if (error === "access_denied") return flowError(AADSTS_CATALOGUE[65004]!, aadsts);
   if (error === "consent_required") return flowError(AADSTS_CATALOGUE[65001]!, aadsts);
@@ -62,7 +62,7 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
   if (err instanceof oidc.ResponseBodyError) {
     const codes = (err.cause as { error_codes?: unknown }).error_codes;
     const aadsts = parseAadsts(err.error_description) ?? (Array.isArray(codes) && typeof codes[0] === "number" ? codes[0] : null);
-    const entry = aadsts !== null ? AADSTS_CATALOGUE[aadsts] : undefined;
+    const entry = catalogueEntry(aadsts);
     if (entry) return flowError(entry, aadsts, err);
     if (err.status === 429 || err.status >= 500) return flowError(TEMPORARY, aadsts, err);
     if (err.error === "invalid_grant") return flowError(AADSTS_CATALOGUE[70008]!, aadsts, err);
@@ -75,7 +75,7 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
       const status = err.cause.status;
       if (status === 429 || status >= 500) {
         const aadsts = await aadstsOfBody(err.cause);
-        return flowError((aadsts !== null ? AADSTS_CATALOGUE[aadsts] : undefined) ?? TEMPORARY, aadsts, err);
+        return flowError(catalogueEntry(aadsts) ?? TEMPORARY, aadsts, err);
       }
     }
     return flowError(UNVERIFIED("id_token_invalid"), null, err);

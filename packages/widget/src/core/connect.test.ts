@@ -1,17 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { connect } from "./connect.js";
-import { postFromPopup, stubWindowOpen } from "./testPopup.js";
+import { postFromPopup, stubWindowOpen, SUCCESS_RESULT } from "./testPopup.js";
 import type { ConnectEvent, ConnectFlow, SessionStatusData } from "./types.js";
 
 const SERVER = "https://connect.example.test";
-const success = {
-  type: "ads-connect:success",
-  connection_id: "c-1",
-  provider_config_key: "microsoft-ads",
-  operation: "creation",
-  account: { username: "adele@contoso.example", display_name: "Adele Vance", tenant_id: "t", account_type: "work" },
-} as const;
+const success = SUCCESS_RESULT;
 const status = (over: Partial<SessionStatusData>): SessionStatusData => ({
   status: "authorizing",
   expires_at: "",

@@ -2,14 +2,9 @@ import { ConnectResultSchema, ERROR_CODES } from "@ads-connect/shared";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isConnectResult } from "./isConnectResult.js";
+import { SUCCESS_RESULT } from "./testPopup.js";
 
-const success = {
-  type: "ads-connect:success",
-  connection_id: "c-1",
-  provider_config_key: "microsoft-ads",
-  operation: "creation",
-  account: { username: "adele@contoso.example", display_name: "Adele Vance", tenant_id: "t", account_type: "work" },
-};
+const success = SUCCESS_RESULT;
 const failure = {
   type: "ads-connect:error",
   error: { code: "admin_consent_required", message: "m", actor: "end_user_admin", aadsts: 90094, admin_consent_url: "https://connect.example/oauth/admin-consent?request=r" },

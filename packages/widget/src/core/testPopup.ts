@@ -2,6 +2,15 @@
  * Tests only: stands in for the browser's popup window, which happy-dom cannot give a real
  * cross-origin life. The Chromium tests in e2e/ drive the real thing.
  */
+/** A well-formed success result, as the server's result page posts it. */
+export const SUCCESS_RESULT = {
+  type: "ads-connect:success",
+  connection_id: "c-1",
+  provider_config_key: "microsoft-ads",
+  operation: "creation",
+  account: { username: "adele@contoso.example", display_name: "Adele Vance", tenant_id: "t", account_type: "work" },
+} as const;
+
 export interface TestPopup {
   closed: boolean;
   location: { href: string };
