@@ -6,6 +6,7 @@ import { clientCredentialsGrant } from "./clientCredentialsGrant.js";
 import type { EmulatorState } from "./EmulatorState.js";
 import { EntraHttpError } from "./EntraHttpError.js";
 import { refreshTokenGrant } from "./refreshTokenGrant.js";
+import type { TokenResponse } from "./issueTokens.js";
 import { formBody } from "./requestParams.js";
 import { requireTenant } from "./requireTenant.js";
 import type { TokenGrantType } from "./types.js";
@@ -28,22 +29,27 @@ export function tokenRoutes(state: EmulatorState): Router {
     state.stats.tokenRequests[grantType]++;
 
     const client = authenticateClient(state, req, form, tenant);
-    const injected = state.injections[grantType].shift();
-    if (injected) {
-      const headers: Record<string, string> = injected.retryAfterSeconds !== undefined ? { "Retry-After": String(injected.retryAfterSeconds) } : {};
-      throw new EntraHttpError(injected.status, injected.error, aadstsMessage(injected.aadsts, injected.description), headers);
-    }
-
-    const body =
-      grantType === "authorization_code"
-        ? await authorizationCodeGrant(state, client, form, tenant)
-        : grantType === "refresh_token"
-          ? await refreshTokenGrant(state, client, form)
-          : clientCredentialsGrant(state, client, form, tenant);
     const hold = state.holds[grantType];
-    if (hold) {
-      delete state.holds[grantType];
-      await hold();
+    if (hold) delete state.holds[grantType];
+    // Whatever the answer is (tokens or an error), a held request keeps it until released.
+    let body: TokenResponse;
+    try {
+      const injected = state.injections[grantType].shift();
+      if (injected) {
+        const headers: Record<string, string> = {
+          ...(injected.retryAfterSeconds !== undefined ? { "Retry-After": String(injected.retryAfterSeconds) } : {}),
+          ...(injected.wwwAuthenticate !== undefined ? { "WWW-Authenticate": injected.wwwAuthenticate } : {}),
+        };
+        throw new EntraHttpError(injected.status, injected.error, aadstsMessage(injected.aadsts, injected.description), headers);
+      }
+      body =
+        grantType === "authorization_code"
+          ? await authorizationCodeGrant(state, client, form, tenant)
+          : grantType === "refresh_token"
+            ? await refreshTokenGrant(state, client, form)
+            : clientCredentialsGrant(state, client, form, tenant);
+    } finally {
+      if (hold) await hold();
     }
     state.log(`token: ${grantType} for ${client.clientId} → 200${body.refresh_token ? " (with refresh token)" : ""}`);
     res.status(200).json(body);

@@ -38,6 +38,8 @@ export interface TokenErrorInjection {
   aadsts: number;
   description: string;
   retryAfterSeconds?: number;
+  /** Sent as the `WWW-Authenticate` header (RFC 6749 §5.2 allows it on a 401 invalid_client). */
+  wwwAuthenticate?: string;
 }
 
 /** An error the next sign-in redirects back with, instead of a code (see injectAuthorizeError). */
@@ -65,8 +67,9 @@ export interface EntraEmulator {
   /** The next requests of that grant fail with these errors, in order, then it works again. */
   injectTokenErrors(grantType: TokenGrantType, errors: TokenErrorInjection[]): void;
   /**
-   * The next request of that grant does its work (tokens issued, refresh token rotated) and then
-   * waits to answer until `release()`: the moment a client can die having lost the answer.
+   * The next request of that grant does its work (tokens issued and the refresh token rotated, or
+   * an injected or real error) and then waits to answer until `release()`: the moment a client can
+   * die having lost the answer, or the world can change while an answer is on its way.
    */
   holdNextTokenResponse(grantType: TokenGrantType): { held: Promise<void>; release(): void };
   /** Every refresh token issued so far to that user becomes invalid_grant (AADSTS50173). */

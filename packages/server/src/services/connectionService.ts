@@ -203,7 +203,8 @@ export class ConnectionService {
       updated_at: now,
     };
     if (existing) {
-      await this.deps.store.update(connectionId, { ...common, tags: JSON.stringify({ ...parseJson(existing.tags), ...input.tags }) }, trx);
+      // A new version: a refresh still in flight for the old credentials can no longer write.
+      await this.deps.store.updateVersioned(connectionId, { expected: null, bump: true }, { ...common, tags: JSON.stringify({ ...parseJson(existing.tags), ...input.tags }) }, trx);
       return { connectionId, operation: "override" };
     }
     await this.deps.store.insert(

@@ -28,6 +28,12 @@ export function classify(error: ConnectFlowError): FailureClass {
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
+/** What a 503 tells the caller to wait: Microsoft's own Retry-After when it gave one, else a few seconds. */
+function retryAfterSeconds(err: unknown): number {
+  const ms = retryAfterMs(err);
+  return ms === null ? 5 : Math.max(1, Math.ceil(ms / 1000));
+}
+
 /** Retry-After (seconds or a date) of the token endpoint's answer, when openid-client kept it. */
 function retryAfterMs(err: unknown): number | null {
   const response = [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r) => r instanceof Response);
@@ -86,12 +92,13 @@ export class TokenRefresher {
     if (row.status === "expired") throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
     const current = await decryptCredentials(this.deps.cipher, row);
     const tenant = parseJson<{ tenant?: string }>(row.connection_config).tenant ?? config.microsoft.tenant;
-    const configuration = await this.deps.entra.configuration(tenant);
     const log = logger.child({ connectionId, reason });
     for (let attempt = 1; ; attempt++) {
       try {
+        // Discovery too: an unreachable or refusing Entra is a refresh failure like any other.
+        const configuration = await this.deps.entra.configuration(tenant);
         const response = await oidc.refreshTokenGrant(configuration, current.refresh_token);
-        return await this.saveSuccess(row, current, response);
+        return (await this.saveSuccess(row, current, response)) ?? (await this.superseded(connectionId, log));
       } catch (err) {
         if (err instanceof AppError) throw err;
         const error = await fromTokenRequestError(err);
@@ -103,15 +110,30 @@ export class TokenRefresher {
           await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delayMs);
           continue;
         }
+        if (!(await this.saveFailure(row, kind, error))) {
+          log.info({ attempt, code: error.code, aadsts: error.aadsts }, "token refresh failed, but the connection got new credentials meanwhile: failure discarded");
+          return this.superseded(connectionId, log);
+        }
         log.error({ attempt, code: error.code, aadsts: error.aadsts, class: kind }, "token refresh failed");
-        await this.saveFailure(row, kind, error);
         const status = kind === "dead_grant" ? 424 : kind === "transient" ? 503 : 502;
-        throw new AppError(error.code, error.message, status, { cause: err });
+        throw new AppError(error.code, error.message, status, { cause: err, ...(kind === "transient" ? { retryAfterSeconds: retryAfterSeconds(err) } : {}) });
       }
     }
   }
 
-  private async saveSuccess(row: ConnectionRow, current: StoredCredentials, response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Promise<StoredCredentials> {
+  /**
+   * Someone stored new credentials (a reconnect, another process's refresh) while this refresh was
+   * on its way: its outcome is about credentials that no longer exist. The current ones are served.
+   */
+  private async superseded(connectionId: string, log: Logger): Promise<StoredCredentials> {
+    const row = await this.deps.store.findByConnectionId(connectionId);
+    if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    if (row.status === "expired") throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
+    log.debug("serving the connection's current credentials");
+    return decryptCredentials(this.deps.cipher, row);
+  }
+
+  private async saveSuccess(row: ConnectionRow, current: StoredCredentials, response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Promise<StoredCredentials | null> {
     const now = this.now();
     const next: StoredCredentials = {
       access_token: response.access_token,
@@ -123,9 +145,10 @@ export class TokenRefresher {
       expires_at: now + (response.expiresIn() ?? 3600) * 1000,
     };
     const recovered = row.failure_reported === 1;
-    await this.deps.db.transaction().execute(async (trx) => {
-      await this.deps.store.update(
+    const written = await this.deps.db.transaction().execute(async (trx) => {
+      const stored = await this.deps.store.updateVersioned(
         row.connection_id,
+        { expected: row.version, bump: true },
         {
           credentials_enc: await encryptCredentials(this.deps.cipher, row.connection_id, next),
           access_token_expires_at: next.expires_at,
@@ -138,9 +161,12 @@ export class TokenRefresher {
         },
         trx,
       );
+      if (!stored) return false;
       await IntegrationEventStore.record(trx, now, "refresh_succeeded", row.connection_id);
       if (recovered) await this.deps.outbox.enqueue(this.webhook(row, true), trx);
+      return true;
     });
+    if (!written) return null;
     this.deps.logger.info({ connectionId: row.connection_id, expiresAt: new Date(next.expires_at).toISOString() }, "token refreshed");
     if (recovered) {
       await this.deps.alerter.alert({
@@ -151,22 +177,26 @@ export class TokenRefresher {
     return next;
   }
 
-  private async saveFailure(row: ConnectionRow, kind: FailureClass, error: ConnectFlowError): Promise<void> {
+  /** Records the failure unless the connection got new credentials since `row` was read; false then. */
+  private async saveFailure(row: ConnectionRow, kind: FailureClass, error: ConnectFlowError): Promise<boolean> {
     const now = this.now();
     const failures = row.refresh_failures + 1;
     const errors = JSON.stringify([{ type: error.code, log_id: "" }]);
     const who = `connection ${row.connection_id} (end user ${row.end_user_id}, ${row.username})`;
     const pending: { alert?: { key: string; text: string } } = {};
-    await this.deps.db.transaction().execute(async (trx) => {
-      await IntegrationEventStore.record(trx, now, "refresh_failed", row.connection_id, error);
+    const current = await this.deps.db.transaction().execute(async (trx) => {
+      const guard = { expected: row.version, bump: false };
       if (kind === "configuration") {
         // The integration is misconfigured; the end user's grant is probably fine. Keep serving nothing new, blame nobody.
+        if (!(await this.deps.store.updateVersioned(row.connection_id, guard, { updated_at: now }, trx))) return false;
+        await IntegrationEventStore.record(trx, now, "refresh_failed", row.connection_id, error);
         pending.alert = { key: `configuration:${error.code}`, text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}` };
-        return;
+        return true;
       }
       const report = kind === "dead_grant" || kind === "unknown" || failures >= this.deps.config.transientAlertThreshold;
-      await this.deps.store.update(
+      const stored = await this.deps.store.updateVersioned(
         row.connection_id,
+        guard,
         {
           ...(kind === "dead_grant" ? { status: "expired" as const, errors } : kind === "unknown" ? { status: "error" as const, errors } : {}),
           refresh_failures: failures,
@@ -175,14 +205,19 @@ export class TokenRefresher {
         },
         trx,
       );
+      if (!stored) return false;
+      await IntegrationEventStore.record(trx, now, "refresh_failed", row.connection_id, error);
       // One webhook per failure episode: a connection failing on every retry does not flood the receiver.
       if (report && row.failure_reported === 0) {
         await this.deps.outbox.enqueue(this.webhook(row, false, { type: error.code, description: error.message }), trx);
       }
       if (kind === "dead_grant") pending.alert = { key: `dead_grant:${row.connection_id}`, text: `:warning: Microsoft Ads ${who} has expired (${error.code}${error.aadsts ? `, AADSTS${error.aadsts}` : ""}). The end user must reconnect.` };
       else if (report) pending.alert = { key: `failing:${row.connection_id}`, text: `:warning: Microsoft Ads ${who}: token refresh failed ${failures} times in a row (${error.code}).` };
+      return true;
     });
+    if (!current) return false;
     if (pending.alert) await this.deps.alerter.alert(pending.alert);
+    return true;
   }
 
   private webhook(row: ConnectionRow, success: boolean, error?: { type: string; description: string }) {

@@ -58,6 +58,27 @@ export class ConnectionStore {
     return result.numUpdatedRows === 1n;
   }
 
+  /**
+   * A write guarded by the row version. `expected`: write only if the row is still that version
+   * (null: unconditionally). `bump`: this write stores new credentials (connect, reconnect, a
+   * refresh's new tokens), so it starts a new version. False when nothing was written: someone
+   * else stored credentials since, and this write is stale.
+   */
+  async updateVersioned(
+    connectionId: string,
+    guard: { expected: number | null; bump: boolean },
+    changes: Updateable<ConnectionTable>,
+    db: Db = this.db,
+  ): Promise<boolean> {
+    let query = db
+      .updateTable("connections")
+      .set((eb) => (guard.bump ? { ...changes, version: eb("version", "+", 1) } : changes))
+      .where("connection_id", "=", connectionId);
+    if (guard.expected !== null) query = query.where("version", "=", guard.expected);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   async delete(connectionId: string, db: Db = this.db): Promise<boolean> {
     const result = await db.deleteFrom("connections").where("connection_id", "=", connectionId).executeTakeFirst();
     return result.numDeletedRows === 1n;

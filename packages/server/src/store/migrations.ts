@@ -150,6 +150,13 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0004_connection_version": {
+    async up(db: Kysely<unknown>) {
+      // Bumped by every credential write (connect, reconnect, refresh): a refresh writes only if the
+      // row is still the version it read, so a reconnect in the meantime wins.
+      await db.schema.alterTable("connections").addColumn("version", "integer", (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 });
 
 /** Brings the schema up to date; throws with the failing migration's error. */

@@ -66,6 +66,8 @@ export interface ConnectionTable {
   refresh_failures: Generated<number>;
   /** 1 once a failure was reported (webhook/alert), so the recovery is reported once too. */
   failure_reported: Generated<number>;
+  /** Bumped by every credential write; refreshes write only when it is still the version they read. */
+  version: Generated<number>;
 }
 
 export interface WebhookOutboxTable {
