@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   "code_already_redeemed",
   "provider_temporarily_unavailable",
   "provider_error",
+  // this server's own state
+  "credentials_unreadable",
   // widget-side outcomes
   "user_cancelled",
   "popup_blocked",

@@ -108,11 +108,18 @@ async function discoveryCheck(config: Config, discover: () => Promise<oidc.Confi
     checks.push({ id: "identity_provider", status: "ok", summary: `Signing in with ${where}: discovery works for tenant ${tenant}.`, details: [] });
     return discovered;
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = err instanceof ConnectFlowError ? `${err.code}${err.aadsts ? ` (AADSTS${err.aadsts})` : ""}: ${innermostMessage(err)}` : err instanceof Error ? err.message : String(err);
     const fix = emulator ? "Start the emulator (pnpm emulator) or fix ENTRA_EMULATOR_URL." : "Check this machine's outbound HTTPS access to login.microsoftonline.com and the tenant name.";
     checks.push({ id: "identity_provider", status: "fail", summary: `Cannot reach ${where} for tenant ${tenant}: ${reason}`, details: [fix] });
     return null;
   }
+}
+
+/** What the network or Microsoft said, under the translation (e.g. `fetch failed` → `connect ECONNREFUSED …`). */
+function innermostMessage(err: Error): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
 }
 
 async function clientCredentialsCheck(config: Config, discovered: oidc.Configuration, tenant: string): Promise<DoctorCheck> {

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { AppError } from "../errors.js";
 import type { TokenRefresher } from "../services/tokenRefresher.js";
 import type { Database } from "../store/schema.js";
 
@@ -51,8 +52,11 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
       try {
         await refresher.refresh(row, reason);
         refreshed++;
-      } catch {
-        // Already logged, recorded and reported by the refresher.
+      } catch (err) {
+        // The refresher recorded and reported what Microsoft said; say here that the pass moved on
+        // (codes only: no tokens, no personal data).
+        const code = err instanceof AppError ? err.code : err instanceof Error ? err.name : "unknown";
+        logger.warn({ connectionId: row.connection_id, reason, code }, "refresh-ahead could not refresh a connection");
       }
     }
     return refreshed;

@@ -1,10 +1,14 @@
 import * as oidc from "openid-client";
 import type { Config } from "../config.js";
+import { fromTokenRequestError } from "./translateEntraError.js";
 
 export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
 
 export interface EntraClient {
-  /** openid-client configuration for a tenant (`common`, a tenant id, …), discovered once and reused. */
+  /**
+   * openid-client configuration for a tenant (`common`, a tenant id, …), discovered once and reused.
+   * Fails with a ConnectFlowError (see translateEntraError), e.g. `tenant_not_found`.
+   */
   configuration(tenant: string): Promise<oidc.Configuration>;
 }
 
@@ -37,6 +41,11 @@ export function createEntraClient(microsoft: Config["microsoft"]): EntraClient {
             execute: emulatorUrl ? [oidc.allowInsecureRequests] : [],
           },
         );
+        // Discovery errors are Entra errors like the token endpoint's (AADSTS90002 for an unknown
+        // tenant, a timeout while Entra is unreachable): translated in the one place.
+        pending = pending.catch(async (err: unknown) => {
+          throw await fromTokenRequestError(err);
+        });
         cache.set(tenant, pending);
         // A failed discovery is retried on the next use instead of being remembered.
         pending.catch(() => cache.delete(tenant));

@@ -69,14 +69,26 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
     if (err.error === "invalid_client") return flowError(AADSTS_CATALOGUE[7000215]!, aadsts, err);
     return flowError(UNKNOWN_AADSTS, aadsts, err);
   }
+  if (err instanceof oidc.WWWAuthenticateChallengeError) {
+    // A 401 that challenges the client (RFC 6749 §5.2, invalid_client): the app's credentials.
+    const response = (err as { response?: unknown }).response;
+    const aadsts = response instanceof Response ? await aadstsOfBody(response) : null;
+    const entry = catalogueEntry(aadsts);
+    if (entry) return flowError(entry, aadsts, err);
+    if (err.status === 429 || err.status >= 500) return flowError(TEMPORARY, aadsts, err);
+    return flowError(AADSTS_CATALOGUE[70002]!, aadsts, err);
+  }
   if (err instanceof oidc.ClientError) {
     if (err.code === "OAUTH_JWT_CLAIM_COMPARISON_FAILED" && failedClaim(err) === "nonce") return flowError(UNVERIFIED("nonce_mismatch"), null, err);
     if ((err.code === "OAUTH_RESPONSE_IS_NOT_CONFORM" || err.code === "OAUTH_RESPONSE_IS_NOT_JSON") && err.cause instanceof Response) {
+      // Bodies openid-client does not parse: 5xx from any endpoint, and every discovery error
+      // (an unknown tenant is a 400 with AADSTS90002 there).
       const status = err.cause.status;
-      if (status === 429 || status >= 500) {
-        const aadsts = await aadstsOfBody(err.cause);
-        return flowError(catalogueEntry(aadsts) ?? TEMPORARY, aadsts, err);
-      }
+      const aadsts = await aadstsOfBody(err.cause);
+      const entry = catalogueEntry(aadsts);
+      if (entry) return flowError(entry, aadsts, err);
+      if (status === 429 || status >= 500) return flowError(TEMPORARY, aadsts, err);
+      if (status !== 200) return flowError(UNKNOWN_AADSTS, aadsts, err);
     }
     return flowError(UNVERIFIED("id_token_invalid"), null, err);
   }

@@ -106,7 +106,14 @@ export class ConnectFlowService {
       return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
     }
 
-    const configuration = await this.deps.entra.configuration(params.tenant);
+    let configuration: oidc.Configuration;
+    try {
+      configuration = await this.deps.entra.configuration(params.tenant);
+    } catch (err) {
+      // Entra refused the tenant (AADSTS90002) or did not answer: a result page, before any attempt exists.
+      if (!(err instanceof ConnectFlowError)) throw err;
+      return { kind: "error", status: err.actor === "none" ? 503 : 400, result: errorResult(err), origin: origin ?? null };
+    }
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const verifier = oidc.randomPKCECodeVerifier();

@@ -11,6 +11,7 @@ import {
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { effectiveAuthParams, type EffectiveAuthParams } from "../oauth/authParams.js";
+import type { SessionTenantCheck } from "../oauth/sessionTenantCheck.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
 import type { ConnectSessionRow, SessionStore } from "../store/sessionStore.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
@@ -24,6 +25,8 @@ export class ConnectSessionService {
     private readonly sessions: SessionStore,
     private readonly connections: ConnectionStore,
     private readonly now: () => number = Date.now,
+    /** Asks Microsoft whether a tenant the session names exists (see sessionTenantCheck). */
+    private readonly checkTenant: SessionTenantCheck = async () => {},
   ) {}
 
   async create(body: CreateConnectSessionBody): Promise<ConnectSessionResponse> {
@@ -31,6 +34,7 @@ export class ConnectSessionService {
       throw new AppError("integration_not_allowed", `allowed_integrations must include "${PROVIDER_CONFIG_KEY}", the only integration this server offers`);
     }
     this.effectiveParams(body.integrations_config_defaults);
+    await this.checkSessionTenant(body.integrations_config_defaults);
     return this.insert(body, null);
   }
 
@@ -56,6 +60,7 @@ export class ConnectSessionService {
     };
     const integrationsConfig = { ...body.integrations_config_defaults, [PROVIDER_CONFIG_KEY]: merged };
     this.effectiveParams(integrationsConfig);
+    await this.checkSessionTenant(body.integrations_config_defaults);
     return this.insert({ ...body, end_user: body.end_user ?? storedEndUser, integrations_config_defaults: integrationsConfig }, connection.connection_id);
   }
 
@@ -101,6 +106,12 @@ export class ConnectSessionService {
   /** Validates a session's `integrations_config_defaults` and merges them over the server defaults. */
   effectiveParams(all: CreateConnectSessionBody["integrations_config_defaults"]): EffectiveAuthParams {
     return effectiveAuthParams(this.config, all);
+  }
+
+  /** Only a tenant the session itself names: the server's own is checked at boot and by the doctor. */
+  private async checkSessionTenant(all: CreateConnectSessionBody["integrations_config_defaults"]): Promise<void> {
+    const tenant = all?.[PROVIDER_CONFIG_KEY]?.connection_config?.tenant;
+    if (typeof tenant === "string") await this.checkTenant(tenant);
   }
 
   private async insert(body: CreateConnectSessionBody, reconnectConnectionId: string | null): Promise<ConnectSessionResponse> {

@@ -21,11 +21,11 @@ export interface Harness {
   logs: string[];
   secretKey: string;
   webhookSigningKey: string;
-  api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string }>;
+  api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string; headers: Headers }>;
   createSession(body?: unknown): Promise<{ token: string; connect_link: string; expires_at: string }>;
   startUrl(token: string, origin?: string): string;
-  /** Stops the server and starts it again on the same database (and port), as a deploy or crash would. */
-  restart(): Promise<void>;
+  /** Stops the server and starts it again on the same database (and port), as a deploy or crash would; `env` changes settings for the new process. */
+  restart(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     } catch {
       json = undefined;
     }
-    return { status: response.status, json, text };
+    return { status: response.status, json, text, headers: response.headers };
   };
   const harness: Harness = {
     server,
@@ -96,8 +96,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startUrl(token, origin = WIDGET_ORIGIN) {
       return `${harness.server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin })}`;
     },
-    async restart() {
+    async restart(changes = {}) {
       await harness.server.close();
+      Object.assign(env, changes);
       server = await startAdsConnect({ env: { ...env, PORT: String(new URL(harness.server.url).port) }, logDestination });
       harness.server = server;
     },

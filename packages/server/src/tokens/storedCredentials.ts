@@ -1,5 +1,6 @@
 import type { ConnectionRow } from "../store/connectionStore.js";
-import type { TokenCipher } from "./tokenCipher.js";
+import { AppError } from "../errors.js";
+import { UnreadableSecretError, type TokenCipher } from "./tokenCipher.js";
 
 /** What is encrypted at rest for a connection (one ciphertext, so tokens change together). */
 export interface StoredCredentials {
@@ -18,6 +19,16 @@ export async function encryptCredentials(cipher: TokenCipher, connectionId: stri
   return cipher.encrypt(JSON.stringify(credentials), context(connectionId));
 }
 
+/** Throws AppError `credentials_unreadable` (409) naming the key when the row cannot be opened. */
 export async function decryptCredentials(cipher: TokenCipher, row: Pick<ConnectionRow, "connection_id" | "credentials_enc">): Promise<StoredCredentials> {
-  return JSON.parse(await cipher.decrypt(row.credentials_enc, context(row.connection_id))) as StoredCredentials;
+  try {
+    return JSON.parse(await cipher.decrypt(row.credentials_enc, context(row.connection_id))) as StoredCredentials;
+  } catch (err) {
+    if (!(err instanceof UnreadableSecretError)) throw err;
+    const why =
+      err.reason === "key_not_configured"
+        ? `were encrypted with the key "${String(err.keyId)}", which is not in ENCRYPTION_KEYS. Add that key back (after the current one) and run \`ads-connect reencrypt\` before retiring it`
+        : `do not decrypt with the configured key "${String(err.keyId)}" (the key's value changed under the same id). Restore the key's original value`;
+    throw new AppError("credentials_unreadable", `The stored credentials of connection ${row.connection_id} ${why}.`, 409, { cause: err });
+  }
 }

@@ -1,6 +1,24 @@
 import { FlattenedEncrypt, decodeProtectedHeader, flattenedDecrypt, type FlattenedJWE } from "jose";
 import type { EncryptionKey } from "../config.js";
 
+/** A stored secret this process cannot open: its key is not configured, or the key does not fit. */
+export class UnreadableSecretError extends Error {
+  override name = "UnreadableSecretError";
+  constructor(
+    /** The key id the secret names (null when it names none). */
+    readonly keyId: string | null,
+    readonly reason: "key_not_configured" | "decryption_failed",
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      reason === "key_not_configured"
+        ? `No encryption key with id "${String(keyId)}" is configured`
+        : `The stored value does not decrypt with the configured key "${String(keyId)}"`,
+      options,
+    );
+  }
+}
+
 /**
  * Encrypts secrets at rest as JWE (dir + A256GCM). The key id travels in the protected header so
  * keys can rotate: the first configured key encrypts, any configured key decrypts. The `context`
@@ -25,14 +43,30 @@ export class TokenCipher {
     return JSON.stringify(stored);
   }
 
+  /** Throws UnreadableSecretError when the value's key is not configured or does not open it. */
   async decrypt(stored: string, context: string): Promise<string> {
     const jwe = JSON.parse(stored) as FlattenedJWE;
     const { kid } = decodeProtectedHeader(jwe);
-    const key = typeof kid === "string" ? this.#keys.get(kid) : undefined;
-    if (!key) throw new Error(`No encryption key with id "${String(kid)}" is configured`);
+    const keyId = typeof kid === "string" ? kid : null;
+    const key = keyId === null ? undefined : this.#keys.get(keyId);
+    if (!key) throw new UnreadableSecretError(keyId, "key_not_configured");
     const aad = Buffer.from(context).toString("base64url");
-    const { plaintext } = await flattenedDecrypt({ ...jwe, aad }, key);
-    return new TextDecoder().decode(plaintext);
+    try {
+      const { plaintext } = await flattenedDecrypt({ ...jwe, aad }, key);
+      return new TextDecoder().decode(plaintext);
+    } catch (err) {
+      throw new UnreadableSecretError(keyId, "decryption_failed", { cause: err });
+    }
+  }
+
+  /** The key new values are encrypted with (the first configured). */
+  get currentKeyId(): string {
+    return this.#current.id;
+  }
+
+  /** Every configured key id, the current one first. */
+  get keyIds(): string[] {
+    return [...this.#keys.keys()];
   }
 
   /** Key id a stored value was encrypted with (for rotation reports). */
