@@ -46,6 +46,15 @@ export const IntegrationStatusResponseSchema = z.object({
       /** `unknown` when MICROSOFT_CLIENT_SECRET_EXPIRES_AT is not set. */
       state: z.enum(["ok", "expiring_soon", "expired", "unknown"]),
     }),
+    /**
+     * Which ENCRYPTION_KEYS the stored tokens use: every configured key (the current one, which
+     * encrypts, first) with its count of connections, then keys rows use that are not configured
+     * (their tokens cannot be read). A key is safe to remove when no connection uses it.
+     */
+    encryption_keys: z.object({
+      current: z.string(),
+      in_use: z.array(z.object({ key_id: z.string().nullable(), configured: z.boolean(), connections: z.number().int() })),
+    }),
     /** Organizations whose administrator approved the app through an admin-consent link. */
     admin_consents: z.array(z.object({ tenant_id: z.string(), granted_at: z.string() })),
     problems: z.array(IntegrationProblemSchema),

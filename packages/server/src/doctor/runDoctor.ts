@@ -5,6 +5,8 @@ import { clientSecretExpiry, clientSecretExpiryProblem } from "../oauth/clientSe
 import { createEntraClient, ENTRA_ORIGIN } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromTokenRequestError } from "../oauth/translateEntraError.js";
+import { openReadOnly } from "../store/openReadOnly.js";
+import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
 
 export type CheckStatus = "ok" | "info" | "warn" | "fail";
 
@@ -54,6 +56,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const discovered = await discoveryCheck(config, () => entra.configuration(tenant), tenant, checks);
     if (discovered) checks.push(await clientCredentialsCheck(config, discovered, tenant));
     checks.push(secretExpiryCheck(config, options.now ?? Date.now()));
+    checks.push(await encryptionKeysCheck(config));
     checks.push(allowedOriginsCheck(config));
     checks.push(await publicUrlCheck(config, options.timeoutMs ?? 10_000));
   }
@@ -162,6 +165,30 @@ function secretExpiryCheck(config: Config, now: number): DoctorCheck {
   }
   const date = new Date(expiry.expiresAt!).toISOString().slice(0, 10);
   return { id: "client_secret_expiry", status: "ok", summary: `The client secret expires on ${date}, in ${expiry.daysLeft} days.`, details: [] };
+}
+
+/** Which ENCRYPTION_KEYS the stored tokens use (key ids in the ciphertexts' headers; nothing decrypted). */
+async function encryptionKeysCheck(config: Config): Promise<DoctorCheck> {
+  const id = "encryption_keys";
+  const current = config.encryptionKeys[0]?.id ?? "";
+  let db;
+  try {
+    db = openReadOnly(config.databaseFile);
+  } catch (err) {
+    return { id, status: "warn", summary: `Could not open the database to see which encryption keys are in use: ${err instanceof Error ? err.message : String(err)}`, details: [] };
+  }
+  if (!db) return { id, status: "info", summary: `No database yet: new tokens will be encrypted with key "${current}".`, details: [] };
+  try {
+    const usage = await encryptionKeyUsage(db, config.encryptionKeys.map((k) => k.id));
+    const findings = keyUsageFindings(usage, current);
+    const counts = usage.map((u) => `${u.key_id ?? "(none)"}: ${u.connections} connection${u.connections === 1 ? "" : "s"}${u.configured ? "" : " (not configured)"}`).join(", ");
+    const status = findings.some((f) => f.level === "error") ? "fail" : findings.length > 0 ? "warn" : "ok";
+    return { id, status, summary: `Encryption keys (current "${current}"): ${counts}.`, details: findings.map((f) => f.message) };
+  } catch (err) {
+    return { id, status: "warn", summary: `Could not read which encryption keys are in use: ${err instanceof Error ? err.message : String(err)}`, details: [] };
+  } finally {
+    await db.destroy();
+  }
 }
 
 function allowedOriginsCheck(config: Config): DoctorCheck {

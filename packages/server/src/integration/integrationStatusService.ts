@@ -15,6 +15,7 @@ import { ENTRA_ORIGIN } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUris.js";
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import type { Database } from "../store/schema.js";
+import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -40,13 +41,15 @@ export class IntegrationStatusService {
   async status(): Promise<IntegrationStatus> {
     const { microsoft, publicUrl } = this.config;
     const now = this.now();
-    const [lastConnect, lastRefresh, errors, openProblem, counts, consents] = await Promise.all([
+    const currentKeyId = this.config.encryptionKeys[0]?.id ?? "";
+    const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage] = await Promise.all([
       this.events.lastAt("connect_succeeded"),
       this.events.lastAt("refresh_succeeded"),
       this.events.errorsSince(now - DAY_MS),
       this.events.openConfigurationProblem(),
       this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute(),
       this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at"]).orderBy("granted_at", "desc").execute(),
+      encryptionKeyUsage(this.db, this.config.encryptionKeys.map((k) => k.id)),
     ]);
 
     const byStatus = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0])) as Record<(typeof CONNECTION_STATUSES)[number], number>;
@@ -56,6 +59,9 @@ export class IntegrationStatusService {
     const problems: IntegrationProblem[] = [];
     if (openProblem) {
       problems.push({ code: openProblem.code, message: messageFor(openProblem.code, openProblem.aadsts), aadsts: openProblem.aadsts, since: iso(openProblem.at) });
+    }
+    for (const finding of keyUsageFindings(keyUsage, currentKeyId)) {
+      if (finding.level === "error") problems.push({ code: "credentials_unreadable", message: finding.message, aadsts: null, since: null });
     }
     const secretProblem = clientSecretExpiryProblem(secret);
     if (secretProblem) problems.push({ code: secret.state === "expired" ? "client_secret_expired" : "client_secret_expiring", message: secretProblem, aadsts: null, since: null });
@@ -82,6 +88,7 @@ export class IntegrationStatusService {
         aadsts: e.aadsts,
       })),
       client_secret: { expires_at: iso(secret.expiresAt), days_left: secret.daysLeft, state: secret.state },
+      encryption_keys: { current: currentKeyId, in_use: keyUsage },
       admin_consents: consents.map((c) => ({ tenant_id: c.tenant_id, granted_at: new Date(Number(c.granted_at)).toISOString() })),
       problems,
     };
