@@ -125,6 +125,21 @@ describe("client authentication", () => {
     expect((await flow.token(cc, { tenant: "organizations" })).status).toBe(200);
     expect(emulator.stats.tokenRequests.client_credentials).toBe(before + 2);
   });
+
+  it("an injected 401 can challenge the client with WWW-Authenticate, and a held request keeps its error until released", async () => {
+    emulator.injectTokenErrors("client_credentials", [
+      { status: 401, error: "invalid_client", aadsts: 7000215, description: "Invalid client secret provided.", wwwAuthenticate: 'Basic realm="emulator"' },
+    ]);
+    const hold = emulator.holdNextTokenResponse("client_credentials");
+    let answered = false;
+    const pending = flow.token(cc, { tenant: "organizations" }).finally(() => (answered = true));
+    await hold.held;
+    expect(answered).toBe(false);
+    hold.release();
+    const challenged = await pending;
+    expectError(challenged, 401, "invalid_client", 7000215);
+    expect(challenged.headers.get("www-authenticate")).toBe('Basic realm="emulator"');
+  });
 });
 
 describe("refresh_token", () => {

@@ -98,7 +98,10 @@ export class TokenRefresher {
         // Discovery too: an unreachable or refusing Entra is a refresh failure like any other.
         const configuration = await this.deps.entra.configuration(tenant);
         const response = await oidc.refreshTokenGrant(configuration, current.refresh_token);
-        return (await this.saveSuccess(row, current, response)) ?? (await this.superseded(connectionId, log));
+        const saved = await this.saveSuccess(row, current, response);
+        if (saved) return saved;
+        log.info({ attempt }, "token refreshed, but the connection got new credentials meanwhile: result discarded");
+        return await this.superseded(connectionId, log);
       } catch (err) {
         if (err instanceof AppError) throw err;
         const error = await fromTokenRequestError(err);
