@@ -191,7 +191,8 @@ export class TokenRefresher {
       const guard = { expected: row.version, bump: false };
       if (kind === "configuration") {
         // The integration is misconfigured; the end user's grant is probably fine. Keep serving nothing new, blame nobody.
-        if (!(await this.deps.store.updateVersioned(row.connection_id, guard, { updated_at: now }, trx))) return false;
+        // Nothing about the connection changes; the write only asks whether the row is still the one read.
+        if (!(await this.deps.store.updateVersioned(row.connection_id, guard, { version: row.version }, trx))) return false;
         await IntegrationEventStore.record(trx, now, "refresh_failed", row.connection_id, error);
         pending.alert = { key: `configuration:${error.code}`, text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}` };
         return true;
