@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { parseAadsts } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
@@ -152,7 +153,8 @@ export class AdminConsentService {
       await trx.updateTable("admin_consent_requests").set({ error: `${error}: ${description}` }).where("id", "=", request.id).execute();
       await IntegrationEventStore.record(trx, now, "admin_consent_failed", null, { code: "admin_consent_declined", actor: "end_user_admin", aadsts: null });
     });
-    logger.warn({ requestId: request.id, error, description }, "admin consent not granted");
+    // Microsoft's number, not its description (descriptions can name the account).
+    logger.warn({ requestId: request.id, error, aadsts: parseAadsts(description) }, "admin consent not granted");
     return {
       kind: "page",
       status: 200,

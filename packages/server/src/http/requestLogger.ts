@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
-import { redactUrl } from "../logger.js";
+import { redactUrl, serializeError } from "../logger.js";
 
 /** One log line per request: method, redacted URL, status, time. No headers, no bodies. */
 export function requestLogger(logger: Logger) {
@@ -10,6 +10,8 @@ export function requestLogger(logger: Logger) {
     serializers: {
       req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url ?? "") }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+      // pino-http would otherwise use the standard serializer: stack, cause and every property.
+      err: serializeError,
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
     customSuccessMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? "").split("?")[0]} ${res.statusCode}`,

@@ -24,11 +24,12 @@ const invalid = (param: string, message: string) => {
   return new AppError("invalid_body", `${path}: ${message}`, 400, { details: [{ path, message }] });
 };
 
-const CHECKS: Record<string, (value: string) => string | null> = {
-  prompt: (v) => (PROMPTS.includes(v) ? null : `must be one of ${PROMPTS.join(", ")}`),
-  login_hint: (v) => (HINT.test(v) ? null : "must be a sign-in name such as ada@contoso.com (no spaces, at most 256 characters)"),
-  domain_hint: (v) => (DOMAIN.test(v) || v === "consumers" || v === "organizations" ? null : "must be a domain such as contoso.com, or consumers / organizations"),
-};
+/** A Map, not an object: a key such as `hasOwnProperty` or `constructor` must not find a check. */
+const CHECKS = new Map<string, (value: string) => string | null>([
+  ["prompt", (v) => (PROMPTS.includes(v) ? null : `must be one of ${PROMPTS.join(", ")}`)],
+  ["login_hint", (v) => (HINT.test(v) ? null : "must be a sign-in name such as ada@contoso.com (no spaces, at most 256 characters)")],
+  ["domain_hint", (v) => (DOMAIN.test(v) || v === "consumers" || v === "organizations" ? null : "must be a domain such as contoso.com, or consumers / organizations")],
+]);
 
 /**
  * Checks a session's `integrations_config_defaults` (so the product backend learns of a mistake
@@ -43,8 +44,8 @@ export function effectiveAuthParams(config: Config, all: CreateConnectSessionBod
   const defaults = all?.[PROVIDER_CONFIG_KEY];
   const params = defaults?.authorization_params ?? {};
   for (const [key, value] of Object.entries(params)) {
-    const check = CHECKS[key];
-    if (!check) throw invalid(`authorization_params.${key}`, `not supported (allowed: ${Object.keys(CHECKS).join(", ")}); other parameters are not passed to Microsoft`);
+    const check = CHECKS.get(key);
+    if (!check) throw invalid(`authorization_params.${key}`, `not supported (allowed: ${[...CHECKS.keys()].join(", ")}); other parameters are not passed to Microsoft`);
     const problem = check(value);
     if (problem) throw invalid(`authorization_params.${key}`, problem);
   }

@@ -1,4 +1,4 @@
-import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
+import { CONNECT_ERROR, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import { parse as parseCookie } from "cookie";
 import { Router, type Response } from "express";
 import { z } from "zod";
@@ -45,6 +45,10 @@ export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean): R
   router.get(SIGN_IN_CALLBACK_PATH, async (req, res) => {
     const query = new URLSearchParams(parseWith(CallbackQuerySchema, req.query, "query"));
     const outcome = await flow.callback(query, parseCookie(req.get("cookie") ?? ""));
+    // Our code and Microsoft's number, never its description (AADSTS50020's names the account).
+    const result = outcome.result;
+    if (result.type === CONNECT_ERROR) req.log.warn({ code: result.error.code, aadsts: result.error.aadsts, actor: result.error.actor }, "connect failed");
+    else req.log.info({ connectionId: result.connection_id, operation: result.operation }, "connected");
     page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
   });
 

@@ -174,7 +174,7 @@ export class TokenRefresher {
     if (recovered) {
       await this.deps.alerter.alert({
         key: `recovered:${row.connection_id}`,
-        text: `:white_check_mark: Microsoft Ads connection ${row.connection_id} (end user ${row.end_user_id}, ${row.username}) works again.`,
+        text: `:white_check_mark: Microsoft Ads connection ${row.connection_id} works again.`,
       });
     }
     return next;
@@ -185,7 +185,8 @@ export class TokenRefresher {
     const now = this.now();
     const failures = row.refresh_failures + 1;
     const errors = JSON.stringify([{ type: error.code, log_id: "" }]);
-    const who = `connection ${row.connection_id} (end user ${row.end_user_id}, ${row.username})`;
+    // The connection id only: alerts and logs carry no end-user ids, usernames or names (look them up by id).
+    const who = `connection ${row.connection_id}`;
     const pending: { alert?: { key: string; text: string } } = {};
     const current = await this.deps.db.transaction().execute(async (trx) => {
       const guard = { expected: row.version, bump: false };

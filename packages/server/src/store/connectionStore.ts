@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from "kysely";
+import { containsExactly, likeContains } from "./like.js";
 import type { ConnectionTable, Database } from "./schema.js";
 
 export type ConnectionRow = Selectable<ConnectionTable>;
@@ -24,13 +25,11 @@ export class ConnectionStore {
     if (filter.endUserId) query = query.where("end_user_id", "=", filter.endUserId);
     if (filter.endUserOrganizationId) {
       // Organization lives in the end_user JSON; match its serialized id exactly.
-      query = query.where("end_user", "like", `%"organization":{"id":${JSON.stringify(filter.endUserOrganizationId)}%`);
+      query = query.where(containsExactly("end_user", `"organization":{"id":${JSON.stringify(filter.endUserOrganizationId)}`));
     }
     if (filter.search) {
-      const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) =>
-        eb.or([eb("connection_id", "like", like), eb("username", "like", like), eb("end_user_id", "like", like)]),
-      );
+      const search = filter.search;
+      query = query.where((eb) => eb.or(["connection_id", "username", "end_user_id"].map((column) => likeContains(column, search))));
     }
     return query.orderBy("id", "asc").limit(filter.limit).offset(filter.offset).execute();
   }

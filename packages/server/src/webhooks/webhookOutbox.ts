@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
+import { containsExactly } from "../store/like.js";
 import type { Database } from "../store/schema.js";
 import { signWebhook } from "./signWebhook.js";
 
@@ -169,7 +170,7 @@ export function createWebhookOutbox(options: {
     },
     async deliveries({ limit, connectionId }) {
       let query = db.selectFrom("webhook_outbox").selectAll().orderBy("created_at", "desc").orderBy("id").limit(limit);
-      if (connectionId) query = query.where("body", "like", `%"connectionId":${JSON.stringify(connectionId)}%`);
+      if (connectionId) query = query.where(containsExactly("body", `"connectionId":${JSON.stringify(connectionId)}`));
       const events = await query.execute();
       const ids = events.map((e) => e.id);
       const attempts = ids.length

@@ -1,0 +1,70 @@
+import { Writable } from "node:stream";
+import type { Kysely } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../logger.js";
+import { createDatabase } from "../store/createDatabase.js";
+import type { Database } from "../store/schema.js";
+import { startWebhookReceiver } from "../testing/webhookReceiver.js";
+import { createSlackAlerter, type Alerter } from "./slackAlerter.js";
+
+const HOUR_SECONDS = 3600;
+let db: Kysely<Database>;
+let slack: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let alerter: Alerter;
+let clock: number;
+
+beforeEach(async () => {
+  db = await createDatabase(":memory:");
+  slack = await startWebhookReceiver();
+  clock = Date.UTC(2027, 0, 10, 12);
+  const logger = createLogger("debug", new Writable({ write: (_chunk, _enc, done) => done() }));
+  alerter = createSlackAlerter({ db, url: slack.url, dedupSeconds: HOUR_SECONDS, logger, now: () => clock });
+});
+afterEach(async () => {
+  await slack.close();
+  await db.destroy();
+});
+
+const texts = () => slack.received.map((r) => (JSON.parse(r.rawBody) as { text: string }).text);
+const alert = { key: "dead_grant:c-1", text: ":warning: connection c-1 has expired" };
+
+describe("Slack alerts", () => {
+  it("an alert Slack refused is sent again on its next occurrence", async () => {
+    slack.respondWith(503);
+    await alerter.alert(alert);
+    expect(slack.refused).toBe(1);
+    expect(slack.received).toHaveLength(0);
+
+    slack.respondWith(200);
+    clock += 60_000;
+    await alerter.alert(alert);
+    expect(texts()).toEqual([alert.text]);
+  });
+
+  it("an alert that could not reach Slack at all is sent again on its next occurrence", async () => {
+    const down = await startWebhookReceiver();
+    const url = down.url;
+    await down.close();
+    const logger = createLogger("debug", new Writable({ write: (_chunk, _enc, done) => done() }));
+    const unreachable = createSlackAlerter({ db, url, dedupSeconds: HOUR_SECONDS, logger, now: () => clock });
+    await unreachable.alert(alert);
+
+    await alerter.alert(alert);
+    expect(texts()).toEqual([alert.text]);
+  });
+
+  it("a delivered alert is suppressed for the rest of the window, then sent again", async () => {
+    await alerter.alert(alert);
+    clock += (HOUR_SECONDS - 60) * 1000;
+    await alerter.alert(alert);
+    expect(texts()).toEqual([alert.text]);
+    clock += 120_000;
+    await alerter.alert(alert);
+    expect(texts()).toEqual([alert.text, alert.text]);
+  });
+
+  it("two occurrences at the same moment send once", async () => {
+    await Promise.all([alerter.alert(alert), alerter.alert(alert), alerter.alert(alert)]);
+    expect(texts()).toEqual([alert.text]);
+  });
+});
