@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
+import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
@@ -28,7 +29,8 @@ export function createApp({ config, logger, services }: AppDeps): Express {
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
+  app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
@@ -54,6 +56,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
       referrerPolicy: { policy: "no-referrer" },
     }),
   );
+  app.use(rateLimits({ config, logger }));
   app.use(express.json({ limit: "100kb" }));
 
   app.get("/health", (_req, res) => {
