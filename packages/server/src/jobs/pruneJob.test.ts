@@ -99,4 +99,28 @@ describe("pruning on a schedule", () => {
     expect(page.status).toBe(404);
     expect(page.body).toContain('data-admin-consent="invalid"');
   });
+
+  it("works through more rows than one batch, and leaves live sessions alone", async () => {
+    h = await startHarness({ env: { PRUNE: "off", RETENTION_DAYS: "0", REFRESH_AHEAD: "off" } });
+    const live = await h.createSession();
+    // 1,234 sessions that expired an hour ago, two finished attempts each, as a flood would leave them.
+    const file = new Database(h.server.config.databaseFile);
+    const past = Date.now() - 3_600_000;
+    const session = file.prepare("insert into connect_sessions (id, token_hash, end_user, created_at, expires_at) values (?, ?, '{\"id\":\"u\"}', ?, ?)");
+    const attempt = file.prepare(
+      "insert into oauth_attempts (id, session_id, state_hash, binding_hash, code_verifier_enc, nonce, tenant, scope, pending_connection_id, created_at, expires_at) values (?, ?, ?, 'b', 'v', 'n', 'common', 's', 'p', ?, ?)",
+    );
+    file.transaction(() => {
+      for (let i = 0; i < 1234; i++) {
+        session.run(`s${i}`, `h${i}`, past - 60_000, past);
+        for (const j of [0, 1]) attempt.run(`a${i}-${j}`, `s${i}`, `st${i}-${j}`, past - 60_000, past);
+      }
+    })();
+    file.close();
+
+    expect(await h.server.prune.runOnce()).toMatchObject({ sessions: 1234, attempts: 2468 });
+    expect(count(h, "select count(*) as n from connect_sessions")).toBe(1);
+    expect(count(h, "select count(*) as n from oauth_attempts")).toBe(0);
+    expect((await sessionStatus(h, live.token)).status).toBe(200);
+  });
 });
