@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
+import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
@@ -28,7 +29,8 @@ export function createApp({ config, logger, services }: AppDeps): Express {
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
+  app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
@@ -54,17 +56,23 @@ export function createApp({ config, logger, services }: AppDeps): Express {
       referrerPolicy: { policy: "no-referrer" },
     }),
   );
+  app.use(rateLimits({ config, logger }));
   app.use(express.json({ limit: "100kb" }));
 
-  app.get("/health", (_req, res) => {
+  const routes = express.Router();
+  routes.get("/health", (_req, res) => {
     res.json({ ok: true });
   });
-  app.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
-  app.use(connectionsRoutes(connections, secretKey));
-  app.use(webhooksRoutes(outbox, secretKey));
-  app.use(integrationsRoutes(integrationStatus, secretKey));
-  app.use(oauthRoutes(flow, config.publicUrl.startsWith("https:")));
-  app.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:")));
+  routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
+  routes.use(connectionsRoutes(connections, secretKey));
+  routes.use(webhooksRoutes(outbox, secretKey));
+  routes.use(integrationsRoutes(integrationStatus, secretKey));
+  routes.use(oauthRoutes(flow, config.publicUrl.startsWith("https:"), config.basePath));
+  routes.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:"), config.basePath));
+  // With a path prefix in PUBLIC_URL, the routes answer under it and at the root, so a reverse
+  // proxy may pass the prefix on or strip it.
+  if (config.basePath) app.use(config.basePath, routes);
+  app.use(routes);
   app.use((req) => {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);
   });

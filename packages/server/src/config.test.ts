@@ -83,4 +83,29 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...base, ENCRYPTION_KEYS: `k:${k(16)}` }).join()).toMatch(/must be 32 bytes/);
     expect(problemsOf({ ...base, ENCRYPTION_KEYS: `k:${k(32)},k:${k(32)}` }).join()).toMatch(/appears twice/);
   });
+
+  it("derives the path prefix from PUBLIC_URL and refuses a query or fragment in it", () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://Example.com/ads-connect/" })).toMatchObject({ publicUrl: "https://example.com/ads-connect", basePath: "/ads-connect" });
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://example.com" }).basePath).toBe("");
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://example.com/x?tenant=a" })).toEqual([expect.stringMatching(/^PUBLIC_URL: .*without a query or fragment/)]);
+  });
+
+  it("reads rate-limit, retention and proxy settings, and refuses a TRUST_PROXY that trusts everyone", () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ ...base, DATA_DIR: dataDir });
+    expect(config.rateLimit).toEqual({ enabled: true, windowSeconds: 60, browser: 120, sessionStatus: 600, api: 3000 });
+    expect(config.prune).toEqual({ enabled: true, intervalSeconds: 3600, retentionDays: 30, webhookRetentionDays: 30, eventRetentionDays: 30 });
+    expect(config.maxAttemptsPerSession).toBe(20);
+    expect(config.trustProxy).toBe(false);
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toBe("loopback,10.0.0.0/8");
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, RATE_LIMIT: "off", PRUNE: "off", RETENTION_DAYS: "7", EVENT_RETENTION_DAYS: "90" })).toMatchObject({
+      rateLimit: { enabled: false },
+      prune: { enabled: false, retentionDays: 7, webhookRetentionDays: 7, eventRetentionDays: 90 },
+    });
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, TRUST_PROXY: "true" })).toEqual([expect.stringMatching(/^TRUST_PROXY: trusting every proxy/)]);
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, TRUST_PROXY: "10.0.0.0/33" })).toEqual([expect.stringMatching(/^TRUST_PROXY: must be off/)]);
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, RETENTION_DAYS: "-1" })).toEqual([expect.stringMatching(/^RETENTION_DAYS/)]);
+  });
 });

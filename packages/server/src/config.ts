@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { TENANT } from "./oauth/authParams.js";
@@ -14,6 +15,8 @@ export interface Config {
   host: string;
   /** Where browsers and Entra reach this server, without a trailing slash. */
   publicUrl: string;
+  /** PUBLIC_URL's path (`/prefix`), or "" at the root; routes answer with and without it. */
+  basePath: string;
   secretKey: string;
   webhookSigningKey: string;
   webhookUrl: string | null;
@@ -35,6 +38,30 @@ export interface Config {
   adminConsentLinkTtlSeconds: number;
   connectSessionTtlSeconds: number;
   attemptTtlSeconds: number;
+  /** Sign-in attempts one connect session may start; beyond it the popup shows too_many_attempts. */
+  maxAttemptsPerSession: number;
+  /** Express's `trust proxy`: false, a hop count, or addresses/ranges of trusted proxies. */
+  trustProxy: false | number | string;
+  rateLimit: {
+    enabled: boolean;
+    windowSeconds: number;
+    /** Popup and admin-consent pages per client IP per window (also API requests without a valid key). */
+    browser: number;
+    /** The widget's session status polls per client IP per window. */
+    sessionStatus: number;
+    /** Product-backend API requests per secret key per window. */
+    api: number;
+  };
+  prune: {
+    enabled: boolean;
+    intervalSeconds: number;
+    /** Expired connect sessions (with their attempts) and admin-consent links are kept this long past expiry. */
+    retentionDays: number;
+    /** Delivered or abandoned webhooks, with their delivery attempts. */
+    webhookRetentionDays: number;
+    /** Integration events (the newest of each kind is always kept). */
+    eventRetentionDays: number;
+  };
   /** A served access token stays valid at least this long. */
   tokenMinValiditySeconds: number;
   refreshAhead: {
@@ -66,6 +93,48 @@ const httpUrl = z
   .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
   .transform((u) => u.replace(/\/+$/, ""));
 
+/** Where this server is reached: may carry a path prefix (`https://example.com/ads-connect`), no query or fragment. */
+const publicUrlSchema = httpUrl
+  .refine((u) => !u.includes("?") && !u.includes("#"), "must be an absolute http(s) URL without a query or fragment (a path prefix like https://example.com/ads-connect is fine)")
+  // One spelling for every URL built from it (cookie paths must match what browsers send).
+  .transform((u) => {
+    const url = new URL(u);
+    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  });
+
+const onOff = z.enum(["on", "off", "true", "false"], { error: "must be on or off" });
+const isOn = (v: string) => v === "on" || v === "true";
+const days = z.coerce.number().min(0, "must be 0 or more days").max(3650);
+
+/** `off`, a number of proxy hops, or comma-separated addresses/CIDR ranges (or loopback, linklocal, uniquelocal). */
+const trustProxySchema = z
+  .string()
+  .trim()
+  .transform((v, ctx): false | number | string => {
+    if (v === "off" || v === "false" || v === "") return false;
+    if (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 10) return Number(v);
+    const items = v.split(",").map((s) => s.trim()).filter(Boolean);
+    const ok = items.length > 0 && items.every((item) => ["loopback", "linklocal", "uniquelocal"].includes(item) || isIpOrCidr(item));
+    if (ok) return items.join(",");
+    ctx.addIssue({
+      code: "custom",
+      message:
+        v === "true" || v === "on"
+          ? "trusting every proxy would let any client pick its own IP (X-Forwarded-For) and escape the rate limits; give the number of proxies in front of the server (e.g. 1) or their addresses"
+          : "must be off, a number of proxies in front of the server (1-10), or comma-separated addresses/CIDR ranges (or loopback, linklocal, uniquelocal)",
+    });
+    return z.NEVER;
+  });
+
+function isIpOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split("/");
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 const origin = z.string().refine((value) => {
   try {
     const u = new URL(value);
@@ -82,7 +151,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   HOST: z.string().min(1).default("127.0.0.1"),
-  PUBLIC_URL: httpUrl.optional(),
+  PUBLIC_URL: publicUrlSchema.optional(),
   ADS_CONNECT_SECRET_KEY: secret.optional(),
   ADS_CONNECT_WEBHOOK_SIGNING_KEY: secret.optional(),
   WEBHOOK_URL: httpUrl.optional(),
@@ -109,7 +178,19 @@ const EnvSchema = z.object({
   CONNECT_SESSION_TTL_SECONDS: seconds(1, 86_400).default(1800),
   OAUTH_ATTEMPT_TTL_SECONDS: seconds(1, 3600).default(600),
   TOKEN_MIN_VALIDITY_SECONDS: seconds(0, 3000).default(300),
-  REFRESH_AHEAD: z.enum(["on", "off", "true", "false"], { error: "must be on or off" }).default("on"),
+  MAX_ATTEMPTS_PER_SESSION: seconds(1, 1000).default(20),
+  TRUST_PROXY: trustProxySchema.default(false),
+  RATE_LIMIT: onOff.default("on"),
+  RATE_LIMIT_WINDOW_SECONDS: seconds(1, 86_400).default(60),
+  RATE_LIMIT_BROWSER: seconds(1, 1_000_000).default(120),
+  RATE_LIMIT_SESSION_STATUS: seconds(1, 1_000_000).default(600),
+  RATE_LIMIT_API: seconds(1, 10_000_000).default(3000),
+  PRUNE: onOff.default("on"),
+  PRUNE_INTERVAL_SECONDS: seconds(1, 86_400).default(3600),
+  RETENTION_DAYS: days.default(30),
+  WEBHOOK_RETENTION_DAYS: days.optional(),
+  EVENT_RETENTION_DAYS: days.optional(),
+  REFRESH_AHEAD: onOff.default("on"),
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60),
   REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400).default(14 * 86_400),
   REFRESH_MAX_TRIES: seconds(1, 10).default(4),
@@ -188,11 +269,12 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     port: e.PORT,
     host: e.HOST,
     publicUrl,
+    basePath: basePathOf(publicUrl),
     secretKey,
     webhookSigningKey,
     webhookUrl: e.WEBHOOK_URL ?? null,
     refreshAhead: {
-      enabled: e.REFRESH_AHEAD === "on" || e.REFRESH_AHEAD === "true",
+      enabled: isOn(e.REFRESH_AHEAD),
       intervalSeconds: e.REFRESH_AHEAD_INTERVAL_SECONDS,
       touchIdleAfterSeconds: e.REFRESH_IDLE_AFTER_SECONDS,
     },
@@ -214,10 +296,31 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,
     attemptTtlSeconds: e.OAUTH_ATTEMPT_TTL_SECONDS,
+    maxAttemptsPerSession: e.MAX_ATTEMPTS_PER_SESSION,
+    trustProxy: e.TRUST_PROXY,
+    rateLimit: {
+      enabled: isOn(e.RATE_LIMIT),
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      browser: e.RATE_LIMIT_BROWSER,
+      sessionStatus: e.RATE_LIMIT_SESSION_STATUS,
+      api: e.RATE_LIMIT_API,
+    },
+    prune: {
+      enabled: isOn(e.PRUNE),
+      intervalSeconds: e.PRUNE_INTERVAL_SECONDS,
+      retentionDays: e.RETENTION_DAYS,
+      webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS ?? e.RETENTION_DAYS,
+      eventRetentionDays: e.EVENT_RETENTION_DAYS ?? e.RETENTION_DAYS,
+    },
     tokenMinValiditySeconds: e.TOKEN_MIN_VALIDITY_SECONDS,
     logLevel: e.LOG_LEVEL,
     production,
   };
+}
+
+/** The path part of PUBLIC_URL without its trailing slash: "" at the root, else like `/prefix`. */
+export function basePathOf(publicUrl: string): string {
+  return new URL(publicUrl).pathname.replace(/\/+$/, "");
 }
 
 /** `id:base64key[,id:base64key…]`, each key exactly 32 bytes (AES-256). */

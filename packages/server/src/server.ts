@@ -6,6 +6,7 @@ import { loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase } from "./store/createDatabase.js";
+import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
 import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
 import { createServices, type Services } from "./services/createServices.js";
 
@@ -15,6 +16,7 @@ export interface RunningServer {
   logger: Logger;
   services: Services;
   refreshAhead: RefreshAheadJob;
+  prune: PruneJob;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     server.on("request", createApp({ config, logger, services }));
     services.outbox.start();
     const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger });
+    const prune = startPruneJob({ config, db, logger });
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
     // Discover the default tenant now so a wrong setup shows at boot; requests retry it if this fails.
     entra.configuration(config.microsoft.tenant).then(
@@ -63,10 +66,12 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       logger,
       services,
       refreshAhead,
+      prune,
       async close() {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await refreshAhead.stop();
+        await prune.stop();
         await services.outbox.stop();
         await db.destroy();
       },

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   "not_found",
   "unknown_provider_config",
   "integration_not_allowed",
+  "rate_limited",
   // connect session and attempt
   "connect_session_invalid",
   "connect_session_expired",
@@ -23,6 +24,7 @@ export const ERROR_CODES = [
   "state_already_used",
   "attempt_expired",
   "attempt_browser_mismatch",
+  "too_many_attempts",
   "pkce_mismatch",
   "nonce_mismatch",
   "id_token_invalid",

@@ -206,15 +206,19 @@ function allowedOriginsCheck(config: Config): DoctorCheck {
 
 async function publicUrlCheck(config: Config, timeoutMs: number): Promise<DoctorCheck> {
   const url = `${config.publicUrl}/health`;
+  // Said either way: with a prefix, the proxy and the redirect URIs must agree on it.
+  const prefix = config.basePath
+    ? [`PUBLIC_URL has the path prefix "${config.basePath}": the server answers under ${config.basePath}/… and at /…, so the reverse proxy may strip the prefix or pass it on; cookies and redirect URIs carry it.`]
+    : [];
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
     const body = (await response.json().catch(() => null)) as { ok?: unknown } | null;
-    if (response.ok && body?.ok === true) return { id: "public_url", status: "ok", summary: `PUBLIC_URL reaches an ads-connect server (${url}).`, details: [] };
+    if (response.ok && body?.ok === true) return { id: "public_url", status: "ok", summary: `PUBLIC_URL reaches an ads-connect server (${url}).`, details: prefix };
     return {
       id: "public_url",
       status: "fail",
       summary: `PUBLIC_URL answers, but not as ads-connect (${url} → HTTP ${response.status}).`,
-      details: ["Check that PUBLIC_URL (or your reverse proxy) points at this server."],
+      details: ["Check that PUBLIC_URL (or your reverse proxy) points at this server.", ...prefix],
     };
   } catch (err) {
     const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
@@ -222,7 +226,7 @@ async function publicUrlCheck(config: Config, timeoutMs: number): Promise<Doctor
       id: "public_url",
       status: "fail",
       summary: `PUBLIC_URL is not reachable from here (${url}: ${reason}).`,
-      details: ["Start the server, or fix PUBLIC_URL: browsers and Microsoft's redirects must reach it."],
+      details: ["Start the server, or fix PUBLIC_URL: browsers and Microsoft's redirects must reach it.", ...prefix],
     };
   }
 }

@@ -9,9 +9,10 @@ import { ADMIN_CONSENT_CALLBACK_PATH } from "../oauth/redirectUris.js";
 const StartQuerySchema = z.object({ request: z.string().max(200).optional() });
 const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
 
-/** The administrator's pages: the approval link (→ Microsoft) and Microsoft's answer. */
-export function adminConsentRoutes(adminConsent: AdminConsentService, secureCookies: boolean): Router {
+/** The administrator's pages: the approval link (→ Microsoft) and Microsoft's answer (`basePath`: PUBLIC_URL's path prefix). */
+export function adminConsentRoutes(adminConsent: AdminConsentService, secureCookies: boolean, basePath = ""): Router {
   const router = Router();
+  const cookiePath = `${basePath}${ADMIN_CONSENT_CALLBACK_PATH}`;
 
   const respond = (res: Response, outcome: AdminConsentOutcome) => {
     res.set("cache-control", "no-store");
@@ -20,7 +21,7 @@ export function adminConsentRoutes(adminConsent: AdminConsentService, secureCook
         httpOnly: true,
         secure: secureCookies,
         sameSite: "lax",
-        path: ADMIN_CONSENT_CALLBACK_PATH,
+        path: cookiePath,
         maxAge: outcome.maxAgeSeconds * 1000,
       });
       res.redirect(302, outcome.url);
@@ -37,7 +38,7 @@ export function adminConsentRoutes(adminConsent: AdminConsentService, secureCook
   router.get(ADMIN_CONSENT_CALLBACK_PATH, async (req, res) => {
     const query = new URLSearchParams(parseWith(CallbackQuerySchema, req.query, "query"));
     const outcome = await adminConsent.callback(query, parseCookie(req.get("cookie") ?? "")[ADMIN_CONSENT_COOKIE]);
-    if (outcome.kind === "page" && outcome.result !== "invalid") res.clearCookie(ADMIN_CONSENT_COOKIE, { path: ADMIN_CONSENT_CALLBACK_PATH });
+    if (outcome.kind === "page" && outcome.result !== "invalid") res.clearCookie(ADMIN_CONSENT_COOKIE, { path: cookiePath });
     respond(res, outcome);
   });
 

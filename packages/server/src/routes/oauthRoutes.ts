@@ -15,8 +15,11 @@ const StartQuerySchema = z.object({
 });
 const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
 
-/** Browser-facing pages of the popup: start (→ Microsoft) and callback (→ result page). */
-export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean): Router {
+/**
+ * Browser-facing pages of the popup: start (→ Microsoft) and callback (→ result page). `basePath`
+ * is PUBLIC_URL's path prefix: the browser sees the callback under it, so the cookie path has it.
+ */
+export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean, basePath = ""): Router {
   const router = Router();
 
   const page = (res: Response, status: number, html: string) =>
@@ -36,7 +39,7 @@ export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean): R
       httpOnly: true,
       secure: secureCookies,
       sameSite: "lax",
-      path: SIGN_IN_CALLBACK_PATH,
+      path: `${basePath}${SIGN_IN_CALLBACK_PATH}`,
       maxAge: outcome.cookie.maxAgeSeconds * 1000,
     });
     res.set("cache-control", "no-store").redirect(302, outcome.url);

@@ -121,7 +121,7 @@ export class ConnectFlowService {
     const attemptId = randomUUID();
     const createdAt = this.now();
     const ttl = config.attemptTtlSeconds;
-    await this.deps.attempts.insert({
+    const inserted = await this.deps.attempts.insertBelowCap({
       id: attemptId,
       session_id: session.id,
       state_hash: hashToken(state),
@@ -137,7 +137,11 @@ export class ConnectFlowService {
       consumed_at: null,
       code_hash: null,
       result: null,
-    });
+    }, config.maxAttemptsPerSession);
+    if (!inserted) {
+      const error = new AppError("too_many_attempts", "This connect session has started too many sign-ins. Close this window and connect again from the app.", 429);
+      return { kind: "error", status: 429, result: errorResult(error), origin: origin ?? null };
+    }
     await this.deps.sessions.markAttemptStarted(session.id, createdAt, createdAt + ttl * 1000, flow ?? null);
     const url = oidc.buildAuthorizationUrl(configuration, {
       ...params.authorizationParams,

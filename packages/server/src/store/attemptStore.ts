@@ -10,6 +10,23 @@ export class AttemptStore {
     await this.db.insertInto("oauth_attempts").values(row).execute();
   }
 
+  /**
+   * Inserts the attempt unless its session already has `cap` of them; false when refused. Counting
+   * and inserting in one transaction keeps one session from filling the table.
+   */
+  async insertBelowCap(row: AttemptRow, cap: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom("oauth_attempts")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("session_id", "=", row.session_id)
+        .executeTakeFirstOrThrow();
+      if (Number(existing.n) >= cap) return false;
+      await trx.insertInto("oauth_attempts").values(row).execute();
+      return true;
+    });
+  }
+
   async findByStateHash(stateHash: string): Promise<AttemptRow | undefined> {
     return this.db.selectFrom("oauth_attempts").selectAll().where("state_hash", "=", stateHash).executeTakeFirst();
   }

@@ -1,0 +1,108 @@
+import { CONNECT_ERROR, type ConnectResult } from "@ads-connect/shared";
+import type { Request, RequestHandler, Response } from "express";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { renderHtmlPage } from "../oauth/htmlPage.js";
+import { renderResultPage } from "../oauth/resultPage.js";
+import { hashToken, secretsEqual } from "../tokens/secureToken.js";
+import { bearerToken } from "./bearerToken.js";
+
+type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated";
+
+/**
+ * Rate limits for every public endpoint but `/health`, counted in this process's memory (several
+ * processes behind a load balancer each allow the limit): popup and admin-consent pages and the
+ * widget's status polls per client IP, the product backend's API per secret key (a hash of it is
+ * the counter's name). API requests without the valid key count per IP against the browser limit,
+ * so nobody can use up the key's allowance. Over the limit: 429 with `Retry-After`, as JSON
+ * `{error:{code:"rate_limited"}}` for APIs and as a page the widget understands for the popup.
+ */
+export function rateLimits({ config, logger }: { config: Config; logger: Logger }): RequestHandler {
+  if (!config.rateLimit.enabled) return (_req, _res, next) => next();
+  const { windowSeconds, browser, sessionStatus, api } = config.rateLimit;
+  const byIp = (req: Request) => ipKeyGenerator(req.ip ?? "unknown");
+  const hasSecretKey = (req: Request) => {
+    const token = bearerToken(req);
+    return token !== undefined && secretsEqual(token, config.secretKey);
+  };
+
+  const limiter = (name: Limiter, limit: number, keyGenerator: (req: Request) => string, respond: (req: Request, res: Response, retryAfter: number) => void) =>
+    rateLimit({
+      windowMs: windowSeconds * 1000,
+      limit,
+      keyGenerator,
+      standardHeaders: "draft-7",
+      legacyHeaders: false,
+      logger: {
+        warn: (err: unknown) => logger.warn({ err }, "rate limiter warning"),
+        error: (err: unknown) => logger.error({ err }, "rate limiter error"),
+      },
+      handler(req, res) {
+        const retryAfter = Number(res.getHeader("retry-after")) || windowSeconds;
+        // One line per client and window, not one per refused request.
+        const info = (req as Request & { rateLimit?: { used: number; limit: number } }).rateLimit;
+        if (info && info.used === info.limit + 1) logger.warn({ limiter: name, limit, windowSeconds, path: req.path }, "rate limit reached");
+        respond(req, res, retryAfter);
+      },
+    });
+
+  const json = (_req: Request, res: Response, retryAfter: number) => {
+    res.status(429).json({ error: { code: "rate_limited", message: `Too many requests. Try again in ${retryAfter} seconds.` } });
+  };
+
+  const limiters: Record<Limiter, RequestHandler> = {
+    browser: limiter("browser", browser, byIp, (req, res, retryAfter) => browserPage(config, req, res, retryAfter)),
+    session_status: limiter("session_status", sessionStatus, byIp, json),
+    api: limiter("api", api, (req) => `key:${hashToken(bearerToken(req) ?? "")}`, json),
+    api_unauthenticated: limiter("api_unauthenticated", browser, byIp, json),
+  };
+
+  return (req, res, next) => {
+    const path = withoutBasePath(req.path, config.basePath);
+    if (path === "/health") {
+      next();
+      return;
+    }
+    const name: Limiter =
+      path.startsWith("/oauth/") ? "browser"
+      : path === "/connect/session/status" ? "session_status"
+      : hasSecretKey(req) ? "api"
+      : "api_unauthenticated";
+    void limiters[name](req, res, next);
+  };
+}
+
+/** The path as the routes see it: without PUBLIC_URL's path prefix when the request carries it. */
+export function withoutBasePath(path: string, basePath: string): string {
+  if (basePath && (path === basePath || path.startsWith(`${basePath}/`))) return path.slice(basePath.length) || "/";
+  return path;
+}
+
+/**
+ * A popup start from an allowed page gets the `rate_limited` result posted to the widget, which
+ * shows it (no session state was touched, so a later click works). Any other page (the callback,
+ * admin consent) was refused before anything was spent: it says so and loads itself again once the
+ * window has passed, which finishes the sign-in or approval.
+ */
+function browserPage(config: Config, req: Request, res: Response, retryAfter: number): void {
+  const nonce = res.locals.cspNonce as string;
+  const message = `Too many requests came from your network. Try again in ${retryAfter} seconds.`;
+  const origin = typeof req.query.origin === "string" && config.allowedOrigins.includes(req.query.origin) ? req.query.origin : null;
+  const path = withoutBasePath(req.path, config.basePath);
+  res.status(429).set("cache-control", "no-store").type("html");
+  if (path.startsWith("/oauth/connect/") && origin) {
+    const result: ConnectResult = { type: CONNECT_ERROR, error: { code: "rate_limited", message, actor: "end_user", aadsts: null } };
+    res.send(renderResultPage(result, origin, nonce));
+    return;
+  }
+  const reload = req.method === "GET";
+  const page = {
+    heading: "Too many requests",
+    paragraphs: [reload ? `Too many requests came from your network. This page tries again in ${retryAfter} seconds.` : message],
+    code: "rate_limited",
+    data: { ...(path.startsWith("/oauth/admin-consent") ? { "admin-consent": "invalid" } : {}), result: "error", "error-code": "rate_limited" },
+    ...(reload ? { script: `setTimeout(function () { location.reload(); }, ${retryAfter * 1000});` } : {}),
+  };
+  res.send(renderHtmlPage(page, nonce));
+}

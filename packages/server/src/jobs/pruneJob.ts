@@ -1,0 +1,85 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { PruneStore } from "../store/pruneStore.js";
+import type { Database } from "../store/schema.js";
+
+export interface PruneCounts {
+  sessions: number;
+  attempts: number;
+  events: number;
+  webhooks: number;
+  webhookAttempts: number;
+  adminConsentLinks: number;
+}
+
+export interface PruneJob {
+  /** One pass as of `at` (default now): deletes everything past its retention, batch by batch. */
+  runOnce(at?: number): Promise<PruneCounts>;
+  stop(): Promise<void>;
+}
+
+const BATCH = 500;
+const DAY_MS = 86_400_000;
+/** The first pass comes soon after a start, so servers restarted often still prune. */
+const FIRST_PASS_MAX_MS = 30_000;
+
+/**
+ * Keeps the database from growing without bound: expired connect sessions and their attempts,
+ * finished webhooks and their delivery logs, old integration events and expired admin-consent
+ * links go once older than their retention. Nothing a live sign-in or an undelivered webhook still
+ * needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
+ * batches, each its own short transaction, yielding in between so requests keep flowing.
+ */
+export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logger: Logger; now?: () => number }): PruneJob {
+  const { config, logger } = deps;
+  const store = new PruneStore(deps.db);
+  const now = deps.now ?? Date.now;
+  const intervalMs = config.prune.intervalSeconds * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+
+  /** Calls `step` until its batch (the first count) comes back short or the job stops, summing its counts. */
+  async function drain<T extends Record<string, number>>(step: () => Promise<T>, total: T): Promise<T> {
+    const sum: Record<string, number> = total;
+    for (;;) {
+      const counts: Record<string, number> = await step();
+      for (const [key, n] of Object.entries(counts)) sum[key] = (sum[key] ?? 0) + n;
+      if (stopped || (Object.values(counts)[0] ?? 0) < BATCH) return total;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async function runOnce(at = now()): Promise<PruneCounts> {
+    const started = Date.now();
+    const { retentionDays, webhookRetentionDays, eventRetentionDays } = config.prune;
+    const cutoff = (retention: number) => at - retention * DAY_MS;
+    const sessions = await drain(() => store.expiredSessions(cutoff(retentionDays), BATCH), { sessions: 0, attempts: 0 });
+    const webhooks = await drain(() => store.finishedWebhooks(cutoff(webhookRetentionDays), BATCH), { webhooks: 0, webhookAttempts: 0 });
+    const events = await drain(async () => ({ events: await store.oldEvents(cutoff(eventRetentionDays), BATCH) }), { events: 0 });
+    const links = await drain(async () => ({ adminConsentLinks: await store.expiredAdminConsentLinks(cutoff(retentionDays), BATCH) }), { adminConsentLinks: 0 });
+    const counts: PruneCounts = { ...sessions, ...webhooks, ...events, ...links };
+    const deleted = Object.values(counts).reduce((a, b) => a + b, 0);
+    logger[deleted > 0 ? "info" : "debug"]({ ...counts, ms: Date.now() - started }, "pruned old records");
+    return counts;
+  }
+
+  function schedule(delay: number) {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      current = runOnce().catch((err: unknown) => logger.error({ err }, "prune pass failed"));
+      void current.finally(() => schedule(intervalMs));
+    }, delay);
+  }
+
+  if (config.prune.enabled) schedule(Math.min(intervalMs, FIRST_PASS_MAX_MS));
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}
