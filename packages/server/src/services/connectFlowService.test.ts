@@ -224,3 +224,35 @@ describe("refused, with a typed error and no connection stored", () => {
     expect((await client.listConnections({ endUserId: "link-user" })).connections).toHaveLength(1);
   });
 });
+
+describe("one connect session, two overlapping callbacks", () => {
+  it("connects once: the callback that finishes second is told the session was used, and stores nothing", async () => {
+    const { token } = await h.createSession({ end_user: { id: "race-user" } });
+    const browser = new BrowserClient();
+    // Two attempts of the same session, each signed in at Microsoft; their callbacks not yet loaded.
+    const first = await signInAs(browser, await browser.get(h.startUrl(token)), "adele@contoso.example", { follow: false });
+    const second = await signInAs(browser, await browser.get(h.startUrl(token)), "megan@contoso.example", { follow: false });
+    const firstCallback = first.headers.get("location")!;
+    const secondCallback = second.headers.get("location")!;
+    expect(firstCallback).toContain("/oauth/callback?");
+    const before = h.webhooks.received.length;
+
+    // The first callback's token exchange is held at Microsoft while the second runs to the end.
+    const hold = h.emulator.holdNextTokenResponse("authorization_code");
+    const slow = browser.get(firstCallback);
+    await hold.held;
+    const fast = await browser.get(secondCallback);
+    hold.release();
+    const late = await slow;
+
+    expect(resultOf(fast)).toMatchObject({ type: "ads-connect:success", account: { username: "megan@contoso.example" } });
+    expect(late.status).toBe(200);
+    expect(resultOf(late)).toMatchObject({ type: "ads-connect:error", error: { code: "connect_session_used" } });
+    const connections = (await client.listConnections({ endUserId: "race-user" })).connections;
+    expect(connections.map((c) => c.account.username)).toEqual(["megan@contoso.example"]);
+    // One success webhook, no second one for the losing callback's account.
+    const hooks = (await h.webhooks.waitFor(before + 1)).slice(before).map((w) => client.verifyWebhook(w.rawBody, w.headers));
+    expect(hooks.filter((w) => (w as { success?: boolean }).success === true)).toHaveLength(1);
+    expect((await sessionStatus(token)).data).toMatchObject({ status: "success", result: { type: "ads-connect:success" } });
+  });
+});

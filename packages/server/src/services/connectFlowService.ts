@@ -219,6 +219,17 @@ export class ConnectFlowService {
     const endUser = parseJson<EndUserInput>(session.end_user);
     const now = this.now();
     const result = await this.deps.db.transaction().execute(async (trx) => {
+      // Claim the single-use session first: of two overlapping callbacks only one completes it; the
+      // other one's transaction (connection included) is rolled back.
+      const claimed = await trx
+        .updateTable("connect_sessions")
+        .set({ completed_at: now })
+        .where("id", "=", session.id)
+        .where("completed_at", "is", null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) {
+        throw new AppError("connect_session_used", "This connect session already connected an account. Close this window and check the app.", 409);
+      }
       const saved = await this.deps.connections.saveFromConnect(trx, {
         reconnectConnectionId: session.reconnect_connection_id,
         pendingConnectionId: attempt.pending_connection_id,
@@ -241,11 +252,7 @@ export class ConnectFlowService {
       };
       const json = JSON.stringify(success);
       await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
-      await trx
-        .updateTable("connect_sessions")
-        .set({ last_result: json, last_result_at: now, completed_at: now })
-        .where("id", "=", session.id)
-        .execute();
+      await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
       await IntegrationEventStore.record(trx, now, "connect_succeeded", saved.connectionId);
       await this.deps.outbox.enqueue(authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session }), trx);
       return success;
@@ -258,10 +265,14 @@ export class ConnectFlowService {
     const now = this.now();
     await this.deps.db.transaction().execute(async (trx) => {
       await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
-      if (session.completed_at === null) {
-        await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
-      }
-      if (result.type === CONNECT_ERROR) {
+      // A session another callback completed keeps its success; the product heard about it already.
+      const open = await trx
+        .updateTable("connect_sessions")
+        .set({ last_result: json, last_result_at: now })
+        .where("id", "=", session.id)
+        .where("completed_at", "is", null)
+        .executeTakeFirst();
+      if (Number(open.numUpdatedRows) === 1 && result.type === CONNECT_ERROR) {
         await IntegrationEventStore.record(trx, now, "connect_failed", null, result.error);
         const webhook = authWebhook({
           operation: session.reconnect_connection_id ? "override" : "creation",

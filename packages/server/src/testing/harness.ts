@@ -113,11 +113,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Picks a user on the emulator's login page, as a person would by clicking their name. */
-export async function signInAs(browser: BrowserClient, loginPage: Page, username: string): Promise<Page> {
+export async function signInAs(browser: BrowserClient, loginPage: Page, username: string, options: { follow?: boolean } = {}): Promise<Page> {
   const interaction = /name="interaction" value="([^"]+)"/.exec(loginPage.body)?.[1];
   const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(loginPage.body)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(loginPage.body)?.[1];
   if (!interaction || !action) throw new Error(`Not a login page (${loginPage.status} ${loginPage.url}): ${loginPage.body.slice(0, 300)}`);
-  return browser.postForm(new URL(action.replace(/&amp;/g, "&"), loginPage.url).href, { interaction, username });
+  return browser.postForm(new URL(action.replace(/&amp;/g, "&"), loginPage.url).href, { interaction, username }, options);
 }
 
 /** The result a result page posts to the widget (parsed with the shared schema). */
