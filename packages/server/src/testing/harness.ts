@@ -127,11 +127,19 @@ export function resultOf(page: Page): ConnectResult {
   return ConnectResultSchema.parse(JSON.parse(json));
 }
 
+/**
+ * Opens a popup start URL and goes on to Microsoft, as the widget's popup does. With `follow: false`
+ * the answer is the redirect to Microsoft's authorize URL (its `location` header).
+ */
+export async function beginSignIn(browser: BrowserClient, startUrl: string, options: { follow?: boolean } = {}): Promise<Page> {
+  return browser.get(startUrl, options);
+}
+
 /** Whole flow for one user: start → login page → pick user → callback result page. */
 export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient } = {}) {
   const browser = options.browser ?? new BrowserClient();
   const token = options.token ?? (await h.createSession()).token;
-  const loginPage = await browser.get(h.startUrl(token));
+  const loginPage = await beginSignIn(browser, h.startUrl(token));
   const page = await signInAs(browser, loginPage, username);
   return { browser, token, page, result: resultOf(page) };
 }
