@@ -7,6 +7,7 @@ import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
+import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
@@ -34,6 +35,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
     res.locals.cspNonce = randomBytes(16).toString("base64");
     next();
   });
+  const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as express.Response).locals.cspNonce as string}'`;
   app.use(
     helmet({
@@ -45,7 +47,8 @@ export function createApp({ config, logger, services }: AppDeps): Express {
           styleSrc: [nonce],
           imgSrc: ["'self'", "data:"],
           baseUri: ["'none'"],
-          formAction: ["'none'"],
+          // Only the popup start page has a form; it posts here and is redirected to Microsoft.
+          formAction: [(req) => ((req as express.Request).path.startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : "'none'")],
           frameAncestors: ["'none'"],
         },
       },
@@ -63,7 +66,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.use(connectionsRoutes(connections, secretKey));
   app.use(webhooksRoutes(outbox, secretKey));
   app.use(integrationsRoutes(integrationStatus, secretKey));
-  app.use(oauthRoutes(flow, config.publicUrl.startsWith("https:")));
+  app.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl }));
   app.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:")));
   app.use((req) => {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);

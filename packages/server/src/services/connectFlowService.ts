@@ -35,8 +35,24 @@ export interface BindingCookie {
   maxAgeSeconds: number;
 }
 
-export type StartOutcome =
-  | { kind: "redirect"; url: string; cookie: BindingCookie }
+/** The page that asks for the go-ahead before Microsoft: the widget's handshake, else the person's Continue. */
+export interface StartPage {
+  kind: "page";
+  /** One-time proof in the page's form; with the binding cookie it lets this browser continue once. */
+  proof: string;
+  cookie: BindingCookie;
+  productName: string;
+  /** Whom the connection would belong to, as the product described its end user. */
+  endUser: EndUserInput;
+  /** The widget's page to shake hands with; null for a plain connect link. */
+  origin: string | null;
+  flow: string | null;
+}
+
+export type StartOutcome = StartPage | { kind: "error"; status: number; result: ConnectResult; origin: string | null };
+
+export type ProceedOutcome =
+  | { kind: "redirect"; url: string; cookie: BindingCookie; startCookieName: string }
   | { kind: "error"; status: number; result: ConnectResult; origin: string | null };
 
 export interface CallbackOutcome {
@@ -44,6 +60,11 @@ export interface CallbackOutcome {
   result: ConnectResult;
   /** Where the result page may post the result; null when nobody should be told. */
   origin: string | null;
+}
+
+/** Cookie that ties a start page to the browser that opened it (its Continue is refused elsewhere). */
+export function startCookieName(sessionId: string): string {
+  return `adsc_start_${hashToken(sessionId).slice(0, 16)}`;
 }
 
 /** Cookie that ties an attempt to the browser that started it (login CSRF protection). */
@@ -88,7 +109,12 @@ export class ConnectFlowService {
     return signInRedirectUri(this.deps.config.publicUrl);
   }
 
-  /** `flow` is the widget's own id for this click, echoed by the session status. */
+  /**
+   * The popup start URL. Nobody is sent to Microsoft from here: a connect link works for whoever
+   * holds it, so the browser first proves it was opened by the product's page (the widget answers
+   * the page's handshake) or the person confirms whom they connect for. `flow` is the widget's own
+   * id for this click, echoed by the session status.
+   */
   async start(sessionToken: string | undefined, origin: string | undefined, flow?: string): Promise<StartOutcome> {
     const { config } = this.deps;
     if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
@@ -96,16 +122,76 @@ export class ConnectFlowService {
       return { kind: "error", status: 400, result: errorResult(error), origin: null };
     }
     let session: ConnectSessionRow;
-    let params;
     try {
       if (!sessionToken) throw new AppError("connect_session_invalid", "The connect session token is missing.", 401);
       session = await this.deps.sessions.resolve(sessionToken);
-      params = this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
+      this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
     }
 
+    const proof = newToken("");
+    const binding = newToken("");
+    const now = this.now();
+    const ttl = config.attemptTtlSeconds;
+    await this.deps.sessions.setPendingStart(session.id, {
+      proofHash: hashToken(proof),
+      bindingHash: hashToken(binding),
+      origin: origin ?? null,
+      flow: flow ?? null,
+      expiresAt: now + ttl * 1000,
+    });
+    // The widget's polling sees the attempt from here: its popup may show the confirmation (COOP).
+    await this.deps.sessions.markAttemptStarted(session.id, now, now + ttl * 1000, flow ?? null);
+    return {
+      kind: "page",
+      proof,
+      cookie: { name: startCookieName(session.id), value: binding, maxAgeSeconds: ttl },
+      productName: config.productName,
+      endUser: parseJson<EndUserInput>(session.end_user),
+      origin: origin ?? null,
+      flow: flow ?? null,
+    };
+  }
+
+  /**
+   * The start page's form: after the widget's handshake (submitted by the page's script) or the
+   * person's Continue or Cancel. Needs the page's one-time proof and the browser that opened it.
+   */
+  async proceed(proof: string | undefined, decision: string | undefined, cookies: Record<string, string | undefined>): Promise<ProceedOutcome> {
+    const refuse = (error: AppError, origin: string | null = null): ProceedOutcome => ({ kind: "error", status: error.status, result: errorResult(error), origin });
+    const session = proof ? await this.deps.sessions.findByStartProof(proof) : undefined;
+    if (!proof || !session) return refuse(new AppError("state_invalid", "This connect page is no longer valid. Start connecting again from the app."));
+    const binding = cookies[startCookieName(session.id)];
+    if (!binding || !session.start_binding_hash || !secretsEqual(hashToken(binding), session.start_binding_hash)) {
+      return refuse(new AppError("attempt_browser_mismatch", "This connect page was opened in another browser or window. Start connecting again from the app.", 403));
+    }
+    if (!(await this.deps.sessions.claimPendingStart(session.id, proof))) {
+      return refuse(new AppError("state_already_used", "This connect page was already used. Start connecting again from the app."));
+    }
+    const origin = session.start_origin;
+    const flow = session.start_flow ?? undefined;
+    if ((session.start_expires_at ?? 0) <= this.now()) return refuse(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."), origin);
+    try {
+      await this.deps.sessions.resolveRow(session);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return refuse(err, origin);
+    }
+    if (decision === "cancel") {
+      const result = errorResult(new ConnectFlowError("user_cancelled", "You cancelled. Nothing was connected.", "end_user"));
+      await this.recordCancel(session, result);
+      return { kind: "error", status: 200, result, origin };
+    }
+    const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow);
+    return { ...outcome, startCookieName: startCookieName(session.id) };
+  }
+
+  /** A new attempt (state, PKCE, nonce, browser binding) and Microsoft's authorize URL for it. */
+  private async redirectToMicrosoft(session: ConnectSessionRow, origin: string | undefined, flow: string | undefined): Promise<{ kind: "redirect"; url: string; cookie: BindingCookie }> {
+    const { config } = this.deps;
+    const params = this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
     const configuration = await this.deps.entra.configuration(params.tenant);
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -258,6 +344,17 @@ export class ConnectFlowService {
       return success;
     });
     return result;
+  }
+
+  /** The person cancelled on the start page: the session's latest result says so (no webhook). */
+  private async recordCancel(session: ConnectSessionRow, result: ConnectResult): Promise<void> {
+    const now = this.now();
+    await this.deps.db
+      .updateTable("connect_sessions")
+      .set({ last_result: JSON.stringify(result), last_result_at: now })
+      .where("id", "=", session.id)
+      .where("completed_at", "is", null)
+      .execute();
   }
 
   private async recordFailure(attempt: AttemptRow, session: ConnectSessionRow, result: ConnectResult): Promise<void> {

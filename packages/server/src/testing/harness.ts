@@ -127,12 +127,28 @@ export function resultOf(page: Page): ConnectResult {
   return ConnectResultSchema.parse(JSON.parse(json));
 }
 
+/** The start page's form (Continue / Cancel), as a browser would submit it; throws on any other page. */
+export function startForm(page: Page): { action: string; proof: string } {
+  const action = /<form id="adsc-start" method="post" action="([^"]+)">/.exec(page.body)?.[1];
+  const proof = /<input type="hidden" name="proof" value="([^"]*)">/.exec(page.body)?.[1];
+  if (!action || proof === undefined) throw new Error(`Not a start page (${page.status} ${page.url}): ${page.body.slice(0, 400)}`);
+  return { action: action.replace(/&amp;/g, "&"), proof };
+}
+
+/** Submits the start page's form: Continue (what the page's script does after the widget's handshake) or Cancel. */
+export async function submitStart(browser: BrowserClient, startPage: Page, decision: "continue" | "cancel" = "continue", options: { follow?: boolean } = {}): Promise<Page> {
+  const form = startForm(startPage);
+  return browser.postForm(new URL(form.action, startPage.url).href, { proof: form.proof, decision }, options);
+}
+
 /**
- * Opens a popup start URL and goes on to Microsoft, as the widget's popup does. With `follow: false`
- * the answer is the redirect to Microsoft's authorize URL (its `location` header).
+ * Opens a popup start URL and goes on to Microsoft, as the widget's popup does once the handshake
+ * (or the person's Continue) let it. With `follow: false` the answer is the redirect to Microsoft's
+ * authorize URL (its `location` header).
  */
 export async function beginSignIn(browser: BrowserClient, startUrl: string, options: { follow?: boolean } = {}): Promise<Page> {
-  return browser.get(startUrl, options);
+  const startPage = await browser.get(startUrl);
+  return submitStart(browser, startPage, "continue", options);
 }
 
 /** Whole flow for one user: start → login page → pick user → callback result page. */
