@@ -46,8 +46,19 @@ export const IntegrationStatusResponseSchema = z.object({
       /** `unknown` when MICROSOFT_CLIENT_SECRET_EXPIRES_AT is not set. */
       state: z.enum(["ok", "expiring_soon", "expired", "unknown"]),
     }),
-    /** Organizations whose administrator approved the app through an admin-consent link. */
-    admin_consents: z.array(z.object({ tenant_id: z.string(), granted_at: z.string() })),
+    /**
+     * Organizations whose administrator approved the app through an admin-consent link. The approval
+     * arrives through the administrator's browser, so it is `pending_verification` until a sign-in
+     * from that organization works (`verified`, at `verified_at`).
+     */
+    admin_consents: z.array(
+      z.object({
+        tenant_id: z.string(),
+        granted_at: z.string(),
+        status: z.enum(["pending_verification", "verified"]),
+        verified_at: z.string().nullable(),
+      }),
+    ),
     problems: z.array(IntegrationProblemSchema),
   }),
 });

@@ -9,7 +9,7 @@ import {
 } from "@ads-connect/shared";
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
-import type { AdminConsentService } from "../admin/adminConsentService.js";
+import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
@@ -340,6 +340,7 @@ export class ConnectFlowService {
       await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
       await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
       await IntegrationEventStore.record(trx, now, "connect_succeeded", saved.connectionId);
+      await AdminConsentService.markVerified(trx, account.tenant_id, now);
       await this.deps.outbox.enqueue(authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session }), trx);
       return success;
     });
