@@ -1,6 +1,6 @@
 import type { BrowserContext } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clickForPopup, openDemo, resetConnections, signInAs, startDemoFixture, type DemoFixture } from "./demoStack.js";
+import { clickForPopup, openDemo, resetConnections, signInAs, startDemoFixture, Widget, type DemoFixture } from "./demoStack.js";
 
 let f: DemoFixture;
 let context: BrowserContext | undefined;
@@ -126,6 +126,9 @@ describe("the demo in Chromium", () => {
     const stray = `${other}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: session.token, origin: new URL(page.url()).origin })}`;
     const [strayWindow] = await Promise.all([page.waitForEvent("popup"), page.evaluate((url) => void window.open(url, "stray"), stray)]);
     const strayClosed = strayWindow.waitForEvent("close");
+    // The widget does not answer another window's handshake: the stray window asks its user instead.
+    await strayWindow.locator('main[data-connect-start="confirm"]').waitFor();
+    await strayWindow.getByRole("button", { name: "Continue" }).click();
     await signInAs(strayWindow, "megan@contoso.example");
     await strayClosed;
     expect(await widget.state()).toBe("connecting");
@@ -134,6 +137,48 @@ describe("the demo in Chromium", () => {
     await signInAs(popup, "adele@contoso.example");
     await expect.poll(() => widget.state()).toBe("connected");
     expect(await widget.status()).toBe("Connected as Adele Vance");
+  });
+
+  it("the popup goes to Microsoft through the handshake with the widget, without asking the user", async () => {
+    const { page, widget } = await open();
+    const popup = await clickForPopup(page, widget.button());
+    const continued = popup.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/oauth/connect/microsoft-ads/continue"));
+    await popup.getByTestId("user-adele@contoso.example").waitFor();
+    expect((await continued).postData()).toMatch(/^proof=[A-Za-z0-9_-]+$/);
+    await signInAs(popup, "adele@contoso.example");
+    await expect.poll(() => widget.state()).toBe("connected");
+  });
+
+  it("a connect link opened on its own names the end user and waits for Continue; then it connects", async () => {
+    const { page } = await open();
+    const session = await page.evaluate(() => fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => r.json() as Promise<{ token: string }>));
+    const link = `${f.stack.server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: session.token })}`;
+    const authorizeRequestsBefore = f.stack.emulator!.stats.authorizeRequests;
+    const other = await context!.newPage();
+    await other.goto(link);
+    await other.locator('main[data-connect-start="confirm"]').waitFor();
+    expect(await other.locator("main").innerText()).toContain("This app wants to connect your Microsoft Advertising account for Demo user (demo@acme.example).");
+    expect(f.stack.emulator!.stats.authorizeRequests).toBe(authorizeRequestsBefore);
+    await other.getByRole("button", { name: "Continue" }).click();
+    await signInAs(other, "adele@contoso.example");
+    await other.locator('main[data-result="success"]').waitFor();
+    expect((await f.connections()).map((c) => c.account.username)).toEqual(["adele@contoso.example"]);
+  });
+
+  it("the opener link cut before the start page (COOP on the product page): the popup asks for Continue, the widget learns the result by polling", async () => {
+    await context?.close();
+    context = await f.browser.newContext({ viewport: { width: 900, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${f.stack.demo.url}/?coop=same-origin`);
+    const widget = new Widget(page.getByTestId("connect").locator("[data-adsc-state]"));
+    await expect.poll(() => widget.state()).toBe("idle");
+    const [popup] = await Promise.all([context.waitForEvent("page"), widget.button().click()]);
+    await popup.locator('main[data-handshake="confirm"]').waitFor();
+    await expect.poll(() => widget.state()).toBe("waiting");
+    await popup.getByRole("button", { name: "Continue" }).click();
+    await signInAs(popup, "megan@contoso.example");
+    await expect.poll(() => widget.state(), { timeout: 15_000 }).toBe("connected");
+    expect(await widget.status()).toBe("Connected as Megan Bowen");
   });
 
   it("reconnect of an existing connection updates it instead of adding one", async () => {

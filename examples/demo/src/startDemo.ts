@@ -49,6 +49,12 @@ export async function startDemo(options: { staticDir: string; port?: number; hos
       })),
     });
   });
+  // `/?coop=same-origin` serves the page as a product with a strict Cross-Origin-Opener-Policy would
+  // (the popup then has no opener: the widget falls back to polling, the popup asks for Continue).
+  app.use((req, res, next) => {
+    if (req.query.coop === "same-origin") res.set("cross-origin-opener-policy", "same-origin");
+    next();
+  });
   app.use(express.static(options.staticDir));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(502).json({ error: { code: "demo_backend_error", message: err instanceof Error ? err.message : "failed" } });

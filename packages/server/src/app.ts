@@ -8,6 +8,7 @@ import { errorHandler } from "./http/errorHandler.js";
 import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
+import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
@@ -36,6 +37,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
     res.locals.cspNonce = randomBytes(16).toString("base64");
     next();
   });
+  const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as express.Response).locals.cspNonce as string}'`;
   app.use(
     helmet({
@@ -47,7 +49,8 @@ export function createApp({ config, logger, services }: AppDeps): Express {
           styleSrc: [nonce],
           imgSrc: ["'self'", "data:"],
           baseUri: ["'none'"],
-          formAction: ["'none'"],
+          // Only the popup start page has a form; it posts here and is redirected to Microsoft.
+          formAction: [(req) => ((req as express.Request).path.startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : "'none'")],
           frameAncestors: ["'none'"],
         },
       },
@@ -67,7 +70,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   routes.use(connectionsRoutes(connections, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
-  routes.use(oauthRoutes(flow, config.publicUrl.startsWith("https:"), config.basePath));
+  routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
   routes.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:"), config.basePath));
   // With a path prefix in PUBLIC_URL, the routes answer under it and at the root, so a reverse
   // proxy may pass the prefix on or strip it.

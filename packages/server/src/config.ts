@@ -34,6 +34,8 @@ export interface Config {
     /** The client secret's expiry (epoch ms) as shown in Entra, when configured; status and doctor warn ahead of it. */
     clientSecretExpiresAt: number | null;
   };
+  /** The product's name on the page that asks a person to confirm a connect link ("<name> wants to connect…"). */
+  productName: string;
   /** How long an admin-consent link a blocked user sends to their administrator stays usable. */
   adminConsentLinkTtlSeconds: number;
   connectSessionTtlSeconds: number;
@@ -174,6 +176,7 @@ const EnvSchema = z.object({
     .transform((v) => Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v))
     .refine((ms) => Number.isFinite(ms), "must be a real date")
     .optional(),
+  PRODUCT_NAME: z.string().trim().min(1).max(100).default("This app"),
   ADMIN_CONSENT_LINK_TTL_SECONDS: seconds(60, 90 * 86_400).default(7 * 86_400),
   CONNECT_SESSION_TTL_SECONDS: seconds(1, 86_400).default(1800),
   OAUTH_ATTEMPT_TTL_SECONDS: seconds(1, 3600).default(600),
@@ -293,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       emulatorUrl: e.ENTRA_EMULATOR_URL ?? null,
       clientSecretExpiresAt: e.MICROSOFT_CLIENT_SECRET_EXPIRES_AT ?? null,
     },
+    productName: e.PRODUCT_NAME,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,
     attemptTtlSeconds: e.OAUTH_ATTEMPT_TTL_SECONDS,

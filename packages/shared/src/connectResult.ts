@@ -53,7 +53,7 @@ export const SessionStatusResponseSchema = z.object({
   data: z.object({
     status: z.enum(SESSION_STATUSES),
     expires_at: z.string(),
-    /** When the latest attempt was sent to Microsoft; null before any attempt. */
+    /** When the latest attempt started (its start page opened, then again when it went to Microsoft); null before any attempt. */
     attempt_started_at: z.string().nullable(),
     /** The `flow` id the widget passed when it started the latest attempt, so it only takes its own result. */
     flow: z.string().nullable(),

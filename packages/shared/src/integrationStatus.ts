@@ -55,8 +55,19 @@ export const IntegrationStatusResponseSchema = z.object({
       current: z.string(),
       in_use: z.array(z.object({ key_id: z.string().nullable(), configured: z.boolean(), connections: z.number().int() })),
     }),
-    /** Organizations whose administrator approved the app through an admin-consent link. */
-    admin_consents: z.array(z.object({ tenant_id: z.string(), granted_at: z.string() })),
+    /**
+     * Organizations whose administrator approved the app through an admin-consent link. The approval
+     * arrives through the administrator's browser, so it is `pending_verification` until a sign-in
+     * from that organization works (`verified`, at `verified_at`).
+     */
+    admin_consents: z.array(
+      z.object({
+        tenant_id: z.string(),
+        granted_at: z.string(),
+        status: z.enum(["pending_verification", "verified"]),
+        verified_at: z.string().nullable(),
+      }),
+    ),
     problems: z.array(IntegrationProblemSchema),
   }),
 });

@@ -47,12 +47,15 @@ describe("admin consent", () => {
     expect(done.status).toBe(200);
     expect(mainData(done)).toBe("approved");
     expect(done.body).toContain("People in your organization can now connect Microsoft Advertising");
+    // Reported by the administrator's browser: unverified until a sign-in from the tenant works.
+    const reported = (await h.api("GET", "/integrations/microsoft-ads/status")).json as IntegrationStatusResponse;
+    expect(reported.data.admin_consents).toEqual([{ tenant_id: FABRIKAM_TENANT_ID, granted_at: expect.any(String), status: "pending_verification", verified_at: null }]);
 
     const { result } = await connectAs(h, "needs-admin@fabrikam.example");
     expect(result).toMatchObject({ type: "ads-connect:success", account: { username: "needs-admin@fabrikam.example", tenant_id: FABRIKAM_TENANT_ID } });
 
     const status = (await h.api("GET", "/integrations/microsoft-ads/status")).json as IntegrationStatusResponse;
-    expect(status.data.admin_consents).toEqual([{ tenant_id: FABRIKAM_TENANT_ID, granted_at: expect.any(String) }]);
+    expect(status.data.admin_consents).toEqual([{ tenant_id: FABRIKAM_TENANT_ID, granted_at: expect.any(String), status: "verified", verified_at: expect.any(String) }]);
     // Opening the link again says so instead of asking Microsoft again.
     const again = await new BrowserClient().get(link);
     expect(mainData(again)).toBe("approved");
@@ -123,5 +126,41 @@ describe("admin consent", () => {
     const status = (await h.api("GET", "/integrations/microsoft-ads/status")).json as IntegrationStatusResponse;
     expect(status.data.admin_consents).toEqual([]);
     expect((await connectAs(h, "needs-admin@fabrikam.example")).result).toMatchObject({ error: { code: "admin_consent_required" } });
+  });
+
+  it("an approval forged by whoever holds the link stays unverified, and the link still asks Microsoft", async () => {
+    const link = await blockedLink();
+    const holder = new BrowserClient();
+    // The link's holder starts the approval and, instead of Microsoft, answers it themselves.
+    const toMicrosoft = await holder.get(link, { follow: false });
+    const state = new URL(toMicrosoft.headers.get("location")!).searchParams.get("state")!;
+    const madeUp = "0badc0de-0000-4000-8000-000000000bad";
+    const forged = await holder.get(`${h.server.url}/oauth/admin-consent/callback?admin_consent=True&tenant=${madeUp}&state=${state}`);
+    expect(forged.status).toBe(200);
+    const status = (await h.api("GET", "/integrations/microsoft-ads/status")).json as IntegrationStatusResponse;
+    expect(status.data.admin_consents).toEqual([{ tenant_id: madeUp, granted_at: expect.any(String), status: "pending_verification", verified_at: null }]);
+    // The real administrator is not told "Already approved": the link goes on to Microsoft.
+    const real = await new BrowserClient().get(link, { follow: false });
+    expect(real.status).toBe(302);
+    expect(real.headers.get("location")).toContain(`${h.emulator.url}/organizations/v2.0/adminconsent?`);
+    expect(real.body).not.toContain("Already approved");
+  });
+
+  it("an approval for another tenant than the one the link names is refused and not recorded", async () => {
+    const session = await h.createSession({ end_user: { id: "fab-user" }, integrations_config_defaults: { "microsoft-ads": { connection_config: { tenant: FABRIKAM_TENANT_ID } } } });
+    const { result } = await connectAs(h, "needs-admin@fabrikam.example", { token: session.token });
+    if (result.type !== "ads-connect:error") throw new Error("expected an error");
+    const link = result.error.admin_consent_url!;
+    const admin = new BrowserClient();
+    const toMicrosoft = await admin.get(link, { follow: false });
+    const location = new URL(toMicrosoft.headers.get("location")!);
+    expect(location.pathname).toBe(`/${FABRIKAM_TENANT_ID}/v2.0/adminconsent`);
+    const other = "0badc0de-0000-4000-8000-000000000bad";
+    const page = await admin.get(`${h.server.url}/oauth/admin-consent/callback?admin_consent=True&tenant=${other}&state=${location.searchParams.get("state")}`);
+    expect(page.status).toBe(400);
+    expect(mainData(page)).toBe("invalid");
+    expect(page.body).toContain("admin_consent_tenant_mismatch");
+    const status = (await h.api("GET", "/integrations/microsoft-ads/status")).json as IntegrationStatusResponse;
+    expect(status.data.admin_consents).toEqual([]);
   });
 });

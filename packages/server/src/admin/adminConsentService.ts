@@ -4,7 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { TENANT_ID } from "../oauth/authParams.js";
-import { ENTRA_ORIGIN } from "../oauth/entraClient.js";
+import { ENTRA_ORIGIN, type EntraClient } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri } from "../oauth/redirectUris.js";
 import { ADS_SCOPES } from "../oauth/scopes.js";
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
@@ -37,8 +37,33 @@ const invalid = (status: number, code: string, heading: string, ...paragraphs: s
  */
 export class AdminConsentService {
   constructor(
-    private readonly deps: { config: Config; db: Kysely<Database>; logger: Logger; now?: () => number },
+    private readonly deps: { config: Config; db: Kysely<Database>; logger: Logger; entra?: EntraClient; now?: () => number },
   ) {}
+
+  /**
+   * A sign-in from the tenant worked: its browser-reported approval (if any) is now verified.
+   * Called inside the connect transaction.
+   */
+  static async markVerified(db: Db, tenantId: string, at: number): Promise<void> {
+    await db.updateTable("admin_consents").set({ verified_at: at }).where("tenant_id", "=", tenantId.toLowerCase()).where("verified_at", "is", null).execute();
+  }
+
+  /**
+   * The tenant id an approval for this request must come from: the id itself, a domain's id (by
+   * discovery), or null when the request named none (`organizations`). Undefined: a domain whose id
+   * could not be learned.
+   */
+  private async expectedTenantId(tenant: string): Promise<string | null | undefined> {
+    if (TENANT_ID.test(tenant)) return tenant.toLowerCase();
+    if (["common", "organizations", "consumers"].includes(tenant.toLowerCase())) return null;
+    try {
+      const issuer = (await this.deps.entra?.configuration(tenant))?.serverMetadata().issuer ?? "";
+      const id = new URL(issuer).pathname.split("/")[1] ?? "";
+      return TENANT_ID.test(id) ? id.toLowerCase() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -82,7 +107,11 @@ export class AdminConsentService {
     const request = token ? await db.selectFrom("admin_consent_requests").selectAll().where("token_hash", "=", hashToken(token)).executeTakeFirst() : undefined;
     if (!request) return invalid(404, "admin_consent_link_invalid", "This approval link is not valid", "Ask the person who sent it to connect again and send you the new link.");
     const now = this.now();
-    if (request.granted_tenant_id) {
+    // Only an approval a sign-in has since confirmed: a browser-reported one may be forged.
+    const verified = request.granted_tenant_id
+      ? await db.selectFrom("admin_consents").select("verified_at").where("tenant_id", "=", request.granted_tenant_id).executeTakeFirst()
+      : undefined;
+    if (verified?.verified_at != null) {
       return { kind: "page", status: 200, result: "approved", heading: "Already approved", paragraphs: ["Your organization has approved this app. Users can connect Microsoft Advertising now."] };
     }
     if (request.expires_at <= now) return invalid(410, "admin_consent_link_expired", "This approval link has expired", "Ask the person who sent it to connect again and send you the new link.");
@@ -128,10 +157,21 @@ export class AdminConsentService {
 
     const tenantId = query.get("tenant") ?? "";
     if (query.get("admin_consent")?.toLowerCase() === "true" && TENANT_ID.test(tenantId)) {
+      const expected = await this.expectedTenantId(request.tenant);
+      if (expected === undefined || (expected !== null && expected !== tenantId.toLowerCase())) {
+        logger.warn({ requestId: request.id }, "admin consent for another tenant than requested refused");
+        return invalid(
+          400,
+          "admin_consent_tenant_mismatch",
+          "This approval is for another organization",
+          "The link asked for the approval of a different organization. Open the approval link again and sign in as an administrator of that organization.",
+        );
+      }
+      // Recorded as reported by the browser, unverified until a sign-in from the tenant works.
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto("admin_consents")
-          .values({ tenant_id: tenantId.toLowerCase(), granted_at: now, request_id: request.id, scope: query.get("scope") ?? request.scope })
+          .values({ tenant_id: tenantId.toLowerCase(), granted_at: now, request_id: request.id, scope: query.get("scope") ?? request.scope, verified_at: null })
           .onConflict((oc) => oc.column("tenant_id").doUpdateSet({ granted_at: now, request_id: request.id, scope: query.get("scope") ?? request.scope }))
           .execute();
         await trx.updateTable("admin_consent_requests").set({ completed_at: now, granted_tenant_id: tenantId.toLowerCase(), error: null }).where("id", "=", request.id).execute();

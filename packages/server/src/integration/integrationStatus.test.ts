@@ -1,7 +1,8 @@
 import type { IntegrationStatus } from "@ads-connect/shared";
 import { AdsConnectApiError, AdsConnectClient } from "@ads-connect/shared/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { BrowserClient } from "../testing/browserClient.js";
+import { beginSignIn, connectAs, startHarness, type Harness } from "../testing/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -105,5 +106,42 @@ describe("GET /integrations/microsoft-ads/status", () => {
     const unknown = await h.api("GET", "/integrations/google-ads/status");
     expect(unknown.status).toBe(404);
     expect(unknown.json).toMatchObject({ error: { code: "unknown_provider_config" } });
+  });
+});
+
+describe("configuration problems come only from Microsoft's token endpoint", () => {
+  it("an error in the browser's redirect (forgeable by the end user) does not mark the integration misconfigured", async () => {
+    h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
+    const { token } = await h.createSession({ end_user: { id: "forger" } });
+    const browser = new BrowserClient();
+    const authorize = new URL((await beginSignIn(browser, h.startUrl(token), { follow: false })).headers.get("location")!);
+    // The end user loads the callback themselves, with the error a wrong client secret would give.
+    const forged = new URL(`${h.server.url}/oauth/callback`);
+    forged.search = new URLSearchParams({
+      state: authorize.searchParams.get("state")!,
+      error: "invalid_client",
+      error_description: "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.",
+    }).toString();
+    const page = await browser.get(forged.href);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('data-result="error"');
+    expect(page.body).not.toContain("invalid_client_secret");
+    expect(page.body).not.toContain("MICROSOFT_CLIENT_SECRET");
+
+    const s = await status(h);
+    expect(s.configured).toBe(true);
+    expect(s.problems).toEqual([]);
+    expect(s.errors_last_24h.map((e) => e.code)).not.toContain("invalid_client_secret");
+    expect(s.errors_last_24h.every((e) => e.actor !== "product_team")).toBe(true);
+  });
+
+  it("the same error from the token endpoint does", async () => {
+    h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
+    h.emulator.injectTokenErrors("authorization_code", [{ status: 401, error: "invalid_client", aadsts: 7000215, description: "Invalid client secret provided." }]);
+    const { result } = await connectAs(h, "adele@contoso.example");
+    expect(result).toMatchObject({ type: "ads-connect:error", error: { code: "invalid_client_secret", actor: "product_team", aadsts: 7000215 } });
+    const s = await status(h);
+    expect(s.configured).toBe(false);
+    expect(s.problems).toContainEqual(expect.objectContaining({ code: "invalid_client_secret", aadsts: 7000215 }));
   });
 });

@@ -48,7 +48,7 @@ export class IntegrationStatusService {
       this.events.errorsSince(now - DAY_MS),
       this.events.openConfigurationProblem(),
       this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute(),
-      this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at"]).orderBy("granted_at", "desc").execute(),
+      this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at", "verified_at"]).orderBy("granted_at", "desc").execute(),
       encryptionKeyUsage(this.db, this.config.encryptionKeys.map((k) => k.id)),
     ]);
 
@@ -89,7 +89,12 @@ export class IntegrationStatusService {
       })),
       client_secret: { expires_at: iso(secret.expiresAt), days_left: secret.daysLeft, state: secret.state },
       encryption_keys: { current: currentKeyId, in_use: keyUsage },
-      admin_consents: consents.map((c) => ({ tenant_id: c.tenant_id, granted_at: new Date(Number(c.granted_at)).toISOString() })),
+      admin_consents: consents.map((c) => ({
+        tenant_id: c.tenant_id,
+        granted_at: new Date(Number(c.granted_at)).toISOString(),
+        status: c.verified_at === null ? ("pending_verification" as const) : ("verified" as const),
+        verified_at: c.verified_at === null ? null : new Date(Number(c.verified_at)).toISOString(),
+      })),
       problems,
     };
   }

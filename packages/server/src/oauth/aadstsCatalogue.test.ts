@@ -2,6 +2,7 @@ import { AADSTS_CATALOGUE, SessionStatusResponseSchema, UNKNOWN_AADSTS } from "@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAs, startHarness, type Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
+import { UNVERIFIED_SETUP_ERROR } from "./translateEntraError.js";
 
 /**
  * How Entra raises each catalogued error while connecting: as an error redirect from the authorize
@@ -64,10 +65,13 @@ describe("the AADSTS catalogue, raised by the emulator the way Entra raises each
     else h.emulator.injectTokenErrors("authorization_code", [{ status: raised.status, error: raised.token, aadsts, description }]);
 
     const { token, result } = await connectAs(h, "adele@contoso.example");
+    // An error redirect passes through the browser, where anyone can write one: one that would blame
+    // the app's setup is shown generically (only the token endpoint reports configuration problems).
+    const shown = "authorize" in raised && entry.actor === "product_team" ? UNVERIFIED_SETUP_ERROR : entry;
     const expected = {
-      code: entry.code,
-      actor: entry.actor,
-      message: entry.message,
+      code: shown.code,
+      actor: shown.actor,
+      message: shown.message,
       aadsts,
       // Admin consent comes with a link for the user's administrator (see admin/adminConsent.test.ts).
       ...(entry.code === "admin_consent_required" ? { admin_consent_url: expect.stringContaining(`${h.server.url}/oauth/admin-consent?request=`) } : {}),
@@ -81,10 +85,13 @@ describe("the AADSTS catalogue, raised by the emulator the way Entra raises each
   });
 
   it("an AADSTS number it does not know falls back to a generic error that keeps the number", async () => {
-    h.emulator.injectAuthorizeError({ error: "invalid_request", aadsts: 9999999, description: "Something new." });
+    h.emulator.injectTokenErrors("authorization_code", [{ status: 400, error: "invalid_request", aadsts: 9999999, description: "Something new." }]);
     const { result } = await connectAs(h, "adele@contoso.example");
     expect(result).toEqual({ type: "ads-connect:error", error: { ...UNKNOWN_AADSTS, aadsts: 9999999 } });
+    h.emulator.injectAuthorizeError({ error: "invalid_request", aadsts: 9999998, description: "Something new." });
+    const redirected = await connectAs(h, "adele@contoso.example");
+    expect(redirected.result).toEqual({ type: "ads-connect:error", error: { ...UNVERIFIED_SETUP_ERROR, aadsts: 9999998 } });
     const logged = h.logs.join("\n");
-    expect(logged).toContain("9999999");
+    expect(logged).toContain("9999998");
   });
 });

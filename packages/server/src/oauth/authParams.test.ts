@@ -1,7 +1,7 @@
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, startHarness, type Harness } from "../testing/harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,8 +16,8 @@ const session = (defaults: Record<string, unknown>) =>
 async function authorizeUrl(defaults: Record<string, unknown>): Promise<URL> {
   const res = await session(defaults);
   expect(res.status).toBe(201);
-  const page = await new BrowserClient().get(h.startUrl((res.json as { data: { token: string } }).data.token), { follow: false });
-  expect(page.status).toBe(302);
+  const page = await beginSignIn(new BrowserClient(), h.startUrl((res.json as { data: { token: string } }).data.token), { follow: false });
+  expect(page.status).toBe(303);
   return new URL(page.headers.get("location")!);
 }
 

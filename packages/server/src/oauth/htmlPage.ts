@@ -12,6 +12,17 @@ export interface PageContent {
   data: Record<string, string>;
   /** A script already safe to embed, run under the page's CSP nonce. */
   script?: string;
+  /** A POST form under the text: hidden fields and submit buttons (all escaped here). */
+  form?: { id: string; action: string; fields: Record<string, string>; buttons: { name: string; value: string; label: string; primary?: boolean }[] };
+}
+
+function renderForm(form: NonNullable<PageContent["form"]>): string {
+  const fields = Object.entries(form.fields).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
+  const buttons = form.buttons.map(
+    (b) => `<button type="submit" name="${escapeHtml(b.name)}" value="${escapeHtml(b.value)}"${b.primary ? ' class="primary"' : ""}>${escapeHtml(b.label)}</button>`,
+  );
+  return `  <form id="${escapeHtml(form.id)}" method="post" action="${escapeHtml(form.action)}">${fields.join("")}${buttons.join(" ")}</form>
+`;
 }
 
 /** The small self-contained pages this server shows in popups and to administrators (CSP nonce, light and dark). */
@@ -32,6 +43,9 @@ export function renderHtmlPage(content: PageContent, cspNonce: string): string {
   main { max-width: 28rem; padding: 2rem; background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
   h1 { font-size: 1.25rem; margin: 0 0 .5rem; }
   code { color: #555; font-size: .85em; }
+  button { font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid #8a8886; background: transparent; color: inherit; cursor: pointer; }
+  button.primary { background: #0f6cbd; border-color: #0f6cbd; color: #fff; }
+  main[data-handshake="pending"] { visibility: hidden; }
   @media (prefers-color-scheme: dark) { body { background: #16181c; color: #eee; } main { background: #23262b; } code { color: #aaa; } }
 </style>
 </head>
@@ -39,7 +53,7 @@ export function renderHtmlPage(content: PageContent, cspNonce: string): string {
 <main${data}>
   <h1>${escapeHtml(content.heading)}</h1>
 ${content.paragraphs.map((p) => `  <p>${escapeHtml(p)}</p>`).join("\n")}
-${content.code ? `  <p><code>${escapeHtml(content.code)}</code></p>\n` : ""}</main>
+${content.code ? `  <p><code>${escapeHtml(content.code)}</code></p>\n` : ""}${content.form ? renderForm(content.form) : ""}</main>
 ${script}
 </body>
 </html>`;

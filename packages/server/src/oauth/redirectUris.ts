@@ -5,3 +5,5 @@ export const ADMIN_CONSENT_CALLBACK_PATH = "/oauth/admin-consent/callback";
 
 export const signInRedirectUri = (publicUrl: string) => `${publicUrl}${SIGN_IN_CALLBACK_PATH}`;
 export const adminConsentRedirectUri = (publicUrl: string) => `${publicUrl}${ADMIN_CONSENT_CALLBACK_PATH}`;
+/** Where the popup start page's form goes (Continue, Cancel, or the widget's handshake). */
+export const CONNECT_CONTINUE_PATH = "/oauth/connect/microsoft-ads/continue";

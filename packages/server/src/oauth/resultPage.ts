@@ -2,7 +2,7 @@ import { CONNECT_SUCCESS, type ConnectResult } from "@ads-connect/shared";
 import { renderHtmlPage } from "./htmlPage.js";
 
 /** JSON safe to place inside a <script> element. */
-function scriptJson(value: unknown): string {
+export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 

@@ -40,8 +40,29 @@ function flowError(entry: CatalogueEntry, aadsts: number | null, cause?: unknown
   return new ConnectFlowError(entry.code, entry.message, entry.actor, aadsts, { cause });
 }
 
-/** An `?error=…&error_description=AADSTS…` redirect from the authorize endpoint. */
+/**
+ * What a browser-reported error that would blame the app's setup becomes. Anyone can load the
+ * callback with any `error`, so only the token endpoint (server to server) may report configuration
+ * problems; this one is shown and counted, but never makes the integration look misconfigured.
+ */
+export const UNVERIFIED_SETUP_ERROR: CatalogueEntry = {
+  code: "provider_error",
+  actor: "none",
+  message: "Microsoft could not complete the sign-in. Try again in a moment; if it keeps happening, tell the app's support team.",
+};
+
+/**
+ * An `?error=…&error_description=AADSTS…` redirect from the authorize endpoint. It arrives through
+ * the browser, so it is unverified: errors whose actor would be the product team become
+ * {@link UNVERIFIED_SETUP_ERROR}.
+ */
 export function fromAuthorizeError(error: string, description: string | undefined): ConnectFlowError {
+  const reported = fromAuthorizeRedirect(error, description);
+  if (reported.actor !== "product_team") return reported;
+  return flowError(UNVERIFIED_SETUP_ERROR, reported.aadsts);
+}
+
+function fromAuthorizeRedirect(error: string, description: string | undefined): ConnectFlowError {
   const aadsts = parseAadsts(description);
   const entry = catalogueEntry(aadsts);
   if (entry) return flowError(entry, aadsts);

@@ -1,6 +1,6 @@
 import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, signInAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, signInAs, startHarness, type Harness } from "../testing/harness.js";
 import { BrowserClient } from "../testing/browserClient.js";
 
 let h: Harness;
@@ -23,7 +23,7 @@ describe("the unmodified @nangohq/node client against ads-connect", () => {
     expect(Date.parse(session.data.expires_at)).toBeGreaterThan(Date.now());
 
     const browser = new BrowserClient();
-    const login = await browser.get(h.startUrl(session.data.token));
+    const login = await beginSignIn(browser, h.startUrl(session.data.token));
     await signInAs(browser, login, "adele@contoso.example");
 
     const { connections } = await nango.listConnections({ userId: "nango-user" });

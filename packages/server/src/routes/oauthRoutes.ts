@@ -1,11 +1,13 @@
 import { CONNECT_ERROR, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import { parse as parseCookie } from "cookie";
-import { Router, type Response } from "express";
+import { randomBytes } from "node:crypto";
+import express, { Router, type Response } from "express";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
-import { SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
+import { CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
 import { renderResultPage } from "../oauth/resultPage.js";
+import { renderStartPage } from "../oauth/startPage.js";
 import type { ConnectFlowService } from "../services/connectFlowService.js";
 
 const StartQuerySchema = z.object({
@@ -14,13 +16,17 @@ const StartQuerySchema = z.object({
   flow: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "flow must be 8-64 letters, digits, - or _").optional(),
 });
 const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
+// Missing or odd fields are the service's business: it answers with a result page, not JSON.
+const ContinueBodySchema = z.object({ proof: z.string().max(200).optional().catch(undefined), decision: z.string().max(20).optional().catch(undefined) }).catch({});
 
 /**
- * Browser-facing pages of the popup: start (→ Microsoft) and callback (→ result page). `basePath`
- * is PUBLIC_URL's path prefix: the browser sees the callback under it, so the cookie path has it.
+ * Browser-facing pages of the popup: start (→ handshake or confirmation → Microsoft) and callback
+ * (→ result page). `basePath` is PUBLIC_URL's path prefix: the browser sees the pages under it, so
+ * the cookie paths have it.
  */
-export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean, basePath = ""): Router {
+export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: boolean; publicUrl: string; basePath: string }): Router {
   const router = Router();
+  const { secureCookies, basePath } = options;
 
   const page = (res: Response, status: number, html: string) =>
     res.status(status).set("cache-control", "no-store").type("html").send(html);
@@ -39,10 +45,40 @@ export function oauthRoutes(flow: ConnectFlowService, secureCookies: boolean, ba
       httpOnly: true,
       secure: secureCookies,
       sameSite: "lax",
+      path: `${basePath}${CONNECT_CONTINUE_PATH}`,
+      maxAge: outcome.cookie.maxAgeSeconds * 1000,
+    });
+    const html = renderStartPage(
+      {
+        productName: outcome.productName,
+        endUser: outcome.endUser,
+        action: `${options.publicUrl}${CONNECT_CONTINUE_PATH}`,
+        proof: outcome.proof,
+        origin: outcome.origin,
+        flow: outcome.flow,
+        handshakeNonce: randomBytes(16).toString("base64url"),
+      },
+      res.locals.cspNonce as string,
+    );
+    page(res, 200, html);
+  });
+
+  router.post(CONNECT_CONTINUE_PATH, express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 }), async (req, res) => {
+    const body = ContinueBodySchema.parse(req.body ?? {});
+    const outcome = await flow.proceed(body.proof, body.decision, parseCookie(req.get("cookie") ?? ""));
+    if (outcome.kind === "error") {
+      page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+      return;
+    }
+    res.clearCookie(outcome.startCookieName, { path: `${basePath}${CONNECT_CONTINUE_PATH}` });
+    res.cookie(outcome.cookie.name, outcome.cookie.value, {
+      httpOnly: true,
+      secure: secureCookies,
+      sameSite: "lax",
       path: `${basePath}${SIGN_IN_CALLBACK_PATH}`,
       maxAge: outcome.cookie.maxAgeSeconds * 1000,
     });
-    res.set("cache-control", "no-store").redirect(302, outcome.url);
+    res.set("cache-control", "no-store").redirect(303, outcome.url);
   });
 
   router.get(SIGN_IN_CALLBACK_PATH, async (req, res) => {

@@ -4,7 +4,7 @@ import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID } from "@ads-connect/entra-emula
 import { AdsConnectClient } from "@ads-connect/shared/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, resultOf, signInAs, startHarness, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
 
 let h: Harness;
 let client: AdsConnectClient;
@@ -86,7 +86,7 @@ describe("connect flow over real HTTP", () => {
     if (first.result.type !== "ads-connect:success") throw new Error("connect failed");
     const reconnect = await client.createReconnectSession({ connection_id: first.result.connection_id });
     const browser = new BrowserClient();
-    const login = await browser.get(h.startUrl(reconnect.data.token));
+    const login = await beginSignIn(browser, h.startUrl(reconnect.data.token));
     const authorize = new URL(browser.history.find((u) => u.includes("/oauth2/v2.0/authorize"))!);
     expect(authorize.searchParams.get("prompt")).toBe("select_account");
     expect(authorize.searchParams.get("login_hint")).toBe("adele@contoso.example");
@@ -146,7 +146,7 @@ describe("refused, with a typed error and no connection stored", () => {
   it("a callback from another browser (no binding cookie)", async () => {
     const { token } = await h.createSession();
     const victim = new BrowserClient();
-    const login = await victim.get(h.startUrl(token));
+    const login = await beginSignIn(victim, h.startUrl(token));
     // The victim's browser signs in, but the callback URL is opened in a different browser.
     const interaction = /name="interaction" value="([^"]+)"/.exec(login.body)![1]!;
     const action = /action="([^"]+)"/.exec(login.body)![1]!;
@@ -164,7 +164,7 @@ describe("refused, with a typed error and no connection stored", () => {
     const count = await connectionCount();
     const { token } = await h.createSession();
     const browser = new BrowserClient();
-    const start = await browser.get(h.startUrl(token), { follow: false });
+    const start = await beginSignIn(browser, h.startUrl(token), { follow: false });
     const authorize = new URL(start.headers.get("location")!);
     authorize.searchParams.set("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     const page = await signInAs(browser, await browser.get(authorize.href), "adele@contoso.example");
@@ -176,7 +176,7 @@ describe("refused, with a typed error and no connection stored", () => {
     const count = await connectionCount();
     const { token } = await h.createSession();
     const browser = new BrowserClient();
-    const start = await browser.get(h.startUrl(token), { follow: false });
+    const start = await beginSignIn(browser, h.startUrl(token), { follow: false });
     const authorize = new URL(start.headers.get("location")!);
     authorize.searchParams.set("nonce", "a-nonce-the-server-never-issued");
     const page = await signInAs(browser, await browser.get(authorize.href), "adele@contoso.example");
@@ -188,7 +188,7 @@ describe("refused, with a typed error and no connection stored", () => {
     const count = await connectionCount();
     const { token } = await h.createSession();
     const browser = new BrowserClient();
-    const start = await browser.get(h.startUrl(token), { follow: false });
+    const start = await beginSignIn(browser, h.startUrl(token), { follow: false });
     const authorize = new URL(start.headers.get("location")!);
     authorize.searchParams.set("scope", authorize.searchParams.get("scope")!.replace("offline_access", "").trim());
     const page = await signInAs(browser, await browser.get(authorize.href), "adele@contoso.example");
@@ -214,13 +214,129 @@ describe("refused, with a typed error and no connection stored", () => {
     expect(client.verifyWebhook(hooks[0]!.rawBody, hooks[0]!.headers)).toMatchObject({ success: false, error: { type: code } });
   });
 
-  it("a start without origin still works as a plain connect link, posting to nobody", async () => {
+  it("a start without origin still works as a plain connect link after Continue, posting to nobody", async () => {
     const { connect_link } = await h.createSession({ end_user: { id: "link-user" } });
     const browser = new BrowserClient();
-    const page = await signInAs(browser, await browser.get(connect_link), "adele@contoso.example");
+    const page = await signInAs(browser, await beginSignIn(browser, connect_link), "adele@contoso.example");
     expect(page.status).toBe(200);
     expect(page.body).toContain('data-result="success"');
     expect(page.body).not.toContain("postMessage");
     expect((await client.listConnections({ endUserId: "link-user" })).connections).toHaveLength(1);
+  });
+});
+
+describe("one connect session, two overlapping callbacks", () => {
+  it("connects once: the callback that finishes second is told the session was used, and stores nothing", async () => {
+    const { token } = await h.createSession({ end_user: { id: "race-user" } });
+    const browser = new BrowserClient();
+    // Two attempts of the same session, each signed in at Microsoft; their callbacks not yet loaded.
+    const first = await signInAs(browser, await beginSignIn(browser, h.startUrl(token)), "adele@contoso.example", { follow: false });
+    const second = await signInAs(browser, await beginSignIn(browser, h.startUrl(token)), "megan@contoso.example", { follow: false });
+    const firstCallback = first.headers.get("location")!;
+    const secondCallback = second.headers.get("location")!;
+    expect(firstCallback).toContain("/oauth/callback?");
+    const before = h.webhooks.received.length;
+
+    // The first callback's token exchange is held at Microsoft while the second runs to the end.
+    const hold = h.emulator.holdNextTokenResponse("authorization_code");
+    const slow = browser.get(firstCallback);
+    await hold.held;
+    const fast = await browser.get(secondCallback);
+    hold.release();
+    const late = await slow;
+
+    expect(resultOf(fast)).toMatchObject({ type: "ads-connect:success", account: { username: "megan@contoso.example" } });
+    expect(late.status).toBe(200);
+    expect(resultOf(late)).toMatchObject({ type: "ads-connect:error", error: { code: "connect_session_used" } });
+    const connections = (await client.listConnections({ endUserId: "race-user" })).connections;
+    expect(connections.map((c) => c.account.username)).toEqual(["megan@contoso.example"]);
+    // One success webhook, no second one for the losing callback's account.
+    const hooks = (await h.webhooks.waitFor(before + 1)).slice(before).map((w) => client.verifyWebhook(w.rawBody, w.headers));
+    expect(hooks.filter((w) => (w as { success?: boolean }).success === true)).toHaveLength(1);
+    expect((await sessionStatus(token)).data).toMatchObject({ status: "success", result: { type: "ads-connect:success" } });
+  });
+});
+
+describe("a connect link works only with the person's go-ahead (consent phishing)", () => {
+  const attacker = { id: "attacker-42", email: "mallory@attacker.example", display_name: "Mallory <Ads>" };
+
+  it("opened in someone else's browser: a page names the end user, and nobody reaches Microsoft without Continue", async () => {
+    const { connect_link, token } = await h.createSession({ end_user: attacker });
+    const authorizeRequests = h.emulator.stats.authorizeRequests;
+    const victim = new BrowserClient();
+    const page = await victim.get(connect_link, { follow: false });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("location")).toBeNull();
+    expect(page.body).toContain("This app wants to connect your Microsoft Advertising account for Mallory &#60;Ads&#62; (mallory@attacker.example).");
+    expect(page.body).toContain('data-connect-start="confirm"');
+    expect(page.body).not.toContain("<Ads>");
+    expect(page.body).not.toContain("postMessage");
+    expect(h.emulator.stats.authorizeRequests).toBe(authorizeRequests);
+
+    // The victim cancels: a result page, the session says so, nothing connected.
+    const cancelled = await submitStart(victim, page, "cancel");
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toContain('data-error-code="user_cancelled"');
+    expect((await sessionStatus(token)).data).toMatchObject({ status: "error", result: { error: { code: "user_cancelled" } } });
+    expect(h.emulator.stats.authorizeRequests).toBe(authorizeRequests);
+    expect((await client.listConnections({ endUserId: "attacker-42" })).connections).toEqual([]);
+    // The end user's name and email are shown to the visitor, never logged.
+    const logs = h.logs.join("\n");
+    expect(logs).not.toContain("mallory@attacker.example");
+    expect(logs).not.toContain("Mallory");
+  });
+
+  it("a forged, missing, replayed or other-browser proof is refused with a result page", async () => {
+    const { token } = await h.createSession({ end_user: attacker });
+    const authorizeRequests = h.emulator.stats.authorizeRequests;
+    const browser = new BrowserClient();
+    const page = await browser.get(h.startUrl(token));
+    const { action, proof } = startForm(page);
+    const post = (b: BrowserClient, form: Record<string, string>) => b.postForm(new URL(action, page.url).href, form, { follow: false });
+
+    const forged = await post(browser, { proof: "a-proof-the-server-never-issued", decision: "continue" });
+    expect(forged.status).toBe(400);
+    expect(forged.body).toContain('data-error-code="state_invalid"');
+    const missing = await post(browser, { decision: "continue" });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toContain('data-error-code="state_invalid"');
+    // The real proof from another browser (a cross-site form post has no binding cookie either).
+    const elsewhere = await post(new BrowserClient(), { proof, decision: "continue" });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body).toContain('data-error-code="attempt_browser_mismatch"');
+    expect(h.emulator.stats.authorizeRequests).toBe(authorizeRequests);
+
+    // The browser that opened the page continues, once.
+    const ok = await post(browser, { proof, decision: "continue" });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toContain(`${h.emulator.url}/common/oauth2/v2.0/authorize?`);
+    const replay = await post(browser, { proof, decision: "continue" });
+    expect(replay.status).toBe(400);
+    expect(replay.body).toContain('data-error-code="state_invalid"');
+  });
+
+  it("opened by the widget: the page shakes hands with its opener at the validated origin before going on", async () => {
+    const { token } = await h.createSession({ end_user: attacker });
+    const url = new URL(h.startUrl(token));
+    url.searchParams.set("flow", "flow-0123456789");
+    const page = await new BrowserClient().get(url.href);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('data-handshake="pending"');
+    expect(page.body).toContain(`var origin = "${WIDGET_ORIGIN}";`);
+    expect(page.body).toContain("window.opener.postMessage(hello, origin)");
+    expect(page.body).toContain('flow: "flow-0123456789"');
+    expect(page.headers.get("content-security-policy")).toContain(`form-action 'self' ${h.emulator.url}`);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'nonce-");
+  });
+
+  it("names the product as PRODUCT_NAME says", async () => {
+    const named = await startHarness({ env: { PRODUCT_NAME: "Acme Ads Reporting" } });
+    try {
+      const { connect_link } = await named.createSession({ end_user: { id: "attacker-42" } });
+      const page = await new BrowserClient().get(connect_link);
+      expect(page.body).toContain("Acme Ads Reporting wants to connect your Microsoft Advertising account for attacker-42.");
+    } finally {
+      await named.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import {
 } from "@ads-connect/shared";
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
-import type { AdminConsentService } from "../admin/adminConsentService.js";
+import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
@@ -35,15 +35,44 @@ export interface BindingCookie {
   maxAgeSeconds: number;
 }
 
-export type StartOutcome =
-  | { kind: "redirect"; url: string; cookie: BindingCookie }
-  | { kind: "error"; status: number; result: ConnectResult; origin: string | null };
+/** The page that asks for the go-ahead before Microsoft: the widget's handshake, else the person's Continue. */
+export interface StartPage {
+  kind: "page";
+  /** One-time proof in the page's form; with the binding cookie it lets this browser continue once. */
+  proof: string;
+  cookie: BindingCookie;
+  productName: string;
+  /** Whom the connection would belong to, as the product described its end user. */
+  endUser: EndUserInput;
+  /** The widget's page to shake hands with; null for a plain connect link. */
+  origin: string | null;
+  flow: string | null;
+}
+
+/** A result page instead of going on: where it may post the result (null: nobody to tell). */
+export interface ErrorOutcome {
+  kind: "error";
+  status: number;
+  result: ConnectResult;
+  origin: string | null;
+}
+
+export type StartOutcome = StartPage | ErrorOutcome;
+
+export type ProceedOutcome = { kind: "redirect"; url: string; cookie: BindingCookie; startCookieName: string } | ErrorOutcome;
+
+type EffectiveParams = ReturnType<ConnectSessionService["effectiveParams"]>;
 
 export interface CallbackOutcome {
   status: number;
   result: ConnectResult;
   /** Where the result page may post the result; null when nobody should be told. */
   origin: string | null;
+}
+
+/** Cookie that ties a start page to the browser that opened it (its Continue is refused elsewhere). */
+export function startCookieName(sessionId: string): string {
+  return `adsc_start_${hashToken(sessionId).slice(0, 16)}`;
 }
 
 /** Cookie that ties an attempt to the browser that started it (login CSRF protection). */
@@ -88,7 +117,12 @@ export class ConnectFlowService {
     return signInRedirectUri(this.deps.config.publicUrl);
   }
 
-  /** `flow` is the widget's own id for this click, echoed by the session status. */
+  /**
+   * The popup start URL. Nobody is sent to Microsoft from here: a connect link works for whoever
+   * holds it, so the browser first proves it was opened by the product's page (the widget answers
+   * the page's handshake) or the person confirms whom they connect for. `flow` is the widget's own
+   * id for this click, echoed by the session status.
+   */
   async start(sessionToken: string | undefined, origin: string | undefined, flow?: string): Promise<StartOutcome> {
     const { config } = this.deps;
     if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
@@ -96,24 +130,96 @@ export class ConnectFlowService {
       return { kind: "error", status: 400, result: errorResult(error), origin: null };
     }
     let session: ConnectSessionRow;
-    let params;
     try {
       if (!sessionToken) throw new AppError("connect_session_invalid", "The connect session token is missing.", 401);
       session = await this.deps.sessions.resolve(sessionToken);
-      params = this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
+      this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
     }
 
-    let configuration: oidc.Configuration;
-    try {
-      configuration = await this.deps.entra.configuration(params.tenant);
-    } catch (err) {
-      // Entra refused the tenant (AADSTS90002) or did not answer: a result page, before any attempt exists.
-      if (!(err instanceof ConnectFlowError)) throw err;
-      return { kind: "error", status: err.actor === "none" ? 503 : 400, result: errorResult(err), origin: origin ?? null };
+    // A tenant Entra does not know (AADSTS90002) shows now, before anyone is asked to confirm.
+    const discovery = await this.discover(session, origin ?? null);
+    if (discovery.kind === "error") return discovery;
+
+    const proof = newToken("");
+    const binding = newToken("");
+    const now = this.now();
+    const ttl = config.attemptTtlSeconds;
+    await this.deps.sessions.setPendingStart(session.id, {
+      proofHash: hashToken(proof),
+      bindingHash: hashToken(binding),
+      origin: origin ?? null,
+      flow: flow ?? null,
+      expiresAt: now + ttl * 1000,
+    });
+    // The widget's polling sees the attempt from here: its popup may show the confirmation (COOP).
+    await this.deps.sessions.markAttemptStarted(session.id, now, now + ttl * 1000, flow ?? null);
+    return {
+      kind: "page",
+      proof,
+      cookie: { name: startCookieName(session.id), value: binding, maxAgeSeconds: ttl },
+      productName: config.productName,
+      endUser: parseJson<EndUserInput>(session.end_user),
+      origin: origin ?? null,
+      flow: flow ?? null,
+    };
+  }
+
+  /**
+   * The start page's form: after the widget's handshake (submitted by the page's script) or the
+   * person's Continue or Cancel. Needs the page's one-time proof and the browser that opened it.
+   */
+  async proceed(proof: string | undefined, decision: string | undefined, cookies: Record<string, string | undefined>): Promise<ProceedOutcome> {
+    const refuse = (error: AppError, origin: string | null = null): ProceedOutcome => ({ kind: "error", status: error.status, result: errorResult(error), origin });
+    const session = proof ? await this.deps.sessions.findByStartProof(proof) : undefined;
+    if (!proof || !session) return refuse(new AppError("state_invalid", "This connect page is no longer valid. Start connecting again from the app."));
+    const binding = cookies[startCookieName(session.id)];
+    if (!binding || !session.start_binding_hash || !secretsEqual(hashToken(binding), session.start_binding_hash)) {
+      return refuse(new AppError("attempt_browser_mismatch", "This connect page was opened in another browser or window. Start connecting again from the app.", 403));
     }
+    if (!(await this.deps.sessions.claimPendingStart(session.id, proof))) {
+      return refuse(new AppError("state_already_used", "This connect page was already used. Start connecting again from the app."));
+    }
+    const origin = session.start_origin;
+    const flow = session.start_flow ?? undefined;
+    if ((session.start_expires_at ?? 0) <= this.now()) return refuse(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."), origin);
+    try {
+      await this.deps.sessions.resolveRow(session);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return refuse(err, origin);
+    }
+    if (decision === "cancel") {
+      const result = errorResult(new ConnectFlowError("user_cancelled", "You cancelled. Nothing was connected.", "end_user"));
+      await this.recordCancel(session, result);
+      return { kind: "error", status: 200, result, origin };
+    }
+    const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow);
+    return { ...outcome, startCookieName: startCookieName(session.id) };
+  }
+
+  /**
+   * The session's effective parameters and Entra's configuration for its tenant; Entra refusing the
+   * tenant (AADSTS90002) or not answering is a result page, before any attempt exists.
+   */
+  private async discover(session: ConnectSessionRow, origin: string | null): Promise<ErrorOutcome | { kind: "ok"; params: EffectiveParams; configuration: oidc.Configuration }> {
+    const params = this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
+    try {
+      return { kind: "ok", params, configuration: await this.deps.entra.configuration(params.tenant) };
+    } catch (err) {
+      if (!(err instanceof ConnectFlowError)) throw err;
+      return { kind: "error", status: err.actor === "none" ? 503 : 400, result: errorResult(err), origin };
+    }
+  }
+
+  /** A new attempt (state, PKCE, nonce, browser binding) and Microsoft's authorize URL for it. */
+  private async redirectToMicrosoft(session: ConnectSessionRow, origin: string | undefined, flow: string | undefined): Promise<ErrorOutcome | { kind: "redirect"; url: string; cookie: BindingCookie }> {
+    const { config } = this.deps;
+    const discovery = await this.discover(session, origin ?? null);
+    if (discovery.kind === "error") return discovery;
+    const { params, configuration } = discovery;
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const verifier = oidc.randomPKCECodeVerifier();
@@ -230,6 +336,17 @@ export class ConnectFlowService {
     const endUser = parseJson<EndUserInput>(session.end_user);
     const now = this.now();
     const result = await this.deps.db.transaction().execute(async (trx) => {
+      // Claim the single-use session first: of two overlapping callbacks only one completes it; the
+      // other one's transaction (connection included) is rolled back.
+      const claimed = await trx
+        .updateTable("connect_sessions")
+        .set({ completed_at: now })
+        .where("id", "=", session.id)
+        .where("completed_at", "is", null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) {
+        throw new AppError("connect_session_used", "This connect session already connected an account. Close this window and check the app.", 409);
+      }
       const saved = await this.deps.connections.saveFromConnect(trx, {
         reconnectConnectionId: session.reconnect_connection_id,
         pendingConnectionId: attempt.pending_connection_id,
@@ -252,16 +369,24 @@ export class ConnectFlowService {
       };
       const json = JSON.stringify(success);
       await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
-      await trx
-        .updateTable("connect_sessions")
-        .set({ last_result: json, last_result_at: now, completed_at: now })
-        .where("id", "=", session.id)
-        .execute();
+      await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
       await IntegrationEventStore.record(trx, now, "connect_succeeded", saved.connectionId);
+      await AdminConsentService.markVerified(trx, account.tenant_id, now);
       await this.deps.outbox.enqueue(authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session }), trx);
       return success;
     });
     return result;
+  }
+
+  /** The person cancelled on the start page: the session's latest result says so (no webhook). */
+  private async recordCancel(session: ConnectSessionRow, result: ConnectResult): Promise<void> {
+    const now = this.now();
+    await this.deps.db
+      .updateTable("connect_sessions")
+      .set({ last_result: JSON.stringify(result), last_result_at: now })
+      .where("id", "=", session.id)
+      .where("completed_at", "is", null)
+      .execute();
   }
 
   private async recordFailure(attempt: AttemptRow, session: ConnectSessionRow, result: ConnectResult): Promise<void> {
@@ -269,10 +394,14 @@ export class ConnectFlowService {
     const now = this.now();
     await this.deps.db.transaction().execute(async (trx) => {
       await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
-      if (session.completed_at === null) {
-        await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
-      }
-      if (result.type === CONNECT_ERROR) {
+      // A session another callback completed keeps its success; the product heard about it already.
+      const open = await trx
+        .updateTable("connect_sessions")
+        .set({ last_result: json, last_result_at: now })
+        .where("id", "=", session.id)
+        .where("completed_at", "is", null)
+        .executeTakeFirst();
+      if (Number(open.numUpdatedRows) === 1 && result.type === CONNECT_ERROR) {
         await IntegrationEventStore.record(trx, now, "connect_failed", null, result.error);
         const webhook = authWebhook({
           operation: session.reconnect_connection_id ? "override" : "creation",

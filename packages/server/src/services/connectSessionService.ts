@@ -68,9 +68,26 @@ export class ConnectSessionService {
   async resolve(token: string): Promise<ConnectSessionRow> {
     const session = await this.sessions.findByTokenHash(hashToken(token));
     if (!session) throw new AppError("connect_session_invalid", "The connect session token is not valid. Ask the product for a new one.", 401);
+    return this.resolveRow(session);
+  }
+
+  /** The session itself if it can still be used, else a typed error saying why not. */
+  async resolveRow(session: ConnectSessionRow): Promise<ConnectSessionRow> {
     if (session.completed_at !== null) throw new AppError("connect_session_used", "This connect session already connected an account. Start a new session to connect again.", 409);
     if (session.expires_at <= this.now()) throw new AppError("connect_session_expired", "The connect session has expired. Ask the product for a new one.", 401);
     return session;
+  }
+
+  async setPendingStart(sessionId: string, start: Parameters<SessionStore["setPendingStart"]>[1]): Promise<void> {
+    await this.sessions.setPendingStart(sessionId, start);
+  }
+
+  async findByStartProof(proof: string): Promise<ConnectSessionRow | undefined> {
+    return this.sessions.findByStartProofHash(hashToken(proof));
+  }
+
+  async claimPendingStart(sessionId: string, proof: string): Promise<boolean> {
+    return this.sessions.claimPendingStart(sessionId, hashToken(proof));
   }
 
   async markAttemptStarted(sessionId: string, at: number, expiresAt: number, flow: string | null): Promise<void> {
@@ -135,6 +152,11 @@ export class ConnectSessionService {
       last_result: null,
       last_result_at: null,
       completed_at: null,
+      start_proof_hash: null,
+      start_binding_hash: null,
+      start_origin: null,
+      start_flow: null,
+      start_expires_at: null,
     });
     const link = new URL(`${this.config.publicUrl}/oauth/connect/${PROVIDER_CONFIG_KEY}`);
     link.searchParams.set("connect_session_token", token);

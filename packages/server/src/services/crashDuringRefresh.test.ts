@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { resultOf, signInAs, WIDGET_ORIGIN } from "../testing/harness.js";
+import { beginSignIn, resultOf, signInAs, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -65,7 +65,7 @@ it("a server killed (SIGKILL) in the middle of a refresh comes back with a worki
   const token = (session.json as { data: { token: string } }).data.token;
   const browser = new BrowserClient();
   const start = `${first.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin: WIDGET_ORIGIN })}`;
-  const result = resultOf(await signInAs(browser, await browser.get(start), "adele@contoso.example"));
+  const result = resultOf(await signInAs(browser, await beginSignIn(browser, start), "adele@contoso.example"));
   if (result.type !== "ads-connect:success") throw new Error("connect failed");
   const id = result.connection_id;
 

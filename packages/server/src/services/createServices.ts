@@ -39,7 +39,7 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger });
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
-  const adminConsent = new AdminConsentService({ config, db, logger });
+  const adminConsent = new AdminConsentService({ config, db, logger, entra });
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent });
   const integrationStatus = new IntegrationStatusService(config, db);
   return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent };

@@ -157,6 +157,19 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.alterTable("connections").addColumn("version", "integer", (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  "0005_connect_proof_and_consent_verification": {
+    async up(db: Kysely<unknown>) {
+      // The popup start page's one-time proof (issue 12, P1).
+      await db.schema.alterTable("connect_sessions").addColumn("start_proof_hash", "text").execute();
+      await db.schema.alterTable("connect_sessions").addColumn("start_binding_hash", "text").execute();
+      await db.schema.alterTable("connect_sessions").addColumn("start_origin", "text").execute();
+      await db.schema.alterTable("connect_sessions").addColumn("start_flow", "text").execute();
+      await db.schema.alterTable("connect_sessions").addColumn("start_expires_at", "bigint").execute();
+      await db.schema.createIndex("connect_sessions_start_proof").on("connect_sessions").column("start_proof_hash").unique().execute();
+      // Browser-reported admin approvals stay unverified until a sign-in from the tenant works (F2).
+      await db.schema.alterTable("admin_consents").addColumn("verified_at", "bigint").execute();
+    },
+  },
 });
 
 /** Brings the schema up to date; throws with the failing migration's error. */

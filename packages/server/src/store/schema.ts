@@ -19,6 +19,15 @@ export interface ConnectSessionTable {
   last_result: string | null;
   last_result_at: number | null;
   completed_at: number | null;
+  /**
+   * The popup start page waiting for the person's go-ahead (the widget's handshake or Continue):
+   * hash of its one-time proof, hash of the browser binding, and what the attempt will carry.
+   */
+  start_proof_hash: string | null;
+  start_binding_hash: string | null;
+  start_origin: string | null;
+  start_flow: string | null;
+  start_expires_at: number | null;
 }
 
 export interface OAuthAttemptTable {
@@ -146,6 +155,11 @@ export interface AdminConsentTable {
   granted_at: number;
   request_id: string;
   scope: string;
+  /**
+   * When a sign-in from this tenant first worked after the approval. The approval itself arrives
+   * through the administrator's browser, which anyone can write; until then it is unverified.
+   */
+  verified_at: number | null;
 }
 
 export interface Database {

@@ -18,6 +18,30 @@ export class SessionStore {
     return this.db.selectFrom("connect_sessions").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  async findByStartProofHash(proofHash: string): Promise<ConnectSessionRow | undefined> {
+    return this.db.selectFrom("connect_sessions").selectAll().where("start_proof_hash", "=", proofHash).executeTakeFirst();
+  }
+
+  /** The start page now shown for this session (a newer one replaces an older one). */
+  async setPendingStart(id: string, start: { proofHash: string; bindingHash: string; origin: string | null; flow: string | null; expiresAt: number }): Promise<void> {
+    await this.db
+      .updateTable("connect_sessions")
+      .set({ start_proof_hash: start.proofHash, start_binding_hash: start.bindingHash, start_origin: start.origin, start_flow: start.flow, start_expires_at: start.expiresAt })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Uses up a start page's proof. Only the first caller gets `true`, even with two requests racing. */
+  async claimPendingStart(id: string, proofHash: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("connect_sessions")
+      .set({ start_proof_hash: null, start_binding_hash: null })
+      .where("id", "=", id)
+      .where("start_proof_hash", "=", proofHash)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async markAttemptStarted(id: string, at: number, expiresAt: number, flow: string | null): Promise<void> {
     await this.db
       .updateTable("connect_sessions")

@@ -21,8 +21,8 @@ export class BrowserClient {
     return this.request(url, { method: "GET" }, options.follow ?? true);
   }
 
-  async postForm(url: string, form: Record<string, string>): Promise<Page> {
-    return this.request(url, { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }, true);
+  async postForm(url: string, form: Record<string, string>, options: { follow?: boolean } = {}): Promise<Page> {
+    return this.request(url, { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }, options.follow ?? true);
   }
 
   private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }, follow: boolean): Promise<Page> {

@@ -114,11 +114,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Picks a user on the emulator's login page, as a person would by clicking their name. */
-export async function signInAs(browser: BrowserClient, loginPage: Page, username: string): Promise<Page> {
+export async function signInAs(browser: BrowserClient, loginPage: Page, username: string, options: { follow?: boolean } = {}): Promise<Page> {
   const interaction = /name="interaction" value="([^"]+)"/.exec(loginPage.body)?.[1];
   const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(loginPage.body)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(loginPage.body)?.[1];
   if (!interaction || !action) throw new Error(`Not a login page (${loginPage.status} ${loginPage.url}): ${loginPage.body.slice(0, 300)}`);
-  return browser.postForm(new URL(action.replace(/&amp;/g, "&"), loginPage.url).href, { interaction, username });
+  return browser.postForm(new URL(action.replace(/&amp;/g, "&"), loginPage.url).href, { interaction, username }, options);
 }
 
 /** The result a result page posts to the widget (parsed with the shared schema). */
@@ -128,11 +128,35 @@ export function resultOf(page: Page): ConnectResult {
   return ConnectResultSchema.parse(JSON.parse(json));
 }
 
+/** The start page's form (Continue / Cancel), as a browser would submit it; throws on any other page. */
+export function startForm(page: Page): { action: string; proof: string } {
+  const action = /<form id="adsc-start" method="post" action="([^"]+)">/.exec(page.body)?.[1];
+  const proof = /<input type="hidden" name="proof" value="([^"]*)">/.exec(page.body)?.[1];
+  if (!action || proof === undefined) throw new Error(`Not a start page (${page.status} ${page.url}): ${page.body.slice(0, 400)}`);
+  return { action: action.replace(/&amp;/g, "&"), proof };
+}
+
+/** Submits the start page's form: Continue (what the page's script does after the widget's handshake) or Cancel. */
+export async function submitStart(browser: BrowserClient, startPage: Page, decision: "continue" | "cancel" = "continue", options: { follow?: boolean } = {}): Promise<Page> {
+  const form = startForm(startPage);
+  return browser.postForm(new URL(form.action, startPage.url).href, { proof: form.proof, decision }, options);
+}
+
+/**
+ * Opens a popup start URL and goes on to Microsoft, as the widget's popup does once the handshake
+ * (or the person's Continue) let it. With `follow: false` the answer is the redirect to Microsoft's
+ * authorize URL (its `location` header).
+ */
+export async function beginSignIn(browser: BrowserClient, startUrl: string, options: { follow?: boolean } = {}): Promise<Page> {
+  const startPage = await browser.get(startUrl);
+  return submitStart(browser, startPage, "continue", options);
+}
+
 /** Whole flow for one user: start → login page → pick user → callback result page. */
 export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient } = {}) {
   const browser = options.browser ?? new BrowserClient();
   const token = options.token ?? (await h.createSession()).token;
-  const loginPage = await browser.get(h.startUrl(token));
+  const loginPage = await beginSignIn(browser, h.startUrl(token));
   const page = await signInAs(browser, loginPage, username);
   return { browser, token, page, result: resultOf(page) };
 }

@@ -1,4 +1,4 @@
-import { BrowserClient, httpRequest, resultOf, signInAs, startHarness, WIDGET_ORIGIN, type Harness } from "@ads-connect/server/testing";
+import { beginSignIn, BrowserClient, httpRequest, resultOf, signInAs, startHarness, WIDGET_ORIGIN, type Harness } from "@ads-connect/server/testing";
 import { Window } from "happy-dom";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connect } from "./connect.js";
@@ -32,7 +32,7 @@ afterEach(() => {
 /** Does what the popup would: follows the start URL, signs in at the emulator, lands on the result page. */
 async function completeInPopup(url: string, username: string) {
   const browser = new BrowserClient();
-  return resultOf(await signInAs(browser, await browser.get(url), username));
+  return resultOf(await signInAs(browser, await beginSignIn(browser, url), username));
 }
 
 describe("connect with the real server", () => {

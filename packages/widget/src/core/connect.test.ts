@@ -46,6 +46,18 @@ describe("connect", () => {
     expect(events).toEqual([{ type: "open" }]);
   });
 
+  it("answers the start page's handshake only from its own popup at the server's origin, for its own flow, to the server's origin", () => {
+    const f = start();
+    const hello = { type: "ads-connect:handshake", flow: f.id, nonce: "n-1" };
+    postFromPopup(hello, "https://evil.example", popup());
+    postFromPopup(hello, SERVER, window);
+    postFromPopup({ ...hello, flow: "someone-elses-flow" }, SERVER, popup());
+    expect(popup().messages).toEqual([]);
+    postFromPopup(hello, SERVER, popup());
+    expect(popup().messages).toEqual([{ data: hello, targetOrigin: SERVER }]);
+    expect(finals()).toEqual([]);
+  });
+
   it("accepts a result only from the server's origin, its own popup, and in the shared shape", () => {
     start();
     postFromPopup(success, "https://evil.example", popup());

@@ -68,7 +68,11 @@ export function connect(options: ConnectOptions): ConnectFlow {
   const cancel = (reason: CancelReason) => end({ type: "cancelled", reason });
 
   function onMessage(event: MessageEvent) {
-    if (event.origin === serverOrigin && event.source === popup && event.source && isConnectResult(event.data)) finish(event.data);
+    if (event.origin !== serverOrigin || event.source !== popup || !popup) return;
+    const data = event.data as { type?: unknown; flow?: unknown } | null;
+    // The start page asks whether this page opened it for this flow: say so, to it only.
+    if (data?.type === "ads-connect:handshake" && data.flow === id) popup.postMessage(data, serverOrigin);
+    else if (isConnectResult(data)) finish(data);
   }
 
   const receiveStatus = (s: SessionStatusData) => {

@@ -15,8 +15,11 @@ export interface TestPopup {
   closed: boolean;
   location: { href: string };
   focusCount: number;
+  /** What the page posted to the popup, with the target origin it named. */
+  messages: { data: unknown; targetOrigin: string }[];
   close(): void;
   focus(): void;
+  postMessage(data: unknown, targetOrigin: string): void;
 }
 
 export function stubWindowOpen(options: { blocked?: boolean } = {}) {
@@ -28,6 +31,10 @@ export function stubWindowOpen(options: { blocked?: boolean } = {}) {
       closed: false,
       location: { href: String(url ?? "") },
       focusCount: 0,
+      messages: [],
+      postMessage(data, targetOrigin) {
+        this.messages.push({ data, targetOrigin });
+      },
       close() {
         this.closed = true;
       },

@@ -1,4 +1,4 @@
-import { BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
+import { beginSignIn, BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
 import { act } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { postFromPopup, stubWindowOpen } from "../core/testPopup.js";
@@ -39,7 +39,7 @@ describe("<ConnectMicrosoftAds>", () => {
     expect(stub.opened).toHaveLength(1);
 
     const browser = new BrowserClient();
-    const result = resultOf(await signInAs(browser, await browser.get(stub.opened[0]!.url), "adele@contoso.example"));
+    const result = resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), "adele@contoso.example"));
     act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(rootOf().dataset.adscState).toBe("connected");
     expect(status().textContent).toBe("Connected as Adele Vance");
@@ -70,7 +70,7 @@ describe("<ConnectMicrosoftAds>", () => {
     view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken={await createSession()} />);
     act(() => button().click());
     const browser = new BrowserClient();
-    const result = resultOf(await signInAs(browser, await browser.get(stub.opened[0]!.url), "needs-admin@fabrikam.example"));
+    const result = resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), "needs-admin@fabrikam.example"));
     act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(rootOf().dataset.adscErrorCode).toBe("admin_consent_required");
     expect(status().textContent).toContain("administrator");

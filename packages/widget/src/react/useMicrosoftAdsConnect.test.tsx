@@ -1,4 +1,4 @@
-import { BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
+import { beginSignIn, BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function signInThroughPopup(username: string) {
   const browser = new BrowserClient();
-  return resultOf(await signInAs(browser, await browser.get(stub.opened[0]!.url), username));
+  return resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), username));
 }
 
 describe("useMicrosoftAdsConnect", () => {
