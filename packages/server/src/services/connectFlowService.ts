@@ -197,7 +197,7 @@ export class ConnectFlowService {
       return { kind: "error", status: 200, result, origin };
     }
     const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow);
-    return { ...outcome, startCookieName: startCookieName(session.id) };
+    return outcome.kind === "error" ? outcome : { ...outcome, startCookieName: startCookieName(session.id) };
   }
 
   /**
