@@ -236,7 +236,7 @@ function parseEncryptionKeys(value: string): EncryptionKey[] | string {
 
 function readOrCreate(file: string, make: () => string): string {
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const value = make();
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   return value;

@@ -7,12 +7,15 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status: number = 400,
-    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[] } = {},
+    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
   readonly details: { path: string; message: string; code?: string }[] | undefined;
+  /** Sent as `Retry-After` when set (a temporary condition such as a busy database). */
+  readonly retryAfterSeconds: number | undefined;
 }
 
 /** A failed connect attempt: what the popup result and session status report. */
