@@ -52,6 +52,8 @@ export interface Config {
   transientAlertThreshold: number;
   logLevel: string;
   production: boolean;
+  /** How long a graceful stop waits for requests in flight and job passes before dropping them. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +121,7 @@ const EnvSchema = z.object({
   SLACK_WEBHOOK_URL: httpUrl.optional(),
   ALERT_DEDUP_SECONDS: seconds(0, 7 * 86_400).default(3600),
   TRANSIENT_ALERT_THRESHOLD: seconds(1, 1000).default(3),
+  SHUTDOWN_TIMEOUT_SECONDS: seconds(1, 600).default(20),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -217,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     tokenMinValiditySeconds: e.TOKEN_MIN_VALIDITY_SECONDS,
     logLevel: e.LOG_LEVEL,
     production,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
 

@@ -145,7 +145,13 @@ it("a sign-in left unfinished by a crash reads as interrupted (status and a relo
     const status = await sessionStatus(again, token);
     expect(status.status).toBe("error");
     expect(status.result?.error?.code).toBe("sign_in_interrupted");
-    const reloaded = await browser.get(callbackUrl);
+    // The start recorded it (so webhooks and the integration status hear of it too).
+    const check = new SQLite(path.join(dataDir, "ads-connect.sqlite"), { readonly: true });
+    const rows = check.prepare("SELECT result FROM oauth_attempts WHERE consumed_at IS NOT NULL").all() as { result: string | null }[];
+    check.close();
+    expect(rows.map((r) => r.result && (JSON.parse(r.result) as { error: { code: string } }).error.code)).toEqual(["sign_in_interrupted"]);
+    // The same callback URL, reloaded once the server is back (on its new port).
+    const reloaded = await browser.get(`${again.url}${new URL(callbackUrl).pathname}${new URL(callbackUrl).search}`);
     const result = resultOf(reloaded);
     expect(result.type === "ads-connect:error" && result.error.code).toBe("sign_in_interrupted");
   } finally {
