@@ -9,6 +9,7 @@ import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase } from "./store/createDatabase.js";
 import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
 import { createServices, type Services } from "./services/createServices.js";
+import { CALLBACK_DEADLINE_MS } from "./services/signInFailures.js";
 
 export interface RunningServer {
   url: string;
@@ -53,11 +54,18 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     const db = await createDatabase(config.databaseFile);
     const entra = createEntraClient(config.microsoft);
     const services = createServices({ config, db, entra, logger });
-    const swept = await services.flow.sweepInterrupted().catch((err: unknown) => {
-      logger.error({ err }, "could not check for sign-ins interrupted by an earlier stop");
-      return 0;
-    });
-    if (swept > 0) logger.warn({ attempts: swept }, "sign-ins interrupted by an earlier stop got a sign_in_interrupted result");
+    // Sign-ins a crashed process left unfinished get their result now, and those too recent to
+    // tell (another process may still be finishing them) once the callback deadline has passed.
+    const sweep = async () => {
+      const swept = await services.flow.sweepInterrupted().catch((err: unknown) => {
+        logger.error({ err }, "could not check for sign-ins interrupted by an earlier stop");
+        return 0;
+      });
+      if (swept > 0) logger.warn({ attempts: swept }, "sign-ins interrupted by an earlier stop got a sign_in_interrupted result");
+    };
+    await sweep();
+    const sweepAgain = setTimeout(() => void sweep(), CALLBACK_DEADLINE_MS);
+    sweepAgain.unref();
     server.on("request", createApp({ config, logger, services }));
     services.outbox.start();
     const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger });
@@ -69,6 +77,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     );
     let closing: Promise<void> | undefined;
     const shutDown = async () => {
+      clearTimeout(sweepAgain);
       const timeoutMs = config.shutdownTimeoutSeconds * 1000;
       logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, "shutting down: finishing requests in flight and job passes");
       let timer: NodeJS.Timeout | undefined;

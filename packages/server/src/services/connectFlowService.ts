@@ -215,7 +215,8 @@ export class ConnectFlowService {
         const recorded = await this.deps.attempts.findByStateHash(attempt.state_hash);
         return recorded?.result ? parseJson<ConnectResult>(recorded.result) : SERVER_RESTARTING;
       }
-      if (!(err instanceof AppError) && !(err instanceof ConnectFlowError)) throw err;
+      // Our own failures (a busy database, a bug) are the caller's to report and record.
+      if (err instanceof DatabaseBusyError || (!(err instanceof AppError) && !(err instanceof ConnectFlowError))) throw err;
       result = errorResult(err);
       if (result.type === CONNECT_ERROR && result.error.code === "admin_consent_required") {
         const endUserId = parseJson<EndUserInput>(session.end_user).id;

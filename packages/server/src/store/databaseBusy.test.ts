@@ -61,7 +61,7 @@ it("a database locked by another process after the attempt is consumed ends in a
   expect(callbackPage.body).toContain("postMessage");
   const result = resultOf(callbackPage);
   expect(result.type).toBe("ads-connect:error");
-  expect(result.type === "ads-connect:error" && result.error.code).toBe("database_busy");
+  expect(result.type === "ads-connect:error" && result.error).toMatchObject({ code: "database_busy", actor: "none" });
 
   // A reload while the lock is still held shows the same result at once instead of waiting 15 s for a 409.
   const callbackUrl = browser.history.find((u) => u.includes("/oauth/callback"))!;
