@@ -173,16 +173,20 @@ export class ConnectFlowService {
     }
 
     const codeHash = code ? hashToken(code) : null;
+    const consumedAt = this.now();
     let consumed: boolean;
     try {
-      consumed = await this.deps.attempts.consume(attempt.id, codeHash, this.now());
+      consumed = await this.deps.attempts.consume(attempt.id, codeHash, consumedAt);
     } catch (err) {
       // Nothing is spent yet: the browser may load the same response again.
       if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
       throw err;
     }
     if (!consumed) return this.replay(attempt, codeHash);
+    return this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query);
+  }
 
+  private async afterConsume(attempt: AttemptRow, query: URLSearchParams): Promise<CallbackOutcome> {
     // The code is spent from here on: whatever happens, the browser gets a result page, the widget
     // a result, and the session a recorded result (or, failing that, the interrupted rule).
     this.unfinished.set(attempt.id, { attempt, failure: null });
@@ -346,6 +350,7 @@ export class ConnectFlowService {
     };
     if (await record()) return;
     const giveUpAt = (attempt.consumed_at ?? this.now()) + CALLBACK_DEADLINE_MS;
+    // Detached on purpose: the browser gets its page now; the shutdown records whatever is left.
     void (async () => {
       for (let wait = 500; !this.stopping && this.unfinished.has(attempt.id) && this.now() + wait < giveUpAt; wait = Math.min(wait * 2, 8000)) {
         await new Promise((resolve) => setTimeout(resolve, wait).unref());
