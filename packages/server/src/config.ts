@@ -81,6 +81,8 @@ export interface Config {
   transientAlertThreshold: number;
   logLevel: string;
   production: boolean;
+  /** How long a graceful stop waits for requests in flight and job passes before dropping them. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +205,7 @@ const EnvSchema = z.object({
   SLACK_WEBHOOK_URL: httpUrl.optional(),
   ALERT_DEDUP_SECONDS: seconds(0, 7 * 86_400).default(3600),
   TRANSIENT_ALERT_THRESHOLD: seconds(1, 1000).default(3),
+  SHUTDOWN_TIMEOUT_SECONDS: seconds(1, 600).default(20),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -319,6 +322,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     tokenMinValiditySeconds: e.TOKEN_MIN_VALIDITY_SECONDS,
     logLevel: e.LOG_LEVEL,
     production,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
 
@@ -343,7 +347,7 @@ function parseEncryptionKeys(value: string): EncryptionKey[] | string {
 
 function readOrCreate(file: string, make: () => string): string {
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const value = make();
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   return value;

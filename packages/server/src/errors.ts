@@ -14,7 +14,7 @@ export class AppError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
   readonly details: { path: string; message: string; code?: string }[] | undefined;
-  /** Sent as `Retry-After` (a 503 while Microsoft is unreachable). */
+  /** Sent as `Retry-After` when set (a temporary condition: Microsoft unreachable, a busy database). */
   readonly retryAfterSeconds: number | undefined;
 }
 

@@ -3,12 +3,14 @@ import type { AddressInfo } from "node:net";
 import type { DestinationStream, Logger } from "pino";
 import { createApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
+import { trackHttpRequests } from "./lifecycle/httpDrain.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase } from "./store/createDatabase.js";
 import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
 import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
 import { createServices, type Services } from "./services/createServices.js";
+import { CALLBACK_DEADLINE_MS } from "./services/signInFailures.js";
 
 export interface RunningServer {
   url: string;
@@ -17,6 +19,11 @@ export interface RunningServer {
   services: Services;
   refreshAhead: RefreshAheadJob;
   prune: PruneJob;
+  /**
+   * Graceful stop: refuses new connections, lets requests in flight and the current job passes
+   * finish within SHUTDOWN_TIMEOUT_SECONDS, drops what is left, gives sign-ins left unfinished a
+   * `server_restarting` result, then closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -33,6 +40,7 @@ export interface StartOptions {
 export async function startAdsConnect({ env, logDestination }: StartOptions): Promise<RunningServer> {
   const bootLog = createLogger(env.LOG_LEVEL ?? "info", logDestination);
   const server: Server = createServer();
+  const drain = trackHttpRequests(server);
   const port = Number(env.PORT ?? 3003);
   const host = env.HOST ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -48,6 +56,18 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     const db = await createDatabase(config.databaseFile);
     const entra = createEntraClient(config.microsoft);
     const services = createServices({ config, db, entra, logger });
+    // Sign-ins a crashed process left unfinished get their result now, and those too recent to
+    // tell (another process may still be finishing them) once the callback deadline has passed.
+    const sweep = async () => {
+      const swept = await services.flow.sweepInterrupted().catch((err: unknown) => {
+        logger.error({ err }, "could not check for sign-ins interrupted by an earlier stop");
+        return 0;
+      });
+      if (swept > 0) logger.warn({ attempts: swept }, "sign-ins interrupted by an earlier stop got a sign_in_interrupted result");
+    };
+    await sweep();
+    const sweepAgain = setTimeout(() => void sweep(), CALLBACK_DEADLINE_MS);
+    sweepAgain.unref();
     server.on("request", createApp({ config, logger, services }));
     services.outbox.start();
     const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger });
@@ -58,6 +78,25 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       () => logger.info({ tenant: config.microsoft.tenant }, "Microsoft Entra discovery succeeded"),
       (err: unknown) => logger.error({ err }, "Microsoft Entra discovery failed; sign-ins will retry it"),
     );
+    let closing: Promise<void> | undefined;
+    const shutDown = async () => {
+      clearTimeout(sweepAgain);
+      const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+      logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, "shutting down: finishing requests in flight and job passes");
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const work = Promise.all([drain.finish(), refreshAhead.stop(), prune.stop(), services.outbox.stop()]).then(() => true as const);
+      const inTime = await Promise.race([work, deadline]);
+      clearTimeout(timer);
+      if (!inTime) {
+        logger.warn({ timeoutSeconds: config.shutdownTimeoutSeconds }, "shutdown deadline reached: dropping the connections still open");
+        drain.abort();
+      }
+      const unfinished = await services.flow.failUnfinished();
+      if (unfinished > 0) logger.warn({ attempts: unfinished }, "sign-ins left unfinished by the shutdown got a server_restarting result");
+      await db.destroy();
+      logger.info("shut down");
+    };
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
     logger.info({ url, publicUrl: config.publicUrl }, "ads-connect listening");
     return {
@@ -67,13 +106,9 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       services,
       refreshAhead,
       prune,
-      async close() {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await refreshAhead.stop();
-        await prune.stop();
-        await services.outbox.stop();
-        await db.destroy();
+      close() {
+        closing ??= shutDown();
+        return closing;
       },
     };
   } catch (err) {

@@ -54,6 +54,10 @@ export const ERROR_CODES = [
   "user_cancelled",
   "popup_blocked",
   "session_token_unavailable",
+  // server availability (the sign-in can simply be tried again)
+  "database_busy",
+  "server_restarting",
+  "sign_in_interrupted",
   // last resort
   "internal_error",
 ] as const;

@@ -16,6 +16,7 @@ interface HttpishError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     if (err instanceof AppError) {
+      if (err.status >= 500) logger.warn({ err }, "request failed");
       if (err.retryAfterSeconds !== undefined) res.set("retry-after", String(err.retryAfterSeconds));
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { errors: err.details } : {}) } });
       return;

@@ -9,6 +9,7 @@ import {
 } from "@ads-connect/shared";
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
+import type { Logger } from "pino";
 import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
@@ -16,6 +17,7 @@ import type { EntraClient } from "../oauth/entraClient.js";
 import { signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromAuthorizeError, fromTokenRequestError } from "../oauth/translateEntraError.js";
 import type { AttemptRow, AttemptStore } from "../store/attemptStore.js";
+import { DatabaseBusyError } from "../store/databaseBusy.js";
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import type { Database } from "../store/schema.js";
 import type { ConnectSessionRow } from "../store/sessionStore.js";
@@ -26,6 +28,7 @@ import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import type { ConnectionService } from "./connectionService.js";
 import type { ConnectSessionService } from "./connectSessionService.js";
 import { parseJson } from "./json.js";
+import { CALLBACK_DEADLINE_MS, DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING, SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
 
 export const CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
@@ -88,6 +91,9 @@ function errorResult(error: ConnectFlowError | AppError): ConnectResult {
   };
 }
 
+/** The attempt got its result elsewhere meanwhile (the shutdown gave up on it); that result stands. */
+class ResultAlreadyRecorded extends Error {}
+
 /**
  * The browser-facing half of the OAuth dance: start (session token → Entra authorize URL) and the
  * callback (code → tokens → connection). Every attempt carries state, PKCE (S256) and a nonce, is
@@ -105,9 +111,17 @@ export class ConnectFlowService {
       cipher: TokenCipher;
       outbox: WebhookOutbox;
       adminConsent: AdminConsentService;
+      logger: Logger;
       now?: () => number;
     },
   ) {}
+
+  /**
+   * Attempts this process consumed whose result is not recorded yet, with the failure waiting to be
+   * recorded (null while the callback is still working). The shutdown records what is left.
+   */
+  private readonly unfinished = new Map<string, { attempt: AttemptRow; failure: ConnectResult | null }>();
+  private stopping = false;
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -276,9 +290,38 @@ export class ConnectFlowService {
     }
 
     const codeHash = code ? hashToken(code) : null;
-    if (!(await this.deps.attempts.consume(attempt.id, codeHash, this.now()))) return this.replay(attempt, codeHash);
-    const session = await this.deps.db.selectFrom("connect_sessions").selectAll().where("id", "=", attempt.session_id).executeTakeFirstOrThrow();
+    const consumedAt = this.now();
+    let consumed: boolean;
+    try {
+      consumed = await this.deps.attempts.consume(attempt.id, codeHash, consumedAt);
+    } catch (err) {
+      // Nothing is spent yet: the browser may load the same response again.
+      if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
+      throw err;
+    }
+    if (!consumed) return this.replay(attempt, codeHash);
+    return this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query);
+  }
 
+  private async afterConsume(attempt: AttemptRow, query: URLSearchParams): Promise<CallbackOutcome> {
+    // The code is spent from here on: whatever happens, the browser gets a result page, the widget
+    // a result, and the session a recorded result (or, failing that, the interrupted rule).
+    this.unfinished.set(attempt.id, { attempt, failure: null });
+    try {
+      return { status: 200, result: await this.complete(attempt, query), origin: attempt.origin };
+    } catch (err) {
+      const busy = err instanceof DatabaseBusyError;
+      if (busy) this.deps.logger.warn({ err }, "sign-in callback: database busy after the attempt was consumed");
+      else this.deps.logger.error({ err }, "sign-in callback failed after the attempt was consumed");
+      const result = busy ? DATABASE_BUSY : INTERNAL_ERROR;
+      await this.recordOrRetry(attempt, result);
+      return { status: busy ? 503 : 500, result, origin: attempt.origin };
+    }
+  }
+
+  /** After `consume`: checks, code exchange, and the recorded result (a success or a failure). */
+  private async complete(attempt: AttemptRow, query: URLSearchParams): Promise<ConnectResult> {
+    const session = await this.deps.db.selectFrom("connect_sessions").selectAll().where("id", "=", attempt.session_id).executeTakeFirstOrThrow();
     let result: ConnectResult;
     try {
       if (attempt.expires_at <= this.now()) throw new AppError("attempt_expired", "The sign-in took too long and expired. Connect again.");
@@ -286,17 +329,24 @@ export class ConnectFlowService {
       const error = query.get("error");
       if (error) throw fromAuthorizeError(error, query.get("error_description") ?? undefined);
       result = await this.exchange(attempt, session, query);
+      this.unfinished.delete(attempt.id);
     } catch (err) {
-      if (!(err instanceof AppError) && !(err instanceof ConnectFlowError)) throw err;
+      if (err instanceof ResultAlreadyRecorded) {
+        this.unfinished.delete(attempt.id);
+        const recorded = await this.deps.attempts.findByStateHash(attempt.state_hash);
+        return recorded?.result ? parseJson<ConnectResult>(recorded.result) : SERVER_RESTARTING;
+      }
+      // Our own failures (a busy database, a bug) are the caller's to report and record.
+      if (err instanceof DatabaseBusyError || (!(err instanceof AppError) && !(err instanceof ConnectFlowError))) throw err;
       result = errorResult(err);
       if (result.type === CONNECT_ERROR && result.error.code === "admin_consent_required") {
         const endUserId = parseJson<EndUserInput>(session.end_user).id;
         const link = { sessionId: session.id, endUserId, tenant: attempt.tenant, scope: attempt.scope };
         result.error.admin_consent_url = await this.deps.adminConsent.createLink(this.deps.db, link);
       }
-      await this.recordFailure(attempt, session, result);
+      await this.recordOrRetry(attempt, result);
     }
-    return { status: 200, result, origin: attempt.origin };
+    return result;
   }
 
   /** Code → tokens → ID token checks → connection upsert, all or nothing. */
@@ -368,7 +418,9 @@ export class ConnectFlowService {
         account: { username: account.username, display_name: account.display_name, tenant_id: account.tenant_id, account_type: account.account_type },
       };
       const json = JSON.stringify(success);
-      await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
+      // The first recorded result wins: the shutdown may have given up on this attempt meanwhile.
+      const recorded = await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).where("result", "is", null).executeTakeFirst();
+      if (Number(recorded.numUpdatedRows) !== 1) throw new ResultAlreadyRecorded();
       await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
       await IntegrationEventStore.record(trx, now, "connect_succeeded", saved.connectionId);
       await AdminConsentService.markVerified(trx, account.tenant_id, now);
@@ -389,19 +441,20 @@ export class ConnectFlowService {
       .execute();
   }
 
-  private async recordFailure(attempt: AttemptRow, session: ConnectSessionRow, result: ConnectResult): Promise<void> {
+  /**
+   * Records a failure; the first recorded result wins, so a late second one changes nothing. A
+   * session another callback completed keeps its success: the product heard about it already.
+   */
+  private async recordFailure(attempt: AttemptRow, result: ConnectResult): Promise<void> {
     const json = JSON.stringify(result);
     const now = this.now();
     await this.deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).execute();
-      // A session another callback completed keeps its success; the product heard about it already.
-      const open = await trx
-        .updateTable("connect_sessions")
-        .set({ last_result: json, last_result_at: now })
-        .where("id", "=", session.id)
-        .where("completed_at", "is", null)
-        .executeTakeFirst();
-      if (Number(open.numUpdatedRows) === 1 && result.type === CONNECT_ERROR) {
+      const recorded = await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).where("result", "is", null).executeTakeFirst();
+      if (Number(recorded.numUpdatedRows) !== 1) return;
+      const session = await trx.selectFrom("connect_sessions").selectAll().where("id", "=", attempt.session_id).executeTakeFirst();
+      if (!session || session.completed_at !== null) return;
+      await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
+      if (result.type === CONNECT_ERROR) {
         await IntegrationEventStore.record(trx, now, "connect_failed", null, result.error);
         const webhook = authWebhook({
           operation: session.reconnect_connection_id ? "override" : "creation",
@@ -414,6 +467,56 @@ export class ConnectFlowService {
         await this.deps.outbox.enqueue(webhook, trx);
       }
     });
+  }
+
+  /**
+   * Records a failure of an attempt this process consumed. When the database refuses (busy, full),
+   * retries in the background until the callback deadline; meanwhile a reload shows the failure.
+   */
+  private async recordOrRetry(attempt: AttemptRow, result: ConnectResult): Promise<void> {
+    this.unfinished.set(attempt.id, { attempt, failure: result });
+    const record = async (): Promise<boolean> => {
+      try {
+        await this.recordFailure(attempt, result);
+        this.unfinished.delete(attempt.id);
+        return true;
+      } catch (err) {
+        this.deps.logger.warn({ err, attemptId: attempt.id }, "could not record the sign-in result yet");
+        return false;
+      }
+    };
+    if (await record()) return;
+    const giveUpAt = (attempt.consumed_at ?? this.now()) + CALLBACK_DEADLINE_MS;
+    // Detached on purpose: the browser gets its page now; the shutdown records whatever is left.
+    void (async () => {
+      for (let wait = 500; !this.stopping && this.unfinished.has(attempt.id) && this.now() + wait < giveUpAt; wait = Math.min(wait * 2, 8000)) {
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+        if (!this.stopping && (await record())) return;
+      }
+    })();
+  }
+
+  /**
+   * For the shutdown: gives every attempt this process consumed and did not finish its result
+   * (`server_restarting`, or the failure it could not record), so the widget's poll ends now.
+   */
+  async failUnfinished(): Promise<number> {
+    this.stopping = true;
+    const left = [...this.unfinished.values()];
+    this.unfinished.clear();
+    for (const { attempt, failure } of left) {
+      await this.recordFailure(attempt, failure ?? SERVER_RESTARTING).catch((err: unknown) =>
+        this.deps.logger.error({ err, attemptId: attempt.id }, "could not record the result of an unfinished sign-in"),
+      );
+    }
+    return left.length;
+  }
+
+  /** At start: attempts a crashed process left consumed without a result get one. */
+  async sweepInterrupted(): Promise<number> {
+    const stale = await this.deps.attempts.findInterrupted(this.now() - CALLBACK_DEADLINE_MS, 100);
+    for (const attempt of stale) await this.recordFailure(attempt, SIGN_IN_INTERRUPTED);
+    return stale.length;
   }
 
   /**
@@ -430,6 +533,9 @@ export class ConnectFlowService {
     const deadline = this.now() + 15_000;
     let current: AttemptRow | undefined = attempt;
     while (current && current.result === null && this.now() < deadline) {
+      const waiting = this.unfinished.get(attempt.id)?.failure;
+      if (waiting) return { status: 200, result: waiting, origin: attempt.origin };
+      if (wasInterrupted(current, this.now())) return { status: 200, result: SIGN_IN_INTERRUPTED, origin: attempt.origin };
       await new Promise((resolve) => setTimeout(resolve, 100));
       current = await this.deps.attempts.findByStateHash(attempt.state_hash);
     }

@@ -16,6 +16,7 @@ import type { ConnectionStore } from "../store/connectionStore.js";
 import type { ConnectSessionRow, SessionStore } from "../store/sessionStore.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
 import { parseJson } from "./json.js";
+import { SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
 
 export type { EffectiveAuthParams };
 
@@ -97,12 +98,20 @@ export class ConnectSessionService {
   async status(token: string): Promise<SessionStatusResponse> {
     const session = await this.sessions.findByTokenHash(hashToken(token));
     if (!session) throw new AppError("connect_session_invalid", "The connect session token is not valid.", 401);
-    const result = session.last_result ? parseJson<ConnectResult>(session.last_result) : null;
-    // An attempt is in progress from the redirect to Microsoft until its result or its expiry.
-    const attemptPending =
+    let result = session.last_result ? parseJson<ConnectResult>(session.last_result) : null;
+    // An attempt is in progress from the redirect to Microsoft until its result or its expiry…
+    let attemptPending =
       session.last_attempt_at !== null &&
       session.last_attempt_at > (session.last_result_at ?? 0) &&
       (session.last_attempt_expires_at ?? 0) > this.now();
+    // …or until it is known to be interrupted (consumed long ago, its result never recorded).
+    if (attemptPending && session.completed_at === null) {
+      const latest = await this.sessions.latestAttempt(session.id);
+      if (latest && wasInterrupted(latest, this.now())) {
+        attemptPending = false;
+        result = SIGN_IN_INTERRUPTED;
+      }
+    }
     const status =
       session.completed_at !== null ? "success"
       : session.expires_at <= this.now() ? "expired"

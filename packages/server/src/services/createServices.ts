@@ -40,7 +40,7 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
-  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent });
+  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
   return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent };
 }

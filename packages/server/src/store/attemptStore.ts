@@ -45,6 +45,18 @@ export class AttemptStore {
     return result.numUpdatedRows === 1n;
   }
 
+  /** Attempts consumed before `consumedBefore` that never got a result. */
+  async findInterrupted(consumedBefore: number, limit: number): Promise<AttemptRow[]> {
+    return this.db
+      .selectFrom("oauth_attempts")
+      .selectAll()
+      .where("consumed_at", "<", consumedBefore)
+      .where("result", "is", null)
+      .orderBy("consumed_at")
+      .limit(limit)
+      .execute();
+  }
+
   async deleteExpiredBefore(at: number): Promise<void> {
     await this.db.deleteFrom("oauth_attempts").where("expires_at", "<", at).execute();
   }

@@ -172,7 +172,12 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   },
 });
 
-/** Brings the schema up to date; throws with the failing migration's error. */
+/**
+ * Brings the schema up to date; throws with the failing migration's error. Safe when several
+ * processes start at once: the dialect's adapter makes the Migrator run every pending migration in
+ * one transaction under a lock (SQLite: BEGIN IMMEDIATE, see sqliteDialect.ts; PostgreSQL: the
+ * adapter's `acquireMigrationLock`, an advisory lock), so the later processes find the work done.
+ */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();

@@ -42,6 +42,17 @@ export class SessionStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** The session's newest attempt: whether it was consumed and has a result. */
+  async latestAttempt(sessionId: string): Promise<{ consumed_at: number | null; result: string | null } | undefined> {
+    return this.db
+      .selectFrom("oauth_attempts")
+      .select(["consumed_at", "result"])
+      .where("session_id", "=", sessionId)
+      .orderBy("created_at", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   async markAttemptStarted(id: string, at: number, expiresAt: number, flow: string | null): Promise<void> {
     await this.db
       .updateTable("connect_sessions")
