@@ -1,11 +1,21 @@
 import { defineConfig } from "vitest/config";
 
+// Workspace packages resolve to their TypeScript source under this export condition (their
+// published exports point at dist only), so tests never need a build.
+const SOURCE = "@ads-connect/source";
+const fromSource = {
+  // Vite's default conditions, after ours.
+  resolve: { conditions: [SOURCE, "module", "browser", "development|production"] },
+  ssr: { resolve: { conditions: [SOURCE, "module", "node", "development|production"] } },
+};
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
       {
+        ...fromSource,
         test: {
           name: "packages",
           include: ["packages/*/src/**/*.test.ts"],
@@ -14,6 +24,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         // The React hook and component in a DOM, against a real server started once in the main
         // process (a DOM environment replaces the `fetch` a server in the test process would use).
         test: {
@@ -27,6 +38,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         // Real Chromium over the demo; one file at a time keeps a 2-core machine responsive.
         test: {
           name: "e2e",
