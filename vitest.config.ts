@@ -49,6 +49,16 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        ...fromSource,
+        // The packed packages installed with npm outside the workspace (needs `pnpm -r build` first).
+        test: {
+          name: "packaging",
+          include: ["packaging/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });
