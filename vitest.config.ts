@@ -1,13 +1,18 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript source under this export condition (their
-// published exports point at dist only), so tests never need a build.
+// published exports point at dist only), so tests never need a build. A plugin puts it first in
+// every Vite environment: the test files' and also the one global setups load through.
 const SOURCE = "@ads-connect/source";
-const fromSource = {
-  // Vite's default conditions, after ours.
-  resolve: { conditions: [SOURCE, "module", "browser", "development|production"] },
-  ssr: { resolve: { conditions: [SOURCE, "module", "node", "development|production"] } },
+const sourceFirst: Plugin = {
+  name: "ads-connect-source-condition",
+  configEnvironment(name, config) {
+    const client = (config.consumer ?? (name === "client" ? "client" : "server")) === "client";
+    const defaults = client ? ["module", "browser", "development|production"] : ["module", "node", "development|production"];
+    return { resolve: { conditions: [SOURCE, ...(config.resolve?.conditions ?? defaults)] } };
+  },
 };
+const fromSource = { plugins: [sourceFirst] };
 
 export default defineConfig({
   test: {

@@ -84,7 +84,8 @@ if (process.argv.includes("--write")) {
 ## Widget bundle size
 
 Command: \`pnpm bench\` (writes this section with \`pnpm bench -- --write\`). Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
-Each row bundles one entry module with Vite 8 (rolldown), target ES2020, minified, with \`react\`,
+Each row bundles one entry module (the widget's rows import its built package, \`dist/\` as published)
+with Vite 8 (rolldown), target ES2020, minified, with \`react\`,
 \`react-dom\` and \`@tanstack/react-query\` external (the widget's peers), then gzips the output at level 9.
 "only" rows import one export, so they show what tree-shaking leaves a host that uses just that.
 
