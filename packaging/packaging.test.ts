@@ -52,6 +52,8 @@ describe("the packed packages installed with npm outside the workspace", () => {
       env: productEnv({ DATA_DIR: dataDir, MICROSOFT_CLIENT_ID: "client", MICROSOFT_CLIENT_SECRET: "secret" }),
     });
     expect(migrated).toContain("migrated to the latest schema");
+    const server = JSON.parse(readFileSync(path.join(dir, "node_modules/@ads-connect/server/package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(Object.keys(server.dependencies)).not.toContain("@ads-connect/entra-emulator");
   });
 
   it("the emulator runs from its bin (printing its URL and client) and from its API", async () => {
