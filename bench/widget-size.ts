@@ -1,5 +1,6 @@
 /**
- * `pnpm bench`: minified + gzip size of the widget's entries and of comparable libraries, all
+ * `pnpm bench`: minified + gzip size of the widget's built entries (the files it publishes; `pnpm bench`
+ * builds them first) and of comparable libraries, all
  * bundled the same way in one run (Vite 8 / rolldown, ES2020, minified, peers external, gzip -9).
  * `--write` puts the table into BENCHMARKS.md. Exits 1 when the widget misses its budget.
  */
@@ -11,7 +12,6 @@ import { gzipSync } from "node:zlib";
 import { build } from "vite";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const widget = (p: string) => path.join(here, "../packages/widget/src", p);
 const PEERS = /^(react|react-dom|@tanstack\/react-query)(\/|$)/;
 
 interface Subject {
@@ -25,10 +25,10 @@ interface Subject {
 const everything = (specifier: string) => `import * as all from ${JSON.stringify(specifier)}; export { all };`;
 
 const subjects: Subject[] = [
-  { name: "ads-connect widget: everything (component, hook, core)", entry: everything(widget("index.ts")), budget: 5120 },
-  { name: "ads-connect widget: <ConnectMicrosoftAds> only", entry: `export { ConnectMicrosoftAds } from ${JSON.stringify(widget("index.ts"))};`, budget: 5120 },
-  { name: "ads-connect widget: core entry", entry: everything(widget("core/index.ts")), budget: 2560 },
-  { name: "ads-connect widget: connect() only", entry: `export { connect } from ${JSON.stringify(widget("core/index.ts"))};`, budget: 2560 },
+  { name: "ads-connect widget: everything (component, hook, core)", entry: everything("@ads-connect/widget"), budget: 5120 },
+  { name: "ads-connect widget: <ConnectMicrosoftAds> only", entry: `export { ConnectMicrosoftAds } from "@ads-connect/widget";`, budget: 5120 },
+  { name: "ads-connect widget: core entry", entry: everything("@ads-connect/widget/core"), budget: 2560 },
+  { name: "ads-connect widget: connect() only", entry: `export { connect } from "@ads-connect/widget/core";`, budget: 2560 },
   { name: "@nangohq/frontend", entry: everything("@nangohq/frontend") },
   { name: "react-plaid-link", entry: everything("react-plaid-link") },
   { name: "@azure/msal-browser", entry: everything("@azure/msal-browser") },
@@ -84,7 +84,8 @@ if (process.argv.includes("--write")) {
 ## Widget bundle size
 
 Command: \`pnpm bench\` (writes this section with \`pnpm bench -- --write\`). Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
-Each row bundles one entry module with Vite 8 (rolldown), target ES2020, minified, with \`react\`,
+Each row bundles one entry module (the widget's rows import its built package, \`dist/\` as published)
+with Vite 8 (rolldown), target ES2020, minified, with \`react\`,
 \`react-dom\` and \`@tanstack/react-query\` external (the widget's peers), then gzips the output at level 9.
 "only" rows import one export, so they show what tree-shaking leaves a host that uses just that.
 

@@ -18,6 +18,11 @@ export default defineConfig({
     target: "es2020",
     minify: false,
     sourcemap: true,
-    rollupOptions: { external: (id) => peers.some((p) => p.test(id)) },
+    rollupOptions: {
+      external: (id) => peers.some((p) => p.test(id)),
+      // The React entry is client code: Next.js (App Router) and other React Server Components
+      // hosts may then import it from a server component. The core entry stays directive-free.
+      output: { banner: (chunk) => (chunk.isEntry && chunk.name === "index" ? '"use client";' : "") },
+    },
   },
 });

@@ -1,17 +1,17 @@
 import { fileURLToPath } from "node:url";
-import { build } from "vite";
+import { build, defaultClientConditions } from "vite";
 
 const WEB = fileURLToPath(new URL("../web", import.meta.url));
-const WIDGET = fileURLToPath(new URL("../../../packages/widget/src/index.ts", import.meta.url));
 
-/** Builds the demo page into `outDir` (the widget from source, one copy of React). */
+/** Builds the demo page into `outDir` (the widget from its source, one copy of React). */
 export async function buildDemoPage(outDir: string): Promise<void> {
   await build({
     root: WEB,
     configFile: false,
     logLevel: "warn",
     resolve: {
-      alias: { "@ads-connect/widget": WIDGET },
+      // Workspace packages export their TypeScript source under this condition; published ones only dist.
+      conditions: ["@ads-connect/source", ...defaultClientConditions],
       dedupe: ["react", "react-dom", "@tanstack/react-query"],
     },
     build: {

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AdsConnectClient } from "@ads-connect/shared/client";
+import { AdsConnectClient } from "@ads-connect/node";
 import express from "express";
 
 export interface DemoServer {

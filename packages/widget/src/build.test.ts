@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outDir = mkdtempSync(path.join(tmpdir(), "ads-connect-widget-build-"));
+beforeAll(() => build({ root, configFile: path.join(root, "vite.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } }));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 /** Every file an entry pulls in, following the relative imports of the build output. */
@@ -20,7 +21,6 @@ const externalImports = (files: Set<string>) =>
   [...files].flatMap((f) => [...readFileSync(f, "utf8").matchAll(/from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
 
 it("the library build is ESM with react and TanStack Query left to the host, and the core entry is React-free", async () => {
-  await build({ root, configFile: path.join(root, "vite.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, { default: string }>; sideEffects: boolean };
   expect(pkg.sideEffects).toBe(false);
   const index = path.join(outDir, path.basename(pkg.exports["."]!.default));
@@ -28,4 +28,11 @@ it("the library build is ESM with react and TanStack Query left to the host, and
   expect(new Set(externalImports(closure(index)))).toEqual(new Set(["@tanstack/react-query", "react", "react/jsx-runtime"]));
   expect(externalImports(closure(core))).toEqual([]);
   expect([...closure(core)].some((f) => readFileSync(f, "utf8").includes("useState"))).toBe(false);
+});
+
+it('the React entry starts with "use client" (React Server Components hosts such as Next.js) and the core entry has no directive', async () => {
+  const index = readFileSync(path.join(outDir, "index.js"), "utf8");
+  const core = readFileSync(path.join(outDir, "core.js"), "utf8");
+  expect(index.startsWith('"use client";\n')).toBe(true);
+  expect(core).not.toContain("use client");
 });

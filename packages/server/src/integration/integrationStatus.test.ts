@@ -1,5 +1,5 @@
 import type { IntegrationStatus } from "@ads-connect/shared";
-import { AdsConnectApiError, AdsConnectClient } from "@ads-connect/shared/client";
+import { AdsConnectApiError, AdsConnectClient } from "@ads-connect/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { beginSignIn, connectAs, startHarness, type Harness } from "../testing/harness.js";

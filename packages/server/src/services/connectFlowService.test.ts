@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import path from "node:path";
 import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID } from "@ads-connect/entra-emulator";
-import { AdsConnectClient } from "@ads-connect/shared/client";
+import { AdsConnectClient } from "@ads-connect/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { beginSignIn, connectAs, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";

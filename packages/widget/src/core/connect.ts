@@ -1,4 +1,4 @@
-import type { ConnectResult } from "@ads-connect/shared";
+import type { ConnectResult } from "./protocol.js";
 import { fetchSessionStatus } from "./fetchSessionStatus.js";
 import { isConnectResult } from "./isConnectResult.js";
 import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, SessionStatusData } from "./types.js";

@@ -1,4 +1,4 @@
-import type { ConnectResult } from "@ads-connect/shared";
+import type { ConnectResult } from "./protocol.js";
 
 const str = (v: unknown): v is string => typeof v === "string";
 const obj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;

@@ -1,4 +1,4 @@
-import type { ConnectError, ConnectSuccess, SessionStatusResponse } from "@ads-connect/shared";
+import type { ConnectError, ConnectSuccess, SessionStatusResponse } from "./protocol.js";
 
 export type { ConnectError, ConnectSuccess };
 export type SessionStatusData = SessionStatusResponse["data"];

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@ads-connect/shared";
+import type { ErrorCode } from "../core/protocol.js";
 
 /** Every text the component shows; pass some or all to translate or reword them. */
 export interface ConnectLabels {

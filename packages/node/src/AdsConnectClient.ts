@@ -1,20 +1,21 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import {
+  ApiErrorBodySchema,
+  AuthWebhookBodySchema,
+  ConnectionSchema,
   ConnectSessionResponseSchema,
+  IntegrationStatusResponseSchema,
+  ListConnectionsResponseSchema,
   PROVIDER_CONFIG_KEY,
+  SuccessResponseSchema,
+  WEBHOOK_SIGNATURE_HEADER,
+  WebhookDeliveriesResponseSchema,
+  type AuthWebhookBody,
   type CreateConnectSessionBody,
   type CreateReconnectSessionBody,
-} from "./connectSession.js";
-import {
-  ConnectionSchema,
-  ListConnectionsResponseSchema,
-  SuccessResponseSchema,
   type PatchConnectionBody,
-} from "./connection.js";
-import { ApiErrorBodySchema } from "./errorCodes.js";
-import { IntegrationStatusResponseSchema } from "./integrationStatus.js";
-import { AuthWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, WebhookDeliveriesResponseSchema, type AuthWebhookBody } from "./webhook.js";
+} from "@ads-connect/shared";
 
 /** A 4xx/5xx answer from the server, with its `{error:{code,message}}` body. */
 export class AdsConnectApiError extends Error {
