@@ -14,6 +14,7 @@ export type ErrorCode =
   | "not_found"
   | "unknown_provider_config"
   | "integration_not_allowed"
+  | "rate_limited"
   | "connect_session_invalid"
   | "connect_session_expired"
   | "connect_session_used"
@@ -22,6 +23,7 @@ export type ErrorCode =
   | "state_already_used"
   | "attempt_expired"
   | "attempt_browser_mismatch"
+  | "too_many_attempts"
   | "pkce_mismatch"
   | "nonce_mismatch"
   | "id_token_invalid"
@@ -44,9 +46,13 @@ export type ErrorCode =
   | "code_already_redeemed"
   | "provider_temporarily_unavailable"
   | "provider_error"
+  | "credentials_unreadable"
   | "user_cancelled"
   | "popup_blocked"
   | "session_token_unavailable"
+  | "database_busy"
+  | "server_restarting"
+  | "sign_in_interrupted"
   | "internal_error";
 
 /** Who has to do something about an error. */
