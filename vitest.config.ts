@@ -1,18 +1,9 @@
-import { defineConfig, type Plugin } from "vitest/config";
+import { defineConfig } from "vitest/config";
+import { sourceAliases } from "./scripts/sourceAliases.js";
 
-// Workspace packages resolve to their TypeScript source under this export condition (their
-// published exports point at dist only), so tests never need a build. A plugin puts it first in
-// every Vite environment: the test files' and also the one global setups load through.
-const SOURCE = "@ads-connect/source";
-const sourceFirst: Plugin = {
-  name: "ads-connect-source-condition",
-  configEnvironment(name, config) {
-    const client = (config.consumer ?? (name === "client" ? "client" : "server")) === "client";
-    const defaults = client ? ["module", "browser", "development|production"] : ["module", "node", "development|production"];
-    return { resolve: { conditions: [SOURCE, ...(config.resolve?.conditions ?? defaults)] } };
-  },
-};
-const fromSource = { plugins: [sourceFirst] };
+// Workspace packages resolve to their TypeScript source (tsconfig.base.json `paths`), so tests never
+// need a build; the packaging project installs the built, packed packages instead.
+const fromSource = { resolve: { alias: sourceAliases() } };
 
 export default defineConfig({
   test: {

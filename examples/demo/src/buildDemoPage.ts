@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { build, defaultClientConditions } from "vite";
+import { build } from "vite";
+import { sourceAliases } from "../../../scripts/sourceAliases.js";
 
 const WEB = fileURLToPath(new URL("../web", import.meta.url));
 
@@ -10,8 +11,8 @@ export async function buildDemoPage(outDir: string): Promise<void> {
     configFile: false,
     logLevel: "warn",
     resolve: {
-      // Workspace packages export their TypeScript source under this condition; published ones only dist.
-      conditions: ["@ads-connect/source", ...defaultClientConditions],
+      // The widget from its TypeScript source (tsconfig.base.json `paths`); published, it is dist.
+      alias: sourceAliases(),
       dedupe: ["react", "react-dom", "@tanstack/react-query"],
     },
     build: {

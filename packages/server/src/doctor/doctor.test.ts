@@ -111,7 +111,7 @@ describe("setup doctor against the emulator", () => {
 describe("the server bin's doctor subcommand", () => {
   const run = async (env: Record<string, string>, args: string[] = []) => {
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ["--conditions=@ads-connect/source", "--import", "tsx", MAIN, "doctor", ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, "doctor", ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
       return { code: 0, stdout };
     } catch (err) {
       const failed = err as { code: number; stdout: string };

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** The server's own bin in a child process, as production runs it; resolves with its URL once listening. */
 function startServerProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--conditions=@ads-connect/source", "--import", "tsx", MAIN], {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     env: {
       ...process.env,
       PORT: "0",

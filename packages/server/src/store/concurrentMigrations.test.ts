@@ -14,7 +14,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** Starts `count` processes, waits until each is loaded, then lets them all migrate `file` at once. */
 async function migrateTogether(file: string, count: number): Promise<{ code: number | null; stderr: string }[]> {
   const children = Array.from({ length: count }, () => {
-    const child = spawn(process.execPath, ["--conditions=@ads-connect/source", "--import", "tsx", CHILD, file], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, file], { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
     const ready = new Promise<void>((resolve) => child.stdout.on("data", (c: Buffer) => c.toString("utf8").includes("ready") && resolve()));

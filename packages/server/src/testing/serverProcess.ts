@@ -14,7 +14,7 @@ export interface ServerProcess {
 
 /** The server's own bin in a child process, as production runs it; resolves once it listens. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--conditions=@ads-connect/source", "--import", "tsx", MAIN], {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
