@@ -1,5 +1,12 @@
 import { defineConfig } from "vitest/config";
 
+// The storage-touching tests run twice: on SQLite (the default) and on a real PostgreSQL that
+// postgresGlobalSetup starts for the run (each test server gets its own database).
+const POSTGRES = { ADS_CONNECT_TEST_DATABASE: "postgres" };
+const POSTGRES_SETUP = "packages/server/src/testing/postgresGlobalSetup.ts";
+// Pure unit tests with no database are not repeated on PostgreSQL.
+const NO_STORAGE = ["packages/server/src/config.test.ts", "packages/server/src/tokens/**", "packages/server/src/oauth/scopes.test.ts"];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -14,6 +21,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "packages-pg",
+          include: ["packages/server/src/**/*.test.ts", "packages/widget/src/core/connect.server.test.ts"],
+          exclude: NO_STORAGE,
+          env: POSTGRES,
+          globalSetup: [POSTGRES_SETUP],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         // The React hook and component in a DOM, against a real server started once in the main
         // process (a DOM environment replaces the `fetch` a server in the test process would use).
         test: {
@@ -22,6 +40,18 @@ export default defineConfig({
           environment: "happy-dom",
           environmentOptions: { happyDOM: { url: "http://app.localhost:5173/" } },
           globalSetup: ["packages/widget/test/serverSetup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "widget-dom-pg",
+          include: ["packages/widget/src/**/*.test.tsx"],
+          environment: "happy-dom",
+          environmentOptions: { happyDOM: { url: "http://app.localhost:5173/" } },
+          env: POSTGRES,
+          globalSetup: [POSTGRES_SETUP, "packages/widget/test/serverSetup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

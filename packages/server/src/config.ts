@@ -19,6 +19,9 @@ export interface Config {
   webhookUrl: string | null;
   allowedOrigins: string[];
   databaseFile: string;
+  /** A postgres:// URL selects PostgreSQL (several instances can share it); null keeps SQLite at `databaseFile`. */
+  databaseUrl: string | null;
+  databasePool: { size: number; connectTimeoutMs: number; statementTimeoutMs: number };
   /** First key encrypts; all of them decrypt (rotation). */
   encryptionKeys: EncryptionKey[];
   microsoft: {
@@ -93,6 +96,13 @@ const EnvSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_FILE: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, "must be a postgres:// URL (unset it to use the embedded SQLite database)")
+    .optional(),
+  DATABASE_POOL_SIZE: seconds(1, 1000).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: seconds(100, 600_000).default(3000),
+  DATABASE_STATEMENT_TIMEOUT_MS: seconds(100, 3_600_000).default(15_000),
   ENCRYPTION_KEYS: z.string().optional(),
   MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
   MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
@@ -202,6 +212,12 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     transientAlertThreshold: e.TRANSIENT_ALERT_THRESHOLD,
     allowedOrigins,
     databaseFile: e.DATABASE_FILE ? path.resolve(e.DATABASE_FILE) : path.join(dataDir, "ads-connect.sqlite"),
+    databaseUrl: e.DATABASE_URL || null,
+    databasePool: {
+      size: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
     encryptionKeys,
     microsoft: {
       clientId: e.MICROSOFT_CLIENT_ID ?? "",

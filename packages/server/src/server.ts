@@ -1,11 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Kysely } from "kysely";
 import type { DestinationStream, Logger } from "pino";
 import { createApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase } from "./store/createDatabase.js";
+import type { Database } from "./store/schema.js";
 import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
 import { createServices, type Services } from "./services/createServices.js";
 
@@ -14,6 +16,8 @@ export interface RunningServer {
   config: Config;
   logger: Logger;
   services: Services;
+  /** The open database (tests read rows directly; the app only goes through the services). */
+  db: Kysely<Database>;
   refreshAhead: RefreshAheadJob;
   close(): Promise<void>;
 }
@@ -43,7 +47,13 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       bootLog.warn(m),
     );
     const logger = createLogger(config.logLevel, logDestination);
-    const db = await createDatabase(config.databaseFile);
+    const db = await createDatabase({
+      url: config.databaseUrl,
+      file: config.databaseFile,
+      poolSize: config.databasePool.size,
+      connectTimeoutMs: config.databasePool.connectTimeoutMs,
+      statementTimeoutMs: config.databasePool.statementTimeoutMs,
+    });
     const entra = createEntraClient(config.microsoft);
     const services = createServices({ config, db, entra, logger });
     server.on("request", createApp({ config, logger, services }));
@@ -62,6 +72,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       config,
       logger,
       services,
+      db,
       refreshAhead,
       async close() {
         server.closeAllConnections();

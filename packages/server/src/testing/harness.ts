@@ -7,6 +7,7 @@ import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulato
 import { startAdsConnect, type RunningServer } from "../server.js";
 import { BrowserClient, type Page } from "./browserClient.js";
 import { httpRequest } from "./httpRequest.js";
+import { createTestDatabase, testDatabaseKind } from "./testDatabase.js";
 import { startWebhookReceiver } from "./webhookReceiver.js";
 
 export const WIDGET_ORIGIN = "http://app.localhost:5173";
@@ -32,14 +33,20 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   emulator?: EntraEmulatorOptions;
+  /** Default: ADS_CONNECT_TEST_DATABASE (the `-pg` test projects set postgres), else SQLite. */
+  database?: "sqlite" | "postgres";
 }
 
-/** The real thing on port 0: Entra emulator, ads-connect server on a fresh SQLite file, webhook receiver. */
+/**
+ * The real thing on port 0: Entra emulator, ads-connect server on a fresh database (a SQLite file,
+ * or its own PostgreSQL database in the `-pg` test projects), webhook receiver.
+ */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEntraEmulator(options.emulator);
   const webhooks = await startWebhookReceiver();
   const slack = await startWebhookReceiver();
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-test-"));
+  const database = await createTestDatabase(options.database ?? testDatabaseKind());
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -61,6 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     WEBHOOK_URL: webhooks.url,
     SLACK_WEBHOOK_URL: slack.url,
     LOG_LEVEL: "debug",
+    ...database.env,
     ...options.env,
   };
   let server = await startAdsConnect({ env, logDestination });
@@ -106,6 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await emulator.close();
       await webhooks.close();
       await slack.close();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
