@@ -16,6 +16,7 @@ export default defineConfig({
         test: {
           name: "packages",
           include: ["packages/*/src/**/*.test.ts"],
+          exclude: ["**/*.pg.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

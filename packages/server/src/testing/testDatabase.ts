@@ -40,13 +40,16 @@ async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): P
   }
 }
 
-/** A fresh, migrated database for one test server, so tests stay isolated and can run in parallel. */
-export async function createTestDatabase(kind = testDatabaseKind()): Promise<TestDatabase> {
+/**
+ * A fresh database for one test server, so tests stay isolated and can run in parallel: migrated
+ * already (a copy of the template), or empty with `migrated: false`.
+ */
+export async function createTestDatabase(kind = testDatabaseKind(), options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   if (kind === "sqlite") return { env: {}, url: null, drop: async () => {} };
   const clusterUrl = process.env[TEST_POSTGRES_URL_ENV];
   if (!clusterUrl) throw new Error(`${TEST_DATABASE_ENV}=postgres needs the PostgreSQL global setup (packages/server/src/testing/postgresGlobalSetup.ts)`);
   const name = `test_${randomBytes(8).toString("hex")}`;
-  await admin(clusterUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  await admin(clusterUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${options.migrated === false ? "template0" : TEMPLATE_DATABASE}`));
   const url = withDatabase(clusterUrl, name);
   return {
     env: { DATABASE_URL: url },
