@@ -9,6 +9,7 @@ import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
+import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
@@ -23,7 +24,7 @@ export interface AppDeps {
 
 /** Builds the Express app from its parts; listening is the caller's business. */
 export function createApp({ config, logger, services }: AppDeps): Express {
-  const { sessions, connections, flow, outbox, integrationStatus, adminConsent } = services;
+  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -56,9 +57,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   );
   app.use(express.json({ limit: "100kb" }));
 
-  app.get("/health", (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.use(healthRoutes(health));
   app.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
   app.use(connectionsRoutes(connections, secretKey));
   app.use(webhooksRoutes(outbox, secretKey));

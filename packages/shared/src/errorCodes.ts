@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   "user_cancelled",
   "popup_blocked",
   "session_token_unavailable",
+  // the server's own database is unreachable (503 with Retry-After; try again)
+  "database_unavailable",
   // last resort
   "internal_error",
 ] as const;

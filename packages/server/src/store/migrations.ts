@@ -161,3 +161,11 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName)
     throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`, { cause: error });
   }
 }
+
+/** Names of the migrations this code knows that the database has not run yet (empty when current). */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  // Only the names matter here, and they are the same for both dialects.
+  const provider: MigrationProvider = { getMigrations: async () => migrations("sqlite") };
+  const all = await new Migrator({ db, provider }).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

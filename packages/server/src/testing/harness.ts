@@ -22,7 +22,7 @@ export interface Harness {
   logs: string[];
   secretKey: string;
   webhookSigningKey: string;
-  api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string }>;
+  api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string; headers: Headers }>;
   createSession(body?: unknown): Promise<{ token: string; connect_link: string; expires_at: string }>;
   startUrl(token: string, origin?: string): string;
   /** Stops the server and starts it again on the same database (and port), as a deploy or crash would. */
@@ -85,7 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     } catch {
       json = undefined;
     }
-    return { status: response.status, json, text };
+    return { status: response.status, json, text, headers: response.headers };
   };
   const harness: Harness = {
     server,
