@@ -27,9 +27,10 @@ export class ConnectionStore {
       query = query.where("end_user", "like", `%"organization":{"id":${JSON.stringify(filter.endUserOrganizationId)}%`);
     }
     if (filter.search) {
-      const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`.toLowerCase();
+      // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
       query = query.where((eb) =>
-        eb.or([eb("connection_id", "like", like), eb("username", "like", like), eb("end_user_id", "like", like)]),
+        eb.or((["connection_id", "username", "end_user_id"] as const).map((column) => eb(eb.fn<string>("lower", [eb.ref(column)]), "like", like))),
       );
     }
     return query.orderBy("id", "asc").limit(filter.limit).offset(filter.offset).execute();
