@@ -49,6 +49,8 @@ export interface Config {
   };
   /** Tries of one refresh when Microsoft answers 429/5xx or does not answer. */
   refreshMaxTries: number;
+  /** How long one instance's refresh lease on a connection lasts without renewal (a dead holder blocks others at most this long). */
+  refreshLeaseSeconds: number;
   webhookDelivery: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   slack: { webhookUrl: string | null; dedupSeconds: number };
   /** Consecutive transient refresh failures of one connection before an alert. */
@@ -123,6 +125,7 @@ const EnvSchema = z.object({
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60),
   REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400).default(14 * 86_400),
   REFRESH_MAX_TRIES: seconds(1, 10).default(4),
+  REFRESH_LEASE_SECONDS: seconds(1, 600).default(30),
   WEBHOOK_MAX_ATTEMPTS: seconds(1, 100).default(12),
   WEBHOOK_RETRY_BASE_MS: seconds(10, 3_600_000).default(1000),
   WEBHOOK_RETRY_MAX_MS: seconds(100, 86_400_000).default(3_600_000),
@@ -207,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       touchIdleAfterSeconds: e.REFRESH_IDLE_AFTER_SECONDS,
     },
     refreshMaxTries: e.REFRESH_MAX_TRIES,
+    refreshLeaseSeconds: e.REFRESH_LEASE_SECONDS,
     webhookDelivery: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: e.WEBHOOK_RETRY_BASE_MS, maxDelayMs: e.WEBHOOK_RETRY_MAX_MS },
     slack: { webhookUrl: e.SLACK_WEBHOOK_URL ?? null, dedupSeconds: e.ALERT_DEDUP_SECONDS },
     transientAlertThreshold: e.TRANSIENT_ALERT_THRESHOLD,

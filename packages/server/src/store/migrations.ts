@@ -150,6 +150,17 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0004_refresh_leases": {
+    async up(db: Kysely<unknown>) {
+      // Single-flight token refresh across instances (see RefreshLeaseStore).
+      await db.schema
+        .createTable("refresh_leases")
+        .addColumn("connection_id", "text", (c) => c.primaryKey())
+        .addColumn("holder", "text", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /** Brings the schema up to date; throws with the failing migration's error. */

@@ -25,6 +25,8 @@ export interface Harness {
   api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string; headers: Headers }>;
   createSession(body?: unknown): Promise<{ token: string; connect_link: string; expires_at: string }>;
   startUrl(token: string, origin?: string): string;
+  /** Another instance on the same database and configuration (its own port), as a scaled-out deployment runs; the caller closes it. */
+  startInstance(env?: Record<string, string>): Promise<RunningServer>;
   /** Stops the server and starts it again on the same database (and port), as a deploy or crash would. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -103,6 +105,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     startUrl(token, origin = WIDGET_ORIGIN) {
       return `${harness.server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin })}`;
+    },
+    startInstance(extra = {}) {
+      return startAdsConnect({ env: { ...env, ...extra, PORT: "0" }, logDestination });
     },
     async restart() {
       await harness.server.close();
