@@ -34,7 +34,7 @@ describe("PostgreSQL", () => {
     await client.connect();
     const { rows } = await client.query<{ name: string }>("SELECT name FROM kysely_migration ORDER BY name");
     await client.end();
-    expect(rows.map((r) => r.name)).toEqual(["0001_connect_flow", "0002_token_lifecycle", "0003_entra_setup"]);
+    expect(rows.map((r) => r.name)).toEqual(["0001_connect_flow", "0002_token_lifecycle", "0003_entra_setup", "0004_refresh_leases"]);
   });
 
   it("the migrations build the same tables and columns as on SQLite", async () => {
