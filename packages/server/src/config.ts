@@ -125,7 +125,7 @@ const EnvSchema = z.object({
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60),
   REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400).default(14 * 86_400),
   REFRESH_MAX_TRIES: seconds(1, 10).default(4),
-  REFRESH_LEASE_SECONDS: seconds(1, 600).default(30),
+  REFRESH_LEASE_SECONDS: seconds(1, 600).default(10),
   WEBHOOK_MAX_ATTEMPTS: seconds(1, 100).default(12),
   WEBHOOK_RETRY_BASE_MS: seconds(10, 3_600_000).default(1000),
   WEBHOOK_RETRY_MAX_MS: seconds(100, 86_400_000).default(3_600_000),

@@ -41,6 +41,8 @@ function startServerProcess(): Promise<{ child: ChildProcess; url: string }> {
       MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
       ENTRA_EMULATOR_URL: emulator.url,
       REFRESH_AHEAD: "off",
+      // The killed process held the connection's refresh lease: the next one waits for it to expire.
+      REFRESH_LEASE_SECONDS: "2",
       LOG_LEVEL: "info",
       ...database.env,
     },

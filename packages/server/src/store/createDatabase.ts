@@ -66,6 +66,9 @@ async function openPostgres(t: DatabaseTarget): Promise<Kysely<Database>> {
   // An idle connection dropped by the server (restart, failover) is an event, not a crash; the pool
   // discards it and opens a fresh one on the next query.
   pool.on("error", () => {});
+  // The same for a connection checked out between two statements: the statement fails (503), the
+  // process does not, and the pool drops the broken connection when it is released.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await withMigrationLock(url, t.connectTimeoutMs ?? 3_000, () => migrateToLatest(db as Kysely<unknown>, "postgres"));

@@ -11,7 +11,7 @@ export interface PostgresCluster {
   /** Connects as the superuser to the `postgres` database; swap the path for another database. */
   url: string;
   port: number;
-  /** Stops the server (as a crash or a restart would, for outage tests); `start` brings it back on the same port. */
+  /** Stops the server (a restart: open connections are cut; committed data kept); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops it and deletes its data. */
@@ -76,7 +76,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await exec("pg_ctl", ["-D", data, "-l", path.join(root, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
   };
   const stop = async () => {
-    await exec("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    // "fast" cuts every session but flushes first (with synchronous_commit off, "immediate" could lose the last commits).
+    await exec("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
   };
   await start();
   return {
