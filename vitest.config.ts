@@ -5,6 +5,13 @@ import { sourceAliases } from "./scripts/sourceAliases.js";
 // need a build; the packaging project installs the built, packed packages instead.
 const fromSource = { resolve: { alias: sourceAliases() } };
 
+// The storage-touching tests run twice: on SQLite (the default) and on a real PostgreSQL that
+// postgresGlobalSetup starts for the run (each test server gets its own database).
+const POSTGRES = { ADS_CONNECT_TEST_DATABASE: "postgres" };
+const POSTGRES_SETUP = "packages/server/src/testing/postgresGlobalSetup.ts";
+// Pure unit tests with no database are not repeated on PostgreSQL.
+const NO_STORAGE = ["packages/server/src/config.test.ts", "packages/server/src/tokens/**", "packages/server/src/oauth/scopes.test.ts"];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -15,6 +22,19 @@ export default defineConfig({
         test: {
           name: "packages",
           include: ["packages/*/src/**/*.test.ts"],
+          exclude: ["**/*.pg.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        ...fromSource,
+        test: {
+          name: "packages-pg",
+          include: ["packages/server/src/**/*.test.ts", "packages/widget/src/core/connect.server.test.ts"],
+          exclude: NO_STORAGE,
+          env: POSTGRES,
+          globalSetup: [POSTGRES_SETUP],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -29,6 +49,19 @@ export default defineConfig({
           environment: "happy-dom",
           environmentOptions: { happyDOM: { url: "http://app.localhost:5173/" } },
           globalSetup: ["packages/widget/test/serverSetup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        ...fromSource,
+        test: {
+          name: "widget-dom-pg",
+          include: ["packages/widget/src/**/*.test.tsx"],
+          environment: "happy-dom",
+          environmentOptions: { happyDOM: { url: "http://app.localhost:5173/" } },
+          env: POSTGRES,
+          globalSetup: [POSTGRES_SETUP, "packages/widget/test/serverSetup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

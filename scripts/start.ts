@@ -23,7 +23,7 @@ try {
 
     ads-connect server   ${stack.server.url}
     identity provider    ${stack.emulator ? `local Entra emulator at ${stack.emulator.url} (test users, no Microsoft account needed)` : "Microsoft Entra ID"}
-    database             ${stack.server.config.databaseFile}
+    database             ${stack.server.config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : stack.server.config.databaseFile}
     list connections     curl -H "Authorization: Bearer $(cat data/secret-key)" ${stack.server.url}/connections
 
   Press Ctrl-C to stop.

@@ -11,6 +11,7 @@ import { requireSecretKey } from "./http/requireSecretKey.js";
 import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
+import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
@@ -25,7 +26,7 @@ export interface AppDeps {
 
 /** Builds the Express app from its parts; listening is the caller's business. */
 export function createApp({ config, logger, services }: AppDeps): Express {
-  const { sessions, connections, flow, outbox, integrationStatus, adminConsent } = services;
+  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -63,9 +64,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.use(express.json({ limit: "100kb" }));
 
   const routes = express.Router();
-  routes.get("/health", (_req, res) => {
-    res.json({ ok: true });
-  });
+  routes.use(healthRoutes(health));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
   routes.use(connectionsRoutes(connections, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));

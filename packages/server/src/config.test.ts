@@ -76,6 +76,18 @@ describe("loadConfig", () => {
     expect(problemsOf({ DATA_DIR: tempDir() }).join("\n")).toMatch(/MICROSOFT_CLIENT_ID: required[\s\S]*MICROSOFT_CLIENT_SECRET: required/);
   });
 
+  it("selects PostgreSQL with a postgres URL (pool settings with defaults), SQLite without, and never echoes a bad URL", () => {
+    const sqlite = loadConfig({ ...base, DATA_DIR: tempDir() });
+    expect(sqlite.databaseUrl).toBeNull();
+    const pg = loadConfig({ ...base, DATA_DIR: tempDir(), DATABASE_URL: "postgres://app:pw@db.internal:5432/ads", DATABASE_POOL_SIZE: "4" });
+    expect(pg.databaseUrl).toBe("postgres://app:pw@db.internal:5432/ads");
+    expect(pg.databasePool).toEqual({ size: 4, connectTimeoutMs: 3000, statementTimeoutMs: 15000 });
+    const problems = problemsOf({ ...base, DATABASE_URL: "mysql://app:secret-pw@db/ads", DATABASE_POOL_SIZE: "0" }).join("\n");
+    expect(problems).toMatch(/^DATABASE_URL: must be a postgres:\/\/ URL/m);
+    expect(problems).toMatch(/^DATABASE_POOL_SIZE: /m);
+    expect(problems).not.toContain("secret-pw");
+  });
+
   it("parses rotating encryption keys and rejects keys of the wrong size", () => {
     const k = (n: number) => Buffer.alloc(n, 7).toString("base64");
     const config = loadConfig({ ...base, DATA_DIR: tempDir(), ENCRYPTION_KEYS: `new:${k(32)}, old:${k(32)}` });

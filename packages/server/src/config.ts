@@ -22,6 +22,9 @@ export interface Config {
   webhookUrl: string | null;
   allowedOrigins: string[];
   databaseFile: string;
+  /** A postgres:// URL selects PostgreSQL (several instances can share it); null keeps SQLite at `databaseFile`. */
+  databaseUrl: string | null;
+  databasePool: { size: number; connectTimeoutMs: number; statementTimeoutMs: number };
   /** First key encrypts; all of them decrypt (rotation). */
   encryptionKeys: EncryptionKey[];
   microsoft: {
@@ -75,6 +78,8 @@ export interface Config {
   };
   /** Tries of one refresh when Microsoft answers 429/5xx or does not answer. */
   refreshMaxTries: number;
+  /** How long one instance's refresh lease on a connection lasts without renewal (a dead holder blocks others at most this long). */
+  refreshLeaseSeconds: number;
   webhookDelivery: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   slack: { webhookUrl: string | null; dedupSeconds: number };
   /** Consecutive transient refresh failures of one connection before an alert. */
@@ -166,6 +171,13 @@ const EnvSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_FILE: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, "must be a postgres:// URL (unset it to use the embedded SQLite database)")
+    .optional(),
+  DATABASE_POOL_SIZE: seconds(1, 1000).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: seconds(100, 600_000).default(3000),
+  DATABASE_STATEMENT_TIMEOUT_MS: seconds(100, 3_600_000).default(15_000),
   ENCRYPTION_KEYS: z.string().optional(),
   MICROSOFT_CLIENT_ID: z.string().min(1).optional(),
   MICROSOFT_CLIENT_SECRET: z.string().min(1).optional(),
@@ -199,6 +211,7 @@ const EnvSchema = z.object({
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60),
   REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400).default(14 * 86_400),
   REFRESH_MAX_TRIES: seconds(1, 10).default(4),
+  REFRESH_LEASE_SECONDS: seconds(1, 600).default(10),
   WEBHOOK_MAX_ATTEMPTS: seconds(1, 100).default(12),
   WEBHOOK_RETRY_BASE_MS: seconds(10, 3_600_000).default(1000),
   WEBHOOK_RETRY_MAX_MS: seconds(100, 86_400_000).default(3_600_000),
@@ -285,11 +298,18 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       touchIdleAfterSeconds: e.REFRESH_IDLE_AFTER_SECONDS,
     },
     refreshMaxTries: e.REFRESH_MAX_TRIES,
+    refreshLeaseSeconds: e.REFRESH_LEASE_SECONDS,
     webhookDelivery: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: e.WEBHOOK_RETRY_BASE_MS, maxDelayMs: e.WEBHOOK_RETRY_MAX_MS },
     slack: { webhookUrl: e.SLACK_WEBHOOK_URL ?? null, dedupSeconds: e.ALERT_DEDUP_SECONDS },
     transientAlertThreshold: e.TRANSIENT_ALERT_THRESHOLD,
     allowedOrigins,
     databaseFile: e.DATABASE_FILE ? path.resolve(e.DATABASE_FILE) : path.join(dataDir, "ads-connect.sqlite"),
+    databaseUrl: e.DATABASE_URL || null,
+    databasePool: {
+      size: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
     encryptionKeys,
     microsoft: {
       clientId: e.MICROSOFT_CLIENT_ID ?? "",

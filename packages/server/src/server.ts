@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Kysely } from "kysely";
 import type { DestinationStream, Logger } from "pino";
 import { createApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
@@ -8,6 +9,7 @@ import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase } from "./store/createDatabase.js";
 import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
+import type { Database } from "./store/schema.js";
 import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
 import { createServices, type Services } from "./services/createServices.js";
 import { CALLBACK_DEADLINE_MS } from "./services/signInFailures.js";
@@ -17,6 +19,8 @@ export interface RunningServer {
   config: Config;
   logger: Logger;
   services: Services;
+  /** The open database (tests read rows directly; the app only goes through the services). */
+  db: Kysely<Database>;
   refreshAhead: RefreshAheadJob;
   prune: PruneJob;
   /**
@@ -53,7 +57,13 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       bootLog.warn(m),
     );
     const logger = createLogger(config.logLevel, logDestination);
-    const db = await createDatabase(config.databaseFile);
+    const db = await createDatabase({
+      url: config.databaseUrl,
+      file: config.databaseFile,
+      poolSize: config.databasePool.size,
+      connectTimeoutMs: config.databasePool.connectTimeoutMs,
+      statementTimeoutMs: config.databasePool.statementTimeoutMs,
+    });
     const entra = createEntraClient(config.microsoft);
     const services = createServices({ config, db, entra, logger });
     // Sign-ins a crashed process left unfinished get their result now, and those too recent to
@@ -104,6 +114,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       config,
       logger,
       services,
+      db,
       refreshAhead,
       prune,
       close() {

@@ -58,6 +58,7 @@ export const ERROR_CODES = [
   "database_busy",
   "server_restarting",
   "sign_in_interrupted",
+  "database_unavailable",
   // last resort
   "internal_error",
 ] as const;

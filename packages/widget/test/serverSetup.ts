@@ -9,7 +9,8 @@ declare module "vitest" {
 
 /** One real ads-connect server (with the Entra emulator) for the widget's DOM tests. */
 export default async function setup(project: TestProject) {
-  const h = await startHarness();
+  // The widget-dom-pg project runs the same tests against a server on PostgreSQL.
+  const h = await startHarness({ database: project.config.env?.ADS_CONNECT_TEST_DATABASE === "postgres" ? "postgres" : "sqlite" });
   project.provide("adsConnect", { serverUrl: h.server.url, secretKey: h.secretKey, widgetOrigin: WIDGET_ORIGIN });
   return () => h.close();
 }

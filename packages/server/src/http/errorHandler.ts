@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../store/databaseErrors.js";
 
 interface HttpishError {
   status?: unknown;
@@ -11,7 +12,8 @@ interface HttpishError {
 
 /**
  * The one place errors become responses: `{error:{code,message,errors?}}`, a 4xx for anything the
- * client did, a plain 500 (logged, no stack in the body) for our own bugs.
+ * client did, a 503 with Retry-After while the database is unreachable, a plain 500 (logged, no
+ * stack in the body) for our own bugs.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
@@ -30,6 +32,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         : status === 404 ? ["not_found", "Not found"]
         : ["invalid_body", "The request could not be read"];
       res.status(status).json({ error: { code, message } });
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Not a bug: the database is down or restarting. Fail fast; the pool reconnects by itself.
+      logger.warn({ code: (err as { code?: unknown }).code }, "database unavailable");
+      res.set("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
+      res.status(503).json({ error: { code: "database_unavailable", message: "The database is unreachable right now; try again shortly." } });
       return;
     }
     logger.error({ err }, "unhandled error");

@@ -68,3 +68,13 @@ describe("the unmodified @nangohq/node client against ads-connect", () => {
     await expect(wrong.listConnections()).rejects.toMatchObject({ response: { status: 401, data: { error: { code: "unauthorized" } } } });
   });
 });
+
+describe("GET /connections?search=", () => {
+  it("matches ignoring case, on SQLite and on PostgreSQL alike", async () => {
+    await connectAs(h, "megan@contoso.example", { token: (await h.createSession({ end_user: { id: "Search-User-7" } })).token });
+    for (const search of ["MEGAN@CONTOSO", "megan@contoso", "search-user-7"]) {
+      const res = await h.api("GET", `/connections?search=${encodeURIComponent(search)}`);
+      expect((res.json as { connections: { end_user: { id: string } }[] }).connections.map((c) => c.end_user.id), search).toContain("Search-User-7");
+    }
+  });
+});

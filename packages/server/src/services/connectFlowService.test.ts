@@ -1,5 +1,3 @@
-import Database from "better-sqlite3";
-import path from "node:path";
 import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID } from "@ads-connect/entra-emulator";
 import { AdsConnectClient } from "@ads-connect/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,9 +43,7 @@ describe("connect flow over real HTTP", () => {
     expect(connection.end_user).toMatchObject({ id: "end-user-1", email: "owner@product.example" });
     expect(connection.status).toBe("connected");
 
-    const file = new Database(path.join(h.server.config.databaseFile), { readonly: true });
-    const row = file.prepare("select credentials_enc from connections where connection_id = ?").get(result.connection_id) as { credentials_enc: string };
-    file.close();
+    const row = await h.server.db.selectFrom("connections").select("credentials_enc").where("connection_id", "=", result.connection_id).executeTakeFirstOrThrow();
     expect(row.credentials_enc).not.toContain(connection.credentials.access_token);
     expect(row.credentials_enc).not.toContain(connection.credentials.refresh_token!);
     expect(JSON.parse(row.credentials_enc)).toHaveProperty("ciphertext");

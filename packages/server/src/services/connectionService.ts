@@ -60,8 +60,9 @@ export class ConnectionService {
       limit,
       offset: (query.page ?? 0) * limit,
     });
-    // A refresh in flight in this process shows as `refreshing`.
-    return { connections: rows.map((row) => ({ ...toSummary(row), ...(this.deps.refresher.isRefreshing(row.connection_id) ? { status: "refreshing" as const } : {}) })) };
+    // A refresh in flight on any instance shows as `refreshing`.
+    const refreshing = await this.deps.refresher.refreshingAmong(rows.map((row) => row.connection_id));
+    return { connections: rows.map((row) => ({ ...toSummary(row), ...(refreshing.has(row.connection_id) ? { status: "refreshing" as const } : {}) })) };
   }
 
   /**

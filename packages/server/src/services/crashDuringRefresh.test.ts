@@ -8,18 +8,22 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { beginSignIn, resultOf, signInAs, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
+import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const SECRET = "crash-test-secret-key-0123456789abcdefghij";
 
 let emulator: EntraEmulator;
 let dataDir: string;
+let database: TestDatabase;
 beforeAll(async () => {
   emulator = await startEntraEmulator();
   dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-crash-"));
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   await emulator.close();
+  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -37,7 +41,10 @@ function startServerProcess(): Promise<{ child: ChildProcess; url: string }> {
       MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
       ENTRA_EMULATOR_URL: emulator.url,
       REFRESH_AHEAD: "off",
+      // The killed process held the connection's refresh lease: the next one waits for it to expire.
+      REFRESH_LEASE_SECONDS: "2",
       LOG_LEVEL: "info",
+      ...database.env,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -15,6 +15,7 @@ import { createWebhookOutbox, type WebhookOutbox } from "../webhooks/webhookOutb
 import { ConnectFlowService } from "./connectFlowService.js";
 import { ConnectionService } from "./connectionService.js";
 import { ConnectSessionService } from "./connectSessionService.js";
+import { HealthService } from "./healthService.js";
 import { TokenRefresher } from "./tokenRefresher.js";
 
 export interface Services {
@@ -28,6 +29,7 @@ export interface Services {
   cipher: TokenCipher;
   integrationStatus: IntegrationStatusService;
   adminConsent: AdminConsentService;
+  health: HealthService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -42,5 +44,6 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent };
+  const health = new HealthService(db);
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
@@ -8,6 +9,7 @@ import type { EntraClient } from "../oauth/entraClient.js";
 import { fromTokenRequestError } from "../oauth/translateEntraError.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
+import { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
 import type { Database } from "../store/schema.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
@@ -43,13 +45,18 @@ function retryAfterMs(err: unknown): number | null {
   return Number.isFinite(ms) ? Math.max(0, Math.min(ms, MAX_RETRY_DELAY_MS)) : null;
 }
 
+/** How often an instance waiting for another one's refresh looks at the row again. */
+const LEASE_POLL_MS = 50;
+
 /**
- * Refreshes connections' tokens: one refresh per connection at a time in this process (single
- * flight), bounded retries for transient failures, the rotated refresh token stored in the same
+ * Refreshes connections' tokens: one refresh per connection at a time in this process and across
+ * instances sharing the database (a lease per connection; the others wait and serve its result),
+ * bounded retries for transient failures, the rotated refresh token stored in the same
  * write as the new access token, and every failure class reported where it belongs.
  */
 export class TokenRefresher {
   private readonly inflight = new Map<string, Promise<StoredCredentials>>();
+  private readonly leases: RefreshLeaseStore;
 
   constructor(
     private readonly deps: {
@@ -65,7 +72,9 @@ export class TokenRefresher {
       /** Waits between retries (tests can shorten it). */
       sleep?: (ms: number) => Promise<void>;
     },
-  ) {}
+  ) {
+    this.leases = new RefreshLeaseStore(deps.db);
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -75,13 +84,71 @@ export class TokenRefresher {
     return this.inflight.has(connectionId);
   }
 
-  /** New tokens for the connection; concurrent callers share one request to Microsoft. */
+  /** Which of these connections are being refreshed now, by this instance or another one. */
+  async refreshingAmong(connectionIds: string[]): Promise<Set<string>> {
+    const held = await this.leases.heldAmong(connectionIds, Date.now());
+    for (const id of connectionIds) if (this.inflight.has(id)) held.add(id);
+    return held;
+  }
+
+  /**
+   * New tokens for the connection; concurrent callers share one request to Microsoft, in this
+   * process and across instances. `row` is what the caller read: tokens written after it (by
+   * another instance's refresh) are served instead of refreshing again.
+   */
   refresh(row: ConnectionRow, reason: "read" | "forced" | "ahead" | "idle"): Promise<StoredCredentials> {
     const running = this.inflight.get(row.connection_id);
     if (running) return running;
-    const p = this.refreshOnce(row.connection_id, reason).finally(() => this.inflight.delete(row.connection_id));
+    const p = this.refreshLeased(row, reason).finally(() => this.inflight.delete(row.connection_id));
     this.inflight.set(row.connection_id, p);
     return p;
+  }
+
+  /**
+   * Takes the connection's lease (renewed while the refresh runs, released after) and refreshes; when
+   * another instance holds it, waits for that refresh and serves its tokens, or takes over once the
+   * lease is released without new tokens or expires (its holder died).
+   */
+  private async refreshLeased(seen: ConnectionRow, reason: "read" | "forced" | "ahead" | "idle"): Promise<StoredCredentials> {
+    const id = seen.connection_id;
+    const leaseMs = this.deps.config.refreshLeaseSeconds * 1000;
+    let logged = false;
+    for (;;) {
+      const holder = randomUUID();
+      if (await this.leases.acquire(id, holder, Date.now(), Date.now() + leaseMs)) {
+        const renew = setInterval(() => {
+          this.leases.renew(id, holder, Date.now() + leaseMs).catch(() => {});
+        }, Math.max(250, leaseMs / 3));
+        try {
+          // Refreshed by another instance between the caller's read and this lease: serve that.
+          const fresh = await this.refreshedSince(seen);
+          if (fresh) return fresh;
+          return await this.refreshOnce(id, reason);
+        } finally {
+          clearInterval(renew);
+          await this.leases.release(id, holder).catch(() => {});
+        }
+      }
+      if (!logged) {
+        this.deps.logger.debug({ connectionId: id, reason }, "token refresh running elsewhere; waiting for it");
+        logged = true;
+      }
+      while ((await this.leases.heldUntil(id, Date.now())) !== null) {
+        const fresh = await this.refreshedSince(seen);
+        if (fresh) return fresh;
+        await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+      }
+      const fresh = await this.refreshedSince(seen);
+      if (fresh) return fresh;
+    }
+  }
+
+  /** The stored tokens when they changed since `seen` was read (and the grant still works). */
+  private async refreshedSince(seen: ConnectionRow): Promise<StoredCredentials | null> {
+    const row = await this.deps.store.findByConnectionId(seen.connection_id);
+    if (!row) throw new AppError("not_found", `No connection with id "${seen.connection_id}"`, 404);
+    if (row.credentials_enc === seen.credentials_enc || row.status !== "connected") return null;
+    return decryptCredentials(this.deps.cipher, row);
   }
 
   private async refreshOnce(connectionId: string, reason: string): Promise<StoredCredentials> {

@@ -1,9 +1,10 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
 import { DEFAULT_BUSY_RETRY_MS, retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS } from "./databaseBusy.js";
-import { migrateToLatest } from "./migrations.js";
+import { migrateToLatest, type DialectName } from "./migrations.js";
 import type { Database } from "./schema.js";
 import { RetryingSqliteDialect } from "./sqliteDialect.js";
 
@@ -15,11 +16,42 @@ export interface DatabaseOptions {
   busyRetryMs?: number;
 }
 
+/** Where the data lives: a PostgreSQL URL (shared by several instances) or an embedded SQLite file. */
+export interface DatabaseTarget {
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite at `file`. */
+  url?: string | null;
+  file?: string;
+  /** Most PostgreSQL connections this process opens. */
+  poolSize?: number;
+  /** How long to wait for a PostgreSQL connection before failing (so requests fail fast while it is down). */
+  connectTimeoutMs?: number;
+  /** Longest a PostgreSQL statement may run (server side, and as a client-side bound when the server stops answering). */
+  statementTimeoutMs?: number;
+}
+
+export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+export function dialectOf(target: DatabaseTarget | string): DialectName {
+  return typeof target !== "string" && target.url && POSTGRES_URL.test(target.url) ? "postgres" : "sqlite";
+}
+
+// Times are epoch milliseconds in BIGINT columns and counts are BIGINT: read them as numbers
+// (they stay far below 2^53), as SQLite returns them, instead of pg's default strings.
+const INT8 = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 /**
- * Opens the embedded SQLite database (creating its folder 0700 and the file 0600) and migrates it.
- * A PostgreSQL dialect plugs in here; the stores only see `Kysely<Database>`.
+ * Opens the database and migrates it: PostgreSQL when `url` is a postgres URL, else the embedded
+ * SQLite file (a string is a SQLite file name; its folder is created 0700 and the file 0600). The
+ * stores only see `Kysely<Database>`.
  */
-export async function createDatabase(file: string, options: DatabaseOptions = {}): Promise<Kysely<Database>> {
+export async function createDatabase(target: DatabaseTarget | string, options: DatabaseOptions = {}): Promise<Kysely<Database>> {
+  const t: DatabaseTarget = typeof target === "string" ? { file: target } : target;
+  if (dialectOf(t) === "postgres") return openPostgres(t);
+  const file = t.file ?? ":memory:";
   if (file !== ":memory:") createPrivateFile(file);
   const sqlite = new SQLite(file);
   // SQLite's own wait is synchronous (it blocks the event loop), so keep it short and retry on a timer.
@@ -43,4 +75,55 @@ function createPrivateFile(file: string): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // SQLite creates the -wal and -shm files with the database file's mode.
   closeSync(openSync(file, "a", 0o600));
+}
+
+async function openPostgres(t: DatabaseTarget): Promise<Kysely<Database>> {
+  const url = t.url!;
+  const statementTimeoutMs = t.statementTimeoutMs ?? 15_000;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: t.poolSize ?? 10,
+    connectionTimeoutMillis: t.connectTimeoutMs ?? 3_000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 1_000,
+    idleTimeoutMillis: 30_000,
+    types,
+  });
+  // An idle connection dropped by the server (restart, failover) is an event, not a crash; the pool
+  // discards it and opens a fresh one on the next query.
+  pool.on("error", () => {});
+  // The same for a connection checked out between two statements: the statement fails (503), the
+  // process does not, and the pool drops the broken connection when it is released.
+  pool.on("connect", (client) => client.on("error", () => {}));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await withMigrationLock(url, t.connectTimeoutMs ?? 3_000, () => migrateToLatest(db as Kysely<unknown>, "postgres"));
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return db;
+}
+
+// Any fixed 64-bit number works; it names "ads-connect migrations" among the database's advisory locks.
+const MIGRATION_LOCK = "7301865243090183811";
+
+/**
+ * Several instances starting at once on a fresh database: the first migrates, the others wait on a
+ * session advisory lock (held on its own connection, outside the pool) and then find nothing to do.
+ */
+async function withMigrationLock<T>(url: string, connectTimeoutMs: number, run: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      return await run();
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`);
+    }
+  } finally {
+    await client.end();
+  }
 }

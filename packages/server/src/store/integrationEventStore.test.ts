@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Kysely } from "kysely";
+import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 import { createDatabase } from "./createDatabase.js";
 import { IntegrationEventStore } from "./integrationEventStore.js";
 import type { Database } from "./schema.js";
@@ -8,11 +9,16 @@ const HOUR = 3_600_000;
 const NOW = Date.UTC(2027, 0, 10, 12);
 let db: Kysely<Database>;
 let events: IntegrationEventStore;
+let database: TestDatabase;
 beforeEach(async () => {
-  db = await createDatabase(":memory:");
+  database = await createTestDatabase();
+  db = await createDatabase({ url: database.url, file: ":memory:" });
   events = new IntegrationEventStore(db);
 });
-afterEach(() => db.destroy());
+afterEach(async () => {
+  await db.destroy();
+  await database.drop();
+});
 
 const secretError = { code: "invalid_client_secret", actor: "product_team", aadsts: 7000215 };
 const declined = { code: "consent_declined", actor: "end_user", aadsts: 65004 };

@@ -8,11 +8,12 @@ export function escapeLike(text: string): string {
 /**
  * `column LIKE '%text%' ESCAPE '\'`: every LIKE goes through here, so the user's `%`, `_` and `\`
  * are never wildcards. SQLite has no default escape character and PostgreSQL's default (`\`) is not
- * SQLite's, so the clause is always written out. Case: SQLite compares ASCII letters without case,
- * PostgreSQL with case (see `containsExactly` when case matters).
+ * SQLite's, so the clause is always written out. Case is ignored on both: SQLite's LIKE ignores
+ * ASCII case and PostgreSQL's does not, so both sides go through lower() (see `containsExactly`
+ * when case matters).
  */
 export function likeContains(column: string, text: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`${sql.ref(column)} like ${`%${escapeLike(text)}%`} escape '\\'`;
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
 }
 
 /**

@@ -170,6 +170,17 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.alterTable("admin_consents").addColumn("verified_at", "bigint").execute();
     },
   },
+  "0006_refresh_leases": {
+    async up(db: Kysely<unknown>) {
+      // Single-flight token refresh across instances (see RefreshLeaseStore).
+      await db.schema
+        .createTable("refresh_leases")
+        .addColumn("connection_id", "text", (c) => c.primaryKey())
+        .addColumn("holder", "text", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /**
@@ -185,4 +196,12 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName)
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`, { cause: error });
   }
+}
+
+/** Names of the migrations this code knows that the database has not run yet (empty when current). */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  // Only the names matter here, and they are the same for both dialects.
+  const provider: MigrationProvider = { getMigrations: async () => migrations("sqlite") };
+  const all = await new Migrator({ db, provider }).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

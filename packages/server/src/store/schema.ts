@@ -162,6 +162,17 @@ export interface AdminConsentTable {
   verified_at: number | null;
 }
 
+/**
+ * Who refreshes a connection's tokens right now, across instances: one holder per connection until
+ * `expires_at`, so a holder that died blocks the others only until then.
+ */
+export interface RefreshLeaseTable {
+  connection_id: string;
+  /** Random per refresh: only its holder renews or releases it. */
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -172,4 +183,5 @@ export interface Database {
   integration_events: IntegrationEventTable;
   admin_consent_requests: AdminConsentRequestTable;
   admin_consents: AdminConsentTable;
+  refresh_leases: RefreshLeaseTable;
 }

@@ -7,6 +7,7 @@ import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulato
 import { startAdsConnect, type RunningServer } from "../server.js";
 import { BrowserClient, type Page } from "./browserClient.js";
 import { httpRequest } from "./httpRequest.js";
+import { createTestDatabase, testDatabaseKind } from "./testDatabase.js";
 import { startWebhookReceiver } from "./webhookReceiver.js";
 
 export const WIDGET_ORIGIN = "http://app.localhost:5173";
@@ -24,6 +25,8 @@ export interface Harness {
   api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string; headers: Headers }>;
   createSession(body?: unknown): Promise<{ token: string; connect_link: string; expires_at: string }>;
   startUrl(token: string, origin?: string): string;
+  /** Another instance on the same database and configuration (its own port), as a scaled-out deployment runs; the caller closes it. */
+  startInstance(env?: Record<string, string>): Promise<RunningServer>;
   /** Stops the server and starts it again on the same database (and port), as a deploy or crash would; `env` changes settings for the new process. */
   restart(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -32,14 +35,20 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   emulator?: EntraEmulatorOptions;
+  /** Default: ADS_CONNECT_TEST_DATABASE (the `-pg` test projects set postgres), else SQLite. */
+  database?: "sqlite" | "postgres";
 }
 
-/** The real thing on port 0: Entra emulator, ads-connect server on a fresh SQLite file, webhook receiver. */
+/**
+ * The real thing on port 0: Entra emulator, ads-connect server on a fresh database (a SQLite file,
+ * or its own PostgreSQL database in the `-pg` test projects), webhook receiver.
+ */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEntraEmulator(options.emulator);
   const webhooks = await startWebhookReceiver();
   const slack = await startWebhookReceiver();
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-test-"));
+  const database = await createTestDatabase(options.database ?? testDatabaseKind());
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -61,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     WEBHOOK_URL: webhooks.url,
     SLACK_WEBHOOK_URL: slack.url,
     LOG_LEVEL: "debug",
+    ...database.env,
     ...options.env,
   };
   let server = await startAdsConnect({ env, logDestination });
@@ -96,6 +106,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startUrl(token, origin = WIDGET_ORIGIN) {
       return `${harness.server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin })}`;
     },
+    startInstance(extra = {}) {
+      return startAdsConnect({ env: { ...env, ...extra, PORT: "0" }, logDestination });
+    },
     async restart(changes = {}) {
       await harness.server.close();
       Object.assign(env, changes);
@@ -107,6 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await emulator.close();
       await webhooks.close();
       await slack.close();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -53,6 +53,7 @@ export type ErrorCode =
   | "database_busy"
   | "server_restarting"
   | "sign_in_interrupted"
+  | "database_unavailable"
   | "internal_error";
 
 /** Who has to do something about an error. */

@@ -1,0 +1,41 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+/**
+ * Per-connection refresh leases shared by every instance on the database: taking one is a single
+ * upsert that succeeds only when no live lease exists (the same statement on SQLite and PostgreSQL).
+ */
+export class RefreshLeaseStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** True when `holder` now holds the lease until `until` (none was held, or the last one expired). */
+  async acquire(connectionId: string, holder: string, now: number, until: number): Promise<boolean> {
+    const result = await this.db
+      .insertInto("refresh_leases")
+      .values({ connection_id: connectionId, holder, expires_at: until })
+      .onConflict((oc) => oc.column("connection_id").doUpdateSet({ holder, expires_at: until }).where("refresh_leases.expires_at", "<=", now))
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async renew(connectionId: string, holder: string, until: number): Promise<void> {
+    await this.db.updateTable("refresh_leases").set({ expires_at: until }).where("connection_id", "=", connectionId).where("holder", "=", holder).execute();
+  }
+
+  async release(connectionId: string, holder: string): Promise<void> {
+    await this.db.deleteFrom("refresh_leases").where("connection_id", "=", connectionId).where("holder", "=", holder).execute();
+  }
+
+  /** When the live lease on the connection expires, or null when nobody holds one. */
+  async heldUntil(connectionId: string, now: number): Promise<number | null> {
+    const row = await this.db.selectFrom("refresh_leases").select("expires_at").where("connection_id", "=", connectionId).where("expires_at", ">", now).executeTakeFirst();
+    return row ? Number(row.expires_at) : null;
+  }
+
+  /** Which of these connections some instance is refreshing now. */
+  async heldAmong(connectionIds: string[], now: number): Promise<Set<string>> {
+    if (connectionIds.length === 0) return new Set();
+    const rows = await this.db.selectFrom("refresh_leases").select("connection_id").where("connection_id", "in", connectionIds).where("expires_at", ">", now).execute();
+    return new Set(rows.map((r) => r.connection_id));
+  }
+}
