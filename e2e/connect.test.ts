@@ -142,7 +142,7 @@ describe("the demo in Chromium", () => {
   it("the popup goes to Microsoft through the handshake with the widget, without asking the user", async () => {
     const { page, widget } = await open();
     const popup = await clickForPopup(page, widget.button());
-    const continued = popup.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/oauth/connect/microsoft-ads/continue"));
+    const continued = popup.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname.endsWith("/oauth/connect/microsoft-ads/continue"));
     await popup.getByTestId("user-adele@contoso.example").waitFor();
     expect((await continued).postData()).toMatch(/^proof=[A-Za-z0-9_-]+$/);
     await signInAs(popup, "adele@contoso.example");

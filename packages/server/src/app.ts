@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
-import { rateLimits } from "./http/rateLimits.js";
+import { rateLimits, withoutBasePath } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
@@ -50,8 +50,11 @@ export function createApp({ config, logger, services }: AppDeps): Express {
           styleSrc: [nonce],
           imgSrc: ["'self'", "data:"],
           baseUri: ["'none'"],
-          // Only the popup start page has a form; it posts here and is redirected to Microsoft.
-          formAction: [(req) => ((req as express.Request).path.startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : "'none'")],
+          // Only the popup start page has a form; it posts here and is redirected to Microsoft. The
+          // path is read as the routes see it (a proxy may pass PUBLIC_URL's prefix on).
+          formAction: [
+            (req) => (withoutBasePath((req as express.Request).path, config.basePath).startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : "'none'"),
+          ],
           frameAncestors: ["'none'"],
         },
       },

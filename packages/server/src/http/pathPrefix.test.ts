@@ -7,7 +7,7 @@ import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "@ads-connect/entra-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../doctor/runDoctor.js";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, signInAs, startHarness, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { connectAs, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 /**
@@ -65,12 +65,20 @@ describe.each(["strip", "pass"] as const)("PUBLIC_URL with a path prefix, proxy 
     const session = await harness.createSession();
     expect(session.connect_link).toMatch(new RegExp(`^${proxy!.publicUrl}/oauth/connect/microsoft-ads\\?connect_session_token=`));
 
+    // The start page: its form posts to the prefixed continue URL, its CSP lets it, and the
+    // browser-binding cookie it sets is sent back there.
     const browser = new BrowserClient();
-    const start = await browser.get(`${session.connect_link}&origin=${encodeURIComponent(WIDGET_ORIGIN)}`, { follow: false });
-    expect(start.status).toBe(302);
-    expect(new URL(start.headers.get("location")!).searchParams.get("redirect_uri")).toBe(`${proxy!.publicUrl}/oauth/callback`);
-    const { result } = await connectAs(harness, "adele@contoso.example", { token: session.token, browser });
-    expect(result).toMatchObject({ type: "ads-connect:success", account: { username: "adele@contoso.example" } });
+    const startPage = await browser.get(`${session.connect_link}&origin=${encodeURIComponent(WIDGET_ORIGIN)}`, { follow: false });
+    expect(startPage.status).toBe(200);
+    expect(startForm(startPage).action).toBe(`${proxy!.publicUrl}/oauth/connect/microsoft-ads/continue?origin=${encodeURIComponent(WIDGET_ORIGIN)}`);
+    expect(startPage.headers.get("content-security-policy")).toContain(`form-action 'self' ${new URL(harness.emulator.url).origin}`);
+    const toMicrosoft = await submitStart(browser, startPage, "continue", { follow: false });
+    expect(toMicrosoft.status).toBe(303);
+    const authorizeUrl = toMicrosoft.headers.get("location")!;
+    expect(new URL(authorizeUrl).searchParams.get("redirect_uri")).toBe(`${proxy!.publicUrl}/oauth/callback`);
+    const loginPage = await browser.get(authorizeUrl);
+    const page = await signInAs(browser, loginPage, "adele@contoso.example");
+    expect(resultOf(page)).toMatchObject({ type: "ads-connect:success", account: { username: "adele@contoso.example" } });
     expect((await harness.api("GET", "/connections")).status).toBe(200);
     expect((await httpRequest(`${proxy!.publicUrl}/health`)).status).toBe(200);
   });
@@ -91,12 +99,22 @@ describe.each(["strip", "pass"] as const)("PUBLIC_URL with a path prefix, proxy 
   });
 });
 
-it("the binding cookies' paths are the prefixed callback paths", async () => {
+it("the binding cookies' paths are the prefixed start-continue and callback paths", async () => {
   const harness = await behindProxy("pass");
   const { token } = await harness.createSession();
   const start = await httpRequest(harness.startUrl(token));
+  expect(start.status).toBe(200);
   expect(start.setCookies).toHaveLength(1);
-  expect(start.setCookies[0]).toMatch(/; Path=\/prefix\/oauth\/callback;/);
+  expect(start.setCookies[0]).toMatch(/; Path=\/prefix\/oauth\/connect\/microsoft-ads\/continue;/);
+  const proof = /<input type="hidden" name="proof" value="([^"]*)">/.exec(start.text)![1]!;
+  const cont = await httpRequest(`${proxy!.publicUrl}/oauth/connect/microsoft-ads/continue`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: start.setCookies[0]!.split(";")[0]! },
+    body: new URLSearchParams({ proof, decision: "continue" }).toString(),
+  });
+  expect(cont.status).toBe(303);
+  const binding = cont.setCookies.find((c) => !c.includes("Expires=Thu, 01 Jan 1970"));
+  expect(binding).toMatch(/; Path=\/prefix\/oauth\/callback;/);
 });
 
 it("the doctor shows the prefix and checks /health under it", async () => {

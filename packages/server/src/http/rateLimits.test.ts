@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { BrowserClient } from "../testing/browserClient.js";
+import { resultOf, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 let h: Harness | undefined;
@@ -25,7 +26,12 @@ describe("rate limits over real HTTP", () => {
   it("popup pages are limited per IP: the start page posts rate_limited to the widget, the callback page reloads itself", async () => {
     h = await startHarness({ env: LIMITS });
     const { token } = await h.createSession();
-    for (let i = 0; i < 4; i++) expect((await get(h.startUrl(token))).status).toBe(302);
+    // Three start pages and the Continue of the last one use up the allowance of 4.
+    for (let i = 0; i < 2; i++) expect((await get(h.startUrl(token))).status).toBe(200);
+    const browser = new BrowserClient();
+    const startPage = await browser.get(h.startUrl(token));
+    expect(startPage.status).toBe(200);
+    expect((await submitStart(browser, startPage, "continue", { follow: false })).status).toBe(303);
 
     const start = await get(h.startUrl(token));
     expect(start.status).toBe(429);
@@ -34,6 +40,15 @@ describe("rate limits over real HTTP", () => {
     expect(start.text).toContain('data-error-code="rate_limited"');
     expect(start.text).toContain(`postMessage(result, "${WIDGET_ORIGIN}")`);
     expect(start.text).toContain('"code":"rate_limited"');
+
+    // The start page's Continue is a popup page too: limited, it posts rate_limited to the widget
+    // that opened the popup (the handshake submits it without anyone seeing the page).
+    const continued = await submitStart(browser, startPage, "continue", { follow: false });
+    expect(continued.status).toBe(429);
+    expect(retryAfter(continued)).toBeGreaterThan(0);
+    expect(continued.body).toContain('data-error-code="rate_limited"');
+    expect(continued.body).toContain(`postMessage(result, "${WIDGET_ORIGIN}")`);
+    expect(resultOf(continued)).toMatchObject({ type: "ads-connect:error", error: { code: "rate_limited", actor: "end_user" } });
 
     // Nothing is spent on a limited callback: the page waits Retry-After seconds and loads again.
     const callback = await get(`${h.server.url}/oauth/callback?code=c&state=s`);
@@ -87,14 +102,14 @@ describe("rate limits over real HTTP", () => {
     h = await startHarness({ env: { ...LIMITS, TRUST_PROXY: "loopback" } });
     const { token } = await h.createSession();
     const from = (ip: string) => get(h!.startUrl(token), { "x-forwarded-for": ip });
-    for (let i = 0; i < 4; i++) expect((await from("203.0.113.7")).status).toBe(302);
+    for (let i = 0; i < 4; i++) expect((await from("203.0.113.7")).status).toBe(200);
     expect((await from("203.0.113.7")).status).toBe(429);
-    expect((await from("198.51.100.9")).status).toBe(302);
+    expect((await from("198.51.100.9")).status).toBe(200);
     await h.close();
 
     h = await startHarness({ env: LIMITS });
     const other = await h.createSession();
-    for (let i = 0; i < 4; i++) expect((await get(h.startUrl(other.token), { "x-forwarded-for": `192.0.2.${i}` })).status).toBe(302);
+    for (let i = 0; i < 4; i++) expect((await get(h.startUrl(other.token), { "x-forwarded-for": `192.0.2.${i}` })).status).toBe(200);
     // Without TRUST_PROXY the header is the client's say-so: the real address is limited.
     expect((await get(h.startUrl(other.token), { "x-forwarded-for": "192.0.2.200" })).status).toBe(429);
   });
@@ -103,6 +118,11 @@ describe("rate limits over real HTTP", () => {
     h = await startHarness({ env: { ...LIMITS, RATE_LIMIT: "off" } });
     for (let i = 0; i < 12; i++) expect((await h.api("GET", "/connections")).status).toBe(200);
     const { token } = await h.createSession();
-    for (let i = 0; i < 6; i++) expect((await get(h.startUrl(token))).status).toBe(302);
+    for (let i = 0; i < 6; i++) {
+      const browser = new BrowserClient();
+      const startPage = await browser.get(h.startUrl(token));
+      expect(startPage.status).toBe(200);
+      expect((await submitStart(browser, startPage, "continue", { follow: false })).status).toBe(303);
+    }
   });
 });

@@ -80,8 +80,9 @@ export function withoutBasePath(path: string, basePath: string): string {
 }
 
 /**
- * A popup start from an allowed page gets the `rate_limited` result posted to the widget, which
- * shows it (no session state was touched, so a later click works). Any other page (the callback,
+ * A popup start or its Continue (whose form action carries the origin) from an allowed page gets
+ * the `rate_limited` result posted to the widget, which shows it (no session state was touched, so
+ * a later click works). Any other page (the callback,
  * admin consent) was refused before anything was spent: it says so and loads itself again once the
  * window has passed, which finishes the sign-in or approval.
  */

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import type { IntegrationStatusResponse, WebhookDelivery } from "@ads-connect/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, resultOf, signInAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, resultOf, signInAs, startHarness, type Harness } from "../testing/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -40,7 +40,7 @@ describe("pruning on a schedule", () => {
     // A sign-in under way whose attempt outlives its session.
     const live = new BrowserClient();
     const liveSession = await harness.createSession();
-    const loginPage = await live.get(harness.startUrl(liveSession.token));
+    const loginPage = await beginSignIn(live, harness.startUrl(liveSession.token));
 
     // Expired sessions disappear: their tokens are unknown afterwards.
     await expect.poll(async () => (await sessionStatus(harness, connected.token)).status, { timeout: 15_000, interval: 200 }).toBe(401);

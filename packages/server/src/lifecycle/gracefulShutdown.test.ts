@@ -6,7 +6,7 @@ import SQLite from "better-sqlite3";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { resultOf, signInAs, WIDGET_ORIGIN } from "../testing/harness.js";
+import { beginSignIn, resultOf, signInAs, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { startServerProcess, type ServerProcess } from "../testing/serverProcess.js";
 
@@ -71,7 +71,7 @@ async function callbackInFlight(server: ServerProcess) {
   const token = await newSession(server);
   const browser = new BrowserClient();
   const startUrl = `${server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin: WIDGET_ORIGIN })}`;
-  const loginPage = await browser.get(startUrl);
+  const loginPage = await beginSignIn(browser, startUrl);
   const hold = emulator.holdNextTokenResponse("authorization_code");
   const page = signInAs(browser, loginPage, "adele@contoso.example");
   page.catch(() => {});

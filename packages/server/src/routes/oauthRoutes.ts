@@ -52,7 +52,9 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
       {
         productName: outcome.productName,
         endUser: outcome.endUser,
-        action: `${options.publicUrl}${CONNECT_CONTINUE_PATH}`,
+        // The origin rides along (unused by the route) so a refusal before the route, like the
+        // rate limit's, can still post its result to the widget.
+        action: `${options.publicUrl}${CONNECT_CONTINUE_PATH}${outcome.origin ? `?origin=${encodeURIComponent(outcome.origin)}` : ""}`,
         proof: outcome.proof,
         origin: outcome.origin,
         flow: outcome.flow,

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { resultOf, signInAs, startHarness, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { beginSignIn, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,21 +18,30 @@ function attemptRows(): number {
   }
 }
 
+/** One popup click in a fresh browser: the start page, then its Continue, without following the answer. */
+async function continueOnce(harness: Harness, token: string) {
+  const browser = new BrowserClient();
+  const startPage = await browser.get(harness.startUrl(token));
+  expect(startPage.status).toBe(200);
+  return submitStart(browser, startPage, "continue", { follow: false });
+}
+
 describe("attempts per connect session are capped", () => {
-  it("the 21st start of one session shows too_many_attempts and writes no row; an earlier attempt still signs in", async () => {
+  it("the 21st Continue of one session shows too_many_attempts and writes no row; an earlier attempt still signs in", async () => {
     const { token } = await h.createSession();
     const before = attemptRows();
     const first = new BrowserClient();
-    const loginPage = await first.get(h.startUrl(token));
+    const loginPage = await beginSignIn(first, h.startUrl(token));
     expect(loginPage.url).toContain(h.emulator.url);
     for (let i = 2; i <= 20; i++) {
-      const page = await new BrowserClient().get(h.startUrl(token), { follow: false });
-      expect(page.status, `start ${i}`).toBe(302);
+      const toMicrosoft = await continueOnce(h, token);
+      expect(toMicrosoft.status, `start ${i}`).toBe(303);
+      expect(toMicrosoft.headers.get("location"), `start ${i}`).toContain(h.emulator.url);
     }
     expect(attemptRows() - before).toBe(20);
 
     for (let i = 0; i < 3; i++) {
-      const refused = await new BrowserClient().get(h.startUrl(token), { follow: false });
+      const refused = await continueOnce(h, token);
       expect(refused.status).toBe(429);
       expect(refused.body).toContain('data-error-code="too_many_attempts"');
       // The widget that opened the popup learns it at once.
@@ -46,18 +55,32 @@ describe("attempts per connect session are capped", () => {
     expect(resultOf(done)).toMatchObject({ type: "ads-connect:success" });
   });
 
+  it("opening the start URL over and over writes no attempt rows", async () => {
+    const { token } = await h.createSession();
+    const before = attemptRows();
+    for (let i = 0; i < 40; i++) {
+      const page = await new BrowserClient().get(h.startUrl(token), { follow: false });
+      expect(page.status, `open ${i + 1}`).toBe(200);
+      expect(startForm(page).proof).not.toBe("");
+    }
+    expect(attemptRows() - before).toBe(0);
+    // The session is not used up by the pages: its Continue still reaches Microsoft.
+    expect((await continueOnce(h, token)).status).toBe(303);
+    expect(attemptRows() - before).toBe(1);
+  });
+
   it("MAX_ATTEMPTS_PER_SESSION sets the cap", async () => {
     const small = await startHarness({ env: { REFRESH_AHEAD: "off", MAX_ATTEMPTS_PER_SESSION: "2" } });
     try {
       const { token } = await small.createSession();
-      expect((await new BrowserClient().get(small.startUrl(token), { follow: false })).status).toBe(302);
-      expect((await new BrowserClient().get(small.startUrl(token), { follow: false })).status).toBe(302);
-      const refused = await new BrowserClient().get(small.startUrl(token), { follow: false });
+      expect((await continueOnce(small, token)).status).toBe(303);
+      expect((await continueOnce(small, token)).status).toBe(303);
+      const refused = await continueOnce(small, token);
       expect(refused.status).toBe(429);
       expect(refused.body).toContain('data-error-code="too_many_attempts"');
       // Another session of the same end user is not affected.
       const other = await small.createSession();
-      expect((await new BrowserClient().get(small.startUrl(other.token), { follow: false })).status).toBe(302);
+      expect((await continueOnce(small, other.token)).status).toBe(303);
     } finally {
       await small.close();
     }

@@ -35,6 +35,12 @@ it("three processes starting together on a fresh database all migrate it success
     const db = new SQLite(file, { readonly: true });
     const applied = db.prepare("SELECT name FROM kysely_migration ORDER BY name").all() as { name: string }[];
     db.close();
-    expect(applied.map((r) => r.name)).toEqual(["0001_connect_flow", "0002_token_lifecycle", "0003_entra_setup"]);
+    expect(applied.map((r) => r.name)).toEqual([
+      "0001_connect_flow",
+      "0002_token_lifecycle",
+      "0003_entra_setup",
+      "0004_connection_version",
+      "0005_connect_proof_and_consent_verification",
+    ]);
   }
 }, 120_000);

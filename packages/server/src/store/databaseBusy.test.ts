@@ -1,7 +1,7 @@
 import SQLite from "better-sqlite3";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { resultOf, signInAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, resultOf, signInAs, startHarness, type Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 let h: Harness;
@@ -46,7 +46,7 @@ const status = async (token: string) => {
 it("a database locked by another process after the attempt is consumed ends in a result page the widget understands, the session is not stuck, and /health stays fast", async () => {
   const { token } = await h.createSession();
   const browser = new BrowserClient();
-  const loginPage = await browser.get(h.startUrl(token));
+  const loginPage = await beginSignIn(browser, h.startUrl(token));
   const hold = h.emulator.holdNextTokenResponse("authorization_code");
   const page = signInAs(browser, loginPage, "adele@contoso.example");
   await hold.held;
