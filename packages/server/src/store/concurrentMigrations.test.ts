@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import SQLite from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
+import { MIGRATION_NAMES } from "./migrations.js";
 
 const CHILD = fileURLToPath(new URL("../testing/openDatabaseProcess.ts", import.meta.url));
 
@@ -35,12 +36,6 @@ it("three processes starting together on a fresh database all migrate it success
     const db = new SQLite(file, { readonly: true });
     const applied = db.prepare("SELECT name FROM kysely_migration ORDER BY name").all() as { name: string }[];
     db.close();
-    expect(applied.map((r) => r.name)).toEqual([
-      "0001_connect_flow",
-      "0002_token_lifecycle",
-      "0003_entra_setup",
-      "0004_connection_version",
-      "0005_connect_proof_and_consent_verification",
-    ]);
+    expect(applied.map((r) => r.name)).toEqual(MIGRATION_NAMES);
   }
 }, 120_000);

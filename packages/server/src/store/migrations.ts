@@ -189,6 +189,9 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
  * one transaction under a lock (SQLite: BEGIN IMMEDIATE, see sqliteDialect.ts; PostgreSQL: the
  * adapter's `acquireMigrationLock`, an advisory lock), so the later processes find the work done.
  */
+/** Every migration's name, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations("sqlite")).sort();
+
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 import { createDatabase } from "./createDatabase.js";
 import type { Database } from "./schema.js";
+import { MIGRATION_NAMES } from "./migrations.js";
 
 // PostgreSQL only (the packages-pg project): what SQLite has no counterpart for.
 const opened: Kysely<Database>[] = [];
@@ -34,7 +35,7 @@ describe("PostgreSQL", () => {
     await client.connect();
     const { rows } = await client.query<{ name: string }>("SELECT name FROM kysely_migration ORDER BY name");
     await client.end();
-    expect(rows.map((r) => r.name)).toEqual(["0001_connect_flow", "0002_token_lifecycle", "0003_entra_setup", "0004_refresh_leases"]);
+    expect(rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
   });
 
   it("the migrations build the same tables and columns as on SQLite", async () => {
