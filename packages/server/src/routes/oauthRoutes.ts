@@ -8,7 +8,7 @@ import { parseWith } from "../http/parseWith.js";
 import { CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
 import { renderResultPage } from "../oauth/resultPage.js";
 import { renderStartPage } from "../oauth/startPage.js";
-import type { ConnectFlowService } from "../services/connectFlowService.js";
+import type { BindingCookie, ConnectFlowService } from "../services/connectFlowService.js";
 
 const StartQuerySchema = z.object({
   connect_session_token: z.string().max(200).optional(),
@@ -28,6 +28,9 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
   const router = Router();
   const { secureCookies, basePath } = options;
 
+  // Ties the next step to this browser: sent back only to that step's path (under the prefix).
+  const setBindingCookie = (res: Response, cookie: BindingCookie, path: string) =>
+    res.cookie(cookie.name, cookie.value, { httpOnly: true, secure: secureCookies, sameSite: "lax", path: `${basePath}${path}`, maxAge: cookie.maxAgeSeconds * 1000 });
   const page = (res: Response, status: number, html: string) =>
     res.status(status).set("cache-control", "no-store").type("html").send(html);
 
@@ -41,13 +44,7 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
       page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
       return;
     }
-    res.cookie(outcome.cookie.name, outcome.cookie.value, {
-      httpOnly: true,
-      secure: secureCookies,
-      sameSite: "lax",
-      path: `${basePath}${CONNECT_CONTINUE_PATH}`,
-      maxAge: outcome.cookie.maxAgeSeconds * 1000,
-    });
+    setBindingCookie(res, outcome.cookie, CONNECT_CONTINUE_PATH);
     const html = renderStartPage(
       {
         productName: outcome.productName,
@@ -73,13 +70,7 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
       return;
     }
     res.clearCookie(outcome.startCookieName, { path: `${basePath}${CONNECT_CONTINUE_PATH}` });
-    res.cookie(outcome.cookie.name, outcome.cookie.value, {
-      httpOnly: true,
-      secure: secureCookies,
-      sameSite: "lax",
-      path: `${basePath}${SIGN_IN_CALLBACK_PATH}`,
-      maxAge: outcome.cookie.maxAgeSeconds * 1000,
-    });
+    setBindingCookie(res, outcome.cookie, SIGN_IN_CALLBACK_PATH);
     res.set("cache-control", "no-store").redirect(303, outcome.url);
   });
 
