@@ -9,8 +9,16 @@ const fromSource = { resolve: { alias: sourceAliases() } };
 // postgresGlobalSetup starts for the run (each test server gets its own database).
 const POSTGRES = { ADS_CONNECT_TEST_DATABASE: "postgres" };
 const POSTGRES_SETUP = "packages/server/src/testing/postgresGlobalSetup.ts";
-// Pure unit tests with no database are not repeated on PostgreSQL.
-const NO_STORAGE = ["packages/server/src/config.test.ts", "packages/server/src/tokens/**", "packages/server/src/oauth/scopes.test.ts"];
+// Pure unit tests with no database, and tests of SQLite's own mechanisms (its file, locks and
+// concurrent migrations), are not repeated on PostgreSQL.
+const NO_STORAGE = [
+  "packages/server/src/config.test.ts",
+  "packages/server/src/tokens/**",
+  "packages/server/src/oauth/scopes.test.ts",
+  "packages/server/src/store/databaseBusy.test.ts",
+  "packages/server/src/store/fileModes.test.ts",
+  "packages/server/src/store/concurrentMigrations.test.ts",
+];
 
 export default defineConfig({
   test: {

@@ -36,7 +36,8 @@ const jsonBody = fc.oneof(
 const queryString = fc
   .array(fc.tuple(fc.constantFrom("limit", "page", "connectionId", "endUserId", "provider_config_key", "force_refresh", "refresh_token", "integrationId", fc.sample(fc.string(), 1)[0] ?? "x"), fc.string()), { maxLength: 4 })
   .map((pairs) => new URLSearchParams(pairs).toString());
-const pathSegment = fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent);
+// "." and ".." are path steps every HTTP client resolves away (to /connections/), not ids.
+const pathSegment = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s !== "." && s !== "..").map(encodeURIComponent);
 
 describe("bad input gets a 4xx JSON error, changes nothing, never a 500 or a stack trace", () => {
   it("POST /connect/sessions and /connect/sessions/reconnect with arbitrary bodies", async () => {

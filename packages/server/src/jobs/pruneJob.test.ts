@@ -1,7 +1,7 @@
-import Database from "better-sqlite3";
 import type { IntegrationStatusResponse, WebhookDelivery } from "@ads-connect/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
+import { countRows } from "../testing/countRows.js";
 import { beginSignIn, connectAs, resultOf, signInAs, startHarness, type Harness } from "../testing/harness.js";
 
 let h: Harness | undefined;
@@ -10,14 +10,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-function count(harness: Harness, sql: string): number {
-  const file = new Database(harness.server.config.databaseFile, { readonly: true });
-  try {
-    return (file.prepare(sql).get() as { n: number }).n;
-  } finally {
-    file.close();
-  }
-}
+const count = countRows;
 const sessionStatus = async (harness: Harness, token: string) => harness.api("GET", "/connect/session/status", undefined, { authorization: `Bearer ${token}` });
 const logLines = (harness: Harness) => harness.logs.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -47,7 +40,7 @@ describe("pruning on a schedule", () => {
     await expect.poll(async () => (await sessionStatus(harness, declined.token)).status, { timeout: 15_000, interval: 200 }).toBe(401);
     await expect.poll(async () => (await sessionStatus(harness, pendingFailure.token)).status, { timeout: 15_000, interval: 200 }).toBe(401);
     expect((await sessionStatus(harness, connected.token)).json).toMatchObject({ error: { code: "connect_session_invalid" } });
-    expect(count(harness, "select count(*) as n from oauth_attempts")).toBe(1);
+    expect(await count(harness, "select count(*) as n from oauth_attempts")).toBe(1);
 
     // The live attempt survived, and its sign-in completes.
     const done = await signInAs(live, loginPage, "megan@contoso.example");
@@ -57,8 +50,8 @@ describe("pruning on a schedule", () => {
     await expect
       .poll(async () => ((await harness.api("GET", "/webhooks/deliveries")).json as { deliveries: WebhookDelivery[] }).deliveries.map((d) => d.status).sort(), { timeout: 15_000, interval: 200 })
       .toEqual(["pending", "pending"]);
-    expect(count(harness, "select count(*) as n from webhook_outbox where delivered_at is not null")).toBe(0);
-    expect(count(harness, "select count(*) as n from webhook_attempts where outbox_id not in (select id from webhook_outbox)")).toBe(0);
+    expect(await count(harness, "select count(*) as n from webhook_outbox where delivered_at is not null")).toBe(0);
+    expect(await count(harness, "select count(*) as n from webhook_attempts where outbox_id not in (select id from webhook_outbox)")).toBe(0);
 
     // Old events go, except the newest of each kind, which the integration status reads.
     await expect.poll(() => count(harness, "select count(*) as n from integration_events"), { timeout: 15_000, interval: 200 }).toBe(2);
@@ -86,15 +79,15 @@ describe("pruning on a schedule", () => {
     if (result.type !== "ads-connect:error" || !result.error.admin_consent_url) throw new Error("expected an admin-consent link");
     const link = result.error.admin_consent_url;
     const links = () => count(h!, "select count(*) as n from admin_consent_requests");
-    expect(links()).toBe(1);
+    expect(await links()).toBe(1);
 
     // PRUNE=off: no scheduled pass; a pass now or at the link's expiry keeps it.
     expect(await h.server.prune.runOnce()).toMatchObject({ adminConsentLinks: 0 });
     expect(await h.server.prune.runOnce(Date.now() + 7 * 86_400_000 + 60_000)).toMatchObject({ adminConsentLinks: 0 });
-    expect(links()).toBe(1);
+    expect(await links()).toBe(1);
     // A day (the retention) after it expired, it goes.
     expect(await h.server.prune.runOnce(Date.now() + 8 * 86_400_000 + 60_000)).toMatchObject({ adminConsentLinks: 1 });
-    expect(links()).toBe(0);
+    expect(await links()).toBe(0);
     const page = await new BrowserClient().get(link);
     expect(page.status).toBe(404);
     expect(page.body).toContain('data-admin-consent="invalid"');
@@ -104,23 +97,40 @@ describe("pruning on a schedule", () => {
     h = await startHarness({ env: { PRUNE: "off", RETENTION_DAYS: "0", REFRESH_AHEAD: "off" } });
     const live = await h.createSession();
     // 1,234 sessions that expired an hour ago, two finished attempts each, as a flood would leave them.
-    const file = new Database(h.server.config.databaseFile);
     const past = Date.now() - 3_600_000;
-    const session = file.prepare("insert into connect_sessions (id, token_hash, end_user, created_at, expires_at) values (?, ?, '{\"id\":\"u\"}', ?, ?)");
-    const attempt = file.prepare(
-      "insert into oauth_attempts (id, session_id, state_hash, binding_hash, code_verifier_enc, nonce, tenant, scope, pending_connection_id, created_at, expires_at) values (?, ?, ?, 'b', 'v', 'n', 'common', 's', 'p', ?, ?)",
-    );
-    file.transaction(() => {
-      for (let i = 0; i < 1234; i++) {
-        session.run(`s${i}`, `h${i}`, past - 60_000, past);
-        for (const j of [0, 1]) attempt.run(`a${i}-${j}`, `s${i}`, `st${i}-${j}`, past - 60_000, past);
+    await h.server.db.transaction().execute(async (trx) => {
+      for (let from = 0; from < 1234; from += 200) {
+        const ids = Array.from({ length: Math.min(200, 1234 - from) }, (_, k) => from + k);
+        await trx
+          .insertInto("connect_sessions")
+          .values(ids.map((i) => ({ id: `s${i}`, token_hash: `h${i}`, end_user: '{"id":"u"}', created_at: past - 60_000, expires_at: past })))
+          .execute();
+        await trx
+          .insertInto("oauth_attempts")
+          .values(
+            ids.flatMap((i) =>
+              [0, 1].map((j) => ({
+                id: `a${i}-${j}`,
+                session_id: `s${i}`,
+                state_hash: `st${i}-${j}`,
+                binding_hash: "b",
+                code_verifier_enc: "v",
+                nonce: "n",
+                tenant: "common",
+                scope: "s",
+                pending_connection_id: "p",
+                created_at: past - 60_000,
+                expires_at: past,
+              })),
+            ),
+          )
+          .execute();
       }
-    })();
-    file.close();
+    });
 
     expect(await h.server.prune.runOnce()).toMatchObject({ sessions: 1234, attempts: 2468 });
-    expect(count(h, "select count(*) as n from connect_sessions")).toBe(1);
-    expect(count(h, "select count(*) as n from oauth_attempts")).toBe(0);
+    expect(await count(h, "select count(*) as n from connect_sessions")).toBe(1);
+    expect(await count(h, "select count(*) as n from oauth_attempts")).toBe(0);
     expect((await sessionStatus(h, live.token)).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
-import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
+import { countRows } from "../testing/countRows.js";
 import { beginSignIn, connectAs, startHarness, type Harness } from "../testing/harness.js";
 
 let h: Harness;
@@ -46,15 +46,8 @@ describe("auth parameters are checked when the session is created", () => {
   it.each(["hasOwnProperty", "valueOf", "toLocaleString", "isPrototypeOf", "toString", "constructor", "propertyIsEnumerable", "__defineGetter__"])(
     "authorization_params.%s (named like an object method) is refused as unknown, and no session is stored",
     async (key) => {
-      const sessions = () => {
-        const db = new SQLite(h.server.config.databaseFile, { readonly: true });
-        try {
-          return (db.prepare("select count(*) as n from connect_sessions").get() as { n: number }).n;
-        } finally {
-          db.close();
-        }
-      };
-      const before = sessions();
+      const sessions = () => countRows(h, "select count(*) as n from connect_sessions");
+      const before = await sessions();
       const body = `{"end_user":{"id":"params-user"},"integrations_config_defaults":{"microsoft-ads":{"authorization_params":{${JSON.stringify(key)}:"x"}}}}`;
       const res = await h.api("POST", "/connect/sessions", body);
       expect(res.status, res.text).toBe(400);
@@ -62,7 +55,7 @@ describe("auth parameters are checked when the session is created", () => {
       expect(error.code).toBe("invalid_body");
       expect(error.message).toContain(`integrations_config_defaults.microsoft-ads.authorization_params.${key}: not supported`);
       expect(error.errors[0]!.path).toBe(`integrations_config_defaults.microsoft-ads.authorization_params.${key}`);
-      expect(sessions()).toBe(before);
+      expect(await sessions()).toBe(before);
     },
   );
 

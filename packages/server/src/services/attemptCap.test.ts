@@ -1,6 +1,6 @@
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
+import { countRows } from "../testing/countRows.js";
 import { beginSignIn, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
 
 let h: Harness;
@@ -9,14 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-function attemptRows(): number {
-  const file = new Database(h.server.config.databaseFile, { readonly: true });
-  try {
-    return (file.prepare("select count(*) as n from oauth_attempts").get() as { n: number }).n;
-  } finally {
-    file.close();
-  }
-}
+const attemptRows = () => countRows(h, "select count(*) as n from oauth_attempts");
 
 /** One popup click in a fresh browser: the start page, then its Continue, without following the answer. */
 async function continueOnce(harness: Harness, token: string) {
@@ -29,7 +22,7 @@ async function continueOnce(harness: Harness, token: string) {
 describe("attempts per connect session are capped", () => {
   it("the 21st Continue of one session shows too_many_attempts and writes no row; an earlier attempt still signs in", async () => {
     const { token } = await h.createSession();
-    const before = attemptRows();
+    const before = await attemptRows();
     const first = new BrowserClient();
     const loginPage = await beginSignIn(first, h.startUrl(token));
     expect(loginPage.url).toContain(h.emulator.url);
@@ -38,7 +31,7 @@ describe("attempts per connect session are capped", () => {
       expect(toMicrosoft.status, `start ${i}`).toBe(303);
       expect(toMicrosoft.headers.get("location"), `start ${i}`).toContain(h.emulator.url);
     }
-    expect(attemptRows() - before).toBe(20);
+    expect((await attemptRows()) - before).toBe(20);
 
     for (let i = 0; i < 3; i++) {
       const refused = await continueOnce(h, token);
@@ -48,7 +41,7 @@ describe("attempts per connect session are capped", () => {
       expect(refused.body).toContain(`postMessage(result, "${WIDGET_ORIGIN}")`);
       expect(resultOf(refused)).toMatchObject({ type: "ads-connect:error", error: { code: "too_many_attempts", actor: "end_user" } });
     }
-    expect(attemptRows() - before).toBe(20);
+    expect((await attemptRows()) - before).toBe(20);
 
     // The cap stops new attempts, not the ones under way.
     const done = await signInAs(first, loginPage, "adele@contoso.example");
@@ -57,16 +50,16 @@ describe("attempts per connect session are capped", () => {
 
   it("opening the start URL over and over writes no attempt rows", async () => {
     const { token } = await h.createSession();
-    const before = attemptRows();
+    const before = await attemptRows();
     for (let i = 0; i < 40; i++) {
       const page = await new BrowserClient().get(h.startUrl(token), { follow: false });
       expect(page.status, `open ${i + 1}`).toBe(200);
       expect(startForm(page).proof).not.toBe("");
     }
-    expect(attemptRows() - before).toBe(0);
+    expect((await attemptRows()) - before).toBe(0);
     // The session is not used up by the pages: its Continue still reaches Microsoft.
     expect((await continueOnce(h, token)).status).toBe(303);
-    expect(attemptRows() - before).toBe(1);
+    expect((await attemptRows()) - before).toBe(1);
   });
 
   it("MAX_ATTEMPTS_PER_SESSION sets the cap", async () => {
