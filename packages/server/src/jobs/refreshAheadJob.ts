@@ -45,13 +45,13 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
       .limit(BATCH)
       .execute();
     let refreshed = 0;
-    // One at a time: bounded load on Microsoft and on the database.
+    // One at a time: bounded load on Microsoft and on the database. Every instance's pass reads the
+    // same due list; a connection another instance is refreshing now is skipped, not waited for.
     for (const row of due) {
       if (stopped) break;
       const reason = row.access_token_expires_at < expiringBefore ? "ahead" : "idle";
       try {
-        await refresher.refresh(row, reason);
-        refreshed++;
+        if (await refresher.refreshUnlessBusy(row, reason)) refreshed++;
       } catch (err) {
         // The refresher recorded and reported what Microsoft said; say here that the pass moved on
         // (codes only: no tokens, no personal data).

@@ -105,6 +105,18 @@ export class TokenRefresher {
   }
 
   /**
+   * For background passes that have other connections to get to: refreshes like `refresh`, unless
+   * some instance (this one or another) is refreshing the connection right now; then null at once,
+   * without waiting (that refresh stores its tokens anyway). Several instances' passes over the
+   * same due connections so share the work instead of queueing behind each other's leases.
+   */
+  async refreshUnlessBusy(row: ConnectionRow, reason: "ahead" | "idle"): Promise<StoredCredentials | null> {
+    if (this.inflight.has(row.connection_id)) return null;
+    if ((await this.leases.heldUntil(row.connection_id, Date.now())) !== null) return null;
+    return this.refresh(row, reason);
+  }
+
+  /**
    * Takes the connection's lease (renewed while the refresh runs, released after) and refreshes; when
    * another instance holds it, waits for that refresh and serves its tokens, or takes over once the
    * lease is released without new tokens or expires (its holder died).

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { PostgresAdapter, type Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 /**
@@ -6,7 +6,16 @@ import type { Database } from "./schema.js";
  * of its kind went. `cutoff` is an epoch-ms time: only what ended before it is deleted.
  */
 export class PruneStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * On PostgreSQL the batch's rows are locked as they are picked, skipping rows another instance's
+   * pass holds: concurrent passes take disjoint batches instead of waiting on (or deadlocking over)
+   * each other's deletes. SQLite has one writer at a time and no row locks.
+   */
+  private readonly skipLocked: boolean;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.skipLocked = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   /**
    * Connect sessions expired before `cutoff`, with their attempts. A session with an attempt still
@@ -24,6 +33,7 @@ export class PruneStore {
             not(exists(selectFrom("oauth_attempts").select("oauth_attempts.id").whereRef("oauth_attempts.session_id", "=", "connect_sessions.id").where("oauth_attempts.expires_at", ">=", cutoff).where((eb) => eb.or([eb("oauth_attempts.consumed_at", "is", null), eb("oauth_attempts.result", "is", null)])))),
           )
           .limit(batch)
+          .$if(this.skipLocked, (q) => q.forUpdate().skipLocked())
           .execute()
       ).map((r) => r.id);
       if (ids.length === 0) return { sessions: 0, attempts: 0 };
@@ -42,6 +52,7 @@ export class PruneStore {
           .select("id")
           .where((eb) => eb.or([eb("delivered_at", "<", cutoff), eb("gave_up_at", "<", cutoff)]))
           .limit(batch)
+          .$if(this.skipLocked, (q) => q.forUpdate().skipLocked())
           .execute()
       ).map((r) => r.id);
       if (ids.length === 0) return { webhooks: 0, webhookAttempts: 0 };

@@ -6,6 +6,8 @@ const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** Where this process itself listens (differs from `url` when PUBLIC_URL points at a load balancer in front). */
+  address: string;
   /** Every stdout line (JSON log lines) so far. */
   lines: string[];
   /** Resolves with the exit code (or signal name) once the process has exited. */
@@ -29,7 +31,10 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
       buffered = parts.pop() ?? "";
       for (const line of parts) {
         lines.push(line);
-        if (line.includes('"ads-connect listening"')) resolve({ child, url: (JSON.parse(line) as { publicUrl: string }).publicUrl, lines, exited });
+        if (line.includes('"ads-connect listening"')) {
+          const { publicUrl, url } = JSON.parse(line) as { publicUrl: string; url: string };
+          resolve({ child, url: publicUrl, address: url.replace("//0.0.0.0:", "//127.0.0.1:"), lines, exited });
+        }
       }
     });
   });

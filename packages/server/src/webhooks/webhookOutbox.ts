@@ -28,7 +28,9 @@ const BATCH = 20;
 /**
  * Durable webhooks: events live in `webhook_outbox` (written in the transaction of the change they
  * report) until the receiver answers 2xx, retried with exponential backoff and jitter, across
- * restarts. A claim (`locked_until`) keeps two server processes from sending one event at once.
+ * restarts. Several server processes on one database share the queue: each event is sent by the
+ * one dispatcher whose conditional UPDATE claimed it (`locked_until`, the claim's expiry and token),
+ * and a claim left by a dead process expires after CLAIM_MS so another one delivers the event.
  */
 export function createWebhookOutbox(options: {
   db: Kysely<Database>;
@@ -55,7 +57,7 @@ export function createWebhookOutbox(options: {
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   };
 
-  async function deliver(id: string, raw: string, attempts: number): Promise<void> {
+  async function deliver(id: string, raw: string, attempts: number, claim: number): Promise<void> {
     const started = now();
     let statusCode: number | null = null;
     let error: string | null = null;
@@ -79,20 +81,19 @@ export function createWebhookOutbox(options: {
     }
     const at = now();
     const attempt = attempts + 1;
-    await db.transaction().execute(async (trx) => {
+    const kept = await db.transaction().execute(async (trx) => {
       await trx.insertInto("webhook_attempts").values({ outbox_id: id, attempted_at: started, status_code: statusCode, error, duration_ms: at - started }).execute();
-      if (error === null) {
-        await trx.updateTable("webhook_outbox").set({ attempts: attempt, delivered_at: at, locked_until: null, last_error: null }).where("id", "=", id).execute();
-      } else if (attempt >= options.maxAttempts) {
-        await trx.updateTable("webhook_outbox").set({ attempts: attempt, gave_up_at: at, locked_until: null, last_error: error }).where("id", "=", id).execute();
-      } else {
-        await trx
-          .updateTable("webhook_outbox")
-          .set({ attempts: attempt, next_attempt_at: at + backoff(attempt), locked_until: null, last_error: error })
-          .where("id", "=", id)
-          .execute();
-      }
+      const outcome =
+        error === null
+          ? { attempts: attempt, delivered_at: at, locked_until: null, last_error: null }
+          : attempt >= options.maxAttempts
+            ? { attempts: attempt, gave_up_at: at, locked_until: null, last_error: error }
+            : { attempts: attempt, next_attempt_at: at + backoff(attempt), locked_until: null, last_error: error };
+      // Only while this dispatcher still holds its claim (its `locked_until` value is the claim's token).
+      const updated = await trx.updateTable("webhook_outbox").set(outcome).where("id", "=", id).where("locked_until", "=", claim).executeTakeFirst();
+      return Number(updated.numUpdatedRows) === 1;
     });
+    if (!kept) logger.warn({ webhookId: id, attempt }, "webhook claim expired during its delivery; another dispatcher owns the event now");
     const log = { webhookId: id, attempt };
     if (error === null) logger.info(log, "webhook delivered");
     else if (attempt >= options.maxAttempts) logger.error({ ...log, failure: error }, "webhook delivery failed, giving up");
@@ -104,7 +105,7 @@ export function createWebhookOutbox(options: {
     const t = now();
     const due = await db
       .selectFrom("webhook_outbox")
-      .select(["id", "body", "attempts"])
+      .select("id")
       .where("delivered_at", "is", null)
       .where("gave_up_at", "is", null)
       .where("next_attempt_at", "<=", t)
@@ -115,14 +116,22 @@ export function createWebhookOutbox(options: {
       .execute();
     for (const row of due) {
       if (!running) return false;
+      // The claim: one conditional UPDATE that re-checks that the event is still due and unclaimed
+      // (another dispatcher may have delivered it, or failed it into a later retry, since the list
+      // was read) and returns the event as it is now. Of several dispatchers, exactly one gets it.
+      const at = now();
+      const claim = at + CLAIM_MS;
       const claimed = await db
         .updateTable("webhook_outbox")
-        .set({ locked_until: now() + CLAIM_MS })
+        .set({ locked_until: claim })
         .where("id", "=", row.id)
         .where("delivered_at", "is", null)
-        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now())]))
+        .where("gave_up_at", "is", null)
+        .where("next_attempt_at", "<=", at)
+        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
+        .returning(["body", "attempts"])
         .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 1) await deliver(row.id, row.body, row.attempts);
+      if (claimed) await deliver(row.id, claimed.body, claimed.attempts, claim);
     }
     return due.length === BATCH;
   }
