@@ -28,6 +28,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
 const BIG = Number(process.env.BENCH_BIG_CONNECTIONS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const HOT = 1000;
+// BENCH_PARTS: which parts run (default all); BENCH_WRK=off skips the throughput runs (latency only).
+const PARTS = new Set((process.env.BENCH_PARTS ?? "sqlite,postgres,big").split(","));
+const THROUGHPUT = process.env.BENCH_WRK !== "off";
 const SECRET = "bench-secret-key-0123456789abcdefghijklmnop";
 const work = mkdtempSync(path.join(tmpdir(), "ads-connect-bench-"));
 
@@ -217,14 +220,18 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, node ${process.version}`);
 ensureWrk();
 try {
-  const sqliteSmall = await readPath(`SQLite, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-small") }), CONNECTIONS, { throughput: true });
-  const cluster = await startPostgresCluster();
-  try {
-    await readPath(`PostgreSQL, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "pg"), DATABASE_URL: cluster.url }), CONNECTIONS, { throughput: true });
-  } finally {
-    await cluster.destroy();
+  const sqliteSmall = PARTS.has("sqlite")
+    ? await readPath(`SQLite, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-small") }), CONNECTIONS, { throughput: THROUGHPUT })
+    : undefined;
+  if (PARTS.has("postgres")) {
+    const cluster = await startPostgresCluster();
+    try {
+      await readPath(`PostgreSQL, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "pg"), DATABASE_URL: cluster.url }), CONNECTIONS, { throughput: THROUGHPUT });
+    } finally {
+      await cluster.destroy();
+    }
   }
-  if (BIG > 0) {
+  if (BIG > 0 && PARTS.has("big") && sqliteSmall) {
     const big = await readPath(`SQLite, ${BIG.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-big") }), BIG, { throughput: false });
     record(`| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`);
   }
