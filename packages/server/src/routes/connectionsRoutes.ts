@@ -8,6 +8,9 @@ import { Router, type RequestHandler } from "express";
 import { parseWith } from "../http/parseWith.js";
 import type { ConnectionService } from "../services/connectionService.js";
 
+/** Built once: unknown query parameters are allowed on a token read (Nango clients send extras). */
+const TokenReadQuerySchema = GetConnectionQuerySchema.loose();
+
 /** Nango-compatible connection API for product backends (secret key). */
 export function connectionsRoutes(connections: ConnectionService, requireSecretKey: RequestHandler): Router {
   const router = Router();
@@ -18,7 +21,7 @@ export function connectionsRoutes(connections: ConnectionService, requireSecretK
   });
 
   router.get("/connections/:connectionId", async (req, res) => {
-    const query = parseWith(GetConnectionQuerySchema.loose(), req.query, "query");
+    const query = parseWith(TokenReadQuerySchema, req.query, "query");
     const connection = await connections.get(req.params.connectionId, {
       providerConfigKey: query.provider_config_key,
       forceRefresh: query.force_refresh,

@@ -16,6 +16,7 @@ import { AppError, ConnectFlowError } from "../errors.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
 import type { ConnectSessionRow } from "../store/sessionStore.js";
+import { CredentialCache } from "../tokens/credentialCache.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook, type Organization, type StoredEndUser } from "../webhooks/authWebhook.js";
@@ -31,7 +32,15 @@ export interface ConnectedAccount {
   account_type: "work" | "personal";
 }
 
+/**
+ * `last_fetched_at` is bookkeeping ("read recently"), written at most once a minute per
+ * connection rather than on every token read: it is accurate to this granularity.
+ */
+export const LAST_FETCHED_GRANULARITY_MS = 60_000;
+
 export class ConnectionService {
+  private readonly credentialCache: CredentialCache;
+
   constructor(
     private readonly deps: {
       config: Config;
@@ -42,8 +51,12 @@ export class ConnectionService {
       outbox: WebhookOutbox;
       logger: Logger;
       now?: () => number;
+      /** Decrypted credentials kept per row version; `maxEntries: 0` turns the cache off. */
+      credentialCache?: { maxEntries: number; ttlMs: number };
     },
-  ) {}
+  ) {
+    this.credentialCache = new CredentialCache({ ...(deps.credentialCache ?? { maxEntries: 10_000, ttlMs: 60_000 }), now: () => this.now() });
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -75,7 +88,7 @@ export class ConnectionService {
     if (row.status === "expired") {
       throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
     }
-    let credentials = await decryptCredentials(this.deps.cipher, row);
+    let credentials = await this.decrypt(row);
     const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
     if (options.forceRefresh || credentials.expires_at - this.now() < marginMs) {
       try {
@@ -88,7 +101,9 @@ export class ConnectionService {
       row = (await this.deps.store.findByConnectionId(connectionId)) ?? row;
     }
     const now = this.now();
-    await this.deps.store.update(row.connection_id, { last_fetched_at: now });
+    if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
+      await this.deps.store.update(row.connection_id, { last_fetched_at: now });
+    }
     const summary = toSummary(row);
     const { created: _created, ...rest } = summary;
     return {
@@ -224,6 +239,15 @@ export class ConnectionService {
       trx,
     );
     return { connectionId, operation: "creation" };
+  }
+
+  /** The row's credentials, decrypted once per row version and ciphertext (see CredentialCache). */
+  private async decrypt(row: ConnectionRow): Promise<StoredCredentials> {
+    const cached = this.credentialCache.get(row);
+    if (cached) return cached;
+    const credentials = await decryptCredentials(this.deps.cipher, row);
+    this.credentialCache.set(row, credentials);
+    return credentials;
   }
 
   private async find(connectionId: string, providerConfigKey: string | undefined): Promise<ConnectionRow> {

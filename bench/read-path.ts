@@ -1,0 +1,242 @@
+// The read path against a bare Express handler: `pnpm bench:read` (results in BENCHMARKS.md).
+//
+// Everything on loopback, every process separate: the bare handler and the real server (its own
+// bin, LOG_LEVEL=info, the log to a file) run as child processes; wrk (Debian's, 16 connections,
+// 2 threads, BENCH_SECONDS per run) measures throughput; bench/open-loop.ts (a child process)
+// measures latency at a fixed rate (Debian's wrk has no -R). Connections are seeded with batched
+// inserts through Kysely: BENCH_CONNECTIONS (10,000) on SQLite and PostgreSQL (a throwaway
+// cluster from the project's postgresCluster helper), then BENCH_BIG_CONNECTIONS (1,000,000) on
+// SQLite for the lookup-latency comparison (0 skips it). Reads go to 1,000 seeded connections
+// spread over the whole table.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../packages/server/src/config.js";
+import { createDatabase } from "../packages/server/src/store/createDatabase.js";
+import type { NewConnectionRow } from "../packages/server/src/store/connectionStore.js";
+import { startPostgresCluster } from "../packages/server/src/testing/postgresCluster.js";
+import { encryptCredentials } from "../packages/server/src/tokens/storedCredentials.js";
+import { TokenCipher } from "../packages/server/src/tokens/tokenCipher.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const MAIN = path.join(ROOT, "packages/server/src/main.ts");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
+const BIG = Number(process.env.BENCH_BIG_CONNECTIONS ?? 1_000_000);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const HOT = 1000;
+// BENCH_PARTS: which parts run (default all); BENCH_WRK=off skips the throughput runs (latency only).
+const PARTS = new Set((process.env.BENCH_PARTS ?? "sqlite,postgres,big").split(","));
+const THROUGHPUT = process.env.BENCH_WRK !== "off";
+const SECRET = "bench-secret-key-0123456789abcdefghijklmnop";
+const work = mkdtempSync(path.join(tmpdir(), "ads-connect-bench-"));
+
+function ensureWrk(): string {
+  if (existsSync("/usr/bin/wrk")) return "/usr/bin/wrk";
+  console.log("installing wrk (Debian package)…");
+  execFileSync("apt-get", ["install", "-y", "-q", "wrk"], { stdio: "inherit" });
+  return "/usr/bin/wrk";
+}
+
+function serverEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    PORT: "0",
+    ADS_CONNECT_SECRET_KEY: SECRET,
+    ADS_CONNECT_WEBHOOK_SIGNING_KEY: "bench-webhook-signing-key-0123456789abcdef",
+    ALLOWED_ORIGINS: "http://app.localhost:5173",
+    MICROSOFT_CLIENT_ID: "00000000-0000-0000-0000-000000000001",
+    MICROSOFT_CLIENT_SECRET: "bench-client-secret",
+    // Nothing is refreshed during the bench (tokens are valid for a day); Entra is never called.
+    ENTRA_EMULATOR_URL: "http://127.0.0.1:9",
+    REFRESH_AHEAD: "off",
+    RATE_LIMIT: "off",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
+/** Seeds `count` connections in batches; the HOT ones (spread evenly) carry real ciphertext. Returns their ids. */
+async function seed(env: Record<string, string>, count: number): Promise<string[]> {
+  const config = loadConfig({ ...env, PORT: "3003" });
+  const db = await createDatabase({ url: config.databaseUrl, file: config.databaseFile, poolSize: 2 });
+  const cipher = new TokenCipher(config.encryptionKeys);
+  const now = Date.now();
+  const every = Math.max(1, Math.floor(count / HOT));
+  const hot: string[] = [];
+  const started = performance.now();
+  const BATCH = 1000;
+  for (let from = 0; from < count; from += BATCH) {
+    const rows: NewConnectionRow[] = [];
+    for (let i = from; i < Math.min(count, from + BATCH); i++) {
+      const id = randomUUID();
+      const isHot = i % every === 0 && hot.length < HOT;
+      if (isHot) hot.push(id);
+      const credentials = { access_token: `at-${"x".repeat(1200)}-${i}`, refresh_token: `rt-${i}`, id_token: null, token_type: "Bearer", scope: "https://ads.microsoft.com/msads.manage offline_access", expires_at: now + 86_400_000 };
+      rows.push({
+        connection_id: id,
+        provider_config_key: "microsoft-ads",
+        end_user_id: `end-user-${i}`,
+        end_user: JSON.stringify({ id: `end-user-${i}`, email: `user${i}@product.example`, display_name: `User ${i}`, organization: null }),
+        tenant_id: "00000000-0000-0000-0000-0000000000aa",
+        object_id: `object-${i}`,
+        username: `user${i}@contoso.example`,
+        display_name: `User ${i}`,
+        account_type: "work",
+        status: "connected",
+        errors: "[]",
+        credentials_enc: isHot ? await encryptCredentials(cipher, id, credentials) : "{}",
+        access_token_expires_at: credentials.expires_at,
+        scope: credentials.scope,
+        connection_config: JSON.stringify({ tenant: "common", scope: credentials.scope, authorization_params: {} }),
+        metadata: null,
+        tags: "{}",
+        created_at: now,
+        updated_at: now,
+        last_fetched_at: null,
+        last_refreshed_at: now,
+      });
+    }
+    await db.insertInto("connections").values(rows).execute();
+  }
+  await db.destroy();
+  console.log(`  seeded ${count.toLocaleString("en")} connections in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return hot;
+}
+
+interface Child {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A child process that prints its address; resolves once it listens. */
+function startChild(args: string[], env: Record<string, string>, ready: (line: string) => string | undefined, logFile?: string): Promise<Child> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    let url: string | undefined;
+    void exited.then(() => url === undefined && reject(new Error(`${args.join(" ")} exited early`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (url !== undefined) {
+        if (logFile) writeFileSync(logFile, chunk, { flag: "a" });
+        return;
+      }
+      buffered += chunk.toString("utf8");
+      for (const line of buffered.split("\n")) {
+        url ??= ready(line);
+      }
+      if (url !== undefined) resolve({ child, url, stop: async () => (child.kill("SIGTERM"), await exited) });
+    });
+  });
+}
+
+// BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for profiling, not for numbers).
+const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const startServer = (env: Record<string, string>) =>
+  startChild([...profile, MAIN], env, (line) => (line.includes('"ads-connect listening"') ? (JSON.parse(line) as { publicUrl: string }).publicUrl : undefined), path.join(work, "server.log"));
+
+function pathsFile(name: string, paths: string[]): string {
+  const file = path.join(work, name);
+  writeFileSync(file, `${paths.join("\n")}\n`);
+  return file;
+}
+
+const LUA = `
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local i = math.random(#paths)
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+`;
+
+function wrk(base: string, file: string): { rps: number; non2xx: number; errors: string } {
+  const script = path.join(work, "paths.lua");
+  writeFileSync(script, LUA);
+  const out = execFileSync(ensureWrk(), ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
+    env: { ...process.env, BENCH_PATHS: file },
+    encoding: "utf8",
+  });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const errors = /Socket errors:.*/.exec(out)?.[0] ?? "";
+  return { rps, non2xx, errors };
+}
+
+function openLoop(base: string, file: string): Promise<{ sent: number; errors: number; p50: number; p99: number; max: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/open-loop.ts"), base, file, String(RATE), String(SECONDS), SECRET], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as never) : reject(new Error(`open-loop exited ${code}`))));
+  });
+}
+
+const results: string[] = [];
+const record = (line: string) => {
+  console.log(line);
+  results.push(line);
+};
+
+async function readPath(label: string, env: Record<string, string>, count: number, options: { throughput: boolean }) {
+  console.log(`${label}: seeding…`);
+  const hot = await seed(env, count);
+  const server = await startServer(env);
+  try {
+    const tokenPaths = pathsFile("token.txt", hot.map((id) => `/connections/${id}`));
+    const statusPaths = pathsFile("status.txt", hot.map((id) => `/connections?connectionId=${id}`));
+    // Warm up (JIT, the credential cache, the database's pages) before measuring.
+    await openLoop(server.url, tokenPaths);
+    if (options.throughput) {
+      const sample = await fetch(`${server.url}/connections/${hot[0]}`, { headers: { authorization: `Bearer ${SECRET}` } });
+      const bodyFile = path.join(work, "body.json");
+      writeFileSync(bodyFile, await sample.text());
+      const bare = await startChild([path.join(ROOT, "bench/bare-server.ts"), bodyFile], {}, (line) => (line.startsWith("listening ") ? `http://127.0.0.1:${line.slice(10).trim()}` : undefined));
+      let bareRun;
+      try {
+        bareRun = wrk(bare.url, tokenPaths);
+      } finally {
+        await bare.stop();
+      }
+      const token = wrk(server.url, tokenPaths);
+      const status = wrk(server.url, statusPaths);
+      record(`| ${label} | bare Express handler | ${bareRun.rps.toFixed(0)} req/s | 1.00× | ${bareRun.non2xx} non-2xx ${bareRun.errors} |`);
+      record(`| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors} |`);
+      record(`| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors} |`);
+    }
+    const paced = await openLoop(server.url, tokenPaths);
+    record(`| ${label} | token reads at ${RATE} req/s for ${SECONDS} s (open loop) | p50 ${paced.p50} ms | p99 ${paced.p99} ms | max ${paced.max} ms, ${paced.sent} sent, ${paced.errors} errors |`);
+    return paced;
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, node ${process.version}`);
+ensureWrk();
+try {
+  const sqliteSmall = PARTS.has("sqlite")
+    ? await readPath(`SQLite, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-small") }), CONNECTIONS, { throughput: THROUGHPUT })
+    : undefined;
+  if (PARTS.has("postgres")) {
+    const cluster = await startPostgresCluster();
+    try {
+      await readPath(`PostgreSQL, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "pg"), DATABASE_URL: cluster.url }), CONNECTIONS, { throughput: THROUGHPUT });
+    } finally {
+      await cluster.destroy();
+    }
+  }
+  if (BIG > 0 && PARTS.has("big") && sqliteSmall) {
+    const big = await readPath(`SQLite, ${BIG.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-big") }), BIG, { throughput: false });
+    record(`| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`);
+  }
+  console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+  console.log(results.join("\n"));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
