@@ -1,18 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
-import { startHarness, type Harness } from "../testing/harness.js";
+import type { Harness } from "../testing/harness.js";
+import { twoInstancesForFile } from "../testing/twoInstances.js";
 
 // Two instances on one database, each with its pruning job (passes started by hand here).
 let h: Harness;
 let b: RunningServer;
-beforeAll(async () => {
-  h = await startHarness({ env: { REFRESH_AHEAD: "off", PRUNE: "off" } });
-  b = await h.startInstance();
-});
-afterAll(async () => {
-  await b?.close();
-  await h?.close();
+twoInstancesForFile({ REFRESH_AHEAD: "off", PRUNE: "off" }, (first, second) => {
+  h = first;
+  b = second;
 });
 
 it("pruning passes on two instances at once: every finished webhook goes exactly once, undelivered ones stay, neither pass fails", async () => {

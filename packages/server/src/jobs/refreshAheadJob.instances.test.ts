@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness } from "../testing/harness.js";
+import { twoInstancesForFile } from "../testing/twoInstances.js";
 
 // Two instances on one database, each with its refresh-ahead job (passes started by hand here).
 let h: Harness;
 let b: RunningServer;
-beforeAll(async () => {
-  h = await startHarness({ env: { REFRESH_AHEAD: "off", PRUNE: "off" } });
-  b = await h.startInstance();
-});
-afterAll(async () => {
-  await b?.close();
-  await h?.close();
+twoInstancesForFile({ REFRESH_AHEAD: "off", PRUNE: "off" }, (first, second) => {
+  h = first;
+  b = second;
 });
 
 it("refresh-ahead passes on two instances share the due connections: one slow refresh does not stall the other instance's pass, and each connection is refreshed once", async () => {

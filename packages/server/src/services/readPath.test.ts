@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness } from "../testing/harness.js";
+import { twoInstancesForFile } from "../testing/twoInstances.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { LAST_FETCHED_GRANULARITY_MS } from "./connectionService.js";
 
@@ -8,13 +9,9 @@ import { LAST_FETCHED_GRANULARITY_MS } from "./connectionService.js";
 // credential write through the other.
 let h: Harness;
 let b: RunningServer;
-beforeAll(async () => {
-  h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
-  b = await h.startInstance();
-});
-afterAll(async () => {
-  await b?.close();
-  await h?.close();
+twoInstancesForFile({ REFRESH_AHEAD: "off" }, (first, second) => {
+  h = first;
+  b = second;
 });
 
 async function read(url: string, id: string, query = "") {
