@@ -189,7 +189,8 @@ describe("token lifecycle against the emulator", () => {
   });
 
   it("webhooks survive a receiver that is down and a server restart: each event arrives once per idempotency id", async () => {
-    h = await startHarness({ env: { REFRESH_AHEAD: "off", WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200" } });
+    // Retries every 50-200 ms: without the highest cap (100 tries) a slow run could give an early event up (default 12) before the receiver recovers.
+    h = await startHarness({ env: { REFRESH_AHEAD: "off", WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200", WEBHOOK_MAX_ATTEMPTS: "100" } });
     h.webhooks.respondWith(503);
     const id = await connected(h);
     await connectAs(h, "declined@contoso.example");
