@@ -51,6 +51,7 @@ export function createWebhookOutbox(options: {
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
   let again = false;
+  let draining = false;
 
   const backoff = (attempts: number) => {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempts - 1));
@@ -143,14 +144,26 @@ export function createWebhookOutbox(options: {
 
   function tick() {
     if (!running) return;
+    // One pass at a time: a wake-up during a pass runs another right after it. Two passes at once
+    // would leave stop() awaiting only the newer one, and the older one's claim would outlive the
+    // database it writes its result to (the event then waits for the claim to expire).
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = true;
     again = false;
-    inFlight = drain().then(
-      (more) => schedule(more || again ? 0 : pollMs),
-      (err: unknown) => {
-        logger.error({ err }, "webhook dispatcher failed; retrying");
-        schedule(pollMs);
-      },
-    );
+    inFlight = drain()
+      .finally(() => {
+        draining = false;
+      })
+      .then(
+        (more) => schedule(more || again ? 0 : pollMs),
+        (err: unknown) => {
+          logger.error({ err }, "webhook dispatcher failed; retrying");
+          schedule(pollMs);
+        },
+      );
   }
 
   return {
