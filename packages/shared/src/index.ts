@@ -5,3 +5,4 @@ export * from "./connection.js";
 export * from "./webhook.js";
 export * from "./aadstsCatalogue.js";
 export * from "./integrationStatus.js";
+export * from "./adAccount.js";

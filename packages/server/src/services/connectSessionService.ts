@@ -166,6 +166,8 @@ export class ConnectSessionService {
       start_origin: null,
       start_flow: null,
       start_expires_at: null,
+      account_selection: null,
+      purpose: null,
     });
     const link = new URL(`${this.config.publicUrl}/oauth/connect/${PROVIDER_CONFIG_KEY}`);
     link.searchParams.set("connect_session_token", token);

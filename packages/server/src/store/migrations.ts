@@ -181,6 +181,34 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0007_ad_accounts": {
+    async up(db: Kysely<unknown>) {
+      // The user's Microsoft Advertising accounts per connection (issue 14): discovery and sync
+      // write them, the picker and the records API read them. A vanished account is kept, marked
+      // deleted. `cursor` is a per-table increasing sequence for the records API's paging.
+      await db.schema
+        .createTable("ad_accounts")
+        .addColumn("connection_id", "text", (c) => c.notNull())
+        .addColumn("account_id", "text", (c) => c.notNull())
+        .addColumn("customer_id", "text", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addColumn("first_seen_at", "bigint", (c) => c.notNull())
+        .addColumn("last_modified_at", "bigint", (c) => c.notNull())
+        .addColumn("last_action", "text", (c) => c.notNull())
+        .addColumn("deleted_at", "bigint")
+        .addColumn("cursor", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("ad_accounts_pk", ["connection_id", "account_id"])
+        .execute();
+      await db.schema.createIndex("ad_accounts_cursor").on("ad_accounts").columns(["connection_id", "cursor"]).execute();
+      await db.schema.alterTable("connections").addColumn("ms_user_id", "text").execute();
+      await db.schema.alterTable("connections").addColumn("selected_account_ids", "text").execute();
+      await db.schema.alterTable("connections").addColumn("accounts_synced_at", "bigint").execute();
+      await db.schema.alterTable("connections").addColumn("accounts_error", "text").execute();
+      await db.schema.alterTable("connections").addColumn("accounts_sync_due_at", "bigint").execute();
+      await db.schema.alterTable("connect_sessions").addColumn("account_selection", "text").execute();
+      await db.schema.alterTable("connect_sessions").addColumn("purpose", "text").execute();
+    },
+  },
 });
 
 /**

@@ -28,6 +28,10 @@ export interface ConnectSessionTable {
   start_origin: string | null;
   start_flow: string | null;
   start_expires_at: number | null;
+  /** The picker's mode for this session ("single" | "multiple" | "all"); null means the default. */
+  account_selection: string | null;
+  /** "connect" (default, null) or "change_accounts" (reopens only the picker for reconnect_connection_id). */
+  purpose: string | null;
 }
 
 export interface OAuthAttemptTable {
@@ -77,6 +81,16 @@ export interface ConnectionTable {
   failure_reported: Generated<number>;
   /** Bumped by every credential write; refreshes write only when it is still the version they read. */
   version: Generated<number>;
+  /** The Microsoft Advertising user id (`User/Query`), once discovery succeeded. */
+  ms_user_id: string | null;
+  /** JSON array of account ids the user chose (null before the picker ran). */
+  selected_account_ids: string | null;
+  /** Last successful account discovery or sync. */
+  accounts_synced_at: number | null;
+  /** JSON `{code, message, at}` of the last failed discovery/sync; null once one succeeded. */
+  accounts_error: string | null;
+  /** When the account sync job should next look at this connection. */
+  accounts_sync_due_at: number | null;
 }
 
 export interface WebhookOutboxTable {
@@ -173,6 +187,21 @@ export interface RefreshLeaseTable {
   expires_at: number;
 }
 
+/** A Microsoft Advertising account a connection can reach (see 0007_ad_accounts). */
+export interface AdAccountTable {
+  connection_id: string;
+  account_id: string;
+  customer_id: string;
+  /** JSON of the unified `AdAccount`. */
+  data: string;
+  first_seen_at: number;
+  last_modified_at: number;
+  last_action: "ADDED" | "UPDATED" | "DELETED";
+  deleted_at: number | null;
+  /** Increasing sequence (bumped on every change) behind the records API's cursor. */
+  cursor: number;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -184,4 +213,5 @@ export interface Database {
   admin_consent_requests: AdminConsentRequestTable;
   admin_consents: AdminConsentTable;
   refresh_leases: RefreshLeaseTable;
+  ad_accounts: AdAccountTable;
 }
