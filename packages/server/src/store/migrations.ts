@@ -197,6 +197,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .addColumn("last_action", "text", (c) => c.notNull())
         .addColumn("deleted_at", "bigint")
         .addColumn("cursor", "bigint", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
         .addPrimaryKeyConstraint("ad_accounts_pk", ["connection_id", "account_id"])
         .execute();
       await db.schema.createIndex("ad_accounts_cursor").on("ad_accounts").columns(["connection_id", "cursor"]).execute();

@@ -200,6 +200,8 @@ export interface AdAccountTable {
   deleted_at: number | null;
   /** Increasing sequence (bumped on every change) behind the records API's cursor. */
   cursor: number;
+  /** Place in Microsoft's `Accounts/Search` page order (index across all pages) at the last sync. */
+  position: number;
 }
 
 export interface Database {
