@@ -9,24 +9,34 @@ export interface ReceivedWebhook {
 /**
  * A real HTTP endpoint that records every webhook it accepts. `respondWith(503)` plays a receiver
  * that is down (requests are counted in `refused`, not recorded); `respondWith(200)` brings it back.
+ * `answerNextAfter(ms)` plays a slow receiver for the next request; `open` counts requests not yet answered.
  */
 export async function startWebhookReceiver(options: { port?: number } = {}) {
   const received: ReceivedWebhook[] = [];
   const waiters: (() => void)[] = [];
   let status = 200;
   let refused = 0;
+  let open = 0;
+  const delays: number[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    const delayMs = delays.shift() ?? 0;
+    open++;
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      if (status >= 300) {
-        refused++;
-        res.writeHead(status).end("down");
-        return;
-      }
-      received.push({ rawBody: Buffer.concat(chunks).toString("utf8"), headers: req.headers });
-      res.writeHead(status).end("ok");
-      for (const wake of waiters.splice(0)) wake();
+      const answer = () => {
+        open--;
+        if (status >= 300) {
+          refused++;
+          res.writeHead(status).end("down");
+          return;
+        }
+        received.push({ rawBody: Buffer.concat(chunks).toString("utf8"), headers: req.headers });
+        res.writeHead(status).end("ok");
+        for (const wake of waiters.splice(0)) wake();
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -39,6 +49,14 @@ export async function startWebhookReceiver(options: { port?: number } = {}) {
     },
     respondWith(code: number) {
       status = code;
+    },
+    /** The next request is answered (and recorded) only after `ms`. */
+    answerNextAfter(ms: number) {
+      delays.push(ms);
+    },
+    /** Requests received but not answered yet. */
+    get open() {
+      return open;
     },
     /** Resolves once `count` webhooks have arrived (or rejects after `timeoutMs`). */
     async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedWebhook[]> {
