@@ -9,7 +9,8 @@ export interface ReceivedWebhook {
 /**
  * A real HTTP endpoint that records every webhook it accepts. `respondWith(503)` plays a receiver
  * that is down (requests are counted in `refused`, not recorded); `respondWith(200)` brings it back.
- * `answerNextAfter(ms)` plays a slow receiver for the next request; `open` counts requests not yet answered.
+ * `answerNextAfter(ms)` and `holdNext()` play a slow receiver for the next request; `open` counts
+ * requests not yet answered.
  */
 export async function startWebhookReceiver(options: { port?: number } = {}) {
   const received: ReceivedWebhook[] = [];
@@ -17,10 +18,11 @@ export async function startWebhookReceiver(options: { port?: number } = {}) {
   let status = 200;
   let refused = 0;
   let open = 0;
-  const delays: number[] = [];
+  /** What the next requests wait for before their answer: a time, or a release (with a signal that they arrived). */
+  const delays: ({ ms: number } | { until: Promise<void>; arrived: () => void })[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    const delayMs = delays.shift() ?? 0;
+    const delay = delays.shift() ?? { ms: 0 };
     open++;
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -35,7 +37,10 @@ export async function startWebhookReceiver(options: { port?: number } = {}) {
         res.writeHead(status).end("ok");
         for (const wake of waiters.splice(0)) wake();
       };
-      if (delayMs > 0) setTimeout(answer, delayMs);
+      if ("until" in delay) {
+        delay.arrived();
+        void delay.until.then(answer);
+      } else if (delay.ms > 0) setTimeout(answer, delay.ms);
       else answer();
     });
   });
@@ -52,7 +57,15 @@ export async function startWebhookReceiver(options: { port?: number } = {}) {
     },
     /** The next request is answered (and recorded) only after `ms`. */
     answerNextAfter(ms: number) {
-      delays.push(ms);
+      delays.push({ ms });
+    },
+    /** The next request waits for `release()` (`arrived` resolves once it is here); its answer is the status set then. */
+    holdNext() {
+      let release!: () => void;
+      let arrive!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      delays.push({ until: new Promise<void>((resolve) => (release = resolve)), arrived: () => arrive() });
+      return { arrived, release: () => release() };
     },
     /** Requests received but not answered yet. */
     get open() {

@@ -1,6 +1,7 @@
 import { WEBHOOK_IDEMPOTENCY_HEADER } from "@ads-connect/shared";
 import { afterEach, expect, it } from "vitest";
 import { startHarness, type Harness } from "../testing/harness.js";
+import { authWebhook } from "./authWebhook.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -8,7 +9,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const event = (connectionId: string) => ({ type: "auth" as const, operation: "refresh" as const, success: true, connectionId });
+const event = (connectionId: string) => authWebhook({ operation: "refresh", success: true, connectionId, endUser: { id: `user-${connectionId}` } });
 
 it("stop() during a slow delivery, with an event queued while that pass runs: it waits for every claimed delivery, leaves no claim held, and a restart delivers everything at once, each event once", async () => {
   h = await startHarness({ env: { REFRESH_AHEAD: "off", PRUNE: "off" } });

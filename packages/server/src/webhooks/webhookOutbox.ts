@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
+import { isDatabaseUnavailable } from "../store/databaseErrors.js";
 import { containsExactly } from "../store/like.js";
 import type { Database } from "../store/schema.js";
 import { signWebhook } from "./signWebhook.js";
@@ -82,23 +83,44 @@ export function createWebhookOutbox(options: {
     }
     const at = now();
     const attempt = attempts + 1;
-    const kept = await db.transaction().execute(async (trx) => {
-      await trx.insertInto("webhook_attempts").values({ outbox_id: id, attempted_at: started, status_code: statusCode, error, duration_ms: at - started }).execute();
-      const outcome =
-        error === null
-          ? { attempts: attempt, delivered_at: at, locked_until: null, last_error: null }
-          : attempt >= options.maxAttempts
-            ? { attempts: attempt, gave_up_at: at, locked_until: null, last_error: error }
-            : { attempts: attempt, next_attempt_at: at + backoff(attempt), locked_until: null, last_error: error };
-      // Only while this dispatcher still holds its claim (its `locked_until` value is the claim's token).
-      const updated = await trx.updateTable("webhook_outbox").set(outcome).where("id", "=", id).where("locked_until", "=", claim).executeTakeFirst();
-      return Number(updated.numUpdatedRows) === 1;
-    });
+    const outcome =
+      error === null
+        ? { attempts: attempt, delivered_at: at, locked_until: null, last_error: null }
+        : attempt >= options.maxAttempts
+          ? { attempts: attempt, gave_up_at: at, locked_until: null, last_error: error }
+          : { attempts: attempt, next_attempt_at: at + backoff(attempt), locked_until: null, last_error: error };
+    const record = () =>
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto("webhook_attempts").values({ outbox_id: id, attempted_at: started, status_code: statusCode, error, duration_ms: at - started }).execute();
+        // Only while this dispatcher still holds its claim (its `locked_until` value is the claim's token).
+        const updated = await trx.updateTable("webhook_outbox").set(outcome).where("id", "=", id).where("locked_until", "=", claim).executeTakeFirst();
+        return Number(updated.numUpdatedRows) === 1;
+      });
+    const kept = await recordWhileClaimed(id, claim, record);
     if (!kept) logger.warn({ webhookId: id, attempt }, "webhook claim expired during its delivery; another dispatcher owns the event now");
     const log = { webhookId: id, attempt };
     if (error === null) logger.info(log, "webhook delivered");
     else if (attempt >= options.maxAttempts) logger.error({ ...log, failure: error }, "webhook delivery failed, giving up");
     else logger.warn({ ...log, failure: error }, "webhook delivery failed, will retry");
+  }
+
+  /**
+   * Writes a delivery's outcome. While the database is unreachable (a restart, a failover) the write
+   * is tried again until it is back, as long as this dispatcher runs and its claim lasts: the
+   * receiver has had the event, so giving up would leave the event claimed until the claim expires
+   * and then send it a second time. Stopped or past the claim, the last error is thrown and the
+   * event goes out again once its claim has expired (at least once; the idempotency key is the same).
+   */
+  async function recordWhileClaimed(id: string, claim: number, record: () => Promise<boolean>): Promise<boolean> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await record();
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || !running || now() + pollMs >= claim) throw err;
+        if (tries === 1) logger.warn({ webhookId: id }, "database unreachable: the webhook's delivery result is written once it is back");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, 100 * tries)));
+      }
+    }
   }
 
   /** Delivers every due event once; true when there may be more due right now. */
