@@ -70,9 +70,10 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.use((req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next)));
 
   const routes = express.Router();
+  // The token and status reads first (the hot path); no other router answers under /connections.
+  routes.use(connectionsRoutes(connections, secretKey));
   routes.use(healthRoutes(health));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
-  routes.use(connectionsRoutes(connections, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
   routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
