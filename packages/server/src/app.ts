@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
+import { cspNonce } from "./http/cspNonce.js";
 import { errorHandler } from "./http/errorHandler.js";
 import { rateLimits, withoutBasePath } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
@@ -35,7 +35,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));
   app.use((_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = cspNonce();
     next();
   });
   const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
@@ -64,12 +64,16 @@ export function createApp({ config, logger, services }: AppDeps): Express {
     }),
   );
   app.use(rateLimits({ config, logger }));
-  app.use(express.json({ limit: "100kb" }));
+  const json = express.json({ limit: "100kb" });
+  // A request without a body (no Content-Length, no Transfer-Encoding: every GET the API gets) is
+  // skipped here at once, as the parser itself would skip it after some work.
+  app.use((req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next)));
 
   const routes = express.Router();
+  // The token and status reads first (the hot path); no other router answers under /connections.
+  routes.use(connectionsRoutes(connections, secretKey));
   routes.use(healthRoutes(health));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
-  routes.use(connectionsRoutes(connections, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
   routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));

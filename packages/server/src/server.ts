@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
-import type { DestinationStream, Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import { createApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
 import { trackHttpRequests } from "./lifecycle/httpDrain.js";
@@ -42,7 +42,11 @@ export interface StartOptions {
  * only after listening, so the public URL defaults to it then (what tests use).
  */
 export async function startAdsConnect({ env, logDestination }: StartOptions): Promise<RunningServer> {
-  const bootLog = createLogger(env.LOG_LEVEL ?? "info", logDestination);
+  // Standard output written asynchronously (a write in flight batches the lines that follow it),
+  // not one synchronous write per line on the request path; flushed when the server stops, and
+  // by pino when the process exits.
+  const destination = logDestination ?? pino.destination({ dest: 1, sync: false });
+  const bootLog = createLogger(env.LOG_LEVEL ?? "info", destination);
   const server: Server = createServer();
   const drain = trackHttpRequests(server);
   const port = Number(env.PORT ?? 3003);
@@ -56,7 +60,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     const config = loadConfig({ ...env, PORT: String(actualPort), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${actualPort}` }, (m) =>
       bootLog.warn(m),
     );
-    const logger = createLogger(config.logLevel, logDestination);
+    const logger = createLogger(config.logLevel, destination);
     const db = await createDatabase({
       url: config.databaseUrl,
       file: config.databaseFile,
@@ -106,6 +110,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       if (unfinished > 0) logger.warn({ attempts: unfinished }, "sign-ins left unfinished by the shutdown got a server_restarting result");
       await db.destroy();
       logger.info("shut down");
+      await flushLog(logger);
     };
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
     logger.info({ url, publicUrl: config.publicUrl }, "ads-connect listening");
@@ -126,4 +131,13 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     server.close();
     throw err;
   }
+}
+
+/** Waits (a second at most) until the log lines written so far have reached the destination. */
+function flushLog(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    timer.unref();
+    logger.flush(() => (clearTimeout(timer), resolve()));
+  });
 }

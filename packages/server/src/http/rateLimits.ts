@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { renderHtmlPage } from "../oauth/htmlPage.js";
 import { renderResultPage } from "../oauth/resultPage.js";
-import { hashToken, secretsEqual } from "../tokens/secureToken.js";
+import { hashToken, secretMatcher } from "../tokens/secureToken.js";
 import { bearerToken } from "./bearerToken.js";
 
 type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated";
@@ -22,9 +22,10 @@ export function rateLimits({ config, logger }: { config: Config; logger: Logger 
   if (!config.rateLimit.enabled) return (_req, _res, next) => next();
   const { windowSeconds, browser, sessionStatus, api } = config.rateLimit;
   const byIp = (req: Request) => ipKeyGenerator(req.ip ?? "unknown");
+  const isSecretKey = secretMatcher(config.secretKey);
   const hasSecretKey = (req: Request) => {
     const token = bearerToken(req);
-    return token !== undefined && secretsEqual(token, config.secretKey);
+    return token !== undefined && isSecretKey(token);
   };
 
   const limiter = (name: Limiter, limit: number, keyGenerator: (req: Request) => string, respond: (req: Request, res: Response, retryAfter: number) => void) =>

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from "kysely";
+import type { CompiledQuery, Insertable, Kysely, Selectable, Transaction, Updateable } from "kysely";
 import { containsExactly, likeContains } from "./like.js";
 import type { ConnectionTable, Database } from "./schema.js";
 
@@ -17,9 +17,26 @@ export interface ConnectionFilter {
 type Db = Kysely<Database> | Transaction<Database>;
 
 export class ConnectionStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * The token read's lookup, built and compiled once (Kysely's query building was a good part of
+   * a read): each call reuses it with the connection id as its one parameter.
+   */
+  private readonly byConnectionId: CompiledQuery<ConnectionRow>;
+  /** The status read's query (a list filtered by connection id only), compiled once the same way. */
+  private readonly listByConnectionId: CompiledQuery<ConnectionRow>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.byConnectionId = db.selectFrom("connections").selectAll().where("connection_id", "=", "").compile();
+    if (this.byConnectionId.parameters.length !== 1) throw new Error("the connection lookup must have exactly one parameter");
+    this.listByConnectionId = db.selectFrom("connections").selectAll().where("connection_id", "=", "").orderBy("id", "asc").limit(1).offset(0).compile();
+    if (this.listByConnectionId.parameters.length !== 3) throw new Error("the status lookup must have exactly three parameters");
+  }
 
   async list(filter: ConnectionFilter): Promise<ConnectionRow[]> {
+    if (filter.connectionId && !filter.endUserId && !filter.endUserOrganizationId && !filter.search) {
+      const { rows } = await this.db.executeQuery<ConnectionRow>({ ...this.listByConnectionId, parameters: [filter.connectionId, filter.limit, filter.offset] });
+      return rows;
+    }
     let query = this.db.selectFrom("connections").selectAll();
     if (filter.connectionId) query = query.where("connection_id", "=", filter.connectionId);
     if (filter.endUserId) query = query.where("end_user_id", "=", filter.endUserId);
@@ -35,7 +52,8 @@ export class ConnectionStore {
   }
 
   async findByConnectionId(connectionId: string, db: Db = this.db): Promise<ConnectionRow | undefined> {
-    return db.selectFrom("connections").selectAll().where("connection_id", "=", connectionId).executeTakeFirst();
+    const { rows } = await db.executeQuery<ConnectionRow>({ ...this.byConnectionId, parameters: [connectionId] });
+    return rows[0];
   }
 
   async findByAccount(endUserId: string, tenantId: string, objectId: string, db: Db = this.db): Promise<ConnectionRow | undefined> {

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 /**
@@ -6,7 +6,13 @@ import type { Database } from "./schema.js";
  * upsert that succeeds only when no live lease exists (the same statement on SQLite and PostgreSQL).
  */
 export class RefreshLeaseStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** heldAmong for one connection (a status read), compiled once: parameters [connection id, now]. */
+  private readonly heldOne: CompiledQuery<{ connection_id: string }>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.heldOne = db.selectFrom("refresh_leases").select("connection_id").where("connection_id", "=", "").where("expires_at", ">", 0).compile();
+    if (this.heldOne.parameters.length !== 2) throw new Error("the lease lookup must have exactly two parameters");
+  }
 
   /** True when `holder` now holds the lease until `until` (none was held, or the last one expired). */
   async acquire(connectionId: string, holder: string, now: number, until: number): Promise<boolean> {
@@ -35,6 +41,10 @@ export class RefreshLeaseStore {
   /** Which of these connections some instance is refreshing now. */
   async heldAmong(connectionIds: string[], now: number): Promise<Set<string>> {
     if (connectionIds.length === 0) return new Set();
+    if (connectionIds.length === 1) {
+      const { rows } = await this.db.executeQuery<{ connection_id: string }>({ ...this.heldOne, parameters: [connectionIds[0], now] });
+      return new Set(rows.map((r) => r.connection_id));
+    }
     const rows = await this.db.selectFrom("refresh_leases").select("connection_id").where("connection_id", "in", connectionIds).where("expires_at", ">", now).execute();
     return new Set(rows.map((r) => r.connection_id));
   }

@@ -9,6 +9,7 @@ import {
   type QueryResult,
   type SqliteDialectConfig,
 } from "kysely";
+import type SQLite from "better-sqlite3";
 import { retryWhileBusy } from "./databaseBusy.js";
 
 /** How long a query may keep retrying while another connection holds the lock; changeable at runtime. */
@@ -16,15 +17,65 @@ export interface BusyRetryBudget {
   ms: number;
 }
 
+/** Most prepared statements kept per database (the app has a few dozen distinct queries). */
+export const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Prepared statements reused by SQL text (Kysely's driver prepares every query anew; parsing and
+ * planning the SQL was a good part of a token read). Safe because:
+ * - SQLite re-prepares a statement by itself when the schema changed since it was prepared
+ *   (another process's migration, `select *` after an added column): `sqlite3_prepare_v2`
+ *   statements are recompiled on SQLITE_SCHEMA, so a cached one never runs against an old schema;
+ * - only finished statements are reused: `all()`/`run()` step to the end and reset the statement
+ *   even when they throw (SQLITE_BUSY included), so a retry runs the same statement from the start;
+ *   streamed queries (`iterate()`, open across awaits) prepare their own and are not cached;
+ * - a statement that failed to prepare (a table not there yet, a busy schema read) is not cached.
+ */
+export class StatementCache {
+  private readonly statements = new Map<string, SQLite.Statement>();
+
+  constructor(
+    private readonly db: SQLite.Database,
+    private readonly maxEntries = STATEMENT_CACHE_SIZE,
+  ) {}
+
+  get size(): number {
+    return this.statements.size;
+  }
+
+  prepare(sql: string): SQLite.Statement {
+    let stmt = this.statements.get(sql);
+    if (stmt !== undefined) return stmt;
+    stmt = this.db.prepare(sql);
+    if (this.statements.size >= this.maxEntries) this.statements.delete(this.statements.keys().next().value!);
+    this.statements.set(sql, stmt);
+    return stmt;
+  }
+
+  /** What Kysely's SqliteConnection does, with a cached statement. */
+  execute<R>(query: CompiledQuery): QueryResult<R> {
+    const stmt = this.prepare(query.sql);
+    const parameters = query.parameters as unknown[];
+    if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return {
+      numAffectedRows: changes !== undefined && changes !== null ? BigInt(changes) : undefined,
+      insertId: lastInsertRowid !== undefined && lastInsertRowid !== null ? BigInt(lastInsertRowid) : undefined,
+      rows: [],
+    };
+  }
+}
+
 /** Each query retries SQLITE_BUSY asynchronously until the deadline set when it asked for the connection. */
 class RetryingConnection implements DatabaseConnection {
   constructor(
     private readonly inner: DatabaseConnection,
+    private readonly statements: StatementCache,
     private readonly deadline: number,
   ) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return retryWhileBusy(() => this.inner.executeQuery<R>(query), this.deadline);
+    return retryWhileBusy(() => this.statements.execute<R>(query), this.deadline);
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -33,17 +84,20 @@ class RetryingConnection implements DatabaseConnection {
 }
 
 class RetryingSqliteDriver extends SqliteDriver {
+  private readonly statements: StatementCache;
+
   constructor(
-    config: SqliteDialectConfig,
+    config: SqliteDialectConfig & { database: SQLite.Database },
     private readonly budget: BusyRetryBudget,
   ) {
     super(config);
+    this.statements = new StatementCache(config.database);
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     // The budget counts from the request, so queries queued behind a busy one do not wait twice.
     const deadline = Date.now() + this.budget.ms;
-    return new RetryingConnection(await super.acquireConnection(), deadline);
+    return new RetryingConnection(await super.acquireConnection(), this.statements, deadline);
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -68,7 +122,7 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 /** Kysely's SQLite dialect with asynchronous busy retries and migrations safe under concurrent starts. */
 export class RetryingSqliteDialect extends SqliteDialect {
   constructor(
-    private readonly sqliteConfig: SqliteDialectConfig,
+    private readonly sqliteConfig: SqliteDialectConfig & { database: SQLite.Database },
     private readonly budget: BusyRetryBudget,
   ) {
     super(sqliteConfig);

@@ -14,3 +14,12 @@ export function hashToken(token: string): string {
 export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
+
+/**
+ * `secretsEqual(candidate, secret)` for a secret known in advance (the server's secret key): its
+ * digest is computed once, the candidate's on each call; still a constant-time comparison.
+ */
+export function secretMatcher(secret: string): (candidate: string) => boolean {
+  const expected = createHash("sha256").update(secret).digest();
+  return (candidate) => timingSafeEqual(createHash("sha256").update(candidate).digest(), expected);
+}
