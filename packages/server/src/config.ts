@@ -75,7 +75,13 @@ export interface Config {
     intervalSeconds: number;
     /** Refresh a connection whose refresh token has not been used for this long (Entra drops idle ones after 90 days). */
     touchIdleAfterSeconds: number;
+    /** Access tokens are kept ahead of expiry only for connections read within this window. */
+    activeWindowSeconds: number;
+    /** Refreshes one pass runs at the same time (still within the token request rate). */
+    concurrency: number;
   };
+  /** App-wide cap on background token requests to Microsoft, shared by every instance on the database. */
+  tokenRequestsPerMinute: number;
   /** Tries of one refresh when Microsoft answers 429/5xx or does not answer. */
   refreshMaxTries: number;
   /** How long one instance's refresh lease on a connection lasts without renewal (a dead holder blocks others at most this long). */
@@ -210,6 +216,9 @@ const EnvSchema = z.object({
   REFRESH_AHEAD: onOff.default("on"),
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60),
   REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400).default(14 * 86_400),
+  REFRESH_ACTIVE_WINDOW_SECONDS: seconds(60, 30 * 86_400).default(2 * 3600),
+  REFRESH_AHEAD_CONCURRENCY: seconds(1, 64).default(4),
+  TOKEN_REQUESTS_PER_MINUTE: seconds(1, 1_000_000).default(300),
   REFRESH_MAX_TRIES: seconds(1, 10).default(4),
   REFRESH_LEASE_SECONDS: seconds(1, 600).default(10),
   WEBHOOK_MAX_ATTEMPTS: seconds(1, 100).default(12),
@@ -296,7 +305,10 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       enabled: isOn(e.REFRESH_AHEAD),
       intervalSeconds: e.REFRESH_AHEAD_INTERVAL_SECONDS,
       touchIdleAfterSeconds: e.REFRESH_IDLE_AFTER_SECONDS,
+      activeWindowSeconds: e.REFRESH_ACTIVE_WINDOW_SECONDS,
+      concurrency: e.REFRESH_AHEAD_CONCURRENCY,
     },
+    tokenRequestsPerMinute: e.TOKEN_REQUESTS_PER_MINUTE,
     refreshMaxTries: e.REFRESH_MAX_TRIES,
     refreshLeaseSeconds: e.REFRESH_LEASE_SECONDS,
     webhookDelivery: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: e.WEBHOOK_RETRY_BASE_MS, maxDelayMs: e.WEBHOOK_RETRY_MAX_MS },

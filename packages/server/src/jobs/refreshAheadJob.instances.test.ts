@@ -6,7 +6,7 @@ import { twoInstancesForFile } from "../testing/twoInstances.js";
 // Two instances on one database, each with its refresh-ahead job (passes started by hand here).
 let h: Harness;
 let b: RunningServer;
-twoInstancesForFile({ REFRESH_AHEAD: "off", PRUNE: "off" }, (first, second) => {
+twoInstancesForFile({ REFRESH_AHEAD: "off", PRUNE: "off", REFRESH_AHEAD_CONCURRENCY: "1" }, (first, second) => {
   h = first;
   b = second;
 });
@@ -18,9 +18,9 @@ it("refresh-ahead passes on two instances share the due connections: one slow re
     if (result.type !== "ads-connect:success") throw new Error(`connect failed: ${JSON.stringify(result)}`);
     ids.push(result.connection_id);
   }
-  // Both about to expire, the first one soonest (the passes take them in that order).
+  // Both read just now and about to expire, the first one soonest (the passes take them in that order).
   const soon = Date.now() + 1000;
-  for (const [i, id] of ids.entries()) await h.server.db.updateTable("connections").set({ access_token_expires_at: soon + i }).where("connection_id", "=", id).execute();
+  for (const [i, id] of ids.entries()) await h.server.db.updateTable("connections").set({ access_token_expires_at: soon + i, last_fetched_at: Date.now() }).where("connection_id", "=", id).execute();
   const before = h.emulator.stats.tokenRequests.refresh_token;
 
   // Instance A's pass is inside the first connection's refresh; Microsoft's answer is held.

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import type { TokenRefresher } from "../services/tokenRefresher.js";
+import type { ConnectionRow } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
 
 export interface RefreshAheadJob {
@@ -11,12 +12,18 @@ export interface RefreshAheadJob {
   stop(): Promise<void>;
 }
 
-const BATCH = 100;
+/** Connections one pass looks at, of each kind (the token budget usually stops it sooner). */
+const BATCH = 500;
 
 /**
- * Keeps connections alive without reads: refreshes access tokens shortly before they expire (so a
- * read rarely waits for Microsoft) and refreshes connections whose refresh token has been idle for
- * a while, well before Entra drops refresh tokens unused for 90 days.
+ * Keeps connections usable at a cost that grows with use, not with size:
+ * - connections read recently (`last_fetched_at` within REFRESH_ACTIVE_WINDOW_SECONDS) get their
+ *   access token refreshed shortly before it expires, so their readers rarely wait for Microsoft;
+ * - every other connection gets one keep-alive refresh per REFRESH_IDLE_AFTER_SECONDS, at its own
+ *   `keepalive_due_at` (spread when written), well before Entra drops refresh tokens unused for
+ *   90 days; its next read refreshes on demand;
+ * - all of it within the app's token request budget shared by every instance (TokenBudget), and
+ *   paused while Entra throttles; due connections are worked through a few at a time.
  */
 export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database>; refresher: TokenRefresher; logger: Logger; now?: () => number }): RefreshAheadJob {
   const { config, db, refresher, logger } = deps;
@@ -26,39 +33,66 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
   let stopped = false;
   let current: Promise<number> = Promise.resolve(0);
 
-  async function runOnce(): Promise<number> {
-    const t = now();
+  async function dueConnections(t: number): Promise<{ row: ConnectionRow; reason: "ahead" | "idle" }[]> {
     // Due before the next pass could catch it: within the served-token margin plus one interval.
     const expiringBefore = t + config.tokenMinValiditySeconds * 1000 + intervalMs * 1.5;
+    const readSince = t - config.refreshAhead.activeWindowSeconds * 1000;
     const idleSince = t - config.refreshAhead.touchIdleAfterSeconds * 1000;
-    const due = await db
+    const ahead = await db
+      .selectFrom("connections")
+      .selectAll()
+      .where("status", "=", "connected")
+      .where("access_token_expires_at", "<", expiringBefore)
+      .where("last_fetched_at", ">=", readSince)
+      .orderBy("access_token_expires_at")
+      .limit(BATCH)
+      .execute();
+    const idle = await db
       .selectFrom("connections")
       .selectAll()
       .where("status", "=", "connected")
       .where((eb) =>
         eb.or([
-          eb("access_token_expires_at", "<", expiringBefore),
-          eb(eb.fn.coalesce("last_refreshed_at", "created_at"), "<", idleSince),
+          eb("keepalive_due_at", "<=", t),
+          // Rows written before keep-alive times were stored.
+          eb.and([eb("keepalive_due_at", "is", null), eb(eb.fn.coalesce("last_refreshed_at", "created_at"), "<", idleSince)]),
         ]),
       )
-      .orderBy("access_token_expires_at")
+      .orderBy("keepalive_due_at")
       .limit(BATCH)
       .execute();
+    const seen = new Set(ahead.map((row) => row.connection_id));
+    return [
+      ...ahead.map((row) => ({ row, reason: "ahead" as const })),
+      ...idle.filter((row) => !seen.has(row.connection_id)).map((row) => ({ row, reason: "idle" as const })),
+    ];
+  }
+
+  async function runOnce(): Promise<number> {
+    const t = now();
+    const due = await dueConnections(t);
     let refreshed = 0;
-    // One at a time: bounded load on Microsoft and on the database. Every instance's pass reads the
-    // same due list; a connection another instance is refreshing now is skipped, not waited for.
-    for (const row of due) {
-      if (stopped) break;
-      const reason = row.access_token_expires_at < expiringBefore ? "ahead" : "idle";
-      try {
-        if (await refresher.refreshUnlessBusy(row, reason)) refreshed++;
-      } catch (err) {
-        // The refresher recorded and reported what Microsoft said; say here that the pass moved on
-        // (codes only: no tokens, no personal data).
-        const code = err instanceof AppError ? err.code : err instanceof Error ? err.name : "unknown";
-        logger.warn({ connectionId: row.connection_id, reason, code }, "refresh-ahead could not refresh a connection");
+    let next = 0;
+    let spent = false;
+    // A few at a time: every instance's pass reads the same due list; a connection another
+    // instance is refreshing now is skipped, not waited for; the shared budget bounds the total.
+    const worker = async () => {
+      while (!stopped && !spent && next < due.length) {
+        const { row, reason } = due[next++]!;
+        try {
+          const outcome = await refresher.refreshUnlessBusy(row, reason);
+          if (outcome === "refreshed") refreshed++;
+          else if (outcome === "no_budget") spent = true;
+        } catch (err) {
+          // The refresher recorded and reported what Microsoft said; say here that the pass moved on
+          // (codes only: no tokens, no personal data).
+          const code = err instanceof AppError ? err.code : err instanceof Error ? err.name : "unknown";
+          logger.warn({ connectionId: row.connection_id, reason, code }, "refresh-ahead could not refresh a connection");
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.refreshAhead.concurrency, due.length) }, worker));
+    if (spent && next < due.length) logger.info({ refreshed, left: due.length - next }, "refresh-ahead pass stopped: token request budget spent or Entra throttling");
     return refreshed;
   }
 

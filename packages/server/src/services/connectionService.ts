@@ -22,6 +22,7 @@ import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook, type Organization, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { parseJson } from "./json.js";
+import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
 
 export interface ConnectedAccount {
@@ -211,6 +212,7 @@ export class ConnectionService {
       credentials_enc: await encryptCredentials(this.deps.cipher, connectionId, credentials),
       access_token_expires_at: credentials.expires_at,
       last_refreshed_at: now,
+      keepalive_due_at: keepAliveDueAt(now, this.deps.config.refreshAhead.touchIdleAfterSeconds),
       refresh_failures: 0,
       failure_reported: 0,
       scope: credentials.scope,

@@ -16,6 +16,7 @@ import { ConnectFlowService } from "./connectFlowService.js";
 import { ConnectionService } from "./connectionService.js";
 import { ConnectSessionService } from "./connectSessionService.js";
 import { HealthService } from "./healthService.js";
+import { TokenBudget } from "./tokenBudget.js";
 import { TokenRefresher } from "./tokenRefresher.js";
 
 export interface Services {
@@ -38,7 +39,8 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const connectionStore = new ConnectionStore(db);
   const outbox = createWebhookOutbox({ db, url: config.webhookUrl, signingKey: config.webhookSigningKey, logger, ...config.webhookDelivery });
   const alerter = createSlackAlerter({ db, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
-  const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger });
+  const budget = new TokenBudget(db, config.tokenRequestsPerMinute);
+  const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger, budget });
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });

@@ -16,6 +16,8 @@ import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { parseJson } from "./json.js";
+import { keepAliveDueAt } from "./refreshSchedule.js";
+import type { TokenBudget } from "./tokenBudget.js";
 
 /** Why a refresh failed, which decides who hears about it and what happens to the connection. */
 export type FailureClass = "dead_grant" | "transient" | "configuration" | "unknown";
@@ -45,6 +47,24 @@ function retryAfterMs(err: unknown): number | null {
   return Number.isFinite(ms) ? Math.max(0, Math.min(ms, MAX_RETRY_DELAY_MS)) : null;
 }
 
+/** How long background refreshes pause when Entra throttles without saying how long. */
+const DEFAULT_THROTTLE_MS = 60_000;
+
+/** Entra asked the app to slow down: HTTP 429 or AADSTS50196 (too many requests). */
+function isThrottling(err: unknown, error: ConnectFlowError): boolean {
+  if (error.aadsts === 50196) return true;
+  const status = (err as { status?: unknown })?.status;
+  const response = [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r) => r instanceof Response);
+  return status === 429 || response?.status === 429;
+}
+
+/** A background refresh that did not run: the app's token request budget is spent, or Entra is throttling. */
+export class NoTokenBudget extends Error {
+  override name = "NoTokenBudget";
+}
+
+export type RefreshReason = "read" | "forced" | "ahead" | "idle";
+
 /** How often an instance waiting for another one's refresh looks at the row again. */
 const LEASE_POLL_MS = 50;
 
@@ -68,6 +88,8 @@ export class TokenRefresher {
       outbox: WebhookOutbox;
       alerter: Alerter;
       logger: Logger;
+      /** The app-wide token request budget and Entra's throttling, shared across instances. */
+      budget: TokenBudget;
       now?: () => number;
       /** Waits between retries (tests can shorten it). */
       sleep?: (ms: number) => Promise<void>;
@@ -96,7 +118,7 @@ export class TokenRefresher {
    * process and across instances. `row` is what the caller read: tokens written after it (by
    * another instance's refresh) are served instead of refreshing again.
    */
-  refresh(row: ConnectionRow, reason: "read" | "forced" | "ahead" | "idle"): Promise<StoredCredentials> {
+  refresh(row: ConnectionRow, reason: RefreshReason): Promise<StoredCredentials> {
     const running = this.inflight.get(row.connection_id);
     if (running) return running;
     const p = this.refreshLeased(row, reason).finally(() => this.inflight.delete(row.connection_id));
@@ -106,14 +128,21 @@ export class TokenRefresher {
 
   /**
    * For background passes that have other connections to get to: refreshes like `refresh`, unless
-   * some instance (this one or another) is refreshing the connection right now; then null at once,
-   * without waiting (that refresh stores its tokens anyway). Several instances' passes over the
-   * same due connections so share the work instead of queueing behind each other's leases.
+   * some instance (this one or another) is refreshing the connection right now ("busy", at once,
+   * without waiting: that refresh stores its tokens anyway), or the app's token request budget is
+   * spent or Entra is throttling ("no_budget": the pass should stop). Several instances' passes
+   * over the same due connections so share the work instead of queueing behind each other's leases.
    */
-  async refreshUnlessBusy(row: ConnectionRow, reason: "ahead" | "idle"): Promise<StoredCredentials | null> {
-    if (this.inflight.has(row.connection_id)) return null;
-    if ((await this.leases.heldUntil(row.connection_id, Date.now())) !== null) return null;
-    return this.refresh(row, reason);
+  async refreshUnlessBusy(row: ConnectionRow, reason: "ahead" | "idle"): Promise<"refreshed" | "busy" | "no_budget"> {
+    if (this.inflight.has(row.connection_id)) return "busy";
+    if ((await this.leases.heldUntil(row.connection_id, Date.now())) !== null) return "busy";
+    try {
+      await this.refresh(row, reason);
+      return "refreshed";
+    } catch (err) {
+      if (err instanceof NoTokenBudget) return "no_budget";
+      throw err;
+    }
   }
 
   /**
@@ -121,7 +150,7 @@ export class TokenRefresher {
    * another instance holds it, waits for that refresh and serves its tokens, or takes over once the
    * lease is released without new tokens or expires (its holder died).
    */
-  private async refreshLeased(seen: ConnectionRow, reason: "read" | "forced" | "ahead" | "idle"): Promise<StoredCredentials> {
+  private async refreshLeased(seen: ConnectionRow, reason: RefreshReason): Promise<StoredCredentials> {
     const id = seen.connection_id;
     const leaseMs = this.deps.config.refreshLeaseSeconds * 1000;
     let logged = false;
@@ -163,7 +192,7 @@ export class TokenRefresher {
     return decryptCredentials(this.deps.cipher, row);
   }
 
-  private async refreshOnce(connectionId: string, reason: string): Promise<StoredCredentials> {
+  private async refreshOnce(connectionId: string, reason: RefreshReason): Promise<StoredCredentials> {
     const { config, logger } = this.deps;
     // Read the row now, not the caller's copy: another refresh may have rotated the token since.
     const row = await this.deps.store.findByConnectionId(connectionId);
@@ -172,7 +201,9 @@ export class TokenRefresher {
     const current = await decryptCredentials(this.deps.cipher, row);
     const tenant = parseJson<{ tenant?: string }>(row.connection_config).tenant ?? config.microsoft.tenant;
     const log = logger.child({ connectionId, reason });
+    const background = reason === "ahead" || reason === "idle";
     for (let attempt = 1; ; attempt++) {
+      await this.takeBudget(background);
       try {
         // Discovery too: an unreachable or refusing Entra is a refresh failure like any other.
         const configuration = await this.deps.entra.configuration(tenant);
@@ -184,6 +215,14 @@ export class TokenRefresher {
       } catch (err) {
         if (err instanceof AppError) throw err;
         const error = await fromTokenRequestError(err);
+        if (isThrottling(err, error)) {
+          // Every instance's background refreshes pause; readers get Retry-After instead of retries.
+          const pauseMs = retryAfterMs(err) ?? DEFAULT_THROTTLE_MS;
+          await this.deps.budget.throttle(pauseMs);
+          log.warn({ attempt, aadsts: error.aadsts, pauseMs }, "Entra is throttling token requests: background refreshes paused");
+          // Nothing is wrong with the connection: a background refresh just stops here.
+          if (background) throw new NoTokenBudget("Entra is throttling token requests");
+        }
         const kind = classify(error);
         if (kind === "transient" && attempt < config.refreshMaxTries) {
           const backoff = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** (attempt - 1));
@@ -201,6 +240,25 @@ export class TokenRefresher {
         throw new AppError(error.code, error.message, status, { cause: err, ...(kind === "transient" ? { retryAfterSeconds: retryAfterSeconds(err) } : {}) });
       }
     }
+  }
+
+  /**
+   * Background refreshes take from the app's budget (NoTokenBudget when it is spent or Entra is
+   * throttling); a reader's refresh is counted, and fails fast with Retry-After while Entra throttles.
+   */
+  private async takeBudget(background: boolean): Promise<void> {
+    const { budget } = this.deps;
+    if (background) {
+      if (!(await budget.tryTake())) throw new NoTokenBudget("the token request budget is spent");
+      return;
+    }
+    const until = await budget.throttledUntil();
+    if (until !== null) {
+      throw new AppError("provider_temporarily_unavailable", "Microsoft is receiving too many requests right now. Try again shortly.", 503, {
+        retryAfterSeconds: Math.max(1, Math.ceil((until - this.now()) / 1000)),
+      });
+    }
+    await budget.note();
   }
 
   /**
@@ -235,6 +293,7 @@ export class TokenRefresher {
           credentials_enc: await encryptCredentials(this.deps.cipher, row.connection_id, next),
           access_token_expires_at: next.expires_at,
           last_refreshed_at: now,
+          keepalive_due_at: keepAliveDueAt(now, this.deps.config.refreshAhead.touchIdleAfterSeconds),
           status: "connected",
           errors: "[]",
           refresh_failures: 0,

@@ -210,6 +210,26 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.alterTable("connect_sessions").addColumn("purpose", "text").execute();
     },
   },
+  "0008_refresh_schedule": {
+    async up(db: Kysely<unknown>) {
+      // Refresh cost that grows with use (issue 13): each idle connection's keep-alive refresh is
+      // due at its own time (spread when written), found through an index; background token
+      // requests are counted per time window across instances; Entra's throttling pauses them.
+      await db.schema.alterTable("connections").addColumn("keepalive_due_at", "bigint").execute();
+      await db.schema.createIndex("connections_keepalive_due").on("connections").column("keepalive_due_at").execute();
+      await db.schema.createIndex("connections_access_expiry").on("connections").column("access_token_expires_at").execute();
+      await db.schema
+        .createTable("token_request_windows")
+        .addColumn("window_start", "bigint", (c) => c.primaryKey())
+        .addColumn("count", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("token_throttle")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("until", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /**

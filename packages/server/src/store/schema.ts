@@ -91,6 +91,8 @@ export interface ConnectionTable {
   accounts_error: string | null;
   /** When the account sync job should next look at this connection. */
   accounts_sync_due_at: number | null;
+  /** When this connection's keep-alive refresh is due if nobody reads it (spread per connection). */
+  keepalive_due_at: number | null;
 }
 
 export interface WebhookOutboxTable {
@@ -204,6 +206,18 @@ export interface AdAccountTable {
   position: number;
 }
 
+/** Microsoft token requests counted per time window, across instances (see TokenBudget). */
+export interface TokenRequestWindowTable {
+  window_start: number;
+  count: number;
+}
+
+/** Until when Entra asked the app to slow down (429 / AADSTS50196); one row, id "entra". */
+export interface TokenThrottleTable {
+  id: string;
+  until: number;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -216,4 +230,6 @@ export interface Database {
   admin_consents: AdminConsentTable;
   refresh_leases: RefreshLeaseTable;
   ad_accounts: AdAccountTable;
+  token_request_windows: TokenRequestWindowTable;
+  token_throttle: TokenThrottleTable;
 }

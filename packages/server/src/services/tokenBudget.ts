@@ -1,0 +1,93 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema.js";
+
+/**
+ * The app's token requests to Microsoft, counted in the database so every instance shares one
+ * budget: `TOKEN_REQUESTS_PER_MINUTE` split into short windows (at most six a minute, so the
+ * requests of a minute are spread over it instead of all leaving at its start), and a pause that
+ * one instance records when Entra throttles the app (429 / AADSTS50196) and all of them honour.
+ *
+ * Background refreshes (ahead of expiry, keep-alive) take from the budget and stop when it is
+ * spent. A refresh a reader is waiting for is counted but never refused by the budget: the reader
+ * needs it now and it cannot be moved; only Entra's own throttling makes a reader wait.
+ */
+export class TokenBudget {
+  readonly windowMs: number;
+  readonly perWindow: number;
+  private prunedBefore = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    const windows = Math.min(6, perMinute);
+    this.windowMs = 60_000 / windows;
+    this.perWindow = Math.floor(perMinute / windows);
+  }
+
+  private windowStart(t: number): number {
+    return Math.floor(t / this.windowMs) * this.windowMs;
+  }
+
+  /** One background request, if the current window has room and Entra is not throttling the app. */
+  async tryTake(): Promise<boolean> {
+    const t = this.now();
+    if ((await this.throttledUntil()) !== null) return false;
+    const start = this.windowStart(t);
+    await this.prune(start);
+    // One statement on both databases: the row is created with 1, or counted up only while under the cap.
+    const result = await this.db
+      .insertInto("token_request_windows")
+      .values({ window_start: start, count: 1 })
+      .onConflict((oc) =>
+        oc
+          .column("window_start")
+          .doUpdateSet((eb) => ({ count: eb("token_request_windows.count", "+", 1) }))
+          .where("token_request_windows.count", "<", this.perWindow),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  /** Counts a request made for a waiting reader (always allowed), so background work leaves room for it. */
+  async note(): Promise<void> {
+    const start = this.windowStart(this.now());
+    await this.prune(start);
+    await this.db
+      .insertInto("token_request_windows")
+      .values({ window_start: start, count: 1 })
+      .onConflict((oc) => oc.column("window_start").doUpdateSet((eb) => ({ count: eb("token_request_windows.count", "+", 1) })))
+      .execute();
+  }
+
+  /** When Entra's throttling ends, or null when it is not throttling the app. */
+  async throttledUntil(): Promise<number | null> {
+    const row = await this.db.selectFrom("token_throttle").select("until").where("id", "=", "entra").executeTakeFirst();
+    const until = row ? Number(row.until) : 0;
+    return until > this.now() ? until : null;
+  }
+
+  /** Entra throttled a token request: every instance pauses background refreshes for `ms`. */
+  async throttle(ms: number): Promise<void> {
+    const until = this.now() + ms;
+    await this.db
+      .insertInto("token_throttle")
+      .values({ id: "entra", until })
+      .onConflict((oc) => oc.column("id").doUpdateSet({ until }).where("token_throttle.until", "<", until))
+      .execute();
+  }
+
+  /** Requests counted in the window holding `t` (for tests and the simulation). */
+  async countAt(t: number): Promise<number> {
+    const row = await this.db.selectFrom("token_request_windows").select("count").where("window_start", "=", this.windowStart(t)).executeTakeFirst();
+    return row ? Number(row.count) : 0;
+  }
+
+  /** Windows older than ten minutes are dropped, at most once per window per instance. */
+  private async prune(start: number): Promise<void> {
+    if (start <= this.prunedBefore) return;
+    this.prunedBefore = start;
+    await this.db.deleteFrom("token_request_windows").where("window_start", "<", start - 600_000).execute();
+  }
+}
