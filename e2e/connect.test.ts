@@ -117,7 +117,7 @@ describe("the demo in Chromium", () => {
     const { page, widget } = await open();
     const popup = await clickForPopup(page, widget.button());
     await popup.getByTestId("user-adele@contoso.example").waitFor();
-    const forged = { type: "ads-connect:success", connection_id: "forged", provider_config_key: "microsoft-ads", operation: "creation", account: { username: "evil@example.com", display_name: "Evil", tenant_id: "t", account_type: "work" } };
+    const forged = { type: "ads-connect:success", connection_id: "forged", provider_config_key: "microsoft-ads", operation: "creation", account: { username: "evil@example.com", display_name: "Evil", tenant_id: "t", account_type: "work" }, accounts: [] };
     // From the page's own origin and window.
     await page.evaluate((data) => window.postMessage(data, "*"), forged);
     // From the server's origin but another window: a second sign-in, opened by the page itself, whose result page posts to its opener.

@@ -28,6 +28,8 @@ export const ConnectionSummarySchema = z.object({
   tags: z.record(z.string(), z.string()),
   status: ConnectionStatusSchema,
   account: AccountSchema,
+  /** Ids of the ad accounts chosen for this connection (picker or PATCH); null before any choice. */
+  selected_account_ids: z.array(z.string()).nullable(),
 });
 export type ConnectionSummary = z.infer<typeof ConnectionSummarySchema>;
 
@@ -86,6 +88,8 @@ export const PatchConnectionBodySchema = z
       .optional(),
     tags: z.record(z.string().max(255), z.string().max(255)).optional(),
     metadata: z.record(z.string().max(255), z.unknown()).optional(),
+    /** Replaces the selection: ids of active ad accounts of this connection (any subset, [] included). */
+    selected_account_ids: z.array(z.string().min(1).max(64)).max(10_000).optional(),
   })
   .strict();
 export type PatchConnectionBody = z.infer<typeof PatchConnectionBodySchema>;

@@ -9,6 +9,21 @@ export const SUCCESS_RESULT = {
   provider_config_key: "microsoft-ads",
   operation: "creation",
   account: { username: "adele@contoso.example", display_name: "Adele Vance", tenant_id: "t", account_type: "work" },
+  accounts: [
+    {
+      id: "180278106",
+      customer_id: "251186883",
+      number: "F12A34BC",
+      name: "Contoso Ads",
+      currency: "USD",
+      time_zone: "PacificTimeUSCanadaTijuana",
+      status: "Active",
+      pause_reason: null,
+      language: "English",
+      financial_status: "ClearFinancialStatus",
+      mode: "Expert",
+    },
+  ],
 } as const;
 
 export interface TestPopup {
