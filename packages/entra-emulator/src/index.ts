@@ -11,3 +11,7 @@ export { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
 export { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID } from "./tenantIds.js";
 export { TEST_USERS, type TestUser, type TestUserBehavior } from "./testUsers.js";
 export type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmulator, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
+export { startMicrosoftAdsEmulator, SANDBOX_DEVELOPER_TOKEN } from "./msads/startMicrosoftAdsEmulator.js";
+export { ADS_FAULTS } from "./msads/adsFaults.js";
+export { ADS_PLANS, type AdsUserPlan } from "./msads/adsTestData.js";
+export type { AdsAccount, AdsFaultCode, MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "./msads/types.js";

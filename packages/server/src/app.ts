@@ -9,6 +9,7 @@ import { rateLimits, withoutBasePath } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
+import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
@@ -26,7 +27,7 @@ export interface AppDeps {
 
 /** Builds the Express app from its parts; listening is the caller's business. */
 export function createApp({ config, logger, services }: AppDeps): Express {
-  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health } = services;
+  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -69,6 +70,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   const routes = express.Router();
   routes.use(healthRoutes(health));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
+  routes.use(accountsRoutes({ sync: accountSync, records }, secretKey));
   routes.use(connectionsRoutes(connections, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));

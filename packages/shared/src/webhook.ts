@@ -46,7 +46,10 @@ export const WEBHOOK_IDEMPOTENCY_HEADER = "X-Ads-Connect-Idempotency-Key";
 /** One event in `GET /webhooks/deliveries`, with every attempt to deliver it. */
 export const WebhookDeliverySchema = z.object({
   id: z.string(),
-  operation: AuthWebhookBodySchema.shape.operation,
+  /** "auth" (connection events) or "sync" (account changes). */
+  type: z.enum(["auth", "sync"]),
+  /** The auth event's operation; null for a sync event. */
+  operation: AuthWebhookBodySchema.shape.operation.nullable(),
   success: z.boolean(),
   connection_id: z.string(),
   status: z.enum(["pending", "delivered", "failed"]),

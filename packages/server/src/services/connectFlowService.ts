@@ -10,6 +10,7 @@ import {
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
+import type { AccountSync } from "../accounts/accountSync.js";
 import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
@@ -111,6 +112,8 @@ export class ConnectFlowService {
       cipher: TokenCipher;
       outbox: WebhookOutbox;
       adminConsent: AdminConsentService;
+      /** Discovers the user's Microsoft Advertising accounts once a connect stored the connection. */
+      accounts: AccountSync;
       logger: Logger;
       now?: () => number;
     },
@@ -346,6 +349,9 @@ export class ConnectFlowService {
       }
       await this.recordOrRetry(attempt, result);
     }
+    // The connection is stored: discover its accounts now (bounded; a failure is recorded on the
+    // connection as accounts_error and retried by the sync job, never undoing the connect).
+    if (result.type === CONNECT_SUCCESS) await this.deps.accounts.discoverAfterConnect(result.connection_id);
     return result;
   }
 

@@ -8,9 +8,11 @@ import {
   type ListConnectionsQuery,
   type PatchConnectionBody,
 } from "@ads-connect/shared";
+import type { AdAccount } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type * as oidc from "openid-client";
 import type { Logger } from "pino";
+import { activeAccountsOf, connectionAccountFields } from "../accounts/connectionAccountFields.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
@@ -74,8 +76,11 @@ export class ConnectionService {
       offset: (query.page ?? 0) * limit,
     });
     // A refresh in flight on any instance shows as `refreshing`.
-    const refreshing = await this.deps.refresher.refreshingAmong(rows.map((row) => row.connection_id));
-    return { connections: rows.map((row) => ({ ...toSummary(row), ...(refreshing.has(row.connection_id) ? { status: "refreshing" as const } : {}) })) };
+    const ids = rows.map((row) => row.connection_id);
+    const [refreshing, accounts] = await Promise.all([this.deps.refresher.refreshingAmong(ids), activeAccountsOf(this.deps.db, ids)]);
+    return {
+      connections: rows.map((row) => ({ ...toSummary(row, accounts.get(row.connection_id) ?? []), ...(refreshing.has(row.connection_id) ? { status: "refreshing" as const } : {}) })),
+    };
   }
 
   /**
@@ -104,7 +109,8 @@ export class ConnectionService {
     if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
       await this.deps.store.update(row.connection_id, { last_fetched_at: now });
     }
-    const summary = toSummary(row);
+    const accounts = (await activeAccountsOf(this.deps.db, [row.connection_id])).get(row.connection_id) ?? [];
+    const summary = toSummary(row, accounts);
     const { created: _created, ...rest } = summary;
     return {
       ...rest,
@@ -270,7 +276,7 @@ function toApiEndUser(stored: StoredEndUser): ApiEndUser {
   };
 }
 
-function toSummary(row: ConnectionRow): ConnectionSummary {
+function toSummary(row: ConnectionRow, accounts: AdAccount[]): ConnectionSummary {
   return {
     id: row.id,
     connection_id: row.connection_id,
@@ -283,5 +289,6 @@ function toSummary(row: ConnectionRow): ConnectionSummary {
     tags: parseJson(row.tags),
     status: row.status,
     account: { username: row.username, display_name: row.display_name, tenant_id: row.tenant_id, account_type: row.account_type },
+    ...connectionAccountFields(row, accounts),
   };
 }

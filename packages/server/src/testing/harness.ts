@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { ConnectResultSchema, type ConnectResult } from "@ads-connect/shared";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator, type EntraEmulatorOptions } from "@ads-connect/entra-emulator";
+import {
+  DEV_CLIENT_ID,
+  DEV_CLIENT_SECRET,
+  startEntraEmulator,
+  startMicrosoftAdsEmulator,
+  type EntraEmulator,
+  type EntraEmulatorOptions,
+  type MicrosoftAdsEmulator,
+} from "@ads-connect/entra-emulator";
 import { startAdsConnect, type RunningServer } from "../server.js";
 import { BrowserClient, type Page } from "./browserClient.js";
 import { httpRequest } from "./httpRequest.js";
@@ -15,6 +23,8 @@ export const WIDGET_ORIGIN = "http://app.localhost:5173";
 export interface Harness {
   server: RunningServer;
   emulator: EntraEmulator;
+  /** The Microsoft Advertising API emulator (MICROSOFT_ADS_API_URL points here), accepting `emulator`'s tokens. */
+  ads: MicrosoftAdsEmulator;
   webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
   /** Plays Slack's incoming webhook (SLACK_WEBHOOK_URL points here). */
   slack: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -45,6 +55,7 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEntraEmulator(options.emulator);
+  const ads = await startMicrosoftAdsEmulator({ entra: emulator });
   const webhooks = await startWebhookReceiver();
   const slack = await startWebhookReceiver();
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-test-"));
@@ -67,6 +78,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
     MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
     ENTRA_EMULATOR_URL: emulator.url,
+    MICROSOFT_ADS_API_URL: ads.url,
     WEBHOOK_URL: webhooks.url,
     SLACK_WEBHOOK_URL: slack.url,
     LOG_LEVEL: "debug",
@@ -92,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const harness: Harness = {
     server,
     emulator,
+    ads,
     webhooks,
     slack,
     logs,
@@ -117,6 +130,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await harness.server.close();
+      await ads.close();
       await emulator.close();
       await webhooks.close();
       await slack.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
+import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type SyncWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import { containsExactly } from "../store/like.js";
@@ -13,7 +13,7 @@ export interface WebhookOutbox {
    * Queues an event. Pass the transaction that makes the change it reports, so the event exists
    * exactly when the change does. Returns the event's idempotency id (null with no WEBHOOK_URL).
    */
-  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey">, db?: Db, options?: { dueAt?: number }): Promise<string | null>;
+  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey"> | Omit<SyncWebhookBody, "idempotencyKey">, db?: Db, options?: { dueAt?: number }): Promise<string | null>;
   /**
    * Replaces a queued event's body (same idempotency id) and makes it due now, unless it was sent
    * or is being sent; false then (the event went out as it was).
@@ -228,10 +228,11 @@ export function createWebhookOutbox(options: {
         ? await db.selectFrom("webhook_attempts").selectAll().where("outbox_id", "in", ids).orderBy("attempted_at").orderBy("id").execute()
         : [];
       return events.map((e) => {
-        const body = JSON.parse(e.body) as AuthWebhookBody;
+        const body = JSON.parse(e.body) as AuthWebhookBody | SyncWebhookBody;
         return {
           id: e.id,
-          operation: body.operation,
+          type: body.type,
+          operation: body.type === "auth" ? body.operation : null,
           success: body.success,
           connection_id: body.connectionId,
           status: e.delivered_at !== null ? "delivered" : e.gave_up_at !== null ? "failed" : "pending",
