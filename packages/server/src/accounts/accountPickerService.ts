@@ -38,6 +38,8 @@ export type PickerOutcome =
   | { kind: "picker"; page: Omit<PickerPageInput, "action">; cookie: PickerCookie | null; status: number }
   | { kind: "result"; status: number; result: ConnectResult; origin: string | null; notice?: ResultNotice };
 
+const LATE_CHOICE_GRACE_SECONDS = 600;
+
 /** Cookie that ties a picker to the browser it was shown in. */
 export function pickerCookieName(sessionId: string): string {
   return `adsc_picker_${hashToken(sessionId).slice(0, 16)}`;
@@ -183,7 +185,8 @@ export class AccountPickerService {
       .where("picker_done_at", "is", null)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
-    const maxAgeSeconds = Math.max(1, Math.ceil(((session.picker_expires_at ?? 0) - this.now()) / 1000));
+    // Outlives the deadline a little, so a late choice hears "expired" rather than "another browser".
+    const maxAgeSeconds = Math.max(1, Math.ceil(((session.picker_expires_at ?? 0) - this.now()) / 1000)) + LATE_CHOICE_GRACE_SECONDS;
     return { kind: "picker", status: 200, page: await this.pageInput(session, active, mode, token), cookie: { name: pickerCookieName(session.id), value: binding, maxAgeSeconds } };
   }
 
