@@ -20,6 +20,7 @@ import {
   type SyncWebhookBody,
   type CreateConnectSessionBody,
   type CreateReconnectSessionBody,
+  type CreateChangeAccountsSessionBody,
   type PatchConnectionBody,
 } from "@ads-connect/shared";
 
@@ -94,6 +95,17 @@ export class AdsConnectClient {
   createReconnectSession(body: Omit<CreateReconnectSessionBody, "integration_id"> & { integration_id?: string }) {
     const withIntegration = { integration_id: PROVIDER_CONFIG_KEY, ...body };
     return this.#request("POST", "/connect/sessions/reconnect", ConnectSessionResponseSchema, withIntegration);
+  }
+
+  /**
+   * A session whose connect link opens only the account picker for an existing connection (no
+   * sign-in); the widget's success result names the new selection.
+   * @example
+   * const { data } = await client.createChangeAccountsSession({ connection_id: "c-1", account_selection: "single" });
+   */
+  createChangeAccountsSession(body: Omit<CreateChangeAccountsSessionBody, "integration_id"> & { integration_id?: string }) {
+    const withIntegration = { integration_id: PROVIDER_CONFIG_KEY, ...body };
+    return this.#request("POST", "/connect/sessions/change-accounts", ConnectSessionResponseSchema, withIntegration);
   }
 
   listConnections(params: ListConnectionsParams = {}) {

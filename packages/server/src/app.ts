@@ -9,6 +9,7 @@ import { rateLimits, withoutBasePath } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
+import { SIGN_IN_CALLBACK_PATH } from "./oauth/redirectUris.js";
 import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
@@ -54,7 +55,11 @@ export function createApp({ config, logger, services }: AppDeps): Express {
           // Only the popup start page has a form; it posts here and is redirected to Microsoft. The
           // path is read as the routes see it (a proxy may pass PUBLIC_URL's prefix on).
           formAction: [
-            (req) => (withoutBasePath((req as express.Request).path, config.basePath).startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : "'none'"),
+            (req) => {
+              const path = withoutBasePath((req as express.Request).path, config.basePath);
+              // The account picker is shown at the callback (and its own path) and posts to itself.
+              return path.startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : path === SIGN_IN_CALLBACK_PATH ? "'self'" : "'none'";
+            },
           ],
           frameAncestors: ["'none'"],
         },

@@ -44,6 +44,12 @@ export interface Config {
   };
   /** How often each connection's Microsoft Advertising accounts are synced. */
   accountSync: { intervalSeconds: number };
+  accountPicker: {
+    /** How long the popup's account picker waits for a choice; the held creation webhook goes out then. */
+    ttlSeconds: number;
+    /** JSON file overriding the picker's texts (translation); null keeps English. */
+    stringsFile: string | null;
+  };
   /** The product's name on the page that asks a person to confirm a connect link ("<name> wants to connect…"). */
   productName: string;
   /** How long an admin-consent link a blocked user sends to their administrator stays usable. */
@@ -197,6 +203,8 @@ const EnvSchema = z.object({
   MICROSOFT_ADS_DEVELOPER_TOKEN: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a Microsoft Advertising developer token (letters and digits, as shown in the Developer Portal)").optional(),
   MICROSOFT_ADS_API_URL: httpUrl.optional(),
   ACCOUNT_SYNC_INTERVAL_SECONDS: seconds(60, 30 * 86_400).default(6 * 3600),
+  ACCOUNT_PICKER_TTL_SECONDS: seconds(1, 3600).default(600),
+  ACCOUNT_PICKER_STRINGS_FILE: z.string().trim().min(1).optional(),
   MICROSOFT_CLIENT_SECRET_EXPIRES_AT: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, "must be a date like 2027-05-31 (or an ISO timestamp), as shown under Certificates & secrets in Entra")
@@ -347,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       clientSecretExpiresAt: e.MICROSOFT_CLIENT_SECRET_EXPIRES_AT ?? null,
     },
     accountSync: { intervalSeconds: e.ACCOUNT_SYNC_INTERVAL_SECONDS },
+    accountPicker: { ttlSeconds: e.ACCOUNT_PICKER_TTL_SECONDS, stringsFile: e.ACCOUNT_PICKER_STRINGS_FILE ? path.resolve(e.ACCOUNT_PICKER_STRINGS_FILE) : null },
     productName: e.PRODUCT_NAME,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,

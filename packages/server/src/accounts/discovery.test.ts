@@ -45,7 +45,8 @@ describe("discovery after connect", () => {
     });
     expect(c.accounts_error).toBeNull();
     expect(c.accounts_synced_at).not.toBeNull();
-    expect(c.selected_account_ids).toBeNull();
+    // connectAs answers the account picker with every account.
+    expect(c.selected_account_ids).toEqual(c.accounts.map((a) => a.id));
     const row = await h.server.db.selectFrom("connections").select("ms_user_id").where("connection_id", "=", result.connection_id).executeTakeFirstOrThrow();
     expect(row.ms_user_id).toBe(h.ads.userId("three@contoso.example"));
   });

@@ -38,7 +38,9 @@ export const PICKER_STRINGS_EN = {
 export type PickerStrings = { [K in keyof typeof PICKER_STRINGS_EN]: string };
 export type PickerStringKey = keyof PickerStrings;
 
-const OverridesSchema = z.partialRecord(z.enum(Object.keys(PICKER_STRINGS_EN) as [PickerStringKey, ...PickerStringKey[]]), z.string().min(1).max(1000)).strict();
+const OverridesSchema = z.strictObject(
+  Object.fromEntries(Object.keys(PICKER_STRINGS_EN).map((key) => [key, z.string().min(1).max(1000).optional()])) as Record<PickerStringKey, z.ZodOptional<z.ZodString>>,
+);
 
 /** The English table with the file's overrides on top; a wrong file stops the server at start with the reason. */
 export function loadPickerStrings(file: string | null): PickerStrings {
@@ -50,7 +52,7 @@ export function loadPickerStrings(file: string | null): PickerStrings {
     throw new Error(`ACCOUNT_PICKER_STRINGS_FILE: cannot read it as JSON (${(err as Error).message})`);
   }
   const parsed = OverridesSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`ACCOUNT_PICKER_STRINGS_FILE: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`);
+  if (!parsed.success) throw new Error(`ACCOUNT_PICKER_STRINGS_FILE: ${parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`);
   return { ...PICKER_STRINGS_EN, ...parsed.data };
 }
 

@@ -9,6 +9,7 @@ import {
   type IntegrationConfigDefaults,
   type SessionStatusResponse,
 } from "@ads-connect/shared";
+import { CHANGE_ACCOUNTS_PURPOSE } from "../accounts/accountPickerService.js";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { effectiveAuthParams, type EffectiveAuthParams } from "../oauth/authParams.js";
@@ -20,9 +21,6 @@ import { parseJson } from "./json.js";
 import { SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
 
 export type { EffectiveAuthParams };
-
-/** `connect_sessions.purpose` of a session that reopens only the account picker. */
-export const CHANGE_ACCOUNTS_PURPOSE = "change_accounts";
 
 export class ConnectSessionService {
   constructor(

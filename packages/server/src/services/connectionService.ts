@@ -12,6 +12,8 @@ import type { AdAccount } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type * as oidc from "openid-client";
 import type { Logger } from "pino";
+import { validateSelectionPatch } from "../accounts/accountSelection.js";
+import { listActiveAccounts } from "../accounts/activeAccounts.js";
 import { activeAccountsOf, connectionAccountFields } from "../accounts/connectionAccountFields.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
@@ -166,6 +168,10 @@ export class ConnectionService {
     }
     if (body.tags) changes.tags = JSON.stringify(body.tags);
     if (body.metadata) changes.metadata = JSON.stringify({ ...(row.metadata ? parseJson(row.metadata) : {}), ...body.metadata });
+    if (body.selected_account_ids) {
+      const active = await listActiveAccounts(this.deps.db, row.connection_id);
+      changes.selected_account_ids = JSON.stringify(validateSelectionPatch(active, body.selected_account_ids));
+    }
     return { success: await this.deps.store.update(row.connection_id, changes) };
   }
 

@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
+import { AccountPickerService } from "../accounts/accountPickerService.js";
 import { AccountSync } from "../accounts/accountSync.js";
+import { loadPickerStrings } from "../accounts/pickerStrings.js";
 import { RecordsService } from "../accounts/recordsService.js";
 import { MsAdsClient } from "../msads/msadsClient.js";
 import { AdminConsentService } from "../admin/adminConsentService.js";
@@ -37,6 +39,7 @@ export interface Services {
   msads: MsAdsClient;
   accountSync: AccountSync;
   records: RecordsService;
+  picker: AccountPickerService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -51,8 +54,16 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
   const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });
   const accountSync = new AccountSync({ config, db, connections, client: msads, outbox, logger });
-  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, logger });
+  const picker = new AccountPickerService({
+    config,
+    db,
+    outbox,
+    strings: loadPickerStrings(config.accountPicker.stringsFile),
+    logger,
+    refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
+  });
+  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
   const health = new HealthService(db);
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db) };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker };
 }

@@ -182,11 +182,38 @@ export async function beginSignIn(browser: BrowserClient, startUrl: string, opti
   return submitStart(browser, startPage, "continue", options);
 }
 
-/** Whole flow for one user: start → login page → pick user → callback result page. */
-export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient } = {}) {
+/** The account picker's form on a page, or null when the page is something else. */
+export function pickerForm(page: Page): { action: string; token: string; mode: string; accountIds: string[] } | null {
+  const action = /<form id="adsc-picker" method="post" action="([^"]+)">/.exec(page.body)?.[1];
+  const token = /<input type="hidden" name="picker" value="([^"]*)">/.exec(page.body)?.[1];
+  const mode = /data-account-picker="(\w+)"/.exec(page.body)?.[1];
+  if (!action || token === undefined || !mode) return null;
+  const accountIds = [...page.body.matchAll(/name="account_id" value="([^"]+)"/g)].map((m) => m[1]!);
+  return { action: action.replace(/&amp;/g, "&"), token, mode, accountIds };
+}
+
+/** Submits the picker as a browser would: the page's token and the ticked account ids. */
+export async function submitPicker(browser: BrowserClient, pickerPage: Page, accountIds: string[], options: { token?: string } = {}): Promise<Page> {
+  const form = pickerForm(pickerPage);
+  if (!form) throw new Error(`Not an account picker (${pickerPage.status} ${pickerPage.url}): ${pickerPage.body.slice(0, 400)}`);
+  const body = new URLSearchParams({ picker: options.token ?? form.token });
+  for (const id of accountIds) body.append("account_id", id);
+  return browser.postBody(new URL(form.action, pickerPage.url).href, body.toString());
+}
+
+/**
+ * Whole flow for one user: start → login page → pick user → callback → (account picker →) result
+ * page. A picker is answered with `choose` (default: every account, or the first in single mode).
+ */
+export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient; choose?: (accountIds: string[]) => string[] } = {}) {
   const browser = options.browser ?? new BrowserClient();
   const token = options.token ?? (await h.createSession()).token;
   const loginPage = await beginSignIn(browser, h.startUrl(token));
-  const page = await signInAs(browser, loginPage, username);
+  let page = await signInAs(browser, loginPage, username);
+  const picker = pickerForm(page);
+  if (picker) {
+    const chosen = options.choose ? options.choose(picker.accountIds) : picker.mode === "single" ? picker.accountIds.slice(0, 1) : picker.accountIds;
+    page = await submitPicker(browser, page, chosen);
+  }
   return { browser, token, page, result: resultOf(page) };
 }

@@ -1,3 +1,4 @@
+import type { AdAccount } from "./protocol.js";
 /**
  * Tests only: stands in for the browser's popup window, which happy-dom cannot give a real
  * cross-origin life. The Chromium tests in e2e/ drive the real thing.
@@ -23,7 +24,7 @@ export const SUCCESS_RESULT = {
       financial_status: "ClearFinancialStatus",
       mode: "Expert",
     },
-  ],
+  ] as AdAccount[],
 } as const;
 
 export interface TestPopup {
