@@ -189,7 +189,7 @@ describe("the demo in Chromium", () => {
     const [before] = await f.connections();
     const row = page.locator(`[data-connection-id="${before!.connection_id}"]`);
     await row.waitFor();
-    const again = await clickForPopup(page, row.locator("button"));
+    const again = await clickForPopup(page, row.getByRole("button", { name: "Reconnect" }));
     await signInAs(again, "adele@contoso.example");
     await expect.poll(() => page.locator("main").getAttribute("data-success-count")).toBe("2");
     const after = await f.connections();

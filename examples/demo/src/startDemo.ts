@@ -37,9 +37,12 @@ export async function startDemo(options: { staticDir: string; port?: number; hos
     const connectionId = typeof req.body?.connection_id === "string" ? req.body.connection_id : undefined;
     const { client } = ads();
     const common = { end_user: DEMO_END_USER, account_selection: DEMO_ACCOUNT_SELECTION } as const;
-    const session = connectionId
-      ? await client.createReconnectSession({ connection_id: connectionId, ...common })
-      : await client.createConnectSession(common);
+    // `change_accounts`: a session whose popup shows only the account picker of that connection.
+    const session = !connectionId
+      ? await client.createConnectSession(common)
+      : req.body?.change_accounts === true
+        ? await client.createChangeAccountsSession({ connection_id: connectionId, account_selection: DEMO_ACCOUNT_SELECTION })
+        : await client.createReconnectSession({ connection_id: connectionId, ...common });
     res.json({ token: session.data.token });
   });
   app.get("/api/connections", async (_req, res) => {

@@ -14,7 +14,7 @@ interface DemoConnection {
 }
 
 /** The product backend hands out connect session tokens; the secret key never reaches the page. */
-async function sessionToken(body: { connection_id?: string } = {}): Promise<string> {
+async function sessionToken(body: { connection_id?: string; change_accounts?: boolean } = {}): Promise<string> {
   const res = await fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`connect session: HTTP ${res.status}`);
   return ((await res.json()) as { token: string }).token;
@@ -98,6 +98,7 @@ export function App({ serverUrl }: { serverUrl: string }) {
                     <ConnectMicrosoftAds
                       serverUrl={serverUrl}
                       getSessionToken={() => sessionToken({ connection_id: c.id })}
+                      getChangeAccountsToken={() => sessionToken({ connection_id: c.id, change_accounts: true })}
                       connected={{ displayName: c.name, username: c.username, status: c.status === "expired" ? "expired" : "connected", accounts: c.accounts }}
                       onSuccess={onSuccess}
                       labels={{ connectedAs: () => "", connectedTo: () => "" }}

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 /** An ad account as the server reports it, with the given fields. */
-const adAccount = (fields: Partial<AdAccount> & { id: string }): AdAccount => ({ ...SUCCESS_RESULT.accounts[0], ...fields });
+const adAccount = (fields: Partial<AdAccount> & { id: string }): AdAccount => ({ ...SUCCESS_RESULT.accounts[0]!, ...fields });
 
 const rootOf = () => view!.container.firstElementChild as HTMLElement;
 const button = () => view!.container.querySelector("button")!;
@@ -46,9 +46,13 @@ describe("<ConnectMicrosoftAds>", () => {
     const result = resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), "adele@contoso.example"));
     act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(rootOf().dataset.adscState).toBe("connected");
-    expect(status().textContent).toBe("Connected as Adele Vance");
+    // Adele's one Microsoft Advertising account, chosen without asking, named with its Number.
+    const [only] = result.type === "ads-connect:success" ? result.accounts : [];
+    expect(only?.name).toBe("Contoso Ads");
+    expect(status().textContent).toBe(`Connected: Contoso Ads · ${only!.number}`);
     expect(button().textContent).toBe("Reconnect");
     expect(onSuccess).toHaveBeenCalledTimes(1);
+    expect(onSuccess.mock.calls[0]![0].accounts).toEqual([only]);
   });
 
   it("shows an error's plain message with its code and a retry; labels translate it", () => {
