@@ -62,6 +62,11 @@ export const RecordsQuerySchema = z.object({
     .max(50)
     .regex(/^(added|updated|deleted)(,(added|updated|deleted))*$/i, "must list added, updated and/or deleted, comma-separated")
     .optional(),
+  /** Only these account ids (repeat the parameter: `ids=1&ids=2`). */
+  ids: z
+    .union([z.string().max(64), z.array(z.string().max(64)).max(1000)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
 });
 export type RecordsQuery = z.infer<typeof RecordsQuerySchema>;
 
@@ -80,8 +85,10 @@ export type SyncNowResponse = z.infer<typeof SyncNowResponseSchema>;
 export const TriggerSyncBodySchema = z.object({
   provider_config_key: z.string().max(255),
   connection_id: z.string().min(1).max(255),
-  syncs: z.array(z.union([z.string(), z.object({ name: z.string(), variant: z.string().optional() })])).min(1),
+  /** Empty means every sync (here: the one). */
+  syncs: z.array(z.union([z.string(), z.object({ name: z.string(), variant: z.string().optional() })])).max(10),
   sync_mode: z.enum(["incremental", "full_refresh", "full_refresh_and_clear_cache"]).optional(),
   full_resync: z.boolean().optional(),
+  opts: z.looseObject({ reset: z.boolean().optional(), emptyCache: z.boolean().optional() }).optional(),
 });
 export type TriggerSyncBody = z.infer<typeof TriggerSyncBodySchema>;

@@ -65,7 +65,9 @@ export class AccountSync {
   async discoverAfterConnect(connectionId: string): Promise<SyncRun> {
     try {
       await this.deps.db.updateTable("connections").set({ accounts_sync_due_at: this.now() + SYNC_CLAIM_MS }).where("connection_id", "=", connectionId).execute();
-      return await this.discover(connectionId, { timeoutMs: CONNECT_DISCOVERY_TIMEOUT_MS });
+      // The connect's auth webhook reports the new connection (with the accounts chosen), so its
+      // first discovery sends no sync webhook; later syncs that change anything do.
+      return await this.discover(connectionId, { timeoutMs: CONNECT_DISCOVERY_TIMEOUT_MS, announceInitial: false });
     } catch (err) {
       this.deps.logger.error({ err, connectionId }, "account discovery after connect failed");
       return { ok: false, error: null };
@@ -73,22 +75,34 @@ export class AccountSync {
   }
 
   /** Discovers (or re-syncs) the connection's accounts now. Microsoft's failures are recorded and returned, not thrown. */
-  async discover(connectionId: string, options: { timeoutMs?: number } = {}): Promise<SyncRun> {
+  async discover(connectionId: string, options: { timeoutMs?: number; announceInitial?: boolean } = {}): Promise<SyncRun> {
     const signal = AbortSignal.timeout(options.timeoutMs ?? 120_000);
     let fetched: { userId: string; accounts: AdAccount[] };
     try {
+      this.refuseEmulatorTokens();
       fetched = await this.fetch(connectionId, signal);
     } catch (err) {
       if (err instanceof AppError && err.code === "not_found") return { ok: false, error: null };
       if (!(err instanceof MsAdsError) && !(err instanceof AppError)) this.deps.logger.error({ err, connectionId }, "account sync failed unexpectedly");
       return this.recordFailure(connectionId, err);
     }
-    return this.write(connectionId, fetched);
+    return this.write(connectionId, fetched, options.announceInitial ?? true);
   }
 
   /** The same as discover: one code path for discovery and every later sync. */
   sync(connectionId: string, options: { timeoutMs?: number } = {}): Promise<SyncRun> {
     return this.discover(connectionId, options);
+  }
+
+  /**
+   * Sign-in through the Entra emulator gives tokens only the Microsoft Advertising emulator knows:
+   * without MICROSOFT_ADS_API_URL they would go to Microsoft, pointlessly. Said plainly instead.
+   */
+  private refuseEmulatorTokens(): void {
+    const { microsoft } = this.deps.config;
+    if (microsoft.emulatorUrl && !microsoft.adsApiUrl) {
+      throw new MsAdsError("not_configured", "Sign-in uses the Entra emulator (ENTRA_EMULATOR_URL) but MICROSOFT_ADS_API_URL is not set: the emulator's tokens mean nothing to Microsoft Advertising, so no call was made. Start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL to its URL.");
+    }
   }
 
   /** The user and all their accounts; on 109 (token expired) one forced refresh and one retry. */
@@ -100,18 +114,16 @@ export class AccountSync {
       const accounts = await searchAccountsOfUser(client, user.User.Id, context);
       return { userId: user.User.Id, accounts: accounts.map(toAdAccount) };
     };
-    const connection = await this.deps.connections.get(connectionId, {});
     try {
-      return await run(connection.credentials.access_token);
+      return await run(await this.deps.connections.accessToken(connectionId));
     } catch (err) {
       if (!(err instanceof MsAdsError) || !err.has(109)) throw err;
       this.deps.logger.info({ connectionId, trackingId: err.trackingId }, "Microsoft Advertising said the access token expired (109): refreshing it and retrying once");
-      const refreshed = await this.deps.connections.get(connectionId, { forceRefresh: true });
-      return run(refreshed.credentials.access_token);
+      return run(await this.deps.connections.accessToken(connectionId, { forceRefresh: true }));
     }
   }
 
-  private async write(connectionId: string, fetched: { userId: string; accounts: AdAccount[] }): Promise<SyncRun> {
+  private async write(connectionId: string, fetched: { userId: string; accounts: AdAccount[] }, announceInitial: boolean): Promise<SyncRun> {
     const now = this.now();
     const outcome = await this.deps.db.transaction().execute(async (trx) => {
       // The connection row's lock serializes runs for one connection (job, on demand, connect), so
@@ -132,8 +144,8 @@ export class AccountSync {
       const selected = row.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : [];
       const removedSelectedAccountIds = applied.removed.filter((id) => selected.includes(id));
       const results = { added: applied.added, updated: applied.updated, deleted: applied.deleted };
-      if (results.added + results.updated + results.deleted > 0) {
-        const syncType = row.accounts_synced_at === null ? "INITIAL" : "INCREMENTAL";
+      const syncType = row.accounts_synced_at === null ? "INITIAL" : "INCREMENTAL";
+      if (results.added + results.updated + results.deleted > 0 && (syncType === "INCREMENTAL" || announceInitial)) {
         await this.deps.outbox.enqueue(syncWebhook({ connectionId, syncType, modifiedAfter: now, results, removedSelectedAccountIds }), trx);
       }
       return { results, removedSelectedAccountIds };

@@ -1,4 +1,4 @@
-import { AdAccountSchema, CONNECT_SUCCESS, ConnectionSchema, SyncWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, type AdAccount } from "@ads-connect/shared";
+import { AdAccountSchema, CONNECT_SUCCESS, ConnectionSchema, SyncWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, WebhookDeliveriesResponseSchema, type AdAccount } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAs, startHarness, type Harness } from "../testing/harness.js";
 import { signWebhook } from "../webhooks/signWebhook.js";
@@ -85,12 +85,13 @@ describe("discovery after connect", () => {
     expect(stored.map((r) => r.position)).toEqual([...Array(2500).keys()]);
   });
 
-  it("sends a signed INITIAL sync webhook with the added count", async () => {
+  it("sends no sync webhook for the connect's own discovery (the auth webhook reports the connection)", async () => {
     const { result } = await connectAs(h, "megan@contoso.example");
     if (result.type !== CONNECT_SUCCESS) throw new Error("connect failed");
-    await expect.poll(() => syncWebhooks().filter((w) => w.connectionId === result.connection_id), { timeout: 10_000 }).toHaveLength(1);
-    const [webhook] = syncWebhooks().filter((w) => w.connectionId === result.connection_id);
-    expect(webhook).toMatchObject({ type: "sync", syncName: "accounts", model: "AdAccount", modelName: "AdAccount", syncType: "INITIAL", success: true, responseResults: { added: 1, updated: 0, deleted: 0 } });
+    expect((await connection(result.connection_id)).accounts).toHaveLength(1);
+    // Events are queued in the transaction of the change they report: the outbox is the whole story.
+    const deliveries = WebhookDeliveriesResponseSchema.parse((await h.api("GET", `/webhooks/deliveries?connectionId=${result.connection_id}`)).json).deliveries;
+    expect(deliveries.map((d) => `${d.type}:${d.operation}`)).toEqual(["auth:creation"]);
   });
 });
 
@@ -122,6 +123,19 @@ describe("discovery failures keep the connection", () => {
     expect(c.accounts_error).toBeNull();
     expect(c.accounts).toHaveLength(1);
     AdAccountSchema.parse(c.accounts[0]);
+    // The first successful discovery came after the connect: it is announced (signed, INITIAL).
+    await expect.poll(() => syncWebhooks().filter((w) => w.connectionId === result.connection_id), { timeout: 10_000 }).toHaveLength(1);
+    expect(syncWebhooks().find((w) => w.connectionId === result.connection_id)).toMatchObject({
+      type: "sync",
+      providerConfigKey: "microsoft-ads",
+      syncName: "accounts",
+      model: "AdAccount",
+      modelName: "AdAccount",
+      syncType: "INITIAL",
+      success: true,
+      responseResults: { added: 1, updated: 0, deleted: 0 },
+      removedSelectedAccountIds: [],
+    });
   });
 
   it("109: one token refresh and one retry, then the accounts", async () => {

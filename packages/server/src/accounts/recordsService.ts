@@ -42,6 +42,7 @@ export class RecordsService {
       .where("cursor", ">", after)
       .$if(query.modified_after !== undefined, (q) => q.where("last_modified_at", ">=", Date.parse(query.modified_after!)))
       .$if(actions !== null, (q) => q.where("last_action", "in", actions as ("ADDED" | "UPDATED" | "DELETED")[]))
+      .$if(query.ids !== undefined && query.ids.length > 0, (q) => q.where("account_id", "in", query.ids!))
       .orderBy("cursor")
       .limit(limit + 1)
       .execute();

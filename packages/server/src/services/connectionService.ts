@@ -91,22 +91,9 @@ export class ConnectionService {
    * last good token is served while it is still valid.
    */
   async get(connectionId: string, options: { providerConfigKey?: string | undefined; forceRefresh?: boolean | undefined; includeRefreshToken?: boolean | undefined }): Promise<Connection> {
-    let row = await this.find(connectionId, options.providerConfigKey);
-    if (row.status === "expired") {
-      throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
-    }
-    let credentials = await this.decrypt(row);
-    const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
-    if (options.forceRefresh || credentials.expires_at - this.now() < marginMs) {
-      try {
-        credentials = await this.deps.refresher.refresh(row, options.forceRefresh ? "forced" : "read");
-      } catch (err) {
-        const stillValid = credentials.expires_at > this.now() + 1000;
-        if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;
-        this.deps.logger.warn({ connectionId, code: err.code }, "serving the last good access token while Microsoft is unavailable");
-      }
-      row = (await this.deps.store.findByConnectionId(connectionId)) ?? row;
-    }
+    const fresh = await this.freshCredentials(await this.find(connectionId, options.providerConfigKey), options.forceRefresh ?? false);
+    const { credentials } = fresh;
+    let { row } = fresh;
     const now = this.now();
     if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
       await this.deps.store.update(row.connection_id, { last_fetched_at: now });
@@ -133,6 +120,40 @@ export class ConnectionService {
         },
       },
     };
+  }
+
+  /**
+   * An access token for this server's own calls to Microsoft Advertising (account sync, proxy):
+   * refreshed like a read's, without the read bookkeeping (`last_fetched_at` is the product's reads).
+   */
+  async accessToken(connectionId: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const { credentials } = await this.freshCredentials(await this.find(connectionId, undefined), options.forceRefresh ?? false);
+    return credentials.access_token;
+  }
+
+  /**
+   * The row's credentials, valid for at least the configured margin (refreshed when closer to
+   * expiry, or now when forced). While Microsoft is briefly unavailable the last good token is
+   * served as long as it is still valid.
+   */
+  private async freshCredentials(found: ConnectionRow, forceRefresh: boolean): Promise<{ row: ConnectionRow; credentials: StoredCredentials }> {
+    let row = found;
+    if (row.status === "expired") {
+      throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
+    }
+    let credentials = await this.decrypt(row);
+    const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
+    if (forceRefresh || credentials.expires_at - this.now() < marginMs) {
+      try {
+        credentials = await this.deps.refresher.refresh(row, forceRefresh ? "forced" : "read");
+      } catch (err) {
+        const stillValid = credentials.expires_at > this.now() + 1000;
+        if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;
+        this.deps.logger.warn({ connectionId: row.connection_id, code: err.code }, "serving the last good access token while Microsoft is unavailable");
+      }
+      row = (await this.deps.store.findByConnectionId(row.connection_id)) ?? row;
+    }
+    return { row, credentials };
   }
 
   async patch(connectionId: string, providerConfigKey: string | undefined, body: PatchConnectionBody): Promise<{ success: boolean }> {

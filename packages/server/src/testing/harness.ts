@@ -11,6 +11,7 @@ import {
   type EntraEmulator,
   type EntraEmulatorOptions,
   type MicrosoftAdsEmulator,
+  type MicrosoftAdsEmulatorOptions,
 } from "@ads-connect/entra-emulator";
 import { startAdsConnect, type RunningServer } from "../server.js";
 import { BrowserClient, type Page } from "./browserClient.js";
@@ -45,6 +46,7 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   emulator?: EntraEmulatorOptions;
+  ads?: Omit<MicrosoftAdsEmulatorOptions, "entra">;
   /** Default: ADS_CONNECT_TEST_DATABASE (the `-pg` test projects set postgres), else SQLite. */
   database?: "sqlite" | "postgres";
 }
@@ -55,7 +57,7 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEntraEmulator(options.emulator);
-  const ads = await startMicrosoftAdsEmulator({ entra: emulator });
+  const ads = await startMicrosoftAdsEmulator({ ...options.ads, entra: emulator });
   const webhooks = await startWebhookReceiver();
   const slack = await startWebhookReceiver();
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-test-"));
