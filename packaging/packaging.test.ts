@@ -71,6 +71,18 @@ describe("the packed packages installed with npm outside the workspace", () => {
     expect(api.authorizationEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/common\/oauth2\/v2\.0\/authorize$/);
   });
 
+  it("the Microsoft Advertising emulator runs from its bin with its Entra emulator and answers in Microsoft's fault shape", async () => {
+    const started = await start(process.execPath, [bin("msads-emulator"), "--port", "0", "--entra-port", "0"], {
+      cwd: dir,
+      env: productEnv(),
+      ready: /MICROSOFT_ADS_API_URL\s+(http:\/\/\S+)\n[\s\S]*ENTRA_EMULATOR_URL\s+(http:\/\/\S+)\n/,
+    });
+    running.push(started);
+    const res = await fetch(`${started.match[1]!}/CustomerManagement/v13/User/Query`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ Type: "AdApiFaultDetail", Errors: [{ Code: 116, ErrorCode: "RequestMissingHeaders" }] });
+  });
+
   it("the host app served by vite's dev server loads in Chromium without errors, and its button connects a user end to end", async () => {
     const appPort = await freePort();
     appUrl = `http://localhost:${appPort}`;

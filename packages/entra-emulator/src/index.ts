@@ -5,6 +5,10 @@
  * `/{tenant}/discovery/v2.0/keys`), so a client pointed at login.microsoftonline.com can be routed
  * to it unchanged. Test users on its login page trigger Entra's failure modes (declined consent,
  * admin consent, MFA, throttling, revoked refresh tokens). Never use it in production.
+ *
+ * Beside it, a Microsoft Advertising API emulator (Customer Management v13 REST: `User/Query`,
+ * `Accounts/Search`) in Microsoft's shapes, accepting only the access tokens its Entra emulator
+ * issued; the same test users, with 0, 1, 3 or 2,500 accounts, an agency, one refused with 105.
  */
 export { startEntraEmulator } from "./startEntraEmulator.js";
 export { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";

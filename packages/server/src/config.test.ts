@@ -77,7 +77,7 @@ describe("loadConfig", () => {
     const dev = loadConfig({ ...base, DATA_DIR: tempDir() }, (m) => announced.push(m));
     expect(dev.microsoft.adsDeveloperToken).toBe("BBD37VB98");
     expect(dev.microsoft.adsApiUrl).toBeNull();
-    expect(dev.accountSync.intervalSeconds).toBe(6 * 3600);
+    expect(dev.accountSync).toEqual({ enabled: true, intervalSeconds: 6 * 3600 });
     expect(announced.join("\n")).toMatch(/MICROSOFT_ADS_DEVELOPER_TOKEN not set: using the sandbox's universal developer token/);
     const set = loadConfig({ ...base, DATA_DIR: tempDir(), MICROSOFT_ADS_DEVELOPER_TOKEN: "ABC123XYZ", MICROSOFT_ADS_API_URL: "http://127.0.0.1:4012/", ACCOUNT_SYNC_INTERVAL_SECONDS: "600" });
     expect(set.microsoft).toMatchObject({ adsDeveloperToken: "ABC123XYZ", adsApiUrl: "http://127.0.0.1:4012" });

@@ -43,7 +43,7 @@ export interface Config {
     clientSecretExpiresAt: number | null;
   };
   /** How often each connection's Microsoft Advertising accounts are synced. */
-  accountSync: { intervalSeconds: number };
+  accountSync: { enabled: boolean; intervalSeconds: number };
   accountPicker: {
     /** How long the popup's account picker waits for a choice; the held creation webhook goes out then. */
     ttlSeconds: number;
@@ -202,6 +202,7 @@ const EnvSchema = z.object({
   ENTRA_EMULATOR_URL: httpUrl.optional(),
   MICROSOFT_ADS_DEVELOPER_TOKEN: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a Microsoft Advertising developer token (letters and digits, as shown in the Developer Portal)").optional(),
   MICROSOFT_ADS_API_URL: httpUrl.optional(),
+  ACCOUNT_SYNC: onOff.default("on"),
   ACCOUNT_SYNC_INTERVAL_SECONDS: seconds(60, 30 * 86_400).default(6 * 3600),
   ACCOUNT_PICKER_TTL_SECONDS: seconds(1, 3600).default(600),
   ACCOUNT_PICKER_STRINGS_FILE: z.string().trim().min(1).optional(),
@@ -306,6 +307,8 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
   if (e.MICROSOFT_ADS_API_URL) {
     if (production) problems.push("MICROSOFT_ADS_API_URL: the Microsoft Advertising emulator is for development and tests only; unset it in production");
     else announce(`MICROSOFT_ADS_API_URL set: Microsoft Advertising API calls go to ${e.MICROSOFT_ADS_API_URL}`);
+  } else if (e.ENTRA_EMULATOR_URL && !production) {
+    announce("ENTRA_EMULATOR_URL without MICROSOFT_ADS_API_URL: the emulator's tokens mean nothing to Microsoft Advertising, so account discovery is off (each connection gets accounts_error msads_not_configured); run the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL");
   }
   let adsDeveloperToken = e.MICROSOFT_ADS_DEVELOPER_TOKEN ?? "";
   if (!adsDeveloperToken) {
@@ -354,7 +357,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       adsApiUrl: e.MICROSOFT_ADS_API_URL ?? null,
       clientSecretExpiresAt: e.MICROSOFT_CLIENT_SECRET_EXPIRES_AT ?? null,
     },
-    accountSync: { intervalSeconds: e.ACCOUNT_SYNC_INTERVAL_SECONDS },
+    accountSync: { enabled: isOn(e.ACCOUNT_SYNC), intervalSeconds: e.ACCOUNT_SYNC_INTERVAL_SECONDS },
     accountPicker: { ttlSeconds: e.ACCOUNT_PICKER_TTL_SECONDS, stringsFile: e.ACCOUNT_PICKER_STRINGS_FILE ? path.resolve(e.ACCOUNT_PICKER_STRINGS_FILE) : null },
     productName: e.PRODUCT_NAME,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,

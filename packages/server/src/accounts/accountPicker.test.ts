@@ -31,7 +31,7 @@ async function sessionStatus(token: string) {
 function authHooks(connectionId: string): AuthWebhookBody[] {
   return h.webhooks.received
     .map((w) => client.verifyWebhook(w.rawBody, w.headers))
-    .filter((b): b is AuthWebhookBody => b !== null && AuthWebhookBodySchema.safeParse(b).success && b.connectionId === connectionId);
+    .filter((b): b is AuthWebhookBody => b?.type === "auth" && AuthWebhookBodySchema.safeParse(b).success && b.connectionId === connectionId);
 }
 
 function success(result: ConnectResult) {

@@ -16,7 +16,7 @@ afterAll(() => h.close());
 function authHooksOf(endUserId: string): AuthWebhookBody[] {
   return h.webhooks.received
     .map((w) => client.verifyWebhook(w.rawBody, w.headers))
-    .filter((b): b is AuthWebhookBody => b !== null && AuthWebhookBodySchema.safeParse(b).success && b.endUser?.endUserId === endUserId);
+    .filter((b): b is AuthWebhookBody => b?.type === "auth" && AuthWebhookBodySchema.safeParse(b).success && b.endUser?.endUserId === endUserId);
 }
 
 describe("an abandoned account picker", () => {

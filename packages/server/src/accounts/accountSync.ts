@@ -79,6 +79,7 @@ export class AccountSync {
     const signal = AbortSignal.timeout(options.timeoutMs ?? 120_000);
     let fetched: { userId: string; accounts: AdAccount[] };
     try {
+      this.refuseEmulatorTokens();
       fetched = await this.fetch(connectionId, signal);
     } catch (err) {
       if (err instanceof AppError && err.code === "not_found") return { ok: false, error: null };
@@ -91,6 +92,17 @@ export class AccountSync {
   /** The same as discover: one code path for discovery and every later sync. */
   sync(connectionId: string, options: { timeoutMs?: number } = {}): Promise<SyncRun> {
     return this.discover(connectionId, options);
+  }
+
+  /**
+   * Sign-in through the Entra emulator gives tokens only the Microsoft Advertising emulator knows:
+   * without MICROSOFT_ADS_API_URL they would go to Microsoft, pointlessly. Said plainly instead.
+   */
+  private refuseEmulatorTokens(): void {
+    const { microsoft } = this.deps.config;
+    if (microsoft.emulatorUrl && !microsoft.adsApiUrl) {
+      throw new MsAdsError("not_configured", "Sign-in uses the Entra emulator (ENTRA_EMULATOR_URL) but MICROSOFT_ADS_API_URL is not set: the emulator's tokens mean nothing to Microsoft Advertising, so no call was made. Start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL to its URL.");
+    }
   }
 
   /** The user and all their accounts; on 109 (token expired) one forced refresh and one retry. */

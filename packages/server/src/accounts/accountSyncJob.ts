@@ -66,7 +66,7 @@ export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>
     timer.unref();
   }
 
-  schedule();
+  if (config.accountSync.enabled) schedule();
   return {
     runOnce,
     async stop() {

@@ -15,7 +15,9 @@ export type MsAdsErrorKind =
   /** No answer: network failure or timeout. */
   | "network"
   /** A 2xx answer that is not the shape Microsoft documents. */
-  | "invalid_response";
+  | "invalid_response"
+  /** Not sent: this server's settings rule the call out. */
+  | "not_configured";
 
 /**
  * A failed Microsoft Advertising call, carrying Microsoft's numeric codes and TrackingId (quote it

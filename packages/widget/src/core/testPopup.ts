@@ -1,8 +1,8 @@
-import type { AdAccount } from "./protocol.js";
 /**
  * Tests only: stands in for the browser's popup window, which happy-dom cannot give a real
  * cross-origin life. The Chromium tests in e2e/ drive the real thing.
  */
+import type { AdAccount } from "./protocol.js";
 /** A well-formed success result, as the server's result page posts it. */
 export const SUCCESS_RESULT = {
   type: "ads-connect:success",
