@@ -62,7 +62,7 @@ const logo = (
  * <ConnectMicrosoftAds serverUrl="https://connect.example.com" getSessionToken={fetchToken} onSuccess={refresh} />
  */
 export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
-  const { state, open, cancel } = useMicrosoftAdsConnect(options);
+  const { state, open, openWith, cancel } = useMicrosoftAdsConnect(options);
   const [copied, setCopied] = useState<string>();
   const l = { ...DEFAULT_LABELS, ...labels };
   let view = state.status as string;
@@ -95,7 +95,7 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels,
         type="button"
         style={button}
         aria-busy={state.status === "connecting" || undefined}
-        onClick={state.status === "waiting" ? cancel : () => open()}
+        onClick={state.status === "waiting" ? cancel : open}
       >
         {logo}
         {action}
@@ -106,7 +106,7 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels,
       </p>
       {view === "connected" && getChangeAccountsToken && (
         <p style={{ margin: 0 }}>
-          <button type="button" style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }} data-adsc-change-accounts="" onClick={() => open({ getSessionToken: getChangeAccountsToken })}>
+          <button type="button" style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }} data-adsc-change-accounts="" onClick={() => openWith(getChangeAccountsToken)}>
             {l.changeAccounts}
           </button>
         </p>
