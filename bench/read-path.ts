@@ -52,6 +52,8 @@ function serverEnv(extra: Record<string, string>): Record<string, string> {
     // Nothing is refreshed during the bench (tokens are valid for a day); Entra is never called.
     ENTRA_EMULATOR_URL: "http://127.0.0.1:9",
     REFRESH_AHEAD: "off",
+    // The seeded connections have no Microsoft Advertising accounts to sync.
+    ACCOUNT_SYNC: "off",
     RATE_LIMIT: "off",
     LOG_LEVEL: "info",
     ...extra,

@@ -11,7 +11,15 @@ export interface DemoFixture {
   stack: Stack;
   browser: Browser;
   /** The server's connections, read as the product backend would. */
-  connections(): Promise<{ connection_id: string; account: { username: string }; status: string }[]>;
+  connections(): Promise<
+    {
+      connection_id: string;
+      account: { username: string };
+      status: string;
+      accounts: { id: string; number: string | null; name: string | null }[];
+      selected_account_ids: string[] | null;
+    }[]
+  >;
   close(): Promise<void>;
 }
 
@@ -76,6 +84,16 @@ export class Widget {
   status(): Promise<string> {
     return this.root.getByRole("status").innerText();
   }
+}
+
+/**
+ * What the widget says once `username` connected with their only Microsoft Advertising account
+ * (chosen without asking): "Connected: <name> · <Number>", as the Ads emulator has it.
+ */
+export function connectedText(f: DemoFixture, username: string): string {
+  const [account, ...more] = f.stack.ads!.accounts(username);
+  if (!account || more.length > 0) throw new Error(`${username} does not have exactly one account`);
+  return `Connected: ${account.Name} · ${account.Number}`;
 }
 
 /** Clicks the widget's button and returns the popup it opened. */

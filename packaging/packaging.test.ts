@@ -18,6 +18,8 @@ const END_USER_ID = "packaging-user";
 const running: Started[] = [];
 let browser: Browser | undefined;
 let emulator: { url: string; clientId: string; clientSecret: string };
+/** The msads-emulator bin: the Microsoft Advertising emulator and the Entra emulator whose tokens it accepts. */
+let adsEmulator: { url: string; entraUrl: string; clientId: string; clientSecret: string };
 let serverUrl: string;
 let appUrl: string;
 
@@ -71,6 +73,19 @@ describe("the packed packages installed with npm outside the workspace", () => {
     expect(api.authorizationEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/common\/oauth2\/v2\.0\/authorize$/);
   });
 
+  it("the Microsoft Advertising emulator runs from its bin with its Entra emulator and answers in Microsoft's fault shape", async () => {
+    const started = await start(process.execPath, [bin("msads-emulator"), "--port", "0", "--entra-port", "0"], {
+      cwd: dir,
+      env: productEnv(),
+      ready: /MICROSOFT_ADS_API_URL\s+(http:\/\/\S+)\n[\s\S]*ENTRA_EMULATOR_URL\s+(http:\/\/\S+)\n[\s\S]*client id\s+(\S+)\n\s*client secret\s+(\S+)/,
+    });
+    running.push(started);
+    adsEmulator = { url: started.match[1]!, entraUrl: started.match[2]!, clientId: started.match[3]!, clientSecret: started.match[4]! };
+    const res = await fetch(`${started.match[1]!}/CustomerManagement/v13/User/Query`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ Type: "AdApiFaultDetail", Errors: [{ Code: 116, ErrorCode: "RequestMissingHeaders" }] });
+  });
+
   it("the host app served by vite's dev server loads in Chromium without errors, and its button connects a user end to end", async () => {
     const appPort = await freePort();
     appUrl = `http://localhost:${appPort}`;
@@ -79,9 +94,11 @@ describe("the packed packages installed with npm outside the workspace", () => {
       env: productEnv({
         PORT: "0",
         DATA_DIR: path.join(dir, "data"),
-        ENTRA_EMULATOR_URL: emulator.url,
-        MICROSOFT_CLIENT_ID: emulator.clientId,
-        MICROSOFT_CLIENT_SECRET: emulator.clientSecret,
+        // The Entra emulator paired with the Microsoft Advertising one, so the account discovery after sign-in works.
+        ENTRA_EMULATOR_URL: adsEmulator.entraUrl,
+        MICROSOFT_CLIENT_ID: adsEmulator.clientId,
+        MICROSOFT_CLIENT_SECRET: adsEmulator.clientSecret,
+        MICROSOFT_ADS_API_URL: adsEmulator.url,
         ALLOWED_ORIGINS: appUrl,
         ADS_CONNECT_SECRET_KEY: secretKey,
         REFRESH_AHEAD: "off",
@@ -117,7 +134,8 @@ describe("the packed packages installed with npm outside the workspace", () => {
     await signInAs(popup, "adele@contoso.example");
     await closed;
     await expect.poll(() => widget.getAttribute("data-adsc-state")).toBe("connected");
-    expect(await widget.getByRole("status").innerText()).toBe("Connected as Adele Vance");
+    // Adele's one Microsoft Advertising account, chosen without asking, with its Number.
+    expect(await widget.getByRole("status").innerText()).toMatch(/^Connected: Contoso Ads · [0-9A-Z]+$/);
     expect(await page.getByTestId("connected-account").innerText()).toBe("adele@contoso.example");
     expect(problems).toEqual([]);
   });

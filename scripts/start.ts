@@ -1,7 +1,7 @@
 /**
- * `pnpm start`: the whole product on this machine with zero configuration: the local Entra
- * emulator (unless MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are set; then real Microsoft
- * Entra is used), the ads-connect server on embedded SQLite under ./data, and the demo product page.
+ * `pnpm start`: the whole product on this machine with zero configuration: the local Entra and
+ * Microsoft Advertising emulators (unless MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are set;
+ * then real Microsoft Entra and Microsoft Advertising are used), the ads-connect server on embedded SQLite under ./data, and the demo product page.
  * Prints one URL to open. Ctrl-C stops everything.
  */
 import { startStack } from "@ads-connect/demo";
@@ -13,6 +13,7 @@ try {
     env,
     demoPort: Number(env.DEMO_PORT ?? 5173),
     emulatorPort: Number(env.EMULATOR_PORT ?? 4011),
+    adsEmulatorPort: Number(env.ADS_EMULATOR_PORT ?? 4012),
   });
   console.log(`
   ads-connect is running. Open the demo:
@@ -23,6 +24,7 @@ try {
 
     ads-connect server   ${stack.server.url}
     identity provider    ${stack.emulator ? `local Entra emulator at ${stack.emulator.url} (test users, no Microsoft account needed)` : "Microsoft Entra ID"}
+    Microsoft Ads API    ${stack.ads ? `local Microsoft Advertising emulator at ${stack.ads.url}` : stack.server.config.microsoft.adsApiUrl ?? `Microsoft Advertising (${stack.server.config.microsoft.adsEnvironment})`}
     database             ${stack.server.config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : stack.server.config.databaseFile}
     list connections     curl -H "Authorization: Bearer $(cat data/secret-key)" ${stack.server.url}/connections
 

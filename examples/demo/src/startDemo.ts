@@ -11,6 +11,9 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
+/** The demo lets the user choose one Microsoft Advertising account per connection (the picker shows radio buttons). */
+export const DEMO_ACCOUNT_SELECTION = "single";
+
 /** The demo end user; a real product uses its own user id. */
 export const DEMO_END_USER = { id: "demo-user", display_name: "Demo user", email: "demo@acme.example" };
 
@@ -33,9 +36,13 @@ export async function startDemo(options: { staticDir: string; port?: number; hos
   app.post("/api/connect-session", async (req, res) => {
     const connectionId = typeof req.body?.connection_id === "string" ? req.body.connection_id : undefined;
     const { client } = ads();
-    const session = connectionId
-      ? await client.createReconnectSession({ connection_id: connectionId, end_user: DEMO_END_USER })
-      : await client.createConnectSession({ end_user: DEMO_END_USER });
+    const common = { end_user: DEMO_END_USER, account_selection: DEMO_ACCOUNT_SELECTION } as const;
+    // `change_accounts`: a session whose popup shows only the account picker of that connection.
+    const session = !connectionId
+      ? await client.createConnectSession(common)
+      : req.body?.change_accounts === true
+        ? await client.createChangeAccountsSession({ connection_id: connectionId, account_selection: DEMO_ACCOUNT_SELECTION })
+        : await client.createReconnectSession({ connection_id: connectionId, ...common });
     res.json({ token: session.data.token });
   });
   app.get("/api/connections", async (_req, res) => {
@@ -46,6 +53,11 @@ export async function startDemo(options: { staticDir: string; port?: number; hos
         name: c.account.display_name ?? c.account.username,
         username: c.account.username,
         status: c.status,
+        // The Microsoft Advertising accounts the user chose: what the product would report on.
+        accounts: c.accounts
+          .filter((a) => c.selected_account_ids?.includes(a.id))
+          .map((a) => ({ id: a.id, customer_id: a.customer_id, number: a.number, name: a.name })),
+        accounts_error: c.accounts_error?.message ?? null,
       })),
     });
   });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, startMicrosoftAdsEmulator, type EntraEmulator, type MicrosoftAdsEmulator } from "@ads-connect/entra-emulator";
 import { startAdsConnect, type RunningServer, type StartOptions } from "@ads-connect/server";
 import { buildDemoPage } from "./buildDemoPage.js";
 import { startDemo, type DemoServer } from "./startDemo.js";
@@ -9,6 +9,8 @@ export interface Stack {
   server: RunningServer;
   /** Null when real Microsoft Entra is used. */
   emulator: EntraEmulator | null;
+  /** The Microsoft Advertising emulator (with the Entra emulator only: it accepts that one's tokens). */
+  ads: MicrosoftAdsEmulator | null;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,8 @@ export interface StackOptions {
   env?: Record<string, string | undefined>;
   demoPort?: number;
   emulatorPort?: number;
+  /** Port of the Microsoft Advertising emulator (default 0: any free port). */
+  adsEmulatorPort?: number;
   /** A page already built by buildDemoPage (tests build once); otherwise it is built now. */
   staticDir?: string;
   logDestination?: StartOptions["logDestination"];
@@ -24,17 +28,26 @@ export interface StackOptions {
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist", import.meta.url));
 
-/** Entra emulator (unless real Entra is configured), ads-connect server and the demo, wired together. */
+/**
+ * Entra and Microsoft Advertising emulators (unless real Entra is configured), ads-connect server
+ * and the demo, wired together.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string | undefined> = { ...options.env };
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   if (!options.staticDir) await buildDemoPage(staticDir);
   let emulator: EntraEmulator | null = null;
+  let ads: MicrosoftAdsEmulator | null = null;
   if (!(env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET)) {
     emulator = await startEntraEmulator({ port: options.emulatorPort ?? 0 });
     env.ENTRA_EMULATOR_URL = emulator.url;
     env.MICROSOFT_CLIENT_ID = DEV_CLIENT_ID;
     env.MICROSOFT_CLIENT_SECRET = DEV_CLIENT_SECRET;
+    // The emulator's access tokens mean nothing to Microsoft: its users' accounts come from the local one.
+    if (!env.MICROSOFT_ADS_API_URL) {
+      ads = await startMicrosoftAdsEmulator({ entra: emulator, port: options.adsEmulatorPort ?? 0 });
+      env.MICROSOFT_ADS_API_URL = ads.url;
+    }
   }
   const demo = await startDemo({ staticDir, ...(options.demoPort !== undefined ? { port: options.demoPort } : {}) });
   try {
@@ -45,14 +58,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       demo,
       server,
       emulator,
+      ads,
       async close() {
         await demo.close();
         await server.close();
+        await ads?.close();
         await emulator?.close();
       },
     };
   } catch (err) {
     await demo.close();
+    await ads?.close();
     await emulator?.close();
     throw err;
   }

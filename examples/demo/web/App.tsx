@@ -7,10 +7,14 @@ interface DemoConnection {
   name: string;
   username: string;
   status: "connected" | "refreshing" | "expired" | "error";
+  /** The Microsoft Advertising accounts the user chose in the picker. */
+  accounts: { id: string; customer_id: string; number: string | null; name: string | null }[];
+  /** Why the accounts could not be read (the connection still works). */
+  accounts_error: string | null;
 }
 
 /** The product backend hands out connect session tokens; the secret key never reaches the page. */
-async function sessionToken(body: { connection_id?: string } = {}): Promise<string> {
+async function sessionToken(body: { connection_id?: string; change_accounts?: boolean } = {}): Promise<string> {
   const res = await fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`connect session: HTTP ${res.status}`);
   return ((await res.json()) as { token: string }).token;
@@ -60,6 +64,7 @@ export function App({ serverUrl }: { serverUrl: string }) {
             <thead>
               <tr>
                 <th style={cell}>Account</th>
+                <th style={cell}>Ad accounts</th>
                 <th style={cell}>Status</th>
                 <th style={cell}></th>
               </tr>
@@ -72,6 +77,20 @@ export function App({ serverUrl }: { serverUrl: string }) {
                     <br />
                     <small>{c.username}</small>
                   </td>
+                  <td style={cell} data-testid="connection-accounts">
+                    {c.accounts.length > 0 ? (
+                      <ul style={{ margin: 0, paddingLeft: "1.1em" }}>
+                        {c.accounts.map((a) => (
+                          <li key={a.id} data-account-id={a.id}>
+                            {a.name ?? a.id}
+                            {a.number && <small> · {a.number}</small>}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <small>{c.accounts_error ?? "No Microsoft Advertising account yet"}</small>
+                    )}
+                  </td>
                   <td style={cell} data-testid="connection-status">
                     {c.status}
                   </td>
@@ -79,9 +98,10 @@ export function App({ serverUrl }: { serverUrl: string }) {
                     <ConnectMicrosoftAds
                       serverUrl={serverUrl}
                       getSessionToken={() => sessionToken({ connection_id: c.id })}
-                      connected={{ displayName: c.name, username: c.username, status: c.status === "expired" ? "expired" : "connected" }}
+                      getChangeAccountsToken={() => sessionToken({ connection_id: c.id, change_accounts: true })}
+                      connected={{ displayName: c.name, username: c.username, status: c.status === "expired" ? "expired" : "connected", accounts: c.accounts }}
                       onSuccess={onSuccess}
-                      labels={{ connectedAs: () => "" }}
+                      labels={{ connectedAs: () => "", connectedTo: () => "" }}
                     />
                   </td>
                 </tr>

@@ -60,6 +60,10 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     },
     revokeRefreshTokens: (username) => state.revokeRefreshTokens(username),
     isAccessTokenValid: (accessToken) => state.isAccessTokenValid(accessToken),
+    accessTokenInfo(accessToken) {
+      const record = state.accessTokens.get(accessToken);
+      return record ? { username: record.username, expired: Date.now() >= record.expiresAt } : null;
+    },
     setLoginPageCoop(enabled) {
       state.loginPageCoop = enabled;
     },

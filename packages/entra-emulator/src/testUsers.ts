@@ -63,4 +63,10 @@ export const TEST_USERS: readonly TestUser[] = Object.freeze([
   work("throttled@contoso.example", "Tess Throttled", "a0e1e000-0000-4000-8000-000000000007", "token_429", "Code redemption is throttled: HTTP 429 with Retry-After (AADSTS50196)."),
   work("flaky@contoso.example", "Fred Five-Hundred", "a0e1e000-0000-4000-8000-000000000008", "token_5xx", "Code redemption fails with HTTP 503 (AADSTS90033)."),
   work("revoked@contoso.example", "Rhea Revoked", "a0e1e000-0000-4000-8000-000000000009", "refresh_revoked", "Signs in fine; every refresh fails as revoked (invalid_grant, AADSTS50173)."),
+  // Microsoft Advertising cases (the Ads emulator's data for them is in msads/adsTestData.ts).
+  work("three@contoso.example", "Theo Three-Accounts", "a0e1e000-0000-4000-8000-00000000000b", "normal", "Has 3 Microsoft Advertising accounts (the account picker lists them)."),
+  work("none@contoso.example", "Nora No-Accounts", "a0e1e000-0000-4000-8000-00000000000c", "normal", "Has a Microsoft Advertising user but no accounts."),
+  work("many@contoso.example", "Manny Many-Accounts", "a0e1e000-0000-4000-8000-00000000000d", "normal", "Has 2,500 Microsoft Advertising accounts (3 pages of Accounts/Search)."),
+  work("agency@contoso.example", "Agnes Agency", "a0e1e000-0000-4000-8000-00000000000e", "normal", "An agency: 5 Microsoft Advertising accounts under 3 customers."),
+  work("rejected@contoso.example", "Remy Rejected", "a0e1e000-0000-4000-8000-00000000000f", "normal", "Signs in fine; Microsoft Advertising rejects the token (code 105, as with a wrong tenant or scope)."),
 ]);

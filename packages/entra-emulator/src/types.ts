@@ -76,6 +76,12 @@ export interface EntraEmulator {
   revokeRefreshTokens(username: string): void;
   /** Issued by this emulator and not expired. */
   isAccessTokenValid(accessToken: string): boolean;
+  /**
+   * Whom an access token this emulator issued belongs to (null username: an app-only token) and
+   * whether it expired; null for a token it never issued. The Microsoft Advertising emulator
+   * checks tokens with it.
+   */
+  accessTokenInfo(accessToken: string): { username: string | null; expired: boolean } | null;
   setLoginPageCoop(enabled: boolean): void;
   /** Lifetime of access tokens issued from now on. */
   setAccessTokenLifetimeSeconds(seconds: number): void;

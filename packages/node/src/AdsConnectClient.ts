@@ -7,13 +7,20 @@ import {
   ConnectSessionResponseSchema,
   IntegrationStatusResponseSchema,
   ListConnectionsResponseSchema,
+  AD_ACCOUNT_MODEL,
   PROVIDER_CONFIG_KEY,
+  RecordsResponseSchema,
   SuccessResponseSchema,
+  SyncNowResponseSchema,
+  SyncWebhookBodySchema,
   WEBHOOK_SIGNATURE_HEADER,
   WebhookDeliveriesResponseSchema,
+  type AdAccountRecord,
   type AuthWebhookBody,
+  type SyncWebhookBody,
   type CreateConnectSessionBody,
   type CreateReconnectSessionBody,
+  type CreateChangeAccountsSessionBody,
   type PatchConnectionBody,
 } from "@ads-connect/shared";
 
@@ -37,6 +44,20 @@ export interface AdsConnectClientOptions {
   /** Key the server signs webhooks with; needed only for {@link AdsConnectClient.verifyWebhook}. */
   webhookSigningKey?: string;
   fetch?: typeof fetch;
+}
+
+export interface ListRecordsParams {
+  connectionId: string;
+  /** Default "AdAccount" (the only model). */
+  model?: string;
+  /** `next_cursor` of the previous page, or a record's `_nango_metadata.cursor`. */
+  cursor?: string;
+  /** 1-1000, default 100. */
+  limit?: number;
+  /** ISO timestamp: only records changed at or after it (a sync webhook's `modifiedAfter`). */
+  modifiedAfter?: string;
+  /** Only records whose last action is one of these. */
+  filter?: ("added" | "updated" | "deleted")[];
 }
 
 export interface ListConnectionsParams {
@@ -76,6 +97,17 @@ export class AdsConnectClient {
     return this.#request("POST", "/connect/sessions/reconnect", ConnectSessionResponseSchema, withIntegration);
   }
 
+  /**
+   * A session whose connect link opens only the account picker for an existing connection (no
+   * sign-in); the widget's success result names the new selection.
+   * @example
+   * const { data } = await client.createChangeAccountsSession({ connection_id: "c-1", account_selection: "single" });
+   */
+  createChangeAccountsSession(body: Omit<CreateChangeAccountsSessionBody, "integration_id"> & { integration_id?: string }) {
+    const withIntegration = { integration_id: PROVIDER_CONFIG_KEY, ...body };
+    return this.#request("POST", "/connect/sessions/change-accounts", ConnectSessionResponseSchema, withIntegration);
+  }
+
   listConnections(params: ListConnectionsParams = {}) {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
@@ -101,6 +133,36 @@ export class AdsConnectClient {
     return this.#request("DELETE", path, SuccessResponseSchema);
   }
 
+  /** One page of records (Nango's `GET /records`): the connection's accounts with `_nango_metadata`, in cursor order. */
+  listRecords(params: ListRecordsParams) {
+    const query = new URLSearchParams({ model: params.model ?? AD_ACCOUNT_MODEL });
+    if (params.cursor) query.set("cursor", params.cursor);
+    if (params.limit !== undefined) query.set("limit", String(params.limit));
+    if (params.modifiedAfter) query.set("modified_after", params.modifiedAfter);
+    if (params.filter?.length) query.set("filter", params.filter.join(","));
+    return this.#request("GET", `/records?${query}`, RecordsResponseSchema, undefined, { "Connection-Id": params.connectionId, "Provider-Config-Key": PROVIDER_CONFIG_KEY });
+  }
+
+  /**
+   * Every record from `params.cursor` on, page after page.
+   *
+   * @example
+   * for await (const account of client.records({ connectionId, modifiedAfter: webhook.modifiedAfter })) console.log(account.name, account._nango_metadata.last_action);
+   */
+  async *records(params: Omit<ListRecordsParams, "cursor"> & { cursor?: string }): AsyncGenerator<AdAccountRecord> {
+    let cursor = params.cursor;
+    do {
+      const page = await this.listRecords({ ...params, ...(cursor ? { cursor } : {}) });
+      yield* page.records;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** Re-syncs the connection's accounts now; a Microsoft failure comes back as `accounts_error`. */
+  triggerSync(connectionId: string) {
+    return this.#request("POST", `/connections/${encodeURIComponent(connectionId)}/sync?provider_config_key=${PROVIDER_CONFIG_KEY}`, SyncNowResponseSchema);
+  }
+
   /** The webhook delivery log: each event and every attempt to deliver it, newest first. */
   listWebhookDeliveries(params: { limit?: number; connectionId?: string } = {}) {
     const query = new URLSearchParams();
@@ -119,20 +181,22 @@ export class AdsConnectClient {
    * Checks a webhook's `X-Nango-Hmac-Sha256` signature over the raw body and returns the parsed
    * body, or null when the signature or the body is not right.
    */
-  verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): AuthWebhookBody | null {
+  verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): AuthWebhookBody | SyncWebhookBody | null {
     if (!this.#webhookSigningKey) throw new Error("verifyWebhook needs the webhookSigningKey option");
     const header = Object.entries(headers).find(([k]) => k.toLowerCase() === WEBHOOK_SIGNATURE_HEADER.toLowerCase())?.[1];
     if (typeof header !== "string" || !/^[0-9a-f]{64}$/i.test(header)) return null;
     const expected = createHmac("sha256", this.#webhookSigningKey).update(rawBody).digest();
     if (!timingSafeEqual(expected, Buffer.from(header, "hex"))) return null;
-    const parsed = AuthWebhookBodySchema.safeParse(safeJson(rawBody));
+    const body = safeJson(rawBody);
+    const parsed = (typeof body === "object" && body !== null && (body as { type?: unknown }).type === "sync" ? SyncWebhookBodySchema : AuthWebhookBodySchema).safeParse(body);
     return parsed.success ? parsed.data : null;
   }
 
-  async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, headers: Record<string, string> = {}): Promise<z.infer<S>> {
     const response = await this.#fetch(`${this.#host}${path}`, {
       method,
       headers: {
+        ...headers,
         authorization: `Bearer ${this.#secretKey}`,
         ...(body === undefined ? {} : { "content-type": "application/json" }),
       },

@@ -9,6 +9,8 @@ import { rateLimits, withoutBasePath } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
+import { SIGN_IN_CALLBACK_PATH } from "./oauth/redirectUris.js";
+import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
@@ -26,7 +28,7 @@ export interface AppDeps {
 
 /** Builds the Express app from its parts; listening is the caller's business. */
 export function createApp({ config, logger, services }: AppDeps): Express {
-  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health } = services;
+  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -53,7 +55,11 @@ export function createApp({ config, logger, services }: AppDeps): Express {
           // Only the popup start page has a form; it posts here and is redirected to Microsoft. The
           // path is read as the routes see it (a proxy may pass PUBLIC_URL's prefix on).
           formAction: [
-            (req) => (withoutBasePath((req as express.Request).path, config.basePath).startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : "'none'"),
+            (req) => {
+              const path = withoutBasePath((req as express.Request).path, config.basePath);
+              // The account picker is shown at the callback (and its own path) and posts to itself.
+              return path.startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : path === SIGN_IN_CALLBACK_PATH ? "'self'" : "'none'";
+            },
           ],
           frameAncestors: ["'none'"],
         },
@@ -70,10 +76,11 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.use((req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next)));
 
   const routes = express.Router();
-  // The token and status reads first (the hot path); no other router answers under /connections.
+  // The token and status reads first (the hot path); the accounts routes add /connections/:id/sync after it.
   routes.use(connectionsRoutes(connections, secretKey));
   routes.use(healthRoutes(health));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
+  routes.use(accountsRoutes({ sync: accountSync, records }, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
   routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));

@@ -72,6 +72,25 @@ describe("loadConfig", () => {
     }
   });
 
+  it("Microsoft Advertising: developer token required in production (never echoed), the sandbox's in development; the API URL refused in production", () => {
+    const announced: string[] = [];
+    const dev = loadConfig({ ...base, DATA_DIR: tempDir() }, (m) => announced.push(m));
+    expect(dev.microsoft.adsDeveloperToken).toBe("BBD37VB98");
+    expect(dev.microsoft.adsApiUrl).toBeNull();
+    expect(dev.accountSync).toEqual({ enabled: true, intervalSeconds: 6 * 3600 });
+    expect(announced.join("\n")).toMatch(/MICROSOFT_ADS_DEVELOPER_TOKEN not set: using the sandbox's universal developer token/);
+    const set = loadConfig({ ...base, DATA_DIR: tempDir(), MICROSOFT_ADS_DEVELOPER_TOKEN: "ABC123XYZ", MICROSOFT_ADS_API_URL: "http://127.0.0.1:4012/", ACCOUNT_SYNC_INTERVAL_SECONDS: "600" });
+    expect(set.microsoft).toMatchObject({ adsDeveloperToken: "ABC123XYZ", adsApiUrl: "http://127.0.0.1:4012" });
+    expect(set.accountSync.intervalSeconds).toBe(600);
+    const production = problemsOf({ ...base, NODE_ENV: "production", MICROSOFT_ADS_API_URL: "http://127.0.0.1:4012" }).join("\n");
+    expect(production).toMatch(/^MICROSOFT_ADS_DEVELOPER_TOKEN: required in production/m);
+    expect(production).toMatch(/^MICROSOFT_ADS_API_URL: the Microsoft Advertising emulator is for development and tests only/m);
+    const bad = problemsOf({ ...base, MICROSOFT_ADS_DEVELOPER_TOKEN: "secret token!", ACCOUNT_SYNC_INTERVAL_SECONDS: "5" }).join("\n");
+    expect(bad).toMatch(/^MICROSOFT_ADS_DEVELOPER_TOKEN: must be a Microsoft Advertising developer token/m);
+    expect(bad).toMatch(/^ACCOUNT_SYNC_INTERVAL_SECONDS: /m);
+    expect(bad).not.toContain("secret token!");
+  });
+
   it("requires the Microsoft client id and secret", () => {
     expect(problemsOf({ DATA_DIR: tempDir() }).join("\n")).toMatch(/MICROSOFT_CLIENT_ID: required[\s\S]*MICROSOFT_CLIENT_SECRET: required/);
   });

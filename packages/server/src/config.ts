@@ -31,11 +31,24 @@ export interface Config {
     clientId: string;
     clientSecret: string;
     tenant: string;
+    /** Microsoft Advertising's production or sandbox: picks the OAuth scope and the API hosts together. */
     adsEnvironment: "production" | "sandbox";
+    /** Sent as `DeveloperToken` on every Microsoft Advertising call. A secret: never logged or returned. */
+    adsDeveloperToken: string;
+    /** When set, stands in for every Microsoft Advertising API host (the path kept): the local emulator. */
+    adsApiUrl: string | null;
     /** When set, every request to login.microsoftonline.com goes to this emulator instead. */
     emulatorUrl: string | null;
     /** The client secret's expiry (epoch ms) as shown in Entra, when configured; status and doctor warn ahead of it. */
     clientSecretExpiresAt: number | null;
+  };
+  /** How often each connection's Microsoft Advertising accounts are synced. */
+  accountSync: { enabled: boolean; intervalSeconds: number };
+  accountPicker: {
+    /** How long the popup's account picker waits for a choice; the held creation webhook goes out then. */
+    ttlSeconds: number;
+    /** JSON file overriding the picker's texts (translation); null keeps English. */
+    stringsFile: string | null;
   };
   /** The product's name on the page that asks a person to confirm a connect link ("<name> wants to connect…"). */
   productName: string;
@@ -159,6 +172,9 @@ const origin = z.string().refine((value) => {
   }
 }, "must be an origin like https://app.example.com (scheme, host and port only, no path or trailing slash)");
 
+/** Microsoft's universal developer token for the Microsoft Advertising sandbox (public, not a secret). */
+export const SANDBOX_DEVELOPER_TOKEN = "BBD37VB98";
+
 const secret = z.string().min(32, "must be at least 32 characters");
 const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -190,6 +206,12 @@ const EnvSchema = z.object({
   MICROSOFT_TENANT: z.string().regex(TENANT, "must be common, organizations, consumers, a tenant id (GUID) or a domain").default("common"),
   MICROSOFT_ADS_ENVIRONMENT: z.enum(["production", "sandbox"]).default("production"),
   ENTRA_EMULATOR_URL: httpUrl.optional(),
+  MICROSOFT_ADS_DEVELOPER_TOKEN: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a Microsoft Advertising developer token (letters and digits, as shown in the Developer Portal)").optional(),
+  MICROSOFT_ADS_API_URL: httpUrl.optional(),
+  ACCOUNT_SYNC: onOff.default("on"),
+  ACCOUNT_SYNC_INTERVAL_SECONDS: seconds(60, 30 * 86_400).default(6 * 3600),
+  ACCOUNT_PICKER_TTL_SECONDS: seconds(1, 3600).default(600),
+  ACCOUNT_PICKER_STRINGS_FILE: z.string().trim().min(1).optional(),
   MICROSOFT_CLIENT_SECRET_EXPIRES_AT: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, "must be a date like 2027-05-31 (or an ISO timestamp), as shown under Certificates & secrets in Entra")
@@ -291,6 +313,20 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     if (production) problems.push("ENTRA_EMULATOR_URL: the Entra emulator is for development and tests only; unset it in production");
     else announce(`ENTRA_EMULATOR_URL set: Microsoft sign-in is served by the local Entra emulator at ${e.ENTRA_EMULATOR_URL}`);
   }
+  if (e.MICROSOFT_ADS_API_URL) {
+    if (production) problems.push("MICROSOFT_ADS_API_URL: the Microsoft Advertising emulator is for development and tests only; unset it in production");
+    else announce(`MICROSOFT_ADS_API_URL set: Microsoft Advertising API calls go to ${e.MICROSOFT_ADS_API_URL}`);
+  } else if (e.ENTRA_EMULATOR_URL && !production) {
+    announce("ENTRA_EMULATOR_URL without MICROSOFT_ADS_API_URL: the emulator's tokens mean nothing to Microsoft Advertising, so account discovery is off (each connection gets accounts_error msads_not_configured); run the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL");
+  }
+  let adsDeveloperToken = e.MICROSOFT_ADS_DEVELOPER_TOKEN ?? "";
+  if (!adsDeveloperToken) {
+    if (production) problems.push("MICROSOFT_ADS_DEVELOPER_TOKEN: required in production (your developer token from the Microsoft Advertising Developer Portal)");
+    else {
+      adsDeveloperToken = SANDBOX_DEVELOPER_TOKEN;
+      announce("MICROSOFT_ADS_DEVELOPER_TOKEN not set: using the sandbox's universal developer token (works with the sandbox and the local emulator only)");
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -329,8 +365,12 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       tenant: e.MICROSOFT_TENANT,
       adsEnvironment: e.MICROSOFT_ADS_ENVIRONMENT,
       emulatorUrl: e.ENTRA_EMULATOR_URL ?? null,
+      adsDeveloperToken,
+      adsApiUrl: e.MICROSOFT_ADS_API_URL ?? null,
       clientSecretExpiresAt: e.MICROSOFT_CLIENT_SECRET_EXPIRES_AT ?? null,
     },
+    accountSync: { enabled: isOn(e.ACCOUNT_SYNC), intervalSeconds: e.ACCOUNT_SYNC_INTERVAL_SECONDS },
+    accountPicker: { ttlSeconds: e.ACCOUNT_PICKER_TTL_SECONDS, stringsFile: e.ACCOUNT_PICKER_STRINGS_FILE ? path.resolve(e.ACCOUNT_PICKER_STRINGS_FILE) : null },
     productName: e.PRODUCT_NAME,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,

@@ -8,6 +8,7 @@ import { trackHttpRequests } from "./lifecycle/httpDrain.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase } from "./store/createDatabase.js";
+import { startAccountSyncJob, type AccountSyncJob } from "./accounts/accountSyncJob.js";
 import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
 import type { Database } from "./store/schema.js";
 import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
@@ -23,6 +24,8 @@ export interface RunningServer {
   db: Kysely<Database>;
   refreshAhead: RefreshAheadJob;
   prune: PruneJob;
+  /** Re-syncs connections' Microsoft Advertising accounts on ACCOUNT_SYNC_INTERVAL_SECONDS. */
+  accountSyncJob: AccountSyncJob;
   /**
    * Graceful stop: refuses new connections, lets requests in flight and the current job passes
    * finish within SHUTDOWN_TIMEOUT_SECONDS, drops what is left, gives sign-ins left unfinished a
@@ -86,6 +89,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     services.outbox.start();
     const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger });
     const prune = startPruneJob({ config, db, logger });
+    const accountSyncJob = startAccountSyncJob({ config, db, sync: services.accountSync, logger });
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
     // Discover the default tenant now so a wrong setup shows at boot; requests retry it if this fails.
     entra.configuration(config.microsoft.tenant).then(
@@ -99,7 +103,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, "shutting down: finishing requests in flight and job passes");
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-      const work = Promise.all([drain.finish(), refreshAhead.stop(), prune.stop(), services.outbox.stop()]).then(() => true as const);
+      const work = Promise.all([drain.finish(), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
       const inTime = await Promise.race([work, deadline]);
       clearTimeout(timer);
       if (!inTime) {
@@ -122,6 +126,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       db,
       refreshAhead,
       prune,
+      accountSyncJob,
       close() {
         closing ??= shutDown();
         return closing;

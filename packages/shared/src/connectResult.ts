@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AdAccountSchema } from "./adAccount.js";
 import { ErrorActorSchema, ErrorCodeSchema } from "./errorCodes.js";
 
 export const AccountSchema = z.object({
@@ -37,6 +38,8 @@ export const ConnectResultSchema = z.discriminatedUnion("type", [
     provider_config_key: z.string(),
     operation: z.enum(["creation", "override"]),
     account: AccountSchema,
+    /** The Microsoft Advertising accounts chosen for this connection (in the picker, or without asking); may be empty. */
+    accounts: z.array(AdAccountSchema),
   }),
   z.object({
     type: z.literal(CONNECT_ERROR),

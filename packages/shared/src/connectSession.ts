@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AccountSelectionSchema } from "./adAccount.js";
 
 export const PROVIDER_CONFIG_KEY = "microsoft-ads";
 
@@ -30,6 +31,11 @@ const ConnectSessionCommon = {
   allowed_integrations: z.array(z.string().max(255)).max(50).optional(),
   integrations_config_defaults: z.record(z.string().max(255), IntegrationConfigDefaultsSchema).optional(),
   tags: Tags.optional(),
+  /**
+   * How many ad accounts the popup's picker lets the person choose: one (radio buttons), several
+   * (checkboxes), or all of them without asking. Default: `"multiple"`.
+   */
+  account_selection: AccountSelectionSchema.optional(),
 };
 
 export const CreateConnectSessionBodySchema = z.object({
@@ -54,3 +60,14 @@ export const ConnectSessionResponseSchema = z.object({
   }),
 });
 export type ConnectSessionResponse = z.infer<typeof ConnectSessionResponseSchema>;
+
+/**
+ * `POST /connect/sessions/change-accounts`: a session whose popup shows only the account picker for
+ * an existing connection (no sign-in at Microsoft); its success result names the new selection.
+ */
+export const CreateChangeAccountsSessionBodySchema = z.object({
+  connection_id: z.string().min(1).max(255),
+  integration_id: z.string().min(1).max(255),
+  account_selection: AccountSelectionSchema.optional(),
+});
+export type CreateChangeAccountsSessionBody = z.infer<typeof CreateChangeAccountsSessionBodySchema>;

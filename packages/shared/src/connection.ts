@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AccountsErrorSchema } from "./accountSync.js";
+import { AdAccountSchema } from "./adAccount.js";
 import { AccountSchema } from "./connectResult.js";
 
 export const ConnectionStatusSchema = z.enum(["connected", "refreshing", "expired", "error"]);
@@ -28,6 +30,16 @@ export const ConnectionSummarySchema = z.object({
   tags: z.record(z.string(), z.string()),
   status: ConnectionStatusSchema,
   account: AccountSchema,
+  /** The Microsoft Advertising accounts the user reaches now (deleted ones left out), in Microsoft's order. */
+  accounts: z.array(AdAccountSchema),
+  /** The accounts the end user chose (null before the picker ran). */
+  selected_account_ids: z.array(z.string()).nullable(),
+  /** Selected accounts that are gone at Microsoft Advertising (the sync marked them deleted). */
+  removed_selected_account_ids: z.array(z.string()),
+  /** Why the last account discovery/sync failed; null once one succeeded. */
+  accounts_error: AccountsErrorSchema.nullable(),
+  /** The last successful account discovery or sync. */
+  accounts_synced_at: z.string().nullable(),
 });
 export type ConnectionSummary = z.infer<typeof ConnectionSummarySchema>;
 
@@ -86,6 +98,8 @@ export const PatchConnectionBodySchema = z
       .optional(),
     tags: z.record(z.string().max(255), z.string().max(255)).optional(),
     metadata: z.record(z.string().max(255), z.unknown()).optional(),
+    /** Replaces the selection: ids of active ad accounts of this connection (any subset, [] included). */
+    selected_account_ids: z.array(z.string().min(1).max(64)).max(10_000).optional(),
   })
   .strict();
 export type PatchConnectionBody = z.infer<typeof PatchConnectionBodySchema>;

@@ -6,3 +6,4 @@ export * from "./webhook.js";
 export * from "./aadstsCatalogue.js";
 export * from "./integrationStatus.js";
 export * from "./adAccount.js";
+export * from "./accountSync.js";

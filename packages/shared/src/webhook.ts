@@ -1,4 +1,14 @@
 import { z } from "zod";
+import { AdAccountSchema } from "./adAccount.js";
+
+/**
+ * How a connect's account selection came about (our addition to the auth webhook): `chosen` in the
+ * picker, `automatic` (one account, or the session's `account_selection: "all"`), `kept` (a reconnect
+ * whose selected accounts still exist), `no_accounts` (the user can reach none, or discovery failed),
+ * `not_chosen` (the picker was left open until its deadline).
+ */
+export const AccountSelectionOutcomeSchema = z.enum(["chosen", "automatic", "kept", "no_accounts", "not_chosen"]);
+export type AccountSelectionOutcome = z.infer<typeof AccountSelectionOutcomeSchema>;
 
 /** Nango-shaped auth webhook body (`type: "auth"`). */
 export const AuthWebhookBodySchema = z.object({
@@ -21,6 +31,9 @@ export const AuthWebhookBodySchema = z.object({
     .optional(),
   tags: z.record(z.string(), z.string()).optional(),
   error: z.object({ type: z.string(), description: z.string() }).optional(),
+  /** On a successful creation/override: the ad accounts selected for the connection. */
+  selectedAccounts: z.array(AdAccountSchema).optional(),
+  accountSelection: AccountSelectionOutcomeSchema.optional(),
   /** The same for every delivery of one event: receivers use it to process each event once. */
   idempotencyKey: z.string(),
 });
@@ -33,7 +46,10 @@ export const WEBHOOK_IDEMPOTENCY_HEADER = "X-Ads-Connect-Idempotency-Key";
 /** One event in `GET /webhooks/deliveries`, with every attempt to deliver it. */
 export const WebhookDeliverySchema = z.object({
   id: z.string(),
-  operation: AuthWebhookBodySchema.shape.operation,
+  /** "auth" (connection events) or "sync" (account changes). */
+  type: z.enum(["auth", "sync"]),
+  /** The auth event's operation; null for a sync event. */
+  operation: AuthWebhookBodySchema.shape.operation.nullable(),
   success: z.boolean(),
   connection_id: z.string(),
   status: z.enum(["pending", "delivered", "failed"]),

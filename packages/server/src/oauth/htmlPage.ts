@@ -14,6 +14,12 @@ export interface PageContent {
   script?: string;
   /** A POST form under the text: hidden fields and submit buttons (all escaped here). */
   form?: { id: string; action: string; fields: Record<string, string>; buttons: { name: string; value: string; label: string; primary?: boolean }[] };
+  /** Markup already escaped by its maker, placed after the text (the account picker's form). */
+  html?: string;
+  /** More CSS for this page. */
+  style?: string;
+  /** The page's language (default "en"). */
+  lang?: string;
 }
 
 function renderForm(form: NonNullable<PageContent["form"]>): string {
@@ -32,7 +38,7 @@ export function renderHtmlPage(content: PageContent, cspNonce: string): string {
     .join("");
   const script = content.script ? `<script nonce="${cspNonce}">${content.script}</script>` : "";
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(content.lang ?? "en")}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -47,13 +53,13 @@ export function renderHtmlPage(content: PageContent, cspNonce: string): string {
   button.primary { background: #0f6cbd; border-color: #0f6cbd; color: #fff; }
   main[data-handshake="pending"] { visibility: hidden; }
   @media (prefers-color-scheme: dark) { body { background: #16181c; color: #eee; } main { background: #23262b; } code { color: #aaa; } }
-</style>
+${content.style ?? ""}</style>
 </head>
 <body>
 <main${data}>
   <h1>${escapeHtml(content.heading)}</h1>
 ${content.paragraphs.map((p) => `  <p>${escapeHtml(p)}</p>`).join("\n")}
-${content.code ? `  <p><code>${escapeHtml(content.code)}</code></p>\n` : ""}${content.form ? renderForm(content.form) : ""}</main>
+${content.code ? `  <p><code>${escapeHtml(content.code)}</code></p>\n` : ""}${content.form ? renderForm(content.form) : ""}${content.html ?? ""}</main>
 ${script}
 </body>
 </html>`;

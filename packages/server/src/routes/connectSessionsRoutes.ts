@@ -1,4 +1,4 @@
-import { CreateConnectSessionBodySchema, CreateReconnectSessionBodySchema } from "@ads-connect/shared";
+import { CreateChangeAccountsSessionBodySchema, CreateConnectSessionBodySchema, CreateReconnectSessionBodySchema } from "@ads-connect/shared";
 import cors from "cors";
 import { Router, type RequestHandler } from "express";
 import { AppError } from "../errors.js";
@@ -16,6 +16,10 @@ export function connectSessionsRoutes(sessions: ConnectSessionService, requireSe
 
   router.post("/connect/sessions/reconnect", requireSecretKey, async (req, res) => {
     res.status(201).json(await sessions.createReconnect(parseWith(CreateReconnectSessionBodySchema, req.body, "body")));
+  });
+
+  router.post("/connect/sessions/change-accounts", requireSecretKey, async (req, res) => {
+    res.status(201).json(await sessions.createChangeAccounts(parseWith(CreateChangeAccountsSessionBodySchema, req.body, "body")));
   });
 
   const widgetCors = cors({ origin: allowedOrigins, methods: ["GET"], allowedHeaders: ["authorization"], maxAge: 600 });

@@ -5,7 +5,9 @@ import express, { Router, type Response } from "express";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
-import { CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
+import type { PickerOutcome } from "../accounts/accountPickerService.js";
+import { renderAccountPickerPage } from "../accounts/accountPickerPage.js";
+import { ACCOUNT_PICKER_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
 import { renderResultPage } from "../oauth/resultPage.js";
 import { renderStartPage } from "../oauth/startPage.js";
 import type { BindingCookie, ConnectFlowService } from "../services/connectFlowService.js";
@@ -17,6 +19,16 @@ const StartQuerySchema = z.object({
 });
 const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
 // Missing or odd fields are the service's business: it answers with a result page, not JSON.
+// A picker form: its token and the ticked accounts (one value, several, or none).
+const PickerBodySchema = z
+  .object({
+    picker: z.string().max(200).optional().catch(undefined),
+    account_id: z
+      .union([z.string().max(64).transform((id) => [id]), z.array(z.string().max(64)).max(10_000)])
+      .optional()
+      .catch(undefined),
+  })
+  .catch({});
 const ContinueBodySchema = z.object({ proof: z.string().max(200).optional().catch(undefined), decision: z.string().max(20).optional().catch(undefined) }).catch({});
 
 /**
@@ -34,6 +46,22 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
   const page = (res: Response, status: number, html: string) =>
     res.status(status).set("cache-control", "no-store").type("html").send(html);
 
+  // The account picker, or the result it led to (a notice to read first when there are no accounts).
+  const pickerOrResult = (res: Response, outcome: PickerOutcome) => {
+    const nonce = res.locals.cspNonce as string;
+    if (outcome.kind === "result") {
+      page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, nonce, outcome.notice));
+      return;
+    }
+    if (outcome.cookie) setBindingCookie(res, outcome.cookie, ACCOUNT_PICKER_PATH);
+    page(res, outcome.status, renderAccountPickerPage({ ...outcome.page, action: `${options.publicUrl}${ACCOUNT_PICKER_PATH}` }, nonce));
+  };
+
+  router.post(ACCOUNT_PICKER_PATH, express.urlencoded({ extended: false, limit: "512kb", parameterLimit: 10_010 }), async (req, res) => {
+    const body = PickerBodySchema.parse(req.body ?? {});
+    pickerOrResult(res, await flow.chooseAccounts(body.picker, body.account_id ?? [], parseCookie(req.get("cookie") ?? "")));
+  });
+
   router.get("/oauth/connect/:integration", async (req, res) => {
     if (req.params.integration !== PROVIDER_CONFIG_KEY) {
       throw new AppError("unknown_provider_config", `Unknown integration "${req.params.integration}"`, 404);
@@ -42,6 +70,10 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
     const outcome = await flow.start(query.connect_session_token, query.origin, query.flow);
     if (outcome.kind === "error") {
       page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+      return;
+    }
+    if (outcome.kind === "picker" || outcome.kind === "result") {
+      pickerOrResult(res, outcome);
       return;
     }
     setBindingCookie(res, outcome.cookie, CONNECT_CONTINUE_PATH);
@@ -81,7 +113,8 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
     const result = outcome.result;
     if (result.type === CONNECT_ERROR) req.log.warn({ code: result.error.code, aadsts: result.error.aadsts, actor: result.error.actor }, "connect failed");
     else req.log.info({ connectionId: result.connection_id, operation: result.operation }, "connected");
-    page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+    if (outcome.next) pickerOrResult(res, outcome.next);
+    else page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
   });
 
   return router;

@@ -10,6 +10,8 @@ import {
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
+import { CHANGE_ACCOUNTS_PURPOSE, type AccountPickerService, type PickerOutcome } from "../accounts/accountPickerService.js";
+import type { AccountSync } from "../accounts/accountSync.js";
 import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
@@ -60,7 +62,7 @@ export interface ErrorOutcome {
   origin: string | null;
 }
 
-export type StartOutcome = StartPage | ErrorOutcome;
+export type StartOutcome = StartPage | ErrorOutcome | PickerOutcome;
 
 export type ProceedOutcome = { kind: "redirect"; url: string; cookie: BindingCookie; startCookieName: string } | ErrorOutcome;
 
@@ -71,6 +73,8 @@ export interface CallbackOutcome {
   result: ConnectResult;
   /** Where the result page may post the result; null when nobody should be told. */
   origin: string | null;
+  /** After a success: the account picker to show, or the result page's notice (no accounts). */
+  next?: PickerOutcome;
 }
 
 /** Cookie that ties a start page to the browser that opened it (its Continue is refused elsewhere). */
@@ -111,6 +115,10 @@ export class ConnectFlowService {
       cipher: TokenCipher;
       outbox: WebhookOutbox;
       adminConsent: AdminConsentService;
+      /** Discovers the user's Microsoft Advertising accounts once a connect stored the connection. */
+      accounts: AccountSync;
+      /** The account picker step that follows a successful sign-in. */
+      picker: AccountPickerService;
       logger: Logger;
       now?: () => number;
     },
@@ -153,6 +161,13 @@ export class ConnectFlowService {
       return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
     }
 
+    // A change-accounts session skips Microsoft: its link opens the picker for its connection.
+    if (session.purpose === CHANGE_ACCOUNTS_PURPOSE) {
+      const now = this.now();
+      await this.deps.sessions.markAttemptStarted(session.id, now, now + config.accountPicker.ttlSeconds * 1000, flow ?? null);
+      return this.deps.picker.openForChange(session, origin ?? null);
+    }
+
     // A tenant Entra does not know (AADSTS90002) shows now, before anyone is asked to confirm.
     const discovery = await this.discover(session, origin ?? null);
     if (discovery.kind === "error") return discovery;
@@ -179,6 +194,11 @@ export class ConnectFlowService {
       origin: origin ?? null,
       flow: flow ?? null,
     };
+  }
+
+  /** The account picker's form (see AccountPickerService.submit). */
+  chooseAccounts(token: string | undefined, accountIds: string[], cookies: Record<string, string | undefined>): Promise<PickerOutcome> {
+    return this.deps.picker.submit(token, accountIds, cookies);
   }
 
   /**
@@ -299,8 +319,24 @@ export class ConnectFlowService {
       if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
       throw err;
     }
-    if (!consumed) return this.replay(attempt, codeHash);
-    return this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query);
+    const outcome = consumed ? await this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query) : await this.replay(attempt, codeHash);
+    return this.withPicker(attempt, outcome);
+  }
+
+  /**
+   * A success goes on to the account picker (or is decided without asking). The connection is
+   * stored already: if this step fails, the page still reports the success and the held creation
+   * webhook goes out at the picker's deadline without a selection.
+   */
+  private async withPicker(attempt: AttemptRow, outcome: CallbackOutcome): Promise<CallbackOutcome> {
+    if (outcome.result.type !== CONNECT_SUCCESS || outcome.status !== 200) return outcome;
+    try {
+      const next = await this.deps.picker.present(attempt.session_id, outcome.result, attempt.origin);
+      return next.kind === "result" ? { status: next.status, result: next.result, origin: next.origin, next } : { ...outcome, next };
+    } catch (err) {
+      this.deps.logger.error({ err, connectionId: outcome.result.connection_id }, "account picker step failed; the connection is kept");
+      return outcome;
+    }
   }
 
   private async afterConsume(attempt: AttemptRow, query: URLSearchParams): Promise<CallbackOutcome> {
@@ -346,6 +382,9 @@ export class ConnectFlowService {
       }
       await this.recordOrRetry(attempt, result);
     }
+    // The connection is stored: discover its accounts now (bounded; a failure is recorded on the
+    // connection as accounts_error and retried by the sync job, never undoing the connect).
+    if (result.type === CONNECT_SUCCESS) await this.deps.accounts.discoverAfterConnect(result.connection_id);
     return result;
   }
 
@@ -416,6 +455,8 @@ export class ConnectFlowService {
         provider_config_key: PROVIDER_CONFIG_KEY,
         operation: saved.operation,
         account: { username: account.username, display_name: account.display_name, tenant_id: account.tenant_id, account_type: account.account_type },
+        // Filled in by the account picker (or without asking) right after this.
+        accounts: [],
       };
       const json = JSON.stringify(success);
       // The first recorded result wins: the shutdown may have given up on this attempt meanwhile.
@@ -424,7 +465,16 @@ export class ConnectFlowService {
       await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
       await IntegrationEventStore.record(trx, now, "connect_succeeded", saved.connectionId);
       await AdminConsentService.markVerified(trx, account.tenant_id, now);
-      await this.deps.outbox.enqueue(authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session }), trx);
+      // Held back until the account picker's choice (which adds it and sends it at once); if no
+      // choice comes, it goes out at the picker's deadline as it is.
+      const pickerDeadline = now + this.deps.config.accountPicker.ttlSeconds * 1000;
+      const webhook = authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session, selection: { accounts: [], outcome: "not_chosen" } });
+      const webhookId = await this.deps.outbox.enqueue(webhook, trx, { dueAt: pickerDeadline });
+      await trx
+        .updateTable("connect_sessions")
+        .set({ picker_connection_id: saved.connectionId, picker_origin: attempt.origin, picker_expires_at: pickerDeadline, picker_webhook_id: webhookId })
+        .where("id", "=", session.id)
+        .execute();
       return success;
     });
     return result;

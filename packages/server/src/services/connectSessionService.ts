@@ -3,11 +3,13 @@ import {
   PROVIDER_CONFIG_KEY,
   type ConnectResult,
   type ConnectSessionResponse,
+  type CreateChangeAccountsSessionBody,
   type CreateConnectSessionBody,
   type CreateReconnectSessionBody,
   type IntegrationConfigDefaults,
   type SessionStatusResponse,
 } from "@ads-connect/shared";
+import { CHANGE_ACCOUNTS_PURPOSE } from "../accounts/accountPickerService.js";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { effectiveAuthParams, type EffectiveAuthParams } from "../oauth/authParams.js";
@@ -65,6 +67,24 @@ export class ConnectSessionService {
     return this.insert({ ...body, end_user: body.end_user ?? storedEndUser, integrations_config_defaults: integrationsConfig }, connection.connection_id);
   }
 
+  /**
+   * A session whose popup shows only the account picker for an existing connection (no sign-in):
+   * the connect link opens the picker directly; its result names the new selection.
+   */
+  async createChangeAccounts(body: CreateChangeAccountsSessionBody): Promise<ConnectSessionResponse> {
+    if (body.integration_id !== PROVIDER_CONFIG_KEY) {
+      throw new AppError("unknown_provider_config", `integration_id must be "${PROVIDER_CONFIG_KEY}"`);
+    }
+    const connection = await this.connections.findByConnectionId(body.connection_id);
+    if (!connection) throw new AppError("not_found", `No connection with id "${body.connection_id}"`, 404);
+    const endUser = parseJson<CreateConnectSessionBody["end_user"]>(connection.end_user);
+    return this.insert(
+      { end_user: endUser, ...(body.account_selection ? { account_selection: body.account_selection } : {}) },
+      connection.connection_id,
+      CHANGE_ACCOUNTS_PURPOSE,
+    );
+  }
+
   /** The live session for a token, or a typed error saying why it cannot be used. */
   async resolve(token: string): Promise<ConnectSessionRow> {
     const session = await this.sessions.findByTokenHash(hashToken(token));
@@ -112,8 +132,12 @@ export class ConnectSessionService {
         result = SIGN_IN_INTERRUPTED;
       }
     }
+    // The account picker is open: the connection exists, its result (the chosen accounts) not yet.
+    const choosing = session.picker_token_hash !== null && session.picker_done_at === null && (session.picker_expires_at ?? 0) > this.now();
+    if (choosing) result = null;
     const status =
-      session.completed_at !== null ? "success"
+      choosing ? "authorizing"
+      : session.completed_at !== null ? "success"
       : session.expires_at <= this.now() ? "expired"
       : attemptPending ? "authorizing"
       : result ? "error"
@@ -140,7 +164,7 @@ export class ConnectSessionService {
     if (typeof tenant === "string") await this.checkTenant(tenant);
   }
 
-  private async insert(body: CreateConnectSessionBody, reconnectConnectionId: string | null): Promise<ConnectSessionResponse> {
+  private async insert(body: CreateConnectSessionBody, reconnectConnectionId: string | null, purpose: string | null = null): Promise<ConnectSessionResponse> {
     const token = newToken("adsc_cs_");
     const createdAt = this.now();
     const expiresAt = createdAt + this.config.connectSessionTtlSeconds * 1000;
@@ -166,8 +190,15 @@ export class ConnectSessionService {
       start_origin: null,
       start_flow: null,
       start_expires_at: null,
-      account_selection: null,
-      purpose: null,
+      account_selection: body.account_selection ?? null,
+      purpose,
+      picker_token_hash: null,
+      picker_binding_hash: null,
+      picker_connection_id: null,
+      picker_origin: null,
+      picker_expires_at: null,
+      picker_done_at: null,
+      picker_webhook_id: null,
     });
     const link = new URL(`${this.config.publicUrl}/oauth/connect/${PROVIDER_CONFIG_KEY}`);
     link.searchParams.set("connect_session_token", token);

@@ -8,9 +8,13 @@ import {
   type ListConnectionsQuery,
   type PatchConnectionBody,
 } from "@ads-connect/shared";
+import type { AdAccount } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type * as oidc from "openid-client";
 import type { Logger } from "pino";
+import { validateSelectionPatch } from "../accounts/accountSelection.js";
+import { listActiveAccounts } from "../accounts/activeAccounts.js";
+import { activeAccountsOf, connectionAccountFields } from "../accounts/connectionAccountFields.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
@@ -75,8 +79,11 @@ export class ConnectionService {
       offset: (query.page ?? 0) * limit,
     });
     // A refresh in flight on any instance shows as `refreshing`.
-    const refreshing = await this.deps.refresher.refreshingAmong(rows.map((row) => row.connection_id));
-    return { connections: rows.map((row) => ({ ...toSummary(row), ...(refreshing.has(row.connection_id) ? { status: "refreshing" as const } : {}) })) };
+    const ids = rows.map((row) => row.connection_id);
+    const [refreshing, accounts] = await Promise.all([this.deps.refresher.refreshingAmong(ids), activeAccountsOf(this.deps.db, ids)]);
+    return {
+      connections: rows.map((row) => ({ ...toSummary(row, accounts.get(row.connection_id) ?? []), ...(refreshing.has(row.connection_id) ? { status: "refreshing" as const } : {}) })),
+    };
   }
 
   /**
@@ -85,27 +92,15 @@ export class ConnectionService {
    * last good token is served while it is still valid.
    */
   async get(connectionId: string, options: { providerConfigKey?: string | undefined; forceRefresh?: boolean | undefined; includeRefreshToken?: boolean | undefined }): Promise<Connection> {
-    let row = await this.find(connectionId, options.providerConfigKey);
-    if (row.status === "expired") {
-      throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
-    }
-    let credentials = await this.decrypt(row);
-    const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
-    if (options.forceRefresh || credentials.expires_at - this.now() < marginMs) {
-      try {
-        credentials = await this.deps.refresher.refresh(row, options.forceRefresh ? "forced" : "read");
-      } catch (err) {
-        const stillValid = credentials.expires_at > this.now() + 1000;
-        if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;
-        this.deps.logger.warn({ connectionId, code: err.code }, "serving the last good access token while Microsoft is unavailable");
-      }
-      row = (await this.deps.store.findByConnectionId(connectionId)) ?? row;
-    }
+    const fresh = await this.freshCredentials(await this.find(connectionId, options.providerConfigKey), options.forceRefresh ?? false);
+    const { credentials } = fresh;
+    let { row } = fresh;
     const now = this.now();
     if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
       await this.deps.store.update(row.connection_id, { last_fetched_at: now });
     }
-    const summary = toSummary(row);
+    const accounts = (await activeAccountsOf(this.deps.db, [row.connection_id])).get(row.connection_id) ?? [];
+    const summary = toSummary(row, accounts);
     const { created: _created, ...rest } = summary;
     return {
       ...rest,
@@ -128,6 +123,40 @@ export class ConnectionService {
     };
   }
 
+  /**
+   * An access token for this server's own calls to Microsoft Advertising (account sync, proxy):
+   * refreshed like a read's, without the read bookkeeping (`last_fetched_at` is the product's reads).
+   */
+  async accessToken(connectionId: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const { credentials } = await this.freshCredentials(await this.find(connectionId, undefined), options.forceRefresh ?? false);
+    return credentials.access_token;
+  }
+
+  /**
+   * The row's credentials, valid for at least the configured margin (refreshed when closer to
+   * expiry, or now when forced). While Microsoft is briefly unavailable the last good token is
+   * served as long as it is still valid.
+   */
+  private async freshCredentials(found: ConnectionRow, forceRefresh: boolean): Promise<{ row: ConnectionRow; credentials: StoredCredentials }> {
+    let row = found;
+    if (row.status === "expired") {
+      throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
+    }
+    let credentials = await this.decrypt(row);
+    const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
+    if (forceRefresh || credentials.expires_at - this.now() < marginMs) {
+      try {
+        credentials = await this.deps.refresher.refresh(row, forceRefresh ? "forced" : "read");
+      } catch (err) {
+        const stillValid = credentials.expires_at > this.now() + 1000;
+        if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;
+        this.deps.logger.warn({ connectionId: row.connection_id, code: err.code }, "serving the last good access token while Microsoft is unavailable");
+      }
+      row = (await this.deps.store.findByConnectionId(row.connection_id)) ?? row;
+    }
+    return { row, credentials };
+  }
+
   async patch(connectionId: string, providerConfigKey: string | undefined, body: PatchConnectionBody): Promise<{ success: boolean }> {
     const row = await this.find(connectionId, providerConfigKey);
     const changes: Parameters<ConnectionStore["update"]>[1] = { updated_at: this.now() };
@@ -140,6 +169,10 @@ export class ConnectionService {
     }
     if (body.tags) changes.tags = JSON.stringify(body.tags);
     if (body.metadata) changes.metadata = JSON.stringify({ ...(row.metadata ? parseJson(row.metadata) : {}), ...body.metadata });
+    if (body.selected_account_ids) {
+      const active = await listActiveAccounts(this.deps.db, row.connection_id);
+      changes.selected_account_ids = JSON.stringify(validateSelectionPatch(active, body.selected_account_ids));
+    }
     return { success: await this.deps.store.update(row.connection_id, changes) };
   }
 
@@ -272,7 +305,7 @@ function toApiEndUser(stored: StoredEndUser): ApiEndUser {
   };
 }
 
-function toSummary(row: ConnectionRow): ConnectionSummary {
+function toSummary(row: ConnectionRow, accounts: AdAccount[]): ConnectionSummary {
   return {
     id: row.id,
     connection_id: row.connection_id,
@@ -285,5 +318,6 @@ function toSummary(row: ConnectionRow): ConnectionSummary {
     tags: parseJson(row.tags),
     status: row.status,
     account: { username: row.username, display_name: row.display_name, tenant_id: row.tenant_id, account_type: row.account_type },
+    ...connectionAccountFields(row, accounts),
   };
 }

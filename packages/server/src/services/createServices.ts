@@ -1,4 +1,9 @@
 import type { Kysely } from "kysely";
+import { AccountPickerService } from "../accounts/accountPickerService.js";
+import { AccountSync } from "../accounts/accountSync.js";
+import { loadPickerStrings } from "../accounts/pickerStrings.js";
+import { RecordsService } from "../accounts/recordsService.js";
+import { MsAdsClient } from "../msads/msadsClient.js";
 import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Logger } from "pino";
 import { createSlackAlerter, type Alerter } from "../alerts/slackAlerter.js";
@@ -31,6 +36,11 @@ export interface Services {
   integrationStatus: IntegrationStatusService;
   adminConsent: AdminConsentService;
   health: HealthService;
+  /** The Microsoft Advertising API client (the one place that calls it). */
+  msads: MsAdsClient;
+  accountSync: AccountSync;
+  records: RecordsService;
+  picker: AccountPickerService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -44,8 +54,18 @@ export function createServices({ config, db, entra, logger }: { config: Config; 
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
-  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, logger });
+  const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });
+  const accountSync = new AccountSync({ config, db, connections, client: msads, outbox, logger });
+  const picker = new AccountPickerService({
+    config,
+    db,
+    outbox,
+    strings: loadPickerStrings(config.accountPicker.stringsFile),
+    logger,
+    refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
+  });
+  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
   const health = new HealthService(db);
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker };
 }

@@ -230,6 +230,25 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0010_account_picker": {
+    async up(db: Kysely<unknown>) {
+      // The popup's account picker step (issue 14), one per session: its one-time token and the
+      // browser binding (both hashed), for which connection, until when, and the creation webhook
+      // held back until the choice (or the deadline).
+      for (const [column, type] of [
+        ["picker_token_hash", "text"],
+        ["picker_binding_hash", "text"],
+        ["picker_connection_id", "text"],
+        ["picker_origin", "text"],
+        ["picker_expires_at", "bigint"],
+        ["picker_done_at", "bigint"],
+        ["picker_webhook_id", "text"],
+      ] as const) {
+        await db.schema.alterTable("connect_sessions").addColumn(column, type).execute();
+      }
+      await db.schema.createIndex("connect_sessions_picker_token").on("connect_sessions").column("picker_token_hash").execute();
+    },
+  },
 });
 
 /**

@@ -32,6 +32,19 @@ export interface ConnectSessionTable {
   account_selection: string | null;
   /** "connect" (default, null) or "change_accounts" (reopens only the picker for reconnect_connection_id). */
   purpose: string | null;
+  /** The account picker step (0010_account_picker): hashed one-time token and browser binding. */
+  picker_token_hash: string | null;
+  picker_binding_hash: string | null;
+  /** The connection whose accounts the picker shows. */
+  picker_connection_id: string | null;
+  /** Where the picker's result page may post the result (the validated widget origin). */
+  picker_origin: string | null;
+  /** The picker's deadline: after it, the held creation webhook goes out without a selection. */
+  picker_expires_at: number | null;
+  /** When the picker's choice was stored (its token is then spent). */
+  picker_done_at: number | null;
+  /** The auth webhook (outbox id) held back until the choice is made. */
+  picker_webhook_id: string | null;
 }
 
 export interface OAuthAttemptTable {

@@ -25,6 +25,11 @@ export class BrowserClient {
     return this.request(url, { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }, options.follow ?? true);
   }
 
+  /** A form POST with an already encoded body (repeated fields, as checkboxes send them). */
+  async postBody(url: string, body: string, options: { follow?: boolean } = {}): Promise<Page> {
+    return this.request(url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } }, options.follow ?? true);
+  }
+
   private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }, follow: boolean): Promise<Page> {
     let current = url;
     let requestInit = init;

@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { ConnectResultSchema, type ConnectResult } from "@ads-connect/shared";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator, type EntraEmulatorOptions } from "@ads-connect/entra-emulator";
+import {
+  DEV_CLIENT_ID,
+  DEV_CLIENT_SECRET,
+  startEntraEmulator,
+  startMicrosoftAdsEmulator,
+  type EntraEmulator,
+  type EntraEmulatorOptions,
+  type MicrosoftAdsEmulator,
+  type MicrosoftAdsEmulatorOptions,
+} from "@ads-connect/entra-emulator";
 import { startAdsConnect, type RunningServer } from "../server.js";
 import { BrowserClient, type Page } from "./browserClient.js";
 import { httpRequest } from "./httpRequest.js";
@@ -15,6 +24,8 @@ export const WIDGET_ORIGIN = "http://app.localhost:5173";
 export interface Harness {
   server: RunningServer;
   emulator: EntraEmulator;
+  /** The Microsoft Advertising API emulator (MICROSOFT_ADS_API_URL points here), accepting `emulator`'s tokens. */
+  ads: MicrosoftAdsEmulator;
   webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
   /** Plays Slack's incoming webhook (SLACK_WEBHOOK_URL points here). */
   slack: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -35,6 +46,7 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   emulator?: EntraEmulatorOptions;
+  ads?: Omit<MicrosoftAdsEmulatorOptions, "entra">;
   /** Default: ADS_CONNECT_TEST_DATABASE (the `-pg` test projects set postgres), else SQLite. */
   database?: "sqlite" | "postgres";
 }
@@ -45,6 +57,7 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEntraEmulator(options.emulator);
+  const ads = await startMicrosoftAdsEmulator({ ...options.ads, entra: emulator });
   const webhooks = await startWebhookReceiver();
   const slack = await startWebhookReceiver();
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-test-"));
@@ -67,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
     MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
     ENTRA_EMULATOR_URL: emulator.url,
+    MICROSOFT_ADS_API_URL: ads.url,
     WEBHOOK_URL: webhooks.url,
     SLACK_WEBHOOK_URL: slack.url,
     LOG_LEVEL: "debug",
@@ -92,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const harness: Harness = {
     server,
     emulator,
+    ads,
     webhooks,
     slack,
     logs,
@@ -117,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await harness.server.close();
+      await ads.close();
       await emulator.close();
       await webhooks.close();
       await slack.close();
@@ -166,11 +182,38 @@ export async function beginSignIn(browser: BrowserClient, startUrl: string, opti
   return submitStart(browser, startPage, "continue", options);
 }
 
-/** Whole flow for one user: start → login page → pick user → callback result page. */
-export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient } = {}) {
+/** The account picker's form on a page, or null when the page is something else. */
+export function pickerForm(page: Page): { action: string; token: string; mode: string; accountIds: string[] } | null {
+  const action = /<form id="adsc-picker" method="post" action="([^"]+)">/.exec(page.body)?.[1];
+  const token = /<input type="hidden" name="picker" value="([^"]*)">/.exec(page.body)?.[1];
+  const mode = /data-account-picker="(\w+)"/.exec(page.body)?.[1];
+  if (!action || token === undefined || !mode) return null;
+  const accountIds = [...page.body.matchAll(/name="account_id" value="([^"]+)"/g)].map((m) => m[1]!);
+  return { action: action.replace(/&amp;/g, "&"), token, mode, accountIds };
+}
+
+/** Submits the picker as a browser would: the page's token and the ticked account ids. */
+export async function submitPicker(browser: BrowserClient, pickerPage: Page, accountIds: string[], options: { token?: string } = {}): Promise<Page> {
+  const form = pickerForm(pickerPage);
+  if (!form) throw new Error(`Not an account picker (${pickerPage.status} ${pickerPage.url}): ${pickerPage.body.slice(0, 400)}`);
+  const body = new URLSearchParams({ picker: options.token ?? form.token });
+  for (const id of accountIds) body.append("account_id", id);
+  return browser.postBody(new URL(form.action, pickerPage.url).href, body.toString());
+}
+
+/**
+ * Whole flow for one user: start → login page → pick user → callback → (account picker →) result
+ * page. A picker is answered with `choose` (default: every account, or the first in single mode).
+ */
+export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient; choose?: (accountIds: string[]) => string[] } = {}) {
   const browser = options.browser ?? new BrowserClient();
   const token = options.token ?? (await h.createSession()).token;
   const loginPage = await beginSignIn(browser, h.startUrl(token));
-  const page = await signInAs(browser, loginPage, username);
+  let page = await signInAs(browser, loginPage, username);
+  const picker = pickerForm(page);
+  if (picker) {
+    const chosen = options.choose ? options.choose(picker.accountIds) : picker.mode === "single" ? picker.accountIds.slice(0, 1) : picker.accountIds;
+    page = await submitPicker(browser, page, chosen);
+  }
   return { browser, token, page, result: resultOf(page) };
 }

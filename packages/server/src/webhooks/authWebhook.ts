@@ -1,4 +1,4 @@
-import { PROVIDER_CONFIG_KEY, type AuthWebhookBody, type EndUserInput } from "@ads-connect/shared";
+import { PROVIDER_CONFIG_KEY, type AccountSelectionOutcome, type AdAccount, type AuthWebhookBody, type EndUserInput } from "@ads-connect/shared";
 import { parseJson } from "../services/json.js";
 import type { ConnectSessionRow } from "../store/sessionStore.js";
 
@@ -20,6 +20,8 @@ export function authWebhook(input: {
   session?: ConnectSessionRow;
   tags?: Record<string, string>;
   error?: { type: string; description: string };
+  /** A connect's account selection (creation/override successes). */
+  selection?: { accounts: AdAccount[]; outcome: AccountSelectionOutcome };
 }): Omit<AuthWebhookBody, "idempotencyKey"> {
   const organization = input.session?.organization ? parseJson<Organization>(input.session.organization) : input.endUser.organization;
   const tags = input.tags ?? (input.session?.tags ? parseJson<Record<string, string>>(input.session.tags) : {});
@@ -41,5 +43,6 @@ export function authWebhook(input: {
     },
     tags,
     ...(input.error ? { error: input.error } : {}),
+    ...(input.selection ? { selectedAccounts: input.selection.accounts, accountSelection: input.selection.outcome } : {}),
   };
 }

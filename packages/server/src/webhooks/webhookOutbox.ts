@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
+import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type SyncWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
@@ -14,7 +14,12 @@ export interface WebhookOutbox {
    * Queues an event. Pass the transaction that makes the change it reports, so the event exists
    * exactly when the change does. Returns the event's idempotency id (null with no WEBHOOK_URL).
    */
-  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey">, db?: Db): Promise<string | null>;
+  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey"> | Omit<SyncWebhookBody, "idempotencyKey">, db?: Db, options?: { dueAt?: number }): Promise<string | null>;
+  /**
+   * Replaces a queued event's body (same idempotency id) and makes it due now, unless it was sent
+   * or is being sent; false then (the event went out as it was).
+   */
+  release(id: string, body: Omit<AuthWebhookBody, "idempotencyKey">, db?: Db): Promise<boolean>;
   /** Starts delivering (and keeps retrying) events from the database. */
   start(): void;
   /** Stops delivering; resolves when the delivery in flight has finished. */
@@ -189,18 +194,42 @@ export function createWebhookOutbox(options: {
   }
 
   return {
-    async enqueue(body, target = db) {
+    async enqueue(body, target = db, enqueueOptions = {}) {
       if (!options.url) return null;
       const id = randomUUID();
       const t = now();
       await target
         .insertInto("webhook_outbox")
-        .values({ id, body: JSON.stringify({ ...body, idempotencyKey: id }), created_at: t, next_attempt_at: t, locked_until: null, delivered_at: null, gave_up_at: null, last_error: null })
+        .values({
+          id,
+          body: JSON.stringify({ ...body, idempotencyKey: id }),
+          created_at: t,
+          next_attempt_at: enqueueOptions.dueAt ?? t,
+          locked_until: null,
+          delivered_at: null,
+          gave_up_at: null,
+          last_error: null,
+        })
         .execute();
       // Wake the dispatcher soon; inside a transaction the row shows once the caller commits.
       again = true;
       if (running) setImmediate(() => schedule(0));
       return id;
+    },
+    async release(id, body, target = db) {
+      const t = now();
+      const updated = await target
+        .updateTable("webhook_outbox")
+        .set({ body: JSON.stringify({ ...body, idempotencyKey: id }), next_attempt_at: t })
+        .where("id", "=", id)
+        .where("delivered_at", "is", null)
+        .where("gave_up_at", "is", null)
+        .where("attempts", "=", 0)
+        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", t)]))
+        .executeTakeFirst();
+      again = true;
+      if (running) setImmediate(() => schedule(0));
+      return Number(updated.numUpdatedRows) === 1;
     },
     start() {
       if (running || !options.url) return;
@@ -221,10 +250,11 @@ export function createWebhookOutbox(options: {
         ? await db.selectFrom("webhook_attempts").selectAll().where("outbox_id", "in", ids).orderBy("attempted_at").orderBy("id").execute()
         : [];
       return events.map((e) => {
-        const body = JSON.parse(e.body) as AuthWebhookBody;
+        const body = JSON.parse(e.body) as AuthWebhookBody | SyncWebhookBody;
         return {
           id: e.id,
-          operation: body.operation,
+          type: body.type,
+          operation: body.type === "auth" ? body.operation : null,
           success: body.success,
           connection_id: body.connectionId,
           status: e.delivered_at !== null ? "delivered" : e.gave_up_at !== null ? "failed" : "pending",

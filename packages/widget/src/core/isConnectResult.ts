@@ -2,6 +2,13 @@ import type { ConnectResult } from "./protocol.js";
 
 const str = (v: unknown): v is string => typeof v === "string";
 const obj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const strOrNull = (v: unknown) => v === null || str(v);
+const isAdAccount = (a: unknown) =>
+  obj(a) &&
+  str(a.id) &&
+  str(a.customer_id) &&
+  ["number", "name", "currency", "time_zone", "status", "language", "financial_status", "mode"].every((k) => strOrNull(a[k])) &&
+  (a.pause_reason === null || Number.isSafeInteger(a.pause_reason));
 
 /**
  * The popup's message, checked without zod (which would outweigh the whole widget). Its test runs
@@ -19,7 +26,9 @@ export function isConnectResult(data: unknown): data is ConnectResult {
       str(a.username) &&
       str(a.tenant_id) &&
       (a.display_name === null || str(a.display_name)) &&
-      (a.account_type === "work" || a.account_type === "personal")
+      (a.account_type === "work" || a.account_type === "personal") &&
+      Array.isArray(data.accounts) &&
+      data.accounts.every(isAdAccount)
     );
   }
   const e = data.type === "ads-connect:error" && data.error;

@@ -7,6 +7,7 @@ it("the widget's own protocol types equal the types inferred from the server's z
   expectTypeOf<widget.ErrorCode>().toEqualTypeOf<shared.ErrorCode>();
   expectTypeOf<widget.ErrorActor>().toEqualTypeOf<shared.ErrorActor>();
   expectTypeOf<widget.Account>().toEqualTypeOf<shared.Account>();
+  expectTypeOf<widget.AdAccount>().toEqualTypeOf<shared.AdAccount>();
   expectTypeOf<widget.ConnectError>().toEqualTypeOf<shared.ConnectError>();
   expectTypeOf<widget.ConnectSuccess>().toEqualTypeOf<shared.ConnectSuccess>();
   expectTypeOf<widget.ConnectResult>().toEqualTypeOf<shared.ConnectResult>();

@@ -77,12 +77,30 @@ export interface ConnectError {
   admin_consent_url?: string | undefined;
 }
 
+/** One Microsoft Advertising account (`AdAccount` in @ads-connect/shared); ids are strings. */
+export interface AdAccount {
+  id: string;
+  customer_id: string;
+  /** What people see in the Microsoft Advertising UI, e.g. "F12A34BC". */
+  number: string | null;
+  name: string | null;
+  currency: string | null;
+  time_zone: string | null;
+  status: string | null;
+  pause_reason: number | null;
+  language: string | null;
+  financial_status: string | null;
+  mode: string | null;
+}
+
 export interface ConnectSuccess {
   type: "ads-connect:success";
   connection_id: string;
   provider_config_key: string;
   operation: "creation" | "override";
   account: Account;
+  /** The ad accounts chosen for this connection (may be empty). */
+  accounts: AdAccount[];
 }
 
 /** The outcome of one connect attempt (popup message and session status). */

@@ -2,6 +2,7 @@
  * Tests only: stands in for the browser's popup window, which happy-dom cannot give a real
  * cross-origin life. The Chromium tests in e2e/ drive the real thing.
  */
+import type { AdAccount } from "./protocol.js";
 /** A well-formed success result, as the server's result page posts it. */
 export const SUCCESS_RESULT = {
   type: "ads-connect:success",
@@ -9,6 +10,21 @@ export const SUCCESS_RESULT = {
   provider_config_key: "microsoft-ads",
   operation: "creation",
   account: { username: "adele@contoso.example", display_name: "Adele Vance", tenant_id: "t", account_type: "work" },
+  accounts: [
+    {
+      id: "180278106",
+      customer_id: "251186883",
+      number: "F12A34BC",
+      name: "Contoso Ads",
+      currency: "USD",
+      time_zone: "PacificTimeUSCanadaTijuana",
+      status: "Active",
+      pause_reason: null,
+      language: "English",
+      financial_status: "ClearFinancialStatus",
+      mode: "Expert",
+    },
+  ] as AdAccount[],
 } as const;
 
 export interface TestPopup {

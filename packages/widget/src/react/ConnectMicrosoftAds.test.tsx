@@ -1,7 +1,8 @@
 import { beginSignIn, BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
 import { act } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { postFromPopup, stubWindowOpen } from "../core/testPopup.js";
+import type { AdAccount } from "../core/protocol.js";
+import { postFromPopup, stubWindowOpen, SUCCESS_RESULT } from "../core/testPopup.js";
 import { ConnectMicrosoftAds } from "./ConnectMicrosoftAds.js";
 import { createSession, render, server, waitUntil, settle } from "./testRender.js";
 
@@ -16,6 +17,9 @@ afterEach(async () => {
   stub.restore();
   await settle();
 });
+
+/** An ad account as the server reports it, with the given fields. */
+const adAccount = (fields: Partial<AdAccount> & { id: string }): AdAccount => ({ ...SUCCESS_RESULT.accounts[0]!, ...fields });
 
 const rootOf = () => view!.container.firstElementChild as HTMLElement;
 const button = () => view!.container.querySelector("button")!;
@@ -42,9 +46,13 @@ describe("<ConnectMicrosoftAds>", () => {
     const result = resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), "adele@contoso.example"));
     act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(rootOf().dataset.adscState).toBe("connected");
-    expect(status().textContent).toBe("Connected as Adele Vance");
+    // Adele's one Microsoft Advertising account, chosen without asking, named with its Number.
+    const [only] = result.type === "ads-connect:success" ? result.accounts : [];
+    expect(only?.name).toBe("Contoso Ads");
+    expect(status().textContent).toBe(`Connected: Contoso Ads · ${only!.number}`);
     expect(button().textContent).toBe("Reconnect");
     expect(onSuccess).toHaveBeenCalledTimes(1);
+    expect(onSuccess.mock.calls[0]![0].accounts).toEqual([only]);
   });
 
   it("shows an error's plain message with its code and a retry; labels translate it", () => {
@@ -100,6 +108,84 @@ describe("<ConnectMicrosoftAds>", () => {
     expect(rootOf().dataset.adscState).toBe("idle");
     expect(status().textContent).toBe("Cancelled. Nothing was connected.");
     expect(onCancel).toHaveBeenCalledTimes(1);
+  });
+
+  describe("the connected state names the chosen Microsoft Advertising accounts", () => {
+    const contoso = adAccount({ id: "150000001", name: "Contoso Ads", number: "F12A34BC" });
+    const search = adAccount({ id: "150000002", name: "Contoso Search", number: "F12A34BD" });
+    const brand = adAccount({ id: "150000003", name: "Contoso Brand", number: null });
+    const connectWith = (accounts: AdAccount[], props: Partial<Parameters<typeof ConnectMicrosoftAds>[0]> = {}) => {
+      const onSuccess = vi.fn();
+      view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" onSuccess={onSuccess} {...props} />);
+      act(() => button().click());
+      act(() => postFromPopup({ ...SUCCESS_RESULT, accounts }, new URL(server().serverUrl).origin, stub.opened.at(-1)!.popup));
+      return onSuccess;
+    };
+
+    it("one account: its name and Number; onSuccess carries the chosen accounts", () => {
+      const onSuccess = connectWith([contoso]);
+      expect(rootOf().dataset.adscState).toBe("connected");
+      expect(status().textContent).toBe("Connected: Contoso Ads · F12A34BC");
+      expect(status().getAttribute("role")).toBe("status");
+      expect(onSuccess).toHaveBeenCalledTimes(1);
+      expect(onSuccess.mock.calls[0]![0].accounts).toEqual([contoso]);
+      expect(onSuccess.mock.calls[0]![0].account.username).toBe("adele@contoso.example");
+    });
+
+    it("several accounts: the first and how many more", () => {
+      const onSuccess = connectWith([search, contoso, brand]);
+      expect(status().textContent).toBe("Connected: Contoso Search · F12A34BD and 2 more");
+      expect(onSuccess.mock.calls[0]![0].accounts.map((a: { id: string }) => a.id)).toEqual(["150000002", "150000001", "150000003"]);
+    });
+
+    it("no account (the user has none yet): the Microsoft user's name; an account without a Number: its name alone", () => {
+      connectWith([]);
+      expect(status().textContent).toBe("Connected as Adele Vance");
+      view!.unmount();
+      connectWith([brand]);
+      expect(status().textContent).toBe("Connected: Contoso Brand");
+    });
+
+    it("the text is a label: translated with the account and the count", () => {
+      connectWith([search, contoso], { labels: { connectedTo: (a, more) => `Connecté : ${a.name} (+${more})` } });
+      expect(status().textContent).toBe("Connecté : Contoso Search (+1)");
+    });
+
+    it("an existing connection passed as `connected` shows its chosen accounts", () => {
+      view = render(
+        <ConnectMicrosoftAds
+          serverUrl={server().serverUrl}
+          sessionToken="adsc_cs_x"
+          connected={{ displayName: "Adele Vance", status: "connected", accounts: [{ name: "Contoso Ads", number: "F12A34BC" }] }}
+        />,
+      );
+      expect(rootOf().dataset.adscState).toBe("connected");
+      expect(status().textContent).toBe("Connected: Contoso Ads · F12A34BC");
+    });
+
+    it("Change accounts (with getChangeAccountsToken) opens a flow on the change-accounts session and shows the new choice", async () => {
+      const changeToken = await createSession();
+      const getChangeAccountsToken = vi.fn(async () => changeToken);
+      const onSuccess = connectWith([contoso], { getChangeAccountsToken });
+      const change = view!.container.querySelector<HTMLButtonElement>("button[data-adsc-change-accounts]")!;
+      expect(change.textContent).toBe("Change accounts");
+      expect(change.type).toBe("button");
+      await act(async () => change.click());
+      await waitUntil(() => expect(stub.opened.at(-1)!.popup.location.href).toContain(`connect_session_token=${changeToken}`));
+      expect(stub.opened).toHaveLength(2);
+      expect(getChangeAccountsToken).toHaveBeenCalledTimes(1);
+      act(() => postFromPopup({ ...SUCCESS_RESULT, operation: "override", accounts: [search] }, new URL(server().serverUrl).origin, stub.opened[1]!.popup));
+      expect(status().textContent).toBe("Connected: Contoso Search · F12A34BD");
+      expect(onSuccess.mock.calls[1]![0].accounts).toEqual([search]);
+    });
+
+    it("no Change accounts action without getChangeAccountsToken, nor before connecting", () => {
+      view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" getChangeAccountsToken={async () => "t"} />);
+      expect(view.container.querySelector("button[data-adsc-change-accounts]")).toBeNull();
+      view.unmount();
+      connectWith([contoso]);
+      expect(view!.container.querySelector("button[data-adsc-change-accounts]")).toBeNull();
+    });
   });
 
   it("offers Reconnect for a connection the server reports expired", () => {

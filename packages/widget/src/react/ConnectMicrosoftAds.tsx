@@ -1,5 +1,5 @@
 import { useState, type CSSProperties } from "react";
-import { DEFAULT_LABELS, type ConnectLabels } from "./labels.js";
+import { DEFAULT_LABELS, type ConnectLabels, type ShownAccount } from "./labels.js";
 import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions } from "./useMicrosoftAdsConnect.js";
 
 export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions {
@@ -8,7 +8,12 @@ export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions 
    * (`username`) to sign in with. Pair it with a reconnect session, which makes Microsoft ask for
    * that account.
    */
-  connected?: { displayName: string; username?: string; status?: "connected" | "expired" } | null;
+  connected?: { displayName: string; username?: string; status?: "connected" | "expired"; accounts?: ShownAccount[] } | null;
+  /**
+   * Fetches a "change accounts" session token for this connection from your backend. When set, the
+   * connected state offers "Change accounts", which reopens only the account picker.
+   */
+  getChangeAccountsToken?: () => Promise<string>;
   labels?: Partial<ConnectLabels>;
   /** `auto` follows the user's light or dark preference. */
   theme?: "auto" | "light" | "dark";
@@ -56,8 +61,8 @@ const logo = (
  * @example
  * <ConnectMicrosoftAds serverUrl="https://connect.example.com" getSessionToken={fetchToken} onSuccess={refresh} />
  */
-export function ConnectMicrosoftAds({ connected, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
-  const { state, open, cancel } = useMicrosoftAdsConnect(options);
+export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
+  const { state, open, openWith, cancel } = useMicrosoftAdsConnect(options);
   const [copied, setCopied] = useState<string>();
   const l = { ...DEFAULT_LABELS, ...labels };
   let view = state.status as string;
@@ -66,6 +71,7 @@ export function ConnectMicrosoftAds({ connected, labels, theme = "auto", classNa
   let errorCode: string | undefined;
   const adminUrl = state.status === "error" ? state.error?.admin_consent_url : undefined;
   const name = state.result ? (state.result.account.display_name ?? state.result.account.username) : connected?.displayName;
+  const accounts = (state.result ? state.result.accounts : connected?.accounts) ?? [];
 
   if (state.status === "connecting") [text, action] = [l.openHint, l.connecting];
   else if (state.status === "waiting") [text, action] = [l.waiting, l.cancel];
@@ -73,7 +79,7 @@ export function ConnectMicrosoftAds({ connected, labels, theme = "auto", classNa
     errorCode = state.error.code;
     [text, action] = [l.errors[state.error.code] ?? state.error.message, l.retry];
   } else if (state.status === "connected" || connected?.status === "connected") {
-    [view, text, action] = ["connected", l.connectedAs(name ?? ""), l.reconnect];
+    [view, text, action] = ["connected", accounts[0] ? l.connectedTo(accounts[0], accounts.length - 1) : l.connectedAs(name ?? ""), l.reconnect];
   } else if (connected?.status === "expired") {
     [view, errorCode, text, action] = ["error", "grant_expired", l.expired(name ?? "", connected.username), l.reconnect];
   } else if (state.cancelled) text = l.cancelled;
@@ -94,9 +100,17 @@ export function ConnectMicrosoftAds({ connected, labels, theme = "auto", classNa
         {logo}
         {action}
       </button>
+
       <p role="status" aria-live="polite" style={{ margin: 0, color: statusColor[view] }}>
         {text}
       </p>
+      {view === "connected" && getChangeAccountsToken && (
+        <p style={{ margin: 0 }}>
+          <button type="button" style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }} data-adsc-change-accounts="" onClick={() => openWith(getChangeAccountsToken)}>
+            {l.changeAccounts}
+          </button>
+        </p>
+      )}
       {adminUrl && (
         <p style={{ margin: 0, display: "flex", gap: "0.75em", alignItems: "baseline" }}>
           <a href={adminUrl} target="_blank" rel="noopener noreferrer" data-adsc-admin-link="" style={{ color: v("link", "#0067b8", "#6cb8f6") }}>

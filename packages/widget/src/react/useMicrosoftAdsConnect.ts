@@ -30,6 +30,11 @@ export interface UseMicrosoftAdsConnect {
   state: ConnectState;
   /** Opens the popup; call it straight from a click handler. Focuses the popup if one is open. */
   open: () => void;
+  /**
+   * `open` with another session for this one flow, e.g. a "change accounts" session from your
+   * backend, whose popup shows only the account picker of an existing connection.
+   */
+  openWith: (getSessionToken: () => Promise<string>) => void;
   /** Cancels the running flow, if any. */
   cancel: () => void;
   /** Back to `idle`, forgetting the last outcome. */
@@ -77,12 +82,13 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     }
   }, []);
 
-  const open = useCallback(() => {
+  const openWith = useCallback((getSessionToken?: () => Promise<string>) => {
     if (flow.current) return flow.current.focus();
     const { onSuccess: _s, onError: _e, onCancel: _c, onEvent: _v, ...rest } = latest.current;
     let ended = false;
     const started = connect({
       ...rest,
+      ...(getSessionToken ? { getSessionToken, sessionToken: undefined } : {}),
       externalPolling: true,
       onEvent: (event) => {
         ended ||= event.type === "success" || event.type === "error" || event.type === "cancelled";
@@ -93,6 +99,7 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     if (!ended) flow.current = started;
     setRunning(ended ? null : started);
   }, [onEvent]);
+  const open = useCallback(() => openWith(), [openWith]);
 
   const cancel = useCallback(() => flow.current?.cancel(), []);
   const reset = useCallback(() => {
@@ -121,5 +128,5 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     if (status.data) running?.receiveStatus(status.data);
   }, [status.data, status.dataUpdatedAt, running]);
 
-  return { state, open, cancel, reset };
+  return { state, open, openWith, cancel, reset };
 }

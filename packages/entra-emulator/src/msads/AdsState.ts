@@ -1,0 +1,177 @@
+import { randomBytes } from "node:crypto";
+import type { TestUser } from "../testUsers.js";
+import { ADS_TEST_USERS, planFor } from "./adsTestData.js";
+import type { AdsFaultCode } from "./adsFaults.js";
+
+/** An account as Customer Management v13 REST serializes `AdvertiserAccount` (int64 ids as strings, absent as null). */
+export interface AdsAccount {
+  BillToCustomerId: string | null;
+  CurrencyCode: string;
+  AccountFinancialStatus: string;
+  Id: string;
+  Language: string;
+  LastModifiedByUserId: string | null;
+  LastModifiedTime: string;
+  Name: string;
+  Number: string;
+  ParentCustomerId: string;
+  PaymentMethodId: string | null;
+  PaymentMethodType: string | null;
+  PrimaryUserId: string | null;
+  AccountLifeCycleStatus: string;
+  TimeStamp: string;
+  TimeZone: string;
+  PauseReason: number | null;
+  ForwardCompatibilityMap: unknown[];
+  LinkedAgencies: unknown[];
+  SalesHouseCustomerId: string | null;
+  TaxInformation: unknown[] | null;
+  BackUpPaymentInstrumentId: string | null;
+  BillingThresholdAmount: number | null;
+  BusinessAddress: unknown | null;
+  AutoTagType: string | null;
+  SoldToPaymentInstrumentId: string | null;
+  TaxCertificate: unknown | null;
+  AccountMode: string | null;
+}
+
+export interface AdsUser {
+  username: string;
+  Id: string;
+  FirstName: string;
+  LastName: string;
+  /** The customer the user was created under (`User.CustomerId`). */
+  customerId: string;
+  customers: { id: string; name: string; accountIds: string[] }[];
+  rejected: boolean;
+  lastModifiedTime: string;
+  timeStamp: string;
+}
+
+export interface AdsFaultInjection {
+  code: AdsFaultCode;
+  /** Only calls to this operation (e.g. "Accounts/Search"); default any. */
+  operation?: string;
+  remaining: number;
+}
+
+/** Microsoft's `LastModifiedTime`: no time zone, 1–7 fraction digits. */
+export function msTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23).replace(/\.?0+$/, "");
+}
+
+const timeStamp = () => randomBytes(8).toString("base64");
+
+/** Everything the Microsoft Advertising emulator remembers, in memory only. */
+export class AdsState {
+  readonly users = new Map<string, AdsUser>();
+  readonly accounts = new Map<string, AdsAccount>();
+  readonly faults: AdsFaultInjection[] = [];
+  readonly calls: Record<string, number> = {};
+  /** Request bodies of every call, oldest first (no headers: they hold tokens). */
+  readonly requests: { operation: string; body: unknown }[] = [];
+  private nextAccount = 0;
+  private nextCustomer = 0;
+
+  constructor(
+    readonly developerTokens: readonly string[],
+    readonly log: (line: string) => void,
+    users: readonly TestUser[] = ADS_TEST_USERS,
+  ) {
+    users.forEach((user, index) => {
+      const plan = planFor(user);
+      const id = String(100_000_001 + index);
+      const [first = user.displayName, ...rest] = user.displayName.split(" ");
+      const customers = plan.customers.map((c) => ({ id: this.newCustomerId(), name: c.name, accountIds: [] as string[] }));
+      const adsUser: AdsUser = {
+        username: user.username,
+        Id: id,
+        FirstName: first,
+        LastName: rest.join(" "),
+        customerId: customers[0]!.id,
+        customers,
+        rejected: plan.rejected ?? false,
+        lastModifiedTime: msTime(Date.UTC(2025, 1, 20, 5, 26, 37, 200)),
+        timeStamp: timeStamp(),
+      };
+      this.users.set(user.username.toLowerCase(), adsUser);
+      plan.customers.forEach((c, i) => c.accounts.forEach((name) => this.addAccount(adsUser, customers[i]!.id, { Name: name })));
+    });
+  }
+
+  private newCustomerId(): string {
+    return String(250_000_000 + ++this.nextCustomer);
+  }
+
+  user(username: string): AdsUser | undefined {
+    return this.users.get(username.toLowerCase());
+  }
+
+  /** Adds an account the user can reach, after their others (Microsoft's order), under `customerId` (default their first customer). */
+  addAccount(user: AdsUser, customerId: string | undefined, fields: Partial<AdsAccount> = {}): AdsAccount {
+    const n = this.nextAccount++;
+    const customer = user.customers.find((c) => c.id === (customerId ?? user.customerId));
+    if (!customer) throw new Error(`The user has no customer ${customerId}`);
+    const account: AdsAccount = {
+      BillToCustomerId: customer.id,
+      CurrencyCode: "USD",
+      AccountFinancialStatus: "ClearFinancialStatus",
+      Id: String(180_278_106 + n),
+      Language: "English",
+      LastModifiedByUserId: user.Id,
+      LastModifiedTime: msTime(Date.now()),
+      Name: `Account ${n + 1}`,
+      // Adele's first account is the "F12A34BC" of MSADS.md; the rest count up from there.
+      Number: `F${(0x12a34bc + n).toString(16).toUpperCase()}`,
+      ParentCustomerId: customer.id,
+      PaymentMethodId: null,
+      PaymentMethodType: null,
+      PrimaryUserId: user.Id,
+      AccountLifeCycleStatus: "Active",
+      TimeStamp: timeStamp(),
+      TimeZone: "PacificTimeUSCanadaTijuana",
+      PauseReason: null,
+      ForwardCompatibilityMap: [],
+      LinkedAgencies: [],
+      SalesHouseCustomerId: null,
+      TaxInformation: null,
+      BackUpPaymentInstrumentId: null,
+      BillingThresholdAmount: null,
+      BusinessAddress: null,
+      AutoTagType: "Inactive",
+      SoldToPaymentInstrumentId: null,
+      TaxCertificate: null,
+      AccountMode: "Expert",
+      ...fields,
+    };
+    this.accounts.set(account.Id, account);
+    customer.accountIds.push(account.Id);
+    return account;
+  }
+
+  /** The user's accounts across all their customers, in Microsoft's order. */
+  accountsOf(user: AdsUser): AdsAccount[] {
+    return user.customers.flatMap((c) => c.accountIds.map((id) => this.accounts.get(id)!));
+  }
+
+  updateAccount(accountId: string, fields: Partial<AdsAccount>): AdsAccount {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`No account ${accountId}`);
+    Object.assign(account, fields, { LastModifiedTime: msTime(Date.now()), TimeStamp: timeStamp() });
+    return account;
+  }
+
+  /** The user loses access to the account (it no longer shows in their searches). */
+  removeAccess(user: AdsUser, accountId: string): void {
+    for (const c of user.customers) c.accountIds = c.accountIds.filter((id) => id !== accountId);
+  }
+
+  /** The first injected fault that applies to this call, used up by one. */
+  takeFault(operation: string): AdsFaultCode | null {
+    const index = this.faults.findIndex((f) => f.remaining > 0 && (f.operation === undefined || f.operation === operation));
+    if (index === -1) return null;
+    const fault = this.faults[index]!;
+    if (--fault.remaining === 0) this.faults.splice(index, 1);
+    return fault.code;
+  }
+}

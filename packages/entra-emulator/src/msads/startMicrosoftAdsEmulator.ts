@@ -1,0 +1,67 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { EntraEmulator } from "../types.js";
+import { ADS_FAULTS } from "./adsFaults.js";
+import { AdsState, type AdsAccount } from "./AdsState.js";
+import { createMicrosoftAdsApp } from "./createMicrosoftAdsApp.js";
+import type { MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "./types.js";
+
+/** Microsoft's universal developer token for the sandbox; the emulator accepts it by default. */
+export const SANDBOX_DEVELOPER_TOKEN = "BBD37VB98";
+
+/**
+ * Starts the Microsoft Advertising API emulator on its own HTTP server. It accepts only access
+ * tokens the given Entra emulator issued (the two share that emulator's memory: tokens are opaque,
+ * as Microsoft's are to third parties), so start both in the same process.
+ */
+export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOptions): Promise<MicrosoftAdsEmulator> {
+  const state = new AdsState(options.developerTokens ?? [SANDBOX_DEVELOPER_TOKEN], options.logger ?? (() => {}));
+  const entra: Pick<EntraEmulator, "accessTokenInfo"> = options.entra;
+  const server = createServer(createMicrosoftAdsApp(state, (token) => entra.accessTokenInfo(token)));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host === "0.0.0.0" || host === "" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${port}`;
+  state.log(`Microsoft Advertising emulator listening at ${url}`);
+
+  const userOf = (username: string) => {
+    const user = state.user(username);
+    if (!user) throw new Error(`No Microsoft Advertising test user ${username}`);
+    return user;
+  };
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    calls: state.calls,
+    requests: state.requests,
+    callCount: (operation) => (operation ? (state.calls[operation] ?? 0) : Object.values(state.calls).reduce((a, b) => a + b, 0)),
+    userId: (username) => userOf(username).Id,
+    customers: (username) => userOf(username).customers.map((c) => ({ id: c.id, name: c.name })),
+    accounts: (username) => state.accountsOf(userOf(username)).map((a) => ({ ...a })),
+    addAccount(username, fields = {}) {
+      const { customerId, ...rest } = fields as Partial<AdsAccount> & { customerId?: string };
+      return { ...state.addAccount(userOf(username), customerId, rest) };
+    },
+    renameAccount: (accountId, name) => ({ ...state.updateAccount(accountId, { Name: name }) }),
+    setAccountStatus: (accountId, status) => ({ ...state.updateAccount(accountId, { AccountLifeCycleStatus: status }) }),
+    updateAccount: (accountId, fields) => ({ ...state.updateAccount(accountId, fields) }),
+    removeAccess: (username, accountId) => state.removeAccess(userOf(username), accountId),
+    injectFault(code, injection = {}) {
+      if (!(code in ADS_FAULTS)) throw new Error(`Unknown fault code ${code}`);
+      state.faults.push({ code, remaining: injection.times ?? 1, ...(injection.operation ? { operation: injection.operation } : {}) });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { AdsConnectClient } from "@ads-connect/node";
+import { AuthWebhookBodySchema, type AuthWebhookBody } from "@ads-connect/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BrowserClient } from "../testing/browserClient.js";
+import { beginSignIn, pickerForm, signInAs, startHarness, submitPicker, type Harness } from "../testing/harness.js";
+
+let h: Harness;
+let client: AdsConnectClient;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { ACCOUNT_PICKER_TTL_SECONDS: "2" } });
+  client = new AdsConnectClient({ host: h.server.url, secretKey: h.secretKey, webhookSigningKey: h.webhookSigningKey });
+});
+afterAll(() => h.close());
+
+function authHooksOf(endUserId: string): AuthWebhookBody[] {
+  return h.webhooks.received
+    .map((w) => client.verifyWebhook(w.rawBody, w.headers))
+    .filter((b): b is AuthWebhookBody => b?.type === "auth" && AuthWebhookBodySchema.safeParse(b).success && b.endUser?.endUserId === endUserId);
+}
+
+describe("an abandoned account picker", () => {
+  it("the held creation webhook goes out once at the deadline, without a selection; the session reports the success; a late choice is refused", async () => {
+    const browser = new BrowserClient();
+    const { token } = await h.createSession({ end_user: { id: "abandoner" } });
+    const page = await signInAs(browser, await beginSignIn(browser, h.startUrl(token)), "three@contoso.example");
+    const form = pickerForm(page);
+    expect(form).not.toBeNull();
+    // Held while the person chooses.
+    expect(authHooksOf("abandoner")).toHaveLength(0);
+    const held = await h.server.db.selectFrom("webhook_outbox").select(["next_attempt_at", "delivered_at"]).where("body", "like", '%"type":"auth"%"endUserId":"abandoner"%').execute();
+    expect(held).toHaveLength(1);
+    expect(held[0]!.delivered_at).toBeNull();
+    expect(held[0]!.next_attempt_at).toBeGreaterThan(Date.now());
+
+    await expect.poll(() => authHooksOf("abandoner"), { timeout: 15_000, interval: 200 }).toHaveLength(1);
+    const [hook] = authHooksOf("abandoner");
+    expect(hook).toMatchObject({ operation: "creation", success: true, accountSelection: "not_chosen", selectedAccounts: [] });
+
+    const status = await fetch(`${h.server.url}/connect/session/status`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await status.json()) as { data: unknown }).data).toMatchObject({ status: "success", result: { type: "ads-connect:success", accounts: [] } });
+
+    const late = await submitPicker(browser, page, [form!.accountIds[0]!]);
+    expect(late.status).toBe(400);
+    expect(late.body).toContain('data-error-code="attempt_expired"');
+    expect((await client.getConnection(hook!.connectionId)).selected_account_ids).toBeNull();
+    const events = await h.server.db.selectFrom("webhook_outbox").select("id").where("body", "like", '%"type":"auth"%"endUserId":"abandoner"%').execute();
+    expect(events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,258 @@
+import {
+  CONNECT_ERROR,
+  CONNECT_SUCCESS,
+  PROVIDER_CONFIG_KEY,
+  type AccountSelectionOutcome,
+  type AdAccount,
+  type ConnectResult,
+  type ConnectSuccess,
+  type EndUserInput,
+} from "@ads-connect/shared";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { AppError } from "../errors.js";
+import type { ResultNotice } from "../oauth/resultPage.js";
+import { parseJson } from "../services/json.js";
+import type { Database } from "../store/schema.js";
+import type { ConnectSessionRow } from "../store/sessionStore.js";
+import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
+import { authWebhook } from "../webhooks/authWebhook.js";
+import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
+import { resolveSelection, sessionSelectionMode } from "./accountSelection.js";
+import type { PickerPageInput } from "./accountPickerPage.js";
+import { listActiveAccounts } from "./activeAccounts.js";
+import { fill, type PickerStrings } from "./pickerStrings.js";
+
+/** `connect_sessions.purpose` of a session that reopens only the account picker. */
+export const CHANGE_ACCOUNTS_PURPOSE = "change_accounts";
+
+export interface PickerCookie {
+  name: string;
+  value: string;
+  maxAgeSeconds: number;
+}
+
+/** What the popup shows next: the picker, or a result page (with a notice to read first, when there are no accounts). */
+export type PickerOutcome =
+  | { kind: "picker"; page: Omit<PickerPageInput, "action">; cookie: PickerCookie | null; status: number }
+  | { kind: "result"; status: number; result: ConnectResult; origin: string | null; notice?: ResultNotice };
+
+const LATE_CHOICE_GRACE_SECONDS = 600;
+
+/** Cookie that ties a picker to the browser it was shown in. */
+export function pickerCookieName(sessionId: string): string {
+  return `adsc_picker_${hashToken(sessionId).slice(0, 16)}`;
+}
+
+function refusal(code: "state_invalid" | "state_already_used" | "attempt_browser_mismatch" | "attempt_expired", message: string, status = 400): PickerOutcome {
+  return { kind: "result", status, result: { type: CONNECT_ERROR, error: { code, message, actor: "end_user", aadsts: null } }, origin: null };
+}
+
+/**
+ * The popup's account picker step, after a successful sign-in (or alone, for a change-accounts
+ * session). State lives on the session row: a hashed one-time token, the hashed browser binding, the
+ * deadline, and the creation webhook held back (queued with its due time at the deadline) until the
+ * choice is stored; then the webhook's body gets the selection and becomes due at once.
+ */
+export class AccountPickerService {
+  constructor(
+    private readonly deps: {
+      config: Config;
+      db: Kysely<Database>;
+      outbox: WebhookOutbox;
+      strings: PickerStrings;
+      logger: Logger;
+      /** Refreshes a connection's accounts before a change-accounts picker (never throws). */
+      refreshAccounts: (connectionId: string) => Promise<unknown>;
+      now?: () => number;
+    },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private get ttlMs(): number {
+    return this.deps.config.accountPicker.ttlSeconds * 1000;
+  }
+
+  /**
+   * After a successful callback (the first load or a reload of it): decides without asking when it
+   * can (no account, one account, `all`, a reconnect whose selection still exists), else shows the
+   * picker (again, with a fresh token, on a reload while it is open).
+   */
+  async present(sessionId: string, success: ConnectSuccess, origin: string | null): Promise<PickerOutcome> {
+    const session = await this.session(sessionId);
+    if (!session?.picker_connection_id) return { kind: "result", status: 200, result: success, origin };
+    if (session.picker_done_at !== null || (session.picker_expires_at ?? 0) <= this.now()) {
+      const recorded = session.last_result ? parseJson<ConnectResult>(session.last_result) : success;
+      return { kind: "result", status: 200, result: recorded, origin };
+    }
+    return this.decide(session, success.operation === "override");
+  }
+
+  /** The connect link of a change-accounts session: the picker for its connection, nothing else. */
+  async openForChange(session: ConnectSessionRow, origin: string | null): Promise<PickerOutcome> {
+    const connectionId = session.reconnect_connection_id;
+    const exists = connectionId ? await this.deps.db.selectFrom("connections").select("connection_id").where("connection_id", "=", connectionId).executeTakeFirst() : undefined;
+    if (!connectionId || !exists) {
+      return { kind: "result", status: 404, result: { type: CONNECT_ERROR, error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null } }, origin };
+    }
+    await this.deps.refreshAccounts(connectionId);
+    const now = this.now();
+    await this.deps.db
+      .updateTable("connect_sessions")
+      .set({ picker_connection_id: connectionId, picker_origin: origin, picker_expires_at: now + this.ttlMs, picker_done_at: null, picker_token_hash: null, picker_binding_hash: null })
+      .where("id", "=", session.id)
+      .where("completed_at", "is", null)
+      .execute();
+    const fresh = (await this.session(session.id))!;
+    return this.decide(fresh, false);
+  }
+
+  /** The picker's form: one-time token + this browser's binding, then a valid choice. */
+  async submit(token: string | undefined, ids: string[], cookies: Record<string, string | undefined>): Promise<PickerOutcome> {
+    const session = token ? await this.deps.db.selectFrom("connect_sessions").selectAll().where("picker_token_hash", "=", hashToken(token)).executeTakeFirst() : undefined;
+    if (!token || !session?.picker_connection_id) return refusal("state_invalid", "This account choice is not valid. Close this window and connect again from the app.");
+    const binding = cookies[pickerCookieName(session.id)];
+    if (!binding || !session.picker_binding_hash || !secretsEqual(hashToken(binding), session.picker_binding_hash)) {
+      return refusal("attempt_browser_mismatch", "This account choice was opened in another browser or window. Close this window and try again from the app.", 403);
+    }
+    if (session.picker_done_at !== null) return refusal("state_already_used", "These accounts were already chosen. Close this window; to change them, use the app.");
+    if ((session.picker_expires_at ?? 0) <= this.now()) {
+      return refusal("attempt_expired", "This page was open too long. Your Microsoft account is connected without ad accounts; choose them from the app.");
+    }
+    const mode = sessionSelectionMode(session.account_selection);
+    const active = await listActiveAccounts(this.deps.db, session.picker_connection_id);
+    const { accounts, unknown } = resolveSelection(active, ids);
+    const t = this.deps.strings;
+    const wrongCount = mode === "single" ? accounts.length !== 1 || new Set(ids).size !== 1 : accounts.length === 0;
+    if (unknown.length > 0 || wrongCount) {
+      // Same token, same page: nothing was spent.
+      const page = await this.pageInput(session, active, mode === "single" ? "single" : "multiple", token);
+      return { kind: "picker", status: 400, cookie: null, page: { ...page, error: mode === "single" ? t.chooseOne : t.chooseAtLeastOne, checked: accounts.map((a) => a.id) } };
+    }
+    const result = await this.finalize(session, accounts.map((a) => a.id), "chosen", hashToken(token));
+    if (!result) return refusal("state_already_used", "These accounts were already chosen. Close this window; to change them, use the app.");
+    return { kind: "result", status: 200, result, origin: session.picker_origin };
+  }
+
+  private async decide(session: ConnectSessionRow, reconnect: boolean): Promise<PickerOutcome> {
+    const connectionId = session.picker_connection_id!;
+    const active = await listActiveAccounts(this.deps.db, connectionId);
+    const mode = sessionSelectionMode(session.account_selection);
+    const origin = session.picker_origin;
+    if (reconnect) {
+      const row = await this.deps.db.selectFrom("connections").select("selected_account_ids").where("connection_id", "=", connectionId).executeTakeFirst();
+      const previous = row?.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : [];
+      const kept = resolveSelection(active, previous).accounts;
+      if (kept.length > 0 && (mode !== "single" || kept.length === 1)) return this.decided(session, kept, "kept", origin);
+    }
+    if (active.length === 0) return this.decided(session, [], "no_accounts", origin);
+    if (active.length === 1 || mode === "all") return this.decided(session, active, "automatic", origin);
+    return this.open(session, active, mode);
+  }
+
+  private async decided(session: ConnectSessionRow, accounts: AdAccount[], outcome: AccountSelectionOutcome, origin: string | null): Promise<PickerOutcome> {
+    const result = await this.finalize(session, accounts.map((a) => a.id), outcome, null);
+    // Another load of the page decided first: show what it stored.
+    const shown = result ?? parseJson<ConnectResult>((await this.session(session.id))?.last_result ?? "null");
+    if (!shown) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
+    if (outcome !== "no_accounts" || shown.type !== CONNECT_SUCCESS) return { kind: "result", status: 200, result: shown, origin };
+    return { kind: "result", status: 200, result: shown, origin, notice: await this.noAccountsNotice(session.picker_connection_id!) };
+  }
+
+  /** Zero accounts: what it means and the next step (or, when discovery failed, that it is retried). */
+  private async noAccountsNotice(connectionId: string): Promise<ResultNotice> {
+    const t = this.deps.strings;
+    const row = await this.deps.db.selectFrom("connections").select(["username", "accounts_error", "accounts_synced_at"]).where("connection_id", "=", connectionId).executeTakeFirst();
+    const values = { user: row?.username ?? "", product: this.deps.config.productName };
+    const failed = row?.accounts_error != null && row.accounts_synced_at === null;
+    return failed
+      ? { heading: t.accountsUnavailableHeading, paragraphs: [fill(t.accountsUnavailableBody, values)], closeLabel: t.close, lang: t.lang }
+      : { heading: t.noAccountsHeading, paragraphs: [fill(t.noAccountsBody, values), fill(t.noAccountsNext, values)], closeLabel: t.close, lang: t.lang };
+  }
+
+  /** Shows the picker: a new one-time token and browser binding (an older page's token stops working). */
+  private async open(session: ConnectSessionRow, active: AdAccount[], mode: "single" | "multiple"): Promise<PickerOutcome> {
+    const token = newToken("");
+    const binding = newToken("");
+    const updated = await this.deps.db
+      .updateTable("connect_sessions")
+      .set({ picker_token_hash: hashToken(token), picker_binding_hash: hashToken(binding) })
+      .where("id", "=", session.id)
+      .where("picker_done_at", "is", null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
+    // Outlives the deadline a little, so a late choice hears "expired" rather than "another browser".
+    const maxAgeSeconds = Math.max(1, Math.ceil(((session.picker_expires_at ?? 0) - this.now()) / 1000)) + LATE_CHOICE_GRACE_SECONDS;
+    return { kind: "picker", status: 200, page: await this.pageInput(session, active, mode, token), cookie: { name: pickerCookieName(session.id), value: binding, maxAgeSeconds } };
+  }
+
+  private async pageInput(session: ConnectSessionRow, accounts: AdAccount[], mode: "single" | "multiple", token: string): Promise<Omit<PickerPageInput, "action">> {
+    const row = await this.deps.db.selectFrom("connections").select(["username", "display_name"]).where("connection_id", "=", session.picker_connection_id!).executeTakeFirst();
+    const user = row ? (row.display_name ? `${row.display_name} (${row.username})` : row.username) : "";
+    return { mode, accounts, token, user, productName: this.deps.config.productName, strings: this.deps.strings };
+  }
+
+  /**
+   * Stores the selection, once: the session's picker is spent (with `claim`, only by the holder of
+   * that token), the connection's selection written, the result (session status, reloads) updated
+   * and the held creation webhook released with the selection — all in one transaction. Null when
+   * someone else finished the picker first.
+   */
+  private async finalize(session: ConnectSessionRow, ids: string[], outcome: AccountSelectionOutcome, claim: string | null): Promise<ConnectResult | null> {
+    const connectionId = session.picker_connection_id!;
+    const now = this.now();
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      let spend = trx.updateTable("connect_sessions").set({ picker_done_at: now }).where("id", "=", session.id).where("picker_done_at", "is", null);
+      if (claim) spend = spend.where("picker_token_hash", "=", claim).where("picker_expires_at", ">", now);
+      if (Number((await spend.executeTakeFirst()).numUpdatedRows) !== 1) return null;
+      const active = await listActiveAccounts(trx, connectionId);
+      const chosen = resolveSelection(active, ids).accounts;
+      await trx.updateTable("connections").set({ selected_account_ids: JSON.stringify(chosen.map((a) => a.id)), updated_at: now }).where("connection_id", "=", connectionId).execute();
+      let success: ConnectSuccess;
+      if (session.purpose === CHANGE_ACCOUNTS_PURPOSE) {
+        const row = await trx.selectFrom("connections").selectAll().where("connection_id", "=", connectionId).executeTakeFirstOrThrow();
+        success = {
+          type: CONNECT_SUCCESS,
+          connection_id: connectionId,
+          provider_config_key: PROVIDER_CONFIG_KEY,
+          operation: "override",
+          account: { username: row.username, display_name: row.display_name, tenant_id: row.tenant_id, account_type: row.account_type },
+          accounts: chosen,
+        };
+        const json = JSON.stringify(success);
+        await trx.updateTable("connect_sessions").set({ completed_at: now, last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
+        return success;
+      }
+      const before = session.last_result ? parseJson<ConnectResult>(session.last_result) : null;
+      if (before?.type !== CONNECT_SUCCESS) throw new AppError("internal_error", "The picker's session has no recorded connect result.", 500);
+      success = { ...before, accounts: chosen };
+      const json = JSON.stringify(success);
+      await trx.updateTable("connect_sessions").set({ last_result: json }).where("id", "=", session.id).execute();
+      // A reload of the callback shows the result with the accounts.
+      await trx.updateTable("oauth_attempts").set({ result: json }).where("session_id", "=", session.id).where("result", "=", session.last_result).execute();
+      if (session.picker_webhook_id) {
+        const body = authWebhook({
+          operation: success.operation,
+          success: true,
+          connectionId,
+          endUser: parseJson<EndUserInput>(session.end_user),
+          session,
+          selection: { accounts: chosen, outcome },
+        });
+        const released = await this.deps.outbox.release(session.picker_webhook_id, body, trx);
+        if (!released) this.deps.logger.warn({ connectionId, webhookId: session.picker_webhook_id }, "the creation webhook went out before the accounts were chosen");
+      }
+      return success;
+    });
+    if (result) this.deps.logger.info({ connectionId, outcome, accounts: ids.length }, "ad accounts selected");
+    return result;
+  }
+
+  private session(id: string): Promise<ConnectSessionRow | undefined> {
+    return this.deps.db.selectFrom("connect_sessions").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+}

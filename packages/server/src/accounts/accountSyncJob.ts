@@ -1,0 +1,78 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { Database } from "../store/schema.js";
+import { SYNC_CLAIM_MS, type AccountSync } from "./accountSync.js";
+
+export interface AccountSyncJob {
+  /** One pass: syncs the connections due now; resolves with how many it ran. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const BATCH = 50;
+
+/**
+ * Re-syncs each connected connection's accounts every ACCOUNT_SYNC_INTERVAL_SECONDS, and sooner
+ * after a failure (its `retry_at`). Several instances share the work: a connection is taken with a
+ * conditional UPDATE of `accounts_sync_due_at` (it must still hold the value read), so exactly one
+ * instance runs it; the claim lasts SYNC_CLAIM_MS in case that instance dies.
+ */
+export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>; sync: AccountSync; logger: Logger; now?: () => number }): AccountSyncJob {
+  const { config, db, sync, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const pollMs = Math.min(60_000, config.accountSync.intervalSeconds * 1000);
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let current: Promise<number> = Promise.resolve(0);
+
+  async function runOnce(): Promise<number> {
+    const t = now();
+    const due = await db
+      .selectFrom("connections")
+      .select(["connection_id", "accounts_sync_due_at"])
+      .where("status", "=", "connected")
+      .where((eb) => eb.or([eb("accounts_sync_due_at", "is", null), eb("accounts_sync_due_at", "<=", t)]))
+      .orderBy("accounts_sync_due_at")
+      .limit(BATCH)
+      .execute();
+    let ran = 0;
+    for (const row of due) {
+      if (stopped) break;
+      const claimedAt = now();
+      const claimed = await db
+        .updateTable("connections")
+        .set({ accounts_sync_due_at: claimedAt + SYNC_CLAIM_MS })
+        .where("connection_id", "=", row.connection_id)
+        .where((eb) => (row.accounts_sync_due_at === null ? eb("accounts_sync_due_at", "is", null) : eb("accounts_sync_due_at", "=", row.accounts_sync_due_at)))
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) continue;
+      // One at a time: bounded load on Microsoft (117 counts calls per user and customer) and the database.
+      await sync.sync(row.connection_id);
+      ran++;
+    }
+    return ran;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      current = runOnce().catch((err: unknown) => {
+        logger.error({ err }, "account sync pass failed");
+        return 0;
+      });
+      void current.finally(schedule);
+    }, pollMs);
+    timer.unref();
+  }
+
+  if (config.accountSync.enabled) schedule();
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}

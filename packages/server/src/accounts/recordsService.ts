@@ -1,0 +1,62 @@
+import { AD_ACCOUNT_MODEL, AdAccountSchema, PROVIDER_CONFIG_KEY, type AdAccountRecord, type RecordsQuery, type RecordsResponse } from "@ads-connect/shared";
+import type { Kysely } from "kysely";
+import { AppError } from "../errors.js";
+import type { Database } from "../store/schema.js";
+
+const DEFAULT_LIMIT = 100;
+
+/** Cursors are opaque to clients (Nango's are too): the record's sequence number, encoded. */
+export function encodeCursor(cursor: number): string {
+  return Buffer.from(`adsc:${cursor}`).toString("base64url");
+}
+
+function decodeCursor(value: string): number {
+  const match = /^adsc:(\d{1,15})$/.exec(Buffer.from(value, "base64url").toString("utf8"));
+  if (!match) throw new AppError("invalid_query", "Invalid request query. cursor: not a cursor this server returned (pass next_cursor or a record's _nango_metadata.cursor as is)", 400, { details: [{ path: "cursor", message: "not a valid cursor" }] });
+  return Number(match[1]);
+}
+
+/**
+ * Nango's records API over `ad_accounts`: records in cursor order (each change moves a record to
+ * the end), `modified_after` for what changed since a sync webhook's `modifiedAfter`, deleted
+ * accounts included with their metadata.
+ */
+export class RecordsService {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(input: { connectionId: string | undefined; providerConfigKey: string | undefined; query: RecordsQuery }): Promise<RecordsResponse> {
+    const { connectionId, providerConfigKey, query } = input;
+    if (!connectionId) throw new AppError("invalid_query", "The Connection-Id header is required", 400, { details: [{ path: "Connection-Id", message: "required header" }] });
+    if (!providerConfigKey) throw new AppError("invalid_query", "The Provider-Config-Key header is required", 400, { details: [{ path: "Provider-Config-Key", message: "required header" }] });
+    if (providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
+    if (query.model !== AD_ACCOUNT_MODEL) throw new AppError("invalid_query", `Invalid request query. model: unknown model "${query.model}" (this server syncs ${AD_ACCOUNT_MODEL})`, 400, { details: [{ path: "model", message: `must be ${AD_ACCOUNT_MODEL}` }] });
+    const connection = await this.db.selectFrom("connections").select("connection_id").where("connection_id", "=", connectionId).executeTakeFirst();
+    if (!connection) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const after = query.cursor ? decodeCursor(query.cursor) : 0;
+    const actions = query.filter ? [...new Set(query.filter.toUpperCase().split(","))] : null;
+    const rows = await this.db
+      .selectFrom("ad_accounts")
+      .selectAll()
+      .where("connection_id", "=", connectionId)
+      .where("cursor", ">", after)
+      .$if(query.modified_after !== undefined, (q) => q.where("last_modified_at", ">=", Date.parse(query.modified_after!)))
+      .$if(actions !== null, (q) => q.where("last_action", "in", actions as ("ADDED" | "UPDATED" | "DELETED")[]))
+      .$if(query.ids !== undefined && query.ids.length > 0, (q) => q.where("account_id", "in", query.ids!))
+      .orderBy("cursor")
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const records: AdAccountRecord[] = page.map((row) => ({
+      ...AdAccountSchema.parse(JSON.parse(row.data)),
+      _nango_metadata: {
+        first_seen_at: new Date(row.first_seen_at).toISOString(),
+        last_modified_at: new Date(row.last_modified_at).toISOString(),
+        last_action: row.last_action,
+        deleted_at: row.deleted_at === null ? null : new Date(row.deleted_at).toISOString(),
+        cursor: encodeCursor(row.cursor),
+      },
+    }));
+    return { records, next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.cursor) : null };
+  }
+}
