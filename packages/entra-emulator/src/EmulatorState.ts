@@ -89,10 +89,16 @@ export class EmulatorState {
     this.clients.set(client.clientId, { ...client, redirectUris: client.redirectUris ? [...client.redirectUris] : undefined });
   }
 
-  /** Stores a record that expires `lifetimeMs` from now, dropping long-expired ones. */
+  /** When each map was last swept of long-expired records. */
+  private readonly sweptAt = new WeakMap<Map<string, Expiring>, number>();
+
+  /** Stores a record that expires `lifetimeMs` from now, dropping long-expired ones (a sweep at most once a second, so many tokens stay cheap). */
   remember<V extends Expiring>(map: Map<string, V>, key: string, value: Omit<V, "expiresAt">, lifetimeMs: number): V {
     const now = Date.now();
-    for (const [k, v] of map) if (v.expiresAt + KEEP_EXPIRED_MS < now) map.delete(k);
+    if (now - (this.sweptAt.get(map) ?? 0) >= 1000) {
+      this.sweptAt.set(map, now);
+      for (const [k, v] of map) if (v.expiresAt + KEEP_EXPIRED_MS < now) map.delete(k);
+    }
     const record = { ...value, expiresAt: now + lifetimeMs } as V;
     map.set(key, record);
     return record;

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { createEntraEmulatorApp } from "./createEntraEmulatorApp.js";
 import { createSigningKey } from "./createSigningKey.js";
 import { EmulatorState } from "./EmulatorState.js";
+import { DEV_CLIENT_ID } from "./devClient.js";
+import { randomToken } from "./randomToken.js";
 import { TEST_USERS } from "./testUsers.js";
 import type { EntraEmulator, EntraEmulatorOptions } from "./types.js";
 
@@ -69,6 +71,16 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     },
     addClient: (client) => state.addClient(client),
     adminConsentedTenants: state.adminConsentedTenants,
+    mintRefreshToken(username, options = {}) {
+      const user = TEST_USERS.find((u) => u.username.toLowerCase() === username.toLowerCase());
+      if (!user) throw new Error(`mintRefreshToken: no test user ${username}`);
+      const clientId = options.clientId ?? DEV_CLIENT_ID;
+      if (!state.clients.has(clientId)) throw new Error(`mintRefreshToken: unknown client ${clientId}`);
+      const token = randomToken("1.A", 96);
+      const scopes = options.scopes ?? ["https://ads.microsoft.com/msads.manage", "offline_access"];
+      state.remember(state.refreshTokens, token, { user, clientId, scopes, tenantSegment: options.tenantSegment ?? "common", issuedAt: Date.now(), revoked: false }, state.lifetimes.refreshToken);
+      return token;
+    },
     setAccessTokenLifetimeSeconds(seconds) {
       state.lifetimes.accessToken = seconds * 1000;
     },

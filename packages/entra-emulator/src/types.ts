@@ -85,6 +85,12 @@ export interface EntraEmulator {
   setLoginPageCoop(enabled: boolean): void;
   /** Lifetime of access tokens issued from now on. */
   setAccessTokenLifetimeSeconds(seconds: number): void;
+  /**
+   * A refresh token for a test user, as if they had signed in to that client (default: the dev
+   * client) with those scopes — for seeding many connections in load tests and simulations
+   * without a sign-in each. Throws for an unknown user or client.
+   */
+  mintRefreshToken(username: string, options?: { clientId?: string; scopes?: string[]; tenantSegment?: string }): string;
   /** Tenant ids whose administrator approved the app on the admin-consent page. */
   readonly adminConsentedTenants: ReadonlySet<string>;
   /** Adds the client, or replaces the one with the same id. */

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
@@ -47,20 +47,24 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
       .orderBy("access_token_expires_at")
       .limit(BATCH)
       .execute();
-    const idle = await db
+    // Two index lookups (an OR would scan): stored keep-alive times, then rows written before them.
+    const idleDue = await db
       .selectFrom("connections")
       .selectAll()
+      .where("keepalive_due_at", "<=", t)
       .where("status", "=", "connected")
-      .where((eb) =>
-        eb.or([
-          eb("keepalive_due_at", "<=", t),
-          // Rows written before keep-alive times were stored.
-          eb.and([eb("keepalive_due_at", "is", null), eb(eb.fn.coalesce("last_refreshed_at", "created_at"), "<", idleSince)]),
-        ]),
-      )
       .orderBy("keepalive_due_at")
       .limit(BATCH)
       .execute();
+    const idleUnscheduled = await db
+      .selectFrom("connections")
+      .selectAll()
+      .where("keepalive_due_at", "is", null)
+      .where("status", "=", "connected")
+      .where(sql<number>`coalesce(last_refreshed_at, created_at)`, "<", idleSince)
+      .limit(BATCH)
+      .execute();
+    const idle = [...idleDue, ...idleUnscheduled];
     const seen = new Set(ahead.map((row) => row.connection_id));
     return [
       ...ahead.map((row) => ({ row, reason: "ahead" as const })),

@@ -44,15 +44,16 @@ export interface Services {
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
-export function createServices({ config, db, entra, logger }: { config: Config; db: Kysely<Database>; entra: EntraClient; logger: Logger }): Services {
+/** `now` is the clock of token bookkeeping (refreshes, reads, the token budget); a simulation passes a fake one. */
+export function createServices({ config, db, entra, logger, now }: { config: Config; db: Kysely<Database>; entra: EntraClient; logger: Logger; now?: () => number }): Services {
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = new ConnectionStore(db);
   const outbox = createWebhookOutbox({ db, url: config.webhookUrl, signingKey: config.webhookSigningKey, logger, ...config.webhookDelivery });
   const alerter = createSlackAlerter({ db, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
-  const budget = new TokenBudget(db, config.tokenRequestsPerMinute);
-  const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger, budget });
+  const budget = new TokenBudget(db, config.tokenRequestsPerMinute, now);
+  const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
-  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger });
+  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, ...(now ? { now } : {}) });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
   const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });
   const accountSync = new AccountSync({ config, db, connections, client: msads, outbox, logger });

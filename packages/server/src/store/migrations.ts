@@ -217,7 +217,8 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       // requests are counted per time window across instances; Entra's throttling pauses them.
       await db.schema.alterTable("connections").addColumn("keepalive_due_at", "bigint").execute();
       await db.schema.createIndex("connections_keepalive_due").on("connections").column("keepalive_due_at").execute();
-      await db.schema.createIndex("connections_access_expiry").on("connections").column("access_token_expires_at").execute();
+      // The job's "read recently" set is small; most connections' access tokens are expired.
+      await db.schema.createIndex("connections_last_fetched").on("connections").column("last_fetched_at").execute();
       await db.schema
         .createTable("token_request_windows")
         .addColumn("window_start", "bigint", (c) => c.primaryKey())
