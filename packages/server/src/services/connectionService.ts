@@ -14,7 +14,7 @@ import type * as oidc from "openid-client";
 import type { Logger } from "pino";
 import { validateSelectionPatch } from "../accounts/accountSelection.js";
 import { listActiveAccounts } from "../accounts/activeAccounts.js";
-import { activeAccountsOf, connectionAccountFields } from "../accounts/connectionAccountFields.js";
+import { AccountListCache, connectionAccountFields } from "../accounts/connectionAccountFields.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
@@ -45,6 +45,7 @@ export const LAST_FETCHED_GRANULARITY_MS = 60_000;
 
 export class ConnectionService {
   private readonly credentialCache: CredentialCache;
+  private readonly accountLists = new AccountListCache();
 
   constructor(
     private readonly deps: {
@@ -80,7 +81,7 @@ export class ConnectionService {
     });
     // A refresh in flight on any instance shows as `refreshing`.
     const ids = rows.map((row) => row.connection_id);
-    const [refreshing, accounts] = await Promise.all([this.deps.refresher.refreshingAmong(ids), activeAccountsOf(this.deps.db, ids)]);
+    const [refreshing, accounts] = await Promise.all([this.deps.refresher.refreshingAmong(ids), this.accountLists.activeAccounts(this.deps.db, rows)]);
     return {
       connections: rows.map((row) => ({ ...toSummary(row, accounts.get(row.connection_id) ?? []), ...(refreshing.has(row.connection_id) ? { status: "refreshing" as const } : {}) })),
     };
@@ -99,7 +100,7 @@ export class ConnectionService {
     if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
       await this.deps.store.update(row.connection_id, { last_fetched_at: now });
     }
-    const accounts = (await activeAccountsOf(this.deps.db, [row.connection_id])).get(row.connection_id) ?? [];
+    const accounts = (await this.accountLists.activeAccounts(this.deps.db, [row])).get(row.connection_id) ?? [];
     const summary = toSummary(row, accounts);
     const { created: _created, ...rest } = summary;
     return {
