@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../store/schema.js";
+import { runPeriodically } from "../jobs/periodicJob.js";
 import { SYNC_CLAIM_MS, type AccountSync } from "./accountSync.js";
 
 export interface AccountSyncJob {
@@ -22,10 +23,6 @@ export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>
   const { config, db, sync, logger } = deps;
   const now = deps.now ?? Date.now;
   const pollMs = Math.min(60_000, config.accountSync.intervalSeconds * 1000);
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let current: Promise<number> = Promise.resolve(0);
-
   async function runOnce(): Promise<number> {
     const t = now();
     const due = await db
@@ -38,7 +35,7 @@ export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>
       .execute();
     let ran = 0;
     for (const row of due) {
-      if (stopped) break;
+      if (loop.stopped()) break;
       const claimedAt = now();
       const claimed = await db
         .updateTable("connections")
@@ -54,25 +51,9 @@ export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>
     return ran;
   }
 
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = runOnce().catch((err: unknown) => {
-        logger.error({ err }, "account sync pass failed");
-        return 0;
-      });
-      void current.finally(schedule);
-    }, pollMs);
-    timer.unref();
-  }
-
-  if (config.accountSync.enabled) schedule();
+  const loop = runPeriodically({ name: "account sync", enabled: config.accountSync.enabled, intervalMs: pollMs, unref: true, logger, pass: runOnce });
   return {
     runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-    },
+    stop: () => loop.stop(),
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { PruneStore } from "../store/pruneStore.js";
 import type { Database } from "../store/schema.js";
+import { runPeriodically } from "./periodicJob.js";
 
 export interface PruneCounts {
   sessions: number;
@@ -36,17 +37,13 @@ export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logg
   const store = new PruneStore(deps.db);
   const now = deps.now ?? Date.now;
   const intervalMs = config.prune.intervalSeconds * 1000;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let current: Promise<unknown> = Promise.resolve();
-
   /** Calls `step` until its batch (the first count) comes back short or the job stops, summing its counts. */
   async function drain<T extends Record<string, number>>(step: () => Promise<T>, total: T): Promise<T> {
     const sum: Record<string, number> = total;
     for (;;) {
       const counts: Record<string, number> = await step();
       for (const [key, n] of Object.entries(counts)) sum[key] = (sum[key] ?? 0) + n;
-      if (stopped || (Object.values(counts)[0] ?? 0) < BATCH) return total;
+      if (loop.stopped() || (Object.values(counts)[0] ?? 0) < BATCH) return total;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -65,21 +62,9 @@ export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logg
     return counts;
   }
 
-  function schedule(delay: number) {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = runOnce().catch((err: unknown) => logger.error({ err }, "prune pass failed"));
-      void current.finally(() => schedule(intervalMs));
-    }, delay);
-  }
-
-  if (config.prune.enabled) schedule(Math.min(intervalMs, FIRST_PASS_MAX_MS));
+  const loop = runPeriodically({ name: "prune", enabled: config.prune.enabled, intervalMs, firstDelayMs: Math.min(intervalMs, FIRST_PASS_MAX_MS), logger, pass: () => runOnce() });
   return {
     runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-    },
+    stop: () => loop.stop(),
   };
 }

@@ -5,6 +5,7 @@ import { AppError } from "../errors.js";
 import type { TokenRefresher } from "../services/tokenRefresher.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
+import { runPeriodically } from "./periodicJob.js";
 
 export interface RefreshAheadJob {
   /** One pass: refreshes what is due now; resolves with how many connections it refreshed. */
@@ -29,10 +30,6 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
   const { config, db, refresher, logger } = deps;
   const now = deps.now ?? Date.now;
   const intervalMs = config.refreshAhead.intervalSeconds * 1000;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let current: Promise<number> = Promise.resolve(0);
-
   async function dueConnections(t: number): Promise<{ row: ConnectionRow; reason: "ahead" | "idle" }[]> {
     // Due before the next pass could catch it: within the served-token margin plus one interval.
     const expiringBefore = t + config.tokenMinValiditySeconds * 1000 + intervalMs * 1.5;
@@ -81,7 +78,7 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
     // A few at a time: every instance's pass reads the same due list; a connection another
     // instance is refreshing now is skipped, not waited for; the shared budget bounds the total.
     const worker = async () => {
-      while (!stopped && !spent && next < due.length) {
+      while (!loop.stopped() && !spent && next < due.length) {
         const { row, reason } = due[next++]!;
         try {
           const outcome = await refresher.refreshUnlessBusy(row, reason);
@@ -100,24 +97,9 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
     return refreshed;
   }
 
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = runOnce().catch((err: unknown) => {
-        logger.error({ err }, "refresh-ahead pass failed");
-        return 0;
-      });
-      void current.finally(schedule);
-    }, intervalMs);
-  }
-
-  if (config.refreshAhead.enabled) schedule();
+  const loop = runPeriodically({ name: "refresh-ahead", enabled: config.refreshAhead.enabled, intervalMs, logger, pass: runOnce });
   return {
     runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-    },
+    stop: () => loop.stop(),
   };
 }
