@@ -50,8 +50,8 @@ describe("SubmitGenerateReport → PollGenerateReport → download", () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await pair.call("POST", POLL, { ReportRequestId: id }, headers)).json);
     expect(statuses.slice(0, 2)).toEqual(Array(2).fill({ ReportRequestStatus: { ReportDownloadUrl: null, Status: "Pending" } }));
-    expect(statuses[2].ReportRequestStatus.Status).toBe("Success");
-    const url = statuses[2].ReportRequestStatus.ReportDownloadUrl as string;
+    expect(statuses[2]!.ReportRequestStatus.Status).toBe("Success");
+    const url = statuses[2]!.ReportRequestStatus.ReportDownloadUrl as string;
     expect(url.startsWith(pair.ads.url)).toBe(true);
 
     // Pre-signed: no headers needed.
