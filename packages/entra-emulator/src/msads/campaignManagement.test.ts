@@ -135,6 +135,8 @@ describe("UpdateCampaigns (PUT /Campaigns)", () => {
     const res = await pair.call("PUT", UPDATE, { AccountId: headers.CustomerAccountId, Campaigns: [{ Id: foreign.Id, Status: "Paused" }] }, headers);
     expect(res.json.PartialErrors).toEqual([expect.objectContaining({ Index: 0, Code: 1100 })]);
     expect(pair.ads.campaigns(second!.Id)[0]!.Status).toBe(foreign.Status);
+    const post = await pair.call("POST", UPDATE, { AccountId: headers.CustomerAccountId, Campaigns: [{ Id: foreign.Id, Status: "Paused" }] }, headers);
+    expect(post.status).toBe(404);
   });
 });
 
