@@ -149,11 +149,14 @@ export function dailyMetrics(campaignId: string, day: string): Metrics {
 const money = (n: number) => n.toFixed(2);
 const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
 
-/** The report's rows (one per campaign and day, or per campaign), only where there were impressions. */
-export function reportRows(spec: ReportSpec, accounts: { account: AdsAccount; campaigns: AdsCampaign[] }[]): string[][] {
+/** The report's rows (one per campaign and day, or per campaign), up to today. */
+export function reportRows(spec: ReportSpec, accounts: { account: AdsAccount; campaigns: AdsCampaign[] }[], now = Date.now()): string[][] {
   const days: string[] = [];
-  for (let t = spec.start.getTime(); t <= spec.end.getTime(); t += DAY) days.push(new Date(t).toISOString().slice(0, 10));
+  // Nothing happened yet on days after today.
+  const last = Math.min(spec.end.getTime(), Math.floor(now / DAY) * DAY);
+  for (let t = spec.start.getTime(); t <= last; t += DAY) days.push(new Date(t).toISOString().slice(0, 10));
   const rows: string[][] = [];
+  if (days.length === 0) return rows;
   for (const { account, campaigns } of accounts) {
     for (const campaign of campaigns) {
       const groups = spec.aggregation === "Daily" ? days.map((d) => [d]) : [days];

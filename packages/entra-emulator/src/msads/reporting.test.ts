@@ -136,6 +136,16 @@ describe("SubmitGenerateReport → PollGenerateReport → download", () => {
     const poll = await pair.call("POST", POLL, { ReportRequestId: submit.json.ReportRequestId }, headers);
     expect(poll.json).toEqual({ ReportRequestStatus: { ReportDownloadUrl: null, Status: "Error" } });
   });
+
+  it("a report without rows (a range in the future) is Success with a null URL, as at Microsoft", async () => {
+    const headers = await pair.headersFor("adele@contoso.example");
+    const future = { CustomDateRangeStart: { Day: 1, Month: 1, Year: 2099 }, CustomDateRangeEnd: { Day: 2, Month: 1, Year: 2099 }, PredefinedTime: null };
+    const submit = await pair.call("POST", SUBMIT, reportRequest([headers.CustomerAccountId!], { Time: future }), headers);
+    const polls = [];
+    for (let i = 0; i < 3; i++) polls.push((await pair.call("POST", POLL, { ReportRequestId: submit.json.ReportRequestId }, headers)).json.ReportRequestStatus);
+    expect(polls.map((p) => p.Status)).toEqual(["Pending", "Pending", "Success"]);
+    expect(polls[2]!.ReportDownloadUrl).toBeNull();
+  });
 });
 
 describe("reporting faults", () => {
