@@ -178,6 +178,12 @@ describe("control surface", () => {
       });
       expect((await pair.call("POST", QUERY, query(b.Id), headersB)).status).toBe(200);
       await expect.poll(async () => (await pair.call("POST", QUERY, query(a.Id), headersA)).status, { timeout: 5000, interval: 250 }).toBe(200);
+      // Customer Management calls count too (against the user's own customer when no CustomerId is sent).
+      pair.ads.throttle(2);
+      const megan = { Authorization: (await pair.headersFor("megan@contoso.example")).Authorization! };
+      const cm = [];
+      for (let i = 0; i < 3; i++) cm.push(await pair.call("POST", "/CustomerManagement/v13/User/Query", { UserId: null }, megan));
+      expect(cm.map((r) => faultOf(r).code ?? r.status)).toEqual([200, 200, 117]);
     } finally {
       pair.ads.throttle(null);
     }
