@@ -50,6 +50,15 @@ export interface AdsUser {
   timeStamp: string;
 }
 
+export interface AdsRequestRecord {
+  operation: string;
+  body: unknown;
+  /** Lower-case names of the headers sent, sorted; their values are not kept. */
+  headerNames: string[];
+  customerId: string | null;
+  customerAccountId: string | null;
+}
+
 export interface AdsFaultInjection {
   code: AdsFaultCode;
   /** Only calls to this operation (e.g. "Accounts/Search"); default any. */
@@ -70,8 +79,8 @@ export class AdsState {
   readonly accounts = new Map<string, AdsAccount>();
   readonly faults: AdsFaultInjection[] = [];
   readonly calls: Record<string, number> = {};
-  /** Request bodies of every call, oldest first (no headers: they hold tokens). */
-  readonly requests: { operation: string; body: unknown }[] = [];
+  /** Every call, oldest first: body, header names (no values: they hold tokens) and the customer/account headers. */
+  readonly requests: AdsRequestRecord[] = [];
   /** Each account's campaigns, seeded on first use (ids and names derive from the account). */
   private readonly campaignsByAccount = new Map<string, AdsCampaign[]>();
   private readonly campaignAccount = new Map<string, string>();

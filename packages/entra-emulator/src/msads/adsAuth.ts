@@ -24,7 +24,13 @@ export const idOf = (value: unknown): string | null =>
 export function adsAuthenticator(state: AdsState, lookup: AccessTokenLookup) {
   const user = (req: Request, operation: string, accountHeaders = false): AdsUser => {
     state.calls[operation] = (state.calls[operation] ?? 0) + 1;
-    state.requests.push({ operation, body: req.body ?? null });
+    state.requests.push({
+      operation,
+      body: req.body ?? null,
+      headerNames: Object.keys(req.headers).sort(),
+      customerId: req.get("customerid") ?? null,
+      customerAccountId: req.get("customeraccountid") ?? null,
+    });
     const authorization = req.get("authorization");
     const developerToken = req.get("developertoken");
     // The Python SDK sends the literal "None" for an unset CustomerId: tolerated where not needed.

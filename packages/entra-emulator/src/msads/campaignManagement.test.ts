@@ -157,6 +157,11 @@ describe("control surface", () => {
       ["Megan Video", "Active"],
     ]);
     expect(pair.ads.callCount("Campaigns/QueryByAccountId") - before).toBe(1);
+    // What the emulator saw: header names only (never token values), and the account headers.
+    const seen = pair.ads.requests.at(-1)!;
+    expect(seen).toMatchObject({ operation: "Campaigns/QueryByAccountId", body: query(accountId), customerId: headers.CustomerId, customerAccountId: accountId });
+    expect(seen.headerNames).toEqual(expect.arrayContaining(["authorization", "customeraccountid", "customerid", "developertoken"]));
+    expect(JSON.stringify(seen)).not.toContain(headers.Authorization!.slice(7));
     expect(() => pair.ads.setCampaignStatus("12", "Paused")).toThrow(/No campaign/);
   });
 

@@ -1,9 +1,9 @@
 import type { EntraEmulator } from "../types.js";
 import type { AdsFaultCode } from "./adsFaults.js";
 import type { AdsCampaign } from "./adsCampaigns.js";
-import type { AdsAccount } from "./AdsState.js";
+import type { AdsAccount, AdsRequestRecord } from "./AdsState.js";
 
-export type { AdsAccount } from "./AdsState.js";
+export type { AdsAccount, AdsRequestRecord } from "./AdsState.js";
 export type { AdsCampaign } from "./adsCampaigns.js";
 export type { AdsFaultCode } from "./adsFaults.js";
 
@@ -34,8 +34,8 @@ export interface MicrosoftAdsEmulator {
    * "ReportDownload".
    */
   readonly calls: Readonly<Record<string, number>>;
-  /** Request bodies, oldest first. */
-  readonly requests: readonly { operation: string; body: unknown }[];
+  /** Every API call, oldest first: body, sorted lower-case header names (values not kept), CustomerId and CustomerAccountId. */
+  readonly requests: readonly AdsRequestRecord[];
   /** Calls to one operation, or to all. */
   callCount(operation?: string): number;
   /** The test user's Microsoft Advertising user id. */
