@@ -18,4 +18,4 @@ export type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmula
 export { startMicrosoftAdsEmulator, SANDBOX_DEVELOPER_TOKEN } from "./msads/startMicrosoftAdsEmulator.js";
 export { ADS_FAULTS } from "./msads/adsFaults.js";
 export { ADS_PLANS, type AdsUserPlan } from "./msads/adsTestData.js";
-export type { AdsAccount, AdsFaultCode, MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "./msads/types.js";
+export type { AdsAccount, AdsCampaign, AdsFaultCode, AdsRequestRecord, MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "./msads/types.js";

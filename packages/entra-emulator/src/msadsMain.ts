@@ -6,9 +6,9 @@ import { startEntraEmulator } from "./startEntraEmulator.js";
 
 const USAGE = `Usage: msads-emulator [--port <port>] [--entra-port <port>] [--host <host>]
 
-A local Microsoft Advertising API (Customer Management v13 REST) together with the Entra emulator
-whose access tokens it accepts, for development and tests only. Point the ads-connect server at
-them with MICROSOFT_ADS_API_URL and ENTRA_EMULATOR_URL (both printed).
+A local Microsoft Advertising API (Customer Management, Campaign Management and Reporting v13 REST)
+together with the Entra emulator whose access tokens it accepts, for development and tests only.
+Point the ads-connect server at them with MICROSOFT_ADS_API_URL and ENTRA_EMULATOR_URL (both printed).
   --port        port of the Microsoft Advertising emulator (default: 4012; 0 picks a free port)
   --entra-port  port of the Entra emulator (default: 4011; 0 picks a free port)
   --host        interface to listen on (default: HOST, else 127.0.0.1)

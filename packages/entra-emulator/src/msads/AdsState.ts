@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { TestUser } from "../testUsers.js";
 import { ADS_TEST_USERS, planFor } from "./adsTestData.js";
 import type { AdsFaultCode } from "./adsFaults.js";
+import { newCampaign, seedCampaigns, type AdsCampaign } from "./adsCampaigns.js";
+import type { AdsReportJob } from "./adsReports.js";
 
 /** An account as Customer Management v13 REST serializes `AdvertiserAccount` (int64 ids as strings, absent as null). */
 export interface AdsAccount {
@@ -48,6 +50,15 @@ export interface AdsUser {
   timeStamp: string;
 }
 
+export interface AdsRequestRecord {
+  operation: string;
+  body: unknown;
+  /** Lower-case names of the headers sent, sorted; their values are not kept. */
+  headerNames: string[];
+  customerId: string | null;
+  customerAccountId: string | null;
+}
+
 export interface AdsFaultInjection {
   code: AdsFaultCode;
   /** Only calls to this operation (e.g. "Accounts/Search"); default any. */
@@ -68,10 +79,24 @@ export class AdsState {
   readonly accounts = new Map<string, AdsAccount>();
   readonly faults: AdsFaultInjection[] = [];
   readonly calls: Record<string, number> = {};
-  /** Request bodies of every call, oldest first (no headers: they hold tokens). */
-  readonly requests: { operation: string; body: unknown }[] = [];
+  /** Every call, oldest first: body, header names (no values: they hold tokens) and the customer/account headers. */
+  readonly requests: AdsRequestRecord[] = [];
+  /** Each account's campaigns, seeded on first use (ids and names derive from the account). */
+  private readonly campaignsByAccount = new Map<string, AdsCampaign[]>();
+  private readonly campaignAccount = new Map<string, string>();
+  /** Report jobs by ReportRequestId. */
+  readonly reports = new Map<string, AdsReportJob>();
+  /** Polls that answer Pending before a report is ready. */
+  reportPollsBeforeReady = 1;
+  /** Report jobs still to end in Status "Error". */
+  failingReports = 0;
+  /** 117 after this many calls per window per user and customer; null: no throttling. */
+  throttleLimit: number | null = null;
+  throttleWindowMs = 60_000;
+  private readonly callTimes = new Map<string, number[]>();
   private nextAccount = 0;
   private nextCustomer = 0;
+  private nextReport = 0;
 
   constructor(
     readonly developerTokens: readonly string[],
@@ -164,6 +189,75 @@ export class AdsState {
   /** The user loses access to the account (it no longer shows in their searches). */
   removeAccess(user: AdsUser, accountId: string): void {
     for (const c of user.customers) c.accountIds = c.accountIds.filter((id) => id !== accountId);
+  }
+
+  /** Whether the user reaches the account under that customer (the `CustomerId`/`CustomerAccountId` headers). */
+  reaches(user: AdsUser, customerId: string, accountId: string): boolean {
+    return user.customers.some((c) => c.id === customerId && c.accountIds.includes(accountId));
+  }
+
+  /** The account's campaigns in creation order (the live objects). */
+  campaignsOf(accountId: string): AdsCampaign[] {
+    let campaigns = this.campaignsByAccount.get(accountId);
+    if (!campaigns) {
+      const account = this.accounts.get(accountId);
+      if (!account) throw new Error(`No account ${accountId}`);
+      campaigns = seedCampaigns(account.Id, account.Name, account.TimeZone);
+      this.campaignsByAccount.set(accountId, campaigns);
+      for (const c of campaigns) this.campaignAccount.set(c.Id, accountId);
+    }
+    return campaigns;
+  }
+
+  addCampaign(accountId: string, fields: Partial<AdsCampaign> = {}): AdsCampaign {
+    const campaigns = this.campaignsOf(accountId);
+    const last = campaigns.reduce((max, c) => (BigInt(c.Id) > max ? BigInt(c.Id) : max), 0n);
+    const id = String(last + 1n);
+    const campaign = newCampaign(id, { Name: `Campaign ${campaigns.length + 1}`, ...fields, Id: id }, this.accounts.get(accountId)!.TimeZone);
+    campaigns.push(campaign);
+    this.campaignAccount.set(id, accountId);
+    return campaign;
+  }
+
+  /** The campaign with this id in this account, if any. */
+  campaign(accountId: string, campaignId: string): AdsCampaign | undefined {
+    return this.campaignsOf(accountId).find((c) => c.Id === campaignId);
+  }
+
+  /** The campaign with this id in any account (seeding the account its id derives from). */
+  campaignById(campaignId: string): AdsCampaign | undefined {
+    let accountId = this.campaignAccount.get(campaignId);
+    if (!accountId && /^\d+$/.test(campaignId)) {
+      const derived = String(180_278_106n + (BigInt(campaignId) - 400_000_000_000n) / 1_000_000n);
+      if (this.accounts.has(derived)) accountId = derived;
+    }
+    return accountId ? this.campaign(accountId, campaignId) : undefined;
+  }
+
+  /** Counts a call against the user and customer's window; false when over the limit (117). */
+  admitCall(user: AdsUser, customerId: string, now = Date.now()): boolean {
+    if (this.throttleLimit === null) return true;
+    const key = `${user.Id}:${customerId}`;
+    const times = (this.callTimes.get(key) ?? []).filter((t) => t > now - this.throttleWindowMs);
+    if (times.length >= this.throttleLimit) {
+      this.callTimes.set(key, times);
+      return false;
+    }
+    times.push(now);
+    this.callTimes.set(key, times);
+    return true;
+  }
+
+  /** Sets or lifts throttling; the calls counted so far are forgotten. */
+  throttle(limit: number | null, windowMs = 60_000): void {
+    this.throttleLimit = limit;
+    this.throttleWindowMs = windowMs;
+    this.callTimes.clear();
+  }
+
+  newReportId(): string {
+    // Microsoft's report request ids are long digit strings.
+    return `30000000${String(++this.nextReport).padStart(9, "0")}`;
   }
 
   /** The first injected fault that applies to this call, used up by one. */

@@ -1,7 +1,10 @@
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { ADS_FAULTS, AdsFault } from "./adsFaults.js";
 import type { AdsState } from "./AdsState.js";
-import { customerManagementRoutes, type AccessTokenLookup } from "./customerManagementRoutes.js";
+import type { AccessTokenLookup } from "./adsAuth.js";
+import { campaignManagementRoutes } from "./campaignManagementRoutes.js";
+import { customerManagementRoutes } from "./customerManagementRoutes.js";
+import { reportingRoutes } from "./reportingRoutes.js";
 
 /** The Microsoft Advertising emulator's HTTP surface; faults in Microsoft's shapes, never a stack trace. */
 export function createMicrosoftAdsApp(state: AdsState, lookup: AccessTokenLookup): Express {
@@ -10,6 +13,8 @@ export function createMicrosoftAdsApp(state: AdsState, lookup: AccessTokenLookup
   // Microsoft's SDKs send JSON with or without a charset; anything else is read as JSON too.
   app.use(express.json({ type: () => true, limit: "1mb" }));
   app.use(customerManagementRoutes(state, lookup));
+  app.use(campaignManagementRoutes(state, lookup));
+  app.use(reportingRoutes(state, lookup));
   app.use((req, res) => {
     res.status(404).json({ Message: `No HTTP resource was found that matches the request URI ${req.method} ${req.path}.` });
   });

@@ -1,9 +1,10 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
 import type { AdsAccount, AdsState, AdsUser } from "./AdsState.js";
+import { adsAuthenticator, idOf, type AccessTokenLookup } from "./adsAuth.js";
+import { objectBody } from "./objectBody.js";
 
-/** Looks up an access token the Entra emulator issued (see EntraEmulator.accessTokenInfo). */
-export type AccessTokenLookup = (accessToken: string) => { username: string | null; expired: boolean } | null;
+export type { AccessTokenLookup } from "./adsAuth.js";
 
 const PAGE_SIZE_MAX = 1000;
 const ADDITIONAL_FIELDS = new Set(["TaxCertificate", "AccountMode", "AccountFeatures"]);
@@ -16,24 +17,7 @@ const ORDER_FIELDS: Record<string, (a: AdsAccount) => string> = { Id: (a) => a.I
 export function customerManagementRoutes(state: AdsState, lookup: AccessTokenLookup): Router {
   const router = Router();
 
-  /** Headers, token, developer token and injected faults, in the order Microsoft checks them. */
-  const authenticate = (req: Request, operation: string): AdsUser => {
-    state.calls[operation] = (state.calls[operation] ?? 0) + 1;
-    state.requests.push({ operation, body: req.body ?? null });
-    const authorization = req.get("authorization");
-    const developerToken = req.get("developertoken");
-    if (!authorization || !developerToken) throw new AdsFault(ADS_FAULTS[116], "AdApiFaultDetail");
-    const injected = state.takeFault(operation);
-    if (injected !== null) throw new AdsFault(ADS_FAULTS[injected], "AdApiFaultDetail");
-    if (!state.developerTokens.includes(developerToken)) throw new AdsFault(ADS_FAULTS[105], "AdApiFaultDetail");
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    const info = token ? lookup(token) : null;
-    if (!info || info.username === null) throw new AdsFault(ADS_FAULTS[105], "AdApiFaultDetail");
-    if (info.expired) throw new AdsFault(ADS_FAULTS[109], "AdApiFaultDetail");
-    const user = state.user(info.username);
-    if (!user || user.rejected) throw new AdsFault(ADS_FAULTS[105], "AdApiFaultDetail");
-    return user;
-  };
+  const authenticate = adsAuthenticator(state, lookup).user;
 
   router.post("/CustomerManagement/v13/User/Query", (req, res) => {
     const user = authenticate(req, "User/Query");
@@ -112,15 +96,6 @@ export function customerManagementRoutes(state: AdsState, lookup: AccessTokenLoo
 
   return router;
 }
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== "object" || Array.isArray(body)) throw new AdsFault(ADS_FAULTS[100], "ApiFault", "The request body must be a JSON object.");
-  return body as Record<string, unknown>;
-}
-
-/** Ids may come as numbers or strings (int64s are strings on the wire). */
-const idOf = (value: unknown): string | null => (typeof value === "string" && /^\d+$/.test(value) ? value : typeof value === "number" && Number.isInteger(value) ? String(value) : null);
 
 function matcher(predicate: { Field?: unknown; Operator?: unknown; Value?: unknown }, user: AdsUser): (a: AdsAccount) => boolean {
   const value = predicate.Value;

@@ -16,6 +16,8 @@ export const SANDBOX_DEVELOPER_TOKEN = "BBD37VB98";
  */
 export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOptions): Promise<MicrosoftAdsEmulator> {
   const state = new AdsState(options.developerTokens ?? [SANDBOX_DEVELOPER_TOKEN], options.logger ?? (() => {}));
+  if (options.reportPollsBeforeReady !== undefined) state.reportPollsBeforeReady = checkCount(options.reportPollsBeforeReady, "reportPollsBeforeReady");
+  if (options.throttle !== undefined) state.throttle(checkCount(options.throttle, "throttle"));
   const entra: Pick<EntraEmulator, "accessTokenInfo"> = options.entra;
   const server = createServer(createMicrosoftAdsApp(state, (token) => entra.accessTokenInfo(token)));
   const host = options.host ?? "127.0.0.1";
@@ -35,6 +37,10 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
     if (!user) throw new Error(`No Microsoft Advertising test user ${username}`);
     return user;
   };
+  const campaignsOf = (accountId: string) => {
+    if (!state.accounts.has(accountId)) throw new Error(`No account ${accountId}`);
+    return state.campaignsOf(accountId);
+  };
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -52,6 +58,26 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
     setAccountStatus: (accountId, status) => ({ ...state.updateAccount(accountId, { AccountLifeCycleStatus: status }) }),
     updateAccount: (accountId, fields) => ({ ...state.updateAccount(accountId, fields) }),
     removeAccess: (username, accountId) => state.removeAccess(userOf(username), accountId),
+    campaigns: (accountId) => campaignsOf(accountId).map((c) => ({ ...c })),
+    addCampaign: (accountId, fields = {}) => {
+      campaignsOf(accountId);
+      return { ...state.addCampaign(accountId, fields) };
+    },
+    setCampaignStatus(campaignId, status) {
+      const campaign = state.campaignById(campaignId);
+      if (!campaign) throw new Error(`No campaign ${campaignId}`);
+      campaign.Status = status;
+      return { ...campaign };
+    },
+    reportPollsBeforeReady(polls) {
+      state.reportPollsBeforeReady = checkCount(polls, "reportPollsBeforeReady");
+    },
+    failNextReports(times = 1) {
+      state.failingReports = checkCount(times, "times");
+    },
+    throttle(limit, throttleOptions = {}) {
+      state.throttle(limit === null ? null : checkCount(limit, "limit"), throttleOptions.windowMs ?? 60_000);
+    },
     injectFault(code, injection = {}) {
       if (!(code in ADS_FAULTS)) throw new Error(`Unknown fault code ${code}`);
       state.faults.push({ code, remaining: injection.times ?? 1, ...(injection.operation ? { operation: injection.operation } : {}) });
@@ -64,4 +90,9 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
       return closing;
     },
   };
+}
+
+function checkCount(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of 0 or more`);
+  return value;
 }

@@ -1,8 +1,10 @@
 import type { EntraEmulator } from "../types.js";
 import type { AdsFaultCode } from "./adsFaults.js";
-import type { AdsAccount } from "./AdsState.js";
+import type { AdsCampaign } from "./adsCampaigns.js";
+import type { AdsAccount, AdsRequestRecord } from "./AdsState.js";
 
-export type { AdsAccount } from "./AdsState.js";
+export type { AdsAccount, AdsRequestRecord } from "./AdsState.js";
+export type { AdsCampaign } from "./adsCampaigns.js";
 export type { AdsFaultCode } from "./adsFaults.js";
 
 export interface MicrosoftAdsEmulatorOptions {
@@ -16,16 +18,24 @@ export interface MicrosoftAdsEmulatorOptions {
   developerTokens?: string[];
   /** One line per notable event; never tokens. */
   logger?: (line: string) => void;
+  /** PollGenerateReport answers Pending this many times before Success. Default 1. */
+  reportPollsBeforeReady?: number;
+  /** 117 CallRateExceeded after this many calls per 60 s per user and customer. Default: no throttling. */
+  throttle?: number;
 }
 
 export interface MicrosoftAdsEmulator {
   /** Base URL without trailing slash: it stands in for every Microsoft Advertising host (MICROSOFT_ADS_API_URL). */
   url: string;
   close(): Promise<void>;
-  /** Calls per operation ("User/Query", "Accounts/Search"), faults included. */
+  /**
+   * Calls per operation, faults included: "User/Query", "Accounts/Search",
+   * "Campaigns/QueryByAccountId", "Campaigns/Update", "GenerateReport/Submit", "GenerateReport/Poll",
+   * "ReportDownload".
+   */
   readonly calls: Readonly<Record<string, number>>;
-  /** Request bodies, oldest first. */
-  readonly requests: readonly { operation: string; body: unknown }[];
+  /** Every API call, oldest first: body, sorted lower-case header names (values not kept), CustomerId and CustomerAccountId. */
+  readonly requests: readonly AdsRequestRecord[];
   /** Calls to one operation, or to all. */
   callCount(operation?: string): number;
   /** The test user's Microsoft Advertising user id. */
@@ -41,6 +51,21 @@ export interface MicrosoftAdsEmulator {
   updateAccount(accountId: string, fields: Partial<AdsAccount>): AdsAccount;
   /** The user loses access: the account no longer shows in their searches. */
   removeAccess(username: string, accountId: string): void;
+  /** The account's campaigns in Microsoft's order (copies): three seeded (Brand, Generic paused, Products shopping), then added ones. */
+  campaigns(accountId: string): AdsCampaign[];
+  /** A new campaign after the account's others (default Active Search "Campaign N"). */
+  addCampaign(accountId: string, fields?: Partial<AdsCampaign>): AdsCampaign;
+  /** Sets a campaign's `Status` ("Active", "Paused", "BudgetPaused", "Deleted", …) as a later query shows it. */
+  setCampaignStatus(campaignId: string, status: string): AdsCampaign;
+  /** PollGenerateReport answers Pending `polls` times per report before Success (reports submitted earlier too). */
+  reportPollsBeforeReady(polls: number): void;
+  /** The next `times` (default 1) reports submitted end in Status "Error". */
+  failNextReports(times?: number): void;
+  /**
+   * 117 CallRateExceeded once a user has made `limit` calls for one customer inside the window
+   * (sliding, default 60 s; a shorter one lets tests see it pass); null lifts it. Counting restarts.
+   */
+  throttle(limit: number | null, options?: { windowMs?: number }): void;
   /** The next `times` (default 1) calls (to `operation`, default any) fail with this fault. */
   injectFault(code: AdsFaultCode, injection?: { times?: number; operation?: string }): void;
 }
