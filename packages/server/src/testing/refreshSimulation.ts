@@ -34,6 +34,10 @@ export interface HourFigures {
   /** Reads that had to wait for a refresh: not read recently (expected), or read recently (should not happen). */
   readsRefreshedOnDemand: number;
   readsMissedAhead: number;
+  /** Most token requests in one minute of this hour. */
+  maxPerMinute: number;
+  /** How far the oldest refresh is past the keep-alive period at the end of the hour (0 = none). */
+  keepAliveOverdueMs: number;
 }
 
 export interface RefreshSimulationResult {
@@ -150,7 +154,7 @@ export async function runRefreshSimulation(options: RefreshSimulationOptions): P
     const readsPerHour = Math.round(options.connections * options.readFractionPerHour);
 
     for (let hour = 0; hour < options.hours; hour++) {
-      const figures: HourFigures = { hour, tokenRequests: 0, recentlyRead: 0, reads: 0, readsRefreshedOnDemand: 0, readsMissedAhead: 0 };
+      const figures: HourFigures = { hour, tokenRequests: 0, recentlyRead: 0, reads: 0, readsRefreshedOnDemand: 0, readsMissedAhead: 0, maxPerMinute: 0, keepAliveOverdueMs: 0 };
       // This hour's reads, each at a random minute.
       const byMinute: string[][] = Array.from({ length: 60 }, () => []);
       for (let r = 0; r < readsPerHour; r++) byMinute[Math.floor(random() * 60)]!.push(ids[Math.floor(random() * ids.length)]!);
@@ -175,6 +179,7 @@ export async function runRefreshSimulation(options: RefreshSimulationOptions): P
         await job.runOnce();
         const sent = emulator.stats.tokenRequests.refresh_token - before;
         figures.tokenRequests += sent;
+        figures.maxPerMinute = Math.max(figures.maxPerMinute, sent);
         maxPerMinute = Math.max(maxPerMinute, sent);
         t += MINUTE;
       }
@@ -185,7 +190,8 @@ export async function runRefreshSimulation(options: RefreshSimulationOptions): P
         .select((eb) => eb.fn.min("last_refreshed_at").as("oldest"))
         .where("status", "=", "connected")
         .executeTakeFirstOrThrow();
-      worstOverdue = Math.max(worstOverdue, t - Number(oldest.oldest) - keepAliveMs);
+      figures.keepAliveOverdueMs = Math.max(0, t - Number(oldest.oldest) - keepAliveMs);
+      worstOverdue = Math.max(worstOverdue, figures.keepAliveOverdueMs);
       perHour.push(figures);
       options.onHour?.(figures);
     }
