@@ -3,9 +3,9 @@ import type { Database } from "../store/schema.js";
 
 /**
  * The app's token requests to Microsoft, counted in the database so every instance shares one
- * budget: `TOKEN_REQUESTS_PER_MINUTE` split into short windows (at most six a minute, so the
- * requests of a minute are spread over it instead of all leaving at its start), and a pause that
- * one instance records when Entra throttles the app (429 / AADSTS50196) and all of them honour.
+ * budget: `TOKEN_REQUESTS_PER_MINUTE` per clock minute (each pass of the refresh-ahead job, once a
+ * minute, can use the minute's budget; its bounded concurrency paces the requests), and a pause
+ * that one instance records when Entra throttles the app (429 / AADSTS50196) and all of them honour.
  *
  * Background refreshes (ahead of expiry, keep-alive) take from the budget and stop when it is
  * spent. A refresh a reader is waiting for is counted but never refused by the budget: the reader
@@ -21,9 +21,8 @@ export class TokenBudget {
     perMinute: number,
     private readonly now: () => number = Date.now,
   ) {
-    const windows = Math.min(6, perMinute);
-    this.windowMs = 60_000 / windows;
-    this.perWindow = Math.floor(perMinute / windows);
+    this.windowMs = 60_000;
+    this.perWindow = perMinute;
   }
 
   private windowStart(t: number): number {
