@@ -1,4 +1,4 @@
-import type { ErrorActor, ErrorCode } from "@ads-connect/shared";
+import type { ErrorActor, ErrorCode, MsAdsErrorInfo } from "@ads-connect/shared";
 
 /** The one error class the server throws on purpose; the error middleware turns it into JSON. */
 export class AppError extends Error {
@@ -7,12 +7,15 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status: number = 400,
-    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number } = {},
+    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number; msads?: MsAdsErrorInfo } = {},
   ) {
     super(message, { cause: options.cause });
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.msads = options.msads;
   }
+  /** Microsoft Advertising's codes and TrackingId, sent as `error.msads` when a call to it failed. */
+  readonly msads: MsAdsErrorInfo | undefined;
   readonly details: { path: string; message: string; code?: string }[] | undefined;
   /** Sent as `Retry-After` when set (a temporary condition: Microsoft unreachable, a busy database). */
   readonly retryAfterSeconds: number | undefined;

@@ -48,6 +48,16 @@ export const ERROR_CODES = [
   "code_already_redeemed",
   "provider_temporarily_unavailable",
   "provider_error",
+  // actions (POST /action/trigger)
+  "unknown_action",
+  "invalid_action_input",
+  "invalid_action_output",
+  "action_failed",
+  // Microsoft Advertising answered a call made for a connection (an action's or the proxy's)
+  "msads_fault",
+  "msads_rate_limited",
+  "msads_unreachable",
+  "msads_invalid_response",
   // this server's own state
   "credentials_unreadable",
   // widget-side outcomes
@@ -70,6 +80,15 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const ErrorActorSchema = z.enum(["end_user", "end_user_admin", "product_team", "none"]);
 export type ErrorActor = z.infer<typeof ErrorActorSchema>;
 
+/** What Microsoft Advertising said when a call failed (no request headers: they hold tokens). */
+export const MsAdsErrorInfoSchema = z.object({
+  http_status: z.number().int().nullable(),
+  tracking_id: z.string().nullable(),
+  codes: z.array(z.number()),
+  errors: z.array(z.object({ code: z.number(), error_code: z.string().nullable(), message: z.string().nullable() })),
+});
+export type MsAdsErrorInfo = z.infer<typeof MsAdsErrorInfoSchema>;
+
 /** Body of every 4xx/5xx response: `{ error: { code, message, errors? } }`. */
 export const ApiErrorBodySchema = z.object({
   error: z.object({
@@ -78,6 +97,8 @@ export const ApiErrorBodySchema = z.object({
     errors: z
       .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
       .optional(),
+    /** Microsoft Advertising's own words when it refused a call: numeric codes and the TrackingId to quote to its support. */
+    msads: MsAdsErrorInfoSchema.optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;

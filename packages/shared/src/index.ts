@@ -7,3 +7,5 @@ export * from "./aadstsCatalogue.js";
 export * from "./integrationStatus.js";
 export * from "./adAccount.js";
 export * from "./accountSync.js";
+export * from "./paginate.js";
+export * from "./action.js";

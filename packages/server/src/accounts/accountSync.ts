@@ -6,6 +6,7 @@ import { AppError } from "../errors.js";
 import { queryUser, searchAccountsOfUser, toAdAccount } from "../msads/customerManagement.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
+import { withFreshToken } from "../msads/withFreshToken.js";
 import type { ConnectionService } from "../services/connectionService.js";
 import { parseJson } from "../services/json.js";
 import type { Database } from "../store/schema.js";
@@ -114,13 +115,7 @@ export class AccountSync {
       const accounts = await searchAccountsOfUser(client, user.User.Id, context);
       return { userId: user.User.Id, accounts: accounts.map(toAdAccount) };
     };
-    try {
-      return await run(await this.deps.connections.accessToken(connectionId));
-    } catch (err) {
-      if (!(err instanceof MsAdsError) || !err.has(109)) throw err;
-      this.deps.logger.info({ connectionId, trackingId: err.trackingId }, "Microsoft Advertising said the access token expired (109): refreshing it and retrying once");
-      return run(await this.deps.connections.accessToken(connectionId, { forceRefresh: true }));
-    }
+    return withFreshToken(this.deps, connectionId, run);
   }
 
   private async write(connectionId: string, fetched: { userId: string; accounts: AdAccount[] }, announceInitial: boolean): Promise<SyncRun> {

@@ -55,15 +55,28 @@ export class MsAdsClient {
 
   /** POSTs a JSON body; resolves with the parsed 2xx body, rejects with an MsAdsError. */
   async post(path: string, body: unknown, context: MsAdsCallContext): Promise<unknown> {
-    const operation = path.replace(/^\/[A-Za-z]+\/v\d+\//, "");
+    return (await this.request("POST", path, body, context)).data;
+  }
+
+  /**
+   * Any call (`GET`, `PUT`, `DELETE`, …): `path` may carry a query, `body` (not for GET/HEAD) is
+   * sent as JSON, `headers` are the caller's own (the credential headers are always ours).
+   * Resolves with a 2xx answer's status, safe headers and parsed body; rejects with an MsAdsError.
+   */
+  async request(method: string, path: string, body: unknown, context: MsAdsCallContext & { headers?: Record<string, string> }): Promise<MsAdsResponse> {
+    const operation = path.split("?")[0]!.replace(/^\/[A-Za-z]+\/v\d+\//, "");
     const url = this.urlFor(path);
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    const verb = method.toUpperCase();
+    const withBody = body !== undefined && verb !== "GET" && verb !== "HEAD";
+    const own = Object.fromEntries(Object.entries(context.headers ?? {}).filter(([name]) => !INJECTED.has(name.toLowerCase())));
     let response: Response;
     try {
       response = await (this.options.fetch ?? fetch)(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", ...this.headersFor(context) },
-        body: JSON.stringify(body),
+        method: verb,
+        headers: { accept: "application/json", ...own, ...(withBody ? { "content-type": "application/json" } : {}), ...this.headersFor(context) },
+        ...(withBody ? { body: JSON.stringify(body) } : {}),
+        redirect: "manual",
         signal: context.signal ? AbortSignal.any([context.signal, timeout]) : timeout,
       });
     } catch (err) {
@@ -81,6 +94,23 @@ export class MsAdsClient {
     if (fault) throw fault;
     if (!response.ok) throw new MsAdsError("http", `Microsoft Advertising ${operation} answered HTTP ${response.status}`, { httpStatus: response.status, operation, trackingId: response.headers.get("TrackingId") });
     if (json === undefined) throw new MsAdsError("invalid_response", `Microsoft Advertising ${operation} answered something that is not JSON`, { httpStatus: response.status, operation });
-    return json;
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      if (!HIDDEN_RESPONSE_HEADERS.has(name)) headers[name] = value;
+    });
+    return { status: response.status, headers, data: json };
   }
 }
+
+/** A 2xx answer from Microsoft Advertising. */
+export interface MsAdsResponse {
+  status: number;
+  /** Lower-case names; cookies and hop-by-hop headers left out. */
+  headers: Record<string, string>;
+  /** The parsed JSON body. */
+  data: unknown;
+}
+
+/** Headers this client sets itself from the connection and settings; a caller's are dropped. */
+const INJECTED = new Set(["authorization", "developertoken", "customerid", "customeraccountid", "host", "content-length", "cookie"]);
+const HIDDEN_RESPONSE_HEADERS = new Set(["set-cookie", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"]);
