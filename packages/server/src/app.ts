@@ -11,6 +11,7 @@ import { requireSecretKey } from "./http/requireSecretKey.js";
 import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
 import { SIGN_IN_CALLBACK_PATH } from "./oauth/redirectUris.js";
 import { accountsRoutes } from "./routes/accountsRoutes.js";
+import { actionsRoutes } from "./routes/actionsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
@@ -82,6 +83,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
   routes.use(accountsRoutes({ sync: accountSync, records }, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
+  routes.use(actionsRoutes(services.actions, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
   routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
   routes.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:"), config.basePath));

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
@@ -50,6 +50,8 @@ export interface Config {
     /** JSON file overriding the picker's texts (translation); null keeps English. */
     stringsFile: string | null;
   };
+  /** Folder of the product team's action modules (.ts/.mjs/.js) loaded at start; null: pre-built actions only. */
+  actionsDir: string | null;
   /** The product's name on the page that asks a person to confirm a connect link ("<name> wants to connect…"). */
   productName: string;
   /** How long an admin-consent link a blocked user sends to their administrator stays usable. */
@@ -212,6 +214,13 @@ const EnvSchema = z.object({
   ACCOUNT_SYNC_INTERVAL_SECONDS: seconds(60, 30 * 86_400).default(6 * 3600),
   ACCOUNT_PICKER_TTL_SECONDS: seconds(1, 3600).default(600),
   ACCOUNT_PICKER_STRINGS_FILE: z.string().trim().min(1).optional(),
+  ACTIONS_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((v) => path.resolve(v))
+    .refine((dir) => existsSync(dir) && statSync(dir).isDirectory(), "must be an existing folder of action modules (.ts, .mjs, .js)")
+    .optional(),
   MICROSOFT_CLIENT_SECRET_EXPIRES_AT: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, "must be a date like 2027-05-31 (or an ISO timestamp), as shown under Certificates & secrets in Entra")
@@ -371,6 +380,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     },
     accountSync: { enabled: isOn(e.ACCOUNT_SYNC), intervalSeconds: e.ACCOUNT_SYNC_INTERVAL_SECONDS },
     accountPicker: { ttlSeconds: e.ACCOUNT_PICKER_TTL_SECONDS, stringsFile: e.ACCOUNT_PICKER_STRINGS_FILE ? path.resolve(e.ACCOUNT_PICKER_STRINGS_FILE) : null },
+    actionsDir: e.ACTIONS_DIR ?? null,
     productName: e.PRODUCT_NAME,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,

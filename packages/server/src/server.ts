@@ -85,6 +85,8 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     await sweep();
     const sweepAgain = setTimeout(() => void sweep(), CALLBACK_DEADLINE_MS);
     sweepAgain.unref();
+    // ACTIONS_DIR's modules before the first request; a bad one is logged and listed, not fatal.
+    await services.actions.load(config.actionsDir);
     server.on("request", createApp({ config, logger, services }));
     services.outbox.start();
     const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger });

@@ -1,4 +1,6 @@
 import type { Kysely } from "kysely";
+import { msadsActionProxy } from "../actions/actionProxy.js";
+import { ActionService } from "../actions/actionService.js";
 import { AccountPickerService } from "../accounts/accountPickerService.js";
 import { AccountSync } from "../accounts/accountSync.js";
 import { loadPickerStrings } from "../accounts/pickerStrings.js";
@@ -41,6 +43,8 @@ export interface Services {
   accountSync: AccountSync;
   records: RecordsService;
   picker: AccountPickerService;
+  /** Pre-built and ACTIONS_DIR actions (POST /action/trigger). */
+  actions: ActionService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -68,5 +72,6 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
   const health = new HealthService(db);
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker };
+  const actions = new ActionService({ connections, proxy: msadsActionProxy({ client: msads, connections, logger }), logger });
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, actions };
 }

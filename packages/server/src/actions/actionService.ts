@@ -1,0 +1,66 @@
+import { PROVIDER_CONFIG_KEY, type ActionsListResponse } from "@ads-connect/shared";
+import type { Logger } from "pino";
+import { AppError } from "../errors.js";
+import type { ConnectionService } from "../services/connectionService.js";
+import { actionContext } from "./actionContext.js";
+import { toActionError } from "./actionErrors.js";
+import type { ActionProxy } from "./actionProxy.js";
+import { ActionRegistry } from "./actionRegistry.js";
+import { loadActionsDir } from "./loadActionsDir.js";
+import { PREBUILT_ACTIONS } from "./prebuilt/index.js";
+
+const issuesOf = (error: { issues: { path: PropertyKey[]; message: string; code: string }[] }, prefix: string) =>
+  error.issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join("."), message: issue.message, code: issue.code }));
+
+/**
+ * Runs actions by name for a connection (POST /action/trigger): input validated with the action's
+ * schema, `run` given the connection's context, output validated before it is returned.
+ */
+export class ActionService {
+  readonly registry = new ActionRegistry(PREBUILT_ACTIONS);
+
+  constructor(private readonly deps: { connections: ConnectionService; proxy: ActionProxy; logger: Logger }) {}
+
+  /** Loads ACTIONS_DIR's modules (at start, once); failures are logged and listed, never thrown. */
+  async load(actionsDir: string | null): Promise<void> {
+    if (actionsDir) await loadActionsDir(this.registry, actionsDir, this.deps.logger);
+  }
+
+  list(): ActionsListResponse {
+    return this.registry.list();
+  }
+
+  async trigger(request: { connectionId: string | undefined; providerConfigKey: string | undefined; actionName: string; input: unknown }): Promise<unknown> {
+    const { connectionId, providerConfigKey, actionName } = request;
+    if (!connectionId) throw new AppError("invalid_body", "The Connection-Id header is required", 400, { details: [{ path: "Connection-Id", message: "required header" }] });
+    if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
+    const registered = this.registry.get(actionName);
+    if (!registered) throw new AppError("unknown_action", `No action named "${actionName.slice(0, 100)}"; GET /actions lists them`, 404);
+    const { action } = registered;
+    const input = action.input.safeParse(request.input === undefined ? {} : request.input);
+    if (!input.success) {
+      const details = issuesOf(input.error, "input");
+      throw new AppError("invalid_action_input", `Invalid input for "${action.name}". ${details[0]!.path}: ${details[0]!.message}`, 400, { details });
+    }
+    const connection = (await this.deps.connections.list({ connectionId })).connections.find((c) => c.connection_id === connectionId);
+    if (!connection) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    const logger = this.deps.logger.child({ action: action.name, connectionId });
+    const started = Date.now();
+    let result: unknown;
+    try {
+      result = await action.run(actionContext({ connection, proxy: this.deps.proxy, logger }), input.data);
+    } catch (err) {
+      const error = toActionError(err, action.name, logger);
+      logger.info({ code: error.code, status: error.status, ms: Date.now() - started }, "action failed");
+      throw error;
+    }
+    const output = action.output.safeParse(result);
+    if (!output.success) {
+      const details = issuesOf(output.error, "output");
+      logger.error({ errors: details }, "action output does not match its schema");
+      throw new AppError("invalid_action_output", `The action "${action.name}" returned output that does not match its schema (${details[0]!.path}: ${details[0]!.message}); nothing was returned.`, 500, { details });
+    }
+    logger.info({ ms: Date.now() - started }, "action ran");
+    return output.data;
+  }
+}
