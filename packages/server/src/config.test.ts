@@ -139,4 +139,14 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...base, DATA_DIR: dataDir, TRUST_PROXY: "10.0.0.0/33" })).toEqual([expect.stringMatching(/^TRUST_PROXY: must be off/)]);
     expect(problemsOf({ ...base, DATA_DIR: dataDir, RETENTION_DAYS: "-1" })).toEqual([expect.stringMatching(/^RETENTION_DAYS/)]);
   });
+
+  it("ACTIONS_DIR: an existing folder, resolved to an absolute path; none by default; a missing folder or a file refused", () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ ...base, DATA_DIR: dataDir }).actionsDir).toBeNull();
+    const dir = tempDir();
+    const relative = path.relative(process.cwd(), dir);
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: relative }).actionsDir).toBe(dir);
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dir, "missing") })).toEqual([expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/)]);
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dataDir, "secret-key") })).toEqual([expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/)]);
+  });
 });
