@@ -9,6 +9,9 @@ import {
   ListConnectionsResponseSchema,
   AD_ACCOUNT_MODEL,
   PROVIDER_CONFIG_KEY,
+  pagedRequest,
+  type MsAdsErrorInfo,
+  type PagedRequest,
   RecordsResponseSchema,
   SuccessResponseSchema,
   SyncNowResponseSchema,
@@ -31,9 +34,37 @@ export class AdsConnectApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Microsoft Advertising's codes and TrackingId when it refused a proxied call or an action's call. */
+    readonly msads: MsAdsErrorInfo | null = null,
   ) {
     super(message);
   }
+}
+
+/** A call to Microsoft Advertising through the server's proxy (Nango's `proxy()` config, plus the account). */
+export interface ProxyParams {
+  connectionId: string;
+  /** Default GET. */
+  method?: string;
+  /** A Microsoft Advertising API path, e.g. "/CampaignManagement/v13/Campaigns/QueryByAccountId"; the server picks the host. */
+  endpoint: string;
+  /** JSON body. */
+  data?: unknown;
+  params?: Record<string, string | number | boolean>;
+  /** Your own headers, passed on (as Nango does, sent as `Nango-Proxy-<name>`); credentials are always the server's. */
+  headers?: Record<string, string>;
+  /** Retries the server may make on a 5xx or network error. */
+  retries?: number;
+  /** `CustomerId` / `CustomerAccountId` override: one of the connection's accounts (default: its selected account). */
+  customerId?: string;
+  accountId?: string;
+}
+
+export interface ProxyResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  /** The parsed JSON body (the text when it is not JSON). */
+  data: T;
 }
 
 export interface AdsConnectClientOptions {
@@ -158,6 +189,43 @@ export class AdsConnectClient {
     } while (cursor);
   }
 
+  /**
+   * Calls Microsoft Advertising for a connection through the server's `/proxy` (Nango's shape):
+   * the server injects the token, developer token and account headers.
+   *
+   * @example
+   * const { data } = await client.proxy({ connectionId, method: "POST", endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId", data: { AccountId: accountId } });
+   */
+  async proxy<T = unknown>(params: ProxyParams): Promise<ProxyResponse<T>> {
+    const query = params.params ? `?${new URLSearchParams(Object.entries(params.params).map(([k, v]) => [k, String(v)]))}` : "";
+    const headers: Record<string, string> = { "Connection-Id": params.connectionId, "Provider-Config-Key": PROVIDER_CONFIG_KEY };
+    for (const [name, value] of Object.entries(params.headers ?? {})) headers[`Nango-Proxy-${name}`] = value;
+    if (params.retries !== undefined) headers.Retries = String(params.retries);
+    if (params.customerId) headers["Customer-Id"] = params.customerId;
+    if (params.accountId) headers["Account-Id"] = params.accountId;
+    const endpoint = params.endpoint.startsWith("/") ? params.endpoint : `/${params.endpoint}`;
+    const response = await this.#send(params.method ?? "GET", `/proxy${endpoint}${query}`, params.data, headers);
+    const text = await response.text();
+    if (!response.ok) throw apiError(response.status, text, `${(params.method ?? "GET").toUpperCase()} /proxy${endpoint}`);
+    const json = safeJson(text);
+    const out: Record<string, string> = {};
+    response.headers.forEach((value, name) => (out[name] = value));
+    return { status: response.status, headers: out, data: (json === undefined ? text : json) as T };
+  }
+
+  /**
+   * Microsoft's `PageInfo` paging over {@link proxy}: the request is sent with `PageInfo` (zero-based
+   * page index, `size` ≤ 1000) in its body, page after page until a short one; yields each page's
+   * `items` array, in Microsoft's order.
+   *
+   * @example
+   * for await (const accounts of client.paginate({ connectionId, endpoint: "/CustomerManagement/v13/Accounts/Search", data: { Predicates: [...], Ordering: null }, items: "Accounts" })) save(accounts);
+   */
+  paginate<T = unknown>(params: PagedRequest & Pick<ProxyParams, "connectionId" | "retries">): AsyncGenerator<T[], void, undefined> {
+    const { connectionId, retries, endpoint, method, headers, customerId, accountId } = params;
+    return pagedRequest<T>(params, async (data) => (await this.proxy({ connectionId, endpoint, method: method ?? "POST", data, ...(headers ? { headers } : {}), ...(retries !== undefined ? { retries } : {}), ...(customerId ? { customerId } : {}), ...(accountId ? { accountId } : {}) })).data);
+  }
+
   /** Re-syncs the connection's accounts now; a Microsoft failure comes back as `accounts_error`. */
   triggerSync(connectionId: string) {
     return this.#request("POST", `/connections/${encodeURIComponent(connectionId)}/sync?provider_config_key=${PROVIDER_CONFIG_KEY}`, SyncNowResponseSchema);
@@ -193,7 +261,14 @@ export class AdsConnectClient {
   }
 
   async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, headers: Record<string, string> = {}): Promise<z.infer<S>> {
-    const response = await this.#fetch(`${this.#host}${path}`, {
+    const response = await this.#send(method, path, body, headers);
+    const text = await response.text();
+    if (!response.ok) throw apiError(response.status, text, `${method} ${path.split("?")[0]}`);
+    return schema.parse(safeJson(text));
+  }
+
+  #send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+    return this.#fetch(`${this.#host}${path}`, {
       method,
       headers: {
         ...headers,
@@ -202,14 +277,14 @@ export class AdsConnectClient {
       },
       body: body === undefined ? null : JSON.stringify(body),
     });
-    const json = safeJson(await response.text());
-    if (!response.ok) {
-      const error = ApiErrorBodySchema.safeParse(json);
-      if (error.success) throw new AdsConnectApiError(response.status, error.data.error.code, error.data.error.message);
-      throw new AdsConnectApiError(response.status, "unexpected_response", `HTTP ${response.status} from ${method} ${path.split("?")[0]}`);
-    }
-    return schema.parse(json);
   }
+}
+
+/** A 4xx/5xx answer as an AdsConnectApiError (its `{error:{code,message,msads?}}` body, when it has one). */
+function apiError(status: number, text: string, what: string): AdsConnectApiError {
+  const error = ApiErrorBodySchema.safeParse(safeJson(text));
+  if (error.success) return new AdsConnectApiError(status, error.data.error.code, error.data.error.message, error.data.error.msads ?? null);
+  return new AdsConnectApiError(status, "unexpected_response", `HTTP ${status} from ${what}`);
 }
 
 function safeJson(text: string): unknown {
