@@ -2,7 +2,7 @@ import type { MsAdsErrorInfo } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
-import { ActionError } from "./defineAction.js";
+import { isActionError } from "./defineAction.js";
 
 /** Microsoft counts calls in a sliding 60-second window per user and customer (117). */
 const RATE_WINDOW_SECONDS = 60;
@@ -24,7 +24,7 @@ export function msadsInfo(err: MsAdsError): MsAdsErrorInfo {
  */
 export function toActionError(err: unknown, actionName: string, logger: Logger): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof ActionError) return new AppError("action_failed", err.message, err.status);
+  if (isActionError(err)) return new AppError("action_failed", err.message, err.status);
   if (err instanceof MsAdsError) {
     const msads = msadsInfo(err);
     if (err.has(117)) return new AppError("msads_rate_limited", `Microsoft Advertising is throttling calls for this user and customer (117 CallRateExceeded); try again after ${RATE_WINDOW_SECONDS} s.`, 429, { msads, retryAfterSeconds: RATE_WINDOW_SECONDS });

@@ -19,13 +19,14 @@ function readmeExample(): { file: string; code: string } {
 /** Every account of the user through ctx.paginate (Customer Management's PageInfo paging), as a .mjs module. */
 const ALL_ACCOUNTS_MJS = `
 import { z } from "zod";
-import { defineAction } from "@ads-connect/server/actions";
+import { ActionError, defineAction } from "@ads-connect/server/actions";
 
 export const allAccounts = defineAction({
   name: "all-accounts",
   input: z.object({ size: z.number().int().min(1).max(1000).default(1000) }),
   output: z.object({ ids: z.array(z.string()), pages: z.array(z.number()) }),
   async run(ctx, input) {
+    if (ctx.accounts.all.length === 0) throw new ActionError("This connection has no Microsoft Advertising accounts", 409);
     const { data: user } = await ctx.proxy({ method: "POST", endpoint: "/CustomerManagement/v13/User/Query", data: { UserId: null } });
     const ids = [];
     const pages = [];
@@ -36,6 +37,15 @@ export const allAccounts = defineAction({
     return { ids, pages };
   },
 });
+`;
+
+/** Two actions with bugs: output that breaks its own schema, and a crash. */
+const BUGGY_TS = `
+import { z } from "zod";
+import { defineAction } from "@ads-connect/server/actions";
+
+export const wrongOutput = defineAction({ name: "wrong-output", input: z.object({}), output: z.object({ count: z.number() }), async run() { return { count: "many" } as never; } });
+export const crashes = defineAction({ name: "crashes", input: z.object({}), output: z.object({}), async run(ctx) { return (ctx as unknown as { nothing: { here: () => never } }).nothing.here(); } });
 `;
 
 const BAD_MODULES: Record<string, string> = {
@@ -56,6 +66,7 @@ beforeAll(async () => {
   const example = readmeExample();
   writeFileSync(path.join(dir, example.file), example.code);
   writeFileSync(path.join(dir, "all-accounts.mjs"), ALL_ACCOUNTS_MJS);
+  writeFileSync(path.join(dir, "buggy.ts"), BUGGY_TS);
   for (const [file, code] of Object.entries(BAD_MODULES)) writeFileSync(path.join(dir, file), code);
   h = await startHarness({ env: { ACTIONS_DIR: dir } });
   nango = new Nango({ host: h.server.url, secretKey: h.secretKey });
@@ -77,6 +88,9 @@ describe("ACTIONS_DIR", () => {
     expect(list.actions.filter((a) => a.source === "custom").map((a) => [a.name, a.file])).toEqual([
       ["active-campaigns", "active-campaigns.ts"],
       ["all-accounts", "all-accounts.mjs"],
+      // A module namespace lists its exports in name order.
+      ["crashes", "buggy.ts"],
+      ["wrong-output", "buggy.ts"],
     ]);
     expect(list.actions.find((a) => a.name === "active-campaigns")).toMatchObject({ description: expect.stringMatching(/active campaigns/), input_schema: { type: "object", properties: { min_daily_budget: { type: "number" } } } });
     const reasons = Object.fromEntries(list.failed.map((f) => [f.file, f.reason]));
@@ -124,5 +138,21 @@ describe("ACTIONS_DIR", () => {
     const small = await nango.triggerAction<unknown, { ids: string[]; pages: number[] }>("microsoft-ads", id, "all-accounts", { size: 300 });
     expect(small.pages).toEqual([...Array(8).fill(300), 100]);
     expect(small.ids).toEqual(expected);
+  });
+
+  it("an action's ActionError is its status; output that breaks the schema and a crash are 500s without details of the bug", async () => {
+    const none = await connect("none@contoso.example");
+    const headers = { "Connection-Id": none, "Provider-Config-Key": "microsoft-ads" };
+    const refused = await h.api("POST", "/action/trigger", { action_name: "all-accounts" }, headers);
+    expect([refused.status, refused.json]).toEqual([409, { error: { code: "action_failed", message: "This connection has no Microsoft Advertising accounts" } }]);
+    const wrong = await h.api("POST", "/action/trigger", { action_name: "wrong-output" }, headers);
+    expect(wrong.status).toBe(500);
+    expect(wrong.json).toMatchObject({ error: { code: "invalid_action_output", errors: [{ path: "output.count" }] } });
+    expect(wrong.text).not.toContain("many");
+    const crash = await h.api("POST", "/action/trigger", { action_name: "crashes" }, headers);
+    expect(crash.json).toEqual({ error: { code: "action_failed", message: 'The action "crashes" failed unexpectedly; the error is in the server\'s log.' } });
+    expect(crash.status).toBe(500);
+    expect(h.logs.some((l) => l.includes('"action":"crashes"') && l.includes('"msg":"action failed"') && l.includes("TypeError"))).toBe(true);
+    expect((await h.api("GET", "/health")).status).toBe(200);
   });
 });

@@ -4,6 +4,7 @@ import type { z } from "zod";
 
 /** Marks a defineAction result, across copies of this module (an ACTIONS_DIR module may load its own). */
 const ACTION = Symbol.for("ads-connect.action");
+const ACTION_ERROR = Symbol.for("ads-connect.action-error");
 
 /** A call to Microsoft Advertising for the action's connection (`ctx.proxy`). */
 export interface ActionProxyRequest {
@@ -115,6 +116,7 @@ export function isAction(value: unknown): value is Action {
  */
 export class ActionError extends Error {
   override name = "ActionError";
+  readonly [ACTION_ERROR] = true;
   constructor(
     message: string,
     readonly status: number = 400,
@@ -122,4 +124,9 @@ export class ActionError extends Error {
     super(message);
     if (!Number.isInteger(status) || status < 400 || status > 599) this.status = 500;
   }
+}
+
+/** Whether an error is an ActionError, from this copy of the module or another. */
+export function isActionError(err: unknown): err is ActionError {
+  return err instanceof Error && (err as unknown as Record<symbol, unknown>)[ACTION_ERROR] === true;
 }
