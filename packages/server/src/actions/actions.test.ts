@@ -1,5 +1,5 @@
 import { Nango } from "@nangohq/node";
-import { ActionsListResponseSchema, ApiErrorBodySchema, CONNECT_SUCCESS } from "@ads-connect/shared";
+import { ActionsListResponseSchema, ApiErrorBodySchema, CONNECT_SUCCESS, ConnectionSchema } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAs, startHarness, type Harness } from "../testing/harness.js";
 
@@ -77,6 +77,8 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
     // The same person again: the connection is overridden, its selection kept; the account is named.
     const id = await connect("three@contoso.example");
     const [account] = h.ads.accounts("three@contoso.example");
+    // A name CSV must quote: a comma and a double quote.
+    h.ads.addCampaign(account!.Id, { Name: 'Spring "Sale", 2026' });
     h.ads.reportPollsBeforeReady(2);
     const before = { submit: h.ads.callCount("GenerateReport/Submit"), poll: h.ads.callCount("GenerateReport/Poll"), download: h.ads.callCount("ReportDownload") };
     type Report = { report_request_id: string; rows: { time_period: string | null; campaign_id: string; campaign_name: string; impressions: number; clicks: number; spend: number; ctr: number }[] };
@@ -90,7 +92,8 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
     const campaigns = h.ads.campaigns(account!.Id);
     expect(out.rows).toHaveLength(campaigns.length * 3);
     expect(out.rows.map((r) => `${r.campaign_id} ${r.time_period}`)).toEqual(campaigns.flatMap((c) => ["2026-01-01", "2026-01-02", "2026-01-03"].map((d) => `${c.Id} ${d}`)));
-    expect(out.rows[0]!.campaign_name).toBe(campaigns[0]!.Name);
+    expect(out.rows.map((r) => r.campaign_name)).toEqual(campaigns.flatMap((c) => [c.Name, c.Name, c.Name]));
+    expect(out.rows.at(-1)!.campaign_name).toBe('Spring "Sale", 2026');
     for (const row of out.rows) {
       expect(row.impressions).toBeGreaterThan(0);
       expect(row.clicks).toBeLessThanOrEqual(row.impressions);
@@ -173,5 +176,20 @@ describe("errors", () => {
     expect(list.actions.every((a) => a.source === "prebuilt" && a.file === null)).toBe(true);
     expect(list.actions.find((a) => a.name === "pause-campaign")!.input_schema).toMatchObject({ type: "object", required: ["campaign_id"] });
     expect(list.failed).toEqual([]);
+  });
+
+  it("the developer token, the access token and the secret key appear in no log line and no action answer", async () => {
+    const id = await connect("adele@contoso.example");
+    const answers = [await trigger(id, "list-campaigns"), await trigger(id, "list-accounts")];
+    h.ads.injectFault(105, { operation: "Campaigns/QueryByAccountId" });
+    answers.push(await trigger(id, "list-campaigns"));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 502]);
+    const accessToken = ConnectionSchema.parse((await h.api("GET", `/connections/${id}`)).json).credentials.access_token;
+    const secrets = [h.server.config.microsoft.adsDeveloperToken, accessToken, h.secretKey];
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(8);
+      for (const answer of answers) expect(answer.text).not.toContain(secret);
+      expect(h.logs.filter((l) => l.includes(secret))).toEqual([]);
+    }
   });
 });
