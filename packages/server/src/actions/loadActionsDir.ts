@@ -2,7 +2,6 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
-import { tsImport } from "tsx/esm/api";
 import type { ActionRegistry } from "./actionRegistry.js";
 import { isAction } from "./defineAction.js";
 
@@ -30,8 +29,11 @@ export async function loadActionsDir(registry: ActionRegistry, dir: string, logg
     logger.error({ reason }, "custom actions not loaded");
     return;
   }
+  // tsx only when there is something to load (it brings esbuild).
+  const { tsImport } = await import("tsx/esm/api");
+  const load = (file: string) => tsImport(pathToFileURL(path.join(dir, file)).href, import.meta.url) as Promise<Record<string, unknown>>;
   for (const file of files) {
-    const outcome = await loadModule(registry, dir, file);
+    const outcome = await loadModule(registry, file, () => load(file), dir);
     if (typeof outcome === "string") {
       registry.failures.push({ file, reason: outcome });
       logger.error({ file, reason: outcome }, "action module not loaded");
@@ -42,10 +44,10 @@ export async function loadActionsDir(registry: ActionRegistry, dir: string, logg
 }
 
 /** The names registered from one module, or why it was not loaded. */
-async function loadModule(registry: ActionRegistry, dir: string, file: string): Promise<string[] | string> {
+async function loadModule(registry: ActionRegistry, file: string, load: () => Promise<Record<string, unknown>>, dir: string): Promise<string[] | string> {
   let exports: Record<string, unknown>;
   try {
-    exports = await withTimeout(tsImport(pathToFileURL(path.join(dir, file)).href, import.meta.url) as Promise<Record<string, unknown>>);
+    exports = await withTimeout(load());
   } catch (err) {
     return `failed to load: ${describe(err, dir)}`;
   }
@@ -53,15 +55,15 @@ async function loadModule(registry: ActionRegistry, dir: string, file: string): 
   const nested = typeof exports.default === "object" && exports.default !== null && !isAction(exports.default) ? Object.values(exports.default) : [];
   const actions = [...new Set([...Object.values(exports), ...nested].filter(isAction))];
   if (actions.length === 0) {
-    const names = Object.keys(nested.length > 0 ? (exports.default as object) : exports).filter((k) => k !== "__esModule");
-    return `exports no defineAction(...) result (exports: ${names.length > 0 ? names.join(", ") : "nothing"})`;
+    const exported = Object.keys(nested.length > 0 ? (exports.default as object) : exports).filter((k) => k !== "__esModule");
+    return `exports no defineAction(...) result (exports: ${exported.length > 0 ? exported.join(", ") : "nothing"})`;
   }
-  const clashes = actions.map((a) => (actions.filter((b) => b.name === a.name).length > 1 ? `duplicate action name "${a.name}" within the module` : null)).filter((c): c is string => c !== null);
-  if (clashes.length > 0) return clashes[0]!;
-  // All or nothing: a module whose names clash registers none of its actions.
-  for (const action of actions) {
-    if (registry.get(action.name)) return registry.add(action, file)!;
-  }
+  const names = actions.map((a) => a.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) return `duplicate action name "${twice}" within the module`;
+  // All or nothing: a module one of whose names is taken registers none of its actions.
+  const taken = actions.find((a) => registry.get(a.name));
+  if (taken) return registry.add(taken, file)!;
   for (const action of actions) registry.add(action, file);
   return actions.map((a) => a.name);
 }

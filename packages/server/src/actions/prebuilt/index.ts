@@ -5,4 +5,4 @@ import { listCampaigns } from "./listCampaigns.js";
 import { getPerformanceReport } from "./performanceReport.js";
 
 /** The actions ads-connect ships, written with defineAction like any ACTIONS_DIR module. */
-export const PREBUILT_ACTIONS: readonly Action[] = [listAccounts, listCampaigns, getPerformanceReport, pauseCampaign, resumeCampaign] as unknown as readonly Action[];
+export const PREBUILT_ACTIONS: readonly Action[] = [listAccounts, listCampaigns, getPerformanceReport, pauseCampaign, resumeCampaign];
