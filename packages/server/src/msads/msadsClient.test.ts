@@ -4,21 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MsAdsClient } from "./msadsClient.js";
 import { MsAdsError } from "./MsAdsError.js";
 import { msadsOrigin, msadsUrl } from "./msadsHosts.js";
-import { paginate } from "./paginate.js";
+import { paginate } from "@ads-connect/shared";
 
 /** A real HTTP server that answers each request with the next canned reply and records what it got. */
 let server: ReturnType<typeof createServer>;
 let url: string;
-const replies: { status: number; body: string }[] = [];
-const seen: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+const replies: { status: number; body: string; headers?: Record<string, string> }[] = [];
+const seen: { method: string; path: string; headers: IncomingHttpHeaders; body: string }[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
-      seen.push({ path: req.url ?? "", headers: req.headers, body });
+      seen.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
       const reply = replies.shift() ?? { status: 200, body: "{}" };
-      res.writeHead(reply.status, { "content-type": "application/json" }).end(reply.body);
+      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers }).end(reply.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -60,6 +60,21 @@ describe("MsAdsClient", () => {
     ]);
     expect(errors[1]!.errors[0]).toEqual({ code: 1102, errorCode: null, message: "Invalid account", detail: "bad id" });
     expect(errors[0]!.message).not.toContain("DEVTOKEN1");
+  });
+
+  it("request: any method, the path's query kept, no body on GET; the caller's credential headers dropped; cookies not returned", async () => {
+    replies.push({ status: 200, body: '{"Campaigns":[]}', headers: { "set-cookie": "session=abc", trackingid: "t-ok" } }, { status: 200, body: '{"PartialErrors":[]}' }, { status: 302, body: "" });
+    const got = await client().request("GET", "/CampaignManagement/v13/Campaigns?AccountId=1", { ignored: true }, { accessToken: "at-2", accountId: "33", headers: { Authorization: "Bearer stolen", developertoken: "mine", "X-Custom": "yes", CustomerAccountId: "999" } });
+    expect(got).toEqual({ status: 200, headers: expect.objectContaining({ "content-type": "application/json", trackingid: "t-ok" }), data: { Campaigns: [] } });
+    expect(got.headers["set-cookie"]).toBeUndefined();
+    const get = seen.at(-1)!;
+    expect([get.method, get.path, get.body]).toEqual(["GET", "/CampaignManagement/v13/Campaigns?AccountId=1", ""]);
+    expect(get.headers).toMatchObject({ authorization: "Bearer at-2", developertoken: "DEVTOKEN1", customeraccountid: "33", "x-custom": "yes" });
+    await client().request("PUT", "/CampaignManagement/v13/Campaigns", { AccountId: "1", Campaigns: [] }, { accessToken: "at-2" });
+    expect(seen.at(-1)).toMatchObject({ method: "PUT", body: '{"AccountId":"1","Campaigns":[]}', headers: { "content-type": "application/json" } });
+    // A redirect is not followed (it could lead off Microsoft's hosts).
+    const redirected = await client().request("GET", "/CampaignManagement/v13/Campaigns", undefined, { accessToken: "at-2" }).catch((e: MsAdsError) => e);
+    expect(redirected).toMatchObject({ kind: "http", httpStatus: 302 });
   });
 
   it("reports an unreachable host as a network error without the tokens", async () => {
