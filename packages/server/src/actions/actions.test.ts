@@ -1,4 +1,5 @@
 import { Nango } from "@nangohq/node";
+import fc from "fast-check";
 import { ActionsListResponseSchema, ApiErrorBodySchema, CONNECT_SUCCESS, ConnectionSchema } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAs, startHarness, type Harness } from "../testing/harness.js";
@@ -134,6 +135,27 @@ describe("errors", () => {
     expect(h.ads.callCount()).toBe(callsBefore);
     // Nango's client sees the same error.
     await expect(nango.triggerAction("microsoft-ads", id, "pause-campaign", { campaign_id: 5 })).rejects.toMatchObject({ response: { status: 400 } });
+  });
+
+  it("arbitrary bodies and inputs: an answer or a 4xx JSON error, never a 500 or a stack trace", async () => {
+    const id = await connect("adele@contoso.example");
+    const body = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string(),
+      fc.record({ action_name: fc.oneof(fc.constantFrom("list-accounts", "list-campaigns", "pause-campaign", "resume-campaign"), fc.string()), input: fc.jsonValue() }).map((v) => JSON.stringify(v)),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (raw) => {
+        const res = await h.api("POST", "/action/trigger", raw, { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" });
+        expect(res.text).not.toMatch(/\bat .+\(.+:\d+:\d+\)|node_modules|\.ts:\d+/);
+        if (res.status !== 200) {
+          expect(res.status, res.text).toBeGreaterThanOrEqual(400);
+          expect(res.status, res.text).toBeLessThan(500);
+          expect(res.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+        }
+      }),
+      { numRuns: 120 },
+    );
   });
 
   it("unknown action 404, unknown connection 404, missing Connection-Id 400, no secret key 401, X-Async refused", async () => {
