@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { strFromU8, unzipSync } from "fflate";
 import { z } from "zod";
 import { ActionError, defineAction, type ActionContext } from "../../actions.js";
-import { parseCsv } from "./csv.js";
+import { parseCsv } from "./parseCsv.js";
 import { accountInput } from "./msadsInput.js";
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a real date");
