@@ -7,15 +7,18 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status: number = 400,
-    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number } = {},
+    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number; extra?: Record<string, unknown> } = {},
   ) {
     super(message, { cause: options.cause });
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.extra = options.extra;
   }
   readonly details: { path: string; message: string; code?: string }[] | undefined;
   /** Sent as `Retry-After` when set (a temporary condition: Microsoft unreachable, a busy database). */
   readonly retryAfterSeconds: number | undefined;
+  /** More fields of the error object (e.g. the proxy's `msads`: Microsoft's codes, TrackingId, raw body). */
+  readonly extra: Record<string, unknown> | undefined;
 }
 
 /** A failed connect attempt: what the popup result and session status report. */

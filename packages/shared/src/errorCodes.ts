@@ -48,6 +48,16 @@ export const ERROR_CODES = [
   "code_already_redeemed",
   "provider_temporarily_unavailable",
   "provider_error",
+  // the proxy to Microsoft Advertising (/proxy/*)
+  "invalid_header",
+  "proxy_refused",
+  "account_not_in_connection",
+  "proxy_redirect_refused",
+  "proxy_response_too_large",
+  "msads_error",
+  "msads_rate_limited",
+  "msads_unreachable",
+  "msads_timeout",
   // this server's own state
   "credentials_unreadable",
   // widget-side outcomes

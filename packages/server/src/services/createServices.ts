@@ -4,6 +4,7 @@ import { AccountSync } from "../accounts/accountSync.js";
 import { loadPickerStrings } from "../accounts/pickerStrings.js";
 import { RecordsService } from "../accounts/recordsService.js";
 import { MsAdsClient } from "../msads/msadsClient.js";
+import { ProxyService } from "../proxy/proxyService.js";
 import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Logger } from "pino";
 import { createSlackAlerter, type Alerter } from "../alerts/slackAlerter.js";
@@ -41,6 +42,8 @@ export interface Services {
   accountSync: AccountSync;
   records: RecordsService;
   picker: AccountPickerService;
+  /** The credential-injecting proxy to Microsoft Advertising (`/proxy/*`, actions). */
+  proxy: ProxyService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -68,5 +71,6 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
   const health = new HealthService(db);
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker };
+  const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy };
 }
