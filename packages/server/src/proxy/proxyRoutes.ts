@@ -77,7 +77,10 @@ export function proxyRoutes(proxy: ProxyService, requireSecretKey: RequestHandle
       if (err instanceof AppError && err.status === 413) res.set("connection", "close");
       throw err;
     });
-    res.status(answer.status).set(answer.headers).set("cache-control", answer.headers["cache-control"] ?? "no-store");
+    // setHeader, not Express's set: Microsoft's Content-Type is passed on exactly (no charset added).
+    res.status(answer.status);
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    if (!answer.headers["cache-control"]) res.setHeader("cache-control", "no-store");
     if (Buffer.isBuffer(answer.body)) {
       res.end(answer.body);
       return;

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
-import { parseFault, type MsAdsFaultError } from "../msads/MsAdsError.js";
+import { faultErrors, parseFault, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import type { ConnectionService } from "../services/connectionService.js";
 import type { Database } from "../store/schema.js";
 import { resolveProxyAccount, type ProxyAccountHeaders } from "./proxyAccount.js";
@@ -156,7 +156,8 @@ export class ProxyService {
         this.deps.logger.info({ ...log, status: response.status, msadsCodes: error.msads.codes, trackingId: error.msads.tracking_id }, "Microsoft Advertising answered an error through the proxy");
         throw error;
       }
-      const partialErrors = json && typeof json === "object" && Array.isArray((json as { PartialErrors?: unknown }).PartialErrors) ? (parseFault({ Type: "PartialErrors", TrackingId: trackingId, Errors: (json as { PartialErrors: unknown[] }).PartialErrors }, response.status, operation)?.errors ?? []) : [];
+      const partial = json && typeof json === "object" ? (json as { PartialErrors?: unknown }).PartialErrors : undefined;
+      const partialErrors = Array.isArray(partial) ? faultErrors(partial) : [];
       return { status: response.status, headers: keptResponseHeaders(response.headers), body: bytes, json, partialErrors, trackingId };
     }
   }
