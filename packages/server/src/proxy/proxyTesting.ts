@@ -1,6 +1,6 @@
-import http from "node:http";
 import { CONNECT_SUCCESS } from "@ads-connect/shared";
 import { connectAs, type Harness } from "../testing/harness.js";
+import { httpRequest } from "../testing/httpRequest.js";
 
 /** Header names every proxied request carries for transport (fetch's own), besides the four injected ones. */
 export const TRANSPORT_HEADERS = ["accept", "accept-encoding", "accept-language", "connection", "content-length", "content-type", "host", "sec-fetch-mode", "user-agent"];
@@ -13,32 +13,16 @@ export async function connectUser(h: Harness, username: string, choose?: (ids: s
   return result.connection_id;
 }
 
-/**
- * A request with its path sent byte for byte (fetch and URL parsing would resolve `..` and
- * encoded characters before the server ever saw them).
- */
-export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; json: unknown }> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ hostname: url.hostname, port: url.port, path, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    // A server that refuses a large body early may close before it is all written.
-    req.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err)));
-    req.end(body);
-  });
+/** A request with its path sent byte for byte, its body parsed as JSON when it is. */
+export async function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
+  const res = await httpRequest(baseUrl, { method, headers, rawPath: path, ...(body === undefined ? {} : { body }) });
+  let json: unknown;
+  try {
+    json = JSON.parse(res.text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text: res.text, json };
 }
 
 /** The error code of a JSON error body. */
