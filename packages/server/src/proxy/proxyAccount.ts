@@ -1,4 +1,3 @@
-import type { AdAccount } from "@ads-connect/shared";
 import type { Kysely } from "kysely";
 import { listActiveAccounts } from "../accounts/activeAccounts.js";
 import { AppError } from "../errors.js";
@@ -27,6 +26,8 @@ function checkId(value: string | null | undefined, name: string): string | null 
 export async function resolveProxyAccount(db: Kysely<Database>, connectionId: string, override: { customerId?: string | null; accountId?: string | null }): Promise<ProxyAccountHeaders> {
   const customerId = checkId(override.customerId, "Customer-Id");
   const accountId = checkId(override.accountId, "Account-Id");
+  const row = await db.selectFrom("connections").select("selected_account_ids").where("connection_id", "=", connectionId).executeTakeFirst();
+  if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
   const active = await listActiveAccounts(db, connectionId);
   const notOurs = (what: string) => new AppError("account_not_in_connection", `${what} is not one of this connection's Microsoft Advertising accounts`, 403);
   if (accountId) {
@@ -35,17 +36,12 @@ export async function resolveProxyAccount(db: Kysely<Database>, connectionId: st
     if (customerId && customerId !== account.customer_id) throw new AppError("invalid_body", `Customer-Id ${customerId} is not the customer of account ${accountId} (${account.customer_id})`, 400, { details: [{ path: "Customer-Id", message: "does not match Account-Id" }] });
     return { customerId: account.customer_id, accountId };
   }
-  const selected = await selectedAccounts(db, connectionId, active);
+  const ids = new Set(row.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : []);
+  const selected = active.filter((a) => ids.has(a.id));
   if (customerId) {
     if (!active.some((a) => a.customer_id === customerId)) throw notOurs(`Customer-Id ${customerId}`);
     return { customerId, accountId: selected.find((a) => a.customer_id === customerId)?.id ?? null };
   }
   const first = selected[0];
   return first ? { customerId: first.customer_id, accountId: first.id } : { customerId: null, accountId: null };
-}
-
-async function selectedAccounts(db: Kysely<Database>, connectionId: string, active: AdAccount[]): Promise<AdAccount[]> {
-  const row = await db.selectFrom("connections").select("selected_account_ids").where("connection_id", "=", connectionId).executeTakeFirst();
-  const ids = new Set(row?.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : []);
-  return active.filter((a) => ids.has(a.id));
 }

@@ -89,15 +89,17 @@ export class ProxyService {
 
     const timeout = AbortSignal.timeout(limits.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-    let accessToken = await this.deps.connections.accessToken(call.connectionId);
     const account = await resolveProxyAccount(this.deps.db, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
     const holdKey = account.customerId ?? `user:${call.connectionId}`;
     const operation = new URL(target.url).pathname.replace(/^.*?\/[A-Za-z]+\/v\d+\//, "");
     const log = { connectionId: call.connectionId, service: target.service, operation, customerId: account.customerId };
 
+    let accessToken: string | null = null;
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       await this.refuseWhileHeld(holdKey);
+      // After the hold check: a held customer costs no token refresh.
+      accessToken ??= await this.deps.connections.accessToken(call.connectionId);
       // 5xx and network errors for idempotent methods; any status the caller lists in Retry-On.
       const retryable = (status: number | null) => attempt < retries && ((status !== null && call.retryOn?.includes(status) === true) || ((status === null || status >= 500) && IDEMPOTENT.has(method)));
       let response: Response;
