@@ -107,7 +107,7 @@ export class ProxyService {
         response = await this.send(target.url, method, { ...callerHeaders, ...this.deps.msads.headersFor({ accessToken, ...account }) }, body, signal);
       } catch (err) {
         if (err instanceof AppError) throw err;
-        if (timeout.aborted) throw new AppError("msads_timeout", `Microsoft Advertising ${operation} did not answer within the proxy's ${limits.timeoutMs / 1000} s (PROXY_TIMEOUT_SECONDS)`, 504);
+        if (timeout.aborted) throw timedOut(operation, limits.timeoutMs);
         if (call.signal?.aborted) throw new AppError("msads_unreachable", "The call was cancelled", 499);
         if (retryable(null)) {
           await this.backoff(attempt, signal);
@@ -126,7 +126,11 @@ export class ProxyService {
       if (response.ok && !/json/i.test(type)) {
         return { status: response.status, headers: keptResponseHeaders(response.headers), body: boundedStream(response.body, limits.maxResponseBytes), partialErrors: [], trackingId };
       }
-      const bytes = await readResponseBody(response.body, limits.maxResponseBytes);
+      const bytes = await readResponseBody(response.body, limits.maxResponseBytes).catch((err: unknown) => {
+        if (err instanceof AppError) throw err;
+        if (timeout.aborted) throw timedOut(operation, limits.timeoutMs);
+        throw new AppError("msads_unreachable", `Microsoft Advertising ${operation} broke off its answer`, 502, { retryAfterSeconds: 5 });
+      });
       const text = bytes.toString("utf8");
       let json: unknown = undefined;
       try {
@@ -149,7 +153,7 @@ export class ProxyService {
         this.deps.logger.warn({ ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds }, "Microsoft Advertising is throttling this customer (117): holding its proxied calls");
         throw rateLimited(seconds, fault ? ProxyMsAdsError.from(fault, response.status, trackingId, text, operation) : null);
       }
-      if (response.status >= 500 && retryable(response.status)) {
+      if (!response.ok && retryable(response.status)) {
         await this.backoff(attempt, signal);
         continue;
       }
@@ -203,9 +207,13 @@ export class ProxyService {
     try {
       await delay(base * 2 ** attempt + Math.random() * base, undefined, { signal });
     } catch {
-      throw new AppError("msads_timeout", `Microsoft Advertising did not answer successfully within the proxy's ${this.deps.config.proxy.timeoutMs / 1000} s (PROXY_TIMEOUT_SECONDS)`, 504);
+      throw timedOut("call", this.deps.config.proxy.timeoutMs);
     }
   }
+}
+
+function timedOut(operation: string, ms: number): AppError {
+  return new AppError("msads_timeout", `Microsoft Advertising ${operation} did not complete within the proxy's ${ms / 1000} s (PROXY_TIMEOUT_SECONDS)`, 504);
 }
 
 function rateLimited(seconds: number, fault: ProxyMsAdsError | null): AppError {
