@@ -54,6 +54,9 @@ it("117: a 429 with Retry-After to the caller, then no calls to Microsoft for th
   await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).where("customer_key", "=", account.ParentCustomerId).execute();
   expect((await query(b.url, id, account.Id)).status).toBe(200);
   expect(h.ads.callCount()).toBe(calls + 2);
+  // The pruning job deletes ended holds.
+  expect((await h.server.prune.runOnce()).proxyHolds).toBe(1);
+  expect(await h.server.db.selectFrom("proxy_holds").select("customer_key").execute()).toEqual([]);
 });
 
 it("3 concurrent callers when Microsoft starts throttling: each reaches it at most once, later ones not at all", async () => {
