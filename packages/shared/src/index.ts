@@ -7,3 +7,4 @@ export * from "./aadstsCatalogue.js";
 export * from "./integrationStatus.js";
 export * from "./adAccount.js";
 export * from "./accountSync.js";
+export * from "./proxy.js";

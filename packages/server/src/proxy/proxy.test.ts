@@ -1,3 +1,4 @@
+import { ProxyErrorBodySchema } from "@ads-connect/shared";
 import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../testing/harness.js";
@@ -155,8 +156,9 @@ describe("faults, token refresh and retries", () => {
     const res = await h.api("POST", `/proxy${QUERY}`, { AccountId: accounts[1]!.Id, CampaignType: "Bogus" }, proxyHeaders());
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ error: { code: "msads_error", message: expect.stringContaining("100"), msads: { codes: [100], fault_type: "ApiFault", errors: [{ code: 100, detail: expect.stringContaining("CampaignType") }] } } });
-    const trackingId = (res.json as { error: { msads: { tracking_id: string } } }).error.msads.tracking_id;
-    expect(JSON.parse((res.json as { error: { raw_body: string } }).error.raw_body).TrackingId).toBe(trackingId);
+    const { error } = ProxyErrorBodySchema.parse(res.json);
+    expect(error.msads!.tracking_id).toEqual(expect.any(String));
+    expect(JSON.parse(error.raw_body!).TrackingId).toBe(error.msads!.tracking_id);
     const missing = await h.api("POST", "/proxy/CampaignManagement/v13/NoSuchOperation", {}, proxyHeaders());
     expect(missing.status).toBe(404);
     expect(missing.json).toMatchObject({ error: { code: "msads_error", msads: { http_status: 404, codes: [] } } });

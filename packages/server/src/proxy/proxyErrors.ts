@@ -1,16 +1,9 @@
+import type { MsAdsErrorDetails } from "@ads-connect/shared";
 import { AppError } from "../errors.js";
 import { MsAdsError, type MsAdsFaultError } from "../msads/MsAdsError.js";
 
 /** Microsoft's side of a failed proxied call, as the error body's `msads` field carries it. */
-export interface ProxyMsAdsDetails {
-  http_status: number | null;
-  /** "AdApiFaultDetail", "ApiFault", or null when the body is no fault. */
-  fault_type: string | null;
-  /** Microsoft's numeric codes, e.g. [109]. */
-  codes: number[];
-  errors: { code: number; error_code: string | null; message: string | null; detail: string | null }[];
-  tracking_id: string | null;
-}
+export type ProxyMsAdsDetails = MsAdsErrorDetails;
 
 export const toWireErrors = (errors: MsAdsFaultError[]) => errors.map((e) => ({ code: e.code, error_code: e.errorCode, message: e.message, detail: e.detail }));
 
