@@ -64,6 +64,13 @@ const MAX_REDIRECTS = 3;
  * path (allow-list only), injects a fresh access token, the developer token and the customer and
  * account, bounds sizes and time, turns faults into typed errors, refreshes once on 109/401, holds a
  * customer after 117 (shared by instances through the database) and retries 5xx/network errors.
+ *
+ * @example
+ * const answer = await services.proxy.call({
+ *   connectionId, method: "POST", endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId",
+ *   headers: { "content-type": "application/json" }, body: JSON.stringify({ AccountId: accountId }),
+ * });
+ * const { Campaigns } = answer.json as { Campaigns: unknown[] };
  */
 export class ProxyService {
   private readonly holds: ProxyHolds;
