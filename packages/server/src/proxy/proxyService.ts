@@ -27,7 +27,7 @@ export interface ProxyCall {
   method: string;
   /** Path and query, e.g. `/CampaignManagement/v13/Campaigns/QueryByAccountId`: the host follows from the service. */
   endpoint: string;
-  /** The caller's own headers for Microsoft (Content-Type, Accept, …); credentials and hop-by-hop ones are refused. */
+  /** The caller's own headers for Microsoft (Content-Type, default application/json with a body; Accept …); credentials and hop-by-hop ones are refused. */
   headers?: Record<string, string> | undefined;
   body?: ProxyBody;
   /** Another of the connection's customers / accounts than the selected one. */
@@ -68,7 +68,7 @@ const MAX_REDIRECTS = 3;
  * @example
  * const answer = await services.proxy.call({
  *   connectionId, method: "POST", endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId",
- *   headers: { "content-type": "application/json" }, body: JSON.stringify({ AccountId: accountId }),
+ *   body: JSON.stringify({ AccountId: accountId }), // sent as application/json unless headers say otherwise
  * });
  * const { Campaigns } = answer.json as { Campaigns: unknown[] };
  */
@@ -93,6 +93,8 @@ export class ProxyService {
     const retries = call.retries ?? 0;
     if (!Number.isInteger(retries) || retries < 0 || retries > MAX_PROXY_RETRIES) throw new AppError("invalid_body", `Retries must be 0-${MAX_PROXY_RETRIES}`);
     const body = await readRequestBody(call.body, limits.maxRequestBytes);
+    // Microsoft's REST API takes JSON: the default type of a body sent without one.
+    if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
     const timeout = AbortSignal.timeout(limits.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
