@@ -10,7 +10,7 @@ import {
   AD_ACCOUNT_MODEL,
   PROVIDER_CONFIG_KEY,
   pagedRequest,
-  type MsAdsErrorInfo,
+  type MsAdsErrorDetails,
   type PagedRequest,
   RecordsResponseSchema,
   SuccessResponseSchema,
@@ -35,7 +35,7 @@ export class AdsConnectApiError extends Error {
     readonly code: string,
     message: string,
     /** Microsoft Advertising's codes and TrackingId when it refused a proxied call or an action's call. */
-    readonly msads: MsAdsErrorInfo | null = null,
+    readonly msads: MsAdsErrorDetails | null = null,
   ) {
     super(message);
   }

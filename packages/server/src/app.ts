@@ -17,6 +17,7 @@ import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
+import { proxyRoutes } from "./proxy/proxyRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
 import type { Services } from "./services/createServices.js";
@@ -29,7 +30,7 @@ export interface AppDeps {
 
 /** Builds the Express app from its parts; listening is the caller's business. */
 export function createApp({ config, logger, services }: AppDeps): Express {
-  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records } = services;
+  const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
   const app = express();
@@ -71,6 +72,10 @@ export function createApp({ config, logger, services }: AppDeps): Express {
     }),
   );
   app.use(rateLimits({ config, logger }));
+  // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
+  const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);
+  if (config.basePath) app.use(config.basePath, proxyRouter);
+  app.use(proxyRouter);
   const json = express.json({ limit: "100kb" });
   // A request without a body (no Content-Length, no Transfer-Encoding: every GET the API gets) is
   // skipped here at once, as the parser itself would skip it after some work.

@@ -149,4 +149,22 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dir, "missing") })).toEqual([expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/)]);
     expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dataDir, "secret-key") })).toEqual([expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/)]);
   });
+
+  it("reads the Microsoft Advertising proxy's limits, with defaults, and refuses nonsense", () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ ...base, DATA_DIR: dataDir }).proxy).toEqual({
+      maxRequestBytes: 10 * 1024 * 1024,
+      maxResponseBytes: 100 * 1024 * 1024,
+      timeoutMs: 120_000,
+      throttleHoldSeconds: 60,
+      retryBaseMs: 500,
+    });
+    const set = { PROXY_MAX_REQUEST_BYTES: "2048", PROXY_MAX_RESPONSE_BYTES: "4096", PROXY_TIMEOUT_SECONDS: "30", PROXY_THROTTLE_HOLD_SECONDS: "5", PROXY_RETRY_BASE_MS: "20" };
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, ...set }).proxy).toEqual({ maxRequestBytes: 2048, maxResponseBytes: 4096, timeoutMs: 30_000, throttleHoldSeconds: 5, retryBaseMs: 20 });
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, PROXY_MAX_REQUEST_BYTES: "10", PROXY_TIMEOUT_SECONDS: "0", PROXY_THROTTLE_HOLD_SECONDS: "x" })).toEqual([
+      expect.stringMatching(/^PROXY_MAX_REQUEST_BYTES/),
+      expect.stringMatching(/^PROXY_TIMEOUT_SECONDS/),
+      expect.stringMatching(/^PROXY_THROTTLE_HOLD_SECONDS/),
+    ]);
+  });
 });

@@ -52,6 +52,19 @@ export interface Config {
   };
   /** Folder of the product team's action modules (.ts/.mjs/.js) loaded at start; null: pre-built actions only. */
   actionsDir: string | null;
+  /** The proxy to Microsoft Advertising (`/proxy/*` and actions). */
+  proxy: {
+    /** Largest request body sent on (413 before anything is sent). */
+    maxRequestBytes: number;
+    /** Largest response passed back (502 proxy_response_too_large). */
+    maxResponseBytes: number;
+    /** One proxied call's total time, retries and token refresh included. */
+    timeoutMs: number;
+    /** How long a customer's calls are held after Microsoft's 117 CallRateExceeded (its window is 60 s). */
+    throttleHoldSeconds: number;
+    /** First retry delay of 5xx/network retries (doubled each retry, with jitter). */
+    retryBaseMs: number;
+  };
   /** The product's name on the page that asks a person to confirm a connect link ("<name> wants to connect…"). */
   productName: string;
   /** How long an admin-consent link a blocked user sends to their administrator stays usable. */
@@ -227,6 +240,11 @@ const EnvSchema = z.object({
     .transform((v) => Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v))
     .refine((ms) => Number.isFinite(ms), "must be a real date")
     .optional(),
+  PROXY_MAX_REQUEST_BYTES: seconds(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  PROXY_MAX_RESPONSE_BYTES: seconds(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  PROXY_TIMEOUT_SECONDS: seconds(1, 600).default(120),
+  PROXY_THROTTLE_HOLD_SECONDS: seconds(1, 600).default(60),
+  PROXY_RETRY_BASE_MS: seconds(10, 60_000).default(500),
   PRODUCT_NAME: z.string().trim().min(1).max(100).default("This app"),
   ADMIN_CONSENT_LINK_TTL_SECONDS: seconds(60, 90 * 86_400).default(7 * 86_400),
   CONNECT_SESSION_TTL_SECONDS: seconds(1, 86_400).default(1800),
@@ -381,6 +399,13 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     accountSync: { enabled: isOn(e.ACCOUNT_SYNC), intervalSeconds: e.ACCOUNT_SYNC_INTERVAL_SECONDS },
     accountPicker: { ttlSeconds: e.ACCOUNT_PICKER_TTL_SECONDS, stringsFile: e.ACCOUNT_PICKER_STRINGS_FILE ? path.resolve(e.ACCOUNT_PICKER_STRINGS_FILE) : null },
     actionsDir: e.ACTIONS_DIR ?? null,
+    proxy: {
+      maxRequestBytes: e.PROXY_MAX_REQUEST_BYTES,
+      maxResponseBytes: e.PROXY_MAX_RESPONSE_BYTES,
+      timeoutMs: e.PROXY_TIMEOUT_SECONDS * 1000,
+      throttleHoldSeconds: e.PROXY_THROTTLE_HOLD_SECONDS,
+      retryBaseMs: e.PROXY_RETRY_BASE_MS,
+    },
     productName: e.PRODUCT_NAME,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,

@@ -1,4 +1,4 @@
-import type { ErrorActor, ErrorCode, MsAdsErrorInfo } from "@ads-connect/shared";
+import type { ErrorActor, ErrorCode, MsAdsErrorDetails } from "@ads-connect/shared";
 
 /** The one error class the server throws on purpose; the error middleware turns it into JSON. */
 export class AppError extends Error {
@@ -7,15 +7,18 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status: number = 400,
-    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number; msads?: MsAdsErrorInfo } = {},
+    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number; msads?: MsAdsErrorDetails; rawBody?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.msads = options.msads;
+    this.rawBody = options.rawBody;
   }
   /** Microsoft Advertising's codes and TrackingId, sent as `error.msads` when a call to it failed. */
-  readonly msads: MsAdsErrorInfo | undefined;
+  readonly msads: MsAdsErrorDetails | undefined;
+  /** Microsoft's own answer (text, bounded), sent as `error.raw_body` beside `msads`. */
+  readonly rawBody: string | undefined;
   readonly details: { path: string; message: string; code?: string }[] | undefined;
   /** Sent as `Retry-After` when set (a temporary condition: Microsoft unreachable, a busy database). */
   readonly retryAfterSeconds: number | undefined;

@@ -53,10 +53,17 @@ export const ERROR_CODES = [
   "invalid_action_input",
   "invalid_action_output",
   "action_failed",
-  // Microsoft Advertising answered a call made for a connection (an action's or the proxy's)
-  "msads_fault",
+  // the proxy to Microsoft Advertising (/proxy/*)
+  "invalid_header",
+  "proxy_refused",
+  "account_not_in_connection",
+  "proxy_redirect_refused",
+  "proxy_response_too_large",
+  // Microsoft Advertising answered a call made for a connection (the proxy's or an action's)
+  "msads_error",
   "msads_rate_limited",
   "msads_unreachable",
+  "msads_timeout",
   "msads_invalid_response",
   // this server's own state
   "credentials_unreadable",
@@ -80,16 +87,21 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const ErrorActorSchema = z.enum(["end_user", "end_user_admin", "product_team", "none"]);
 export type ErrorActor = z.infer<typeof ErrorActorSchema>;
 
-/** What Microsoft Advertising said when a call failed (no request headers: they hold tokens). */
-export const MsAdsErrorInfoSchema = z.object({
+/** What Microsoft Advertising said when a call made for a connection failed (the error body's `msads`; no request headers: they hold tokens). */
+export const MsAdsErrorDetailsSchema = z.object({
+  /** Microsoft's HTTP status (the proxy answers 502 for its 5xx and for a fault in a 2xx). */
   http_status: z.number().int().nullable(),
-  tracking_id: z.string().nullable(),
+  /** "AdApiFaultDetail", "ApiFault", or null when the body is no fault. */
+  fault_type: z.string().nullable(),
+  /** Microsoft's numeric codes, e.g. [109], [117]. */
   codes: z.array(z.number()),
-  errors: z.array(z.object({ code: z.number(), error_code: z.string().nullable(), message: z.string().nullable() })),
+  errors: z.array(z.object({ code: z.number(), error_code: z.string().nullable(), message: z.string().nullable(), detail: z.string().nullable() })),
+  /** Quote it to Microsoft support. */
+  tracking_id: z.string().nullable(),
 });
-export type MsAdsErrorInfo = z.infer<typeof MsAdsErrorInfoSchema>;
+export type MsAdsErrorDetails = z.infer<typeof MsAdsErrorDetailsSchema>;
 
-/** Body of every 4xx/5xx response: `{ error: { code, message, errors? } }`. */
+/** Body of every 4xx/5xx response: `{ error: { code, message, errors?, msads?, raw_body? } }`. */
 export const ApiErrorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -98,7 +110,9 @@ export const ApiErrorBodySchema = z.object({
       .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
       .optional(),
     /** Microsoft Advertising's own words when it refused a call: numeric codes and the TrackingId to quote to its support. */
-    msads: MsAdsErrorInfoSchema.optional(),
+    msads: MsAdsErrorDetailsSchema.optional(),
+    /** Microsoft's answer as text (at most 64 KB), beside `msads`. */
+    raw_body: z.string().optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;

@@ -1,19 +1,21 @@
-import type { MsAdsErrorInfo } from "@ads-connect/shared";
+import type { MsAdsErrorDetails } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
+import { toWireErrors } from "../proxy/proxyErrors.js";
 import { isActionError } from "./defineAction.js";
 
 /** Microsoft counts calls in a sliding 60-second window per user and customer (117). */
 const RATE_WINDOW_SECONDS = 60;
 
 /** Microsoft's codes and TrackingId for the caller (never request headers: they hold tokens). */
-export function msadsInfo(err: MsAdsError): MsAdsErrorInfo {
+export function msadsInfo(err: MsAdsError): MsAdsErrorDetails {
   return {
     http_status: err.httpStatus,
-    tracking_id: err.trackingId,
+    fault_type: err.details.faultType ?? null,
     codes: err.codes.filter(Number.isFinite),
-    errors: err.errors.map((e) => ({ code: e.code, error_code: e.errorCode, message: e.message })),
+    errors: toWireErrors(err.errors),
+    tracking_id: err.trackingId,
   };
 }
 
@@ -30,7 +32,7 @@ export function toActionError(err: unknown, actionName: string, logger: Logger):
     if (err.has(117)) return new AppError("msads_rate_limited", `Microsoft Advertising is throttling calls for this user and customer (117 CallRateExceeded); try again after ${RATE_WINDOW_SECONDS} s.`, 429, { msads, retryAfterSeconds: RATE_WINDOW_SECONDS });
     if (err.kind === "network" || err.kind === "not_configured") return new AppError("msads_unreachable", err.message, err.kind === "network" ? 504 : 503, { msads });
     if (err.kind === "invalid_response") return new AppError("msads_invalid_response", err.message, 502, { msads });
-    return new AppError("msads_fault", err.message, 502, { msads });
+    return new AppError("msads_error", err.message, 502, { msads });
   }
   logger.error({ err, action: actionName }, "action failed");
   return new AppError("action_failed", `The action "${actionName}" failed unexpectedly; the error is in the server's log.`, 500);

@@ -1,10 +1,7 @@
-import type { Logger } from "pino";
-import type { MsAdsClient } from "../msads/msadsClient.js";
-import { serviceOfPath } from "../msads/msadsHosts.js";
-import { withFreshToken } from "../msads/withFreshToken.js";
-import type { ConnectionService } from "../services/connectionService.js";
+import { buffer } from "node:stream/consumers";
+import type { ProxyService } from "../proxy/proxyService.js";
 
-/** One call to Microsoft Advertising for a connection, in the ProxyService's shape. */
+/** One call to Microsoft Advertising for a connection, as actions make it (a JSON body). */
 export interface ProxyCall {
   connectionId: string;
   method: string;
@@ -21,28 +18,34 @@ export interface ProxyCall {
 export interface ProxyAnswer {
   status: number;
   headers: Record<string, string>;
-  /** The parsed JSON body. */
+  /** The parsed JSON body (or the text of an answer that is not JSON). */
   body: unknown;
 }
 
-/** How actions reach Microsoft Advertising: faults reject (MsAdsError or AppError), 2xx answers resolve. */
+/** How actions reach Microsoft Advertising: faults reject (AppError), 2xx answers resolve. */
 export interface ActionProxy {
   call(request: ProxyCall): Promise<ProxyAnswer>;
 }
 
 /**
- * The actions' proxy until the ProxyService lands: the MsAdsClient with the connection's token,
- * one forced refresh and retry on 109. Swap for the ProxyService by implementing ActionProxy.
+ * Actions call Microsoft Advertising through the same ProxyService as `/proxy/*`: the allow-list,
+ * injected credentials, one refresh on 109, the shared 117 holds, limits and typed faults.
  */
-export function msadsActionProxy(deps: { client: MsAdsClient; connections: ConnectionService; logger: Logger }): ActionProxy {
+export function proxyActionProxy(proxy: ProxyService): ActionProxy {
   return {
     async call(request) {
-      const path = request.endpoint.split("?")[0]!;
-      if (!serviceOfPath(path) || /\/\.\.?(\/|$)|\/\/|\\|%2f|%5c|@/i.test(path)) throw new TypeError(`Not a Microsoft Advertising API path: ${path.slice(0, 200)}`);
-      const answer = await withFreshToken(deps, request.connectionId, (accessToken) =>
-        deps.client.request(request.method, request.endpoint, request.body, { accessToken, customerId: request.customerId ?? null, accountId: request.accountId ?? null, headers: request.headers ?? {} }),
-      );
-      return { status: answer.status, headers: answer.headers, body: answer.data };
+      const answer = await proxy.call({
+        connectionId: request.connectionId,
+        method: request.method,
+        endpoint: request.endpoint,
+        headers: request.headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        customerId: request.customerId,
+        accountId: request.accountId,
+        retries: request.retries,
+      });
+      const body = answer.json !== undefined ? answer.json : (Buffer.isBuffer(answer.body) ? answer.body : await buffer(answer.body)).toString("utf8");
+      return { status: answer.status, headers: answer.headers, body };
     },
   };
 }

@@ -177,7 +177,7 @@ describe("errors", () => {
     h.ads.injectFault(106, { operation: "Campaigns/QueryByAccountId" });
     const fault = await trigger(id, "list-campaigns");
     expect(fault.status).toBe(502);
-    expect(fault.error).toMatchObject({ code: "msads_fault", msads: { codes: [106], tracking_id: expect.any(String), errors: [expect.objectContaining({ code: 106, error_code: "UserIsNotAuthorized" })] } });
+    expect(fault.error).toMatchObject({ code: "msads_error", msads: { codes: [106], tracking_id: expect.any(String), errors: [expect.objectContaining({ code: 106, error_code: "UserIsNotAuthorized" })] } });
     h.ads.injectFault(117, { operation: "Campaigns/QueryByAccountId" });
     const throttled = await trigger(id, "list-campaigns");
     expect([throttled.status, throttled.error!.code, throttled.headers.get("retry-after")]).toEqual([429, "msads_rate_limited", "60"]);

@@ -20,7 +20,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof AppError) {
       if (err.status >= 500) logger.warn({ err }, "request failed");
       if (err.retryAfterSeconds !== undefined) res.set("retry-after", String(err.retryAfterSeconds));
-      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { errors: err.details } : {}), ...(err.msads ? { msads: err.msads } : {}) } });
+      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { errors: err.details } : {}), ...(err.msads ? { msads: err.msads } : {}), ...(err.rawBody !== undefined ? { raw_body: err.rawBody } : {}) } });
       return;
     }
     const e = (err ?? {}) as HttpishError;

@@ -61,6 +61,13 @@ export class MsAdsError extends Error {
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
+/** The errors of a fault's `Errors` / `OperationErrors`, or of a batch answer's `PartialErrors`. */
+export function faultErrors(list: unknown[]): MsAdsFaultError[] {
+  return list
+    .filter((e): e is Record<string, unknown> => typeof e === "object" && e !== null)
+    .map((e) => ({ code: typeof e.Code === "number" ? e.Code : Number(e.Code ?? NaN), errorCode: str(e.ErrorCode), message: str(e.Message), detail: str(e.Detail) ?? str(e.Details) }));
+}
+
 /**
  * Microsoft's fault body (`AdApiFaultDetail` with `Errors[].Detail`, `ApiFault` with
  * `OperationErrors[].Details`, batch `PartialErrors` aside), or null when the body is not a fault.
@@ -72,9 +79,7 @@ export function parseFault(body: unknown, httpStatus: number, operation: string)
   const list = Array.isArray(b.Errors) ? b.Errors : Array.isArray(b.OperationErrors) ? b.OperationErrors : Array.isArray(b.BatchErrors) && !("PartialErrors" in b) ? b.BatchErrors : null;
   const isFault = typeof b.Type === "string" ? /Fault/.test(b.Type) : list !== null && "TrackingId" in b;
   if (!isFault || !list) return null;
-  const errors: MsAdsFaultError[] = list
-    .filter((e): e is Record<string, unknown> => typeof e === "object" && e !== null)
-    .map((e) => ({ code: typeof e.Code === "number" ? e.Code : Number(e.Code ?? NaN), errorCode: str(e.ErrorCode), message: str(e.Message), detail: str(e.Detail) ?? str(e.Details) }));
+  const errors = faultErrors(list);
   const first = errors[0];
   const trackingId = str(b.TrackingId);
   const summary = first ? `${first.code}${first.errorCode ? ` ${first.errorCode}` : ""}` : "no error listed";

@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
-import { msadsActionProxy } from "../actions/actionProxy.js";
+import { proxyActionProxy } from "../actions/actionProxy.js";
 import { ActionService } from "../actions/actionService.js";
 import { AccountPickerService } from "../accounts/accountPickerService.js";
 import { AccountSync } from "../accounts/accountSync.js";
 import { loadPickerStrings } from "../accounts/pickerStrings.js";
 import { RecordsService } from "../accounts/recordsService.js";
 import { MsAdsClient } from "../msads/msadsClient.js";
+import { ProxyService } from "../proxy/proxyService.js";
 import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Logger } from "pino";
 import { createSlackAlerter, type Alerter } from "../alerts/slackAlerter.js";
@@ -45,6 +46,8 @@ export interface Services {
   picker: AccountPickerService;
   /** Pre-built and ACTIONS_DIR actions (POST /action/trigger). */
   actions: ActionService;
+  /** The credential-injecting proxy to Microsoft Advertising (`/proxy/*`, actions). */
+  proxy: ProxyService;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -72,6 +75,7 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
   const health = new HealthService(db);
-  const actions = new ActionService({ connections, proxy: msadsActionProxy({ client: msads, connections, logger }), logger });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, actions };
+  const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
+  const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger });
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions };
 }

@@ -250,6 +250,17 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex("connect_sessions_picker_token").on("connect_sessions").column("picker_token_hash").execute();
     },
   },
+  "0011_proxy_holds": {
+    async up(db: Kysely<unknown>) {
+      // The proxy's pause per Microsoft Advertising customer after 117 CallRateExceeded (issue 15):
+      // until when every instance answers 429 for that customer without calling Microsoft.
+      await db.schema
+        .createTable("proxy_holds")
+        .addColumn("customer_key", "text", (c) => c.primaryKey())
+        .addColumn("until", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /**

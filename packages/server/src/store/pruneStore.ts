@@ -106,4 +106,10 @@ export class PruneStore {
     const deleted = await this.db.deleteFrom("admin_consent_requests").where("id", "in", ids).executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
+
+  /** The proxy's customer holds (after Microsoft's 117) that have ended. */
+  async endedProxyHolds(at: number): Promise<number> {
+    const deleted = await this.db.deleteFrom("proxy_holds").where("until", "<", at).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
 }

@@ -231,6 +231,13 @@ export interface TokenThrottleTable {
   until: number;
 }
 
+/** The proxy's hold per Microsoft Advertising customer after 117 CallRateExceeded (0011_proxy_holds). */
+export interface ProxyHoldTable {
+  /** The customer id, or `user:<connection id>` for calls without a customer. */
+  customer_key: string;
+  until: number;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -245,4 +252,5 @@ export interface Database {
   ad_accounts: AdAccountTable;
   token_request_windows: TokenRequestWindowTable;
   token_throttle: TokenThrottleTable;
+  proxy_holds: ProxyHoldTable;
 }

@@ -1,0 +1,47 @@
+import type { Kysely } from "kysely";
+import { listActiveAccounts } from "../accounts/activeAccounts.js";
+import { AppError } from "../errors.js";
+import { parseJson } from "../services/json.js";
+import type { Database } from "../store/schema.js";
+
+/** The `CustomerId` / `CustomerAccountId` a proxied call carries (either may be absent: user-level calls). */
+export interface ProxyAccountHeaders {
+  customerId: string | null;
+  accountId: string | null;
+}
+
+const ID = /^\d{1,20}$/;
+
+function checkId(value: string | null | undefined, name: string): string | null {
+  if (value === undefined || value === null || value === "") return null;
+  if (!ID.test(value)) throw new AppError("invalid_body", `${name} must be a Microsoft Advertising id (digits only)`, 400, { details: [{ path: name, message: "must be digits" }] });
+  return value;
+}
+
+/**
+ * Which customer and account a call is for: the `Account-Id` / `Customer-Id` override, which must be
+ * one of the connection's (active) accounts or their customers (403 otherwise), or else the first
+ * of the connection's selected accounts in Microsoft's order; none when nothing is selected.
+ */
+export async function resolveProxyAccount(db: Kysely<Database>, connectionId: string, override: { customerId?: string | null; accountId?: string | null }): Promise<ProxyAccountHeaders> {
+  const customerId = checkId(override.customerId, "Customer-Id");
+  const accountId = checkId(override.accountId, "Account-Id");
+  const row = await db.selectFrom("connections").select("selected_account_ids").where("connection_id", "=", connectionId).executeTakeFirst();
+  if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+  const active = await listActiveAccounts(db, connectionId);
+  const notOurs = (what: string) => new AppError("account_not_in_connection", `${what} is not one of this connection's Microsoft Advertising accounts`, 403);
+  if (accountId) {
+    const account = active.find((a) => a.id === accountId);
+    if (!account) throw notOurs(`Account-Id ${accountId}`);
+    if (customerId && customerId !== account.customer_id) throw new AppError("invalid_body", `Customer-Id ${customerId} is not the customer of account ${accountId} (${account.customer_id})`, 400, { details: [{ path: "Customer-Id", message: "does not match Account-Id" }] });
+    return { customerId: account.customer_id, accountId };
+  }
+  const ids = new Set(row.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : []);
+  const selected = active.filter((a) => ids.has(a.id));
+  if (customerId) {
+    if (!active.some((a) => a.customer_id === customerId)) throw notOurs(`Customer-Id ${customerId}`);
+    return { customerId, accountId: selected.find((a) => a.customer_id === customerId)?.id ?? null };
+  }
+  const first = selected[0];
+  return first ? { customerId: first.customer_id, accountId: first.id } : { customerId: null, accountId: null };
+}

@@ -1,0 +1,79 @@
+import { Readable, Transform } from "node:stream";
+import { AppError } from "../errors.js";
+
+/** A request body as the proxy takes it. */
+export type ProxyBody = Buffer | string | Readable | null | undefined;
+
+const tooLarge = (max: number) => new AppError("payload_too_large", `The request body is larger than the proxy's limit of ${max} bytes (PROXY_MAX_REQUEST_BYTES); nothing was sent`, 413);
+
+/**
+ * The whole body as bytes, refused (413) past `max` before anything is sent: kept in memory so a
+ * retry (after a token refresh or a 5xx) can send it again. Microsoft's request bodies are small JSON.
+ */
+export async function readRequestBody(body: ProxyBody, max: number): Promise<Buffer | null> {
+  if (body === null || body === undefined) return null;
+  if (typeof body === "string" || Buffer.isBuffer(body)) {
+    const bytes = typeof body === "string" ? Buffer.from(body) : body;
+    if (bytes.length > max) throw tooLarge(max);
+    return bytes;
+  }
+  return readBounded(body, max);
+}
+
+/**
+ * Reads a stream up to `max` bytes. Past it the stream is paused, not destroyed: a request's socket
+ * must stay open for the 413 answer (the route closes the connection after it).
+ */
+function readBounded(stream: Readable, max: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err: Error | null) => {
+      stream.off("data", onData).off("end", onEnd).off("error", onError);
+      if (err) {
+        stream.pause();
+        reject(err);
+      } else resolve(size === 0 ? null : Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer | string) => {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      size += bytes.length;
+      if (size > max) done(tooLarge(max));
+      else chunks.push(bytes);
+    };
+    const onEnd = () => done(null);
+    const onError = (err: Error) => done(new AppError("invalid_body", "The request body could not be read", 400, { cause: err }));
+    stream.on("data", onData).on("end", onEnd).on("error", onError);
+  });
+}
+
+export const responseTooLarge = (max: number) =>
+  new AppError("proxy_response_too_large", `Microsoft Advertising's response is larger than the proxy's limit of ${max} bytes (PROXY_MAX_RESPONSE_BYTES)`, 502);
+
+/** A response body read whole, refused past `max`. */
+export async function readResponseBody(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>)) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw responseTooLarge(max);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A response body passed on as a stream that errors (cutting the answer) past `max` bytes. */
+export function boundedStream(stream: ReadableStream<Uint8Array> | null, max: number): Readable {
+  if (!stream) return Readable.from([]);
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      done(size > max ? responseTooLarge(max) : null, size > max ? undefined : chunk);
+    },
+  });
+  const source = Readable.fromWeb(stream as import("node:stream/web").ReadableStream<Uint8Array>);
+  source.on("error", (err) => limit.destroy(err));
+  return source.pipe(limit);
+}

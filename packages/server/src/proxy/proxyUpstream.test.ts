@@ -1,0 +1,127 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../testing/harness.js";
+import { codeOf, connectUser } from "./proxyTesting.js";
+
+/**
+ * A real HTTP server standing in for Microsoft's front door (MICROSOFT_ADS_API_URL points here): it
+ * passes every call on to the Microsoft Advertising emulator, except the /Test/ paths, which answer
+ * what the emulator never does (redirects, files with leaky headers, huge or slow bodies, resets).
+ */
+let front: http.Server;
+let frontUrl: string;
+let emulatorUrl = "";
+const hits: Record<string, number> = {};
+const lastHeaders: Record<string, http.IncomingHttpHeaders> = {};
+beforeAll(async () => {
+  front = http.createServer((req, res) => {
+    const path = req.url ?? "";
+    hits[path] = (hits[path] ?? 0) + 1;
+    lastHeaders[path] = req.headers;
+    if (path.includes("/Test/")) return answerTest(path, req, res);
+    const upstream = http.request(`${emulatorUrl}${path}`, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+  frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  h = await startHarness({ env: { MICROSOFT_ADS_API_URL: frontUrl, PROXY_MAX_RESPONSE_BYTES: "65536", PROXY_TIMEOUT_SECONDS: "2", PROXY_RETRY_BASE_MS: "10" } });
+  emulatorUrl = h.ads.url;
+  id = await connectUser(h, "adele@contoso.example");
+});
+afterAll(async () => {
+  await h.close();
+  front.closeAllConnections();
+  await new Promise<void>((resolve) => front.close(() => resolve()));
+});
+
+function answerTest(path: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (path.endsWith("/Test/RedirectAway")) {
+    res.writeHead(302, { location: `${emulatorUrl}/CustomerManagement/v13/User/Query` }).end();
+  } else if (path.endsWith("/Test/RedirectHome")) {
+    res.writeHead(307, { location: "/CustomerManagement/v13/User/Query" }).end();
+  } else if (path.endsWith("/Test/File")) {
+    res.writeHead(200, {
+      "content-type": "text/csv",
+      "content-disposition": 'attachment; filename="report.csv"',
+      trackingid: "tracking-file-1",
+      "set-cookie": "msads=secret; Path=/",
+      "www-authenticate": "Bearer realm=x",
+      server: "Microsoft-IIS/10.0",
+      "x-powered-by": "ASP.NET",
+      "x-aspnet-version": "4.0",
+    });
+    res.end("CampaignId,Clicks\n1,10\n2,20\n");
+  } else if (path.endsWith("/Test/BigWithLength")) {
+    const body = Buffer.alloc(70_000, 65);
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(body.length) }).end(body);
+  } else if (path.endsWith("/Test/BigStream")) {
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    Readable.from(Array.from({ length: 20 }, () => Buffer.alloc(8192, 66))).pipe(res);
+  } else if (path.endsWith("/Test/Partial")) {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ CampaignIds: ["1", null], PartialErrors: [{ Code: 1100, ErrorCode: "CampaignServiceInvalidCampaignName", Message: "bad name", Index: 1 }] }));
+  } else if (path.endsWith("/Test/Drop")) {
+    req.socket.destroy();
+  }
+  // /Test/Slow: never answers.
+}
+
+let h: Harness;
+let id: string;
+const proxy = (method: string, endpoint: string, headers: Record<string, string> = {}, body?: unknown) =>
+  h.api(method, `/proxy${endpoint}`, body, { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads", ...headers });
+
+describe("proxy against a real front server", () => {
+  it("follows a redirect that stays on the allow-list and refuses one that leaves it (nothing sent there)", async () => {
+    const userQueries = h.ads.callCount("User/Query");
+    const away = await proxy("POST", "/CustomerManagement/v13/Test/RedirectAway", {}, { UserId: null });
+    expect([away.status, codeOf(away.json)]).toEqual([502, "proxy_redirect_refused"]);
+    expect(h.ads.callCount("User/Query")).toBe(userQueries);
+    const home = await proxy("POST", "/CustomerManagement/v13/Test/RedirectHome", {}, { UserId: null });
+    expect(home.status).toBe(200);
+    expect(h.ads.callCount("User/Query")).toBe(userQueries + 1);
+  });
+
+  it("streams a file back with content-* and TrackingId, without Set-Cookie, WWW-Authenticate, Server or X-Powered-By", async () => {
+    const res = await proxy("GET", "/Reporting/v13/Test/File");
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("CampaignId,Clicks\n1,10\n2,20\n");
+    expect(res.headers.get("content-type")).toBe("text/csv");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="report.csv"');
+    expect(res.headers.get("trackingid")).toBe("tracking-file-1");
+    for (const name of ["set-cookie", "www-authenticate", "server", "x-powered-by", "x-aspnet-version"]) expect([name, res.headers.get(name)]).toEqual([name, null]);
+  });
+
+  it("bounds the response: a declared oversized body is refused with 502, a streamed one is cut", async () => {
+    const declared = await proxy("GET", "/Reporting/v13/Test/BigWithLength");
+    expect([declared.status, codeOf(declared.json)]).toEqual([502, "proxy_response_too_large"]);
+    const streamed = await proxy("GET", "/Reporting/v13/Test/BigStream").catch((err: Error) => err);
+    // The status went out before the limit was reached: the body stops short (or the connection drops).
+    expect(streamed instanceof Error || streamed.text.length < 20 * 8192).toBe(true);
+  });
+
+  it("gives up after PROXY_TIMEOUT_SECONDS with 504, and retries resets only for idempotent methods", async () => {
+    const slow = await proxy("GET", "/Reporting/v13/Test/Slow");
+    expect([slow.status, codeOf(slow.json)]).toEqual([504, "msads_timeout"]);
+    const drop = "/Reporting/v13/Test/Drop";
+    const get = await proxy("GET", drop, { Retries: "2" });
+    expect([get.status, codeOf(get.json)]).toEqual([502, "msads_unreachable"]);
+    expect(hits[drop]).toBe(3);
+    const post = await proxy("POST", drop, { Retries: "2" }, {});
+    expect([post.status, codeOf(post.json)]).toEqual([502, "msads_unreachable"]);
+    expect(hits[drop]).toBe(4);
+  });
+
+  it("a 200 with PartialErrors is passed on, and the programmatic call parses them", async () => {
+    const res = await proxy("POST", "/CampaignManagement/v13/Test/Partial", {}, {});
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ PartialErrors: [{ Code: 1100 }] });
+    const answer = await h.server.services.proxy.call({ connectionId: id, method: "POST", endpoint: "/CampaignManagement/v13/Test/Partial", body: "{}" });
+    expect(lastHeaders["/CampaignManagement/v13/Test/Partial"]!["content-type"]).toBe("application/json");
+    expect(answer.partialErrors).toEqual([{ code: 1100, errorCode: "CampaignServiceInvalidCampaignName", message: "bad name", detail: null }]);
+  });
+});
