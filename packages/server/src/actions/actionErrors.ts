@@ -2,7 +2,7 @@ import type { MsAdsErrorDetails } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
-import { toWireErrors } from "../proxy/proxyErrors.js";
+import { ProxyMsAdsError, toWireErrors } from "../proxy/proxyErrors.js";
 import { isActionError } from "./defineAction.js";
 
 /** Microsoft counts calls in a sliding 60-second window per user and customer (117). */
@@ -25,6 +25,9 @@ export function msadsInfo(err: MsAdsError): MsAdsErrorDetails {
  * codes and TrackingId); anything else is the action's bug: logged, a plain 500.
  */
 export function toActionError(err: unknown, actionName: string, logger: Logger): AppError {
+  // The proxy keeps Microsoft's 4xx status for its callers; an action's caller gets 502 for any of
+  // Microsoft's refusals (a 401 from us would read as a wrong secret key), 429 stays 429.
+  if (err instanceof ProxyMsAdsError && err.status !== 502) return new AppError("msads_error", err.message, 502, { msads: err.msads, rawBody: err.rawBody });
   if (err instanceof AppError) return err;
   if (isActionError(err)) return new AppError("action_failed", err.message, err.status);
   if (err instanceof MsAdsError) {

@@ -178,9 +178,6 @@ describe("errors", () => {
     const fault = await trigger(id, "list-campaigns");
     expect(fault.status).toBe(502);
     expect(fault.error).toMatchObject({ code: "msads_error", msads: { codes: [106], tracking_id: expect.any(String), errors: [expect.objectContaining({ code: 106, error_code: "UserIsNotAuthorized" })] } });
-    h.ads.injectFault(117, { operation: "Campaigns/QueryByAccountId" });
-    const throttled = await trigger(id, "list-campaigns");
-    expect([throttled.status, throttled.error!.code, throttled.headers.get("retry-after")]).toEqual([429, "msads_rate_limited", "60"]);
     const refreshesBefore = h.emulator.stats.tokenRequests.refresh_token;
     const queriesBefore = h.ads.callCount("Campaigns/QueryByAccountId");
     h.ads.injectFault(109, { operation: "Campaigns/QueryByAccountId" });
@@ -188,6 +185,16 @@ describe("errors", () => {
     expect(retried.status).toBe(200);
     expect(h.ads.callCount("Campaigns/QueryByAccountId") - queriesBefore).toBe(2);
     expect(h.emulator.stats.tokenRequests.refresh_token - refreshesBefore).toBe(1);
+    // 117: a 429, and the proxy's hold on the customer covers actions too (no call to Microsoft).
+    h.ads.injectFault(117, { operation: "Campaigns/QueryByAccountId" });
+    const throttled = await trigger(id, "list-campaigns");
+    expect([throttled.status, throttled.error!.code, throttled.headers.get("retry-after")]).toEqual([429, "msads_rate_limited", "60"]);
+    const heldBefore = h.ads.callCount("Campaigns/QueryByAccountId");
+    const held = await trigger(id, "list-campaigns");
+    expect([held.status, held.error!.code, h.ads.callCount("Campaigns/QueryByAccountId") - heldBefore]).toEqual([429, "msads_rate_limited", 0]);
+    // The window passed (moved in the database rather than waited for): calls go through again.
+    await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).execute();
+    expect((await trigger(id, "list-campaigns")).status).toBe(200);
   });
 
   it("GET /actions lists the pre-built actions with JSON Schemas", async () => {

@@ -16,6 +16,10 @@ const RAW_BODY_MAX = 64 * 1024;
  * Microsoft's 4xx status is kept; a 5xx or a fault in a 2xx becomes 502 (Microsoft failed, not us).
  */
 export class ProxyMsAdsError extends AppError {
+  /** Always set here (AppError's is optional). */
+  declare readonly msads: ProxyMsAdsDetails;
+  declare readonly rawBody: string;
+
   constructor(
     msads: ProxyMsAdsDetails,
     rawBody: string,

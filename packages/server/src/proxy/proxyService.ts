@@ -148,7 +148,9 @@ export class ProxyService {
         json = undefined;
       }
       const fault = parseFault(json, response.status, operation);
-      if (!refreshed && (fault?.has(109) || response.status === 401)) {
+      // 109, or a 401 without a fault naming another cause (105 InvalidCredentials and 106
+      // UserIsNotAuthorized are 401s a new token does not mend).
+      if (!refreshed && (fault?.has(109) || (response.status === 401 && !fault?.codes.length))) {
         // The token Microsoft saw expired (or was revoked) early: exactly one forced refresh and one retry.
         refreshed = true;
         this.deps.logger.info({ ...log, trackingId: fault?.trackingId ?? trackingId }, "Microsoft Advertising refused the access token (109/401): refreshing it once and retrying");
