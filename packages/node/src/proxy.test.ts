@@ -30,7 +30,7 @@ beforeAll(async () => {
       const send = (status: number, json: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
       if (req.headers.authorization !== `Bearer ${SECRET}`) return send(401, { error: { code: "unauthorized", message: "bad key" } });
       if (req.url === "/proxy/CampaignManagement/v13/Throttled") {
-        return send(429, { error: { code: "msads_rate_limited", message: "117", msads: { http_status: 429, tracking_id: "t-1", codes: [117], errors: [{ code: 117, error_code: "CallRateExceeded", message: "slow down" }] } } });
+        return send(429, { error: { code: "msads_rate_limited", message: "117", msads: { http_status: 429, fault_type: "AdApiFaultDetail", tracking_id: "t-1", codes: [117], errors: [{ code: 117, error_code: "CallRateExceeded", message: "slow down", detail: null }] } } });
       }
       const list = req.url!.startsWith("/proxy/CustomerManagement/v13/Accounts/Search") ? ACCOUNTS : req.url!.startsWith("/proxy/Custom/v13/Campaigns") ? CAMPAIGNS : null;
       if (!list || !body?.PageInfo) return send(200, { Other: [] });
