@@ -21,6 +21,7 @@ import { ConnectFlowService } from "./connectFlowService.js";
 import { ConnectionService } from "./connectionService.js";
 import { ConnectSessionService } from "./connectSessionService.js";
 import { HealthService } from "./healthService.js";
+import { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { TokenBudget } from "./tokenBudget.js";
 import { TokenRefresher } from "./tokenRefresher.js";
 
@@ -41,6 +42,8 @@ export interface Services {
   accountSync: AccountSync;
   records: RecordsService;
   picker: AccountPickerService;
+  /** Token reads' `last_fetched_at`, written in batches (started by the server, flushed before refresh-ahead passes). */
+  lastFetched: LastFetchedRecorder;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -53,7 +56,8 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const budget = new TokenBudget(db, config.tokenRequestsPerMinute, now);
   const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
-  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, ...(now ? { now } : {}) });
+  const lastFetched = new LastFetchedRecorder(db, logger);
+  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
   const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });
   const accountSync = new AccountSync({ config, db, connections, client: msads, outbox, logger });
@@ -68,5 +72,5 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const integrationStatus = new IntegrationStatusService(config, db);
   const health = new HealthService(db);
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, lastFetched };
 }
