@@ -30,6 +30,9 @@ export function createApp({ config, logger, services }: AppDeps): Express {
 
   const app = express();
   app.disable("x-powered-by");
+  // No ETag: token reads and pages are `no-store`, and hashing every JSON body (a token read's is
+  // 2 kB) to offer conditional requests nobody makes was a cost of each read.
+  app.disable("etag");
   // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
   app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));

@@ -38,6 +38,8 @@ it("JSON responses (token and status reads, health, errors, unknown paths) carry
     expect(res.headers.get("cross-origin-resource-policy")).toBe("same-origin");
     expect(res.headers.get("cross-origin-opener-policy")).toBeNull();
     expect(res.headers.get("x-powered-by")).toBeNull();
+    // No ETag (every body hashed for conditional requests nobody makes; token reads are no-store).
+    expect(res.headers.get("etag")).toBeNull();
   }
 });
 
