@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
-import type { Logger } from "pino";
-import { redactUrl, serializeError } from "../logger.js";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { redactUrl, scrubText, serializeError } from "../logger.js";
 
 /** The redacted URL of a request, computed once (the line's `req` and its message both use it). */
 const redacted = new WeakMap<IncomingMessage, string>();
@@ -37,19 +37,21 @@ type LoggedRequest = IncomingMessage;
  * error for 5xx (with `err`), warn for 4xx, info otherwise. No headers, no bodies. The line pino-http
  * wrote, without its per-request work: `req.log` (a child logger carrying `req`) is made only
  * when a route asks for it, and each URL is redacted once.
+ *
+ * The line itself is written by a logger of its own on the same destination, without the app
+ * logger's redaction paths and object scrubbing: every field of it is built here (the URL redacted,
+ * the message scrubbed, errors serialized by `serializeError`), so they had nothing to do but cost
+ * time on every request.
  */
 export function requestLogger(logger: Logger): RequestHandler {
-  const log = logger.child(
-    {},
-    {
-      serializers: {
-        req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactedUrl(req) }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-        // Otherwise pino's standard serializer: stack, cause and every property.
-        err: serializeError,
-      },
-    },
-  );
+  const serializers = {
+    req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactedUrl(req) }),
+    res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    // Otherwise pino's standard serializer: stack, cause and every property.
+    err: serializeError,
+  };
+  const log = logger.child({}, { serializers });
+  const lines = pino({ level: logger.level, base: logger.bindings(), serializers }, (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]);
   let lastId = 0;
   return (req: LoggedRequest, res, next) => {
     req.id ??= ++lastId;
@@ -61,17 +63,15 @@ export function requestLogger(logger: Logger): RequestHandler {
       set: (value: Logger) => (child = value),
     });
     const started = Date.now();
-    const done = () => {
-      res.removeListener("close", done);
-      res.removeListener("finish", done);
+    // A response emits `close` once it is done, after `finish`, and also when the connection closes first.
+    res.once("close", () => {
       const responseTime = Date.now() - started;
       const status = res.statusCode;
-      if (status >= 500) log.error({ req, res, err: new Error(`failed with status code ${status}`), responseTime }, message(req, res));
-      else if (status >= 400) log.warn({ req, res, responseTime }, message(req, res));
-      else log.info({ req, res, responseTime }, message(req, res));
-    };
-    res.on("close", done);
-    res.on("finish", done);
+      const msg = scrubText(message(req, res));
+      if (status >= 500) lines.error({ req, res, err: new Error(`failed with status code ${status}`), responseTime }, msg);
+      else if (status >= 400) lines.warn({ req, res, responseTime }, msg);
+      else lines.info({ req, res, responseTime }, msg);
+    });
     next();
   };
 }
