@@ -31,6 +31,27 @@ declare module "node:http" {
 
 type LoggedRequest = IncomingMessage;
 
+const BASE = Symbol("request logger");
+const CHILD = Symbol("request log");
+const STARTED = Symbol("request started");
+interface Slots {
+  [BASE]: Logger;
+  [CHILD]?: Logger;
+  [STARTED]: number;
+}
+
+/** `req.log`: a child logger carrying `req`, made the first time a route asks for it. */
+const logAccessor: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: LoggedRequest & Slots) {
+    return (this[CHILD] ??= this[BASE].child({ req: this }));
+  },
+  set(this: LoggedRequest & Slots, value: Logger) {
+    this[CHILD] = value;
+  },
+};
+
 /**
  * One log line per request when its response ends (or the connection closes first): `req` (id,
  * method, redacted URL), `res` (status), `responseTime` in ms, the message `GET /path 200`; level
@@ -52,26 +73,26 @@ export function requestLogger(logger: Logger): RequestHandler {
   };
   const log = logger.child({}, { serializers });
   const lines = pino({ level: logger.level, base: logger.bindings(), serializers }, (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]);
+  // Shared by every request (no closures made per request): the request carries its base logger and
+  // start time, and the response's `close` (emitted once it is done, after `finish`, and also when
+  // the connection closes first) writes the line.
+  function onClose(this: ServerResponse) {
+    const req = this.req as LoggedRequest & Slots;
+    const responseTime = Date.now() - req[STARTED];
+    const status = this.statusCode;
+    const msg = scrubText(message(req, this));
+    if (status >= 500) lines.error({ req, res: this, err: new Error(`failed with status code ${status}`), responseTime }, msg);
+    else if (status >= 400) lines.warn({ req, res: this, responseTime }, msg);
+    else lines.info({ req, res: this, responseTime }, msg);
+  }
   let lastId = 0;
-  return (req: LoggedRequest, res, next) => {
+  return (request, res, next) => {
+    const req = request as LoggedRequest & Partial<Slots>;
     req.id ??= ++lastId;
-    let child: Logger | undefined;
-    Object.defineProperty(req, "log", {
-      configurable: true,
-      enumerable: true,
-      get: () => (child ??= log.child({ req })),
-      set: (value: Logger) => (child = value),
-    });
-    const started = Date.now();
-    // A response emits `close` once it is done, after `finish`, and also when the connection closes first.
-    res.once("close", () => {
-      const responseTime = Date.now() - started;
-      const status = res.statusCode;
-      const msg = scrubText(message(req, res));
-      if (status >= 500) lines.error({ req, res, err: new Error(`failed with status code ${status}`), responseTime }, msg);
-      else if (status >= 400) lines.warn({ req, res, responseTime }, msg);
-      else lines.info({ req, res, responseTime }, msg);
-    });
+    req[STARTED] = Date.now();
+    req[BASE] = log;
+    Object.defineProperty(req, "log", logAccessor);
+    res.on("close", onClose);
     next();
   };
 }
