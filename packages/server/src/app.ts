@@ -35,7 +35,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.disable("etag");
   // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
   app.set("trust proxy", config.trustProxy);
-  app.use(requestLogger(logger));
+  app.use(requestLogger(logger, app.request));
   app.use(securityHeaders(config));
   app.use(rateLimits({ config, logger }));
   const json = express.json({ limit: "100kb" });

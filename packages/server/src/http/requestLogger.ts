@@ -31,26 +31,12 @@ declare module "node:http" {
 
 type LoggedRequest = IncomingMessage;
 
-const BASE = Symbol("request logger");
 const CHILD = Symbol("request log");
 const STARTED = Symbol("request started");
 interface Slots {
-  [BASE]: Logger;
   [CHILD]?: Logger;
   [STARTED]: number;
 }
-
-/** `req.log`: a child logger carrying `req`, made the first time a route asks for it. */
-const logAccessor: PropertyDescriptor = {
-  configurable: true,
-  enumerable: true,
-  get(this: LoggedRequest & Slots) {
-    return (this[CHILD] ??= this[BASE].child({ req: this }));
-  },
-  set(this: LoggedRequest & Slots, value: Logger) {
-    this[CHILD] = value;
-  },
-};
 
 /**
  * One log line per request when its response ends (or the connection closes first): `req` (id,
@@ -64,7 +50,7 @@ const logAccessor: PropertyDescriptor = {
  * the message scrubbed, errors serialized by `serializeError`), so they had nothing to do but cost
  * time on every request.
  */
-export function requestLogger(logger: Logger): RequestHandler {
+export function requestLogger(logger: Logger, requestPrototype: object): RequestHandler {
   const serializers = {
     req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactedUrl(req) }),
     res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
@@ -72,9 +58,19 @@ export function requestLogger(logger: Logger): RequestHandler {
     err: serializeError,
   };
   const log = logger.child({}, { serializers });
+  // `req.log`: a child logger carrying `req`, made the first time a route asks for it. Defined once
+  // on the app's request prototype (Express gives every request it), not on each request.
+  Object.defineProperty(requestPrototype, "log", {
+    configurable: true,
+    get(this: LoggedRequest & Slots) {
+      return (this[CHILD] ??= log.child({ req: this }));
+    },
+    set(this: LoggedRequest & Slots, value: Logger) {
+      this[CHILD] = value;
+    },
+  });
   const lines = pino({ level: logger.level, base: logger.bindings(), serializers }, (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]);
-  // Shared by every request (no closures made per request): the request carries its base logger and
-  // start time, and the response's `close` (emitted once it is done, after `finish`, and also when
+  // Shared by every request (no closures made per request): the request carries its start time, and the response's `close` (emitted once it is done, after `finish`, and also when
   // the connection closes first) writes the line.
   function onClose(this: ServerResponse) {
     const req = this.req as LoggedRequest & Slots;
@@ -90,8 +86,6 @@ export function requestLogger(logger: Logger): RequestHandler {
     const req = request as LoggedRequest & Partial<Slots>;
     req.id ??= ++lastId;
     req[STARTED] = Date.now();
-    req[BASE] = log;
-    Object.defineProperty(req, "log", logAccessor);
     res.on("close", onClose);
     next();
   };
