@@ -3,15 +3,12 @@ import type { RequestHandler } from "express";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { redactUrl, scrubText, serializeError } from "../logger.js";
 
+/** Where a request keeps its redacted URL (a property, not a WeakMap entry per request for the GC to trace). */
+const REDACTED_URL = Symbol("redacted url");
+
 /** The redacted URL of a request, computed once (the line's `req` and its message both use it). */
-const redacted = new WeakMap<IncomingMessage, string>();
-function redactedUrl(req: IncomingMessage): string {
-  let url = redacted.get(req);
-  if (url === undefined) {
-    url = redactUrl(req.url ?? "");
-    redacted.set(req, url);
-  }
-  return url;
+function redactedUrl(req: IncomingMessage & { [REDACTED_URL]?: string }): string {
+  return (req[REDACTED_URL] ??= redactUrl(req.url ?? ""));
 }
 
 function message(req: IncomingMessage, res: ServerResponse): string {
