@@ -42,7 +42,7 @@ function headersOf(middleware: RequestHandler): [string, OutgoingHttpHeader][] {
  * helmet's headers. Pages get a fresh CSP nonce per response (`res.locals.cspNonce`, for their
  * inline script and style) and a CSP built for them (their form actions depend on the page); API
  * responses get the same headers with a static CSP, computed once at startup rather than by
- * helmet's thirteen middlewares on every request (a token read is the hot path).
+ * helmet's dozen middlewares on every request (a token read is the hot path).
  */
 export function securityHeaders(config: Config): RequestHandler {
   const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
