@@ -157,17 +157,34 @@ request = function()
 end
 `;
 
-function wrk(base: string, file: string): { rps: number; non2xx: number; errors: string } {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). The CPU
+ * time per request is steadier than throughput when other work shares the machine.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in ticks of 1/100 s.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function wrk(base: string, file: string, pid?: number): { rps: number; non2xx: number; errors: string; cpuUsPerRequest: number } {
+  const cpuBefore = cpuSeconds(pid);
   const script = path.join(work, "paths.lua");
   writeFileSync(script, LUA);
   const out = execFileSync(ensureWrk(), ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
     env: { ...process.env, BENCH_PATHS: file },
     encoding: "utf8",
   });
+  const cpu = cpuSeconds(pid) - cpuBefore;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const errors = /Socket errors:.*/.exec(out)?.[0] ?? "";
-  return { rps, non2xx, errors };
+  return { rps, non2xx, errors, cpuUsPerRequest: (cpu * 1e6) / requests };
 }
 
 function openLoop(base: string, file: string): Promise<{ sent: number; errors: number; p50: number; p99: number; max: number }> {
@@ -203,18 +220,25 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
       // drifts); the ratios are to the mean of the two.
       let bareBefore, bareAfter, token, status;
       try {
-        bareBefore = wrk(bare.url, tokenPaths);
-        token = wrk(server.url, tokenPaths);
-        status = wrk(server.url, statusPaths);
-        bareAfter = wrk(bare.url, tokenPaths);
+        bareBefore = wrk(bare.url, tokenPaths, bare.child.pid);
+        token = wrk(server.url, tokenPaths, server.child.pid);
+        status = wrk(server.url, statusPaths, server.child.pid);
+        bareAfter = wrk(bare.url, tokenPaths, bare.child.pid);
       } finally {
         await bare.stop();
       }
-      const bareRun = { rps: (bareBefore.rps + bareAfter.rps) / 2, non2xx: bareBefore.non2xx + bareAfter.non2xx, errors: `${bareBefore.errors} ${bareAfter.errors}`.trim() };
+      const bareRun = {
+        rps: (bareBefore.rps + bareAfter.rps) / 2,
+        non2xx: bareBefore.non2xx + bareAfter.non2xx,
+        errors: `${bareBefore.errors} ${bareAfter.errors}`.trim(),
+        cpuUsPerRequest: (bareBefore.cpuUsPerRequest + bareAfter.cpuUsPerRequest) / 2,
+      };
+      // The process's CPU time per request: the bare handler's over the server's is the ratio an idle machine would show (when the server is CPU-bound).
+      const cpu = (run: { cpuUsPerRequest: number }) => `${run.cpuUsPerRequest.toFixed(0)} µs CPU/request (${(bareRun.cpuUsPerRequest / run.cpuUsPerRequest).toFixed(2)}×)`;
       console.log(`  bare handler before ${bareBefore.rps.toFixed(0)} req/s, after ${bareAfter.rps.toFixed(0)} req/s; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-      record(`| ${label} | bare Express handler (mean of before and after) | ${bareRun.rps.toFixed(0)} req/s | 1.00× | ${bareRun.non2xx} non-2xx ${bareRun.errors} |`);
-      record(`| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors} |`);
-      record(`| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors} |`);
+      record(`| ${label} | bare Express handler (mean of before and after) | ${bareRun.rps.toFixed(0)} req/s | 1.00× | ${bareRun.non2xx} non-2xx ${bareRun.errors}; ${cpu(bareRun)} |`);
+      record(`| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors}; ${cpu(token)} |`);
+      record(`| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors}; ${cpu(status)} |`);
     }
     const paced = await openLoop(server.url, tokenPaths);
     record(`| ${label} | token reads at ${RATE} req/s for ${SECONDS} s (open loop) | p50 ${paced.p50} ms | p99 ${paced.p99} ms | max ${paced.max} ms, ${paced.sent} sent, ${paced.errors} errors |`);

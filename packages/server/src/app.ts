@@ -1,15 +1,12 @@
 import express, { type Express } from "express";
-import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
-import { cspNonce } from "./http/cspNonce.js";
 import { errorHandler } from "./http/errorHandler.js";
-import { rateLimits, withoutBasePath } from "./http/rateLimits.js";
+import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
-import { ENTRA_ORIGIN } from "./oauth/entraClient.js";
-import { SIGN_IN_CALLBACK_PATH } from "./oauth/redirectUris.js";
+import { securityHeaders } from "./http/securityHeaders.js";
 import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { actionsRoutes } from "./routes/actionsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
@@ -35,42 +32,13 @@ export function createApp({ config, logger, services }: AppDeps): Express {
 
   const app = express();
   app.disable("x-powered-by");
+  // No ETag: token reads and pages are `no-store`, and hashing every JSON body (a token read's is
+  // 2 kB) to offer conditional requests nobody makes was a cost of each read.
+  app.disable("etag");
   // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
   app.set("trust proxy", config.trustProxy);
-  app.use(requestLogger(logger));
-  app.use((_req, res, next) => {
-    res.locals.cspNonce = cspNonce();
-    next();
-  });
-  const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
-  const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as express.Response).locals.cspNonce as string}'`;
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          scriptSrc: [nonce],
-          styleSrc: [nonce],
-          imgSrc: ["'self'", "data:"],
-          baseUri: ["'none'"],
-          // Only the popup start page has a form; it posts here and is redirected to Microsoft. The
-          // path is read as the routes see it (a proxy may pass PUBLIC_URL's prefix on).
-          formAction: [
-            (req) => {
-              const path = withoutBasePath((req as express.Request).path, config.basePath);
-              // The account picker is shown at the callback (and its own path) and posts to itself.
-              return path.startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : path === SIGN_IN_CALLBACK_PATH ? "'self'" : "'none'";
-            },
-          ],
-          frameAncestors: ["'none'"],
-        },
-      },
-      // The popup must keep its opener to post the result back; COOP here would cut it.
-      crossOriginOpenerPolicy: false,
-      referrerPolicy: { policy: "no-referrer" },
-    }),
-  );
+  app.use(requestLogger(logger, app.request));
+  app.use(securityHeaders(config));
   app.use(rateLimits({ config, logger }));
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);

@@ -89,7 +89,8 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     await services.actions.load(config.actionsDir);
     server.on("request", createApp({ config, logger, services }));
     services.outbox.start();
-    const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger });
+    services.lastFetched.start();
+    const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger, lastFetched: services.lastFetched });
     const prune = startPruneJob({ config, db, logger });
     const accountSyncJob = startAccountSyncJob({ config, db, sync: services.accountSync, logger });
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
@@ -105,7 +106,8 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, "shutting down: finishing requests in flight and job passes");
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-      const work = Promise.all([drain.finish(), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
+      // The reads recorded in memory are written once the requests in flight have finished.
+      const work = Promise.all([drain.finish().then(() => services.lastFetched.stop()), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
       const inTime = await Promise.race([work, deadline]);
       clearTimeout(timer);
       if (!inTime) {

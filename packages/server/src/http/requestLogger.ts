@@ -1,17 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
-import type { Logger } from "pino";
-import { redactUrl, serializeError } from "../logger.js";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { redactUrl, scrubText, serializeError } from "../logger.js";
+
+/** Where a request keeps its redacted URL (a property, not a WeakMap entry per request for the GC to trace). */
+const REDACTED_URL = Symbol("redacted url");
 
 /** The redacted URL of a request, computed once (the line's `req` and its message both use it). */
-const redacted = new WeakMap<IncomingMessage, string>();
-function redactedUrl(req: IncomingMessage): string {
-  let url = redacted.get(req);
-  if (url === undefined) {
-    url = redactUrl(req.url ?? "");
-    redacted.set(req, url);
-  }
-  return url;
+function redactedUrl(req: IncomingMessage & { [REDACTED_URL]?: string }): string {
+  return (req[REDACTED_URL] ??= redactUrl(req.url ?? ""));
 }
 
 function message(req: IncomingMessage, res: ServerResponse): string {
@@ -31,47 +28,62 @@ declare module "node:http" {
 
 type LoggedRequest = IncomingMessage;
 
+const CHILD = Symbol("request log");
+const STARTED = Symbol("request started");
+interface Slots {
+  [CHILD]?: Logger;
+  [STARTED]: number;
+}
+
 /**
  * One log line per request when its response ends (or the connection closes first): `req` (id,
  * method, redacted URL), `res` (status), `responseTime` in ms, the message `GET /path 200`; level
  * error for 5xx (with `err`), warn for 4xx, info otherwise. No headers, no bodies. The line pino-http
  * wrote, without its per-request work: `req.log` (a child logger carrying `req`) is made only
  * when a route asks for it, and each URL is redacted once.
+ *
+ * The line itself is written by a logger of its own on the same destination, without the app
+ * logger's redaction paths and object scrubbing: every field of it is built here (the URL redacted,
+ * the message scrubbed, errors serialized by `serializeError`), so they had nothing to do but cost
+ * time on every request.
  */
-export function requestLogger(logger: Logger): RequestHandler {
-  const log = logger.child(
-    {},
-    {
-      serializers: {
-        req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactedUrl(req) }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-        // Otherwise pino's standard serializer: stack, cause and every property.
-        err: serializeError,
-      },
+export function requestLogger(logger: Logger, requestPrototype: object): RequestHandler {
+  const serializers = {
+    req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactedUrl(req) }),
+    res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    // Otherwise pino's standard serializer: stack, cause and every property.
+    err: serializeError,
+  };
+  const log = logger.child({}, { serializers });
+  // `req.log`: a child logger carrying `req`, made the first time a route asks for it. Defined once
+  // on the app's request prototype (Express gives every request it), not on each request.
+  Object.defineProperty(requestPrototype, "log", {
+    configurable: true,
+    get(this: LoggedRequest & Slots) {
+      return (this[CHILD] ??= log.child({ req: this }));
     },
-  );
+    set(this: LoggedRequest & Slots, value: Logger) {
+      this[CHILD] = value;
+    },
+  });
+  const lines = pino({ level: logger.level, base: logger.bindings(), serializers }, (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]);
+  // Shared by every request (no closures made per request): the request carries its start time, and the response's `close` (emitted once it is done, after `finish`, and also when
+  // the connection closes first) writes the line.
+  function onClose(this: ServerResponse) {
+    const req = this.req as LoggedRequest & Slots;
+    const responseTime = Date.now() - req[STARTED];
+    const status = this.statusCode;
+    const msg = scrubText(message(req, this));
+    if (status >= 500) lines.error({ req, res: this, err: new Error(`failed with status code ${status}`), responseTime }, msg);
+    else if (status >= 400) lines.warn({ req, res: this, responseTime }, msg);
+    else lines.info({ req, res: this, responseTime }, msg);
+  }
   let lastId = 0;
-  return (req: LoggedRequest, res, next) => {
+  return (request, res, next) => {
+    const req = request as LoggedRequest & Partial<Slots>;
     req.id ??= ++lastId;
-    let child: Logger | undefined;
-    Object.defineProperty(req, "log", {
-      configurable: true,
-      enumerable: true,
-      get: () => (child ??= log.child({ req })),
-      set: (value: Logger) => (child = value),
-    });
-    const started = Date.now();
-    const done = () => {
-      res.removeListener("close", done);
-      res.removeListener("finish", done);
-      const responseTime = Date.now() - started;
-      const status = res.statusCode;
-      if (status >= 500) log.error({ req, res, err: new Error(`failed with status code ${status}`), responseTime }, message(req, res));
-      else if (status >= 400) log.warn({ req, res, responseTime }, message(req, res));
-      else log.info({ req, res, responseTime }, message(req, res));
-    };
-    res.on("close", done);
-    res.on("finish", done);
+    req[STARTED] = Date.now();
+    res.on("close", onClose);
     next();
   };
 }

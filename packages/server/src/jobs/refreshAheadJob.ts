@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
+import type { LastFetchedRecorder } from "../services/lastFetchedRecorder.js";
 import type { TokenRefresher } from "../services/tokenRefresher.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
@@ -26,7 +27,15 @@ const BATCH = 500;
  * - all of it within the app's token request budget shared by every instance (TokenBudget), and
  *   paused while Entra throttles; due connections are worked through a few at a time.
  */
-export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database>; refresher: TokenRefresher; logger: Logger; now?: () => number }): RefreshAheadJob {
+export function startRefreshAheadJob(deps: {
+  config: Config;
+  db: Kysely<Database>;
+  refresher: TokenRefresher;
+  logger: Logger;
+  /** This instance's reads recorded in memory, written before each pass so the pass sees them. */
+  lastFetched?: LastFetchedRecorder;
+  now?: () => number;
+}): RefreshAheadJob {
   const { config, db, refresher, logger } = deps;
   const now = deps.now ?? Date.now;
   const intervalMs = config.refreshAhead.intervalSeconds * 1000;
@@ -70,6 +79,7 @@ export function startRefreshAheadJob(deps: { config: Config; db: Kysely<Database
   }
 
   async function runOnce(): Promise<number> {
+    await deps.lastFetched?.flush();
     const t = now();
     const due = await dueConnections(t);
     let refreshed = 0;

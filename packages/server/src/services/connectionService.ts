@@ -26,6 +26,7 @@ import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook, type Organization, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { parseJson } from "./json.js";
+import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
 
@@ -38,8 +39,9 @@ export interface ConnectedAccount {
 }
 
 /**
- * `last_fetched_at` is bookkeeping ("read recently"), written at most once a minute per
- * connection rather than on every token read: it is accurate to this granularity.
+ * `last_fetched_at` is bookkeeping ("read recently"), recorded at most once a minute per
+ * connection rather than on every token read, and written off the request path by the
+ * LastFetchedRecorder: it is accurate to this granularity.
  */
 export const LAST_FETCHED_GRANULARITY_MS = 60_000;
 
@@ -56,6 +58,7 @@ export class ConnectionService {
       refresher: TokenRefresher;
       outbox: WebhookOutbox;
       logger: Logger;
+      lastFetched: LastFetchedRecorder;
       now?: () => number;
       /** Decrypted credentials kept per row version; `maxEntries: 0` turns the cache off. */
       credentialCache?: { maxEntries: number; ttlMs: number };
@@ -98,7 +101,7 @@ export class ConnectionService {
     let { row } = fresh;
     const now = this.now();
     if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
-      await this.deps.store.update(row.connection_id, { last_fetched_at: now });
+      this.deps.lastFetched.record(row.connection_id, now);
     }
     const accounts = (await this.accountLists.activeAccounts(this.deps.db, [row])).get(row.connection_id) ?? [];
     const summary = toSummary(row, accounts);

@@ -24,6 +24,7 @@ import { ConnectFlowService } from "./connectFlowService.js";
 import { ConnectionService } from "./connectionService.js";
 import { ConnectSessionService } from "./connectSessionService.js";
 import { HealthService } from "./healthService.js";
+import { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { TokenBudget } from "./tokenBudget.js";
 import { TokenRefresher } from "./tokenRefresher.js";
 
@@ -48,6 +49,8 @@ export interface Services {
   actions: ActionService;
   /** The credential-injecting proxy to Microsoft Advertising (`/proxy/*`, actions). */
   proxy: ProxyService;
+  /** Token reads' `last_fetched_at`, written in batches (started by the server, flushed before refresh-ahead passes). */
+  lastFetched: LastFetchedRecorder;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -60,7 +63,8 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const budget = new TokenBudget(db, config.tokenRequestsPerMinute, now);
   const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
-  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, ...(now ? { now } : {}) });
+  const lastFetched = new LastFetchedRecorder(db, logger);
+  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
   const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });
   const accountSync = new AccountSync({ config, db, connections, client: msads, outbox, logger });
@@ -77,5 +81,5 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const health = new HealthService(db);
   const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched };
 }

@@ -62,19 +62,67 @@ it("a deleted connection is gone at once on the instance that cached it", async 
   expect(res.status).toBe(404);
 });
 
-it("token reads write last_fetched_at at most once a minute per connection (no database write on every read)", async () => {
+it("token reads record last_fetched_at at most once a minute per connection and write it in batches, not on the request path", async () => {
   // megan was deleted above: this is a new connection, never read.
   const id = await connect("megan@contoso.example");
   const first = await read(h.server.url, id);
+  // Written by a flush (every few seconds, before each refresh-ahead pass, at shutdown), not by the read.
+  await h.server.services.lastFetched.flush();
   const stored = await storedLastFetched(id);
   expect(stored).toBe(Date.parse(first.last_fetched_at));
-  // Later reads within the minute leave the row alone (a write per read is what made reads slow).
+  // Later reads within the minute record nothing, on either instance.
+  await b.services.lastFetched.flush();
   const start = Date.now();
   while (Date.now() === start) await new Promise((r) => setImmediate(r));
   for (const server of [h.server, b, h.server]) await read(server.url, id);
+  expect(h.server.services.lastFetched.pendingCount).toBe(0);
+  expect(b.services.lastFetched.pendingCount).toBe(0);
   expect(await storedLastFetched(id)).toBe(stored);
   // Once the stored value is older than the granularity, the next read records it again.
   await h.server.db.updateTable("connections").set({ last_fetched_at: stored - LAST_FETCHED_GRANULARITY_MS }).where("connection_id", "=", id).execute();
   const later = await read(b.url, id);
+  expect(b.services.lastFetched.pendingCount).toBe(1);
+  await b.services.lastFetched.flush();
   expect(await storedLastFetched(id)).toBe(Date.parse(later.last_fetched_at));
+});
+
+it("a refresh-ahead pass sees the reads its instance recorded in memory", async () => {
+  const id = await connect("adele@contoso.example");
+  await h.server.db.updateTable("connections").set({ last_fetched_at: null }).where("connection_id", "=", id).execute();
+  const { last_fetched_at } = await read(h.server.url, id);
+  await h.server.refreshAhead.runOnce();
+  expect(await storedLastFetched(id)).toBe(Date.parse(last_fetched_at));
+});
+
+it("a batched write never moves last_fetched_at back past a later read another instance wrote", async () => {
+  const id = await connect("adele@contoso.example");
+  const t = Date.now();
+  h.server.services.lastFetched.record(id, t + 2000);
+  b.services.lastFetched.record(id, t + 1000);
+  await h.server.services.lastFetched.flush();
+  await b.services.lastFetched.flush();
+  expect(await storedLastFetched(id)).toBe(t + 2000);
+});
+
+it("one flush writes more reads than one statement holds, each with its own time", async () => {
+  const ids = [await connect("adele@contoso.example"), await connect("megan@contoso.example")];
+  await h.server.db.updateTable("connections").set({ last_fetched_at: null }).where("connection_id", "in", ids).execute();
+  const t = Date.now();
+  const recorder = h.server.services.lastFetched;
+  // 250 reads (three statements): the two real connections at the start of the first and in the last.
+  recorder.record(ids[0]!, t + 10);
+  for (let i = 0; i < 247; i++) recorder.record(`no-such-connection-${i}`, t + 20);
+  recorder.record(ids[1]!, t + 30);
+  expect(await recorder.flush()).toBe(249);
+  expect(await storedLastFetched(ids[0]!)).toBe(t + 10);
+  expect(await storedLastFetched(ids[1]!)).toBe(t + 30);
+});
+
+it("a graceful shutdown writes the reads recorded in memory", async () => {
+  const id = await connect("adele@contoso.example");
+  await h.server.db.updateTable("connections").set({ last_fetched_at: null }).where("connection_id", "=", id).execute();
+  const third = await h.startInstance();
+  const { last_fetched_at } = await read(third.url, id);
+  await third.close();
+  expect(await storedLastFetched(id)).toBe(Date.parse(last_fetched_at));
 });

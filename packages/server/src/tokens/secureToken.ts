@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** A random token with a readable prefix, e.g. `adsc_cs_…`. */
 export function newToken(prefix: string): string {
@@ -7,12 +7,15 @@ export function newToken(prefix: string): string {
 
 /** Tokens are stored and looked up by hash only, so a database dump reveals none. */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token, "hex");
 }
+
+/** SHA-256 in one call (no Hash object per call: the secret key is checked on every API request). */
+const sha256 = (text: string): Buffer => hash("sha256", text, "buffer");
 
 /** Constant-time equality of two secrets of any length (compares their digests). */
 export function secretsEqual(a: string, b: string): boolean {
-  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+  return timingSafeEqual(sha256(a), sha256(b));
 }
 
 /**
@@ -20,6 +23,6 @@ export function secretsEqual(a: string, b: string): boolean {
  * digest is computed once, the candidate's on each call; still a constant-time comparison.
  */
 export function secretMatcher(secret: string): (candidate: string) => boolean {
-  const expected = createHash("sha256").update(secret).digest();
-  return (candidate) => timingSafeEqual(createHash("sha256").update(candidate).digest(), expected);
+  const expected = sha256(secret);
+  return (candidate) => timingSafeEqual(sha256(candidate), expected);
 }
