@@ -10,6 +10,9 @@ import {
   AD_ACCOUNT_MODEL,
   PROVIDER_CONFIG_KEY,
   pagedRequest,
+  parseJsonText,
+  type MsAdsRequest,
+  type MsAdsResponse,
   type MsAdsErrorDetails,
   type PagedRequest,
   RecordsResponseSchema,
@@ -42,30 +45,14 @@ export class AdsConnectApiError extends Error {
 }
 
 /** A call to Microsoft Advertising through the server's proxy (Nango's `proxy()` config, plus the account). */
-export interface ProxyParams {
+/** {@link AdsConnectClient.proxy}'s call: a Microsoft Advertising request for one connection. */
+export interface ProxyParams extends MsAdsRequest {
   connectionId: string;
-  /** Default GET. */
-  method?: string;
-  /** A Microsoft Advertising API path, e.g. "/CampaignManagement/v13/Campaigns/QueryByAccountId"; the server picks the host. */
-  endpoint: string;
-  /** JSON body. */
-  data?: unknown;
-  params?: Record<string, string | number | boolean>;
-  /** Your own headers, passed on (as Nango does, sent as `Nango-Proxy-<name>`); credentials are always the server's. */
-  headers?: Record<string, string>;
   /** Retries the server may make on a 5xx or network error. */
   retries?: number;
-  /** `CustomerId` / `CustomerAccountId` override: one of the connection's accounts (default: its selected account). */
-  customerId?: string;
-  accountId?: string;
 }
 
-export interface ProxyResponse<T = unknown> {
-  status: number;
-  headers: Record<string, string>;
-  /** The parsed JSON body (the text when it is not JSON). */
-  data: T;
-}
+export type ProxyResponse<T = unknown> = MsAdsResponse<T>;
 
 export interface AdsConnectClientOptions {
   /** Base URL of the ads-connect server, e.g. `http://localhost:3003`. */
@@ -207,7 +194,7 @@ export class AdsConnectClient {
     const response = await this.#send(params.method ?? "GET", `/proxy${endpoint}${query}`, params.data, headers);
     const text = await response.text();
     if (!response.ok) throw apiError(response.status, text, `${(params.method ?? "GET").toUpperCase()} /proxy${endpoint}`);
-    const json = safeJson(text);
+    const json = parseJsonText(text);
     const out: Record<string, string> = {};
     response.headers.forEach((value, name) => (out[name] = value));
     return { status: response.status, headers: out, data: (json === undefined ? text : json) as T };
@@ -255,7 +242,7 @@ export class AdsConnectClient {
     if (typeof header !== "string" || !/^[0-9a-f]{64}$/i.test(header)) return null;
     const expected = createHmac("sha256", this.#webhookSigningKey).update(rawBody).digest();
     if (!timingSafeEqual(expected, Buffer.from(header, "hex"))) return null;
-    const body = safeJson(rawBody);
+    const body = parseJsonText(rawBody);
     const parsed = (typeof body === "object" && body !== null && (body as { type?: unknown }).type === "sync" ? SyncWebhookBodySchema : AuthWebhookBodySchema).safeParse(body);
     return parsed.success ? parsed.data : null;
   }
@@ -264,7 +251,7 @@ export class AdsConnectClient {
     const response = await this.#send(method, path, body, headers);
     const text = await response.text();
     if (!response.ok) throw apiError(response.status, text, `${method} ${path.split("?")[0]}`);
-    return schema.parse(safeJson(text));
+    return schema.parse(parseJsonText(text));
   }
 
   #send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
@@ -282,15 +269,8 @@ export class AdsConnectClient {
 
 /** A 4xx/5xx answer as an AdsConnectApiError (its `{error:{code,message,msads?}}` body, when it has one). */
 function apiError(status: number, text: string, what: string): AdsConnectApiError {
-  const error = ApiErrorBodySchema.safeParse(safeJson(text));
+  const error = ApiErrorBodySchema.safeParse(parseJsonText(text));
   if (error.success) return new AdsConnectApiError(status, error.data.error.code, error.data.error.message, error.data.error.msads ?? null);
   return new AdsConnectApiError(status, "unexpected_response", `HTTP ${status} from ${what}`);
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -29,3 +29,41 @@ export type ActionLoadFailure = z.infer<typeof ActionLoadFailureSchema>;
 /** `GET /actions`. */
 export const ActionsListResponseSchema = z.object({ actions: z.array(ActionInfoSchema), failed: z.array(ActionLoadFailureSchema) });
 export type ActionsListResponse = z.infer<typeof ActionsListResponseSchema>;
+
+/**
+ * One call to Microsoft Advertising for a connection, as the backend client's `proxy()` and an
+ * action's `ctx.proxy()` take it (the server adds the host, the tokens and the account headers).
+ */
+export interface MsAdsRequest {
+  /** Default GET. */
+  method?: string;
+  /** A Microsoft Advertising API path, e.g. "/CampaignManagement/v13/Campaigns/QueryByAccountId"; the host follows from it. */
+  endpoint: string;
+  /** JSON body. */
+  data?: unknown;
+  /** Query string parameters. */
+  params?: Record<string, string | number | boolean>;
+  /** Your own headers; Authorization, DeveloperToken, CustomerId and CustomerAccountId are always ads-connect's. */
+  headers?: Record<string, string>;
+  /** `CustomerId` override: one of the connection's customers (default: the account's customer). */
+  customerId?: string;
+  /** `CustomerAccountId` override: one of the connection's accounts (default: the first selected account). */
+  accountId?: string;
+}
+
+/** Microsoft Advertising's answer to an {@link MsAdsRequest}. */
+export interface MsAdsResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  /** The parsed JSON body (the text when it is not JSON). */
+  data: T;
+}
+
+/** `JSON.parse`, or undefined for text that is not JSON. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

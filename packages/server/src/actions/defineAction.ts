@@ -1,4 +1,4 @@
-import type { AdAccount, ApiEndUser, ConnectionStatus, PagedRequest } from "@ads-connect/shared";
+import type { AdAccount, ApiEndUser, ConnectionStatus, MsAdsRequest, MsAdsResponse, PagedRequest } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { z } from "zod";
 
@@ -6,29 +6,9 @@ import type { z } from "zod";
 const ACTION = Symbol.for("ads-connect.action");
 const ACTION_ERROR = Symbol.for("ads-connect.action-error");
 
-/** A call to Microsoft Advertising for the action's connection (`ctx.proxy`). */
-export interface ActionProxyRequest {
-  /** Default GET. */
-  method?: string;
-  /** A Microsoft Advertising API path, e.g. "/CampaignManagement/v13/Campaigns/QueryByAccountId"; the host follows from it. */
-  endpoint: string;
-  /** JSON body. */
-  data?: unknown;
-  /** Query string parameters. */
-  params?: Record<string, string | number | boolean>;
-  /** Extra headers; Authorization, DeveloperToken, CustomerId and CustomerAccountId are always ads-connect's. */
-  headers?: Record<string, string>;
-  /** `CustomerId`; default: the account's customer. */
-  customerId?: string;
-  /** `CustomerAccountId`; must be one of the connection's accounts; default: the first selected account. */
-  accountId?: string;
-}
-
-export interface ActionProxyResponse<T = unknown> {
-  status: number;
-  headers: Record<string, string>;
-  data: T;
-}
+/** `ctx.proxy`'s call (the backend client's `proxy()` takes the same, plus the connection id). */
+export type ActionProxyRequest = MsAdsRequest;
+export type ActionProxyResponse<T = unknown> = MsAdsResponse<T>;
 
 /** What an action knows about the connection it runs for (no tokens). */
 export interface ActionConnection {

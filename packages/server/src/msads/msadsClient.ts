@@ -1,3 +1,4 @@
+import { parseJsonText } from "@ads-connect/shared";
 import type { MsAdsEnvironment } from "./msadsHosts.js";
 import { msadsUrl } from "./msadsHosts.js";
 import { MsAdsError, parseFault } from "./MsAdsError.js";
@@ -84,12 +85,7 @@ export class MsAdsClient {
       throw new MsAdsError("network", `Microsoft Advertising ${operation} ${what}`, { operation, cause: err instanceof Error ? { name: err.name } : undefined });
     }
     const text = await response.text().catch(() => "");
-    let json: unknown = undefined;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = undefined;
-    }
+    const json = text ? parseJsonText(text) : null;
     const fault = parseFault(json, response.status, operation);
     if (fault) throw fault;
     if (!response.ok) throw new MsAdsError("http", `Microsoft Advertising ${operation} answered HTTP ${response.status}`, { httpStatus: response.status, operation, trackingId: response.headers.get("TrackingId") });

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
-import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
+import { parseJsonText, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
@@ -141,12 +141,7 @@ export class ProxyService {
         throw new AppError("msads_unreachable", `Microsoft Advertising ${operation} broke off its answer`, 502, { retryAfterSeconds: 5 });
       });
       const text = bytes.toString("utf8");
-      let json: unknown = undefined;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
+      const json = text ? parseJsonText(text) : undefined;
       const fault = parseFault(json, response.status, operation);
       // 109, or a 401 without a fault naming another cause (105 InvalidCredentials and 106
       // UserIsNotAuthorized are 401s a new token does not mend).
