@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   "msads_unreachable",
   "msads_timeout",
   "msads_invalid_response",
+  "msads_not_configured",
   // this server's own state
   "credentials_unreadable",
   // widget-side outcomes

@@ -131,6 +131,19 @@ describe("allow-list and limits", () => {
     expect([chunked.status, codeOf(chunked.json)]).toEqual([413, "payload_too_large"]);
     expect(calls()).toBe(before);
   });
+
+  it("with the Entra emulator but no MICROSOFT_ADS_API_URL, refuses with 503 msads_not_configured and sends nothing", async () => {
+    // The emulator's tokens would mean nothing to Microsoft's real hosts.
+    const instance = await h.startInstance({ MICROSOFT_ADS_API_URL: undefined as unknown as string });
+    try {
+      const before = calls();
+      const res = await rawRequest(instance.url, "POST", `/proxy${QUERY}`, { authorization: `Bearer ${h.secretKey}`, ...proxyHeaders(), "content-type": "application/json" }, JSON.stringify({ AccountId: accounts[1]!.Id }));
+      expect([res.status, codeOf(res.json)]).toEqual([503, "msads_not_configured"]);
+      expect(calls()).toBe(before);
+    } finally {
+      await instance.close();
+    }
+  });
 });
 
 describe("faults, token refresh and retries", () => {

@@ -88,6 +88,10 @@ export class ProxyService {
     if (call.providerConfigKey !== undefined && call.providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
     const method = call.method.toUpperCase();
     if (!METHODS.has(method)) throw new AppError("proxy_refused", `The method ${call.method} is not proxied`, 405);
+    if (this.deps.config.microsoft.emulatorUrl && !this.deps.config.microsoft.adsApiUrl) {
+      // The Entra emulator's tokens mean nothing to Microsoft: nothing is sent (as account discovery).
+      throw new AppError("msads_not_configured", "Sign-in uses the Entra emulator (ENTRA_EMULATOR_URL) but MICROSOFT_ADS_API_URL is not set, so no call was sent to Microsoft Advertising; start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL to its URL", 503);
+    }
     const target = resolveTarget(call.endpoint, this.allow, call.baseUrlOverride);
     const callerHeaders = checkCallerHeaders(call.headers ?? {});
     const retries = call.retries ?? 0;

@@ -60,6 +60,7 @@ export type ErrorCode =
   | "msads_unreachable"
   | "msads_timeout"
   | "msads_invalid_response"
+  | "msads_not_configured"
   | "credentials_unreadable"
   | "user_cancelled"
   | "popup_blocked"
