@@ -26,6 +26,7 @@ const MAIN = path.join(ROOT, "packages/server/src/main.ts");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
 const BIG = Number(process.env.BENCH_BIG_CONNECTIONS ?? 1_000_000);
+// BENCH_RATE=0 skips the latency part (throughput only; a short wrk run warms up instead).
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const HOT = 1000;
 // BENCH_PARTS: which parts run (default all); BENCH_WRK=off skips the throughput runs (latency only).
@@ -171,11 +172,11 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-function wrk(base: string, file: string, pid?: number): { rps: number; non2xx: number; errors: string; cpuUsPerRequest: number } {
+function wrk(base: string, file: string, pid?: number, seconds = SECONDS): { rps: number; non2xx: number; errors: string; cpuUsPerRequest: number } {
   const cpuBefore = cpuSeconds(pid);
   const script = path.join(work, "paths.lua");
   writeFileSync(script, LUA);
-  const out = execFileSync(ensureWrk(), ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
+  const out = execFileSync(ensureWrk(), ["-t2", "-c16", `-d${seconds}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
     env: { ...process.env, BENCH_PATHS: file },
     encoding: "utf8",
   });
@@ -209,8 +210,10 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
   try {
     const tokenPaths = pathsFile("token.txt", hot.map((id) => `/connections/${id}`));
     const statusPaths = pathsFile("status.txt", hot.map((id) => `/connections?connectionId=${id}`));
-    // Warm up (JIT, the credential cache, the database's pages) before measuring.
-    await openLoop(server.url, tokenPaths);
+    // Warm up (JIT, the credential cache, the database's pages) before measuring; with BENCH_RATE=0
+    // (no latency part) a short wrk run does it.
+    if (RATE > 0) await openLoop(server.url, tokenPaths);
+    else wrk(server.url, tokenPaths, undefined, 3);
     if (options.throughput) {
       const sample = await fetch(`${server.url}/connections/${hot[0]}`, { headers: { authorization: `Bearer ${SECRET}` } });
       const bodyFile = path.join(work, "body.json");
@@ -240,6 +243,7 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
       record(`| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors}; ${cpu(token)} |`);
       record(`| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors}; ${cpu(status)} |`);
     }
+    if (RATE <= 0) return undefined;
     const paced = await openLoop(server.url, tokenPaths);
     record(`| ${label} | token reads at ${RATE} req/s for ${SECONDS} s (open loop) | p50 ${paced.p50} ms | p99 ${paced.p99} ms | max ${paced.max} ms, ${paced.sent} sent, ${paced.errors} errors |`);
     return paced;
@@ -264,7 +268,7 @@ try {
   }
   if (BIG > 0 && PARTS.has("big") && sqliteSmall) {
     const big = await readPath(`SQLite, ${BIG.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-big") }), BIG, { throughput: false });
-    record(`| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`);
+    if (big) record(`| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`);
   }
   console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
   console.log(results.join("\n"));

@@ -1,8 +1,10 @@
+import type { RequestListener } from "node:http";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
+import { fastReads } from "./http/fastReads.js";
 import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
@@ -10,7 +12,7 @@ import { securityHeaders } from "./http/securityHeaders.js";
 import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { actionsRoutes } from "./routes/actionsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
-import { connectionsRoutes } from "./routes/connectionsRoutes.js";
+import { connectionReads, connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
@@ -26,7 +28,25 @@ export interface AppDeps {
 }
 
 /** Builds the Express app from its parts; listening is the caller's business. */
-export function createApp({ config, logger, services }: AppDeps): Express {
+export function createApp(deps: AppDeps): Express {
+  return buildApp(deps).app;
+}
+
+/**
+ * The server's request listener: the token and status reads answered ahead of Express when rate
+ * limits are off (http/fastReads.ts: the same answers without the router's cost), everything else
+ * by the Express app.
+ */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const { app, fast } = buildApp(deps);
+  if (deps.config.rateLimit.enabled) return app;
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
+}
+
+/** The Express app and the fast reads, built on the same request logger and security headers (tests use both). */
+export function buildApp({ config, logger, services }: AppDeps) {
   const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
@@ -37,8 +57,10 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.disable("etag");
   // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
   app.set("trust proxy", config.trustProxy);
-  app.use(requestLogger(logger, app.request));
-  app.use(securityHeaders(config));
+  const requestLog = requestLogger(logger, app.request);
+  const headers = securityHeaders(config);
+  app.use(requestLog);
+  app.use(headers);
   app.use(rateLimits({ config, logger }));
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);
@@ -68,5 +90,6 @@ export function createApp({ config, logger, services }: AppDeps): Express {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);
   });
   app.use(errorHandler(logger));
-  return app;
+  const fast = fastReads({ basePath: config.basePath, secretKey: config.secretKey, reads: connectionReads(connections), logger, begin: requestLog.begin, setApiHeaders: headers.setApiHeaders });
+  return { app, fast };
 }

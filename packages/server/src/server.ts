@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import pino, { type DestinationStream, type Logger } from "pino";
-import { createApp } from "./app.js";
+import { createRequestListener } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
 import { trackHttpRequests } from "./lifecycle/httpDrain.js";
 import { createLogger } from "./logger.js";
@@ -87,7 +87,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     sweepAgain.unref();
     // ACTIONS_DIR's modules before the first request; a bad one is logged and listed, not fatal.
     await services.actions.load(config.actionsDir);
-    server.on("request", createApp({ config, logger, services }));
+    server.on("request", createRequestListener({ config, logger, services }));
     services.outbox.start();
     services.lastFetched.start();
     const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger, lastFetched: services.lastFetched });

@@ -44,7 +44,7 @@ function headersOf(middleware: RequestHandler): [string, OutgoingHttpHeader][] {
  * responses get the same headers with a static CSP, computed once at startup rather than by
  * helmet's dozen middlewares on every request (a token read is the hot path).
  */
-export function securityHeaders(config: Config): RequestHandler {
+export function securityHeaders(config: Config): RequestHandler & { setApiHeaders: (res: ServerResponse) => void } {
   const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
   const pages = helmet({
@@ -74,7 +74,7 @@ export function securityHeaders(config: Config): RequestHandler {
   const setApiHeaders = (res: ServerResponse) => {
     for (const [name, value] of api) res.setHeader(name, value);
   };
-  return (req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
     if (isPagePath(withoutBasePath(req.path, config.basePath))) {
       res.locals.cspNonce = cspNonce();
       pages(req, res, next);
@@ -83,4 +83,6 @@ export function securityHeaders(config: Config): RequestHandler {
     setApiHeaders(res);
     next();
   };
+  // `setApiHeaders` also serves the fast reads (http/fastReads.ts), which answer ahead of Express.
+  return Object.assign(middleware, { setApiHeaders });
 }

@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseQuery } from "node:querystring";
+import type { Logger } from "pino";
+import { TOKEN_READ_CACHE_CONTROL, type ConnectionReads } from "../routes/connectionsRoutes.js";
+import { secretMatcher } from "../tokens/secureToken.js";
+import { bearerToken } from "./bearerToken.js";
+import { errorResponse } from "./errorHandler.js";
+
+/** A request listener's answer: true when it answered, false to leave the request to Express. */
+export type FastRead = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** The segment of a token read (`/connections/<id>`) answered here: unreserved and sub-delimiter characters, no `%` (Express decodes those). */
+const CONNECTION_ID = /^[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
+/** Characters that make Express parse the URL another way (parseurl's slow path): left to Express. */
+const UNUSUAL_URL = /[\t\n\f\r #\u00a0\ufeff]/;
+
+/**
+ * A JSON response written the way Express's `res.json` writes it (the same Content-Type and
+ * Content-Length, after the headers already set), in one write.
+ */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
+/**
+ * The two hot reads, `GET /connections/<id>` (token) and `GET /connections?…` (status), also under
+ * PUBLIC_URL's path prefix, answered ahead of Express's router and middleware stack (they were a
+ * good part of a read's CPU). What Express would do for them is done here through the same parts:
+ * the request log line (`begin`), the API security headers, the secret key compared in constant
+ * time, the query parsed as Express parses it and validated by the routes' schemas
+ * (`ConnectionReads`), and errors answered through `errorResponse`, like the Express error handler.
+ *
+ * Everything else is left to Express (returns false) before anything is done: other methods and
+ * paths, a request with a body or conditional headers, a missing or wrong secret key (its 401, and
+ * its rate limit, are Express's), an id Express would decode. Rate limits are not applied here, so
+ * the app uses this only when they are off (`RATE_LIMIT=off`).
+ */
+export function fastReads(deps: {
+  basePath: string;
+  secretKey: string;
+  reads: ConnectionReads;
+  logger: Logger;
+  begin: (req: IncomingMessage, res: ServerResponse) => void;
+  setApiHeaders: (res: ServerResponse) => void;
+}): FastRead {
+  const { basePath, reads, logger, begin, setApiHeaders } = deps;
+  const isSecretKey = secretMatcher(deps.secretKey);
+  const prefixed = `${basePath}/connections`;
+
+  async function answer(res: ServerResponse, read: () => Promise<unknown>, cacheControl: string | undefined): Promise<void> {
+    let body: unknown;
+    try {
+      body = await read();
+    } catch (err) {
+      const failed = errorResponse(logger, err);
+      if (failed.retryAfter !== undefined) res.setHeader("retry-after", failed.retryAfter);
+      sendJson(res, failed.status, failed.body);
+      return;
+    }
+    if (cacheControl !== undefined) res.setHeader("cache-control", cacheControl);
+    sendJson(res, 200, body);
+  }
+
+  return (req, res) => {
+    const url = req.url;
+    if (req.method !== "GET" || url === undefined) return false;
+    // Where `/connections` starts: at the root, or after the path prefix.
+    const at = url.startsWith("/connections") ? 0 : basePath && url.startsWith(prefixed) ? basePath.length : -1;
+    if (at < 0) return false;
+    const headers = req.headers;
+    if (headers["content-length"] !== undefined || headers["transfer-encoding"] !== undefined) return false;
+    if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) return false;
+    if (UNUSUAL_URL.test(url)) return false;
+    const q = url.indexOf("?");
+    const path = q === -1 ? url.slice(at) : url.slice(at, q);
+    let connectionId: string | undefined;
+    if (path !== "/connections") {
+      connectionId = path.slice("/connections/".length);
+      if (path[12] !== "/" || !CONNECTION_ID.test(connectionId)) return false;
+    }
+    const token = bearerToken(req);
+    if (token === undefined || !isSecretKey(token)) return false;
+
+    begin(req, res);
+    setApiHeaders(res);
+    const query = parseQuery(q === -1 ? "" : url.slice(q + 1));
+    if (connectionId === undefined) void answer(res, () => reads.status(query), undefined);
+    else void answer(res, () => reads.token(connectionId, query), TOKEN_READ_CACHE_CONTROL);
+    return true;
+  };
+}
