@@ -41,12 +41,15 @@ export function createRequestListener(deps: AppDeps): RequestListener {
   const { app, fast } = buildApp(deps);
   if (deps.config.rateLimit.enabled) return app;
   return (req, res) => {
-    if (!fast(req, res)) app(req, res);
+    if (!fast.listener(req, res)) app(req, res);
   };
 }
 
-/** The Express app and the fast reads, built on the same request logger and security headers (tests use both). */
-export function buildApp({ config, logger, services }: AppDeps) {
+/**
+ * The Express app and the fast reads, built on the same request logger and security headers.
+ * `expressRoutesOnly` (for tests comparing the two): the app without the fast reads' middleware.
+ */
+export function buildApp({ config, logger, services }: AppDeps, options: { expressRoutesOnly?: boolean } = {}) {
   const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
@@ -62,6 +65,10 @@ export function buildApp({ config, logger, services }: AppDeps) {
   app.use(requestLog);
   app.use(headers);
   app.use(rateLimits({ config, logger }));
+  // The token and status reads, answered here (after the rate limits) without the routers below;
+  // with rate limits off the server's listener answers them before Express (createRequestListener).
+  const fast = fastReads({ basePath: config.basePath, secretKey: config.secretKey, reads: connectionReads(connections), logger, begin: requestLog.begin, setApiHeaders: headers.setApiHeaders });
+  if (!options.expressRoutesOnly) app.use(fast.middleware);
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);
   if (config.basePath) app.use(config.basePath, proxyRouter);
@@ -90,6 +97,5 @@ export function buildApp({ config, logger, services }: AppDeps) {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);
   });
   app.use(errorHandler(logger));
-  const fast = fastReads({ basePath: config.basePath, secretKey: config.secretKey, reads: connectionReads(connections), logger, begin: requestLog.begin, setApiHeaders: headers.setApiHeaders });
   return { app, fast };
 }

@@ -5,8 +5,9 @@ import { buildApp } from "../app.js";
 import { connectAs, startHarness, type Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
-// The fast reads (ahead of Express) against the Express routes, on one server's services: every
-// answer, success or error, must be the same, headers (names, order, values) and body.
+// The fast reads (ahead of Express, and as Express middleware) against the Express routes, on one
+// server's services: every answer, success or error, must be the same, headers (names, order,
+// values) and body.
 let h: Harness;
 let connectionId: string;
 let expiredId: string;
@@ -14,6 +15,7 @@ const servers: Server[] = [];
 /** Whether the fast reads answered each request the `fast` server got, in order. */
 const answeredFast: boolean[] = [];
 let fastUrl: string;
+let middlewareUrl: string;
 let expressUrl: string;
 
 async function listen(listener: RequestListener): Promise<string> {
@@ -34,13 +36,16 @@ beforeAll(async () => {
   await h.server.db.updateTable("connections").set({ status: "expired" }).where("connection_id", "=", expiredId).execute();
   // Both answer under a path prefix too, as with PUBLIC_URL=…/prefix.
   const { config, logger, services } = h.server;
-  const { app, fast } = buildApp({ config: { ...config, basePath: "/prefix" }, logger, services });
+  const deps = { config: { ...config, basePath: "/prefix" }, logger, services };
+  const { app, fast } = buildApp(deps);
   fastUrl = await listen((req, res) => {
-    const answered = fast(req, res);
+    const answered = fast.listener(req, res);
     answeredFast.push(answered);
     if (!answered) app(req, res);
   });
-  expressUrl = await listen(app);
+  // The app with the fast reads as its middleware (how it runs with rate limits on).
+  middlewareUrl = await listen(app);
+  expressUrl = await listen(buildApp(deps, { expressRoutesOnly: true }).app);
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -75,17 +80,20 @@ function send(base: string, path: string, options: { method?: string; headers?: 
 const timeless = (body: string) => body.replace(/"last_fetched_at":"[^"]+"/, '"last_fetched_at":"…"').replace(/"expires_in":\d+/, '"expires_in":0');
 const withoutLength = (headers: string[]) => headers.filter((h) => !h.startsWith("Content-Length:"));
 
-/** The same request to both servers: the same answer, and whether the fast reads answered it. */
+/** The same request to the three servers: the same answer, and whether the fast reads' listener answered it. */
 async function compare(path: string, options: Parameters<typeof send>[2] = {}): Promise<{ answer: Answer; fast: boolean }> {
   const before = answeredFast.length;
   const fast = await send(fastUrl, path, options);
+  const middleware = await send(middlewareUrl, path, options);
   const express = await send(expressUrl, path, options);
   expect(answeredFast.length).toBe(before + 1);
-  expect(fast.status).toBe(express.status);
-  expect(withoutLength(fast.headers)).toEqual(withoutLength(express.headers));
-  expect(timeless(fast.body)).toBe(timeless(express.body));
+  for (const answer of [fast, middleware]) {
+    expect(answer.status).toBe(express.status);
+    expect(withoutLength(answer.headers)).toEqual(withoutLength(express.headers));
+    expect(timeless(answer.body)).toBe(timeless(express.body));
+  }
   // The lengths differ only with the clock's digits; each is its body's.
-  if (answeredFast[before]) for (const answer of [fast, express]) expect(answer.headers).toContain(`Content-Length: ${Buffer.byteLength(answer.body)}`);
+  if (answeredFast[before]) for (const answer of [fast, middleware, express]) expect(answer.headers).toContain(`Content-Length: ${Buffer.byteLength(answer.body)}`);
   return { answer: fast, fast: answeredFast[before]! };
 }
 
@@ -145,16 +153,18 @@ describe("fast reads answer as the Express routes do", () => {
   });
 
   it("write the same request log line", async () => {
-    const path = `/connections/${connectionId}?token=t0ps3cret`;
-    await compare(path, { headers: auth() });
-    const lines = h.logs
-      .flatMap((l) => l.split("\n"))
-      .filter((l) => l.includes(`"GET /connections/${connectionId} 200"`))
-      .slice(-2)
+    const lineFor = (l: string) => l.includes(`"GET /connections/${connectionId} 200"`);
+    const linesNow = () => h.logs.flatMap((l) => l.split("\n")).filter(lineFor);
+    const before = linesNow().length;
+    await compare(`/connections/${connectionId}?token=t0ps3cret`, { headers: auth() });
+    // The listener's, the middleware's and the Express routes' (each written when its response closes).
+    await expect.poll(() => linesNow().length).toBe(before + 3);
+    const lines = linesNow()
+      .slice(-3)
       .map((l) => JSON.parse(l) as Record<string, unknown> & { req: { id: unknown } });
-    expect(lines).toHaveLength(2);
     const shape = ({ time: _t, responseTime, req, ...rest }: Record<string, unknown> & { req: { id: unknown } }) => ({ ...rest, req: { ...req, id: typeof req.id }, responseTime: typeof responseTime });
-    expect(shape(lines[0]!)).toEqual(shape(lines[1]!));
+    expect(shape(lines[0]!)).toEqual(shape(lines[2]!));
+    expect(shape(lines[1]!)).toEqual(shape(lines[2]!));
     expect(lines[0]!.req).toMatchObject({ method: "GET", url: `/connections/${connectionId}?token=%5BREDACTED%5D` });
     expect(h.logs.join("")).not.toContain("t0ps3cret");
   });

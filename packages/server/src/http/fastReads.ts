@@ -1,13 +1,21 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
+import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { TOKEN_READ_CACHE_CONTROL, type ConnectionReads } from "../routes/connectionsRoutes.js";
 import { secretMatcher } from "../tokens/secureToken.js";
 import { bearerToken } from "./bearerToken.js";
 import { errorResponse } from "./errorHandler.js";
 
-/** A request listener's answer: true when it answered, false to leave the request to Express. */
+/** Answers a request, true, or leaves it to Express, false (having done nothing). */
 export type FastRead = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export interface FastReads {
+  /** Ahead of Express (the server's request listener): also begins the log line and sets the API headers. */
+  listener: FastRead;
+  /** Inside Express, after the logger, security headers and rate limits: for when those must run (rate limits on). */
+  middleware: RequestHandler;
+}
 
 /** The segment of a token read (`/connections/<id>`) answered here: unreserved and sub-delimiter characters, no `%` (Express decodes those). */
 const CONNECTION_ID = /^[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
@@ -36,8 +44,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  *
  * Everything else is left to Express (returns false) before anything is done: other methods and
  * paths, a request with a body or conditional headers, a missing or wrong secret key (its 401, and
- * its rate limit, are Express's), an id Express would decode. Rate limits are not applied here, so
- * the app uses this only when they are off (`RATE_LIMIT=off`).
+ * its rate limit, are Express's), an id Express would decode. Rate limits are not applied by the
+ * `listener`, so the server puts it ahead of Express only when they are off (`RATE_LIMIT=off`);
+ * otherwise the `middleware` answers the same way right after Express's rate limits.
  */
 export function fastReads(deps: {
   basePath: string;
@@ -46,7 +55,7 @@ export function fastReads(deps: {
   logger: Logger;
   begin: (req: IncomingMessage, res: ServerResponse) => void;
   setApiHeaders: (res: ServerResponse) => void;
-}): FastRead {
+}): FastReads {
   const { basePath, reads, logger, begin, setApiHeaders } = deps;
   const isSecretKey = secretMatcher(deps.secretKey);
   const prefixed = `${basePath}/connections`;
@@ -65,31 +74,48 @@ export function fastReads(deps: {
     sendJson(res, 200, body);
   }
 
-  return (req, res) => {
+  /** What the reads are, or undefined for Express to answer. */
+  function match(req: IncomingMessage): { connectionId: string | undefined; query: string } | undefined {
     const url = req.url;
-    if (req.method !== "GET" || url === undefined) return false;
+    if (req.method !== "GET" || url === undefined) return undefined;
     // Where `/connections` starts: at the root, or after the path prefix.
     const at = url.startsWith("/connections") ? 0 : basePath && url.startsWith(prefixed) ? basePath.length : -1;
-    if (at < 0) return false;
+    if (at < 0) return undefined;
     const headers = req.headers;
-    if (headers["content-length"] !== undefined || headers["transfer-encoding"] !== undefined) return false;
-    if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) return false;
-    if (UNUSUAL_URL.test(url)) return false;
+    if (headers["content-length"] !== undefined || headers["transfer-encoding"] !== undefined) return undefined;
+    if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) return undefined;
+    if (UNUSUAL_URL.test(url)) return undefined;
     const q = url.indexOf("?");
     const path = q === -1 ? url.slice(at) : url.slice(at, q);
     let connectionId: string | undefined;
     if (path !== "/connections") {
       connectionId = path.slice("/connections/".length);
-      if (path[12] !== "/" || !CONNECTION_ID.test(connectionId)) return false;
+      if (path[12] !== "/" || !CONNECTION_ID.test(connectionId)) return undefined;
     }
     const token = bearerToken(req);
-    if (token === undefined || !isSecretKey(token)) return false;
+    if (token === undefined || !isSecretKey(token)) return undefined;
+    return { connectionId, query: q === -1 ? "" : url.slice(q + 1) };
+  }
 
-    begin(req, res);
-    setApiHeaders(res);
-    const query = parseQuery(q === -1 ? "" : url.slice(q + 1));
-    if (connectionId === undefined) void answer(res, () => reads.status(query), undefined);
-    else void answer(res, () => reads.token(connectionId, query), TOKEN_READ_CACHE_CONTROL);
-    return true;
+  function serve(res: ServerResponse, { connectionId, query }: { connectionId: string | undefined; query: string }): void {
+    const parsed = parseQuery(query);
+    if (connectionId === undefined) void answer(res, () => reads.status(parsed), undefined);
+    else void answer(res, () => reads.token(connectionId, parsed), TOKEN_READ_CACHE_CONTROL);
+  }
+
+  return {
+    listener(req, res) {
+      const read = match(req);
+      if (read === undefined) return false;
+      begin(req, res);
+      setApiHeaders(res);
+      serve(res, read);
+      return true;
+    },
+    middleware(req, res, next) {
+      const read = match(req);
+      if (read === undefined) next();
+      else serve(res, read);
+    },
   };
 }
