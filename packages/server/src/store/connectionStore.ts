@@ -1,5 +1,6 @@
 import type { CompiledQuery, Insertable, Kysely, Selectable, Transaction, Updateable } from "kysely";
 import { containsExactly, likeContains } from "./like.js";
+import { prepareOnPostgres } from "./preparedStatements.js";
 import type { ConnectionTable, Database } from "./schema.js";
 
 export type ConnectionRow = Selectable<ConnectionTable>;
@@ -16,6 +17,42 @@ export interface ConnectionFilter {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Every column, named (TypeScript checks the list is complete): the hot lookups select these, not `*`. */
+const COLUMNS: Record<keyof ConnectionTable, true> = {
+  id: true,
+  connection_id: true,
+  provider_config_key: true,
+  end_user_id: true,
+  end_user: true,
+  tenant_id: true,
+  object_id: true,
+  username: true,
+  display_name: true,
+  account_type: true,
+  status: true,
+  errors: true,
+  credentials_enc: true,
+  access_token_expires_at: true,
+  scope: true,
+  connection_config: true,
+  metadata: true,
+  tags: true,
+  created_at: true,
+  updated_at: true,
+  last_fetched_at: true,
+  last_refreshed_at: true,
+  refresh_failures: true,
+  failure_reported: true,
+  version: true,
+  ms_user_id: true,
+  selected_account_ids: true,
+  accounts_synced_at: true,
+  accounts_error: true,
+  accounts_sync_due_at: true,
+  keepalive_due_at: true,
+};
+const CONNECTION_COLUMNS = Object.keys(COLUMNS) as (keyof ConnectionTable)[];
+
 export class ConnectionStore {
   /**
    * The token read's lookup, built and compiled once (Kysely's query building was a good part of
@@ -26,10 +63,13 @@ export class ConnectionStore {
   private readonly listByConnectionId: CompiledQuery<ConnectionRow>;
 
   constructor(private readonly db: Kysely<Database>) {
-    this.byConnectionId = db.selectFrom("connections").selectAll().where("connection_id", "=", "").compile();
+    // Explicit columns, so PostgreSQL may keep them prepared (see prepareOnPostgres).
+    this.byConnectionId = db.selectFrom("connections").select(CONNECTION_COLUMNS).where("connection_id", "=", "").compile() as CompiledQuery<ConnectionRow>;
     if (this.byConnectionId.parameters.length !== 1) throw new Error("the connection lookup must have exactly one parameter");
-    this.listByConnectionId = db.selectFrom("connections").selectAll().where("connection_id", "=", "").orderBy("id", "asc").limit(1).offset(0).compile();
+    this.listByConnectionId = db.selectFrom("connections").select(CONNECTION_COLUMNS).where("connection_id", "=", "").orderBy("id", "asc").limit(1).offset(0).compile() as CompiledQuery<ConnectionRow>;
     if (this.listByConnectionId.parameters.length !== 3) throw new Error("the status lookup must have exactly three parameters");
+    prepareOnPostgres(this.byConnectionId.sql);
+    prepareOnPostgres(this.listByConnectionId.sql);
   }
 
   async list(filter: ConnectionFilter): Promise<ConnectionRow[]> {

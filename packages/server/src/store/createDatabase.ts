@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { DEFAULT_BUSY_RETRY_MS, retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS } from "./databaseBusy.js";
 import { migrateToLatest, type DialectName } from "./migrations.js";
+import { usePreparedStatements } from "./preparedStatements.js";
 import type { Database } from "./schema.js";
 import { RetryingSqliteDialect } from "./sqliteDialect.js";
 
@@ -94,7 +95,10 @@ async function openPostgres(t: DatabaseTarget): Promise<Kysely<Database>> {
   pool.on("error", () => {});
   // The same for a connection checked out between two statements: the statement fails (503), the
   // process does not, and the pool drops the broken connection when it is released.
-  pool.on("connect", (client) => client.on("error", () => {}));
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+    usePreparedStatements(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await withMigrationLock(url, t.connectTimeoutMs ?? 3_000, () => migrateToLatest(db as Kysely<unknown>, "postgres"));

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Kysely } from "kysely";
+import { prepareOnPostgres } from "./preparedStatements.js";
 import type { Database } from "./schema.js";
 
 /**
@@ -12,6 +13,7 @@ export class RefreshLeaseStore {
   constructor(private readonly db: Kysely<Database>) {
     this.heldOne = db.selectFrom("refresh_leases").select("connection_id").where("connection_id", "=", "").where("expires_at", ">", 0).compile();
     if (this.heldOne.parameters.length !== 2) throw new Error("the lease lookup must have exactly two parameters");
+    prepareOnPostgres(this.heldOne.sql);
   }
 
   /** True when `holder` now holds the lease until `until` (none was held, or the last one expired). */
