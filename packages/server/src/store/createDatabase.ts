@@ -39,9 +39,10 @@ export function dialectOf(target: DatabaseTarget | string): DialectName {
 // Times are epoch milliseconds in BIGINT columns and counts are BIGINT: read them as numbers
 // (they stay far below 2^53), as SQLite returns them, instead of pg's default strings.
 const INT8 = 20;
+/** One parser for every BIGINT column (pg asks for each column of every result). */
+const int8 = (value: string) => Number(value);
 const types = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8 ? int8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
 };
 
 /**
