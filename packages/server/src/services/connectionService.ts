@@ -74,17 +74,18 @@ export class ConnectionService {
   async list(query: ListConnectionsQuery): Promise<{ connections: ConnectionSummary[] }> {
     if (query.integrationId && !query.integrationId.split(",").includes(PROVIDER_CONFIG_KEY)) return { connections: [] };
     const limit = query.limit ?? 100;
-    const rows = await this.deps.store.list({
-      connectionId: query.connectionId,
-      endUserId: query.endUserId,
-      endUserOrganizationId: query.endUserOrganizationId,
-      search: query.search,
-      limit,
-      offset: (query.page ?? 0) * limit,
-    });
-    // A refresh in flight on any instance shows as `refreshing`.
+    const offset = (query.page ?? 0) * limit;
+    // A refresh in flight on any instance shows as `refreshing`: its lease is read with the rows
+    // when the list is by connection id only (a status read), else in a second query.
+    const byIdOnly = query.connectionId && !query.endUserId && !query.endUserOrganizationId && !query.search;
+    const { rows, leased } = byIdOnly
+      ? await this.deps.store.listByConnectionIdWithLeases(query.connectionId!, limit, offset, Date.now())
+      : { rows: await this.deps.store.list({ connectionId: query.connectionId, endUserId: query.endUserId, endUserOrganizationId: query.endUserOrganizationId, search: query.search, limit, offset }), leased: undefined };
     const ids = rows.map((row) => row.connection_id);
-    const [refreshing, accounts] = await Promise.all([this.deps.refresher.refreshingAmong(ids), this.accountLists.activeAccounts(this.deps.db, rows)]);
+    const [refreshing, accounts] = await Promise.all([
+      leased ? this.deps.refresher.refreshingWithLeases(ids, leased) : this.deps.refresher.refreshingAmong(ids),
+      this.accountLists.activeAccounts(this.deps.db, rows),
+    ]);
     return {
       connections: rows.map((row) => ({ ...toSummary(row, accounts.get(row.connection_id) ?? []), ...(refreshing.has(row.connection_id) ? { status: "refreshing" as const } : {}) })),
     };

@@ -108,9 +108,13 @@ export class TokenRefresher {
 
   /** Which of these connections are being refreshed now, by this instance or another one. */
   async refreshingAmong(connectionIds: string[]): Promise<Set<string>> {
-    const held = await this.leases.heldAmong(connectionIds, Date.now());
-    for (const id of connectionIds) if (this.inflight.has(id)) held.add(id);
-    return held;
+    return this.refreshingWithLeases(connectionIds, await this.leases.heldAmong(connectionIds, Date.now()));
+  }
+
+  /** `refreshingAmong` when the caller read the live leases itself (`leased`, from the same database at `Date.now()`). */
+  refreshingWithLeases(connectionIds: string[], leased: Set<string>): Set<string> {
+    for (const id of connectionIds) if (this.inflight.has(id)) leased.add(id);
+    return leased;
   }
 
   /**

@@ -61,6 +61,8 @@ export class ConnectionStore {
   private readonly byConnectionId: CompiledQuery<ConnectionRow>;
   /** The status read's query (a list filtered by connection id only), compiled once the same way. */
   private readonly listByConnectionId: CompiledQuery<ConnectionRow>;
+  /** The same with whether a live refresh lease exists (`leased`), compiled once: parameters [now, connection id, limit, offset]. */
+  private readonly statusByConnectionId: CompiledQuery<ConnectionRow & { leased: unknown }>;
 
   constructor(private readonly db: Kysely<Database>) {
     // Explicit columns, so PostgreSQL may keep them prepared (see prepareOnPostgres).
@@ -68,8 +70,38 @@ export class ConnectionStore {
     if (this.byConnectionId.parameters.length !== 1) throw new Error("the connection lookup must have exactly one parameter");
     this.listByConnectionId = db.selectFrom("connections").select(CONNECTION_COLUMNS).where("connection_id", "=", "").orderBy("id", "asc").limit(1).offset(0).compile() as CompiledQuery<ConnectionRow>;
     if (this.listByConnectionId.parameters.length !== 3) throw new Error("the status lookup must have exactly three parameters");
+    this.statusByConnectionId = db
+      .selectFrom("connections")
+      .select(CONNECTION_COLUMNS)
+      .select((eb) =>
+        eb
+          .exists(eb.selectFrom("refresh_leases").select("refresh_leases.connection_id").whereRef("refresh_leases.connection_id", "=", "connections.connection_id").where("refresh_leases.expires_at", ">", -1))
+          .as("leased"),
+      )
+      .where("connections.connection_id", "=", "")
+      .orderBy("connections.id", "asc")
+      .limit(1)
+      .offset(0)
+      .compile() as CompiledQuery<ConnectionRow & { leased: unknown }>;
+    if (JSON.stringify(this.statusByConnectionId.parameters) !== JSON.stringify([-1, "", 1, 0])) throw new Error("the status lookup's parameters must be [now, connection id, limit, offset]");
     prepareOnPostgres(this.byConnectionId.sql);
     prepareOnPostgres(this.listByConnectionId.sql);
+    prepareOnPostgres(this.statusByConnectionId.sql);
+  }
+
+  /**
+   * A status read's rows (the list filtered by connection id only) and which of them some instance
+   * holds a live refresh lease on at `now` (see RefreshLeaseStore), in one query instead of two.
+   */
+  async listByConnectionIdWithLeases(connectionId: string, limit: number, offset: number, now: number): Promise<{ rows: ConnectionRow[]; leased: Set<string> }> {
+    const { rows } = await this.db.executeQuery<ConnectionRow & { leased: unknown }>({ ...this.statusByConnectionId, parameters: [now, connectionId, limit, offset] });
+    const leased = new Set<string>();
+    const plain = rows.map(({ leased: held, ...row }) => {
+      // PostgreSQL answers a boolean, SQLite 0 or 1.
+      if (held === true || held === 1) leased.add(row.connection_id);
+      return row;
+    });
+    return { rows: plain, leased };
   }
 
   async list(filter: ConnectionFilter): Promise<ConnectionRow[]> {
