@@ -60,18 +60,28 @@ export function fastReads(deps: {
   const isSecretKey = secretMatcher(deps.secretKey);
   const prefixed = `${basePath}/connections`;
 
+  function fail(res: ServerResponse, err: unknown): void {
+    const failed = errorResponse(logger, err);
+    if (failed.retryAfter !== undefined) res.setHeader("retry-after", failed.retryAfter);
+    sendJson(res, failed.status, failed.body);
+  }
+
   async function answer(res: ServerResponse, read: () => Promise<unknown>, cacheControl: string | undefined): Promise<void> {
     let body: unknown;
     try {
       body = await read();
     } catch (err) {
-      const failed = errorResponse(logger, err);
-      if (failed.retryAfter !== undefined) res.setHeader("retry-after", failed.retryAfter);
-      sendJson(res, failed.status, failed.body);
+      fail(res, err);
       return;
     }
-    if (cacheControl !== undefined) res.setHeader("cache-control", cacheControl);
-    sendJson(res, 200, body);
+    try {
+      if (cacheControl !== undefined) res.setHeader("cache-control", cacheControl);
+      sendJson(res, 200, body);
+    } catch (err) {
+      // A body that cannot be written (our bug): a 500 as Express would give, never a crash.
+      if (res.headersSent) res.destroy();
+      else fail(res, err);
+    }
   }
 
   /** What the reads are, or undefined for Express to answer. */
