@@ -24,14 +24,15 @@ const UNUSUAL_URL = /[\t\n\f\r #\u00a0\ufeff]/;
 
 /**
  * A JSON response written the way Express's `res.json` writes it (the same Content-Type and
- * Content-Length, after the headers already set), in one write.
+ * Content-Length, after the headers already set).
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  // Encoded once (its length is the header's), not measured and then encoded again by the socket.
+  const bytes = Buffer.from(JSON.stringify(body), "utf8");
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Content-Length", Buffer.byteLength(text));
-  res.end(text);
+  res.setHeader("Content-Length", bytes.length);
+  res.end(bytes);
 }
 
 /**
