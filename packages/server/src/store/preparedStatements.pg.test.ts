@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { afterEach, expect, it } from "vitest";
+import { newConnectionRow } from "../testing/connectionRow.js";
 import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 import { ConnectionStore } from "./connectionStore.js";
 import { createDatabase } from "./createDatabase.js";
@@ -15,30 +16,7 @@ afterEach(async () => {
   db = undefined;
 });
 
-const now = Date.now();
-const row = (id: string) => ({
-  connection_id: id,
-  provider_config_key: "microsoft-ads",
-  end_user_id: "end-user",
-  end_user: JSON.stringify({ id: "end-user" }),
-  tenant_id: "tenant",
-  object_id: `object-${id}`,
-  username: "adele@contoso.example",
-  display_name: "Adele",
-  account_type: "work" as const,
-  status: "connected" as const,
-  errors: "[]",
-  credentials_enc: "{}",
-  access_token_expires_at: now,
-  scope: "scope",
-  connection_config: "{}",
-  metadata: null,
-  tags: "{}",
-  created_at: now,
-  updated_at: now,
-  last_fetched_at: null,
-  last_refreshed_at: now,
-});
+const row = newConnectionRow;
 
 it("the token and status lookups are prepared once per connection, and keep working when a migration adds a column", async () => {
   database = await createTestDatabase("postgres");

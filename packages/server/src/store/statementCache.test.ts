@@ -1,11 +1,11 @@
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { CompiledQuery, type Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConnectionStore, type NewConnectionRow } from "./connectionStore.js";
+import { newConnectionRow } from "../testing/connectionRow.js";
+import { ConnectionStore } from "./connectionStore.js";
 import { createDatabase } from "./createDatabase.js";
 import { DatabaseBusyError } from "./databaseBusy.js";
 import type { Database } from "./schema.js";
@@ -30,32 +30,7 @@ function other(): SQLite.Database {
   return db;
 }
 
-function row(connectionId: string): NewConnectionRow {
-  const now = Date.now();
-  return {
-    connection_id: connectionId,
-    provider_config_key: "microsoft-ads",
-    end_user_id: "end-user-1",
-    end_user: JSON.stringify({ id: "end-user-1" }),
-    tenant_id: "tenant",
-    object_id: randomUUID(),
-    username: "user",
-    display_name: null,
-    account_type: "work",
-    status: "connected",
-    errors: "[]",
-    credentials_enc: "{}",
-    access_token_expires_at: now,
-    scope: "scope",
-    connection_config: "{}",
-    metadata: null,
-    tags: "{}",
-    created_at: now,
-    updated_at: now,
-    last_fetched_at: null,
-    last_refreshed_at: now,
-  };
-}
+const row = newConnectionRow;
 
 describe("the SQLite statement cache", () => {
   it("reuses one prepared statement per SQL text, and a reused statement sees schema changes made by another connection", () => {
