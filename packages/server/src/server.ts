@@ -64,12 +64,20 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       bootLog.warn(m),
     );
     const logger = createLogger(config.logLevel, destination);
+    let checkpointWarnedAt = 0;
     const db = await createDatabase({
       url: config.databaseUrl,
       file: config.databaseFile,
       poolSize: config.databasePool.size,
       connectTimeoutMs: config.databasePool.connectTimeoutMs,
       statementTimeoutMs: config.databasePool.statementTimeoutMs,
+      // SQLite: WAL checkpoints on a worker thread, not in a request's commit.
+      backgroundCheckpoints: true,
+      onCheckpointError: (result) => {
+        if (Date.now() - checkpointWarnedAt < 60_000) return;
+        checkpointWarnedAt = Date.now();
+        logger.warn({ checkpoint: result }, "SQLite WAL checkpoint failed; retrying every second (warned at most once a minute)");
+      },
     });
     const entra = createEntraClient(config.microsoft);
     const services = createServices({ config, db, entra, logger });
