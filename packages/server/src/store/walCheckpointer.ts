@@ -92,6 +92,9 @@ export class WalCheckpointer {
 
   /** Stops the timer, closes the worker's connection and waits for the thread to end. */
   async stop(): Promise<void> {
+    // Held open until the thread has closed its connection (else a process with nothing else left
+    // to do would end with the stop unfinished).
+    this.worker.ref();
     this.worker.postMessage({ stop: true });
     await this.exited;
   }
