@@ -88,6 +88,22 @@ export async function createDatabase(target: DatabaseTarget | string, options: D
   return db;
 }
 
+/**
+ * A second connection to an open SQLite file, for bookkeeping writes only (`last_fetched_at`):
+ * `synchronous=NORMAL`, so its commits do not wait for an fsync on the event loop. Safe for
+ * bookkeeping and nothing else: a power failure may undo its last few commits (the WAL is synced
+ * at the next checkpoint or by the next commit of the app's own connection, which stays FULL and
+ * whose commits are never at risk), so at worst a connection looks read a little less recently.
+ * Never used for tokens or any other state. Checkpoints are left to the worker (or the backstop).
+ */
+export function openBookkeepingDatabase(file: string): Kysely<Database> {
+  const sqlite = new SQLite(file, { fileMustExist: true });
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+  return new Kysely<Database>({ dialect: new RetryingSqliteDialect({ database: sqlite }, { ms: DEFAULT_BUSY_RETRY_MS }) });
+}
+
 /** Tokens are encrypted, but the rest (end users, accounts) is nobody else's business either. */
 function createPrivateFile(file: string): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

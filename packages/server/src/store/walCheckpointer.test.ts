@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql, type Kysely } from "kysely";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { createDatabase } from "./createDatabase.js";
+import { createDatabase, openBookkeepingDatabase } from "./createDatabase.js";
 import type { Database } from "./schema.js";
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer, type CheckpointResult } from "./walCheckpointer.js";
 
@@ -83,4 +83,17 @@ it("a checkpoint asked for reports what it copied; a worker that cannot open the
   expect(errors).toHaveLength(1);
   expect("error" in errors[0]! && errors[0].error).toMatch(/unable to open|does not exist/i);
   await broken.stop();
+});
+
+it("the bookkeeping connection does not fsync its commits (synchronous=NORMAL), the app's stays FULL; each sees the other's writes", async () => {
+  const db = await openDb({ backgroundCheckpoints: true });
+  const bookkeeping = openBookkeepingDatabase(file);
+  open.push(bookkeeping);
+  expect(await pragma(bookkeeping, "synchronous")).toBe(1);
+  expect(await pragma(bookkeeping, "wal_autocheckpoint")).toBe(BACKSTOP_AUTOCHECKPOINT_PAGES);
+  expect(await pragma(db, "synchronous")).toBe(2);
+  await sql`create table marks (id text primary key, at bigint)`.execute(db);
+  await sql`insert into marks values ('a', 1)`.execute(db);
+  await sql`update marks set at = 2 where id = 'a'`.execute(bookkeeping);
+  expect((await sql<{ at: number }>`select at from marks`.execute(db)).rows).toEqual([{ at: 2 }]);
 });
