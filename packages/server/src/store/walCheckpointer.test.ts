@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { sql, type Kysely } from "kysely";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createDatabase, openBookkeepingDatabase } from "./createDatabase.js";
@@ -96,4 +98,18 @@ it("the bookkeeping connection does not fsync its commits (synchronous=NORMAL), 
   await sql`insert into marks values ('a', 1)`.execute(db);
   await sql`update marks set at = 2 where id = 'a'`.execute(bookkeeping);
   expect((await sql<{ at: number }>`select at from marks`.execute(db)).rows).toEqual([{ at: 2 }]);
+});
+
+it("a process with nothing else to do waits for the worker to stop before it exits", async () => {
+  const db = await openDb();
+  await db.destroy();
+  open.splice(0);
+  const module = fileURLToPath(new URL("./walCheckpointer.ts", import.meta.url));
+  // The worker is unref'd (it never keeps a server alive): stop() must hold the process open itself.
+  const script = `import { WalCheckpointer } from ${JSON.stringify(module)};
+    const c = new WalCheckpointer(${JSON.stringify(file)});
+    await c.stop();
+    console.log("stopped");`;
+  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.dirname(module), encoding: "utf8" });
+  expect({ status: child.status, out: child.stdout.trim() }).toEqual({ status: 0, out: "stopped" });
 });
