@@ -3,7 +3,8 @@
 // Everything on loopback, every process separate: the bare handler and the real server (its own
 // bin, LOG_LEVEL=info, the log to a file) run as child processes; wrk (Debian's, 16 connections,
 // 2 threads, BENCH_SECONDS per run) measures throughput; bench/open-loop.ts (a child process)
-// measures latency at a fixed rate (Debian's wrk has no -R). Connections are seeded with batched
+// measures latency at a fixed rate (Debian's wrk has no -R), against the bare handler first (the
+// latency baseline: what the client and the machine add) and then the server. Connections are seeded with batched
 // inserts through Kysely: BENCH_CONNECTIONS (10,000) on SQLite and PostgreSQL (a throwaway
 // cluster from the project's postgresCluster helper), then BENCH_BIG_CONNECTIONS (1,000,000) on
 // SQLite for the lookup-latency comparison (0 skips it). Reads go to 1,000 seeded connections
