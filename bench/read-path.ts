@@ -140,6 +140,9 @@ function startChild(args: string[], env: Record<string, string>, ready: (line: s
 
 // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for profiling, not for numbers).
 const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+// BENCH_SERVER_FLAGS: extra Node/V8 flags for the server process only (GC experiments such as
+// `--max-semi-space-size=64` or `--single-threaded-gc`; some are refused in NODE_OPTIONS).
+profile.push(...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean));
 // BENCH_TRACE=<dir>: the server traces its event-loop stalls, GCs and slow SQLite calls
 // (bench/stall-trace.ts), the open-loop client lists its slow requests, and each latency row is
 // followed by what the slow requests overlapped; the raw traces are kept in <dir>.
