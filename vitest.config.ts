@@ -18,6 +18,7 @@ const NO_STORAGE = [
   "packages/server/src/store/databaseBusy.test.ts",
   "packages/server/src/store/fileModes.test.ts",
   "packages/server/src/store/concurrentMigrations.test.ts",
+  "packages/server/src/store/walCheckpointer.test.ts",
   // The refresh simulation runs on its own SQLite file under a fake clock.
   "packages/server/src/jobs/refreshCost.simulation.test.ts",
 ];

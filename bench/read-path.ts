@@ -3,7 +3,8 @@
 // Everything on loopback, every process separate: the bare handler and the real server (its own
 // bin, LOG_LEVEL=info, the log to a file) run as child processes; wrk (Debian's, 16 connections,
 // 2 threads, BENCH_SECONDS per run) measures throughput; bench/open-loop.ts (a child process)
-// measures latency at a fixed rate (Debian's wrk has no -R). Connections are seeded with batched
+// measures latency at a fixed rate (Debian's wrk has no -R), against the bare handler first (the
+// latency baseline: what the client and the machine add) and then the server. Connections are seeded with batched
 // inserts through Kysely: BENCH_CONNECTIONS (10,000) on SQLite and PostgreSQL (a throwaway
 // cluster from the project's postgresCluster helper), then BENCH_BIG_CONNECTIONS (1,000,000) on
 // SQLite for the lookup-latency comparison (0 skips it). Reads go to 1,000 seeded connections
@@ -20,13 +21,13 @@ import type { NewConnectionRow } from "../packages/server/src/store/connectionSt
 import { startPostgresCluster } from "../packages/server/src/testing/postgresCluster.js";
 import { encryptCredentials } from "../packages/server/src/tokens/storedCredentials.js";
 import { TokenCipher } from "../packages/server/src/tokens/tokenCipher.js";
+import { explainTail } from "./trace-report.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = path.join(ROOT, "packages/server/src/main.ts");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
 const BIG = Number(process.env.BENCH_BIG_CONNECTIONS ?? 1_000_000);
-// BENCH_RATE=0 skips the latency part (throughput only; a short wrk run warms up instead).
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const HOT = 1000;
 // BENCH_PARTS: which parts run (default all); BENCH_WRK=off skips the throughput runs (latency only).
@@ -139,8 +140,23 @@ function startChild(args: string[], env: Record<string, string>, ready: (line: s
 
 // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for profiling, not for numbers).
 const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-const startServer = (env: Record<string, string>) =>
-  startChild([...profile, MAIN], env, (line) => (line.includes('"ads-connect listening"') ? (JSON.parse(line) as { publicUrl: string }).publicUrl : undefined), path.join(work, "server.log"));
+// BENCH_SERVER_FLAGS: extra Node/V8 flags for the server process only (GC experiments such as
+// `--max-semi-space-size=64` or `--single-threaded-gc`; some are refused in NODE_OPTIONS).
+profile.push(...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean));
+// BENCH_TRACE=<dir>: the server traces its event-loop stalls, GCs and slow SQLite calls
+// (bench/stall-trace.ts), the open-loop client lists its slow requests, and each latency row is
+// followed by what the slow requests overlapped; the raw traces are kept in <dir>.
+const TRACE_DIR = process.env.BENCH_TRACE;
+/** A request slower than this (ms) is "slow" in the trace. */
+const TRACE_SLOW_MS = 5;
+let traceRun = 0;
+const startServer = (env: Record<string, string>, traceFile?: string) =>
+  startChild(
+    [...profile, ...(traceFile ? ["--import", path.join(ROOT, "bench/stall-trace.ts")] : []), MAIN],
+    traceFile ? { ...env, STALL_TRACE_FILE: traceFile } : env,
+    (line) => (line.includes('"ads-connect listening"') ? (JSON.parse(line) as { publicUrl: string }).publicUrl : undefined),
+    path.join(work, "server.log"),
+  );
 
 function pathsFile(name: string, paths: string[]): string {
   const file = path.join(work, name);
@@ -172,11 +188,11 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-function wrk(base: string, file: string, pid?: number, seconds = SECONDS): { rps: number; non2xx: number; errors: string; cpuUsPerRequest: number } {
+function wrk(base: string, file: string, pid?: number): { rps: number; non2xx: number; errors: string; cpuUsPerRequest: number } {
   const cpuBefore = cpuSeconds(pid);
   const script = path.join(work, "paths.lua");
   writeFileSync(script, LUA);
-  const out = execFileSync(ensureWrk(), ["-t2", "-c16", `-d${seconds}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
+  const out = execFileSync(ensureWrk(), ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
     env: { ...process.env, BENCH_PATHS: file },
     encoding: "utf8",
   });
@@ -188,9 +204,20 @@ function wrk(base: string, file: string, pid?: number, seconds = SECONDS): { rps
   return { rps, non2xx, errors, cpuUsPerRequest: (cpu * 1e6) / requests };
 }
 
-function openLoop(base: string, file: string): Promise<{ sent: number; errors: number; p50: number; p99: number; max: number }> {
+interface Paced {
+  sent: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** With a slow threshold: [due (epoch ms), latency (ms)] of each slower request. */
+  slow?: [number, number][];
+}
+
+function openLoop(base: string, file: string, slowMs?: number): Promise<Paced> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/open-loop.ts"), base, file, String(RATE), String(SECONDS), SECRET], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const args = [path.join(ROOT, "bench/open-loop.ts"), base, file, String(RATE), String(SECONDS), SECRET, ...(slowMs === undefined ? [] : [String(slowMs)])];
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
     child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as never) : reject(new Error(`open-loop exited ${code}`))));
@@ -206,50 +233,62 @@ const record = (line: string) => {
 async function readPath(label: string, env: Record<string, string>, count: number, options: { throughput: boolean }) {
   console.log(`${label}: seeding…`);
   const hot = await seed(env, count);
-  const server = await startServer(env);
+  const traceFile = TRACE_DIR ? path.join(TRACE_DIR, `server-${++traceRun}.jsonl`) : undefined;
+  const server = await startServer(env, traceFile);
+  let paced: Paced | undefined;
+  let measuredFrom = 0;
   try {
     const tokenPaths = pathsFile("token.txt", hot.map((id) => `/connections/${id}`));
     const statusPaths = pathsFile("status.txt", hot.map((id) => `/connections?connectionId=${id}`));
-    // Warm up (JIT, the credential cache, the database's pages) before measuring; with BENCH_RATE=0
-    // (no latency part) a short wrk run does it.
-    if (RATE > 0) await openLoop(server.url, tokenPaths);
-    else wrk(server.url, tokenPaths, undefined, 3);
-    if (options.throughput) {
-      const sample = await fetch(`${server.url}/connections/${hot[0]}`, { headers: { authorization: `Bearer ${SECRET}` } });
-      const bodyFile = path.join(work, "body.json");
-      writeFileSync(bodyFile, await sample.text());
-      const bare = await startChild([path.join(ROOT, "bench/bare-server.ts"), bodyFile], {}, (line) => (line.startsWith("listening ") ? `http://127.0.0.1:${line.slice(10).trim()}` : undefined));
-      // The bare handler is measured before and after the server (the machine is shared: its load
-      // drifts); the ratios are to the mean of the two.
-      let bareBefore, bareAfter, token, status;
-      try {
-        bareBefore = wrk(bare.url, tokenPaths, bare.child.pid);
-        token = wrk(server.url, tokenPaths, server.child.pid);
-        status = wrk(server.url, statusPaths, server.child.pid);
-        bareAfter = wrk(bare.url, tokenPaths, bare.child.pid);
-      } finally {
-        await bare.stop();
+    const sample = await fetch(`${server.url}/connections/${hot[0]}`, { headers: { authorization: `Bearer ${SECRET}` } });
+    const bodyFile = path.join(work, "body.json");
+    writeFileSync(bodyFile, await sample.text());
+    const bare = await startChild([path.join(ROOT, "bench/bare-server.ts"), bodyFile], {}, (line) => (line.startsWith("listening ") ? `http://127.0.0.1:${line.slice(10).trim()}` : undefined));
+    try {
+      // Warm up (JIT, the credential cache, the database's pages) before measuring.
+      await openLoop(server.url, tokenPaths);
+      if (options.throughput) {
+        // The bare handler is measured before and after the server (the machine is shared: its load
+        // drifts); the ratios are to the mean of the two.
+        const bareBefore = wrk(bare.url, tokenPaths, bare.child.pid);
+        const token = wrk(server.url, tokenPaths, server.child.pid);
+        const status = wrk(server.url, statusPaths, server.child.pid);
+        const bareAfter = wrk(bare.url, tokenPaths, bare.child.pid);
+        throughputRows(label, bareBefore, bareAfter, token, status);
       }
-      const bareRun = {
-        rps: (bareBefore.rps + bareAfter.rps) / 2,
-        non2xx: bareBefore.non2xx + bareAfter.non2xx,
-        errors: `${bareBefore.errors} ${bareAfter.errors}`.trim(),
-        cpuUsPerRequest: (bareBefore.cpuUsPerRequest + bareAfter.cpuUsPerRequest) / 2,
-      };
-      // The process's CPU time per request: the bare handler's over the server's is the ratio an idle machine would show (when the server is CPU-bound).
-      const cpu = (run: { cpuUsPerRequest: number }) => `${run.cpuUsPerRequest.toFixed(0)} µs CPU/request (${(bareRun.cpuUsPerRequest / run.cpuUsPerRequest).toFixed(2)}×)`;
-      console.log(`  bare handler before ${bareBefore.rps.toFixed(0)} req/s, after ${bareAfter.rps.toFixed(0)} req/s; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-      record(`| ${label} | bare Express handler (mean of before and after) | ${bareRun.rps.toFixed(0)} req/s | 1.00× | ${bareRun.non2xx} non-2xx ${bareRun.errors}; ${cpu(bareRun)} |`);
-      record(`| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors}; ${cpu(token)} |`);
-      record(`| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors}; ${cpu(status)} |`);
+      // The latency baseline: the same client at the same rate against the bare handler, just
+      // before the server (what the client, the loopback and the machine add by themselves).
+      await openLoop(bare.url, tokenPaths);
+      const baseline = await openLoop(bare.url, tokenPaths);
+      record(`| ${label} | bare Express handler at ${RATE} req/s for ${SECONDS} s (open loop, latency baseline) | p50 ${baseline.p50} ms | p99 ${baseline.p99} ms | max ${baseline.max} ms, ${baseline.sent} sent, ${baseline.errors} errors; load average ${loadavg()[0]!.toFixed(2)} |`);
+    } finally {
+      await bare.stop();
     }
-    if (RATE <= 0) return undefined;
-    const paced = await openLoop(server.url, tokenPaths);
-    record(`| ${label} | token reads at ${RATE} req/s for ${SECONDS} s (open loop) | p50 ${paced.p50} ms | p99 ${paced.p99} ms | max ${paced.max} ms, ${paced.sent} sent, ${paced.errors} errors |`);
-    return paced;
+    measuredFrom = Date.now();
+    paced = await openLoop(server.url, tokenPaths, traceFile ? TRACE_SLOW_MS : undefined);
+    record(`| ${label} | token reads at ${RATE} req/s for ${SECONDS} s (open loop) | p50 ${paced.p50} ms | p99 ${paced.p99} ms | max ${paced.max} ms, ${paced.sent} sent, ${paced.errors} errors; load average ${loadavg()[0]!.toFixed(2)} |`);
   } finally {
     await server.stop();
   }
+  if (traceFile) explainTail(traceFile, paced!, measuredFrom, SECONDS);
+  return paced!;
+}
+
+type Run = ReturnType<typeof wrk>;
+
+function throughputRows(label: string, bareBefore: Run, bareAfter: Run, token: Run, status: Run) {
+  const bareRun = {
+    rps: (bareBefore.rps + bareAfter.rps) / 2,
+    non2xx: bareBefore.non2xx + bareAfter.non2xx,
+    errors: `${bareBefore.errors} ${bareAfter.errors}`.trim(),
+    cpuUsPerRequest: (bareBefore.cpuUsPerRequest + bareAfter.cpuUsPerRequest) / 2,
+  };
+  // The process's CPU time per request: the bare handler's over the server's is the ratio an idle machine would show (when the server is CPU-bound).
+  const cpu = (run: { cpuUsPerRequest: number }) => `${run.cpuUsPerRequest.toFixed(0)} µs CPU/request (${(bareRun.cpuUsPerRequest / run.cpuUsPerRequest).toFixed(2)}×)`;
+  console.log(`  bare handler before ${bareBefore.rps.toFixed(0)} req/s, after ${bareAfter.rps.toFixed(0)} req/s; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  record(`| ${label} | bare Express handler (mean of before and after) | ${bareRun.rps.toFixed(0)} req/s | 1.00× | ${bareRun.non2xx} non-2xx ${bareRun.errors}; ${cpu(bareRun)} |`);
+  record(`| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors}; ${cpu(token)} |`);
+  record(`| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors}; ${cpu(status)} |`);
 }
 
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, node ${process.version}`);
@@ -268,7 +307,7 @@ try {
   }
   if (BIG > 0 && PARTS.has("big") && sqliteSmall) {
     const big = await readPath(`SQLite, ${BIG.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-big") }), BIG, { throughput: false });
-    if (big) record(`| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`);
+    record(`| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`);
   }
   console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
   console.log(results.join("\n"));

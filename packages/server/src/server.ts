@@ -7,7 +7,7 @@ import { loadConfig, type Config } from "./config.js";
 import { trackHttpRequests } from "./lifecycle/httpDrain.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
-import { createDatabase } from "./store/createDatabase.js";
+import { createDatabase, dialectOf, openBookkeepingDatabase } from "./store/createDatabase.js";
 import { startAccountSyncJob, type AccountSyncJob } from "./accounts/accountSyncJob.js";
 import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
 import type { Database } from "./store/schema.js";
@@ -64,15 +64,25 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       bootLog.warn(m),
     );
     const logger = createLogger(config.logLevel, destination);
+    let checkpointWarnedAt = 0;
     const db = await createDatabase({
       url: config.databaseUrl,
       file: config.databaseFile,
       poolSize: config.databasePool.size,
       connectTimeoutMs: config.databasePool.connectTimeoutMs,
       statementTimeoutMs: config.databasePool.statementTimeoutMs,
+      // SQLite: WAL checkpoints on a worker thread, not in a request's commit.
+      backgroundCheckpoints: true,
+      onCheckpointError: (result) => {
+        if (Date.now() - checkpointWarnedAt < 60_000) return;
+        checkpointWarnedAt = Date.now();
+        logger.warn({ checkpoint: result }, "SQLite WAL checkpoint failed; retrying every second (warned at most once a minute)");
+      },
     });
+    // SQLite: `last_fetched_at` written through a connection of its own that does not fsync.
+    const bookkeepingDb = dialectOf({ url: config.databaseUrl }) === "sqlite" ? openBookkeepingDatabase(config.databaseFile) : undefined;
     const entra = createEntraClient(config.microsoft);
-    const services = createServices({ config, db, entra, logger });
+    const services = createServices({ config, db, entra, logger, ...(bookkeepingDb ? { bookkeepingDb } : {}) });
     // Sign-ins a crashed process left unfinished get their result now, and those too recent to
     // tell (another process may still be finishing them) once the callback deadline has passed.
     const sweep = async () => {
@@ -116,6 +126,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       }
       const unfinished = await services.flow.failUnfinished();
       if (unfinished > 0) logger.warn({ attempts: unfinished }, "sign-ins left unfinished by the shutdown got a server_restarting result");
+      await bookkeepingDb?.destroy();
       await db.destroy();
       logger.info("shut down");
       await flushLog(logger);

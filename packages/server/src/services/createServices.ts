@@ -55,7 +55,22 @@ export interface Services {
 
 /** Wires the services once; the app's routes and the background jobs share them. */
 /** `now` is the clock of token bookkeeping (refreshes, reads, the token budget); a simulation passes a fake one. */
-export function createServices({ config, db, entra, logger, now }: { config: Config; db: Kysely<Database>; entra: EntraClient; logger: Logger; now?: () => number }): Services {
+/** `bookkeepingDb`, when given, is where `last_fetched_at` is written (a SQLite connection that does not fsync; see openBookkeepingDatabase). */
+export function createServices({
+  config,
+  db,
+  entra,
+  logger,
+  now,
+  bookkeepingDb,
+}: {
+  config: Config;
+  db: Kysely<Database>;
+  entra: EntraClient;
+  logger: Logger;
+  now?: () => number;
+  bookkeepingDb?: Kysely<Database>;
+}): Services {
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = new ConnectionStore(db);
   const outbox = createWebhookOutbox({ db, url: config.webhookUrl, signingKey: config.webhookSigningKey, logger, ...config.webhookDelivery });
@@ -63,7 +78,7 @@ export function createServices({ config, db, entra, logger, now }: { config: Con
   const budget = new TokenBudget(db, config.tokenRequestsPerMinute, now);
   const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
-  const lastFetched = new LastFetchedRecorder(db, logger);
+  const lastFetched = new LastFetchedRecorder(bookkeepingDb ?? db, logger);
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
   const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });

@@ -8,15 +8,19 @@ export const LAST_FETCHED_FLUSH_MS = 5_000;
 
 /**
  * Connections one statement writes. Every statement has exactly this many slots (the last entry
- * repeats to fill them), so its SQL text never changes and SQLite prepares it once.
+ * repeats to fill them), so its SQL text never changes and SQLite prepares it once. Small, because
+ * on SQLite a statement runs on the event loop: each row is a page of the table and one of the
+ * index rewritten (about 25 µs a row), so 25 rows hold requests up for well under a millisecond.
  */
-const SLOTS = 100;
+export const LAST_FETCHED_SLOTS = 25;
 
 /**
  * `last_fetched_at` ("read recently") written off the request path: token reads record the
  * connection and the time in memory, and the recorded reads are written in one batched statement
  * every LAST_FETCHED_FLUSH_MS, before each refresh-ahead pass of this instance, and when the
- * server stops. So a token read never waits for a database write (an fsync on SQLite).
+ * server stops. So a token read never waits for a database write (an fsync on SQLite). A flush
+ * writes in small statements and lets the event loop run between them: a thousand reads written
+ * in one go held every request up for tens of milliseconds on SQLite.
  *
  * Across instances the column only moves forward: a write never replaces a later read recorded by
  * another instance. A failed write (the database down) is logged and keeps the reads for the next flush.
@@ -66,7 +70,11 @@ export class LastFetchedRecorder {
   private async write(batch: Map<string, number>): Promise<number> {
     const entries = [...batch];
     try {
-      for (let from = 0; from < entries.length; from += SLOTS) await this.writeSlots(entries.slice(from, from + SLOTS));
+      for (let from = 0; from < entries.length; from += LAST_FETCHED_SLOTS) {
+        // Requests that came in meanwhile go first (SQLite's statements run on the event loop).
+        if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+        await this.writeSlots(entries.slice(from, from + LAST_FETCHED_SLOTS));
+      }
       return entries.length;
     } catch (err) {
       // Kept for the next flush (unless a later read of the same connection was recorded meanwhile).
@@ -78,7 +86,7 @@ export class LastFetchedRecorder {
 
   private async writeSlots(entries: [string, number][]): Promise<void> {
     const last = entries[entries.length - 1]!;
-    const slots = Array.from({ length: SLOTS }, (_, i) => entries[i] ?? last);
+    const slots = Array.from({ length: LAST_FETCHED_SLOTS }, (_, i) => entries[i] ?? last);
     const at = sql<number>`case connection_id ${sql.join(
       slots.map(([id, t]) => sql`when ${id} then cast(${t} as bigint)`),
       sql` `,

@@ -4,6 +4,7 @@ import { connectAs, type Harness } from "../testing/harness.js";
 import { twoInstancesForFile } from "../testing/twoInstances.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { LAST_FETCHED_GRANULARITY_MS } from "./connectionService.js";
+import { LAST_FETCHED_SLOTS } from "./lastFetchedRecorder.js";
 
 // Two instances on one database: decrypted credentials cached by one are never served after a
 // credential write through the other.
@@ -109,13 +110,27 @@ it("one flush writes more reads than one statement holds, each with its own time
   await h.server.db.updateTable("connections").set({ last_fetched_at: null }).where("connection_id", "in", ids).execute();
   const t = Date.now();
   const recorder = h.server.services.lastFetched;
-  // 250 reads (three statements): the two real connections at the start of the first and in the last.
+  // Ten statements and a part: the two real connections at the start of the first and in the last.
+  const others = 10 * LAST_FETCHED_SLOTS - 1;
   recorder.record(ids[0]!, t + 10);
-  for (let i = 0; i < 247; i++) recorder.record(`no-such-connection-${i}`, t + 20);
+  for (let i = 0; i < others; i++) recorder.record(`no-such-connection-${i}`, t + 20);
   recorder.record(ids[1]!, t + 30);
-  expect(await recorder.flush()).toBe(249);
+  expect(await recorder.flush()).toBe(others + 2);
   expect(await storedLastFetched(ids[0]!)).toBe(t + 10);
   expect(await storedLastFetched(ids[1]!)).toBe(t + 30);
+});
+
+it("a flush lets other work run between its statements (on SQLite they run on the event loop)", async () => {
+  const recorder = h.server.services.lastFetched;
+  await recorder.flush();
+  for (let i = 0; i < 4 * LAST_FETCHED_SLOTS; i++) recorder.record(`no-such-connection-${i}`, Date.now());
+  let flushed = false;
+  const flush = recorder.flush().then(() => (flushed = true));
+  // Runs at the event loop's next turn: written in one go, the whole flush would be done by then.
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(flushed).toBe(false);
+  expect(await flush).toBe(true);
+  expect(recorder.pendingCount).toBe(0);
 });
 
 it("a graceful shutdown writes the reads recorded in memory", async () => {

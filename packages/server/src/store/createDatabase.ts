@@ -7,7 +7,8 @@ import { DEFAULT_BUSY_RETRY_MS, retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS } from ".
 import { migrateToLatest, type DialectName } from "./migrations.js";
 import { usePreparedStatements } from "./preparedStatements.js";
 import type { Database } from "./schema.js";
-import { RetryingSqliteDialect } from "./sqliteDialect.js";
+import { RetryingSqliteDialect, type SqliteCloseHooks } from "./sqliteDialect.js";
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer, type CheckpointResult } from "./walCheckpointer.js";
 
 /** While starting, another process may be migrating the same file; waiting for it is fine. */
 const MIGRATION_BUSY_RETRY_MS = 60_000;
@@ -28,6 +29,13 @@ export interface DatabaseTarget {
   connectTimeoutMs?: number;
   /** Longest a PostgreSQL statement may run (server side, and as a client-side bound when the server stops answering). */
   statementTimeoutMs?: number;
+  /**
+   * SQLite file: checkpoint the WAL on a worker thread (WalCheckpointer) instead of in whichever
+   * commit crosses SQLite's threshold, on the event loop. The server's choice; short-lived tools keep SQLite's own.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Told when a background checkpoint fails (the WAL then grows up to the backstop, where SQLite checkpoints by itself). */
+  onCheckpointError?: (result: CheckpointResult) => void;
 }
 
 export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -60,8 +68,13 @@ export async function createDatabase(target: DatabaseTarget | string, options: D
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   const budget = { ms: MIGRATION_BUSY_RETRY_MS };
   await retryWhileBusy(() => sqlite.pragma("journal_mode = WAL"), Date.now() + budget.ms);
+  // Every commit synced before it returns: a rotated refresh token must survive a power failure.
+  // Said explicitly because this build of SQLite (better-sqlite3's) opens an existing WAL database
+  // with synchronous=NORMAL, which syncs only at checkpoints and may lose the last commits.
+  sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new RetryingSqliteDialect({ database: sqlite }, budget) });
+  const hooks: SqliteCloseHooks = {};
+  const db = new Kysely<Database>({ dialect: new RetryingSqliteDialect({ database: sqlite }, budget, hooks) });
   try {
     await migrateToLatest(db as Kysely<unknown>, "sqlite");
   } catch (err) {
@@ -69,7 +82,28 @@ export async function createDatabase(target: DatabaseTarget | string, options: D
     throw err;
   }
   budget.ms = options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS;
+  if (t.backgroundCheckpoints && file !== ":memory:") {
+    const checkpointer = new WalCheckpointer(file, { onError: t.onCheckpointError });
+    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    hooks.beforeClose = () => checkpointer.stop();
+  }
   return db;
+}
+
+/**
+ * A second connection to an open SQLite file, for bookkeeping writes only (`last_fetched_at`):
+ * `synchronous=NORMAL`, so its commits do not wait for an fsync on the event loop. Safe for
+ * bookkeeping and nothing else: a power failure may undo its last few commits (the WAL is synced
+ * at the next checkpoint or by the next commit of the app's own connection, which stays FULL and
+ * whose commits are never at risk), so at worst a connection looks read a little less recently.
+ * Never used for tokens or any other state. Checkpoints are left to the worker (or the backstop).
+ */
+export function openBookkeepingDatabase(file: string): Kysely<Database> {
+  const sqlite = new SQLite(file, { fileMustExist: true });
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+  return new Kysely<Database>({ dialect: new RetryingSqliteDialect({ database: sqlite }, { ms: DEFAULT_BUSY_RETRY_MS }) });
 }
 
 /** Tokens are encrypted, but the rest (end users, accounts) is nobody else's business either. */

@@ -83,15 +83,26 @@ class RetryingConnection implements DatabaseConnection {
   }
 }
 
+/** Work to do when the database is destroyed, before its connection closes (set after opening). */
+export interface SqliteCloseHooks {
+  beforeClose?: () => Promise<void>;
+}
+
 class RetryingSqliteDriver extends SqliteDriver {
   private readonly statements: StatementCache;
 
   constructor(
     config: SqliteDialectConfig & { database: SQLite.Database },
     private readonly budget: BusyRetryBudget,
+    private readonly hooks: SqliteCloseHooks,
   ) {
     super(config);
     this.statements = new StatementCache(config.database);
+  }
+
+  override async destroy(): Promise<void> {
+    await this.hooks.beforeClose?.();
+    await super.destroy();
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
@@ -124,12 +135,13 @@ export class RetryingSqliteDialect extends SqliteDialect {
   constructor(
     private readonly sqliteConfig: SqliteDialectConfig & { database: SQLite.Database },
     private readonly budget: BusyRetryBudget,
+    private readonly hooks: SqliteCloseHooks = {},
   ) {
     super(sqliteConfig);
   }
 
   override createDriver(): Driver {
-    return new RetryingSqliteDriver(this.sqliteConfig, this.budget);
+    return new RetryingSqliteDriver(this.sqliteConfig, this.budget, this.hooks);
   }
 
   override createAdapter(): DialectAdapter {
