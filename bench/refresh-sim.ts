@@ -2,7 +2,7 @@
 // SIM_CONNECTIONS (100,000), SIM_HOURS (168 = a week), SIM_READ_FRACTION (0.01 of all connections
 // read each hour), SIM_PROGRESS=<file> appends each simulated hour as a JSON line (with the wall
 // and CPU seconds it took and the process's heap, to see whether the cost per hour stays flat; CPU
-// time does not depend on what else the machine runs).
+// time does not depend on what else the machine runs; hour 0 includes starting and seeding).
 // The real refresh-ahead job, token refresher, token budget, token reads and SQLite, against the
 // real Entra emulator over HTTP; only the clock is simulated (see runRefreshSimulation).
 import { appendFileSync } from "node:fs";
