@@ -1,6 +1,8 @@
 // Refresh cost under a fake clock: `pnpm bench:refresh` (results in BENCHMARKS.md).
 // SIM_CONNECTIONS (100,000), SIM_HOURS (168 = a week), SIM_READ_FRACTION (0.01 of all connections
-// read each hour), SIM_PROGRESS=<file> appends each simulated hour as a JSON line.
+// read each hour), SIM_PROGRESS=<file> appends each simulated hour as a JSON line (with the wall
+// and CPU seconds it took and the process's heap, to see whether the cost per hour stays flat; CPU
+// time does not depend on what else the machine runs; hour 0 includes starting and seeding).
 // The real refresh-ahead job, token refresher, token budget, token reads and SQLite, against the
 // real Entra emulator over HTTP; only the clock is simulated (see runRefreshSimulation).
 import { appendFileSync } from "node:fs";
@@ -11,12 +13,20 @@ const hours = Number(process.env.SIM_HOURS ?? 168);
 const readFractionPerHour = Number(process.env.SIM_READ_FRACTION ?? 0.01);
 const progress = process.env.SIM_PROGRESS;
 
+let hourStarted = Date.now();
+let cpuBefore = process.cpuUsage();
 const result = await runRefreshSimulation({
   connections,
   hours,
   readFractionPerHour,
   onHour: (h) => {
-    if (progress) appendFileSync(progress, `${JSON.stringify(h)}\n`);
+    const wallSeconds = (Date.now() - hourStarted) / 1000;
+    hourStarted = Date.now();
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuBefore = process.cpuUsage();
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const heapMB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+    if (progress) appendFileSync(progress, `${JSON.stringify({ ...h, wallSeconds, cpuSeconds, heapMB })}\n`);
     if (h.hour % 12 === 11) process.stderr.write(`simulated hour ${h.hour + 1}/${hours}\n`);
   },
 });

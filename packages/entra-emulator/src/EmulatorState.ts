@@ -89,15 +89,18 @@ export class EmulatorState {
     this.clients.set(client.clientId, { ...client, redirectUris: client.redirectUris ? [...client.redirectUris] : undefined });
   }
 
-  /** When each map was last swept of long-expired records. */
-  private readonly sweptAt = new WeakMap<Map<string, Expiring>, number>();
-
-  /** Stores a record that expires `lifetimeMs` from now, dropping long-expired ones (a sweep at most once a second, so many tokens stay cheap). */
+  /**
+   * Stores a record that expires `lifetimeMs` from now, dropping long-expired ones first. Every
+   * record of one map gets that map's lifetime, so a map's insertion order is its expiry order:
+   * the sweep drops from the oldest end and stops at the first record still worth keeping, so it
+   * costs only what it drops, however many tokens are stored (a full scan here made each token
+   * request slower as tokens accumulated: the refresh simulation's week).
+   */
   remember<V extends Expiring>(map: Map<string, V>, key: string, value: Omit<V, "expiresAt">, lifetimeMs: number): V {
     const now = Date.now();
-    if (now - (this.sweptAt.get(map) ?? 0) >= 1000) {
-      this.sweptAt.set(map, now);
-      for (const [k, v] of map) if (v.expiresAt + KEEP_EXPIRED_MS < now) map.delete(k);
+    for (const [k, v] of map) {
+      if (v.expiresAt + KEEP_EXPIRED_MS >= now) break;
+      map.delete(k);
     }
     const record = { ...value, expiresAt: now + lifetimeMs } as V;
     map.set(key, record);
