@@ -11,7 +11,7 @@
 // spread over the whole table.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -147,6 +147,7 @@ profile.push(...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean
 // (bench/stall-trace.ts), the open-loop client lists its slow requests, and each latency row is
 // followed by what the slow requests overlapped; the raw traces are kept in <dir>.
 const TRACE_DIR = process.env.BENCH_TRACE;
+if (TRACE_DIR) mkdirSync(TRACE_DIR, { recursive: true });
 /** A request slower than this (ms) is "slow" in the trace. */
 const TRACE_SLOW_MS = 5;
 let traceRun = 0;
