@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
-import { fastReads } from "./http/fastReads.js";
+import { fastReads, type FastReads } from "./http/fastReads.js";
 import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
@@ -49,7 +49,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
  * The Express app and the fast reads, built on the same request logger and security headers.
  * `expressRoutesOnly` (for tests comparing the two): the app without the fast reads' middleware.
  */
-export function buildApp({ config, logger, services }: AppDeps, options: { expressRoutesOnly?: boolean } = {}) {
+export function buildApp({ config, logger, services }: AppDeps, options: { expressRoutesOnly?: boolean } = {}): { app: Express; fast: FastReads } {
   const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
   const secretKey = requireSecretKey(config.secretKey);
 
