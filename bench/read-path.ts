@@ -9,12 +9,13 @@
 // cluster from the project's postgresCluster helper), then BENCH_BIG_CONNECTIONS (1,000,000) on
 // SQLite for the lookup-latency comparison (0 skips it). Reads go to 1,000 seeded connections
 // spread over the whole table.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { loadConfig } from "../packages/server/src/config.js";
 import { createDatabase } from "../packages/server/src/store/createDatabase.js";
 import type { NewConnectionRow } from "../packages/server/src/store/connectionStore.js";
@@ -189,11 +190,16 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-function wrk(base: string, file: string, pid?: number): { rps: number; non2xx: number; errors: string; cpuUsPerRequest: number } {
+/**
+ * A wrk run against `base`. Not a synchronous child: this process must keep reading the server's
+ * standard output meanwhile (its log lines), or the pipe fills and the server's logger piles the
+ * lines up in memory and writes them out later, during the next measurement.
+ */
+async function wrk(base: string, file: string, pid?: number): Promise<{ rps: number; non2xx: number; errors: string; cpuUsPerRequest: number }> {
   const cpuBefore = cpuSeconds(pid);
   const script = path.join(work, "paths.lua");
   writeFileSync(script, LUA);
-  const out = execFileSync(ensureWrk(), ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
+  const { stdout: out } = await promisify(execFile)(ensureWrk(), ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
     env: { ...process.env, BENCH_PATHS: file },
     encoding: "utf8",
   });
@@ -251,10 +257,10 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
       if (options.throughput) {
         // The bare handler is measured before and after the server (the machine is shared: its load
         // drifts); the ratios are to the mean of the two.
-        const bareBefore = wrk(bare.url, tokenPaths, bare.child.pid);
-        const token = wrk(server.url, tokenPaths, server.child.pid);
-        const status = wrk(server.url, statusPaths, server.child.pid);
-        const bareAfter = wrk(bare.url, tokenPaths, bare.child.pid);
+        const bareBefore = await wrk(bare.url, tokenPaths, bare.child.pid);
+        const token = await wrk(server.url, tokenPaths, server.child.pid);
+        const status = await wrk(server.url, statusPaths, server.child.pid);
+        const bareAfter = await wrk(bare.url, tokenPaths, bare.child.pid);
         throughputRows(label, bareBefore, bareAfter, token, status);
       }
       // The latency baseline: the same client at the same rate against the bare handler, just
@@ -275,7 +281,7 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
   return paced!;
 }
 
-type Run = ReturnType<typeof wrk>;
+type Run = Awaited<ReturnType<typeof wrk>>;
 
 function throughputRows(label: string, bareBefore: Run, bareAfter: Run, token: Run, status: Run) {
   const bareRun = {
