@@ -59,17 +59,13 @@ export class ConnectionStore {
    * a read): each call reuses it with the connection id as its one parameter.
    */
   private readonly byConnectionId: CompiledQuery<ConnectionRow>;
-  /** The status read's query (a list filtered by connection id only), compiled once the same way. */
-  private readonly listByConnectionId: CompiledQuery<ConnectionRow>;
-  /** The same with whether a live refresh lease exists (`leased`), compiled once: parameters [now, connection id, limit, offset]. */
+  /** The status read's query (a list filtered by connection id only) with whether a live refresh lease exists (`leased`), compiled once: parameters [now, connection id, limit, offset]. */
   private readonly statusByConnectionId: CompiledQuery<ConnectionRow & { leased: unknown }>;
 
   constructor(private readonly db: Kysely<Database>) {
     // Explicit columns, so PostgreSQL may keep them prepared (see prepareOnPostgres).
     this.byConnectionId = db.selectFrom("connections").select(CONNECTION_COLUMNS).where("connection_id", "=", "").compile() as CompiledQuery<ConnectionRow>;
     if (this.byConnectionId.parameters.length !== 1) throw new Error("the connection lookup must have exactly one parameter");
-    this.listByConnectionId = db.selectFrom("connections").select(CONNECTION_COLUMNS).where("connection_id", "=", "").orderBy("id", "asc").limit(1).offset(0).compile() as CompiledQuery<ConnectionRow>;
-    if (this.listByConnectionId.parameters.length !== 3) throw new Error("the status lookup must have exactly three parameters");
     this.statusByConnectionId = db
       .selectFrom("connections")
       .select(CONNECTION_COLUMNS)
@@ -85,7 +81,6 @@ export class ConnectionStore {
       .compile() as CompiledQuery<ConnectionRow & { leased: unknown }>;
     if (JSON.stringify(this.statusByConnectionId.parameters) !== JSON.stringify([-1, "", 1, 0])) throw new Error("the status lookup's parameters must be [now, connection id, limit, offset]");
     prepareOnPostgres(this.byConnectionId.sql);
-    prepareOnPostgres(this.listByConnectionId.sql);
     prepareOnPostgres(this.statusByConnectionId.sql);
   }
 
@@ -105,10 +100,6 @@ export class ConnectionStore {
   }
 
   async list(filter: ConnectionFilter): Promise<ConnectionRow[]> {
-    if (filter.connectionId && !filter.endUserId && !filter.endUserOrganizationId && !filter.search) {
-      const { rows } = await this.db.executeQuery<ConnectionRow>({ ...this.listByConnectionId, parameters: [filter.connectionId, filter.limit, filter.offset] });
-      return rows;
-    }
     let query = this.db.selectFrom("connections").selectAll();
     if (filter.connectionId) query = query.where("connection_id", "=", filter.connectionId);
     if (filter.endUserId) query = query.where("end_user_id", "=", filter.endUserId);
