@@ -1,9 +1,13 @@
 // An open-loop load generator (its own process): sends requests at a fixed rate whatever the
-// server does, and times each from when it was due (so a stall counts against every request it
-// delays, no coordinated omission). Prints {sent, errors, p50, p99, max} in ms as JSON.
+// server does, and times each from when it was written to its socket, or from when it was due if
+// it had to wait for a free socket (so a server stall counts against every request it delays, no
+// coordinated omission), while the client's own timer lateness (its ticks are a millisecond apart,
+// and late when the machine is busy) does not. Prints {sent, errors, p50, p99, max} in ms as JSON,
+// and the same quantiles timed from when each request was due (`fromDue`: the client's lateness
+// included).
 // Usage: tsx open-loop.ts <base url> <paths file (one path a line)> <rate/s> <seconds> <bearer> [slow ms]
-// With [slow ms], the output also lists the requests slower than that (`slow`: their due time as
-// epoch ms and their latency), to line them up with the server's trace (bench/stall-trace.ts).
+// With [slow ms], the output also lists the requests slower than that (`slow`: when they were sent
+// (as above) as epoch ms, and their latency), to line them up with the server's trace (bench/stall-trace.ts).
 //
 // Built to measure a tail of a few milliseconds without adding one of its own: plain keep-alive
 // TCP sockets opened before the first request (SOCKETS of them, so a stalled server sees every
@@ -24,8 +28,12 @@ const SOCKETS = Number(process.env.OPEN_LOOP_SOCKETS ?? 64);
 
 const requests = paths.map((p) => Buffer.from(`GET ${p} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${bearer}\r\n\r\n`, "latin1"));
 const interval = 1000 / rate;
-/** Each request's latency once answered (ms from when it was due), NaN until then. */
+/** Each request's latency once answered (ms from when it was sent, see above), NaN until then. */
 const latencies = new Float64Array(total).fill(NaN);
+/** The same, from when it was due. */
+const fromDue = new Float64Array(total).fill(NaN);
+/** When each request was written (performance.now()), or when it was due if it waited in the backlog. */
+const sentAt = new Float64Array(total);
 let start = 0;
 const due = (i: number) => start + i * interval;
 let sent = 0;
@@ -65,7 +73,8 @@ function takeIdle(): Conn | undefined {
   return undefined;
 }
 
-function send(conn: Conn, i: number) {
+function send(conn: Conn, i: number, at: number) {
+  sentAt[i] = at;
   conn.request = i;
   conn.head = undefined;
   conn.bodyLeft = -1;
@@ -73,14 +82,22 @@ function send(conn: Conn, i: number) {
 }
 
 function answered(conn: Conn, ok: boolean) {
-  latencies[conn.request] = performance.now() - due(conn.request);
+  const now = performance.now();
+  latencies[conn.request] = now - sentAt[conn.request]!;
+  fromDue[conn.request] = now - due(conn.request);
   if (!ok) errors++;
   conn.request = -1;
   done++;
   if (done === total) return finish();
   if (!conn.open) return;
-  if (backlogHead < backlogTail) send(conn, backlog[backlogHead++]!);
+  if (backlogHead < backlogTail) sendWaiting(conn);
   else idle.push(conn);
+}
+
+/** The oldest request waiting for a socket: timed from when it was due. */
+function sendWaiting(conn: Conn) {
+  const i = backlog[backlogHead++]!;
+  send(conn, i, due(i));
 }
 
 const statusOk = (conn: Conn) => conn.head![9] === 0x32 && conn.head![10] === 0x30 && conn.head![11] === 0x30; // "200"
@@ -112,13 +129,15 @@ function finish() {
   clearInterval(timer);
   finished = true;
   for (const conn of conns) conn.socket.destroy();
-  const sorted = Float64Array.from(latencies).sort();
-  const q = (p: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2));
-  const result: Record<string, unknown> = { sent, errors, p50: q(0.5), p99: q(0.99), max: q(1) };
+  const quantiles = (values: Float64Array) => {
+    const sorted = Float64Array.from(values).sort();
+    const q = (p: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2));
+    return { p50: q(0.5), p99: q(0.99), max: q(1) };
+  };
+  const result: Record<string, unknown> = { sent, errors, ...quantiles(latencies), fromDue: quantiles(fromDue) };
   if (slowMs !== Infinity) {
-    const epochStart = performance.timeOrigin + start;
     const slow: [number, number][] = [];
-    for (let i = 0; i < total; i++) if (latencies[i]! > slowMs) slow.push([Math.round(epochStart + i * interval), Number(latencies[i]!.toFixed(2))]);
+    for (let i = 0; i < total; i++) if (latencies[i]! > slowMs) slow.push([Math.round(performance.timeOrigin + sentAt[i]!), Number(latencies[i]!.toFixed(2))]);
     result.slow = slow;
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -139,7 +158,7 @@ function open(conn: Conn): Promise<Conn> {
       // The server closed it (keep-alive timeout, or a failure): a request on it is an error; reopen.
       conn.open = false;
       if (conn.request !== -1) answered(conn, false);
-      void open(conn).then(() => (backlogHead < backlogTail ? send(conn, backlog[backlogHead++]!) : idle.push(conn)), () => undefined);
+      void open(conn).then(() => (backlogHead < backlogTail ? sendWaiting(conn) : idle.push(conn)), () => undefined);
     });
   });
 }
@@ -153,7 +172,7 @@ const timer = setInterval(() => {
   const now = performance.now();
   while (sent < total && due(sent) <= now) {
     const conn = takeIdle();
-    if (conn) send(conn, sent);
+    if (conn) send(conn, sent, performance.now());
     else backlog[backlogTail++] = sent;
     sent++;
   }

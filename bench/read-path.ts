@@ -11,7 +11,7 @@
 // spread over the whole table.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -117,26 +117,44 @@ interface Child {
   stop(): Promise<void>;
 }
 
-/** A child process that prints its address; resolves once it listens. */
-function startChild(args: string[], env: Record<string, string>, ready: (line: string) => string | undefined, logFile?: string): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    let buffered = "";
-    let url: string | undefined;
-    void exited.then(() => url === undefined && reject(new Error(`${args.join(" ")} exited early`)));
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (url !== undefined) {
-        if (logFile) writeFileSync(logFile, chunk, { flag: "a" });
-        return;
-      }
-      buffered += chunk.toString("utf8");
-      for (const line of buffered.split("\n")) {
-        url ??= ready(line);
-      }
-      if (url !== undefined) resolve({ child, url, stop: async () => (child.kill("SIGTERM"), await exited) });
+/**
+ * A child process that prints its address; resolves once it listens. With `logFile`, its standard
+ * output goes straight to that file (read for the address until it appears): this process relays
+ * nothing while the server is measured (relaying its ~1,000 log lines a second took CPU from the
+ * server and the client on 2 cores).
+ */
+async function startChild(args: string[], env: Record<string, string>, ready: (line: string) => string | undefined, logFile?: string): Promise<Child> {
+  const fd = logFile ? openSync(logFile, "a") : undefined;
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", fd ?? "pipe", "inherit"] });
+  if (fd !== undefined) closeSync(fd);
+  let exitedEarly = false;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => ((exitedEarly = true), resolve())));
+  const find = (text: string) => {
+    for (const line of text.split("\n")) {
+      const url = ready(line);
+      if (url !== undefined) return url;
+    }
+    return undefined;
+  };
+  let url: string | undefined;
+  if (logFile) {
+    // Waits for the line to appear in the file (polled; the server starts in about a second).
+    while ((url = find(readFileSync(logFile, "utf8"))) === undefined) {
+      if (exitedEarly) throw new Error(`${args.join(" ")} exited early`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } else {
+    url = await new Promise<string>((resolve, reject) => {
+      let buffered = "";
+      void exited.then(() => reject(new Error(`${args.join(" ")} exited early`)));
+      child.stdout!.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString("utf8");
+        const found = find(buffered);
+        if (found !== undefined) resolve(found);
+      });
     });
-  });
+  }
+  return { child, url, stop: async () => (child.kill("SIGTERM"), await exited) };
 }
 
 // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for profiling, not for numbers).
@@ -152,13 +170,33 @@ if (TRACE_DIR) mkdirSync(TRACE_DIR, { recursive: true });
 /** A request slower than this (ms) is "slow" in the trace. */
 const TRACE_SLOW_MS = 5;
 let traceRun = 0;
-const startServer = (env: Record<string, string>, traceFile?: string) =>
+let serverRun = 0;
+/** The server, its log (with V8's line for each GC, `--trace-gc-nvp`) to `logFile`. */
+const startServer = (env: Record<string, string>, logFile: string, traceFile?: string) =>
   startChild(
-    [...profile, ...(traceFile ? ["--import", path.join(ROOT, "bench/stall-trace.ts")] : []), MAIN],
+    ["--trace-gc-nvp", ...profile, ...(traceFile ? ["--import", path.join(ROOT, "bench/stall-trace.ts")] : []), MAIN],
     traceFile ? { ...env, STALL_TRACE_FILE: traceFile } : env,
     (line) => (line.includes('"ads-connect listening"') ? (JSON.parse(line) as { publicUrl: string }).publicUrl : undefined),
-    path.join(work, "server.log"),
+    logFile,
   );
+
+/**
+ * The server's garbage collections in its log from byte `from` on (the measured run), from V8's
+ * `--trace-gc-nvp` lines: scavenges (young generation) with their pauses and the bytes each
+ * promoted to the old generation (objects that outlived a scavenge: the more, the longer each
+ * scavenge), and full GCs.
+ */
+function gcDuring(logFile: string, from: number): string {
+  const text = readFileSync(logFile).subarray(from).toString("utf8");
+  const field = (line: string, name: string) => Number(new RegExp(`\\b${name}=([\\d.]+)`).exec(line)?.[1] ?? NaN);
+  const scavenges = text.split("\n").filter((line) => line.includes(" gc=s "));
+  const full = text.split("\n").filter((line) => / gc=m/.test(line)).length;
+  if (scavenges.length === 0) return `GC: no scavenges, ${full} full`;
+  const pauses = scavenges.map((line) => field(line, "pause"));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const promotedKb = mean(scavenges.map((line) => field(line, "promoted"))) / 1024;
+  return `GC: ${scavenges.length} scavenges, pause mean ${mean(pauses).toFixed(2)} ms, max ${Math.max(...pauses).toFixed(1)} ms, ${promotedKb.toFixed(0)} KB promoted each; ${full} full`;
+}
 
 function pathsFile(name: string, paths: string[]): string {
   const file = path.join(work, name);
@@ -217,6 +255,8 @@ interface Paced {
   p50: number;
   p99: number;
   max: number;
+  /** The same quantiles timed from when each request was due (the client's own timer lateness included). */
+  fromDue: { p50: number; p99: number; max: number };
   /** With a slow threshold: [due (epoch ms), latency (ms)] of each slower request. */
   slow?: [number, number][];
 }
@@ -224,7 +264,9 @@ interface Paced {
 function openLoop(base: string, file: string, slowMs?: number): Promise<Paced> {
   return new Promise((resolve, reject) => {
     const args = [path.join(ROOT, "bench/open-loop.ts"), base, file, String(RATE), String(SECONDS), SECRET, ...(slowMs === undefined ? [] : [String(slowMs)])];
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    // V8's memory reducer would run full GCs in the client when its allocation rate dips (pauses
+    // of up to 12 ms measured, counted against the server); the client allocates next to nothing.
+    const child = spawn(process.execPath, ["--no-memory-reducer", "--import", "tsx", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
     child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as never) : reject(new Error(`open-loop exited ${code}`))));
@@ -241,7 +283,9 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
   console.log(`${label}: seeding…`);
   const hot = await seed(env, count);
   const traceFile = TRACE_DIR ? path.join(TRACE_DIR, `server-${++traceRun}.jsonl`) : undefined;
-  const server = await startServer(env, traceFile);
+  // With BENCH_TRACE the server's log is kept beside its trace.
+  const logFile = traceFile ? traceFile.replace(/\.jsonl$/, ".log") : path.join(work, `server-${++serverRun}.log`);
+  const server = await startServer(env, logFile, traceFile);
   let paced: Paced | undefined;
   let measuredFrom = 0;
   try {
@@ -250,10 +294,33 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
     const sample = await fetch(`${server.url}/connections/${hot[0]}`, { headers: { authorization: `Bearer ${SECRET}` } });
     const bodyFile = path.join(work, "body.json");
     writeFileSync(bodyFile, await sample.text());
-    const bare = await startChild([path.join(ROOT, "bench/bare-server.ts"), bodyFile], {}, (line) => (line.startsWith("listening ") ? `http://127.0.0.1:${line.slice(10).trim()}` : undefined));
+    const startBaseline = (...flags: string[]) =>
+      startChild([path.join(ROOT, "bench/bare-server.ts"), bodyFile, ...flags], {}, (line) => (line.startsWith("listening ") ? `http://127.0.0.1:${line.slice(10).trim()}` : undefined));
+    // The floor: the same client at the same rate against a plain node:http handler (what the
+    // client, the loopback, Node and the machine add by themselves, without any framework).
+    const raw = await startBaseline("--raw");
+    try {
+      await openLoop(raw.url, tokenPaths);
+      const floor = await openLoop(raw.url, tokenPaths);
+      latencyRow(label, `plain node:http handler at ${RATE} req/s for ${SECONDS} s (open loop, latency floor)`, floor);
+    } finally {
+      await raw.stop();
+    }
+    const bare = await startBaseline();
     try {
       // Warm up (JIT, the credential cache, the database's pages) before measuring.
       await openLoop(server.url, tokenPaths);
+      // The latency baseline: the same client at the same rate against the bare handler, just
+      // before the server (what the client, the loopback, Express and the machine add by themselves).
+      await openLoop(bare.url, tokenPaths);
+      const baseline = await openLoop(bare.url, tokenPaths);
+      latencyRow(label, `bare Express handler at ${RATE} req/s for ${SECONDS} s (open loop, latency baseline)`, baseline);
+      // The server at a steady 1,000 req/s (before the throughput runs, whose bursts leave the heap
+      // a full GC to do later: measured again after them below).
+      measuredFrom = Date.now();
+      let logFrom = statSync(logFile).size;
+      paced = await openLoop(server.url, tokenPaths, traceFile ? TRACE_SLOW_MS : undefined);
+      latencyRow(label, `token reads at ${RATE} req/s for ${SECONDS} s (open loop)`, paced, gcDuring(logFile, logFrom));
       if (options.throughput) {
         // The bare handler is measured before and after the server (the machine is shared: its load
         // drifts); the ratios are to the mean of the two.
@@ -262,23 +329,24 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
         const status = await wrk(server.url, statusPaths, server.child.pid);
         const bareAfter = await wrk(bare.url, tokenPaths, bare.child.pid);
         throughputRows(label, bareBefore, bareAfter, token, status);
+        logFrom = statSync(logFile).size;
+        const after = await openLoop(server.url, tokenPaths);
+        latencyRow(label, `token reads at ${RATE} req/s for ${SECONDS} s right after the throughput runs (open loop)`, after, gcDuring(logFile, logFrom));
       }
-      // The latency baseline: the same client at the same rate against the bare handler, just
-      // before the server (what the client, the loopback and the machine add by themselves).
-      await openLoop(bare.url, tokenPaths);
-      const baseline = await openLoop(bare.url, tokenPaths);
-      record(`| ${label} | bare Express handler at ${RATE} req/s for ${SECONDS} s (open loop, latency baseline) | p50 ${baseline.p50} ms | p99 ${baseline.p99} ms | max ${baseline.max} ms, ${baseline.sent} sent, ${baseline.errors} errors; load average ${loadavg()[0]!.toFixed(2)} |`);
     } finally {
       await bare.stop();
     }
-    measuredFrom = Date.now();
-    paced = await openLoop(server.url, tokenPaths, traceFile ? TRACE_SLOW_MS : undefined);
-    record(`| ${label} | token reads at ${RATE} req/s for ${SECONDS} s (open loop) | p50 ${paced.p50} ms | p99 ${paced.p99} ms | max ${paced.max} ms, ${paced.sent} sent, ${paced.errors} errors; load average ${loadavg()[0]!.toFixed(2)} |`);
   } finally {
     await server.stop();
   }
   if (traceFile) explainTail(traceFile, paced!, measuredFrom, SECONDS);
   return paced!;
+}
+
+/** A latency row: quantiles from when each request was sent (see bench/open-loop.ts), and from when it was due. */
+function latencyRow(label: string, what: string, run: Paced, gc?: string) {
+  const due = run.fromDue;
+  record(`| ${label} | ${what} | p50 ${run.p50} ms | p99 ${run.p99} ms | max ${run.max} ms, ${run.sent} sent, ${run.errors} errors; from due: p50 ${due.p50} ms, p99 ${due.p99} ms;${gc ? ` ${gc};` : ""} load average ${loadavg()[0]!.toFixed(2)} |`);
 }
 
 type Run = Awaited<ReturnType<typeof wrk>>;

@@ -141,3 +141,44 @@ it("a graceful shutdown writes the reads recorded in memory", async () => {
   await third.close();
   expect(await storedLastFetched(id)).toBe(Date.parse(last_fetched_at));
 });
+
+it("a token read answers Nango's connection with every field, and the refresh token only when asked for", async () => {
+  const id = await connect("adele@contoso.example");
+  const plain = (await read(h.server.url, id)) as unknown as Record<string, unknown> & { credentials: Record<string, unknown> };
+  expect(Object.keys(plain).sort()).toEqual(
+    [
+      "id",
+      "connection_id",
+      "provider_config_key",
+      "provider",
+      "metadata",
+      "errors",
+      "end_user",
+      "tags",
+      "status",
+      "account",
+      "accounts",
+      "selected_account_ids",
+      "removed_selected_account_ids",
+      "accounts_error",
+      "accounts_synced_at",
+      "created_at",
+      "updated_at",
+      "last_fetched_at",
+      "connection_config",
+      "credentials",
+    ].sort(),
+  );
+  expect(plain).toMatchObject({ connection_id: id, provider_config_key: "microsoft-ads", status: "connected", account: { username: "adele@contoso.example" } });
+  expect(Object.keys(plain.credentials).sort()).toEqual(["access_token", "expires_at", "raw", "type"]);
+  expect(plain.credentials.raw).toMatchObject({ token_type: expect.stringMatching(/^bearer$/i), access_token: plain.credentials.access_token, expires_in: expect.any(Number) });
+  const withRefresh = await read(h.server.url, id, "?refresh_token=true");
+  expect(Object.keys(withRefresh.credentials).sort()).toEqual(["access_token", "expires_at", "raw", "refresh_token", "type"]);
+  expect(withRefresh.credentials.refresh_token).toEqual(expect.any(String));
+  // The status read (a list by connection id) has the summary's fields and no credentials.
+  const status = await httpRequest(`${h.server.url}/connections?connectionId=${id}`, { headers: { authorization: `Bearer ${h.secretKey}` } });
+  const [summary] = (JSON.parse(status.text) as { connections: Record<string, unknown>[] }).connections;
+  expect(summary).toMatchObject({ connection_id: id, status: "connected", created: expect.any(String) });
+  expect(summary).not.toHaveProperty("credentials");
+  expect(summary).not.toHaveProperty("leased");
+});

@@ -91,12 +91,11 @@ export class ConnectionStore {
   async listByConnectionIdWithLeases(connectionId: string, limit: number, offset: number, now: number): Promise<{ rows: ConnectionRow[]; leased: Set<string> }> {
     const { rows } = await this.db.executeQuery<ConnectionRow & { leased: unknown }>({ ...this.statusByConnectionId, parameters: [now, connectionId, limit, offset] });
     const leased = new Set<string>();
-    const plain = rows.map(({ leased: held, ...row }) => {
-      // PostgreSQL answers a boolean, SQLite 0 or 1.
-      if (held === true || held === 1) leased.add(row.connection_id);
-      return row;
-    });
-    return { rows: plain, leased };
+    // PostgreSQL answers a boolean, SQLite 0 or 1. The rows keep their extra `leased` column (no copy
+    // without it by object rest: on the token read that pattern made garbage outlive scavenges, see
+    // ConnectionService.get); the summaries built from them name their fields.
+    for (const row of rows) if (row.leased === true || row.leased === 1) leased.add(row.connection_id);
+    return { rows, leased };
   }
 
   async list(filter: ConnectionFilter): Promise<ConnectionRow[]> {
