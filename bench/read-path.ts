@@ -139,8 +139,13 @@ async function startChild(args: string[], env: Record<string, string>, ready: (l
   let url: string | undefined;
   if (logFile) {
     // Waits for the line to appear in the file (polled; the server starts in about a second).
+    const deadline = Date.now() + 60_000;
     while ((url = find(readFileSync(logFile, "utf8"))) === undefined) {
-      if (exitedEarly) throw new Error(`${args.join(" ")} exited early`);
+      if (exitedEarly) throw new Error(`${args.join(" ")} exited early (its output: ${logFile})`);
+      if (Date.now() > deadline) {
+        child.kill("SIGTERM");
+        throw new Error(`${args.join(" ")} printed no address within 60 s (its output: ${logFile})`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } else {
@@ -257,7 +262,7 @@ interface Paced {
   max: number;
   /** The same quantiles timed from when each request was due (the client's own timer lateness included). */
   fromDue: { p50: number; p99: number; max: number };
-  /** With a slow threshold: [due (epoch ms), latency (ms)] of each slower request. */
+  /** With a slow threshold: [sent (epoch ms; when due if it waited for a socket), latency (ms)] of each slower request. */
   slow?: [number, number][];
 }
 
