@@ -60,6 +60,8 @@ export class EmulatorState {
   readonly authorizeInjections: AuthorizeErrorInjection[] = [];
   /** Set by holdNextTokenResponse: called once tokens are issued; resolves when released. */
   readonly holds: Partial<Record<TokenGrantType, () => Promise<void>>> = {};
+  /** Set by holdDiscovery: every metadata document request waits on it until released. */
+  discoveryHold: (() => Promise<void>) | null = null;
   /** username → epoch ms of the last revocation (Entra's TokensValidFrom). */
   readonly tokensValidFrom = new Map<string, number>();
   readonly stats: EmulatorStats = { tokenRequests: { authorization_code: 0, refresh_token: 0, client_credentials: 0 }, authorizeRequests: 0 };

@@ -43,6 +43,21 @@ describe("discovery", () => {
     expect(aadstsOf(body.error_description)).toBe(90002);
   });
 
+  it("holdDiscovery keeps every metadata request waiting until released, then answers it", async () => {
+    const hold = emulator.holdDiscovery();
+    const first = discover("common");
+    const second = discover("fabrikam.example");
+    await hold.held;
+    // Nothing is answered while held; a client with a short timeout gives up.
+    const gaveUp = await fetch(`${emulator.url}/common/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(100) }).catch((err: Error) => err.name);
+    expect(gaveUp).toBe("TimeoutError");
+    hold.release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    // Released for good: the next request is answered at once.
+    expect((await discover("common")).status).toBe(200);
+  });
+
   it("publishes one RS256 signing key", async () => {
     const response = await fetch(`${emulator.url}/common/discovery/v2.0/keys`);
     const { keys } = (await response.json()) as { keys: Array<Record<string, unknown>> };

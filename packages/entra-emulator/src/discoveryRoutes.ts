@@ -40,7 +40,9 @@ export function openidConfiguration(baseUrl: string, tenant: ResolvedTenant): Re
 export function discoveryRoutes(state: EmulatorState): Router {
   const router = Router();
 
-  router.get("/:tenant/v2.0/.well-known/openid-configuration", (req, res) => {
+  router.get("/:tenant/v2.0/.well-known/openid-configuration", async (req, res) => {
+    // A slow Entra: the document is answered only once the test releases the hold.
+    if (state.discoveryHold) await state.discoveryHold();
     const tenant = requireTenant(req, res);
     if (tenant) res.json(openidConfiguration(state.baseUrl, tenant));
   });

@@ -60,6 +60,24 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       };
       return { held, release };
     },
+    holdDiscovery() {
+      let release!: () => void;
+      let markHeld!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      const held = new Promise<void>((r) => (markHeld = r));
+      const hold = () => {
+        markHeld();
+        return released;
+      };
+      state.discoveryHold = hold;
+      return {
+        held,
+        release() {
+          if (state.discoveryHold === hold) state.discoveryHold = null;
+          release();
+        },
+      };
+    },
     revokeRefreshTokens: (username) => state.revokeRefreshTokens(username),
     isAccessTokenValid: (accessToken) => state.isAccessTokenValid(accessToken),
     accessTokenInfo(accessToken) {

@@ -72,6 +72,11 @@ export interface EntraEmulator {
    * die having lost the answer, or the world can change while an answer is on its way.
    */
   holdNextTokenResponse(grantType: TokenGrantType): { held: Promise<void>; release(): void };
+  /**
+   * Every discovery document request (`/.well-known/openid-configuration`) waits to be answered
+   * until `release()`: Entra slower than a client's timeout. `held` resolves once one is waiting.
+   */
+  holdDiscovery(): { held: Promise<void>; release(): void };
   /** Every refresh token issued so far to that user becomes invalid_grant (AADSTS50173). */
   revokeRefreshTokens(username: string): void;
   /** Issued by this emulator and not expired. */

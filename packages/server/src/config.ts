@@ -39,6 +39,8 @@ export interface Config {
     adsApiUrl: string | null;
     /** When set, every request to login.microsoftonline.com goes to this emulator instead. */
     emulatorUrl: string | null;
+    /** How long one request to Entra (discovery, token endpoint) may take before it counts as unanswered (a temporary failure). */
+    timeoutMs: number;
     /** The client secret's expiry (epoch ms) as shown in Entra, when configured; status and doctor warn ahead of it. */
     clientSecretExpiresAt: number | null;
   };
@@ -221,6 +223,7 @@ const EnvSchema = z.object({
   MICROSOFT_TENANT: z.string().regex(TENANT, "must be common, organizations, consumers, a tenant id (GUID) or a domain").default("common"),
   MICROSOFT_ADS_ENVIRONMENT: z.enum(["production", "sandbox"]).default("production"),
   ENTRA_EMULATOR_URL: httpUrl.optional(),
+  ENTRA_TIMEOUT_MS: seconds(100, 120_000).default(15_000),
   MICROSOFT_ADS_DEVELOPER_TOKEN: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a Microsoft Advertising developer token (letters and digits, as shown in the Developer Portal)").optional(),
   MICROSOFT_ADS_API_URL: httpUrl.optional(),
   ACCOUNT_SYNC: onOff.default("on"),
@@ -392,6 +395,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       tenant: e.MICROSOFT_TENANT,
       adsEnvironment: e.MICROSOFT_ADS_ENVIRONMENT,
       emulatorUrl: e.ENTRA_EMULATOR_URL ?? null,
+      timeoutMs: e.ENTRA_TIMEOUT_MS,
       adsDeveloperToken,
       adsApiUrl: e.MICROSOFT_ADS_API_URL ?? null,
       clientSecretExpiresAt: e.MICROSOFT_CLIENT_SECRET_EXPIRES_AT ?? null,

@@ -35,7 +35,8 @@ export function createEntraClient(microsoft: Config["microsoft"]): EntraClient {
           { client_secret: microsoft.clientSecret },
           oidc.ClientSecretPost(microsoft.clientSecret),
           {
-            timeout: 15,
+            // Seconds; kept by the configuration for its token requests too (ENTRA_TIMEOUT_MS).
+            timeout: microsoft.timeoutMs / 1000,
             ...(customFetch ? { [oidc.customFetch]: customFetch } : {}),
             // The emulator's endpoints are plain http on loopback; real Entra is always https.
             execute: emulatorUrl ? [oidc.allowInsecureRequests] : [],
