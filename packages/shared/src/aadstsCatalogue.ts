@@ -43,10 +43,19 @@ export const AADSTS_CATALOGUE: Readonly<Record<number, CatalogueEntry>> = {
   70008: { code: "grant_expired", actor: "end_user", message: "The Microsoft sign-in has expired. Connect again to sign in anew." },
   700082: { code: "grant_expired", actor: "end_user", message: "The Microsoft connection expired after a long time without use. Reconnect to sign in again." },
   50173: { code: "grant_expired", actor: "end_user", message: "The Microsoft connection was revoked (for example after a password change). Reconnect to sign in again." },
+  70000: { code: "grant_expired", actor: "end_user", message: "Microsoft no longer accepts this sign-in. Connect again to sign in anew." },
   501481: { code: "pkce_mismatch", actor: "end_user", message: "The sign-in could not be verified. Connect again from the same window." },
   50196: { code: "provider_temporarily_unavailable", actor: "none", message: "Microsoft is receiving too many requests right now. Wait a moment and connect again." },
   90033: { code: "provider_temporarily_unavailable", actor: "none", message: "Microsoft had a temporary problem. Wait a moment and connect again." },
 };
+
+/**
+ * Entra's answers that say a refresh token can never work again, so the end user must reconnect:
+ * expired or revoked grants (70000, 70008, 700082, 50173, 54005), consent revoked (65001), and MFA
+ * now required for it (50076, 50079). The only refresh failures that expire a connection: any other
+ * answer, known or not, leaves it in place.
+ */
+export const DEAD_GRANT_AADSTS: ReadonlySet<number> = new Set([70000, 70008, 700082, 50173, 54005, 65001, 50076, 50079]);
 
 export const UNKNOWN_AADSTS: CatalogueEntry = {
   code: "provider_error",

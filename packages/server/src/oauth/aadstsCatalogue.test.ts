@@ -36,6 +36,7 @@ const RAISED: Record<number, { authorize: string } | { token: string; status: nu
   70008: { token: "invalid_grant", status: 400 },
   700082: { token: "invalid_grant", status: 400 },
   50173: { token: "invalid_grant", status: 400 },
+  70000: { token: "invalid_grant", status: 400 },
   54005: { token: "invalid_grant", status: 400 },
   501481: { token: "invalid_grant", status: 400 },
   50196: { token: "temporarily_unavailable", status: 429 },

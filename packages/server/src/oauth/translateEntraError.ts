@@ -13,6 +13,51 @@ const UNVERIFIED = (code: "nonce_mismatch" | "id_token_invalid"): CatalogueEntry
   message: "Microsoft's answer could not be verified, so nothing was connected. Connect again from the same window.",
 });
 
+/**
+ * An answer from Microsoft this app could not use that is neither an Entra error nor an ID token
+ * failing its checks (e.g. a 200 that is not JSON): nobody's fault we can name, and no reason to
+ * think the end user's grant is gone.
+ */
+const UNEXPECTED_ANSWER: CatalogueEntry = {
+  code: "provider_error",
+  actor: "none",
+  message: "Microsoft gave an answer this app could not use. Try again in a moment; if it keeps happening, tell the app's support team.",
+};
+
+/** openid-client's codes for an ID token failing its checks (claims, timestamps, signature, parsing). */
+const ID_TOKEN_CHECKS = new Set(["OAUTH_JWT_CLAIM_COMPARISON_FAILED", "OAUTH_JWT_TIMESTAMP_CHECK_FAILED"]);
+/** Codes openid-client also uses for other answers: an ID token failure only when its message is about a JWT. */
+const ID_TOKEN_CHECKS_IF_JWT = new Set(["OAUTH_INVALID_RESPONSE", "OAUTH_PARSE_ERROR", "OAUTH_KEY_SELECTION_FAILED"]);
+
+function isIdTokenFailure(err: oidc.ClientError): boolean {
+  if (err.code && ID_TOKEN_CHECKS.has(err.code)) return true;
+  if (!err.code || !ID_TOKEN_CHECKS_IF_JWT.has(err.code)) return false;
+  const detail = err.cause instanceof Error ? err.cause.message : err.message;
+  return /\bJWT\b|ID Token|id_token/i.test(detail);
+}
+
+/** Socket-level failures Node reports (on the error or its causes) when a server is unreachable or drops the connection. */
+const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN"]);
+
+/**
+ * Microsoft did not answer (in time): a timeout or abort (openid-client's OAUTH_TIMEOUT / OAUTH_ABORT,
+ * or the DOMException itself), fetch failing (`TypeError: fetch failed`), or a socket error
+ * anywhere in the cause chain. Temporary: retried later, never held against the connection.
+ */
+function isUnanswered(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const { code, name } = current as { code?: unknown; name?: unknown };
+    if (code === "OAUTH_TIMEOUT" || code === "OAUTH_ABORT" || name === "TimeoutError" || name === "AbortError") return true;
+    if (typeof code === "string" && (NETWORK_CODES.has(code) || code.startsWith("UND_ERR_"))) return true;
+    // fetch's own failures ("fetch failed", "terminated"); openid-client's argument checks are
+    // TypeErrors too, but coded ERR_INVALID_ARG_*, and a TypeError deep inside another error is not one.
+    if (current instanceof TypeError && (/^(fetch failed|terminated)$/.test(current.message) || (depth === 0 && code === undefined))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** openid-client nests the failed claim one or two `cause`s deep depending on the check. */
 function failedClaim(err: Error): unknown {
   let cause: unknown = err.cause;
@@ -86,8 +131,9 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
     const entry = catalogueEntry(aadsts);
     if (entry) return flowError(entry, aadsts, err);
     if (err.status === 429 || err.status >= 500) return flowError(TEMPORARY, aadsts, err);
-    if (err.error === "invalid_grant") return flowError(AADSTS_CATALOGUE[70008]!, aadsts, err);
     if (err.error === "invalid_client") return flowError(AADSTS_CATALOGUE[7000215]!, aadsts, err);
+    // invalid_grant with a number the catalogue does not know is no proof the grant is dead (Entra
+    // also says it of malformed requests): it stays unknown, and only catalogued numbers expire connections.
     return flowError(UNKNOWN_AADSTS, aadsts, err);
   }
   if (err instanceof oidc.WWWAuthenticateChallengeError) {
@@ -99,6 +145,7 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
     if (err.status === 429 || err.status >= 500) return flowError(TEMPORARY, aadsts, err);
     return flowError(AADSTS_CATALOGUE[70002]!, aadsts, err);
   }
+  if (isUnanswered(err)) return flowError(TEMPORARY, null, err);
   if (err instanceof oidc.ClientError) {
     if (err.code === "OAUTH_JWT_CLAIM_COMPARISON_FAILED" && failedClaim(err) === "nonce") return flowError(UNVERIFIED("nonce_mismatch"), null, err);
     if ((err.code === "OAUTH_RESPONSE_IS_NOT_CONFORM" || err.code === "OAUTH_RESPONSE_IS_NOT_JSON") && err.cause instanceof Response) {
@@ -111,10 +158,10 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
       if (status === 429 || status >= 500) return flowError(TEMPORARY, aadsts, err);
       if (status !== 200) return flowError(UNKNOWN_AADSTS, aadsts, err);
     }
-    return flowError(UNVERIFIED("id_token_invalid"), null, err);
-  }
-  if (err instanceof TypeError || (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"))) {
-    return flowError(TEMPORARY, null, err);
+    // Only an ID token that failed its checks is "could not be verified"; anything else openid-client
+    // refuses is an answer we could not use, which says nothing about the grant.
+    if (isIdTokenFailure(err)) return flowError(UNVERIFIED("id_token_invalid"), null, err);
+    return flowError(UNEXPECTED_ANSWER, null, err);
   }
   throw err;
 }

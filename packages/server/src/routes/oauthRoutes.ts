@@ -10,7 +10,7 @@ import { renderAccountPickerPage } from "../accounts/accountPickerPage.js";
 import { ACCOUNT_PICKER_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
 import { renderResultPage } from "../oauth/resultPage.js";
 import { renderStartPage } from "../oauth/startPage.js";
-import type { BindingCookie, ConnectFlowService } from "../services/connectFlowService.js";
+import type { BindingCookie, ConnectFlowService, ErrorOutcome } from "../services/connectFlowService.js";
 
 const StartQuerySchema = z.object({
   connect_session_token: z.string().max(200).optional(),
@@ -46,6 +46,12 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
   const page = (res: Response, status: number, html: string) =>
     res.status(status).set("cache-control", "no-store").type("html").send(html);
 
+  // A result page instead of going on; Microsoft being briefly unavailable says when to try again.
+  const errorPage = (res: Response, outcome: ErrorOutcome) => {
+    if (outcome.retryAfterSeconds !== undefined) res.set("retry-after", String(outcome.retryAfterSeconds));
+    page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+  };
+
   // The account picker, or the result it led to (a notice to read first when there are no accounts).
   const pickerOrResult = (res: Response, outcome: PickerOutcome) => {
     const nonce = res.locals.cspNonce as string;
@@ -69,7 +75,7 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
     const query = parseWith(StartQuerySchema, req.query, "query");
     const outcome = await flow.start(query.connect_session_token, query.origin, query.flow);
     if (outcome.kind === "error") {
-      page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+      errorPage(res, outcome);
       return;
     }
     if (outcome.kind === "picker" || outcome.kind === "result") {
@@ -98,7 +104,7 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
     const body = ContinueBodySchema.parse(req.body ?? {});
     const outcome = await flow.proceed(body.proof, body.decision, parseCookie(req.get("cookie") ?? ""));
     if (outcome.kind === "error") {
-      page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+      errorPage(res, outcome);
       return;
     }
     res.clearCookie(outcome.startCookieName, { path: `${basePath}${CONNECT_CONTINUE_PATH}` });

@@ -34,6 +34,9 @@ import { CALLBACK_DEADLINE_MS, DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING,
 
 export const CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
+/** What the popup's page tells the browser to wait when Entra's discovery did not answer. */
+const DISCOVERY_RETRY_AFTER_SECONDS = 5;
+
 export interface BindingCookie {
   name: string;
   value: string;
@@ -60,6 +63,8 @@ export interface ErrorOutcome {
   status: number;
   result: ConnectResult;
   origin: string | null;
+  /** Sent as `Retry-After` when Microsoft is temporarily unavailable. */
+  retryAfterSeconds?: number;
 }
 
 export type StartOutcome = StartPage | ErrorOutcome | PickerOutcome;
@@ -244,7 +249,10 @@ export class ConnectFlowService {
       return { kind: "ok", params, configuration: await this.deps.entra.configuration(params.tenant) };
     } catch (err) {
       if (!(err instanceof ConnectFlowError)) throw err;
-      return { kind: "error", status: err.actor === "none" ? 503 : 400, result: errorResult(err), origin };
+      if (err.code === "provider_temporarily_unavailable") {
+        return { kind: "error", status: 503, result: errorResult(err), origin, retryAfterSeconds: DISCOVERY_RETRY_AFTER_SECONDS };
+      }
+      return { kind: "error", status: err.actor === "none" ? 502 : 400, result: errorResult(err), origin };
     }
   }
 

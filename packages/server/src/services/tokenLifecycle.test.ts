@@ -188,6 +188,24 @@ describe("token lifecycle against the emulator", () => {
     expect(logLines(h).some((l) => l.msg === "token refresh failed" && l.aadsts === 7000215 && l.class === "configuration")).toBe(true);
   });
 
+  it("an invalid_grant whose AADSTS number is not a dead grant keeps the connection: 502, the error recorded, the next refresh works", async () => {
+    h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
+    const id = await connected(h);
+    await h.webhooks.waitFor(1);
+    h.emulator.injectTokenErrors("refresh_token", [{ status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." }]);
+    const failed = await getConnection(h, id, "?force_refresh=true");
+    expect(failed.status).toBe(502);
+    expect(failed.body.error?.code).toBe("provider_error");
+    const listed = (await h.api("GET", `/connections?connectionId=${id}`)).json as { connections: { status: string; errors: { type: string }[] }[] };
+    expect(listed.connections[0]).toMatchObject({ status: "error", errors: [{ type: "provider_error" }] });
+    expect(logLines(h).some((l) => l.msg === "token refresh failed" && l.aadsts === 9002313 && l.class === "unknown")).toBe(true);
+    // Tokens are still served, and the next refresh brings the connection back.
+    const back = await getConnection(h, id, "?force_refresh=true");
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ status: "connected", errors: [] });
+    expect(h.emulator.isAccessTokenValid(back.body.credentials.access_token)).toBe(true);
+  });
+
   it("webhooks survive a receiver that is down and a server restart: each event arrives once per idempotency id", async () => {
     // Retries every 50-200 ms: without the highest cap (100 tries) a slow run could give an early event up (default 12) before the receiver recovers.
     h = await startHarness({ env: { REFRESH_AHEAD: "off", WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200", WEBHOOK_MAX_ATTEMPTS: "100" } });

@@ -1,3 +1,4 @@
+import { DEAD_GRANT_AADSTS } from "@ads-connect/shared";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
@@ -24,10 +25,13 @@ export type FailureClass = "dead_grant" | "transient" | "configuration" | "unkno
 
 export function classify(error: ConnectFlowError): FailureClass {
   if (error.code === "provider_temporarily_unavailable") return "transient";
-  if (error.code === "provider_error") return "unknown";
+  // Only Entra's explicit answers that the grant can never work again expire a connection.
+  if (error.aadsts !== null && DEAD_GRANT_AADSTS.has(error.aadsts)) return "dead_grant";
   // The app's own registration or secret: the product team's to fix, not the end user's.
-  if (error.actor === "product_team") return "configuration";
-  return "dead_grant";
+  if (error.actor === "product_team" && error.code !== "provider_error") return "configuration";
+  // Anything else (an unknown Entra error, an answer we could not use, an ID token failing its
+  // checks): recorded and reported, the connection kept; the next refresh tries again.
+  return "unknown";
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
