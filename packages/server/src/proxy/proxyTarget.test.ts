@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.js";
 import { checkCallerHeaders, keptResponseHeaders, nangoProxyHeaders } from "./proxyHeaders.js";
+import { serviceOfPath } from "../msads/msadsHosts.js";
 import { isAllowedUrl, resolveTarget } from "./proxyTarget.js";
 
 const production = { environment: "production", apiUrl: null } as const;
@@ -53,6 +54,15 @@ describe("resolveTarget", () => {
       "/CampaignManagement/x",
     ]) {
       expect([endpoint, refusal(() => resolveTarget(endpoint, production))]).toEqual([endpoint, "400 proxy_refused"]);
+    }
+  });
+
+  it("refuses names every object inherits (toString, constructor, …) as services, on Microsoft's hosts and the API URL", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty", "valueOf", "__proto__", "isPrototypeOf"]) {
+      const endpoint = `/${name}/v13/x`;
+      expect([endpoint, serviceOfPath(endpoint)]).toEqual([endpoint, null]);
+      expect([endpoint, refusal(() => resolveTarget(endpoint, production))]).toEqual([endpoint, "400 proxy_refused"]);
+      expect([endpoint, refusal(() => resolveTarget(endpoint, emulator))]).toEqual([endpoint, "400 proxy_refused"]);
     }
   });
 
