@@ -79,7 +79,8 @@ export function proxyRoutes(proxy: ProxyService, requireSecretKey: RequestHandle
     });
     // setHeader, not Express's set: Microsoft's Content-Type is passed on exactly (no charset added).
     res.status(answer.status);
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    // A header the server set already (its security headers) is never replaced by Microsoft's.
+    for (const [name, value] of Object.entries(answer.headers)) if (!res.hasHeader(name)) res.setHeader(name, value);
     if (!answer.headers["cache-control"]) res.setHeader("cache-control", "no-store");
     if (Buffer.isBuffer(answer.body)) {
       res.end(answer.body);

@@ -44,7 +44,7 @@ export interface ProxyCall {
 
 export interface ProxyResponse {
   status: number;
-  /** Microsoft's response headers that are safe to pass on (content-*, TrackingId, Retry-After, caching). */
+  /** Microsoft's response headers that are safe to pass on (the listed ones only: PASSED_RESPONSE_HEADERS in proxyHeaders.ts). */
   headers: Record<string, string>;
   /** JSON answers as bytes (parsed in `json`), anything else (report files…) as a stream. */
   body: Buffer | Readable;

@@ -88,8 +88,25 @@ describe("headers", () => {
     expect(checkCallerHeaders({ "X-Trace": "t" })).toEqual({ "x-trace": "t" });
   });
 
-  it("passes back content-*, TrackingId, Retry-After and caching headers only", () => {
-    const kept = keptResponseHeaders(new Headers({ "content-type": "text/csv", "content-length": "10", "content-encoding": "gzip", trackingid: "t", "retry-after": "5", "set-cookie": "a=b", server: "IIS", "www-authenticate": "Bearer", "x-powered-by": "ASP.NET", etag: '"1"' }));
-    expect(kept).toEqual({ "content-type": "text/csv", trackingid: "t", "retry-after": "5", etag: '"1"' });
+  it("passes back the listed content, TrackingId, Retry-After and caching headers only", () => {
+    const kept = keptResponseHeaders(
+      new Headers({
+        "content-type": "text/csv",
+        "content-disposition": "attachment",
+        "content-length": "10",
+        "content-encoding": "gzip",
+        "content-security-policy": "default-src *",
+        "content-location": "https://evil.example/",
+        trackingid: "t",
+        "retry-after": "5",
+        "set-cookie": "a=b",
+        server: "IIS",
+        "www-authenticate": "Bearer",
+        "x-powered-by": "ASP.NET",
+        "x-frame-options": "ALLOWALL",
+        etag: '"1"',
+      }),
+    );
+    expect(kept).toEqual({ "content-type": "text/csv", "content-disposition": "attachment", trackingid: "t", "retry-after": "5", etag: '"1"' });
   });
 });

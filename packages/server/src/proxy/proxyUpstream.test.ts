@@ -56,6 +56,24 @@ function answerTest(path: string, req: http.IncomingMessage, res: http.ServerRes
       "x-aspnet-version": "4.0",
     });
     res.end("CampaignId,Clicks\n1,10\n2,20\n");
+  } else if (path.endsWith("/Test/HostileHeaders")) {
+    // Headers that would loosen the server's own protections, or speak for it, if passed on.
+    res.writeHead(200, {
+      "content-type": "text/html",
+      "content-security-policy": "default-src *; script-src 'unsafe-inline'",
+      "content-security-policy-report-only": "default-src *",
+      "content-location": "https://evil.example/",
+      "content-base": "https://evil.example/",
+      "x-frame-options": "ALLOWALL",
+      "x-content-type-options": "sniff",
+      "strict-transport-security": "max-age=0",
+      "cross-origin-resource-policy": "cross-origin",
+      "access-control-allow-origin": "*",
+      "referrer-policy": "unsafe-url",
+      "x-ms-request-id": "req-1",
+      trackingid: "tracking-hostile-1",
+    });
+    res.end("<script>alert(1)</script>");
   } else if (path.endsWith("/Test/BigWithLength")) {
     const body = Buffer.alloc(70_000, 65);
     res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(body.length) }).end(body);
@@ -94,6 +112,19 @@ describe("proxy against a real front server", () => {
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="report.csv"');
     expect(res.headers.get("trackingid")).toBe("tracking-file-1");
     for (const name of ["set-cookie", "www-authenticate", "server", "x-powered-by", "x-aspnet-version"]) expect([name, res.headers.get(name)]).toEqual([name, null]);
+  });
+
+  it("passes back only listed headers: Microsoft's CSP, framing, CORS or HSTS headers never replace the server's own (review T8)", async () => {
+    const own = await h.api("GET", "/integrations/microsoft-ads/status");
+    const res = await proxy("GET", "/Reporting/v13/Test/HostileHeaders");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html");
+    expect(res.headers.get("trackingid")).toBe("tracking-hostile-1");
+    expect(res.headers.get("x-ms-request-id")).toBe("req-1");
+    for (const name of ["content-security-policy", "x-frame-options", "x-content-type-options", "strict-transport-security", "cross-origin-resource-policy", "referrer-policy"]) {
+      expect([name, res.headers.get(name)]).toEqual([name, own.headers.get(name)]);
+    }
+    for (const name of ["content-security-policy-report-only", "content-location", "content-base", "access-control-allow-origin"]) expect([name, res.headers.get(name)]).toEqual([name, null]);
   });
 
   it("bounds the response: a declared oversized body is refused with 502, a streamed one is cut", async () => {
