@@ -73,8 +73,8 @@ export function proxyRoutes(proxy: ProxyService, requireSecretKey: RequestHandle
       baseUrlOverride: headers["base-url-override"],
       signal: controller.signal,
     }).catch((err: unknown) => {
-      // A body refused half-read: the rest is not read, so the connection cannot be reused.
-      if (err instanceof AppError && err.status === 413) res.set("connection", "close");
+      // A body refused or timed out half-read: the rest is not read, so the connection cannot be reused.
+      if ((err instanceof AppError && err.status === 413) || (hasBody && !req.complete)) res.set("connection", "close");
       throw err;
     });
     // setHeader, not Express's set: Microsoft's Content-Type is passed on exactly (no charset added).

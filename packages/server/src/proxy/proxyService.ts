@@ -96,15 +96,24 @@ export class ProxyService {
     const callerHeaders = checkCallerHeaders(call.headers ?? {});
     const retries = call.retries ?? 0;
     if (!Number.isInteger(retries) || retries < 0 || retries > MAX_PROXY_RETRIES) throw new AppError("invalid_body", `Retries must be 0-${MAX_PROXY_RETRIES}`);
-    const body = await readRequestBody(call.body, limits.maxRequestBytes);
+    const operation = new URL(target.url).pathname.replace(/^.*?\/[A-Za-z]+\/v\d+\//, "");
+
+    // One deadline from the start of the call: the body's read, the token refresh, every attempt and backoff.
+    const timeout = AbortSignal.timeout(limits.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    /** A wait the signal cut: past the deadline (504), or the caller went away. */
+    const stopped = (err: unknown): never => {
+      if (err instanceof AppError) throw err;
+      if (timeout.aborted) throw timedOut(operation, limits.timeoutMs);
+      if (call.signal?.aborted) throw cancelled();
+      throw err;
+    };
+    const body = await readRequestBody(call.body, limits.maxRequestBytes, signal).catch(stopped);
     // Microsoft's REST API takes JSON: the default type of a body sent without one.
     if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
-    const timeout = AbortSignal.timeout(limits.timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     const account = await resolveProxyAccount(this.deps.db, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
     const holdKey = account.customerId ?? `user:${call.connectionId}`;
-    const operation = new URL(target.url).pathname.replace(/^.*?\/[A-Za-z]+\/v\d+\//, "");
     const log = { connectionId: call.connectionId, service: target.service, operation, customerId: account.customerId };
 
     let accessToken: string | null = null;
@@ -112,16 +121,15 @@ export class ProxyService {
     for (let attempt = 0; ; attempt++) {
       await this.refuseWhileHeld(holdKey);
       // After the hold check: a held customer costs no token refresh.
-      accessToken ??= await this.deps.connections.accessToken(call.connectionId);
+      // The wait for a refresh ends at the deadline; the refresh itself finishes and stores its tokens.
+      accessToken ??= await this.deps.connections.accessToken(call.connectionId, { signal }).catch(stopped);
       // 5xx and network errors for idempotent methods; any status the caller lists in Retry-On.
       const retryable = (status: number | null) => attempt < retries && ((status !== null && call.retryOn?.includes(status) === true) || ((status === null || status >= 500) && IDEMPOTENT.has(method)));
       let response: Response;
       try {
         response = await this.send(target.url, method, { ...callerHeaders, ...this.deps.msads.headersFor({ accessToken, ...account }) }, body, signal);
       } catch (err) {
-        if (err instanceof AppError) throw err;
-        if (timeout.aborted) throw timedOut(operation, limits.timeoutMs);
-        if (call.signal?.aborted) throw new AppError("msads_unreachable", "The call was cancelled", 499);
+        if (err instanceof AppError || signal.aborted) stopped(err);
         if (retryable(null)) {
           await this.backoff(attempt, signal);
           continue;
@@ -153,7 +161,7 @@ export class ProxyService {
         // The token Microsoft saw expired (or was revoked) early: exactly one forced refresh and one retry.
         refreshed = true;
         this.deps.logger.info({ ...log, trackingId: fault?.trackingId ?? trackingId }, "Microsoft Advertising refused the access token (109/401): refreshing it once and retrying");
-        accessToken = await this.deps.connections.accessToken(call.connectionId, { forceRefresh: true });
+        accessToken = await this.deps.connections.accessToken(call.connectionId, { forceRefresh: true, signal }).catch(stopped);
         attempt--;
         continue;
       }
@@ -224,6 +232,10 @@ export class ProxyService {
 
 function timedOut(operation: string, ms: number): AppError {
   return new AppError("msads_timeout", `Microsoft Advertising ${operation} did not complete within the proxy's ${ms / 1000} s (PROXY_TIMEOUT_SECONDS)`, 504);
+}
+
+function cancelled(): AppError {
+  return new AppError("msads_unreachable", "The call was cancelled", 499);
 }
 
 function rateLimited(seconds: number, fault: ProxyMsAdsError | null): AppError {

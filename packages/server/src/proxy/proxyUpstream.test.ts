@@ -82,6 +82,9 @@ function answerTest(path: string, req: http.IncomingMessage, res: http.ServerRes
     Readable.from(Array.from({ length: 20 }, () => Buffer.alloc(8192, 66))).pipe(res);
   } else if (path.endsWith("/Test/Partial")) {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ CampaignIds: ["1", null], PartialErrors: [{ Code: 1100, ErrorCode: "CampaignServiceInvalidCampaignName", Message: "bad name", Index: 1 }] }));
+  } else if (path.endsWith("/Test/Unauthorized")) {
+    // A 401 naming no fault: the proxy refreshes the token once and retries.
+    res.writeHead(401).end();
   } else if (path.endsWith("/Test/Drop")) {
     req.socket.destroy();
   }
@@ -145,6 +148,47 @@ describe("proxy against a real front server", () => {
     const post = await proxy("POST", drop, { Retries: "2" }, {});
     expect([post.status, codeOf(post.json)]).toEqual([502, "msads_unreachable"]);
     expect(hits[drop]).toBe(4);
+  });
+
+  it("the deadline covers a slow token refresh: 504 within PROXY_TIMEOUT_SECONDS, the refresh finishing on its own (review T3)", async () => {
+    const hold = h.emulator.holdNextTokenResponse("refresh_token");
+    const started = Date.now();
+    const pending = proxy("POST", "/CampaignManagement/v13/Test/Unauthorized", {}, {});
+    await hold.held;
+    const res = await pending;
+    const elapsed = Date.now() - started;
+    hold.release();
+    expect([res.status, codeOf(res.json)]).toEqual([504, "msads_timeout"]);
+    expect(elapsed).toBeLessThan(3000);
+    // The refresh was not cut: its rotated tokens are stored and the connection still works.
+    await expect.poll(() => h.server.services.connections.accessToken(id).then(() => "ok")).toBe("ok");
+    expect((await proxy("POST", "/CustomerManagement/v13/User/Query", {}, { UserId: null })).status).toBe(200);
+  });
+
+  it("the deadline covers a request body sent slowly: 504 within PROXY_TIMEOUT_SECONDS, nothing sent (review T3)", async () => {
+    const path = "/proxy/CampaignManagement/v13/Test/SlowBody";
+    const started = Date.now();
+    const answer = await new Promise<{ status: number; text: string; connection: string | undefined }>((resolve, reject) => {
+      const req = http.request(`${h.server.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${h.secretKey}`, "connection-id": id, "provider-config-key": "microsoft-ads", "content-type": "application/json", "content-length": "100" },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, text, connection: res.headers.connection });
+        });
+      });
+      req.on("error", reject);
+      // Ten of the hundred bytes promised, and then nothing.
+      req.write('{"a":"bbb"');
+    });
+    const elapsed = Date.now() - started;
+    expect([answer.status, codeOf(JSON.parse(answer.text))]).toEqual([504, "msads_timeout"]);
+    expect(answer.connection).toBe("close");
+    expect(elapsed).toBeLessThan(3000);
+    expect(hits["/CampaignManagement/v13/Test/SlowBody"]).toBeUndefined();
   });
 
   it("a 200 with PartialErrors is passed on, and the programmatic call parses them", async () => {
