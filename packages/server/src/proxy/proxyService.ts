@@ -8,7 +8,8 @@ import { AppError } from "../errors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { faultErrors, parseFault, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import type { ConnectionService } from "../services/connectionService.js";
-import type { Database } from "../store/schema.js";
+import { USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
+import type { Database, ProxyHoldReason } from "../store/schema.js";
 import { resolveProxyAccount, type ProxyAccountHeaders } from "./proxyAccount.js";
 import { boundedStream, readRequestBody, readResponseBody, responseTooLarge, type ProxyBody } from "./proxyBody.js";
 import { ProxyMsAdsError } from "./proxyErrors.js";
@@ -79,7 +80,7 @@ export class ProxyService {
   constructor(
     private readonly deps: { config: Config; db: Kysely<Database>; connections: ConnectionService; msads: MsAdsClient; logger: Logger; now?: () => number },
   ) {
-    this.holds = new ProxyHolds(deps.db, deps.now);
+    this.holds = new ProxyHolds(deps.db, deps.config.proxy.maxHoldSeconds * 1000, deps.now);
     this.allow = { environment: deps.config.microsoft.adsEnvironment, apiUrl: deps.config.microsoft.adsApiUrl };
   }
 
@@ -113,7 +114,7 @@ export class ProxyService {
     if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
     const account = await resolveProxyAccount(this.deps.db, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
-    const holdKey = account.customerId ?? `user:${call.connectionId}`;
+    const holdKey = account.customerId ?? `${USER_HOLD_PREFIX}${call.connectionId}`;
     const log = { connectionId: call.connectionId, service: target.service, operation, customerId: account.customerId };
 
     let accessToken: string | null = null;
@@ -166,10 +167,11 @@ export class ProxyService {
         continue;
       }
       if (fault?.has(117) || response.status === 429) {
-        const seconds = Math.max(retryAfterSeconds(response.headers.get("retry-after")) ?? 0, this.deps.config.proxy.throttleHoldSeconds);
-        await this.holds.hold(holdKey, seconds * 1000);
-        this.deps.logger.warn({ ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds }, "Microsoft Advertising is throttling this customer (117): holding its proxied calls");
-        throw rateLimited(seconds, fault ? ProxyMsAdsError.from(fault, response.status, trackingId, text, operation) : null);
+        const callRate = fault?.has(117) === true;
+        const seconds = holdSeconds(retryAfterSeconds(response.headers.get("retry-after")), callRate, limits);
+        await this.holds.hold(holdKey, seconds * 1000, callRate ? "call_rate_exceeded" : "too_many_requests");
+        this.deps.logger.warn({ ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds, callRate }, "Microsoft Advertising is throttling this customer (429): holding its proxied calls");
+        throw rateLimited(seconds, fault ? ProxyMsAdsError.from(fault, response.status, trackingId, text, operation) : null, callRate ? "call_rate_exceeded" : "too_many_requests");
       }
       if (!response.ok && retryable(response.status)) {
         await this.backoff(attempt, signal);
@@ -215,8 +217,8 @@ export class ProxyService {
   }
 
   private async refuseWhileHeld(key: string): Promise<void> {
-    const until = await this.holds.heldUntil(key);
-    if (until !== null) throw rateLimited(Math.max(1, Math.ceil((until - (this.deps.now ?? Date.now)()) / 1000)), null);
+    const hold = await this.holds.held(key);
+    if (hold) throw rateLimited(Math.max(1, Math.ceil((hold.until - (this.deps.now ?? Date.now)()) / 1000)), null, hold.reason);
   }
 
   /** Exponential backoff with jitter: base·2^attempt plus up to one base more. */
@@ -238,19 +240,34 @@ function cancelled(): AppError {
   return new AppError("msads_unreachable", "The call was cancelled", 499);
 }
 
-function rateLimited(seconds: number, fault: ProxyMsAdsError | null): AppError {
+/**
+ * How long a 429 holds the customer: after 117 (a 60-second call-rate window) at least
+ * PROXY_THROTTLE_HOLD_SECONDS, else Microsoft's Retry-After or PROXY_429_HOLD_SECONDS; never more
+ * than PROXY_MAX_HOLD_SECONDS, whatever Retry-After says.
+ */
+function holdSeconds(retryAfter: number | null, callRate: boolean, limits: Config["proxy"]): number {
+  const wanted = callRate ? Math.max(retryAfter ?? 0, limits.throttleHoldSeconds) : (retryAfter ?? limits.http429HoldSeconds);
+  return Math.max(1, Math.min(wanted, limits.maxHoldSeconds));
+}
+
+const HOLD_CAUSE: Record<ProxyHoldReason, string> = { call_rate_exceeded: "117 CallRateExceeded", too_many_requests: "HTTP 429" };
+
+/** `reason`: why this answer (or the hold in place: null on holds from before reasons were kept). */
+function rateLimited(seconds: number, fault: ProxyMsAdsError | null, reason: ProxyHoldReason | null): AppError {
   return new AppError(
     "msads_rate_limited",
-    `Microsoft Advertising is throttling calls for this customer (117 CallRateExceeded); no calls for it are sent for ${seconds} s`,
+    `Microsoft Advertising is throttling calls for this customer (${reason ? HOLD_CAUSE[reason] : "HTTP 429"}); no calls for it are sent for ${seconds} s`,
     429,
     { retryAfterSeconds: seconds, ...(fault ? { msads: fault.msads, rawBody: fault.rawBody } : {}) },
   );
 }
 
+/** Retry-After in seconds (delay or date), unclamped: `holdSeconds` bounds it. */
 function retryAfterSeconds(value: string | null): number | null {
   if (!value) return null;
-  if (/^\d+$/.test(value)) return Number(value);
-  const at = Date.parse(value);
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : null;
 }
 

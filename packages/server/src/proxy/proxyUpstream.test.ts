@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../testing/harness.js";
 import { codeOf, connectUser } from "./proxyTesting.js";
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  h = await startHarness({ env: { MICROSOFT_ADS_API_URL: frontUrl, PROXY_MAX_RESPONSE_BYTES: "65536", PROXY_TIMEOUT_SECONDS: "2", PROXY_RETRY_BASE_MS: "10" } });
+  h = await startHarness({ env: { MICROSOFT_ADS_API_URL: frontUrl, PROXY_MAX_RESPONSE_BYTES: "65536", PROXY_TIMEOUT_SECONDS: "2", PROXY_RETRY_BASE_MS: "10", PROXY_MAX_HOLD_SECONDS: "300" } });
   emulatorUrl = h.ads.url;
   id = await connectUser(h, "adele@contoso.example");
 });
@@ -82,6 +82,14 @@ function answerTest(path: string, req: http.IncomingMessage, res: http.ServerRes
     Readable.from(Array.from({ length: 20 }, () => Buffer.alloc(8192, 66))).pipe(res);
   } else if (path.endsWith("/Test/Partial")) {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ CampaignIds: ["1", null], PartialErrors: [{ Code: 1100, ErrorCode: "CampaignServiceInvalidCampaignName", Message: "bad name", Index: 1 }] }));
+  } else if (path.endsWith("/Test/Plain429Century")) {
+    // A 429 without fault 117 whose Retry-After asks for a century.
+    res.writeHead(429, { "retry-after": "3153600000" }).end();
+  } else if (path.endsWith("/Test/Plain429")) {
+    res.writeHead(429, { "content-type": "text/plain" }).end("slow down");
+  } else if (path.endsWith("/Test/Fault117Century")) {
+    res.writeHead(429, { "content-type": "application/json", "retry-after": "99999999999999999999999" });
+    res.end(JSON.stringify({ TrackingId: "t-117", Type: "AdApiFaultDetail", Errors: [{ Code: 117, Detail: null, ErrorCode: "CallRateExceeded", Message: "Too many calls" }] }));
   } else if (path.endsWith("/Test/Unauthorized")) {
     // A 401 naming no fault: the proxy refreshes the token once and retries.
     res.writeHead(401).end();
@@ -189,6 +197,55 @@ describe("proxy against a real front server", () => {
     expect(answer.connection).toBe("close");
     expect(elapsed).toBeLessThan(3000);
     expect(hits["/CampaignManagement/v13/Test/SlowBody"]).toBeUndefined();
+  });
+
+  describe("holds after a 429 (review T4)", () => {
+    const holds = () => h.server.db.selectFrom("proxy_holds").selectAll().execute();
+    const statusHolds = async () => ((await h.api("GET", "/integrations/microsoft-ads/status")).json as { data: { holds: { customer_id: string | null; connection_id: string | null; until: string; reason: string | null }[] } }).data.holds;
+    afterEach(() => h.server.db.deleteFrom("proxy_holds").execute());
+
+    it("a century's Retry-After on a plain 429 is clamped to PROXY_MAX_HOLD_SECONDS, and the hold shows in the integration status", async () => {
+      const res = await proxy("POST", "/CampaignManagement/v13/Test/Plain429Century", {}, {});
+      expect([res.status, codeOf(res.json), res.headers.get("retry-after")]).toEqual([429, "msads_rate_limited", "300"]);
+      const [row, ...more] = await holds();
+      expect(more).toEqual([]);
+      expect(Number(row!.until)).toBeLessThanOrEqual(Date.now() + 300_000);
+      expect(await statusHolds()).toEqual([{ customer_id: row!.customer_key, connection_id: null, until: new Date(Number(row!.until)).toISOString(), reason: "too_many_requests" }]);
+      expect(h.ads.accounts("adele@contoso.example").map((a) => a.ParentCustomerId)).toContain(row!.customer_key);
+      // Held: the next call for the customer is answered here.
+      const before = h.ads.callCount();
+      const held = await proxy("POST", "/CustomerManagement/v13/User/Query", {}, { UserId: null });
+      expect([held.status, codeOf(held.json)]).toEqual([429, "msads_rate_limited"]);
+      expect(Number(held.headers.get("retry-after"))).toBeLessThanOrEqual(300);
+      expect(h.ads.callCount()).toBe(before);
+    });
+
+    it("a plain 429 without Retry-After holds for a few seconds only (PROXY_429_HOLD_SECONDS), not 117's minute", async () => {
+      const res = await proxy("POST", "/CampaignManagement/v13/Test/Plain429", {}, {});
+      expect([res.status, codeOf(res.json), res.headers.get("retry-after")]).toEqual([429, "msads_rate_limited", "5"]);
+      expect((res.json as { error: { message: string } }).error.message).not.toContain("117");
+      const [row] = await holds();
+      expect(Number(row!.until)).toBeLessThanOrEqual(Date.now() + 5_000);
+    });
+
+    it("117 with an absurd Retry-After is clamped too, and says so in the integration status", async () => {
+      const res = await proxy("POST", "/CampaignManagement/v13/Test/Fault117Century", {}, {});
+      expect(res.status).toBe(429);
+      expect(res.json).toMatchObject({ error: { code: "msads_rate_limited", msads: { codes: [117] } } });
+      expect(res.headers.get("retry-after")).toBe("300");
+      expect((await statusHolds()).map((x) => x.reason)).toEqual(["call_rate_exceeded"]);
+    });
+
+    it("a hold stored longer than the clamp (before it existed) is read as the clamp and shortened", async () => {
+      const customer = h.ads.accounts("adele@contoso.example").map((a) => a.ParentCustomerId);
+      const century = Date.now() + 100 * 365 * 86_400_000;
+      await h.server.db.insertInto("proxy_holds").values(customer.map((c) => ({ customer_key: c, until: century }))).execute();
+      const held = await proxy("POST", "/CustomerManagement/v13/User/Query", {}, { UserId: null });
+      expect([held.status, codeOf(held.json)]).toEqual([429, "msads_rate_limited"]);
+      expect(Number(held.headers.get("retry-after"))).toBeLessThanOrEqual(300);
+      expect(Math.max(...(await holds()).map((r) => Number(r.until)))).toBeLessThan(century);
+      for (const x of await statusHolds()) expect(Date.parse(x.until)).toBeLessThanOrEqual(Date.now() + 300_000);
+    });
   });
 
   it("a 200 with PartialErrors is passed on, and the programmatic call parses them", async () => {
