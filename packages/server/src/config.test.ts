@@ -157,14 +157,17 @@ describe("loadConfig", () => {
       maxResponseBytes: 100 * 1024 * 1024,
       timeoutMs: 120_000,
       throttleHoldSeconds: 60,
+      http429HoldSeconds: 5,
+      maxHoldSeconds: 900,
       retryBaseMs: 500,
     });
-    const set = { PROXY_MAX_REQUEST_BYTES: "2048", PROXY_MAX_RESPONSE_BYTES: "4096", PROXY_TIMEOUT_SECONDS: "30", PROXY_THROTTLE_HOLD_SECONDS: "5", PROXY_RETRY_BASE_MS: "20" };
-    expect(loadConfig({ ...base, DATA_DIR: dataDir, ...set }).proxy).toEqual({ maxRequestBytes: 2048, maxResponseBytes: 4096, timeoutMs: 30_000, throttleHoldSeconds: 5, retryBaseMs: 20 });
-    expect(problemsOf({ ...base, DATA_DIR: dataDir, PROXY_MAX_REQUEST_BYTES: "10", PROXY_TIMEOUT_SECONDS: "0", PROXY_THROTTLE_HOLD_SECONDS: "x" })).toEqual([
+    const set = { PROXY_MAX_REQUEST_BYTES: "2048", PROXY_MAX_RESPONSE_BYTES: "4096", PROXY_TIMEOUT_SECONDS: "30", PROXY_THROTTLE_HOLD_SECONDS: "5", PROXY_429_HOLD_SECONDS: "2", PROXY_MAX_HOLD_SECONDS: "120", PROXY_RETRY_BASE_MS: "20" };
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, ...set }).proxy).toEqual({ maxRequestBytes: 2048, maxResponseBytes: 4096, timeoutMs: 30_000, throttleHoldSeconds: 5, http429HoldSeconds: 2, maxHoldSeconds: 120, retryBaseMs: 20 });
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, PROXY_MAX_REQUEST_BYTES: "10", PROXY_TIMEOUT_SECONDS: "0", PROXY_THROTTLE_HOLD_SECONDS: "x", PROXY_MAX_HOLD_SECONDS: "3153600000" })).toEqual([
       expect.stringMatching(/^PROXY_MAX_REQUEST_BYTES/),
       expect.stringMatching(/^PROXY_TIMEOUT_SECONDS/),
       expect.stringMatching(/^PROXY_THROTTLE_HOLD_SECONDS/),
+      expect.stringMatching(/^PROXY_MAX_HOLD_SECONDS/),
     ]);
   });
 });

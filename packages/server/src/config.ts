@@ -64,6 +64,10 @@ export interface Config {
     timeoutMs: number;
     /** How long a customer's calls are held after Microsoft's 117 CallRateExceeded (its window is 60 s). */
     throttleHoldSeconds: number;
+    /** How long after a 429 without 117 and without Retry-After (a short pause: it is no call-rate window). */
+    http429HoldSeconds: number;
+    /** Longest hold whatever Microsoft's Retry-After says (a hostile or broken one could ask for a century). */
+    maxHoldSeconds: number;
     /** First retry delay of 5xx/network retries (doubled each retry, with jitter). */
     retryBaseMs: number;
   };
@@ -247,6 +251,8 @@ const EnvSchema = z.object({
   PROXY_MAX_RESPONSE_BYTES: seconds(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   PROXY_TIMEOUT_SECONDS: seconds(1, 600).default(120),
   PROXY_THROTTLE_HOLD_SECONDS: seconds(1, 600).default(60),
+  PROXY_429_HOLD_SECONDS: seconds(1, 600).default(5),
+  PROXY_MAX_HOLD_SECONDS: seconds(1, 86_400).default(900),
   PROXY_RETRY_BASE_MS: seconds(10, 60_000).default(500),
   PRODUCT_NAME: z.string().trim().min(1).max(100).default("This app"),
   ADMIN_CONSENT_LINK_TTL_SECONDS: seconds(60, 90 * 86_400).default(7 * 86_400),
@@ -408,6 +414,8 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       maxResponseBytes: e.PROXY_MAX_RESPONSE_BYTES,
       timeoutMs: e.PROXY_TIMEOUT_SECONDS * 1000,
       throttleHoldSeconds: e.PROXY_THROTTLE_HOLD_SECONDS,
+      http429HoldSeconds: e.PROXY_429_HOLD_SECONDS,
+      maxHoldSeconds: e.PROXY_MAX_HOLD_SECONDS,
       retryBaseMs: e.PROXY_RETRY_BASE_MS,
     },
     productName: e.PRODUCT_NAME,

@@ -69,6 +69,20 @@ export const IntegrationStatusResponseSchema = z.object({
       }),
     ),
     problems: z.array(IntegrationProblemSchema),
+    /**
+     * Microsoft Advertising customers whose proxied calls are held now (answered 429 without calling
+     * Microsoft) after it throttled them, the longest first (at most 100). `customer_id` is null
+     * for a connection's calls without a customer (`connection_id` set then). `reason`:
+     * `call_rate_exceeded` (117), `too_many_requests` (a 429 without it), null for older holds.
+     */
+    holds: z.array(
+      z.object({
+        customer_id: z.string().nullable(),
+        connection_id: z.string().nullable(),
+        until: z.string(),
+        reason: z.enum(["call_rate_exceeded", "too_many_requests"]).nullable(),
+      }),
+    ),
   }),
 });
 export type IntegrationStatusResponse = z.infer<typeof IntegrationStatusResponseSchema>;

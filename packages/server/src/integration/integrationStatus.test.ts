@@ -30,6 +30,7 @@ describe("GET /integrations/microsoft-ads/status", () => {
       client_secret: { expires_at: null, days_left: null, state: "unknown" },
       admin_consents: [],
       problems: [],
+      holds: [],
     });
   });
 

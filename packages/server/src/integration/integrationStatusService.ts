@@ -14,10 +14,12 @@ import { clientSecretExpiry, clientSecretExpiryProblem } from "../oauth/clientSe
 import { ENTRA_ORIGIN } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUris.js";
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
+import { ProxyHoldStore, USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
 import type { Database } from "../store/schema.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
 
 const DAY_MS = 86_400_000;
+const MAX_HOLDS_LISTED = 100;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ACTORS: readonly string[] = ["end_user", "end_user_admin", "product_team", "none"] satisfies ErrorActor[];
 
@@ -29,6 +31,7 @@ function messageFor(code: string, aadsts: number | null): string {
 /** `GET /integrations/microsoft-ads/status`: the integration's health for the product team. */
 export class IntegrationStatusService {
   private readonly events: IntegrationEventStore;
+  private readonly holds: ProxyHoldStore;
 
   constructor(
     private readonly config: Config,
@@ -36,13 +39,14 @@ export class IntegrationStatusService {
     private readonly now: () => number = Date.now,
   ) {
     this.events = new IntegrationEventStore(db);
+    this.holds = new ProxyHoldStore(db);
   }
 
   async status(): Promise<IntegrationStatus> {
     const { microsoft, publicUrl } = this.config;
     const now = this.now();
     const currentKeyId = this.config.encryptionKeys[0]?.id ?? "";
-    const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage] = await Promise.all([
+    const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage, holds] = await Promise.all([
       this.events.lastAt("connect_succeeded"),
       this.events.lastAt("refresh_succeeded"),
       this.events.errorsSince(now - DAY_MS),
@@ -50,6 +54,7 @@ export class IntegrationStatusService {
       this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute(),
       this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at", "verified_at"]).orderBy("granted_at", "desc").execute(),
       encryptionKeyUsage(this.db, this.config.encryptionKeys.map((k) => k.id)),
+      this.holds.active(now, MAX_HOLDS_LISTED),
     ]);
 
     const byStatus = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0])) as Record<(typeof CONNECTION_STATUSES)[number], number>;
@@ -96,6 +101,16 @@ export class IntegrationStatusService {
         verified_at: c.verified_at === null ? null : new Date(Number(c.verified_at)).toISOString(),
       })),
       problems,
+      holds: holds.map((hold) => {
+        const user = hold.customer_key.startsWith(USER_HOLD_PREFIX);
+        return {
+          customer_id: user ? null : hold.customer_key,
+          connection_id: user ? hold.customer_key.slice(USER_HOLD_PREFIX.length) : null,
+          // A hold stored before the clamp is shown as the proxy reads it.
+          until: new Date(Math.min(hold.until, now + this.config.proxy.maxHoldSeconds * 1000)).toISOString(),
+          reason: hold.reason,
+        };
+      }),
     };
   }
 }

@@ -93,6 +93,23 @@ describe("pruning on a schedule", () => {
     expect(page.body).toContain('data-admin-consent="invalid"');
   });
 
+  it("deletes ended proxy holds and ones longer than PROXY_MAX_HOLD_SECONDS allows (a century's Retry-After before the clamp); keeps live ones (review T4)", async () => {
+    h = await startHarness({ env: { PRUNE: "off", REFRESH_AHEAD: "off", PROXY_MAX_HOLD_SECONDS: "600" } });
+    const now = Date.now();
+    await h.server.db
+      .insertInto("proxy_holds")
+      .values([
+        { customer_key: "101", until: now - 1, reason: "call_rate_exceeded" },
+        { customer_key: "102", until: now + 100 * 365 * 86_400_000, reason: "too_many_requests" },
+        { customer_key: "103", until: now + 60_000, reason: "call_rate_exceeded" },
+        { customer_key: "user:c-1", until: now + 600_000, reason: null },
+      ])
+      .execute();
+    expect(await h.server.prune.runOnce(now)).toMatchObject({ proxyHolds: 2 });
+    const left = await h.server.db.selectFrom("proxy_holds").select("customer_key").orderBy("customer_key").execute();
+    expect(left.map((r) => r.customer_key)).toEqual(["103", "user:c-1"]);
+  });
+
   it("works through more rows than one batch, and leaves live sessions alone", async () => {
     h = await startHarness({ env: { PRUNE: "off", RETENTION_DAYS: "0", REFRESH_AHEAD: "off" } });
     const live = await h.createSession();

@@ -12,7 +12,7 @@ export interface PruneCounts {
   webhooks: number;
   webhookAttempts: number;
   adminConsentLinks: number;
-  /** Ended proxy holds (a row per Microsoft Advertising customer once throttled). */
+  /** Ended proxy holds (a row per Microsoft Advertising customer once throttled), and ones longer than the clamp allows. */
   proxyHolds: number;
 }
 
@@ -26,12 +26,14 @@ const BATCH = 500;
 const DAY_MS = 86_400_000;
 /** The first pass comes soon after a start, so servers restarted often still prune. */
 const FIRST_PASS_MAX_MS = 30_000;
+/** Slack for instances' clocks before a proxy hold counts as longer than PROXY_MAX_HOLD_SECONDS allows. */
+const HOLD_CLOCK_SLACK_MS = 60_000;
 
 /**
  * Keeps the database from growing without bound: expired connect sessions and their attempts,
  * finished webhooks and their delivery logs, old integration events and expired admin-consent
- * links go once older than their retention. Nothing a live sign-in or an undelivered webhook still
- * needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
+ * links go once older than their retention; proxy holds once ended (or when longer than
+ * PROXY_MAX_HOLD_SECONDS allows). Nothing a live sign-in or an undelivered webhook still needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
  * batches, each its own short transaction, yielding in between so requests keep flowing.
  */
 export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logger: Logger; now?: () => number }): PruneJob {
@@ -58,7 +60,7 @@ export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logg
     const webhooks = await drain(() => store.finishedWebhooks(cutoff(webhookRetentionDays), BATCH), { webhooks: 0, webhookAttempts: 0 });
     const events = await drain(async () => ({ events: await store.oldEvents(cutoff(eventRetentionDays), BATCH) }), { events: 0 });
     const links = await drain(async () => ({ adminConsentLinks: await store.expiredAdminConsentLinks(cutoff(retentionDays), BATCH) }), { adminConsentLinks: 0 });
-    const counts: PruneCounts = { ...sessions, ...webhooks, ...events, ...links, proxyHolds: await store.endedProxyHolds(at) };
+    const counts: PruneCounts = { ...sessions, ...webhooks, ...events, ...links, proxyHolds: await store.endedProxyHolds(at, at + config.proxy.maxHoldSeconds * 1000 + HOLD_CLOCK_SLACK_MS) };
     const deleted = Object.values(counts).reduce((a, b) => a + b, 0);
     logger[deleted > 0 ? "info" : "debug"]({ ...counts, ms: Date.now() - started }, "pruned old records");
     return counts;

@@ -24,7 +24,8 @@ export function msadsOrigins(environment: MsAdsEnvironment): string[] {
 /** The service a path like `/CustomerManagement/v13/User/Query` belongs to, or null. */
 export function serviceOfPath(path: string): MsAdsService | null {
   const first = /^\/([A-Za-z]+)\/v\d+\//.exec(path)?.[1];
-  return first && first in MSADS_SERVICE_HOSTS ? (first as MsAdsService) : null;
+  // Own keys only: `in` would also accept what every object inherits (toString, constructor…).
+  return first && Object.hasOwn(MSADS_SERVICE_HOSTS, first) ? (first as MsAdsService) : null;
 }
 
 /**

@@ -106,6 +106,11 @@ describe("allow-list and limits", () => {
       "/proxy/CampaignManagement/v13/x@evil.example/y",
       "/proxy/Unknown/v13/Thing",
       "/proxy/127.0.0.1/CampaignManagement/v13/x",
+      // Names every object inherits are no services (security review T5).
+      "/proxy/toString/v13/x",
+      "/proxy/constructor/v13/x",
+      "/proxy/hasOwnProperty/v13/x",
+      "/proxy/__proto__/v13/x",
     ];
     for (const path of paths) {
       const res = await rawRequest(h.server.url, "POST", path, { ...auth, "content-type": "application/json" }, "{}");

@@ -74,16 +74,34 @@ export function checkCallerHeaders(headers: Record<string, string>): Record<stri
   return out;
 }
 
-/** Response headers passed back to the caller; everything else (Set-Cookie, WWW-Authenticate, Server, hop-by-hop…) is dropped. */
-const KEPT_RESPONSE = new Set(["trackingid", "retry-after", "etag", "last-modified", "cache-control", "expires", "x-ms-request-id"]);
+/**
+ * The only response headers passed back to the caller, by name (an allow-list, never a prefix): what
+ * describes the body (Content-Length and -Encoding excepted: the body is re-framed and decoded),
+ * Microsoft's tracking ids to quote to its support, Retry-After and caching. Anything else
+ * (Content-Security-Policy and other security headers, Set-Cookie, WWW-Authenticate, Server,
+ * CORS, hop-by-hop…) is dropped: the server's own headers always stand.
+ */
+export const PASSED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  "content-type",
+  "content-disposition",
+  "content-language",
+  "content-range",
+  "trackingid",
+  "x-ms-request-id",
+  "request-id",
+  "retry-after",
+  "etag",
+  "last-modified",
+  "cache-control",
+  "expires",
+]);
 
-/** Microsoft's response headers safe to pass on: content-* (not length/encoding: the body is re-framed and decoded), TrackingId and caching ones. */
+/** Microsoft's response headers safe to pass on (PASSED_RESPONSE_HEADERS), lower-cased. */
 export function keptResponseHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, rawName) => {
     const name = rawName.toLowerCase();
-    if (name === "content-length" || name === "content-encoding") return;
-    if (name.startsWith("content-") || KEPT_RESPONSE.has(name)) out[name] = value;
+    if (PASSED_RESPONSE_HEADERS.has(name)) out[name] = value;
   });
   return out;
 }

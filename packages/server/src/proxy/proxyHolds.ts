@@ -1,32 +1,39 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.js";
+import { ProxyHoldStore } from "../store/proxyHoldStore.js";
+import type { Database, ProxyHoldReason } from "../store/schema.js";
 
 /**
- * The proxy's pause per Microsoft Advertising customer after 117 CallRateExceeded, kept in the
- * database so every instance honours it: until it passes, calls for that customer are answered 429
- * without reaching Microsoft (no retry storms against its 60-second window).
+ * The proxy's pause per Microsoft Advertising customer after a 429 (117 CallRateExceeded or a plain
+ * one), kept in the database so every instance honours it: until it passes, calls for that customer
+ * are answered 429 without reaching Microsoft (no retry storms against its 60-second window). No
+ * hold is longer than `maxMs` (PROXY_MAX_HOLD_SECONDS), whatever Microsoft's Retry-After asked.
  */
 export class ProxyHolds {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly store: ProxyHoldStore;
 
-  /** When the customer's hold ends, or null when there is none. */
-  async heldUntil(customerKey: string): Promise<number | null> {
-    const row = await this.db.selectFrom("proxy_holds").select("until").where("customer_key", "=", customerKey).executeTakeFirst();
-    const until = row ? Number(row.until) : 0;
-    return until > this.now() ? until : null;
+  constructor(
+    db: Kysely<Database>,
+    private readonly maxMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.store = new ProxyHoldStore(db);
   }
 
-  /** Holds the customer's calls for `ms` (a longer hold already in place is kept). Returns the end. */
-  async hold(customerKey: string, ms: number): Promise<number> {
-    const until = this.now() + ms;
-    await this.db
-      .insertInto("proxy_holds")
-      .values({ customer_key: customerKey, until })
-      .onConflict((oc) => oc.column("customer_key").doUpdateSet({ until }).where("proxy_holds.until", "<", until))
-      .execute();
+  /** The customer's hold (its end and why), or null when there is none. A hold stored longer than the clamp is shortened to it. */
+  async held(customerKey: string): Promise<{ until: number; reason: ProxyHoldReason | null } | null> {
+    const row = await this.store.find(customerKey);
+    const now = this.now();
+    if (!row || row.until <= now) return null;
+    const latest = now + this.maxMs;
+    if (row.until <= latest) return { until: row.until, reason: row.reason };
+    await this.store.shorten(customerKey, latest);
+    return { until: latest, reason: row.reason };
+  }
+
+  /** Holds the customer's calls for `ms`, at most the clamp (a longer hold already in place is kept). Returns the end. */
+  async hold(customerKey: string, ms: number, reason: ProxyHoldReason): Promise<number> {
+    const until = this.now() + Math.min(Math.max(ms, 0), this.maxMs);
+    await this.store.extend(customerKey, until, reason);
     return until;
   }
 }

@@ -73,13 +73,14 @@ export function proxyRoutes(proxy: ProxyService, requireSecretKey: RequestHandle
       baseUrlOverride: headers["base-url-override"],
       signal: controller.signal,
     }).catch((err: unknown) => {
-      // A body refused half-read: the rest is not read, so the connection cannot be reused.
-      if (err instanceof AppError && err.status === 413) res.set("connection", "close");
+      // A body refused or timed out half-read: the rest is not read, so the connection cannot be reused.
+      if ((err instanceof AppError && err.status === 413) || (hasBody && !req.complete)) res.set("connection", "close");
       throw err;
     });
     // setHeader, not Express's set: Microsoft's Content-Type is passed on exactly (no charset added).
     res.status(answer.status);
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    // A header the server set already (its security headers) is never replaced by Microsoft's.
+    for (const [name, value] of Object.entries(answer.headers)) if (!res.hasHeader(name)) res.setHeader(name, value);
     if (!answer.headers["cache-control"]) res.setHeader("cache-control", "no-store");
     if (Buffer.isBuffer(answer.body)) {
       res.end(answer.body);

@@ -8,7 +8,8 @@ import { AppError } from "../errors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { faultErrors, parseFault, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import type { ConnectionService } from "../services/connectionService.js";
-import type { Database } from "../store/schema.js";
+import { USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
+import type { Database, ProxyHoldReason } from "../store/schema.js";
 import { resolveProxyAccount, type ProxyAccountHeaders } from "./proxyAccount.js";
 import { boundedStream, readRequestBody, readResponseBody, responseTooLarge, type ProxyBody } from "./proxyBody.js";
 import { ProxyMsAdsError } from "./proxyErrors.js";
@@ -44,7 +45,7 @@ export interface ProxyCall {
 
 export interface ProxyResponse {
   status: number;
-  /** Microsoft's response headers that are safe to pass on (content-*, TrackingId, Retry-After, caching). */
+  /** Microsoft's response headers that are safe to pass on (the listed ones only: PASSED_RESPONSE_HEADERS in proxyHeaders.ts). */
   headers: Record<string, string>;
   /** JSON answers as bytes (parsed in `json`), anything else (report files…) as a stream. */
   body: Buffer | Readable;
@@ -79,7 +80,7 @@ export class ProxyService {
   constructor(
     private readonly deps: { config: Config; db: Kysely<Database>; connections: ConnectionService; msads: MsAdsClient; logger: Logger; now?: () => number },
   ) {
-    this.holds = new ProxyHolds(deps.db, deps.now);
+    this.holds = new ProxyHolds(deps.db, deps.config.proxy.maxHoldSeconds * 1000, deps.now);
     this.allow = { environment: deps.config.microsoft.adsEnvironment, apiUrl: deps.config.microsoft.adsApiUrl };
   }
 
@@ -96,15 +97,24 @@ export class ProxyService {
     const callerHeaders = checkCallerHeaders(call.headers ?? {});
     const retries = call.retries ?? 0;
     if (!Number.isInteger(retries) || retries < 0 || retries > MAX_PROXY_RETRIES) throw new AppError("invalid_body", `Retries must be 0-${MAX_PROXY_RETRIES}`);
-    const body = await readRequestBody(call.body, limits.maxRequestBytes);
+    const operation = new URL(target.url).pathname.replace(/^.*?\/[A-Za-z]+\/v\d+\//, "");
+
+    // One deadline from the start of the call: the body's read, the token refresh, every attempt and backoff.
+    const timeout = AbortSignal.timeout(limits.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    /** A wait the signal cut: past the deadline (504), or the caller went away. */
+    const stopped = (err: unknown): never => {
+      if (err instanceof AppError) throw err;
+      if (timeout.aborted) throw timedOut(operation, limits.timeoutMs);
+      if (call.signal?.aborted) throw cancelled();
+      throw err;
+    };
+    const body = await readRequestBody(call.body, limits.maxRequestBytes, signal).catch(stopped);
     // Microsoft's REST API takes JSON: the default type of a body sent without one.
     if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
-    const timeout = AbortSignal.timeout(limits.timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     const account = await resolveProxyAccount(this.deps.db, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
-    const holdKey = account.customerId ?? `user:${call.connectionId}`;
-    const operation = new URL(target.url).pathname.replace(/^.*?\/[A-Za-z]+\/v\d+\//, "");
+    const holdKey = account.customerId ?? `${USER_HOLD_PREFIX}${call.connectionId}`;
     const log = { connectionId: call.connectionId, service: target.service, operation, customerId: account.customerId };
 
     let accessToken: string | null = null;
@@ -112,16 +122,15 @@ export class ProxyService {
     for (let attempt = 0; ; attempt++) {
       await this.refuseWhileHeld(holdKey);
       // After the hold check: a held customer costs no token refresh.
-      accessToken ??= await this.deps.connections.accessToken(call.connectionId);
+      // The wait for a refresh ends at the deadline; the refresh itself finishes and stores its tokens.
+      accessToken ??= await this.deps.connections.accessToken(call.connectionId, { signal }).catch(stopped);
       // 5xx and network errors for idempotent methods; any status the caller lists in Retry-On.
       const retryable = (status: number | null) => attempt < retries && ((status !== null && call.retryOn?.includes(status) === true) || ((status === null || status >= 500) && IDEMPOTENT.has(method)));
       let response: Response;
       try {
         response = await this.send(target.url, method, { ...callerHeaders, ...this.deps.msads.headersFor({ accessToken, ...account }) }, body, signal);
       } catch (err) {
-        if (err instanceof AppError) throw err;
-        if (timeout.aborted) throw timedOut(operation, limits.timeoutMs);
-        if (call.signal?.aborted) throw new AppError("msads_unreachable", "The call was cancelled", 499);
+        if (err instanceof AppError || signal.aborted) stopped(err);
         if (retryable(null)) {
           await this.backoff(attempt, signal);
           continue;
@@ -153,15 +162,16 @@ export class ProxyService {
         // The token Microsoft saw expired (or was revoked) early: exactly one forced refresh and one retry.
         refreshed = true;
         this.deps.logger.info({ ...log, trackingId: fault?.trackingId ?? trackingId }, "Microsoft Advertising refused the access token (109/401): refreshing it once and retrying");
-        accessToken = await this.deps.connections.accessToken(call.connectionId, { forceRefresh: true });
+        accessToken = await this.deps.connections.accessToken(call.connectionId, { forceRefresh: true, signal }).catch(stopped);
         attempt--;
         continue;
       }
       if (fault?.has(117) || response.status === 429) {
-        const seconds = Math.max(retryAfterSeconds(response.headers.get("retry-after")) ?? 0, this.deps.config.proxy.throttleHoldSeconds);
-        await this.holds.hold(holdKey, seconds * 1000);
-        this.deps.logger.warn({ ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds }, "Microsoft Advertising is throttling this customer (117): holding its proxied calls");
-        throw rateLimited(seconds, fault ? ProxyMsAdsError.from(fault, response.status, trackingId, text, operation) : null);
+        const callRate = fault?.has(117) === true;
+        const seconds = holdSeconds(retryAfterSeconds(response.headers.get("retry-after")), callRate, limits);
+        await this.holds.hold(holdKey, seconds * 1000, callRate ? "call_rate_exceeded" : "too_many_requests");
+        this.deps.logger.warn({ ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds, callRate }, "Microsoft Advertising is throttling this customer (429): holding its proxied calls");
+        throw rateLimited(seconds, fault ? ProxyMsAdsError.from(fault, response.status, trackingId, text, operation) : null, callRate ? "call_rate_exceeded" : "too_many_requests");
       }
       if (!response.ok && retryable(response.status)) {
         await this.backoff(attempt, signal);
@@ -207,8 +217,8 @@ export class ProxyService {
   }
 
   private async refuseWhileHeld(key: string): Promise<void> {
-    const until = await this.holds.heldUntil(key);
-    if (until !== null) throw rateLimited(Math.max(1, Math.ceil((until - (this.deps.now ?? Date.now)()) / 1000)), null);
+    const hold = await this.holds.held(key);
+    if (hold) throw rateLimited(Math.max(1, Math.ceil((hold.until - (this.deps.now ?? Date.now)()) / 1000)), null, hold.reason);
   }
 
   /** Exponential backoff with jitter: base·2^attempt plus up to one base more. */
@@ -226,19 +236,38 @@ function timedOut(operation: string, ms: number): AppError {
   return new AppError("msads_timeout", `Microsoft Advertising ${operation} did not complete within the proxy's ${ms / 1000} s (PROXY_TIMEOUT_SECONDS)`, 504);
 }
 
-function rateLimited(seconds: number, fault: ProxyMsAdsError | null): AppError {
+function cancelled(): AppError {
+  return new AppError("msads_unreachable", "The call was cancelled", 499);
+}
+
+/**
+ * How long a 429 holds the customer: after 117 (a 60-second call-rate window) at least
+ * PROXY_THROTTLE_HOLD_SECONDS, else Microsoft's Retry-After or PROXY_429_HOLD_SECONDS; never more
+ * than PROXY_MAX_HOLD_SECONDS, whatever Retry-After says.
+ */
+function holdSeconds(retryAfter: number | null, callRate: boolean, limits: Config["proxy"]): number {
+  const wanted = callRate ? Math.max(retryAfter ?? 0, limits.throttleHoldSeconds) : (retryAfter ?? limits.http429HoldSeconds);
+  return Math.max(1, Math.min(wanted, limits.maxHoldSeconds));
+}
+
+const HOLD_CAUSE: Record<ProxyHoldReason, string> = { call_rate_exceeded: "117 CallRateExceeded", too_many_requests: "HTTP 429" };
+
+/** `reason`: why this answer (or the hold in place: null on holds from before reasons were kept). */
+function rateLimited(seconds: number, fault: ProxyMsAdsError | null, reason: ProxyHoldReason | null): AppError {
   return new AppError(
     "msads_rate_limited",
-    `Microsoft Advertising is throttling calls for this customer (117 CallRateExceeded); no calls for it are sent for ${seconds} s`,
+    `Microsoft Advertising is throttling calls for this customer (${reason ? HOLD_CAUSE[reason] : "HTTP 429"}); no calls for it are sent for ${seconds} s`,
     429,
     { retryAfterSeconds: seconds, ...(fault ? { msads: fault.msads, rawBody: fault.rawBody } : {}) },
   );
 }
 
+/** Retry-After in seconds (delay or date), unclamped: `holdSeconds` bounds it. */
 function retryAfterSeconds(value: string | null): number | null {
   if (!value) return null;
-  if (/^\d+$/.test(value)) return Number(value);
-  const at = Date.parse(value);
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : null;
 }
 

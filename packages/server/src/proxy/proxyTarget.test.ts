@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.js";
 import { checkCallerHeaders, keptResponseHeaders, nangoProxyHeaders } from "./proxyHeaders.js";
+import { serviceOfPath } from "../msads/msadsHosts.js";
 import { isAllowedUrl, resolveTarget } from "./proxyTarget.js";
 
 const production = { environment: "production", apiUrl: null } as const;
@@ -56,6 +57,15 @@ describe("resolveTarget", () => {
     }
   });
 
+  it("refuses names every object inherits (toString, constructor, …) as services, on Microsoft's hosts and the API URL", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty", "valueOf", "__proto__", "isPrototypeOf"]) {
+      const endpoint = `/${name}/v13/x`;
+      expect([endpoint, serviceOfPath(endpoint)]).toEqual([endpoint, null]);
+      expect([endpoint, refusal(() => resolveTarget(endpoint, production))]).toEqual([endpoint, "400 proxy_refused"]);
+      expect([endpoint, refusal(() => resolveTarget(endpoint, emulator))]).toEqual([endpoint, "400 proxy_refused"]);
+    }
+  });
+
   it("lets redirects stay only on the allowed hosts", () => {
     expect(isAllowedUrl(new URL("https://reporting.api.bingads.microsoft.com/Reporting/v13/x"), production)).toBe(true);
     expect(isAllowedUrl(new URL("https://evil.example/Reporting/v13/x"), production)).toBe(false);
@@ -78,8 +88,25 @@ describe("headers", () => {
     expect(checkCallerHeaders({ "X-Trace": "t" })).toEqual({ "x-trace": "t" });
   });
 
-  it("passes back content-*, TrackingId, Retry-After and caching headers only", () => {
-    const kept = keptResponseHeaders(new Headers({ "content-type": "text/csv", "content-length": "10", "content-encoding": "gzip", trackingid: "t", "retry-after": "5", "set-cookie": "a=b", server: "IIS", "www-authenticate": "Bearer", "x-powered-by": "ASP.NET", etag: '"1"' }));
-    expect(kept).toEqual({ "content-type": "text/csv", trackingid: "t", "retry-after": "5", etag: '"1"' });
+  it("passes back the listed content, TrackingId, Retry-After and caching headers only", () => {
+    const kept = keptResponseHeaders(
+      new Headers({
+        "content-type": "text/csv",
+        "content-disposition": "attachment",
+        "content-length": "10",
+        "content-encoding": "gzip",
+        "content-security-policy": "default-src *",
+        "content-location": "https://evil.example/",
+        trackingid: "t",
+        "retry-after": "5",
+        "set-cookie": "a=b",
+        server: "IIS",
+        "www-authenticate": "Bearer",
+        "x-powered-by": "ASP.NET",
+        "x-frame-options": "ALLOWALL",
+        etag: '"1"',
+      }),
+    );
+    expect(kept).toEqual({ "content-type": "text/csv", "content-disposition": "attachment", trackingid: "t", "retry-after": "5", etag: '"1"' });
   });
 });

@@ -29,6 +29,7 @@ import { parseJson } from "./json.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
+import { untilAborted } from "./untilAborted.js";
 
 export interface ConnectedAccount {
   tenant_id: string;
@@ -142,17 +143,18 @@ export class ConnectionService {
    * An access token for this server's own calls to Microsoft Advertising (account sync, proxy):
    * refreshed like a read's, without the read bookkeeping (`last_fetched_at` is the product's reads).
    */
-  async accessToken(connectionId: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
-    const { credentials } = await this.freshCredentials(await this.find(connectionId, undefined), options.forceRefresh ?? false);
+  async accessToken(connectionId: string, options: { forceRefresh?: boolean; signal?: AbortSignal | undefined } = {}): Promise<string> {
+    const { credentials } = await this.freshCredentials(await this.find(connectionId, undefined), options.forceRefresh ?? false, options.signal);
     return credentials.access_token;
   }
 
   /**
    * The row's credentials, valid for at least the configured margin (refreshed when closer to
    * expiry, or now when forced). While Microsoft is briefly unavailable the last good token is
-   * served as long as it is still valid.
+   * served as long as it is still valid. When `signal` aborts (the caller's deadline) the wait for
+   * a refresh ends with its reason; the refresh itself runs on and stores its tokens.
    */
-  private async freshCredentials(found: ConnectionRow, forceRefresh: boolean): Promise<{ row: ConnectionRow; credentials: StoredCredentials }> {
+  private async freshCredentials(found: ConnectionRow, forceRefresh: boolean, signal?: AbortSignal): Promise<{ row: ConnectionRow; credentials: StoredCredentials }> {
     let row = found;
     if (row.status === "expired") {
       throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
@@ -161,7 +163,7 @@ export class ConnectionService {
     const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
     if (forceRefresh || credentials.expires_at - this.now() < marginMs) {
       try {
-        credentials = await this.deps.refresher.refresh(row, forceRefresh ? "forced" : "read");
+        credentials = await untilAborted(this.deps.refresher.refresh(row, forceRefresh ? "forced" : "read"), signal);
       } catch (err) {
         const stillValid = credentials.expires_at > this.now() + 1000;
         if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;

@@ -261,6 +261,12 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0012_proxy_hold_reason": {
+    async up(db: Kysely<unknown>) {
+      // Why a customer is held (117, or a 429 without it), for the integration status; null on older rows.
+      await db.schema.alterTable("proxy_holds").addColumn("reason", "text").execute();
+    },
+  },
 });
 
 /**

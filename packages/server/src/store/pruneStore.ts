@@ -107,9 +107,16 @@ export class PruneStore {
     return Number(deleted.numDeletedRows);
   }
 
-  /** The proxy's customer holds (after Microsoft's 117) that have ended. */
-  async endedProxyHolds(at: number): Promise<number> {
-    const deleted = await this.db.deleteFrom("proxy_holds").where("until", "<", at).executeTakeFirst();
+  /**
+   * The proxy's customer holds (after a 429) that have ended before `at`, and those ending after
+   * `latest`: longer than any hold the clamp allows (stored before it existed), they would
+   * otherwise never end. The customer's next 429 sets a proper hold.
+   */
+  async endedProxyHolds(at: number, latest: number): Promise<number> {
+    const deleted = await this.db
+      .deleteFrom("proxy_holds")
+      .where((eb) => eb.or([eb("until", "<", at), eb("until", ">", latest)]))
+      .executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
 }

@@ -231,11 +231,16 @@ export interface TokenThrottleTable {
   until: number;
 }
 
-/** The proxy's hold per Microsoft Advertising customer after 117 CallRateExceeded (0011_proxy_holds). */
+/** Why the proxy holds a customer's calls. */
+export type ProxyHoldReason = "call_rate_exceeded" | "too_many_requests";
+
+/** The proxy's hold per Microsoft Advertising customer after a 429 or 117 CallRateExceeded (0011_proxy_holds, 0012). */
 export interface ProxyHoldTable {
   /** The customer id, or `user:<connection id>` for calls without a customer. */
   customer_key: string;
   until: number;
+  /** 117 CallRateExceeded, or a 429 without it; null on rows from before 0012. */
+  reason: ProxyHoldReason | null;
 }
 
 export interface Database {
