@@ -37,7 +37,7 @@ const ContinueBodySchema = z.object({ proof: z.string().max(200).optional().catc
  * the cookie paths have it.
  */
 export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: boolean; publicUrl: string; basePath: string }): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { secureCookies, basePath } = options;
 
   // Ties the next step to this browser: sent back only to that step's path (under the prefix).
