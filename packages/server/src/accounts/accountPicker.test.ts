@@ -139,7 +139,7 @@ describe("account picker after sign-in", () => {
     expect(pickerForm(page)).toBeNull();
     expect(page.body).toContain("No Microsoft Advertising accounts yet");
     expect(page.body).toContain("sign up at ads.microsoft.com");
-    expect(page.body).toContain("invite none@contoso.example");
+    expect(page.body).toContain("invite <bdi>none@contoso.example</bdi>");
     expect(page.body).toContain('id="adsc-close"');
     const result = success(resultOf(page));
     expect(result.accounts).toEqual([]);

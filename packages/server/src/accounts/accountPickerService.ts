@@ -12,6 +12,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
+import { isolate } from "../oauth/htmlPage.js";
 import type { ResultNotice } from "../oauth/resultPage.js";
 import { parseJson } from "../services/json.js";
 import type { Database } from "../store/schema.js";
@@ -167,7 +168,7 @@ export class AccountPickerService {
   private async noAccountsNotice(connectionId: string): Promise<ResultNotice> {
     const t = this.deps.strings;
     const row = await this.deps.db.selectFrom("connections").select(["username", "accounts_error", "accounts_synced_at"]).where("connection_id", "=", connectionId).executeTakeFirst();
-    const values = { user: row?.username ?? "", product: this.deps.config.productName };
+    const values = { user: isolate(row?.username ?? ""), product: isolate(this.deps.config.productName) };
     const failed = row?.accounts_error != null && row.accounts_synced_at === null;
     return failed
       ? { heading: t.accountsUnavailableHeading, paragraphs: [fill(t.accountsUnavailableBody, values)], closeLabel: t.close, lang: t.lang }
