@@ -16,7 +16,7 @@ import { isolate } from "../oauth/htmlPage.js";
 import type { ResultNotice } from "../oauth/resultPage.js";
 import { parseJson } from "../services/json.js";
 import type { Database } from "../store/schema.js";
-import type { ConnectSessionRow } from "../store/sessionStore.js";
+import { SessionStore, type ConnectSessionRow } from "../store/sessionStore.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
@@ -100,7 +100,8 @@ export class AccountPickerService {
     if (!connectionId || !exists) {
       return { kind: "result", status: 404, result: { type: CONNECT_ERROR, error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null } }, origin };
     }
-    await this.deps.refreshAccounts(connectionId);
+    // Microsoft is asked for the accounts once per session (its first picker), not on every load.
+    if (await new SessionStore(this.deps.db).claimPickerConnection(session.id, connectionId)) await this.deps.refreshAccounts(connectionId);
     const now = this.now();
     await this.deps.db
       .updateTable("connect_sessions")

@@ -26,6 +26,8 @@ export interface StartPageInput {
   flow: string | null;
   /** Random per page: the widget's answer must carry it back. */
   handshakeNonce: string;
+  /** A change-accounts session: Continue shows the account picker rather than Microsoft's sign-in. */
+  changeAccounts?: boolean;
 }
 
 /**
@@ -65,11 +67,16 @@ export function renderStartPage(input: StartPageInput, cspNonce: string): string
     : undefined;
   return renderHtmlPage(
     {
-      heading: "Connect Microsoft Advertising?",
-      paragraphs: [
-        `${product} wants to connect your Microsoft Advertising account for ${who}.`,
-        `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: your advertising data would become available to their account.`,
-      ],
+      heading: input.changeAccounts ? "Change Microsoft Advertising accounts?" : "Connect Microsoft Advertising?",
+      paragraphs: input.changeAccounts
+        ? [
+            `${product} wants you to choose which Microsoft Advertising accounts it uses for ${who}.`,
+            `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: the next page lists your advertising accounts and would let them change which ones ${product} uses.`,
+          ]
+        : [
+            `${product} wants to connect your Microsoft Advertising account for ${who}.`,
+            `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: your advertising data would become available to their account.`,
+          ],
       data: { "connect-start": "confirm", ...(handshake ? { handshake: "pending" } : {}) },
       form: {
         id: "adsc-start",

@@ -87,6 +87,7 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
         proof: outcome.proof,
         origin: outcome.origin,
         flow: outcome.flow,
+        changeAccounts: outcome.changeAccounts,
         handshakeNonce: randomBytes(16).toString("base64url"),
       },
       res.locals.cspNonce as string,
@@ -102,6 +103,11 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
       return;
     }
     res.clearCookie(outcome.startCookieName, { path: `${basePath}${CONNECT_CONTINUE_PATH}` });
+    // A change-accounts session: the picker for its connection (or the result it led to), here.
+    if (outcome.kind !== "redirect") {
+      pickerOrResult(res, outcome);
+      return;
+    }
     setBindingCookie(res, outcome.cookie, SIGN_IN_CALLBACK_PATH);
     res.set("cache-control", "no-store").redirect(303, outcome.url);
   });
