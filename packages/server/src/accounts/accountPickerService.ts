@@ -93,7 +93,7 @@ export class AccountPickerService {
     return this.decide(session, success.operation === "override");
   }
 
-  /** The connect link of a change-accounts session: the picker for its connection, nothing else. */
+  /** A change-accounts session after its handshake or Continue: the picker for its connection, nothing else. */
   async openForChange(session: ConnectSessionRow, origin: string | null): Promise<PickerOutcome> {
     const connectionId = session.reconnect_connection_id;
     const exists = connectionId ? await this.deps.db.selectFrom("connections").select("connection_id").where("connection_id", "=", connectionId).executeTakeFirst() : undefined;
