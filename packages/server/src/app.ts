@@ -55,6 +55,10 @@ export function buildApp({ config, logger, services }: AppDeps, options: { expre
 
   const app = express();
   app.disable("x-powered-by");
+  // Paths match as written: the rate limits and security headers compare them case-sensitively, so
+  // a route answering `/OAUTH/…` too would get another rate-limit bucket and a page without its CSP
+  // nonce. Every Router is made case-sensitive as well (an option of its own, not inherited).
+  app.set("case sensitive routing", true);
   // No ETag: token reads and pages are `no-store`, and hashing every JSON body (a token read's is
   // 2 kB) to offer conditional requests nobody makes was a cost of each read.
   app.disable("etag");
@@ -78,7 +82,7 @@ export function buildApp({ config, logger, services }: AppDeps, options: { expre
   // skipped here at once, as the parser itself would skip it after some work.
   app.use((req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next)));
 
-  const routes = express.Router();
+  const routes = express.Router({ caseSensitive: true });
   // The token and status reads first (the hot path); the accounts routes add /connections/:id/sync after it.
   routes.use(connectionsRoutes(connections, secretKey));
   routes.use(healthRoutes(health));

@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   "invalid_action_input",
   "invalid_action_output",
   "action_failed",
+  "accounts_not_chosen",
   // the proxy to Microsoft Advertising (/proxy/*)
   "invalid_header",
   "proxy_refused",

@@ -2,7 +2,7 @@ import { AdsConnectClient } from "@ads-connect/node";
 import { AuthWebhookBodySchema, CONNECT_SUCCESS, type AuthWebhookBody, type ConnectResult } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient, type Page } from "../testing/browserClient.js";
-import { beginSignIn, connectAs, pickerForm, resultOf, signInAs, startHarness, submitPicker, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, pickerForm, resultOf, signInAs, startForm, startHarness, submitPicker, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
 
 let h: Harness;
 let client: AdsConnectClient;
@@ -139,7 +139,7 @@ describe("account picker after sign-in", () => {
     expect(pickerForm(page)).toBeNull();
     expect(page.body).toContain("No Microsoft Advertising accounts yet");
     expect(page.body).toContain("sign up at ads.microsoft.com");
-    expect(page.body).toContain("invite none@contoso.example");
+    expect(page.body).toContain("invite <bdi>none@contoso.example</bdi>");
     expect(page.body).toContain('id="adsc-close"');
     const result = success(resultOf(page));
     expect(result.accounts).toEqual([]);
@@ -234,7 +234,7 @@ describe("change-accounts session", () => {
 
     const { data } = await client.createChangeAccountsSession({ connection_id: id, account_selection: "single" });
     const browser = new BrowserClient();
-    const page = await browser.get(h.startUrl(data.token));
+    const page = await submitStart(browser, await browser.get(h.startUrl(data.token)));
     expect(browser.history.some((u) => u.startsWith(h.emulator.url))).toBe(false);
     const form = pickerForm(page)!;
     expect(form.mode).toBe("single");
@@ -250,6 +250,63 @@ describe("change-accounts session", () => {
     // The session is spent.
     const reuse = await new BrowserClient().get(h.startUrl(data.token));
     expect(errorCodeOf(reuse)).toBe("connect_session_used");
+  });
+
+  it("its link shows nobody's accounts or Microsoft identity before the handshake or Continue, and asks Microsoft for the accounts once per session", async () => {
+    const username = "three@contoso.example";
+    const { result } = await connectAs(h, username, { token: (await h.createSession(endUser("change-guarded"))).token, choose: (ids) => ids.slice(0, 1) });
+    const connection = await client.getConnection(success(result).connection_id);
+    const accounts = h.ads.accounts(username);
+    const { data } = await client.createChangeAccountsSession({ connection_id: connection.connection_id });
+    const syncCalls = () => h.ads.callCount("User/Query") + h.ads.callCount("Accounts/Search");
+    const before = syncCalls();
+
+    // A fresh browser without cookies, twice: the confirmation naming the end user (as the product
+    // described them), nothing of the Microsoft account, and no call to Microsoft.
+    for (let i = 0; i < 2; i++) {
+      const page = await new BrowserClient().get(h.startUrl(data.token));
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('data-connect-start="confirm"');
+      expect(page.body).toContain("Change Microsoft Advertising accounts?");
+      expect(page.body).toContain("<bdi>Owner (owner@product.example)</bdi>");
+      expect(pickerForm(page)).toBeNull();
+      expect(page.body).not.toContain("Signed in as");
+      for (const text of [username, connection.account?.display_name ?? username, ...accounts.flatMap((a) => [a.Name, a.Number, a.Id])]) expect(page.body).not.toContain(text);
+    }
+    expect(syncCalls()).toBe(before);
+    // The widget's popup shakes hands first, as for a connect link.
+    const url = new URL(h.startUrl(data.token));
+    url.searchParams.set("flow", "flow-change-0001");
+    expect((await new BrowserClient().get(url.href)).body).toContain('data-handshake="pending"');
+
+    // Another browser cannot use this page's proof.
+    const browser = new BrowserClient();
+    const start = await browser.get(h.startUrl(data.token));
+    const stolen = await new BrowserClient().postForm(new URL(startForm(start).action, start.url).href, { proof: startForm(start).proof, decision: "continue" });
+    expect(errorCodeOf(stolen)).toBe("attempt_browser_mismatch");
+    expect(syncCalls()).toBe(before);
+
+    // Continue shows the picker, after one refresh at Microsoft; opening the link again does not refresh again.
+    const first = await submitStart(browser, await browser.get(h.startUrl(data.token)));
+    expect(pickerForm(first)!.accountIds).toEqual(accounts.map((a) => a.Id));
+    const afterFirst = syncCalls();
+    expect(afterFirst).toBeGreaterThan(before);
+    const again = await submitStart(browser, await browser.get(h.startUrl(data.token)));
+    expect(pickerForm(again)!.accountIds).toEqual(accounts.map((a) => a.Id));
+    expect(syncCalls()).toBe(afterFirst);
+    const done = await submitPicker(browser, again, [accounts[1]!.Id]);
+    expect(success(resultOf(done)).accounts.map((a) => a.id)).toEqual([accounts[1]!.Id]);
+  });
+
+  it("Cancel on its confirmation changes nothing", async () => {
+    const { result } = await connectAs(h, "three@contoso.example", { token: (await h.createSession(endUser("change-cancel"))).token, choose: (ids) => ids.slice(0, 1) });
+    const id = success(result).connection_id;
+    const { data } = await client.createChangeAccountsSession({ connection_id: id });
+    const browser = new BrowserClient();
+    const cancelled = await submitStart(browser, await browser.get(h.startUrl(data.token)), "cancel");
+    expect(errorCodeOf(cancelled)).toBe("user_cancelled");
+    expect(cancelled.body).toContain("Nothing was changed.");
+    expect((await client.getConnection(id)).selected_account_ids).toEqual([success(result).accounts[0]!.id]);
   });
 
   it("refuses an unknown connection with a 404", async () => {

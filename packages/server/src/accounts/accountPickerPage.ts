@@ -1,5 +1,5 @@
 import type { AdAccount } from "@ads-connect/shared";
-import { escapeHtml, renderHtmlPage } from "../oauth/htmlPage.js";
+import { escapeHtml, isolate, plainText, renderHtmlPage } from "../oauth/htmlPage.js";
 import { scriptJson } from "../oauth/resultPage.js";
 import { fill, type PickerStrings } from "./pickerStrings.js";
 
@@ -65,14 +65,14 @@ function row(account: AdAccount, index: number, input: PickerPageInput): string 
   const t = input.strings;
   const id = `adsc-a-${index}`;
   const type = input.mode === "single" ? "radio" : "checkbox";
-  const haystack = [account.name, account.number, account.id, account.customer_id].filter(Boolean).join(" ").toLowerCase();
+  const haystack = plainText([account.name, account.number, account.id, account.customer_id].filter(Boolean).join(" ")).toLowerCase();
   const checked = input.checked?.includes(account.id) ? " checked" : "";
   // One required radio makes the group required (the browser asks before sending nothing).
   const required = input.mode === "single" && index === 0 ? " required" : "";
   return (
     `<div class="adsc-account" data-search="${escapeHtml(haystack)}">` +
     `<input type="${type}" id="${id}" name="account_id" value="${escapeHtml(account.id)}"${checked}${required} aria-describedby="${id}-meta">` +
-    `<label for="${id}"><span class="adsc-name">${escapeHtml(account.name ?? t.unnamed)}</span>` +
+    `<label for="${id}"><span class="adsc-name">${account.name ? `<bdi>${escapeHtml(plainText(account.name))}</bdi>` : escapeHtml(t.unnamed)}</span>` +
     `<span class="adsc-meta" id="${id}-meta">${escapeHtml(metaLine(account, t))}</span></label></div>`
   );
 }
@@ -154,7 +154,7 @@ ${input.accounts.map((a, i) => row(a, i, input)).join("\n")}
   return renderHtmlPage(
     {
       heading: input.mode === "single" ? t.headingSingle : t.headingMultiple,
-      paragraphs: [fill(input.mode === "single" ? t.intro : t.introMultiple, { user: input.user, product: input.productName })],
+      paragraphs: [fill(input.mode === "single" ? t.intro : t.introMultiple, { user: isolate(input.user), product: isolate(input.productName) })],
       data: { "account-picker": input.mode, "account-count": String(count) },
       html,
       style: STYLE,

@@ -12,10 +12,11 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
+import { isolate } from "../oauth/htmlPage.js";
 import type { ResultNotice } from "../oauth/resultPage.js";
 import { parseJson } from "../services/json.js";
 import type { Database } from "../store/schema.js";
-import type { ConnectSessionRow } from "../store/sessionStore.js";
+import { SessionStore, type ConnectSessionRow } from "../store/sessionStore.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
@@ -92,14 +93,15 @@ export class AccountPickerService {
     return this.decide(session, success.operation === "override");
   }
 
-  /** The connect link of a change-accounts session: the picker for its connection, nothing else. */
+  /** A change-accounts session after its handshake or Continue: the picker for its connection, nothing else. */
   async openForChange(session: ConnectSessionRow, origin: string | null): Promise<PickerOutcome> {
     const connectionId = session.reconnect_connection_id;
     const exists = connectionId ? await this.deps.db.selectFrom("connections").select("connection_id").where("connection_id", "=", connectionId).executeTakeFirst() : undefined;
     if (!connectionId || !exists) {
       return { kind: "result", status: 404, result: { type: CONNECT_ERROR, error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null } }, origin };
     }
-    await this.deps.refreshAccounts(connectionId);
+    // Microsoft is asked for the accounts once per session (its first picker), not on every load.
+    if (await new SessionStore(this.deps.db).claimPickerConnection(session.id, connectionId)) await this.deps.refreshAccounts(connectionId);
     const now = this.now();
     await this.deps.db
       .updateTable("connect_sessions")
@@ -167,7 +169,7 @@ export class AccountPickerService {
   private async noAccountsNotice(connectionId: string): Promise<ResultNotice> {
     const t = this.deps.strings;
     const row = await this.deps.db.selectFrom("connections").select(["username", "accounts_error", "accounts_synced_at"]).where("connection_id", "=", connectionId).executeTakeFirst();
-    const values = { user: row?.username ?? "", product: this.deps.config.productName };
+    const values = { user: isolate(row?.username ?? ""), product: isolate(this.deps.config.productName) };
     const failed = row?.accounts_error != null && row.accounts_synced_at === null;
     return failed
       ? { heading: t.accountsUnavailableHeading, paragraphs: [fill(t.accountsUnavailableBody, values)], closeLabel: t.close, lang: t.lang }

@@ -2,7 +2,8 @@ import { Nango } from "@nangohq/node";
 import fc from "fast-check";
 import { ActionsListResponseSchema, ApiErrorBodySchema, CONNECT_SUCCESS, ConnectionSchema } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { BrowserClient } from "../testing/browserClient.js";
+import { beginSignIn, connectAs, pickerForm, signInAs, startHarness, type Harness } from "../testing/harness.js";
 
 let h: Harness;
 let nango: Nango;
@@ -119,6 +120,30 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
 });
 
 describe("errors", () => {
+  it("while the end user has not chosen (the picker is open): 409 accounts_not_chosen naming the picker, nothing sent to Microsoft; an explicit account_id still works", async () => {
+    const username = "three@contoso.example";
+    const browser = new BrowserClient();
+    const picker = await signInAs(browser, await beginSignIn(browser, h.startUrl((await h.createSession({ end_user: { id: "picker-still-open" } })).token)), username);
+    expect(pickerForm(picker)).not.toBeNull();
+    const row = await h.server.db.selectFrom("connections").select(["connection_id", "selected_account_ids"]).where("end_user_id", "=", "picker-still-open").executeTakeFirstOrThrow();
+    expect(row.selected_account_ids).toBeNull();
+    const accounts = h.ads.accounts(username);
+    const brand = h.ads.campaigns(accounts[0]!.Id).find((c) => c.Name.endsWith("Brand"))!;
+    const callsBefore = h.ads.callCount();
+    for (const [name, input] of [["list-accounts", {}], ["list-campaigns", {}], ["pause-campaign", { campaign_id: brand.Id }], ["get-performance-report", {}]] as const) {
+      const refused = await trigger(row.connection_id, name, input);
+      expect([name, refused.status, refused.error?.code]).toEqual([name, 409, "accounts_not_chosen"]);
+      expect(refused.error!.message).toMatch(/account picker/);
+    }
+    expect(h.ads.callCount()).toBe(callsBefore);
+    expect(h.ads.campaigns(accounts[0]!.Id).find((c) => c.Id === brand.Id)!.Status).toBe("Active");
+    // The backend may still name an account itself, and list every account.
+    const all = await trigger(row.connection_id, "list-accounts", { scope: "all" });
+    expect((all.json as { accounts: { id: string }[] }).accounts.map((a) => a.id)).toEqual(accounts.map((a) => a.Id));
+    const named = await trigger(row.connection_id, "list-campaigns", { account_id: accounts[1]!.Id });
+    expect([named.status, (named.json as { account_id: string }).account_id]).toEqual([200, accounts[1]!.Id]);
+  });
+
   it("bad input is a 400 naming each field; nothing is sent to Microsoft", async () => {
     const id = await connect("adele@contoso.example");
     const callsBefore = h.ads.callCount();

@@ -19,11 +19,13 @@ export interface ActionConnection {
 }
 
 export interface ActionAccounts {
-  /** The accounts the end user chose, in Microsoft's order; all of them while no choice was made. */
+  /** The accounts the end user chose, in Microsoft's order; none while no choice was made (see `chosen`). */
   selected: AdAccount[];
+  /** False while the end user has not chosen in the account picker (it is open, or was left until its deadline). */
+  chosen: boolean;
   /** Every account the user reaches (deleted ones left out). */
   all: AdAccount[];
-  /** The account with this id (one of the connection's), or the first selected one; throws an ActionError otherwise. */
+  /** The account with this id (one of the connection's), or the first selected one; throws otherwise (409 `accounts_not_chosen` while no choice was made). */
   get(accountId?: string | null): AdAccount;
 }
 

@@ -2,9 +2,40 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Where isolated text starts and ends inside a page's plain text (private-use, stripped from any input). */
+const ISOLATE_START = "\ue000";
+const ISOLATE_END = "\ue001";
+/**
+ * C0 and C1 controls (whitespace ones become a space), and the bidi marks, embeddings, overrides
+ * and isolates (U+061C, U+200E/F, U+202A–E, U+2066–9): a U+202E in a name would turn the
+ * sentence around it; and the isolation markers themselves.
+ */
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000\ue001]/g;
+const WHITESPACE_CONTROLS = /[\t\n\v\f\r\u0085]/g;
+
+/** Text from outside (a name, an email, PRODUCT_NAME) without control and bidi formatting characters. */
+export function plainText(text: string): string {
+  return text.replace(CONTROLS, "").replace(WHITESPACE_CONTROLS, " ");
+}
+
+/**
+ * Text from outside, cleaned (plainText) and marked to be shown in its own `<bdi>`, so its
+ * direction cannot reorder the sentence around it. For the page's heading and paragraphs.
+ */
+export function isolate(text: string): string {
+  return `${ISOLATE_START}${plainText(text)}${ISOLATE_END}`;
+}
+
+/** Escaped text whose isolate() parts become <bdi> elements (a stray marker is dropped). */
+function withIsolates(text: string): string {
+  return escapeHtml(text)
+    .replace(/\ue000([^\ue000\ue001]*)\ue001/g, "<bdi>$1</bdi>")
+    .replace(/[\ue000\ue001]/g, "");
+}
+
 export interface PageContent {
   heading: string;
-  /** Plain text paragraphs (escaped here). */
+  /** Plain text paragraphs (escaped here; isolate() parts shown in <bdi>). */
   paragraphs: string[];
   /** Shown small under the text, e.g. an error code. */
   code?: string;
@@ -43,7 +74,7 @@ export function renderHtmlPage(content: PageContent, cspNonce: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(content.heading)}</title>
+<title>${escapeHtml(content.heading.replace(/[\ue000\ue001]/g, ""))}</title>
 <style nonce="${cspNonce}">
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-height: 100vh; color: #1b1b1b; background: #f6f7f9; }
   main { max-width: 28rem; padding: 2rem; background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
@@ -57,8 +88,8 @@ ${content.style ?? ""}</style>
 </head>
 <body>
 <main${data}>
-  <h1>${escapeHtml(content.heading)}</h1>
-${content.paragraphs.map((p) => `  <p>${escapeHtml(p)}</p>`).join("\n")}
+  <h1>${withIsolates(content.heading)}</h1>
+${content.paragraphs.map((p) => `  <p>${withIsolates(p)}</p>`).join("\n")}
 ${content.code ? `  <p><code>${escapeHtml(content.code)}</code></p>\n` : ""}${content.form ? renderForm(content.form) : ""}${content.html ?? ""}</main>
 ${script}
 </body>

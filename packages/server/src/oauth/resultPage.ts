@@ -1,5 +1,5 @@
 import { CONNECT_SUCCESS, type ConnectResult } from "@ads-connect/shared";
-import { escapeHtml, renderHtmlPage } from "./htmlPage.js";
+import { escapeHtml, isolate, renderHtmlPage } from "./htmlPage.js";
 
 /** JSON safe to place inside a <script> element. */
 export function scriptJson(value: unknown): string {
@@ -22,9 +22,10 @@ export interface ResultNotice {
 export function renderResultPage(result: ConnectResult, targetOrigin: string | null, cspNonce: string, notice?: ResultNotice): string {
   if (notice) return renderNoticePage(result, targetOrigin, cspNonce, notice);
   const ok = result.type === CONNECT_SUCCESS;
-  const chosen = ok && result.accounts.length > 0 ? `Accounts: ${result.accounts.map((a) => (a.number ? `${a.name ?? a.id} (${a.number})` : (a.name ?? a.id))).slice(0, 5).join(", ")}${result.accounts.length > 5 ? ` and ${result.accounts.length - 5} more` : ""}.` : null;
+  // Names from Microsoft (the user's, the accounts'), each in its own <bdi>.
+  const chosen = ok && result.accounts.length > 0 ? `Accounts: ${result.accounts.map((a) => (a.number ? `${isolate(a.name ?? a.id)} (${a.number})` : isolate(a.name ?? a.id))).slice(0, 5).join(", ")}${result.accounts.length > 5 ? ` and ${result.accounts.length - 5} more` : ""}.` : null;
   const detail = ok
-    ? `Signed in as ${result.account.display_name ?? result.account.username} (${result.account.username}).`
+    ? `Signed in as ${isolate(result.account.display_name ?? result.account.username)} (${isolate(result.account.username)}).`
     : result.error.message;
   const script = targetOrigin
     ? `

@@ -1,5 +1,5 @@
 import type { EndUserInput } from "@ads-connect/shared";
-import { renderHtmlPage } from "./htmlPage.js";
+import { isolate, plainText, renderHtmlPage } from "./htmlPage.js";
 import { scriptJson } from "./resultPage.js";
 
 /** The message the start page and the widget exchange (the widget sends back what it received). */
@@ -7,12 +7,12 @@ export const HANDSHAKE_TYPE = "ads-connect:handshake";
 /** How long the start page waits for the widget's answer before asking the person instead. */
 export const HANDSHAKE_TIMEOUT_MS = 4000;
 
-/** "Display Name (email)", else whichever the product gave, else the end user's id. */
+/** "Display Name (email)", else whichever the product gave, else the end user's id (control and bidi characters dropped). */
 export function endUserLabel(endUser: EndUserInput): string {
-  const name = endUser.display_name?.trim();
-  const email = endUser.email?.trim();
+  const name = endUser.display_name && plainText(endUser.display_name).trim();
+  const email = endUser.email && plainText(endUser.email).trim();
   if (name && email) return `${name} (${email})`;
-  return name || email || endUser.id;
+  return name || email || plainText(endUser.id);
 }
 
 export interface StartPageInput {
@@ -26,6 +26,8 @@ export interface StartPageInput {
   flow: string | null;
   /** Random per page: the widget's answer must carry it back. */
   handshakeNonce: string;
+  /** A change-accounts session: Continue shows the account picker rather than Microsoft's sign-in. */
+  changeAccounts?: boolean;
 }
 
 /**
@@ -36,7 +38,9 @@ export interface StartPageInput {
  * Cancel. The form's one-time proof and the browser binding cookie make both paths CSRF-proof.
  */
 export function renderStartPage(input: StartPageInput, cspNonce: string): string {
-  const who = endUserLabel(input.endUser);
+  // Text from the product and its end user, each in its own <bdi>.
+  const who = isolate(endUserLabel(input.endUser));
+  const product = isolate(input.productName);
   const handshake = input.origin !== null && input.flow !== null;
   const script = handshake
     ? `
@@ -63,11 +67,16 @@ export function renderStartPage(input: StartPageInput, cspNonce: string): string
     : undefined;
   return renderHtmlPage(
     {
-      heading: "Connect Microsoft Advertising?",
-      paragraphs: [
-        `${input.productName} wants to connect your Microsoft Advertising account for ${who}.`,
-        `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: your advertising data would become available to their account.`,
-      ],
+      heading: input.changeAccounts ? "Change Microsoft Advertising accounts?" : "Connect Microsoft Advertising?",
+      paragraphs: input.changeAccounts
+        ? [
+            `${product} wants you to choose which Microsoft Advertising accounts it uses for ${who}.`,
+            `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: the next page lists your advertising accounts and would let them change which ones ${product} uses.`,
+          ]
+        : [
+            `${product} wants to connect your Microsoft Advertising account for ${who}.`,
+            `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: your advertising data would become available to their account.`,
+          ],
       data: { "connect-start": "confirm", ...(handshake ? { handshake: "pending" } : {}) },
       form: {
         id: "adsc-start",

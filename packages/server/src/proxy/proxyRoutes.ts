@@ -45,7 +45,7 @@ function proxyHeaders(req: Request) {
  * parser: the body is read (bounded) by the proxy itself and sent on as is.
  */
 export function proxyRoutes(proxy: ProxyService, requireSecretKey: RequestHandler, maxRequestBytes: number): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.use("/proxy", requireSecretKey, async (req, res) => {
     const headers = proxyHeaders(req);
     const length = Number(req.headers["content-length"] ?? NaN);

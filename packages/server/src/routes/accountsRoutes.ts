@@ -13,7 +13,7 @@ function toResponse(connectionId: string, run: SyncRun): SyncNowResponse {
 
 /** Records API and on-demand account sync (Nango's shapes; secret key). */
 export function accountsRoutes(deps: { sync: AccountSync; records: RecordsService }, requireSecretKey: RequestHandler): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.get("/records", requireSecretKey, async (req, res) => {
     const query = parseWith(RecordsQuerySchema, req.query, "query");

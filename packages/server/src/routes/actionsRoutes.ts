@@ -6,7 +6,7 @@ import { parseWith } from "../http/parseWith.js";
 
 /** Actions in Nango's shape (secret key): `POST /action/trigger` runs one, `GET /actions` lists them. */
 export function actionsRoutes(actions: ActionService, requireSecretKey: RequestHandler): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.get("/actions", requireSecretKey, (_req, res) => {
     res.set("cache-control", "no-store").json(actions.list());

@@ -11,7 +11,7 @@ const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
 
 /** The administrator's pages: the approval link (→ Microsoft) and Microsoft's answer (`basePath`: PUBLIC_URL's path prefix). */
 export function adminConsentRoutes(adminConsent: AdminConsentService, secureCookies: boolean, basePath = ""): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const cookiePath = `${basePath}${ADMIN_CONSENT_CALLBACK_PATH}`;
 
   const respond = (res: Response, outcome: AdminConsentOutcome) => {

@@ -8,7 +8,7 @@ import type { ConnectSessionService } from "../services/connectSessionService.js
 
 /** Product backend creates sessions (secret key); the widget polls one (its session token). */
 export function connectSessionsRoutes(sessions: ConnectSessionService, requireSecretKey: RequestHandler, allowedOrigins: string[]): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.post("/connect/sessions", requireSecretKey, async (req, res) => {
     res.status(201).json(await sessions.create(parseWith(CreateConnectSessionBodySchema, req.body, "body")));

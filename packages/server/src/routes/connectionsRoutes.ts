@@ -42,7 +42,7 @@ export const TOKEN_READ_CACHE_CONTROL = "no-store";
 /** Nango-compatible connection API for product backends (secret key). */
 export function connectionsRoutes(connections: ConnectionService, requireSecretKey: RequestHandler): Router {
   const reads = connectionReads(connections);
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.use("/connections", requireSecretKey);
 
   router.get("/connections", async (req, res) => {

@@ -4,7 +4,7 @@ import { DATABASE_RETRY_AFTER_SECONDS } from "../store/databaseErrors.js";
 
 /** Probes for load balancers and orchestrators (no key: they reveal nothing). */
 export function healthRoutes(health: HealthService): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   // The process is up and answering (liveness); says nothing about the database.
   router.get("/health", (_req, res) => {
     res.json({ ok: true });

@@ -5,7 +5,7 @@ import type { IntegrationStatusService } from "../integration/integrationStatusS
 
 /** `GET /integrations/microsoft-ads/status` (secret key). */
 export function integrationsRoutes(status: IntegrationStatusService, requireSecretKey: RequestHandler): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get("/integrations/:integration/status", requireSecretKey, async (req, res) => {
     if (req.params.integration !== PROVIDER_CONFIG_KEY) {
       throw new AppError("unknown_provider_config", `Unknown integration "${req.params.integration}"; this server offers "${PROVIDER_CONFIG_KEY}"`, 404);

@@ -37,7 +37,7 @@ const ContinueBodySchema = z.object({ proof: z.string().max(200).optional().catc
  * the cookie paths have it.
  */
 export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: boolean; publicUrl: string; basePath: string }): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   const { secureCookies, basePath } = options;
 
   // Ties the next step to this browser: sent back only to that step's path (under the prefix).
@@ -93,6 +93,7 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
         proof: outcome.proof,
         origin: outcome.origin,
         flow: outcome.flow,
+        changeAccounts: outcome.changeAccounts,
         handshakeNonce: randomBytes(16).toString("base64url"),
       },
       res.locals.cspNonce as string,
@@ -108,6 +109,11 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
       return;
     }
     res.clearCookie(outcome.startCookieName, { path: `${basePath}${CONNECT_CONTINUE_PATH}` });
+    // A change-accounts session: the picker for its connection (or the result it led to), here.
+    if (outcome.kind !== "redirect") {
+      pickerOrResult(res, outcome);
+      return;
+    }
     setBindingCookie(res, outcome.cookie, SIGN_IN_CALLBACK_PATH);
     res.set("cache-control", "no-store").redirect(303, outcome.url);
   });

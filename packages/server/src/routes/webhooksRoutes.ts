@@ -5,7 +5,7 @@ import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 
 /** `GET /webhooks/deliveries`: every queued event and each attempt to deliver it (secret key). */
 export function webhooksRoutes(outbox: WebhookOutbox, requireSecretKey: RequestHandler): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get("/webhooks/deliveries", requireSecretKey, async (req, res) => {
     const query = parseWith(WebhookDeliveriesQuerySchema, req.query, "query");
     res.json({ deliveries: await outbox.deliveries({ limit: query.limit ?? 50, connectionId: query.connectionId }) });

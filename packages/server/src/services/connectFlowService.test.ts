@@ -265,7 +265,7 @@ describe("a connect link works only with the person's go-ahead (consent phishing
     const page = await victim.get(connect_link, { follow: false });
     expect(page.status).toBe(200);
     expect(page.headers.get("location")).toBeNull();
-    expect(page.body).toContain("This app wants to connect your Microsoft Advertising account for Mallory &#60;Ads&#62; (mallory@attacker.example).");
+    expect(page.body).toContain("<bdi>This app</bdi> wants to connect your Microsoft Advertising account for <bdi>Mallory &#60;Ads&#62; (mallory@attacker.example)</bdi>.");
     expect(page.body).toContain('data-connect-start="confirm"');
     expect(page.body).not.toContain("<Ads>");
     expect(page.body).not.toContain("postMessage");
@@ -327,12 +327,26 @@ describe("a connect link works only with the person's go-ahead (consent phishing
     expect(page.headers.get("content-security-policy")).toContain("script-src 'nonce-");
   });
 
+  it("control and bidi characters in the end user's name and PRODUCT_NAME are dropped, and each text is isolated in a <bdi>", async () => {
+    // U+202E (right-to-left override) would show "…for Mallory" as "rof … yrollaM" and swallow the warning's sense.
+    const named = await startHarness({ env: { PRODUCT_NAME: "Acme\u202e Reporting\u0007\u2066" } });
+    try {
+      const { connect_link } = await named.createSession({ end_user: { id: "attacker-43", email: "m@attacker.example", display_name: "\u202eMallory\u202c\u061c\nVance\u0085\u009b" } });
+      const page = await new BrowserClient().get(connect_link);
+      expect(page.body).toContain("<bdi>Acme Reporting</bdi> wants to connect your Microsoft Advertising account for <bdi>Mallory Vance (m@attacker.example)</bdi>.");
+      expect(page.body).toContain("Continue only if you are <bdi>Mallory Vance (m@attacker.example)</bdi> or asked");
+      expect(page.body).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    } finally {
+      await named.close();
+    }
+  });
+
   it("names the product as PRODUCT_NAME says", async () => {
     const named = await startHarness({ env: { PRODUCT_NAME: "Acme Ads Reporting" } });
     try {
       const { connect_link } = await named.createSession({ end_user: { id: "attacker-42" } });
       const page = await new BrowserClient().get(connect_link);
-      expect(page.body).toContain("Acme Ads Reporting wants to connect your Microsoft Advertising account for attacker-42.");
+      expect(page.body).toContain("<bdi>Acme Ads Reporting</bdi> wants to connect your Microsoft Advertising account for <bdi>attacker-42</bdi>.");
     } finally {
       await named.close();
     }

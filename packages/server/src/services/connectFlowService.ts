@@ -55,6 +55,8 @@ export interface StartPage {
   /** The widget's page to shake hands with; null for a plain connect link. */
   origin: string | null;
   flow: string | null;
+  /** A change-accounts session: Continue opens the account picker (no Microsoft sign-in). */
+  changeAccounts: boolean;
 }
 
 /** A result page instead of going on: where it may post the result (null: nobody to tell). */
@@ -69,7 +71,7 @@ export interface ErrorOutcome {
 
 export type StartOutcome = StartPage | ErrorOutcome | PickerOutcome;
 
-export type ProceedOutcome = { kind: "redirect"; url: string; cookie: BindingCookie; startCookieName: string } | ErrorOutcome;
+export type ProceedOutcome = { kind: "redirect"; url: string; cookie: BindingCookie; startCookieName: string } | ErrorOutcome | (PickerOutcome & { startCookieName: string });
 
 type EffectiveParams = ReturnType<ConnectSessionService["effectiveParams"]>;
 
@@ -166,16 +168,15 @@ export class ConnectFlowService {
       return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
     }
 
-    // A change-accounts session skips Microsoft: its link opens the picker for its connection.
-    if (session.purpose === CHANGE_ACCOUNTS_PURPOSE) {
-      const now = this.now();
-      await this.deps.sessions.markAttemptStarted(session.id, now, now + config.accountPicker.ttlSeconds * 1000, flow ?? null);
-      return this.deps.picker.openForChange(session, origin ?? null);
+    // A change-accounts session skips Microsoft, but its link is guarded like a connect link: the
+    // picker names the signed-in user and every account and changes the selection, so it opens only
+    // after the handshake or the person's Continue (proceed), never on a bare page load.
+    const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
+    if (!changeAccounts) {
+      // A tenant Entra does not know (AADSTS90002) shows now, before anyone is asked to confirm.
+      const discovery = await this.discover(session, origin ?? null);
+      if (discovery.kind === "error") return discovery;
     }
-
-    // A tenant Entra does not know (AADSTS90002) shows now, before anyone is asked to confirm.
-    const discovery = await this.discover(session, origin ?? null);
-    if (discovery.kind === "error") return discovery;
 
     const proof = newToken("");
     const binding = newToken("");
@@ -198,6 +199,7 @@ export class ConnectFlowService {
       endUser: parseJson<EndUserInput>(session.end_user),
       origin: origin ?? null,
       flow: flow ?? null,
+      changeAccounts,
     };
   }
 
@@ -230,10 +232,16 @@ export class ConnectFlowService {
       if (!(err instanceof AppError)) throw err;
       return refuse(err, origin);
     }
+    const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
     if (decision === "cancel") {
-      const result = errorResult(new ConnectFlowError("user_cancelled", "You cancelled. Nothing was connected.", "end_user"));
+      const result = errorResult(new ConnectFlowError("user_cancelled", changeAccounts ? "You cancelled. Nothing was changed." : "You cancelled. Nothing was connected.", "end_user"));
       await this.recordCancel(session, result);
       return { kind: "error", status: 200, result, origin };
+    }
+    if (changeAccounts) {
+      const now = this.now();
+      await this.deps.sessions.markAttemptStarted(session.id, now, now + this.deps.config.accountPicker.ttlSeconds * 1000, flow ?? null);
+      return { ...(await this.deps.picker.openForChange(session, origin)), startCookieName: startCookieName(session.id) };
     }
     const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow);
     return outcome.kind === "error" ? outcome : { ...outcome, startCookieName: startCookieName(session.id) };

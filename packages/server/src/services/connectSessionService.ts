@@ -69,7 +69,8 @@ export class ConnectSessionService {
 
   /**
    * A session whose popup shows only the account picker for an existing connection (no sign-in):
-   * the connect link opens the picker directly; its result names the new selection.
+   * the connect link opens the picker after the handshake or Continue (as a connect link would go
+   * on to Microsoft); its result names the new selection.
    */
   async createChangeAccounts(body: CreateChangeAccountsSessionBody): Promise<ConnectSessionResponse> {
     if (body.integration_id !== PROVIDER_CONFIG_KEY) {

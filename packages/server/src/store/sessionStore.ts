@@ -42,6 +42,21 @@ export class SessionStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * Ties a change-accounts session's picker to its connection, once: true only for the first
+   * caller (the one that refreshes the accounts), even with two requests racing.
+   */
+  async claimPickerConnection(id: string, connectionId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("connect_sessions")
+      .set({ picker_connection_id: connectionId })
+      .where("id", "=", id)
+      .where("picker_connection_id", "is", null)
+      .where("completed_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** The session's newest attempt: whether it was consumed and has a result. */
   async latestAttempt(sessionId: string): Promise<{ consumed_at: number | null; result: string | null } | undefined> {
     return this.db

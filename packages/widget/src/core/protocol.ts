@@ -33,6 +33,7 @@ export type ErrorCode =
   | "invalid_action_input"
   | "invalid_action_output"
   | "action_failed"
+  | "accounts_not_chosen"
   | "consent_declined"
   | "admin_consent_required"
   | "mfa_required"
