@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { zipSync, strToU8 } from "fflate";
 import { ApiErrorBodySchema } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportRecords } from "../msads/reportCsv.js";
 import { isAllowedReportUrl } from "../msads/reportDownload.js";
 import { startHarness, type Harness } from "../testing/harness.js";
 import { connectUser } from "../proxy/proxyTesting.js";
@@ -241,5 +242,33 @@ describe("the report host allow-list", () => {
     expect(isAllowedReportUrl(new URL("http://127.0.0.1:4000/ReportDownload/1.zip"), dev)).toBe(true);
     expect(isAllowedReportUrl(new URL("http://127.0.0.1:4001/ReportDownload/1.zip"), dev)).toBe(false);
     expect(isAllowedReportUrl(new URL("https://download.api.bingads.microsoft.com/r.zip"), dev)).toBe(false);
+  });
+});
+
+describe("reportRecords (the ZIP's CSV, streamed)", () => {
+  async function* bytesOf(data: Uint8Array, size: number) {
+    for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+  }
+  const records = async (zip: Uint8Array, size: number) => {
+    const out: string[][] = [];
+    for await (const batch of reportRecords(bytesOf(zip, size), 1 << 30)) out.push(...batch);
+    return out;
+  };
+
+  it("gives the same records whatever the chunking: characters and rows cut between chunks, LF or CRLF", async () => {
+    const csv = '\ufeffA,B\r\n"Café ""🚀""",x\r\n\r\nÅngström,"a\r\nb"\r\n';
+    const expected = [["A", "B"], ['Café "🚀"', "x"], ["Ångström", "a\r\nb"]];
+    for (const level of [0, 6] as const) {
+      const zip = zipSync({ "r.csv": strToU8(csv) }, { level });
+      for (const size of [1, 3, 7, 1 << 16]) expect(await records(zip, size)).toEqual(expected);
+    }
+    expect(await records(zipSync({ "r.csv": strToU8("A,B\n1,2\n") }), 5)).toEqual([["A", "B"], ["1", "2"]]);
+  });
+
+  it("refuses a row longer than 1 MiB (an unclosed quote), a ZIP without CSV, and what is no ZIP", async () => {
+    const open = zipSync({ "r.csv": strToU8(`A,B\r\n"${"x".repeat(2 * 1024 * 1024)}`) });
+    await expect(records(open, 1 << 16)).rejects.toMatchObject({ code: "report_invalid", message: expect.stringMatching(/row longer than/) });
+    await expect(records(zipSync({ "notes.txt": strToU8("hello") }), 1 << 16)).rejects.toMatchObject({ code: "report_invalid", message: expect.stringMatching(/no CSV/) });
+    await expect(records(strToU8("<html>"), 1 << 16)).rejects.toMatchObject({ code: "report_invalid", message: expect.stringMatching(/not a ZIP/) });
   });
 });

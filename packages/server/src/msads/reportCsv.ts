@@ -1,7 +1,6 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { CsvError, parse } from "csv-parse";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { Unzip, UnzipInflate } from "fflate";
+import Papa from "papaparse";
 import { AppError } from "../errors.js";
 import { reportTooLarge } from "./reportDownload.js";
 
@@ -10,34 +9,62 @@ import { reportTooLarge } from "./reportDownload.js";
  * ~16 MB and takes a few ms however hostile the file; the size cap is checked after each step.
  */
 const INFLATE_STEP = 16 * 1024;
-/** Decompressed bytes reach the CSV parser in slices this size, so each parse step is short too. */
+/** Decompressed text reaches the CSV parser in slices this size, so each parse step is short too. */
 const PARSE_SLICE = 64 * 1024;
 /** A longer row is no campaign report row (and would have to be held whole): refused. */
-const MAX_ROW_BYTES = 1024 * 1024;
+const MAX_ROW_CHARS = 1024 * 1024;
+/** Parsing steps aside for timers and sockets this often. */
+const TURN_MS = 10;
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 const invalid = (message: string) => new AppError("report_invalid", message, 502);
+const tooLong = () => invalid(`The report's CSV has a row longer than ${MAX_ROW_CHARS} characters (or an unclosed quote)`);
 
 /**
- * The records of the CSV inside a report ZIP, streamed: nothing but the current slices is held,
- * whatever the report's size. The first record is the column header. Past `maxCsvBytes`
- * decompressed (a zip bomb), 502 report_too_large; a file that is no ZIP, holds no CSV or is
- * malformed, 502 report_invalid. Stopping the iteration stops the download.
+ * The records of the CSV inside a report ZIP, streamed, in batches (one per slice of text): nothing
+ * but the current slice is held, whatever the report's size. The first record is the column
+ * header. Past `maxCsvBytes` decompressed (a zip bomb), 502 report_too_large; a file that is no
+ * ZIP, holds no CSV or is malformed, 502 report_invalid. Stopping the iteration stops the download.
+ *
+ * Papa Parse's parser (RFC 4180: quotes, "" and line breaks inside quotes) is fed each slice with
+ * the unfinished row of the one before, as its own stream does; its Node stream is not used: it
+ * pauses and re-slices its input every 16 rows (ten times slower than this), and decodes each chunk
+ * alone (a UTF-8 character cut between two chunks would break).
  */
-export async function* reportRecords(zip: AsyncIterable<Uint8Array>, maxCsvBytes: number): AsyncGenerator<string[], void, undefined> {
-  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_ROW_BYTES });
-  const feeding = pipeline(Readable.from(unzippedCsv(zip, maxCsvBytes), { objectMode: false }), parser);
-  // Its failure is the parser's too (pipeline destroys it with the error): seen by the loop below.
-  feeding.catch(() => {});
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) yield record;
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (err instanceof CsvError) throw invalid(`The report's CSV is malformed (${err.code} at line ${(err as CsvError & { lines?: number }).lines ?? "?"})`);
-    throw err;
-  } finally {
-    parser.destroy();
+export async function* reportRecords(zip: AsyncIterable<Uint8Array>, maxCsvBytes: number): AsyncGenerator<string[][], void, undefined> {
+  // Streaming, so a character cut between two slices survives; a leading BOM is dropped.
+  const decoder = new TextDecoder("utf-8");
+  let parser: Papa.Parser | null = null;
+  let partial = "";
+  let turn = performance.now();
+  const parse = (text: string, last: boolean): string[][] => {
+    const input = partial + text;
+    if (!parser) {
+      // Microsoft writes CRLF; the end of the header row tells.
+      const lf = input.indexOf("\n");
+      if (lf === -1 && !last) {
+        partial = input;
+        if (partial.length > MAX_ROW_CHARS) throw tooLong();
+        return [];
+      }
+      parser = new Papa.Parser({ delimiter: ",", newline: input[lf - 1] === "\r" ? "\r\n" : "\n" });
+    }
+    const result = parser.parse(input, 0, !last);
+    partial = last ? "" : input.slice(result.meta.cursor);
+    if (partial.length > MAX_ROW_CHARS) throw tooLong();
+    return (result.data as string[][]).filter((row) => !(row.length === 1 && row[0] === ""));
+  };
+  for await (const bytes of unzippedCsv(zip, maxCsvBytes)) {
+    const rows = parse(decoder.decode(bytes, { stream: true }), false);
+    if (rows.length > 0) yield rows;
+    // Promises alone never let timers and sockets in: step aside now and then.
+    if (performance.now() - turn > TURN_MS) {
+      await nextTurn();
+      turn = performance.now();
+    }
   }
+  const rows = parse(decoder.decode(), true);
+  if (rows.length > 0) yield rows;
 }
 
 /** The first .csv entry's bytes, inflated step by step; other entries are inflated and dropped (counted against the cap). */

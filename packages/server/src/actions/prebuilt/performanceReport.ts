@@ -145,14 +145,16 @@ async function readPage(url: string, download: ReportDownloadOptions, aggregatio
   let toRow: ((cells: string[]) => z.input<typeof RowSchema>) | null = null;
   let index = 0;
   const signal = AbortSignal.timeout(download.timeoutMs);
-  for await (const cells of reportRecords(downloadReport(url, download, signal), download.maxCsvBytes)) {
-    if (!toRow) {
-      toRow = rowReader(cells, aggregation, accountId);
-      continue;
+  for await (const batch of reportRecords(downloadReport(url, download, signal), download.maxCsvBytes)) {
+    for (const cells of batch) {
+      if (!toRow) {
+        toRow = rowReader(cells, aggregation, accountId);
+        continue;
+      }
+      if (index++ < offset) continue;
+      if (rows.length === size) return { rows, more: true };
+      rows.push(toRow(cells));
     }
-    if (index++ < offset) continue;
-    if (rows.length === size) return { rows, more: true };
-    rows.push(toRow(cells));
   }
   return { rows, more: false };
 }
