@@ -51,7 +51,7 @@ try {
   });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  const h = await startHarness({ env: { MICROSOFT_ADS_API_URL: frontUrl, REPORT_MAX_DOWNLOAD_BYTES: String(1024 * MB), LOG_LEVEL: "warn" } });
+  const h = await startHarness({ env: { MICROSOFT_ADS_API_URL: frontUrl, LOG_LEVEL: "warn" } });
   emulatorUrl = h.ads.url;
   const id = await connectUser(h, "adele@contoso.example");
   h.ads.reportPollsBeforeReady(0);

@@ -261,7 +261,7 @@ const EnvSchema = z.object({
     .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be comma-separated host names like reports.example.com (no scheme, port or path; https is implied)")))
     .optional(),
-  REPORT_MAX_DOWNLOAD_BYTES: seconds(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  REPORT_MAX_DOWNLOAD_BYTES: seconds(1024, 4 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
   REPORT_MAX_CSV_BYTES: seconds(1024, 16 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
   REPORT_DOWNLOAD_TIMEOUT_SECONDS: seconds(1, 3600).default(300),
   PRODUCT_NAME: z.string().trim().min(1).max(100).default("This app"),
