@@ -71,6 +71,17 @@ export interface Config {
     /** First retry delay of 5xx/network retries (doubled each retry, with jitter). */
     retryBaseMs: number;
   };
+  /** get-performance-report's download of the zipped CSV (the poll answer's ReportDownloadUrl). */
+  reportDownload: {
+    /** Hosts allowed besides Microsoft's (https only); for a report host Microsoft adds before this server knows it. */
+    extraHosts: string[];
+    /** Largest download (the ZIP) read; past it 502 report_too_large. */
+    maxDownloadBytes: number;
+    /** Largest decompressed CSV read (a zip bomb stops here); past it 502 report_too_large. */
+    maxCsvBytes: number;
+    /** One download's total time, redirects and parsing included. */
+    timeoutMs: number;
+  };
   /** The product's name on the page that asks a person to confirm a connect link ("<name> wants to connect…"). */
   productName: string;
   /** How long an admin-consent link a blocked user sends to their administrator stays usable. */
@@ -254,6 +265,14 @@ const EnvSchema = z.object({
   PROXY_429_HOLD_SECONDS: seconds(1, 600).default(5),
   PROXY_MAX_HOLD_SECONDS: seconds(1, 86_400).default(900),
   PROXY_RETRY_BASE_MS: seconds(10, 60_000).default(500),
+  REPORT_DOWNLOAD_HOSTS: z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be comma-separated host names like reports.example.com (no scheme, port or path; https is implied)")))
+    .optional(),
+  REPORT_MAX_DOWNLOAD_BYTES: seconds(1024, 4 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
+  REPORT_MAX_CSV_BYTES: seconds(1024, 16 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
+  REPORT_DOWNLOAD_TIMEOUT_SECONDS: seconds(1, 3600).default(300),
   PRODUCT_NAME: z.string().trim().min(1).max(100).default("This app"),
   ADMIN_CONSENT_LINK_TTL_SECONDS: seconds(60, 90 * 86_400).default(7 * 86_400),
   CONNECT_SESSION_TTL_SECONDS: seconds(1, 86_400).default(1800),
@@ -417,6 +436,12 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       http429HoldSeconds: e.PROXY_429_HOLD_SECONDS,
       maxHoldSeconds: e.PROXY_MAX_HOLD_SECONDS,
       retryBaseMs: e.PROXY_RETRY_BASE_MS,
+    },
+    reportDownload: {
+      extraHosts: e.REPORT_DOWNLOAD_HOSTS ?? [],
+      maxDownloadBytes: e.REPORT_MAX_DOWNLOAD_BYTES,
+      maxCsvBytes: e.REPORT_MAX_CSV_BYTES,
+      timeoutMs: e.REPORT_DOWNLOAD_TIMEOUT_SECONDS * 1000,
     },
     productName: e.PRODUCT_NAME,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,

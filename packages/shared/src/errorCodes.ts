@@ -60,6 +60,10 @@ export const ERROR_CODES = [
   "account_not_in_connection",
   "proxy_redirect_refused",
   "proxy_response_too_large",
+  // a report's download (get-performance-report)
+  "report_download_refused",
+  "report_too_large",
+  "report_invalid",
   // Microsoft Advertising answered a call made for a connection (the proxy's or an action's)
   "msads_error",
   "msads_rate_limited",

@@ -7,7 +7,8 @@ import { toActionError } from "./actionErrors.js";
 import type { ActionProxy } from "./actionProxy.js";
 import { ActionRegistry } from "./actionRegistry.js";
 import { loadActionsDir } from "./loadActionsDir.js";
-import { PREBUILT_ACTIONS } from "./prebuilt/index.js";
+import type { ReportDownloadOptions } from "../msads/reportDownload.js";
+import { prebuiltActions } from "./prebuilt/index.js";
 
 const issuesOf = (error: { issues: { path: PropertyKey[]; message: string; code: string }[] }, prefix: string) =>
   error.issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join("."), message: issue.message, code: issue.code }));
@@ -17,9 +18,11 @@ const issuesOf = (error: { issues: { path: PropertyKey[]; message: string; code:
  * schema, `run` given the connection's context, output validated before it is returned.
  */
 export class ActionService {
-  readonly registry = new ActionRegistry(PREBUILT_ACTIONS);
+  readonly registry: ActionRegistry;
 
-  constructor(private readonly deps: { connections: ConnectionService; proxy: ActionProxy; logger: Logger }) {}
+  constructor(private readonly deps: { connections: ConnectionService; proxy: ActionProxy; logger: Logger; reportDownload: ReportDownloadOptions }) {
+    this.registry = new ActionRegistry(prebuiltActions({ reportDownload: deps.reportDownload }));
+  }
 
   /** Loads ACTIONS_DIR's modules (at start, once); failures are logged and listed, never thrown. */
   async load(actionsDir: string | null): Promise<void> {

@@ -95,6 +95,7 @@ export function createServices({
   const integrationStatus = new IntegrationStatusService(config, db);
   const health = new HealthService(db);
   const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
-  const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger });
+  const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
+  const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
   return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched };
 }

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { strFromU8, unzipSync } from "fflate";
 import { z } from "zod";
 import { ActionError, defineAction, type ActionContext } from "../../actions.js";
-import { parseCsv } from "./parseCsv.js";
+import { reportRecords } from "../../msads/reportCsv.js";
+import { downloadReport, type ReportDownloadOptions } from "../../msads/reportDownload.js";
 import { accountInput } from "./msadsInput.js";
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a real date");
-/** Largest report download read (a zipped CSV). */
-const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+/** Rows per answer: a large report comes in pages (next_cursor), never as one unbounded answer. */
+const DEFAULT_PAGE_SIZE = 10_000;
+const MAX_PAGE_SIZE = 100_000;
 /** Waits between polls: from half a second, doubling, at most 15 s. */
 const FIRST_POLL_DELAY_MS = 500;
 const MAX_POLL_DELAY_MS = 15_000;
@@ -35,6 +36,25 @@ const RowSchema = z.object({
 const PollSchema = z.object({ ReportRequestStatus: z.object({ Status: z.string(), ReportDownloadUrl: z.string().nullish() }) });
 
 const num = (v: string | undefined) => Number((v ?? "").replace(/[,%]/g, "")) || 0;
+/** What a page's `next_cursor` carries: the report (already built at Microsoft) and where the next page starts. */
+const CursorSchema = z.object({
+  report_request_id: z.string().regex(/^[0-9A-Za-z_-]{1,100}$/),
+  account_id: z.string().min(1).max(100),
+  aggregation: z.enum(["Summary", "Daily"]),
+  start_date: z.string().nullable(),
+  end_date: z.string().nullable(),
+  offset: z.number().int().min(0),
+});
+type Cursor = z.infer<typeof CursorSchema>;
+const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+function decodeCursor(value: string): Cursor {
+  try {
+    return CursorSchema.parse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+  } catch {
+    throw new ActionError("cursor is not a next_cursor this action returned", 400);
+  }
+}
+
 const ymd = (d: string) => {
   const [Year, Month, Day] = d.split("-").map(Number);
   return { Day, Month, Year };
@@ -42,10 +62,11 @@ const ymd = (d: string) => {
 
 /**
  * Reporting v13: submits a CampaignPerformanceReportRequest (the date range, or Microsoft's
- * Last30Days in the account's time zone), polls with backoff until Success, downloads the zipped
- * CSV and returns its rows as JSON.
+ * Last30Days in the account's time zone), polls with backoff until Success, streams the zipped CSV
+ * from Microsoft's report host and returns one page of its rows as JSON; `next_cursor` asks for
+ * the next page of the same report (polled again for a fresh URL, the rows before it skipped).
  */
-export const getPerformanceReport = defineAction({
+export const performanceReportAction = (download: ReportDownloadOptions) => defineAction({
   name: "get-performance-report",
   description: "Campaign performance (impressions, clicks, spend, conversions, revenue) of one account for a date range (default: the last 30 days), per campaign or per campaign and day.",
   input: z
@@ -56,6 +77,10 @@ export const getPerformanceReport = defineAction({
       aggregation: z.enum(["Summary", "Daily"]).default("Summary"),
       /** How long to wait for Microsoft to build the report. */
       timeout_seconds: z.number().int().min(5).max(900).default(300),
+      /** Rows per answer; past them next_cursor is set. */
+      page_size: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+      /** A previous answer's next_cursor: the next page of that report (its account, dates and aggregation; theirs in this input are ignored). */
+      cursor: z.string().min(1).max(2000).optional(),
     })
     .refine((i) => (i.start_date === undefined) === (i.end_date === undefined), { message: "give both start_date and end_date, or neither (the last 30 days)", path: ["end_date"] })
     .refine((i) => !i.start_date || !i.end_date || i.start_date <= i.end_date, { message: "end_date is before start_date", path: ["end_date"] }),
@@ -66,58 +91,97 @@ export const getPerformanceReport = defineAction({
     start_date: z.string().nullable(),
     end_date: z.string().nullable(),
     rows: z.array(RowSchema),
+    /** Set when the report has more rows: pass it as `cursor` for the next page. */
+    next_cursor: z.string().nullable(),
   }),
   async run(ctx, input) {
-    const account = ctx.accounts.get(input.account_id);
-    const columns = input.aggregation === "Daily" ? ["TimePeriod", ...COLUMNS] : [...COLUMNS];
-    const time = input.start_date && input.end_date ? { CustomDateRangeStart: ymd(input.start_date), CustomDateRangeEnd: ymd(input.end_date), PredefinedTime: null, ReportTimeZone: null } : { CustomDateRangeStart: null, CustomDateRangeEnd: null, PredefinedTime: "Last30Days", ReportTimeZone: null };
-    const submitted = await ctx.proxy({
-      method: "POST",
-      endpoint: "/Reporting/v13/GenerateReport/Submit",
-      accountId: account.id,
-      data: {
-        ReportRequest: {
-          Type: "CampaignPerformanceReportRequest",
-          ReportName: "ads-connect campaign performance",
-          Format: "Csv",
-          ExcludeReportHeader: true,
-          ExcludeReportFooter: true,
-          ExcludeColumnHeaders: false,
-          ReturnOnlyCompleteData: false,
-          Aggregation: input.aggregation,
-          Columns: columns,
-          Scope: { AccountIds: [account.id], AdGroups: null, Campaigns: null },
-          Time: time,
-        },
-      },
-    });
-    const id = z.object({ ReportRequestId: z.string().min(1) }).parse(submitted.data).ReportRequestId;
-    ctx.logger.info({ reportRequestId: id }, "report submitted");
+    const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor);
+    const account = ctx.accounts.get(cursor ? cursor.account_id : input.account_id);
+    const aggregation = cursor?.aggregation ?? input.aggregation;
+    const dates = cursor ? { start: cursor.start_date, end: cursor.end_date } : { start: input.start_date ?? null, end: input.end_date ?? null };
+    const id = cursor?.report_request_id ?? (await submitReport(ctx, account.id, aggregation, dates));
     const url = await waitForReport(ctx, account.id, id, input.timeout_seconds * 1000);
-    const csv = url === null ? null : await download(url);
-    const table = csv === null ? [] : parseCsv(csv);
-    const header = table[0] ?? [];
-    const rows = table.slice(1).map((cells) => {
-      const v = (column: string) => cells[header.indexOf(column)];
-      return {
-        time_period: input.aggregation === "Daily" ? (v("TimePeriod") ?? null) : null,
-        account_id: v("AccountId") ?? account.id,
-        campaign_id: v("CampaignId") ?? "",
-        campaign_name: v("CampaignName") ?? "",
-        campaign_status: v("CampaignStatus") ?? "",
-        currency_code: v("CurrencyCode") ?? "",
-        impressions: num(v("Impressions")),
-        clicks: num(v("Clicks")),
-        ctr: num(v("Ctr")),
-        average_cpc: num(v("AverageCpc")),
-        spend: num(v("Spend")),
-        conversions: num(v("Conversions")),
-        revenue: num(v("Revenue")),
-      };
-    });
-    return { report_request_id: id, account_id: account.id, aggregation: input.aggregation, start_date: input.start_date ?? null, end_date: input.end_date ?? null, rows };
+    const offset = cursor?.offset ?? 0;
+    const page = url === null ? { rows: [], more: false } : await readPage(url, download, aggregation, account.id, offset, input.page_size);
+    const next_cursor = page.more ? encodeCursor({ report_request_id: id, account_id: account.id, aggregation, start_date: dates.start, end_date: dates.end, offset: offset + page.rows.length }) : null;
+    return { report_request_id: id, account_id: account.id, aggregation, start_date: dates.start, end_date: dates.end, rows: page.rows, next_cursor };
   },
 });
+
+async function submitReport(ctx: ActionContext, accountId: string, aggregation: "Summary" | "Daily", dates: { start: string | null; end: string | null }): Promise<string> {
+  const columns = aggregation === "Daily" ? ["TimePeriod", ...COLUMNS] : [...COLUMNS];
+  const time = dates.start && dates.end ? { CustomDateRangeStart: ymd(dates.start), CustomDateRangeEnd: ymd(dates.end), PredefinedTime: null, ReportTimeZone: null } : { CustomDateRangeStart: null, CustomDateRangeEnd: null, PredefinedTime: "Last30Days", ReportTimeZone: null };
+  const submitted = await ctx.proxy({
+    method: "POST",
+    endpoint: "/Reporting/v13/GenerateReport/Submit",
+    accountId,
+    data: {
+      ReportRequest: {
+        Type: "CampaignPerformanceReportRequest",
+        ReportName: "ads-connect campaign performance",
+        Format: "Csv",
+        ExcludeReportHeader: true,
+        ExcludeReportFooter: true,
+        ExcludeColumnHeaders: false,
+        ReturnOnlyCompleteData: false,
+        Aggregation: aggregation,
+        Columns: columns,
+        Scope: { AccountIds: [accountId], AdGroups: null, Campaigns: null },
+        Time: time,
+      },
+    },
+  });
+  const id = z.object({ ReportRequestId: z.string().min(1) }).parse(submitted.data).ReportRequestId;
+  ctx.logger.info({ reportRequestId: id }, "report submitted");
+  return id;
+}
+
+/**
+ * Rows `offset` to `offset + size` of the report, streamed: the rows before are parsed and dropped,
+ * the download stops one row after the page (that row only says there are more).
+ */
+async function readPage(url: string, download: ReportDownloadOptions, aggregation: "Summary" | "Daily", accountId: string, offset: number, size: number) {
+  const rows: z.input<typeof RowSchema>[] = [];
+  let toRow: ((cells: string[]) => z.input<typeof RowSchema>) | null = null;
+  let index = 0;
+  const signal = AbortSignal.timeout(download.timeoutMs);
+  for await (const batch of reportRecords(downloadReport(url, download, signal), download.maxCsvBytes)) {
+    for (const cells of batch) {
+      if (!toRow) {
+        toRow = rowReader(cells, aggregation, accountId);
+        continue;
+      }
+      if (index++ < offset) continue;
+      if (rows.length === size) return { rows, more: true };
+      rows.push(toRow(cells));
+    }
+  }
+  return { rows, more: false };
+}
+
+/** Maps a record to a row by the header's column positions (found once, not per row). */
+function rowReader(header: string[], aggregation: "Summary" | "Daily", accountId: string) {
+  const position = new Map(["TimePeriod", ...COLUMNS].map((column) => [column, header.indexOf(column)]));
+  const v = (cells: string[], column: string) => {
+    const i = position.get(column) ?? -1;
+    return i >= 0 ? cells[i] : undefined;
+  };
+  return (cells: string[]) => ({
+    time_period: aggregation === "Daily" ? (v(cells, "TimePeriod") ?? null) : null,
+    account_id: v(cells, "AccountId") ?? accountId,
+    campaign_id: v(cells, "CampaignId") ?? "",
+    campaign_name: v(cells, "CampaignName") ?? "",
+    campaign_status: v(cells, "CampaignStatus") ?? "",
+    currency_code: v(cells, "CurrencyCode") ?? "",
+    impressions: num(v(cells, "Impressions")),
+    clicks: num(v(cells, "Clicks")),
+    ctr: num(v(cells, "Ctr")),
+    average_cpc: num(v(cells, "AverageCpc")),
+    spend: num(v(cells, "Spend")),
+    conversions: num(v(cells, "Conversions")),
+    revenue: num(v(cells, "Revenue")),
+  });
+}
 
 /** Polls until Success (the download URL, or null for a report without rows), with growing waits. */
 async function waitForReport(ctx: ActionContext, accountId: string, id: string, timeoutMs: number): Promise<string | null> {
@@ -130,22 +194,4 @@ async function waitForReport(ctx: ActionContext, accountId: string, id: string, 
     if (Date.now() + delay > deadline) throw new ActionError(`Report ${id} was not ready within ${Math.round(timeoutMs / 1000)} s (status ${status.Status}); try again with a larger timeout_seconds`, 504);
     await sleep(delay);
   }
-}
-
-/** The report's CSV: the URL is pre-signed (no headers), the body a ZIP holding one .csv. */
-async function download(url: string): Promise<string> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-  if (!response.ok) throw new ActionError(`Downloading the report failed: HTTP ${response.status}`, 502);
-  if (Number(response.headers.get("content-length") ?? 0) > MAX_DOWNLOAD_BYTES) throw new ActionError("The report is larger than 100 MiB; ask for a shorter date range", 502);
-  const zip = new Uint8Array(await response.arrayBuffer());
-  if (zip.byteLength > MAX_DOWNLOAD_BYTES) throw new ActionError("The report is larger than 100 MiB; ask for a shorter date range", 502);
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(zip);
-  } catch {
-    throw new ActionError("The report download is not a ZIP file", 502);
-  }
-  const csv = Object.entries(files).find(([name]) => name.toLowerCase().endsWith(".csv"))?.[1];
-  if (!csv) throw new ActionError("The report download holds no CSV file", 502);
-  return strFromU8(csv);
 }
