@@ -16,6 +16,7 @@ import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUri
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import type { Database } from "../store/schema.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
+import { keyFingerprint, type SecretKeys } from "../tokens/secretKeys.js";
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -33,6 +34,7 @@ export class IntegrationStatusService {
   constructor(
     private readonly config: Config,
     private readonly db: Kysely<Database>,
+    private readonly secretKeys: SecretKeys,
     private readonly now: () => number = Date.now,
   ) {
     this.events = new IntegrationEventStore(db);
@@ -89,6 +91,11 @@ export class IntegrationStatusService {
       })),
       client_secret: { expires_at: iso(secret.expiresAt), days_left: secret.daysLeft, state: secret.state },
       encryption_keys: { current: currentKeyId, in_use: keyUsage },
+      secret_keys: {
+        counted_since: new Date(this.secretKeys.countedSince).toISOString(),
+        keys: this.secretKeys.usage().map((k) => ({ fingerprint: k.fingerprint, requests: k.requests, last_used_at: iso(k.lastUsedAt) })),
+      },
+      webhook_signing_key: { fingerprint: keyFingerprint(this.config.webhookSigningKey) },
       admin_consents: consents.map((c) => ({
         tenant_id: c.tenant_id,
         granted_at: new Date(Number(c.granted_at)).toISOString(),

@@ -18,6 +18,8 @@ import { AttemptStore } from "../store/attemptStore.js";
 import { ConnectionStore } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
 import { SessionStore } from "../store/sessionStore.js";
+import { RateLimitStore } from "../store/rateLimitStore.js";
+import { SecretKeys } from "../tokens/secretKeys.js";
 import { TokenCipher } from "../tokens/tokenCipher.js";
 import { createWebhookOutbox, type WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { ConnectFlowService } from "./connectFlowService.js";
@@ -51,6 +53,10 @@ export interface Services {
   proxy: ProxyService;
   /** Token reads' `last_fetched_at`, written in batches (started by the server, flushed before refresh-ahead passes). */
   lastFetched: LastFetchedRecorder;
+  /** The valid API secret keys, checked by every API route, the fast reads and the rate limits, with their use. */
+  secretKeys: SecretKeys;
+  /** Rate-limit counters shared by every instance on PostgreSQL; null on SQLite (one process: counted in memory). */
+  rateLimitStore: RateLimitStore | null;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -92,9 +98,10 @@ export function createServices({
     refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
   });
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
-  const integrationStatus = new IntegrationStatusService(config, db);
+  const secretKeys = new SecretKeys(config.secretKeys);
+  const integrationStatus = new IntegrationStatusService(config, db, secretKeys);
   const health = new HealthService(db);
   const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, rateLimitStore: config.databaseUrl ? new RateLimitStore(db) : null };
 }

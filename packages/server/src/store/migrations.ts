@@ -261,6 +261,18 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0012_rate_limit_hits": {
+    async up(db: Kysely<unknown>) {
+      // Rate-limit counters shared by every instance on PostgreSQL (issue 22): hits per limiter and
+      // client in the current window, and when that window ends. SQLite counts in process memory.
+      await db.schema
+        .createTable("rate_limit_hits")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("hits", "integer", (c) => c.notNull())
+        .addColumn("reset_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /**

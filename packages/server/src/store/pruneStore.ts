@@ -112,4 +112,10 @@ export class PruneStore {
     const deleted = await this.db.deleteFrom("proxy_holds").where("until", "<", at).executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
+
+  /** Rate-limit counters whose window has ended (a later hit would start the count again anyway). */
+  async endedRateLimitWindows(at: number): Promise<number> {
+    const deleted = await this.db.deleteFrom("rate_limit_hits").where("reset_at", "<", at).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
 }

@@ -238,6 +238,15 @@ export interface ProxyHoldTable {
   until: number;
 }
 
+/** A rate limiter's count for one client in the current window (0012_rate_limit_hits; PostgreSQL only). */
+export interface RateLimitHitTable {
+  /** `<limiter>:<client>`, e.g. `api:key` or `browser:203.0.113.7`. */
+  key: string;
+  hits: number;
+  /** Epoch ms when the window ends; a hit after it starts a new window. */
+  reset_at: number;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -253,4 +262,5 @@ export interface Database {
   token_request_windows: TokenRequestWindowTable;
   token_throttle: TokenThrottleTable;
   proxy_holds: ProxyHoldTable;
+  rate_limit_hits: RateLimitHitTable;
 }
