@@ -10,7 +10,7 @@ import type { SecretKeys } from "../tokens/secretKeys.js";
 import { bearerToken } from "./bearerToken.js";
 import { DatabaseRateLimitStore } from "./databaseRateLimitStore.js";
 
-type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated";
+type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "probe";
 
 /**
  * Rate limits for every public endpoint but `/health`: popup and admin-consent pages and the
@@ -21,7 +21,9 @@ type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated";
  * widget understands for the popup.
  *
  * With `store` (PostgreSQL) the counts are in the database, shared by every instance; without it
- * (SQLite: one process) they are in this process's memory.
+ * (SQLite: one process) they are in this process's memory. The load balancer's probes (`/healthz`,
+ * `/readyz`) are always counted in memory, per IP against the browser limit: they must answer while
+ * the database is away.
  */
 export function rateLimits({ config, logger, secretKeys, store }: { config: Config; logger: Logger; secretKeys: SecretKeys; store: RateLimitStore | null }): RequestHandler {
   if (!config.rateLimit.enabled) return (_req, _res, next) => next();
@@ -33,12 +35,12 @@ export function rateLimits({ config, logger, secretKeys, store }: { config: Conf
     return token !== undefined && secretKeys.match(token) >= 0;
   };
 
-  const limiter = (name: Limiter, limit: number, keyGenerator: (req: Request) => string, respond: (req: Request, res: Response, retryAfter: number) => void) =>
+  const limiter = (name: Limiter, limit: number, keyGenerator: (req: Request) => string, respond: (req: Request, res: Response, retryAfter: number) => void, shared = true) =>
     rateLimit({
       windowMs: windowSeconds * 1000,
       limit,
       keyGenerator,
-      ...(store ? { store: new DatabaseRateLimitStore(store, `${name}:`) } : {}),
+      ...(store && shared ? { store: new DatabaseRateLimitStore(store, `${name}:`) } : {}),
       standardHeaders: "draft-7",
       legacyHeaders: false,
       logger: {
@@ -63,6 +65,7 @@ export function rateLimits({ config, logger, secretKeys, store }: { config: Conf
     session_status: limiter("session_status", sessionStatus, byIp, json),
     api: limiter("api", api, () => "key", json),
     api_unauthenticated: limiter("api_unauthenticated", browser, byIp, json),
+    probe: limiter("probe", browser, byIp, json, false),
   };
 
   return (req, res, next) => {
@@ -74,6 +77,7 @@ export function rateLimits({ config, logger, secretKeys, store }: { config: Conf
     const name: Limiter =
       path.startsWith("/oauth/") ? "browser"
       : path === "/connect/session/status" ? "session_status"
+      : path === "/healthz" || path === "/readyz" ? "probe"
       : hasSecretKey(req) ? "api"
       : "api_unauthenticated";
     void limiters[name](req, res, next);
