@@ -57,14 +57,11 @@ export const IntegrationStatusResponseSchema = z.object({
     }),
     /**
      * Each valid API secret key (ADS_CONNECT_SECRET_KEY, ADS_CONNECT_SECRET_KEYS) by its fingerprint,
-     * the first 8 hex characters of its SHA-256, never the key: requests made with it and when last.
-     * Counted in the memory of the instance that answers, since `counted_since` (its start). During
-     * a rotation the old key is safe to remove once no instance sees it used.
+     * the first 8 hex characters of its SHA-256, never the key: requests made with it over every
+     * instance and when last (another instance's up to 10 seconds late). During a rotation the old
+     * key is safe to remove once its `last_used_at` stops moving.
      */
-    secret_keys: z.object({
-      counted_since: z.string(),
-      keys: z.array(z.object({ fingerprint: z.string(), requests: z.number().int(), last_used_at: z.string().nullable() })),
-    }),
+    secret_keys: z.array(z.object({ fingerprint: z.string(), requests: z.number().int(), last_used_at: z.string().nullable() })),
     /** The key webhooks are signed with now, by its fingerprint (to check every instance moved to a new one). */
     webhook_signing_key: z.object({ fingerprint: z.string() }),
     /**

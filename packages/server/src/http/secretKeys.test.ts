@@ -89,21 +89,38 @@ describe("several valid secret keys", () => {
     expect((await httpRequest(`${h.server.url}/connections`)).status).toBe(401);
   });
 
-  it("integration status shows each key's use by its fingerprint, in order, without the keys", async () => {
+  it("integration status shows each key's use over every instance by its fingerprint, in order, without the keys", async () => {
     const before = await status(h.secretKey);
-    expect(before.secret_keys.keys.map((k) => k.fingerprint)).toEqual([fingerprint(h.secretKey), fingerprint(NEW_KEY)]);
-    const [oldBefore, newBefore] = before.secret_keys.keys;
-    // Three requests with the new key (one through the fast reads), then the status with the old one.
+    expect(before.secret_keys.map((k) => k.fingerprint)).toEqual([fingerprint(h.secretKey), fingerprint(NEW_KEY)]);
+    const [oldBefore, newBefore] = before.secret_keys;
+    // Three requests with the new key (one through the fast reads) on this instance, three on another
+    // instance on the same database, then the status with the old one.
+    const started = Date.now();
     await httpRequest(`${fastUrl}/connections/${connectionId}`, { headers: bearer(NEW_KEY) });
     await httpRequest(`${middlewareUrl}/connections`, { headers: bearer(NEW_KEY) });
     await httpRequest(`${h.server.url}/webhooks/deliveries`, { headers: bearer(NEW_KEY) });
     await httpRequest(`${h.server.url}/connections`, { headers: bearer("wrong-key-wrong-key-wrong-key-wrong-key") });
+    const other = await h.startInstance();
+    try {
+      for (let i = 0; i < 2; i++) expect((await httpRequest(`${other.url}/connections`, { headers: bearer(NEW_KEY) })).status).toBe(200);
+      // The other instance writes its counts every few seconds; here at once…
+      await other.services.keyUses.flush();
+      expect((await status(h.secretKey)).secret_keys[1]!.requests).toBe(newBefore!.requests + 5);
+      expect((await httpRequest(`${other.url}/connections`, { headers: bearer(NEW_KEY) })).status).toBe(200);
+    } finally {
+      // …and what is left when it stops.
+      await other.close();
+    }
     const after = await status(h.secretKey);
-    const [oldAfter, newAfter] = after.secret_keys.keys;
-    expect(newAfter!.requests).toBe(newBefore!.requests + 3);
-    expect(oldAfter!.requests).toBe(oldBefore!.requests + 1);
-    expect(Date.parse(newAfter!.last_used_at!)).toBeGreaterThanOrEqual(Date.parse(before.secret_keys.counted_since));
-    expect(after.secret_keys.counted_since).toBe(before.secret_keys.counted_since);
+    const [oldAfter, newAfter] = after.secret_keys;
+    expect(newAfter!.requests).toBe(newBefore!.requests + 6);
+    // The two status reads after the first were made with the old key.
+    expect(oldAfter!.requests).toBe(oldBefore!.requests + 2);
+    expect(Date.parse(newAfter!.last_used_at!)).toBeGreaterThanOrEqual(started);
+    // The database holds fingerprints and counts only.
+    const rows = JSON.stringify(await h.server.db.selectFrom("secret_key_uses").selectAll().execute());
+    expect(rows).not.toContain(NEW_KEY);
+    expect(rows).not.toContain(h.secretKey);
     expect(after.webhook_signing_key).toEqual({ fingerprint: fingerprint(h.webhookSigningKey) });
   });
 });

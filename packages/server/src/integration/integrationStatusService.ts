@@ -16,7 +16,8 @@ import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUri
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import type { Database } from "../store/schema.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
-import { keyFingerprint, type SecretKeys } from "../tokens/secretKeys.js";
+import type { KeyUseRecorder } from "../services/keyUseRecorder.js";
+import { keyFingerprint } from "../tokens/secretKeys.js";
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -34,7 +35,7 @@ export class IntegrationStatusService {
   constructor(
     private readonly config: Config,
     private readonly db: Kysely<Database>,
-    private readonly secretKeys: SecretKeys,
+    private readonly keyUses: KeyUseRecorder,
     private readonly now: () => number = Date.now,
   ) {
     this.events = new IntegrationEventStore(db);
@@ -44,7 +45,7 @@ export class IntegrationStatusService {
     const { microsoft, publicUrl } = this.config;
     const now = this.now();
     const currentKeyId = this.config.encryptionKeys[0]?.id ?? "";
-    const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage] = await Promise.all([
+    const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage, secretKeyUses] = await Promise.all([
       this.events.lastAt("connect_succeeded"),
       this.events.lastAt("refresh_succeeded"),
       this.events.errorsSince(now - DAY_MS),
@@ -52,6 +53,7 @@ export class IntegrationStatusService {
       this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute(),
       this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at", "verified_at"]).orderBy("granted_at", "desc").execute(),
       encryptionKeyUsage(this.db, this.config.encryptionKeys.map((k) => k.id)),
+      this.keyUses.usage(),
     ]);
 
     const byStatus = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0])) as Record<(typeof CONNECTION_STATUSES)[number], number>;
@@ -91,10 +93,7 @@ export class IntegrationStatusService {
       })),
       client_secret: { expires_at: iso(secret.expiresAt), days_left: secret.daysLeft, state: secret.state },
       encryption_keys: { current: currentKeyId, in_use: keyUsage },
-      secret_keys: {
-        counted_since: new Date(this.secretKeys.countedSince).toISOString(),
-        keys: this.secretKeys.usage().map((k) => ({ fingerprint: k.fingerprint, requests: k.requests, last_used_at: iso(k.lastUsedAt) })),
-      },
+      secret_keys: secretKeyUses.map((k) => ({ fingerprint: k.fingerprint, requests: k.requests, last_used_at: iso(k.lastUsedAt) })),
       webhook_signing_key: { fingerprint: keyFingerprint(this.config.webhookSigningKey) },
       admin_consents: consents.map((c) => ({
         tenant_id: c.tenant_id,

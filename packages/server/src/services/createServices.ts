@@ -26,6 +26,7 @@ import { ConnectFlowService } from "./connectFlowService.js";
 import { ConnectionService } from "./connectionService.js";
 import { ConnectSessionService } from "./connectSessionService.js";
 import { HealthService } from "./healthService.js";
+import { KeyUseRecorder } from "./keyUseRecorder.js";
 import { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { TokenBudget } from "./tokenBudget.js";
 import { TokenRefresher } from "./tokenRefresher.js";
@@ -55,6 +56,8 @@ export interface Services {
   lastFetched: LastFetchedRecorder;
   /** The valid API secret keys, checked by every API route, the fast reads and the rate limits, with their use. */
   secretKeys: SecretKeys;
+  /** Writes the keys' use (counted in memory) every few seconds (started by the server). */
+  keyUses: KeyUseRecorder;
   /** Rate-limit counters shared by every instance on PostgreSQL; null on SQLite (one process: counted in memory). */
   rateLimitStore: RateLimitStore | null;
 }
@@ -99,9 +102,10 @@ export function createServices({
   });
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const secretKeys = new SecretKeys(config.secretKeys);
-  const integrationStatus = new IntegrationStatusService(config, db, secretKeys);
+  const keyUses = new KeyUseRecorder(secretKeys, bookkeepingDb ?? db, logger);
+  const integrationStatus = new IntegrationStatusService(config, db, keyUses);
   const health = new HealthService(db);
   const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, rateLimitStore: config.databaseUrl ? new RateLimitStore(db) : null };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitStore: config.databaseUrl ? new RateLimitStore(db) : null };
 }

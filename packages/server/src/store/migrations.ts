@@ -261,7 +261,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
-  "0012_rate_limit_hits": {
+  "0012_rate_limits_and_key_uses": {
     async up(db: Kysely<unknown>) {
       // Rate-limit counters shared by every instance on PostgreSQL (issue 22): hits per limiter and
       // client in the current window, and when that window ends. SQLite counts in process memory.
@@ -270,6 +270,14 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .addColumn("key", "text", (c) => c.primaryKey())
         .addColumn("hits", "integer", (c) => c.notNull())
         .addColumn("reset_at", "bigint", (c) => c.notNull())
+        .execute();
+      // Requests per API secret key (by fingerprint, never the key), added by each instance every
+      // few seconds, for integration status during a key rotation.
+      await db.schema
+        .createTable("secret_key_uses")
+        .addColumn("fingerprint", "text", (c) => c.primaryKey())
+        .addColumn("requests", "bigint", (c) => c.notNull())
+        .addColumn("last_used_at", "bigint", (c) => c.notNull())
         .execute();
     },
   },

@@ -238,13 +238,21 @@ export interface ProxyHoldTable {
   until: number;
 }
 
-/** A rate limiter's count for one client in the current window (0012_rate_limit_hits; PostgreSQL only). */
+/** A rate limiter's count for one client in the current window (0012_rate_limits_and_key_uses; PostgreSQL only). */
 export interface RateLimitHitTable {
   /** `<limiter>:<client>`, e.g. `api:key` or `browser:203.0.113.7`. */
   key: string;
   hits: number;
   /** Epoch ms when the window ends; a hit after it starts a new window. */
   reset_at: number;
+}
+
+/** Requests per API secret key over every instance (0012_rate_limits_and_key_uses). */
+export interface SecretKeyUseTable {
+  /** First 8 hex characters of the key's SHA-256. */
+  fingerprint: string;
+  requests: number;
+  last_used_at: number;
 }
 
 export interface Database {
@@ -263,4 +271,5 @@ export interface Database {
   token_throttle: TokenThrottleTable;
   proxy_holds: ProxyHoldTable;
   rate_limit_hits: RateLimitHitTable;
+  secret_key_uses: SecretKeyUseTable;
 }

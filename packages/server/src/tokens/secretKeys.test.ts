@@ -12,7 +12,7 @@ describe("SecretKeys", () => {
     for (const other of ["", A.slice(0, -1), `${B}x`, A.toUpperCase()]) expect(keys.match(other)).toBe(-1);
   });
 
-  it("counts a use of the key that verified (with when), none for a match alone or a wrong key; fingerprints only", () => {
+  it("counts a use of the key that verified (with when), none for a match alone or a wrong key; hands the counts over once, takes them back", () => {
     let now = 1_000;
     const keys = new SecretKeys([A, B], () => now);
     expect(keys.verify(B)).toBe(true);
@@ -20,11 +20,19 @@ describe("SecretKeys", () => {
     expect(keys.verify(B)).toBe(true);
     expect(keys.verify("wrong")).toBe(false);
     keys.match(A);
-    expect(keys.usage()).toEqual([
-      { fingerprint: keyFingerprint(A), requests: 0, lastUsedAt: null },
-      { fingerprint: keyFingerprint(B), requests: 2, lastUsedAt: 2_000 },
-    ]);
+    const taken = keys.takePending();
+    expect(taken).toEqual([{ fingerprint: keyFingerprint(B), requests: 2, lastUsedAt: 2_000 }]);
+    expect(keys.takePending()).toEqual([]);
+    expect(keys.fingerprints).toEqual([keyFingerprint(A), keyFingerprint(B)]);
     expect(keyFingerprint(A)).toBe(createHash("sha256").update(A).digest("hex").slice(0, 8));
-    expect(keys.countedSince).toBe(1_000);
+    // A failed write gives them back, added to what came since.
+    now = 3_000;
+    keys.verify(B);
+    keys.verify(A);
+    keys.restore(taken);
+    expect(keys.takePending()).toEqual([
+      { fingerprint: keyFingerprint(A), requests: 1, lastUsedAt: 3_000 },
+      { fingerprint: keyFingerprint(B), requests: 3, lastUsedAt: 3_000 },
+    ]);
   });
 });

@@ -1,12 +1,12 @@
 import { hash, timingSafeEqual } from "node:crypto";
 
-/** What integration status shows of one secret key: never the key, only a label and its use. */
+/** One key's use not yet written to the database (never the key: its fingerprint). */
 export interface SecretKeyUse {
   /** First 8 hex characters of the key's SHA-256 (`printf %s "$KEY" | sha256sum | cut -c1-8`). */
   fingerprint: string;
   requests: number;
-  /** Epoch ms of the last request with this key on this instance, or null. */
-  lastUsedAt: number | null;
+  /** Epoch ms of the last of those requests. */
+  lastUsedAt: number;
 }
 
 /** A short, non-secret label of a key: the first 8 hex characters of its SHA-256. */
@@ -20,13 +20,13 @@ export function keyFingerprint(key: string): string {
  * `match`: the candidate's SHA-256 compared with each key's in constant time, every key compared
  * whichever matches, so timing tells neither whether nor which key matched.
  *
- * Use is counted in this instance's memory (an array increment on the hot token read, never a
- * database write per request): each instance reports what it served since it started.
+ * A valid request's use is counted in memory (an increment on the hot token read, never a database
+ * write per request); `takePending` hands the counts to the periodic writer (services/keyUseRecorder.ts).
  */
 export class SecretKeys {
   private readonly digests: Buffer[];
-  private readonly uses: SecretKeyUse[];
-  readonly countedSince: number;
+  readonly fingerprints: readonly string[];
+  private pending: { requests: number; lastUsedAt: number }[];
 
   constructor(
     keys: readonly string[],
@@ -34,8 +34,8 @@ export class SecretKeys {
   ) {
     if (keys.length === 0) throw new Error("SecretKeys needs at least one key");
     this.digests = keys.map((k) => hash("sha256", k, "buffer"));
-    this.uses = keys.map((k) => ({ fingerprint: keyFingerprint(k), requests: 0, lastUsedAt: null }));
-    this.countedSince = now();
+    this.fingerprints = keys.map(keyFingerprint);
+    this.pending = keys.map(() => ({ requests: 0, lastUsedAt: 0 }));
   }
 
   /** The index of the configured key `candidate` is, or -1; constant time over all keys. */
@@ -53,14 +53,26 @@ export class SecretKeys {
   verify(candidate: string): boolean {
     const index = this.match(candidate);
     if (index < 0) return false;
-    const use = this.uses[index]!;
+    const use = this.pending[index]!;
     use.requests++;
     use.lastUsedAt = this.now();
     return true;
   }
 
-  /** Each configured key's use on this instance, in configuration order. */
-  usage(): SecretKeyUse[] {
-    return this.uses.map((u) => ({ ...u }));
+  /** The uses counted since the last call (keys used at least once), and starts counting afresh. */
+  takePending(): SecretKeyUse[] {
+    const taken = this.pending;
+    this.pending = taken.map(() => ({ requests: 0, lastUsedAt: 0 }));
+    return taken.flatMap((use, i) => (use.requests > 0 ? [{ fingerprint: this.fingerprints[i]!, ...use }] : []));
+  }
+
+  /** Gives uses back (their write failed): counted again with the next `takePending`. */
+  restore(uses: readonly SecretKeyUse[]): void {
+    for (const use of uses) {
+      const mine = this.pending[this.fingerprints.indexOf(use.fingerprint)];
+      if (!mine) continue;
+      mine.requests += use.requests;
+      mine.lastUsedAt = Math.max(mine.lastUsedAt, use.lastUsedAt);
+    }
   }
 }
