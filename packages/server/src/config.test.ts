@@ -83,6 +83,13 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...base, ADS_CONNECT_SECRET_KEYS: " , " }).join("\n")).toMatch(/^ADS_CONNECT_SECRET_KEYS: must list at least one key/m);
   });
 
+  it("RATE_LIMIT_STORE: database by default, or memory; nothing else", () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ ...base, DATA_DIR: dataDir }).rateLimit.store).toBe("database");
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, RATE_LIMIT_STORE: "memory" }).rateLimit.store).toBe("memory");
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, RATE_LIMIT_STORE: "redis" }).join("\n")).toMatch(/^RATE_LIMIT_STORE: must be database or memory/m);
+  });
+
   it("requires real secrets and refuses the emulator in production", () => {
     const problems = problemsOf({ ...base, NODE_ENV: "production", ENTRA_EMULATOR_URL: "http://127.0.0.1:4011" }).join("\n");
     for (const name of ["PUBLIC_URL", "ADS_CONNECT_SECRET_KEY", "ADS_CONNECT_WEBHOOK_SIGNING_KEY", "ENCRYPTION_KEYS", "ALLOWED_ORIGINS", "ENTRA_EMULATOR_URL"]) {
@@ -143,7 +150,7 @@ describe("loadConfig", () => {
   it("reads rate-limit, retention and proxy settings, and refuses a TRUST_PROXY that trusts everyone", () => {
     const dataDir = tempDir();
     const config = loadConfig({ ...base, DATA_DIR: dataDir });
-    expect(config.rateLimit).toEqual({ enabled: true, windowSeconds: 60, browser: 120, sessionStatus: 600, api: 3000 });
+    expect(config.rateLimit).toEqual({ enabled: true, windowSeconds: 60, browser: 120, sessionStatus: 600, api: 3000, store: "database" });
     expect(config.prune).toEqual({ enabled: true, intervalSeconds: 3600, retentionDays: 30, webhookRetentionDays: 30, eventRetentionDays: 30 });
     expect(config.maxAttemptsPerSession).toBe(20);
     expect(config.trustProxy).toBe(false);

@@ -86,8 +86,10 @@ export interface Config {
     browser: number;
     /** The widget's session status polls per client IP per window. */
     sessionStatus: number;
-    /** Product-backend API requests per secret key per window. */
+    /** Product-backend API requests per window (all valid secret keys together). */
     api: number;
+    /** `database`: counted in PostgreSQL, shared by every instance; `memory`: each process counts alone. SQLite always counts in memory. */
+    store: "database" | "memory";
   };
   prune: {
     enabled: boolean;
@@ -266,6 +268,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_BROWSER: seconds(1, 1_000_000).default(120),
   RATE_LIMIT_SESSION_STATUS: seconds(1, 1_000_000).default(600),
   RATE_LIMIT_API: seconds(1, 10_000_000).default(3000),
+  RATE_LIMIT_STORE: z.enum(["database", "memory"], { error: "must be database or memory" }).default("database"),
   PRUNE: onOff.default("on"),
   PRUNE_INTERVAL_SECONDS: seconds(1, 86_400).default(3600),
   RETENTION_DAYS: days.default(30),
@@ -432,6 +435,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       browser: e.RATE_LIMIT_BROWSER,
       sessionStatus: e.RATE_LIMIT_SESSION_STATUS,
       api: e.RATE_LIMIT_API,
+      store: e.RATE_LIMIT_STORE,
     },
     prune: {
       enabled: isOn(e.PRUNE),

@@ -38,6 +38,8 @@ it("the API allowance is one for the deployment: requests alternating between tw
   const rows = await h.server.db.selectFrom("rate_limit_hits").select(["key", "hits"]).where("key", "like", "api:%").execute();
   expect(rows).toEqual([{ key: "api:key", hits: 7 }]);
   expect(JSON.stringify(await h.server.db.selectFrom("rate_limit_hits").selectAll().execute())).not.toContain(h.secretKey);
+  // express-rate-limit accepted the store (its configuration checks log through the limiter's logger).
+  expect(h.logs.join("\n")).not.toMatch(/rate limiter (warning|error)/);
 });
 
 it("per-IP limits are shared too: an address's popup pages across both instances", async () => {
@@ -59,4 +61,17 @@ it("a new window starts once the old one has ended, and the prune job deletes en
   // The browser window that ended is deleted; the API's new one stays.
   expect((await h.server.prune.runOnce()).rateLimitWindows).toBe(1);
   expect(await h.server.db.selectFrom("rate_limit_hits").select("key").execute()).toEqual([{ key: "api:key" }]);
+});
+
+it("RATE_LIMIT_STORE=memory: an instance counts alone (and writes no counters)", async () => {
+  for (let i = 0; i < 6; i++) await listConnections(h.server.url);
+  expect((await listConnections(b.url)).status).toBe(429);
+  const alone = await h.startInstance({ RATE_LIMIT_STORE: "memory" });
+  try {
+    for (let i = 0; i < 5; i++) expect((await listConnections(alone.url)).status).toBe(200);
+    expect((await listConnections(alone.url)).status).toBe(429);
+    expect(await h.server.db.selectFrom("rate_limit_hits").select("hits").where("key", "=", "api:key").executeTakeFirst()).toEqual({ hits: 7 });
+  } finally {
+    await alone.close();
+  }
 });

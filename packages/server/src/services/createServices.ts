@@ -107,5 +107,5 @@ export function createServices({
   const health = new HealthService(db);
   const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitStore: config.databaseUrl ? new RateLimitStore(db) : null };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitStore: config.databaseUrl && config.rateLimit.store === "database" ? new RateLimitStore(db) : null };
 }
