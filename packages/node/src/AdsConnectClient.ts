@@ -59,8 +59,11 @@ export interface AdsConnectClientOptions {
   host: string;
   /** The server's secret key (server-side only, never in a browser). */
   secretKey: string;
-  /** Key the server signs webhooks with; needed only for {@link AdsConnectClient.verifyWebhook}. */
-  webhookSigningKey?: string;
+  /**
+   * Key the server signs webhooks with; needed only for {@link AdsConnectClient.verifyWebhook}. While
+   * the server's key is rotated, give both (`[oldKey, newKey]`): a webhook signed with either verifies.
+   */
+  webhookSigningKey?: string | readonly string[];
   fetch?: typeof fetch;
 }
 
@@ -96,13 +99,14 @@ export interface ListConnectionsParams {
 export class AdsConnectClient {
   readonly #host: string;
   readonly #secretKey: string;
-  readonly #webhookSigningKey: string | undefined;
+  readonly #webhookSigningKeys: readonly string[];
   readonly #fetch: typeof fetch;
 
   constructor(options: AdsConnectClientOptions) {
     this.#host = options.host.replace(/\/+$/, "");
     this.#secretKey = options.secretKey;
-    this.#webhookSigningKey = options.webhookSigningKey;
+    const keys = options.webhookSigningKey;
+    this.#webhookSigningKeys = keys === undefined ? [] : typeof keys === "string" ? [keys] : [...keys];
     this.#fetch = options.fetch ?? fetch;
   }
 
@@ -233,15 +237,14 @@ export class AdsConnectClient {
   }
 
   /**
-   * Checks a webhook's `X-Nango-Hmac-Sha256` signature over the raw body and returns the parsed
-   * body, or null when the signature or the body is not right.
+   * Checks a webhook's `X-Nango-Hmac-Sha256` signature over the raw body (with any of the
+   * `webhookSigningKey` keys) and returns the parsed body, or null when the signature or the body is
+   * not right.
    */
   verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): AuthWebhookBody | SyncWebhookBody | null {
-    if (!this.#webhookSigningKey) throw new Error("verifyWebhook needs the webhookSigningKey option");
+    if (this.#webhookSigningKeys.length === 0 || this.#webhookSigningKeys.some((k) => !k)) throw new Error("verifyWebhook needs the webhookSigningKey option");
     const header = Object.entries(headers).find(([k]) => k.toLowerCase() === WEBHOOK_SIGNATURE_HEADER.toLowerCase())?.[1];
-    if (typeof header !== "string" || !/^[0-9a-f]{64}$/i.test(header)) return null;
-    const expected = createHmac("sha256", this.#webhookSigningKey).update(rawBody).digest();
-    if (!timingSafeEqual(expected, Buffer.from(header, "hex"))) return null;
+    if (typeof header !== "string" || !verifyWebhookSignature(rawBody, header, this.#webhookSigningKeys)) return null;
     const body = parseJsonText(rawBody);
     const parsed = (typeof body === "object" && body !== null && (body as { type?: unknown }).type === "sync" ? SyncWebhookBodySchema : AuthWebhookBodySchema).safeParse(body);
     return parsed.success ? parsed.data : null;
@@ -265,6 +268,23 @@ export class AdsConnectClient {
       body: body === undefined ? null : JSON.stringify(body),
     });
   }
+}
+
+/**
+ * Whether `signature` (the `X-Nango-Hmac-Sha256` header: hex HMAC-SHA256 of the raw body) was made
+ * with one of `keys`. Several keys during a rotation of the server's signing key; each is compared
+ * in constant time, all of them whichever matches.
+ */
+export function verifyWebhookSignature(rawBody: string, signature: string, keys: string | readonly string[]): boolean {
+  if (!/^[0-9a-f]{64}$/i.test(signature)) return false;
+  const given = Buffer.from(signature, "hex");
+  let matched = false;
+  for (const key of typeof keys === "string" ? [keys] : keys) {
+    if (!key) continue;
+    const expected = createHmac("sha256", key).update(rawBody).digest();
+    matched = timingSafeEqual(expected, given) || matched;
+  }
+  return matched;
 }
 
 /** A 4xx/5xx answer as an AdsConnectApiError (its `{error:{code,message,msads?}}` body, when it has one). */

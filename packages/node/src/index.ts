@@ -4,5 +4,5 @@
  * webhook deliveries and the integration's status. Every response is parsed with the shared zod
  * schemas, which are re-exported for the product's own use.
  */
-export { AdsConnectApiError, AdsConnectClient, type AdsConnectClientOptions, type ListConnectionsParams, type ProxyParams, type ProxyResponse } from "./AdsConnectClient.js";
+export { AdsConnectApiError, AdsConnectClient, type AdsConnectClientOptions, type ListConnectionsParams, type ProxyParams, type ProxyResponse, verifyWebhookSignature } from "./AdsConnectClient.js";
 export * from "@ads-connect/shared";

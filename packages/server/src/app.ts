@@ -51,7 +51,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
  */
 export function buildApp({ config, logger, services }: AppDeps, options: { expressRoutesOnly?: boolean } = {}): { app: Express; fast: FastReads } {
   const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
-  const secretKey = requireSecretKey(config.secretKey);
+  const secretKey = requireSecretKey(services.secretKeys);
 
   const app = express();
   app.disable("x-powered-by");
@@ -68,10 +68,10 @@ export function buildApp({ config, logger, services }: AppDeps, options: { expre
   const headers = securityHeaders(config);
   app.use(requestLog);
   app.use(headers);
-  app.use(rateLimits({ config, logger }));
+  app.use(rateLimits({ config, logger, secretKeys: services.secretKeys, store: services.rateLimitStore }));
   // The token and status reads, answered here (after the rate limits) without the routers below;
   // with rate limits off the server's listener answers them before Express (createRequestListener).
-  const fast = fastReads({ basePath: config.basePath, secretKey: config.secretKey, reads: connectionReads(connections), logger, begin: requestLog.begin, setApiHeaders: headers.setApiHeaders });
+  const fast = fastReads({ basePath: config.basePath, secretKeys: services.secretKeys, reads: connectionReads(connections), logger, begin: requestLog.begin, setApiHeaders: headers.setApiHeaders });
   if (!options.expressRoutesOnly) app.use(fast.middleware);
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);

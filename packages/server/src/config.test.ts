@@ -65,6 +65,31 @@ describe("loadConfig", () => {
     expect(text).not.toContain("short-secret");
   });
 
+  it("secret keys: ADS_CONNECT_SECRET_KEYS adds keys to ADS_CONNECT_SECRET_KEY (rotation), or stands alone; each at least 32 characters, never echoed", () => {
+    const one = "a".repeat(32);
+    const two = "b".repeat(40);
+    const three = "c".repeat(33);
+    const prod = { ...base, NODE_ENV: "production", PUBLIC_URL: "https://connect.example", ALLOWED_ORIGINS: "https://app.example", ADS_CONNECT_WEBHOOK_SIGNING_KEY: "w".repeat(32), ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString("base64")}`, MICROSOFT_ADS_DEVELOPER_TOKEN: "TOKEN1" };
+    expect(loadConfig({ ...prod, ADS_CONNECT_SECRET_KEY: one }).secretKeys).toEqual([one]);
+    expect(loadConfig({ ...prod, ADS_CONNECT_SECRET_KEY: one, ADS_CONNECT_SECRET_KEYS: ` ${two} , ${three},${one}` }).secretKeys).toEqual([one, two, three]);
+    const listOnly = loadConfig({ ...prod, ADS_CONNECT_SECRET_KEYS: `${two},${three}` });
+    expect([listOnly.secretKeys, listOnly.secretKey]).toEqual([[two, three], two]);
+    const dataDir = tempDir();
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, ADS_CONNECT_SECRET_KEYS: two }).secretKeys).toEqual([two]);
+    const problems = problemsOf({ ...base, ADS_CONNECT_SECRET_KEYS: `${two},short-secret` }).join("\n");
+    expect(problems).toMatch(/^ADS_CONNECT_SECRET_KEYS\.1: must be at least 32 characters/m);
+    expect(problems).not.toContain("short-secret");
+    expect(problems).not.toContain(two);
+    expect(problemsOf({ ...base, ADS_CONNECT_SECRET_KEYS: " , " }).join("\n")).toMatch(/^ADS_CONNECT_SECRET_KEYS: must list at least one key/m);
+  });
+
+  it("RATE_LIMIT_STORE: database by default, or memory; nothing else", () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ ...base, DATA_DIR: dataDir }).rateLimit.store).toBe("database");
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, RATE_LIMIT_STORE: "memory" }).rateLimit.store).toBe("memory");
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, RATE_LIMIT_STORE: "redis" }).join("\n")).toMatch(/^RATE_LIMIT_STORE: must be database or memory/m);
+  });
+
   it("requires real secrets and refuses the emulator in production", () => {
     const problems = problemsOf({ ...base, NODE_ENV: "production", ENTRA_EMULATOR_URL: "http://127.0.0.1:4011" }).join("\n");
     for (const name of ["PUBLIC_URL", "ADS_CONNECT_SECRET_KEY", "ADS_CONNECT_WEBHOOK_SIGNING_KEY", "ENCRYPTION_KEYS", "ALLOWED_ORIGINS", "ENTRA_EMULATOR_URL"]) {
@@ -125,7 +150,7 @@ describe("loadConfig", () => {
   it("reads rate-limit, retention and proxy settings, and refuses a TRUST_PROXY that trusts everyone", () => {
     const dataDir = tempDir();
     const config = loadConfig({ ...base, DATA_DIR: dataDir });
-    expect(config.rateLimit).toEqual({ enabled: true, windowSeconds: 60, browser: 120, sessionStatus: 600, api: 3000 });
+    expect(config.rateLimit).toEqual({ enabled: true, windowSeconds: 60, browser: 120, sessionStatus: 600, api: 3000, store: "database" });
     expect(config.prune).toEqual({ enabled: true, intervalSeconds: 3600, retentionDays: 30, webhookRetentionDays: 30, eventRetentionDays: 30 });
     expect(config.maxAttemptsPerSession).toBe(20);
     expect(config.trustProxy).toBe(false);

@@ -17,7 +17,11 @@ export interface Config {
   publicUrl: string;
   /** PUBLIC_URL's path (`/prefix`), or "" at the root; routes answer with and without it. */
   basePath: string;
+  /** Every valid API secret key (ADS_CONNECT_SECRET_KEY and ADS_CONNECT_SECRET_KEYS): several during a rotation. */
+  secretKeys: string[];
+  /** The first of `secretKeys`: the one the server's own tools (demo stack, e2e) call the API with. */
   secretKey: string;
+  /** Signs every webhook; receivers accept the old and the new key while it is rotated (README). */
   webhookSigningKey: string;
   webhookUrl: string | null;
   allowedOrigins: string[];
@@ -99,8 +103,10 @@ export interface Config {
     browser: number;
     /** The widget's session status polls per client IP per window. */
     sessionStatus: number;
-    /** Product-backend API requests per secret key per window. */
+    /** Product-backend API requests per window (all valid secret keys together). */
     api: number;
+    /** `database`: counted in PostgreSQL, shared by every instance; `memory`: each process counts alone. SQLite always counts in memory. */
+    store: "database" | "memory";
   };
   prune: {
     enabled: boolean;
@@ -216,6 +222,11 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PUBLIC_URL: publicUrlSchema.optional(),
   ADS_CONNECT_SECRET_KEY: secret.optional(),
+  ADS_CONNECT_SECRET_KEYS: z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(secret, { error: "must be comma-separated keys of at least 32 characters each" }).min(1, "must list at least one key"))
+    .optional(),
   ADS_CONNECT_WEBHOOK_SIGNING_KEY: secret.optional(),
   WEBHOOK_URL: httpUrl.optional(),
   ALLOWED_ORIGINS: z
@@ -285,6 +296,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_BROWSER: seconds(1, 1_000_000).default(120),
   RATE_LIMIT_SESSION_STATUS: seconds(1, 1_000_000).default(600),
   RATE_LIMIT_API: seconds(1, 10_000_000).default(3000),
+  RATE_LIMIT_STORE: z.enum(["database", "memory"], { error: "must be database or memory" }).default("database"),
   PRUNE: onOff.default("on"),
   PRUNE_INTERVAL_SECONDS: seconds(1, 86_400).default(3600),
   RETENTION_DAYS: days.default(30),
@@ -338,7 +350,11 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     announce(`${name} not set: using a generated development value stored in ${path.join(dataDir, file)}`);
     return generated;
   };
-  const secretKey = devSecret("ADS_CONNECT_SECRET_KEY", "secret-key", e.ADS_CONNECT_SECRET_KEY);
+  // Both settings together are the valid keys (rotation: add the new one, move the backend, drop the old one).
+  const listedKeys = e.ADS_CONNECT_SECRET_KEYS ?? [];
+  const secretKeys = [
+    ...new Set([...(e.ADS_CONNECT_SECRET_KEY || listedKeys.length === 0 ? [devSecret("ADS_CONNECT_SECRET_KEY", "secret-key", e.ADS_CONNECT_SECRET_KEY)] : []), ...listedKeys]),
+  ].filter(Boolean);
   const webhookSigningKey = devSecret("ADS_CONNECT_WEBHOOK_SIGNING_KEY", "webhook-signing-key", e.ADS_CONNECT_WEBHOOK_SIGNING_KEY);
 
   let encryptionKeys: EncryptionKey[] = [];
@@ -389,7 +405,8 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     host: e.HOST,
     publicUrl,
     basePath: basePathOf(publicUrl),
-    secretKey,
+    secretKeys,
+    secretKey: secretKeys[0] ?? "",
     webhookSigningKey,
     webhookUrl: e.WEBHOOK_URL ?? null,
     refreshAhead: {
@@ -455,6 +472,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       browser: e.RATE_LIMIT_BROWSER,
       sessionStatus: e.RATE_LIMIT_SESSION_STATUS,
       api: e.RATE_LIMIT_API,
+      store: e.RATE_LIMIT_STORE,
     },
     prune: {
       enabled: isOn(e.PRUNE),

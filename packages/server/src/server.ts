@@ -100,6 +100,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     server.on("request", createRequestListener({ config, logger, services }));
     services.outbox.start();
     services.lastFetched.start();
+    services.keyUses.start();
     const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger, lastFetched: services.lastFetched });
     const prune = startPruneJob({ config, db, logger });
     const accountSyncJob = startAccountSyncJob({ config, db, sync: services.accountSync, logger });
@@ -117,7 +118,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
       // The reads recorded in memory are written once the requests in flight have finished.
-      const work = Promise.all([drain.finish().then(() => services.lastFetched.stop()), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
+      const work = Promise.all([drain.finish().then(() => Promise.all([services.lastFetched.stop(), services.keyUses.stop()])), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
       const inTime = await Promise.race([work, deadline]);
       clearTimeout(timer);
       if (!inTime) {

@@ -56,6 +56,15 @@ export const IntegrationStatusResponseSchema = z.object({
       in_use: z.array(z.object({ key_id: z.string().nullable(), configured: z.boolean(), connections: z.number().int() })),
     }),
     /**
+     * Each valid API secret key (ADS_CONNECT_SECRET_KEY, ADS_CONNECT_SECRET_KEYS) by its fingerprint,
+     * the first 8 hex characters of its SHA-256, never the key: requests made with it over every
+     * instance and when last (another instance's up to 10 seconds late). During a rotation the old
+     * key is safe to remove once its `last_used_at` stops moving.
+     */
+    secret_keys: z.array(z.object({ fingerprint: z.string(), requests: z.number().int(), last_used_at: z.string().nullable() })),
+    /** The key webhooks are signed with now, by its fingerprint (to check every instance moved to a new one). */
+    webhook_signing_key: z.object({ fingerprint: z.string() }),
+    /**
      * Organizations whose administrator approved the app through an admin-consent link. The approval
      * arrives through the administrator's browser, so it is `pending_verification` until a sign-in
      * from that organization works (`verified`, at `verified_at`).

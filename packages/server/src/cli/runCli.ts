@@ -40,6 +40,7 @@ Main environment variables (the README's Configuration section lists all):
   MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, MICROSOFT_TENANT
                                    your Entra app registration
   ADS_CONNECT_SECRET_KEY*          the key your backend calls the API with
+  ADS_CONNECT_SECRET_KEYS          more valid keys, comma-separated (while rotating)
   ADS_CONNECT_WEBHOOK_SIGNING_KEY* signs the webhooks sent to WEBHOOK_URL
   ENCRYPTION_KEYS*                 encrypt stored tokens, e.g. k1:<base64 of 32 random bytes>
   ALLOWED_ORIGINS*                 origins of the pages that embed the widget

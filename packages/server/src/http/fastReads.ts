@@ -3,7 +3,7 @@ import { parse as parseQuery } from "node:querystring";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { TOKEN_READ_CACHE_CONTROL, type ConnectionReads } from "../routes/connectionsRoutes.js";
-import { secretMatcher } from "../tokens/secureToken.js";
+import type { SecretKeys } from "../tokens/secretKeys.js";
 import { bearerToken } from "./bearerToken.js";
 import { errorResponse } from "./errorHandler.js";
 
@@ -39,8 +39,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * The two hot reads, `GET /connections/<id>` (token) and `GET /connections?…` (status), also under
  * PUBLIC_URL's path prefix, answered ahead of Express's router and middleware stack (they were a
  * good part of a read's CPU). What Express would do for them is done here through the same parts:
- * the request log line (`begin`), the API security headers, the secret key compared in constant
- * time, the query parsed as Express parses it and validated by the routes' schemas
+ * the request log line (`begin`), the API security headers, any configured secret key compared in
+ * constant time (its use counted), the query parsed as Express parses it and validated by the routes' schemas
  * (`ConnectionReads`), and errors answered through `errorResponse`, like the Express error handler.
  *
  * Everything else is left to Express (returns false) before anything is done: other methods and
@@ -51,14 +51,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  */
 export function fastReads(deps: {
   basePath: string;
-  secretKey: string;
+  /** The same check as the Express routes' (requireSecretKey): any configured key, its use counted. */
+  secretKeys: SecretKeys;
   reads: ConnectionReads;
   logger: Logger;
   begin: (req: IncomingMessage, res: ServerResponse) => void;
   setApiHeaders: (res: ServerResponse) => void;
 }): FastReads {
   const { basePath, reads, logger, begin, setApiHeaders } = deps;
-  const isSecretKey = secretMatcher(deps.secretKey);
+  const { secretKeys } = deps;
   const prefixed = `${basePath}/connections`;
 
   function fail(res: ServerResponse, err: unknown): void {
@@ -104,7 +105,7 @@ export function fastReads(deps: {
       if (path[12] !== "/" || !CONNECTION_ID.test(connectionId)) return undefined;
     }
     const token = bearerToken(req);
-    if (token === undefined || !isSecretKey(token)) return undefined;
+    if (token === undefined || !secretKeys.verify(token)) return undefined;
     return { connectionId, query: q === -1 ? "" : url.slice(q + 1) };
   }
 

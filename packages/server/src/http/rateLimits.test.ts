@@ -92,7 +92,7 @@ describe("rate limits over real HTTP", () => {
       }),
     );
 
-    // One warning per client and window; the key itself never appears in logs (the limiter counts a hash of it).
+    // One warning per client and window; the key itself never appears in logs (the limiter's counter is named `key`).
     const reached = h.logs.flatMap((l) => l.split("\n")).filter((l) => l.includes('"rate limit reached"')).map((l) => JSON.parse(l) as { limiter: string });
     expect(reached.map((l) => l.limiter)).toEqual(["api_unauthenticated", "api"]);
     expect(h.logs.join("\n")).not.toContain(h.secretKey);

@@ -5,34 +5,42 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { renderHtmlPage } from "../oauth/htmlPage.js";
 import { renderResultPage } from "../oauth/resultPage.js";
-import { hashToken, secretMatcher } from "../tokens/secureToken.js";
+import type { RateLimitStore } from "../store/rateLimitStore.js";
+import type { SecretKeys } from "../tokens/secretKeys.js";
 import { bearerToken } from "./bearerToken.js";
+import { DatabaseRateLimitStore } from "./databaseRateLimitStore.js";
 
-type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated";
+type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "probe";
 
 /**
- * Rate limits for every public endpoint but `/health`, counted in this process's memory (several
- * processes behind a load balancer each allow the limit): popup and admin-consent pages and the
- * widget's status polls per client IP, the product backend's API per secret key (a hash of it is
- * the counter's name). API requests without the valid key count per IP against the browser limit,
- * so nobody can use up the key's allowance. Over the limit: 429 with `Retry-After`, as JSON
- * `{error:{code:"rate_limited"}}` for APIs and as a page the widget understands for the popup.
+ * Rate limits for every public endpoint but `/health`: popup and admin-consent pages and the
+ * widget's status polls per client IP, the product backend's API per deployment (all its valid
+ * secret keys share one allowance, so a rotation does not double it). API requests without a valid
+ * key count per IP against the browser limit, so nobody can use up the key's allowance. Over the
+ * limit: 429 with `Retry-After`, as JSON `{error:{code:"rate_limited"}}` for APIs and as a page the
+ * widget understands for the popup.
+ *
+ * With `store` (PostgreSQL) the counts are in the database, shared by every instance; without it
+ * (SQLite: one process) they are in this process's memory. The load balancer's probes (`/healthz`,
+ * `/readyz`) are always counted in memory, per IP against the browser limit: they must answer while
+ * the database is away.
  */
-export function rateLimits({ config, logger }: { config: Config; logger: Logger }): RequestHandler {
+export function rateLimits({ config, logger, secretKeys, store }: { config: Config; logger: Logger; secretKeys: SecretKeys; store: RateLimitStore | null }): RequestHandler {
   if (!config.rateLimit.enabled) return (_req, _res, next) => next();
   const { windowSeconds, browser, sessionStatus, api } = config.rateLimit;
   const byIp = (req: Request) => ipKeyGenerator(req.ip ?? "unknown");
-  const isSecretKey = secretMatcher(config.secretKey);
+  // Not `verify`: the route's own check counts the key's use.
   const hasSecretKey = (req: Request) => {
     const token = bearerToken(req);
-    return token !== undefined && isSecretKey(token);
+    return token !== undefined && secretKeys.match(token) >= 0;
   };
 
-  const limiter = (name: Limiter, limit: number, keyGenerator: (req: Request) => string, respond: (req: Request, res: Response, retryAfter: number) => void) =>
+  const limiter = (name: Limiter, limit: number, keyGenerator: (req: Request) => string, respond: (req: Request, res: Response, retryAfter: number) => void, shared = true) =>
     rateLimit({
       windowMs: windowSeconds * 1000,
       limit,
       keyGenerator,
+      ...(store && shared ? { store: new DatabaseRateLimitStore(store, `${name}:`) } : {}),
       standardHeaders: "draft-7",
       legacyHeaders: false,
       logger: {
@@ -55,8 +63,9 @@ export function rateLimits({ config, logger }: { config: Config; logger: Logger 
   const limiters: Record<Limiter, RequestHandler> = {
     browser: limiter("browser", browser, byIp, (req, res, retryAfter) => browserPage(config, req, res, retryAfter)),
     session_status: limiter("session_status", sessionStatus, byIp, json),
-    api: limiter("api", api, (req) => `key:${hashToken(bearerToken(req) ?? "")}`, json),
+    api: limiter("api", api, () => "key", json),
     api_unauthenticated: limiter("api_unauthenticated", browser, byIp, json),
+    probe: limiter("probe", browser, byIp, json, false),
   };
 
   return (req, res, next) => {
@@ -68,6 +77,7 @@ export function rateLimits({ config, logger }: { config: Config; logger: Logger 
     const name: Limiter =
       path.startsWith("/oauth/") ? "browser"
       : path === "/connect/session/status" ? "session_status"
+      : path === "/healthz" || path === "/readyz" ? "probe"
       : hasSecretKey(req) ? "api"
       : "api_unauthenticated";
     void limiters[name](req, res, next);

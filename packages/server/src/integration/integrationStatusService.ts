@@ -17,6 +17,8 @@ import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import { ProxyHoldStore, USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
 import type { Database } from "../store/schema.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
+import type { KeyUseRecorder } from "../services/keyUseRecorder.js";
+import { keyFingerprint } from "../tokens/secretKeys.js";
 
 const DAY_MS = 86_400_000;
 const MAX_HOLDS_LISTED = 100;
@@ -36,6 +38,7 @@ export class IntegrationStatusService {
   constructor(
     private readonly config: Config,
     private readonly db: Kysely<Database>,
+    private readonly keyUses: KeyUseRecorder,
     private readonly now: () => number = Date.now,
   ) {
     this.events = new IntegrationEventStore(db);
@@ -46,7 +49,7 @@ export class IntegrationStatusService {
     const { microsoft, publicUrl } = this.config;
     const now = this.now();
     const currentKeyId = this.config.encryptionKeys[0]?.id ?? "";
-    const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage, holds] = await Promise.all([
+    const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage, holds, secretKeyUses] = await Promise.all([
       this.events.lastAt("connect_succeeded"),
       this.events.lastAt("refresh_succeeded"),
       this.events.errorsSince(now - DAY_MS),
@@ -55,6 +58,7 @@ export class IntegrationStatusService {
       this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at", "verified_at"]).orderBy("granted_at", "desc").execute(),
       encryptionKeyUsage(this.db, this.config.encryptionKeys.map((k) => k.id)),
       this.holds.active(now, MAX_HOLDS_LISTED),
+      this.keyUses.usage(),
     ]);
 
     const byStatus = Object.fromEntries(CONNECTION_STATUSES.map((s) => [s, 0])) as Record<(typeof CONNECTION_STATUSES)[number], number>;
@@ -94,6 +98,8 @@ export class IntegrationStatusService {
       })),
       client_secret: { expires_at: iso(secret.expiresAt), days_left: secret.daysLeft, state: secret.state },
       encryption_keys: { current: currentKeyId, in_use: keyUsage },
+      secret_keys: secretKeyUses.map((k) => ({ fingerprint: k.fingerprint, requests: k.requests, last_used_at: iso(k.lastUsedAt) })),
+      webhook_signing_key: { fingerprint: keyFingerprint(this.config.webhookSigningKey) },
       admin_consents: consents.map((c) => ({
         tenant_id: c.tenant_id,
         granted_at: new Date(Number(c.granted_at)).toISOString(),

@@ -14,6 +14,8 @@ export interface PruneCounts {
   adminConsentLinks: number;
   /** Ended proxy holds (a row per Microsoft Advertising customer once throttled), and ones longer than the clamp allows. */
   proxyHolds: number;
+  /** Ended rate-limit windows (PostgreSQL's shared counters). */
+  rateLimitWindows: number;
 }
 
 export interface PruneJob {
@@ -60,7 +62,7 @@ export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logg
     const webhooks = await drain(() => store.finishedWebhooks(cutoff(webhookRetentionDays), BATCH), { webhooks: 0, webhookAttempts: 0 });
     const events = await drain(async () => ({ events: await store.oldEvents(cutoff(eventRetentionDays), BATCH) }), { events: 0 });
     const links = await drain(async () => ({ adminConsentLinks: await store.expiredAdminConsentLinks(cutoff(retentionDays), BATCH) }), { adminConsentLinks: 0 });
-    const counts: PruneCounts = { ...sessions, ...webhooks, ...events, ...links, proxyHolds: await store.endedProxyHolds(at, at + config.proxy.maxHoldSeconds * 1000 + HOLD_CLOCK_SLACK_MS) };
+    const counts: PruneCounts = { ...sessions, ...webhooks, ...events, ...links, proxyHolds: await store.endedProxyHolds(at, at + config.proxy.maxHoldSeconds * 1000 + HOLD_CLOCK_SLACK_MS), rateLimitWindows: await store.endedRateLimitWindows(at) };
     const deleted = Object.values(counts).reduce((a, b) => a + b, 0);
     logger[deleted > 0 ? "info" : "debug"]({ ...counts, ms: Date.now() - started }, "pruned old records");
     return counts;

@@ -18,12 +18,15 @@ import { AttemptStore } from "../store/attemptStore.js";
 import { ConnectionStore } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
 import { SessionStore } from "../store/sessionStore.js";
+import { RateLimitStore } from "../store/rateLimitStore.js";
+import { SecretKeys } from "../tokens/secretKeys.js";
 import { TokenCipher } from "../tokens/tokenCipher.js";
 import { createWebhookOutbox, type WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { ConnectFlowService } from "./connectFlowService.js";
 import { ConnectionService } from "./connectionService.js";
 import { ConnectSessionService } from "./connectSessionService.js";
 import { HealthService } from "./healthService.js";
+import { KeyUseRecorder } from "./keyUseRecorder.js";
 import { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { TokenBudget } from "./tokenBudget.js";
 import { TokenRefresher } from "./tokenRefresher.js";
@@ -51,6 +54,12 @@ export interface Services {
   proxy: ProxyService;
   /** Token reads' `last_fetched_at`, written in batches (started by the server, flushed before refresh-ahead passes). */
   lastFetched: LastFetchedRecorder;
+  /** The valid API secret keys, checked by every API route, the fast reads and the rate limits, with their use. */
+  secretKeys: SecretKeys;
+  /** Writes the keys' use (counted in memory) every few seconds (started by the server). */
+  keyUses: KeyUseRecorder;
+  /** Rate-limit counters shared by every instance on PostgreSQL; null on SQLite (one process: counted in memory). */
+  rateLimitStore: RateLimitStore | null;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -92,10 +101,12 @@ export function createServices({
     refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
   });
   const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
-  const integrationStatus = new IntegrationStatusService(config, db);
+  const secretKeys = new SecretKeys(config.secretKeys);
+  const keyUses = new KeyUseRecorder(secretKeys, bookkeepingDb ?? db, logger);
+  const integrationStatus = new IntegrationStatusService(config, db, keyUses);
   const health = new HealthService(db);
   const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitStore: config.databaseUrl && config.rateLimit.store === "database" ? new RateLimitStore(db) : null };
 }

@@ -267,6 +267,26 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.alterTable("proxy_holds").addColumn("reason", "text").execute();
     },
   },
+  "0013_rate_limits_and_key_uses": {
+    async up(db: Kysely<unknown>) {
+      // Rate-limit counters shared by every instance on PostgreSQL (issue 22): hits per limiter and
+      // client in the current window, and when that window ends. SQLite counts in process memory.
+      await db.schema
+        .createTable("rate_limit_hits")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("hits", "integer", (c) => c.notNull())
+        .addColumn("reset_at", "bigint", (c) => c.notNull())
+        .execute();
+      // Requests per API secret key (by fingerprint, never the key), added by each instance every
+      // few seconds, for integration status during a key rotation.
+      await db.schema
+        .createTable("secret_key_uses")
+        .addColumn("fingerprint", "text", (c) => c.primaryKey())
+        .addColumn("requests", "bigint", (c) => c.notNull())
+        .addColumn("last_used_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /**

@@ -119,4 +119,10 @@ export class PruneStore {
       .executeTakeFirst();
     return Number(deleted.numDeletedRows);
   }
+
+  /** Rate-limit counters whose window has ended (a later hit would start the count again anyway). */
+  async endedRateLimitWindows(at: number): Promise<number> {
+    const deleted = await this.db.deleteFrom("rate_limit_hits").where("reset_at", "<", at).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
 }

@@ -243,6 +243,23 @@ export interface ProxyHoldTable {
   reason: ProxyHoldReason | null;
 }
 
+/** A rate limiter's count for one client in the current window (0013_rate_limits_and_key_uses; PostgreSQL only). */
+export interface RateLimitHitTable {
+  /** `<limiter>:<client>`, e.g. `api:key` or `browser:203.0.113.7`. */
+  key: string;
+  hits: number;
+  /** Epoch ms when the window ends; a hit after it starts a new window. */
+  reset_at: number;
+}
+
+/** Requests per API secret key over every instance (0013_rate_limits_and_key_uses). */
+export interface SecretKeyUseTable {
+  /** First 8 hex characters of the key's SHA-256. */
+  fingerprint: string;
+  requests: number;
+  last_used_at: number;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -258,4 +275,6 @@ export interface Database {
   token_request_windows: TokenRequestWindowTable;
   token_throttle: TokenThrottleTable;
   proxy_holds: ProxyHoldTable;
+  rate_limit_hits: RateLimitHitTable;
+  secret_key_uses: SecretKeyUseTable;
 }

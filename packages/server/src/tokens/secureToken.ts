@@ -17,12 +17,3 @@ const sha256 = (text: string): Buffer => hash("sha256", text, "buffer");
 export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
-
-/**
- * `secretsEqual(candidate, secret)` for a secret known in advance (the server's secret key): its
- * digest is computed once, the candidate's on each call; still a constant-time comparison.
- */
-export function secretMatcher(secret: string): (candidate: string) => boolean {
-  const expected = sha256(secret);
-  return (candidate) => timingSafeEqual(sha256(candidate), expected);
-}
