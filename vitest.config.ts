@@ -14,13 +14,14 @@ const POSTGRES_SETUP = "packages/server/src/testing/postgresGlobalSetup.ts";
 const NO_STORAGE = [
   "packages/server/src/config.test.ts",
   "packages/server/src/tokens/**",
+  "packages/server/src/connections/credentialCache.test.ts",
   "packages/server/src/oauth/scopes.test.ts",
   "packages/server/src/store/databaseBusy.test.ts",
   "packages/server/src/store/fileModes.test.ts",
   "packages/server/src/store/concurrentMigrations.test.ts",
   "packages/server/src/store/walCheckpointer.test.ts",
   // The refresh simulation runs on its own SQLite file under a fake clock.
-  "packages/server/src/jobs/refreshCost.simulation.test.ts",
+  "packages/server/src/connections/refreshCost.simulation.test.ts",
 ];
 
 export default defineConfig({

@@ -18,7 +18,7 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { connectUser } from "../packages/server/src/proxy/proxyTesting.js";
+import { connectUser } from "../packages/server/src/testing/proxyTesting.js";
 import { startHarness } from "../packages/server/src/testing/harness.js";
 import { reportRow } from "./report-file.js";
 

@@ -19,7 +19,7 @@ import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { proxyRoutes } from "./proxy/proxyRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
-import type { Services } from "./services/createServices.js";
+import type { Services } from "./composition.js";
 
 export interface AppDeps {
   config: Config;

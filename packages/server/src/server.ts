@@ -11,9 +11,9 @@ import { createDatabase, dialectOf, openBookkeepingDatabase } from "./store/crea
 import { startAccountSyncJob, type AccountSyncJob } from "./accounts/accountSyncJob.js";
 import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
 import type { Database } from "./store/schema.js";
-import { startRefreshAheadJob, type RefreshAheadJob } from "./jobs/refreshAheadJob.js";
-import { createServices, type Services } from "./services/createServices.js";
-import { CALLBACK_DEADLINE_MS } from "./services/signInFailures.js";
+import { startRefreshAheadJob, type RefreshAheadJob } from "./connections/refreshAheadJob.js";
+import { createServices, type Services } from "./composition.js";
+import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
 
 export interface RunningServer {
   url: string;

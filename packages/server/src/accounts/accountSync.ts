@@ -7,12 +7,12 @@ import { queryUser, searchAccountsOfUser, toAdAccount } from "../msads/customerM
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
 import { withFreshToken } from "../msads/withFreshToken.js";
-import type { ConnectionService } from "../services/connectionService.js";
-import { parseJson } from "../services/json.js";
+import type { ConnectionService } from "../connections/connectionService.js";
+import { parseJson } from "../util/parseJson.js";
 import type { Database } from "../store/schema.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { applyAccountSync, type SyncCounts } from "./applyAccountSync.js";
-import { publicAccountsError, toAccountsError, type StoredAccountsError } from "./accountsError.js";
+import { publicAccountsError, toAccountsError, type StoredAccountsError } from "../connections/accountsError.js";
 import { syncWebhook } from "./syncWebhook.js";
 
 export type SyncRun =

@@ -1,7 +1,7 @@
 import { PROVIDER_CONFIG_KEY, type ActionsListResponse } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
-import type { ConnectionService } from "../services/connectionService.js";
+import type { ConnectionService } from "../connections/connectionService.js";
 import { actionContext } from "./actionContext.js";
 import { toActionError } from "./actionErrors.js";
 import type { ActionProxy } from "./actionProxy.js";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportRecords } from "../msads/reportCsv.js";
 import { isAllowedReportUrl } from "../msads/reportDownload.js";
 import { startHarness, type Harness } from "../testing/harness.js";
-import { connectUser } from "../proxy/proxyTesting.js";
+import { connectUser } from "../testing/proxyTesting.js";
 
 /**
  * get-performance-report against a hostile report host. A real front server stands in for

@@ -17,7 +17,7 @@ import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import { ProxyHoldStore, USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
 import type { Database } from "../store/schema.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
-import type { KeyUseRecorder } from "../services/keyUseRecorder.js";
+import type { KeyUseRecorder } from "./keyUseRecorder.js";
 import { keyFingerprint } from "../tokens/secretKeys.js";
 
 const DAY_MS = 86_400_000;

@@ -1,8 +1,7 @@
-import type { AdAccount } from "@ads-connect/shared";
+import { paginate, type AdAccount } from "@ads-connect/shared";
 import { z } from "zod";
 import type { MsAdsCallContext, MsAdsClient } from "./msadsClient.js";
 import { MsAdsError } from "./MsAdsError.js";
-import { paginate } from "./paginate.js";
 
 /** int64 ids come as strings; numbers are accepted too and turned into strings. */
 const MsId = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(String);

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { ConnectionService } from "../services/connectionService.js";
+import type { ConnectionService } from "../connections/connectionService.js";
 import { MsAdsError } from "./MsAdsError.js";
 
 /**

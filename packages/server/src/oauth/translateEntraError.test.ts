@@ -3,7 +3,7 @@ import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulato
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectFlowError } from "../errors.js";
-import { classify } from "../services/tokenRefresher.js";
+import { classify } from "../connections/tokenRefresher.js";
 import { ENTRA_ORIGIN } from "./entraClient.js";
 import { fromTokenRequestError } from "./translateEntraError.js";
 

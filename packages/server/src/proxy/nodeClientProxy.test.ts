@@ -1,7 +1,7 @@
 import { AdsConnectApiError, AdsConnectClient } from "@ads-connect/node";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHarness, type Harness } from "../testing/harness.js";
-import { connectUser } from "./proxyTesting.js";
+import { connectUser } from "../testing/proxyTesting.js";
 
 // The backend client's proxy() and paginate() against the real server and the Microsoft Advertising
 // emulator (the client's own tests cover its request shapes against a local server).

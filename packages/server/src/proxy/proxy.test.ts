@@ -2,7 +2,7 @@ import { ApiErrorBodySchema } from "@ads-connect/shared";
 import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../testing/harness.js";
-import { codeOf, connectUser, INJECTED_HEADERS, rawRequest, TRANSPORT_HEADERS } from "./proxyTesting.js";
+import { codeOf, connectUser, INJECTED_HEADERS, rawRequest, TRANSPORT_HEADERS } from "../testing/proxyTesting.js";
 
 const QUERY = "/CampaignManagement/v13/Campaigns/QueryByAccountId";
 let h: Harness;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import { listActiveAccounts } from "../accounts/activeAccounts.js";
+import { listActiveAccounts } from "../connections/activeAccounts.js";
 import { AppError } from "../errors.js";
-import { parseJson } from "../services/json.js";
+import { parseJson } from "../util/parseJson.js";
 import type { Database } from "../store/schema.js";
 
 /** The `CustomerId` / `CustomerAccountId` a proxied call carries (either may be absent: user-level calls). */

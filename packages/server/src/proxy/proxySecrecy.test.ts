@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHarness, type Harness } from "../testing/harness.js";
-import { connectUser } from "./proxyTesting.js";
+import { connectUser } from "../testing/proxyTesting.js";
 
 const DEVELOPER_TOKEN = "ZZPROXYDEVTOKEN9K";
 let h: Harness;

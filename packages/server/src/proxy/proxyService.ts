@@ -7,7 +7,7 @@ import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { faultErrors, parseFault, type MsAdsFaultError } from "../msads/MsAdsError.js";
-import type { ConnectionService } from "../services/connectionService.js";
+import type { ConnectionService } from "../connections/connectionService.js";
 import { USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
 import type { Database, ProxyHoldReason } from "../store/schema.js";
 import { resolveProxyAccount, type ProxyAccountHeaders } from "./proxyAccount.js";

@@ -3,7 +3,7 @@ import type { RunningServer } from "../server.js";
 import type { Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { twoInstancesForFile } from "../testing/twoInstances.js";
-import { codeOf, connectUser } from "./proxyTesting.js";
+import { codeOf, connectUser } from "../testing/proxyTesting.js";
 
 // Two instances on one database: a customer's hold after 117 is honoured by both.
 let h: Harness;

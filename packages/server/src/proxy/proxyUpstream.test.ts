@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../testing/harness.js";
-import { codeOf, connectUser } from "./proxyTesting.js";
+import { codeOf, connectUser } from "../testing/proxyTesting.js";
 
 /**
  * A real HTTP server standing in for Microsoft's front door (MICROSOFT_ADS_API_URL points here): it

@@ -3,7 +3,7 @@ import { Router, type Response } from "express";
 import { z } from "zod";
 import { ADMIN_CONSENT_COOKIE, type AdminConsentOutcome, type AdminConsentService } from "../admin/adminConsentService.js";
 import { parseWith } from "../http/parseWith.js";
-import { renderHtmlPage } from "../oauth/htmlPage.js";
+import { renderHtmlPage } from "../connect/pages/htmlPage.js";
 import { ADMIN_CONSENT_CALLBACK_PATH } from "../oauth/redirectUris.js";
 
 const StartQuerySchema = z.object({ request: z.string().max(200).optional() });

@@ -4,7 +4,7 @@ import { Router, type RequestHandler } from "express";
 import { AppError } from "../errors.js";
 import { bearerToken } from "../http/bearerToken.js";
 import { parseWith } from "../http/parseWith.js";
-import type { ConnectSessionService } from "../services/connectSessionService.js";
+import type { ConnectSessionService } from "../connect/connectSessionService.js";
 
 /** Product backend creates sessions (secret key); the widget polls one (its session token). */
 export function connectSessionsRoutes(sessions: ConnectSessionService, requireSecretKey: RequestHandler, allowedOrigins: string[]): Router {

@@ -8,7 +8,7 @@ import {
 } from "@ads-connect/shared";
 import { Router, type RequestHandler } from "express";
 import { parseWith } from "../http/parseWith.js";
-import type { ConnectionService } from "../services/connectionService.js";
+import type { ConnectionService } from "../connections/connectionService.js";
 
 /** Built once: unknown query parameters are allowed on a token read (Nango clients send extras). */
 const TokenReadQuerySchema = GetConnectionQuerySchema.loose();

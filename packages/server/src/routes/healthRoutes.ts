@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { HealthService } from "../services/healthService.js";
+import type { HealthService } from "../http/healthService.js";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../store/databaseErrors.js";
 
 /** Probes for load balancers and orchestrators (no key: they reveal nothing). */

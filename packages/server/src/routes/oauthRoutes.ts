@@ -5,12 +5,12 @@ import express, { Router, type Response } from "express";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
-import type { PickerOutcome } from "../accounts/accountPickerService.js";
-import { renderAccountPickerPage } from "../accounts/accountPickerPage.js";
+import type { PickerOutcome } from "../connect/accountPickerService.js";
+import { renderAccountPickerPage } from "../connect/pages/accountPickerPage.js";
 import { ACCOUNT_PICKER_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
-import { renderResultPage } from "../oauth/resultPage.js";
-import { renderStartPage } from "../oauth/startPage.js";
-import type { BindingCookie, ConnectFlowService, ErrorOutcome } from "../services/connectFlowService.js";
+import { renderResultPage } from "../connect/pages/resultPage.js";
+import { renderStartPage } from "../connect/pages/startPage.js";
+import type { BindingCookie, ConnectFlowService, ErrorOutcome } from "../connect/connectFlowService.js";
 
 const StartQuerySchema = z.object({
   connect_session_token: z.string().max(200).optional(),

@@ -4,11 +4,11 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator } from "@ads-connect/entra-emulator";
 import { loadConfig } from "../config.js";
-import { startRefreshAheadJob } from "../jobs/refreshAheadJob.js";
+import { startRefreshAheadJob } from "../connections/refreshAheadJob.js";
 import { createLogger } from "../logger.js";
 import { createEntraClient } from "../oauth/entraClient.js";
-import { createServices } from "../services/createServices.js";
-import { keepAliveDueAt } from "../services/refreshSchedule.js";
+import { createServices } from "../composition.js";
+import { keepAliveDueAt } from "../connections/refreshSchedule.js";
 import { createDatabase } from "../store/createDatabase.js";
 import { encryptCredentials } from "../tokens/storedCredentials.js";
 

@@ -1,5 +1,5 @@
 import { PROVIDER_CONFIG_KEY, type AccountSelectionOutcome, type AdAccount, type AuthWebhookBody, type EndUserInput } from "@ads-connect/shared";
-import { parseJson } from "../services/json.js";
+import { parseJson } from "../util/parseJson.js";
 import type { ConnectSessionRow } from "../store/sessionStore.js";
 
 export interface Organization {

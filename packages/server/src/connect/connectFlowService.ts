@@ -10,7 +10,7 @@ import {
 import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
-import { CHANGE_ACCOUNTS_PURPOSE, type AccountPickerService, type PickerOutcome } from "../accounts/accountPickerService.js";
+import { CHANGE_ACCOUNTS_PURPOSE, type AccountPickerService, type PickerOutcome } from "./accountPickerService.js";
 import type { AccountSync } from "../accounts/accountSync.js";
 import { AdminConsentService } from "../admin/adminConsentService.js";
 import type { Config } from "../config.js";
@@ -27,9 +27,9 @@ import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
-import type { ConnectionService } from "./connectionService.js";
+import type { ConnectionService } from "../connections/connectionService.js";
 import type { ConnectSessionService } from "./connectSessionService.js";
-import { parseJson } from "./json.js";
+import { parseJson } from "../util/parseJson.js";
 import { CALLBACK_DEADLINE_MS, DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING, SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
 
 export const CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";

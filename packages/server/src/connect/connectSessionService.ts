@@ -9,7 +9,7 @@ import {
   type IntegrationConfigDefaults,
   type SessionStatusResponse,
 } from "@ads-connect/shared";
-import { CHANGE_ACCOUNTS_PURPOSE } from "../accounts/accountPickerService.js";
+import { CHANGE_ACCOUNTS_PURPOSE } from "./accountPickerService.js";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { effectiveAuthParams, type EffectiveAuthParams } from "../oauth/authParams.js";
@@ -17,7 +17,7 @@ import type { SessionTenantCheck } from "../oauth/sessionTenantCheck.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
 import type { ConnectSessionRow, SessionStore } from "../store/sessionStore.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
-import { parseJson } from "./json.js";
+import { parseJson } from "../util/parseJson.js";
 import { SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
 
 export type { EffectiveAuthParams };

@@ -1,7 +1,7 @@
 import { CONNECT_SUCCESS } from "@ads-connect/shared";
 import { describe, expect, it } from "vitest";
-import { renderAccountPickerPage } from "../accounts/accountPickerPage.js";
-import { PICKER_STRINGS_EN } from "../accounts/pickerStrings.js";
+import { renderAccountPickerPage } from "./accountPickerPage.js";
+import { PICKER_STRINGS_EN } from "./pickerStrings.js";
 import { isolate, plainText, renderHtmlPage } from "./htmlPage.js";
 import { renderResultPage } from "./resultPage.js";
 

@@ -1,4 +1,4 @@
-import type { StoredCredentials } from "./storedCredentials.js";
+import type { StoredCredentials } from "../tokens/storedCredentials.js";
 
 /**
  * Decrypted credentials kept in memory for a short while, so a token read does not run a JWE

@@ -16,7 +16,7 @@ import { decryptCredentials, encryptCredentials, type StoredCredentials } from "
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
-import { parseJson } from "./json.js";
+import { parseJson } from "../util/parseJson.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenBudget } from "./tokenBudget.js";
 

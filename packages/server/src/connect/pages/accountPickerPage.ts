@@ -1,6 +1,6 @@
 import type { AdAccount } from "@ads-connect/shared";
-import { escapeHtml, isolate, plainText, renderHtmlPage } from "../oauth/htmlPage.js";
-import { scriptJson } from "../oauth/resultPage.js";
+import { escapeHtml, isolate, plainText, renderHtmlPage } from "./htmlPage.js";
+import { scriptJson } from "./resultPage.js";
 import { fill, type PickerStrings } from "./pickerStrings.js";
 
 /** Past this many accounts the picker offers a search box. */

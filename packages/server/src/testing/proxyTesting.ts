@@ -1,6 +1,6 @@
 import { CONNECT_SUCCESS } from "@ads-connect/shared";
-import { connectAs, type Harness } from "../testing/harness.js";
-import { httpRequest } from "../testing/httpRequest.js";
+import { connectAs, type Harness } from "./harness.js";
+import { httpRequest } from "./httpRequest.js";
 
 /** Header names every proxied request carries for transport (fetch's own), besides the four injected ones. */
 export const TRANSPORT_HEADERS = ["accept", "accept-encoding", "accept-language", "connection", "content-length", "content-type", "host", "sec-fetch-mode", "user-agent"];

@@ -2,11 +2,11 @@ import { sql, type Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
-import type { LastFetchedRecorder } from "../services/lastFetchedRecorder.js";
-import type { TokenRefresher } from "../services/tokenRefresher.js";
+import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
+import type { TokenRefresher } from "./tokenRefresher.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
-import { runPeriodically } from "./periodicJob.js";
+import { runPeriodically } from "../jobs/periodicJob.js";
 
 export interface RefreshAheadJob {
   /** One pass: refreshes what is due now; resolves with how many connections it refreshed. */

@@ -12,18 +12,18 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
-import { isolate } from "../oauth/htmlPage.js";
-import type { ResultNotice } from "../oauth/resultPage.js";
-import { parseJson } from "../services/json.js";
+import { isolate } from "./pages/htmlPage.js";
+import type { ResultNotice } from "./pages/resultPage.js";
+import { parseJson } from "../util/parseJson.js";
 import type { Database } from "../store/schema.js";
 import { SessionStore, type ConnectSessionRow } from "../store/sessionStore.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
-import { resolveSelection, sessionSelectionMode } from "./accountSelection.js";
-import type { PickerPageInput } from "./accountPickerPage.js";
-import { listActiveAccounts } from "./activeAccounts.js";
-import { fill, type PickerStrings } from "./pickerStrings.js";
+import { resolveSelection, sessionSelectionMode } from "../connections/accountSelection.js";
+import type { PickerPageInput } from "./pages/accountPickerPage.js";
+import { listActiveAccounts } from "../connections/activeAccounts.js";
+import { fill, type PickerStrings } from "./pages/pickerStrings.js";
 
 /** `connect_sessions.purpose` of a session that reopens only the account picker. */
 export const CHANGE_ACCOUNTS_PURPOSE = "change_accounts";

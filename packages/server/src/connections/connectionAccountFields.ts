@@ -1,6 +1,6 @@
 import { AdAccountSchema, type AdAccount, type ConnectionSummary } from "@ads-connect/shared";
 import type { Kysely } from "kysely";
-import { parseJson } from "../services/json.js";
+import { parseJson } from "../util/parseJson.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
 import { publicAccountsError, type StoredAccountsError } from "./accountsError.js";

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { CredentialCache } from "./credentialCache.js";
-import type { StoredCredentials } from "./storedCredentials.js";
+import type { StoredCredentials } from "../tokens/storedCredentials.js";
 
 const creds = (access_token: string): StoredCredentials => ({ access_token, refresh_token: "r", id_token: null, token_type: "Bearer", scope: "s", expires_at: 0 });
 const row = (connection_id: string, version = 1, credentials_enc = `enc-${connection_id}-${version}`) => ({ connection_id, version, credentials_enc });
