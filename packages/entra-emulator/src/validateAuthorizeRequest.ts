@@ -1,28 +1,10 @@
 import { AADSTS, type AadstsMessage } from "./aadsts.js";
 import { checkScopes, parseScopes } from "./checkScopes.js";
 import type { EmulatorState } from "./EmulatorState.js";
+import type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
 import type { ResolvedTenant } from "./resolveTenant.js";
 
-export type ResponseMode = "query" | "fragment" | "form_post";
-
-/** Where and how results go back to the app. */
-export interface RedirectTarget {
-  redirectUri: string;
-  responseMode: ResponseMode;
-  state: string | null;
-}
-
-/** A validated /authorize request, kept while the user picks an account and while its code lives. */
-export interface AuthorizeRequest extends RedirectTarget {
-  tenant: ResolvedTenant;
-  clientId: string;
-  scopes: string[];
-  nonce: string | null;
-  codeChallenge: string | null;
-  codeChallengeMethod: "S256" | "plain";
-  prompt: string | null;
-  loginHint: string | null;
-}
+export type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
 
 export type AuthorizeValidation =
   | { kind: "ok"; request: AuthorizeRequest }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
-import { TENANT } from "./oauth/authParams.js";
+import { TENANT } from "./tenant.js";
 
 export interface EncryptionKey {
   id: string;

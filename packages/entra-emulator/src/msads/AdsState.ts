@@ -3,7 +3,7 @@ import type { TestUser } from "../testUsers.js";
 import { ADS_TEST_USERS, planFor } from "./adsTestData.js";
 import type { AdsFaultCode } from "./adsFaults.js";
 import { newCampaign, seedCampaigns, type AdsCampaign } from "./adsCampaigns.js";
-import type { AdsReportJob } from "./adsReports.js";
+import type { AdsReportJob } from "./adsReportTypes.js";
 
 /** An account as Customer Management v13 REST serializes `AdvertiserAccount` (int64 ids as strings, absent as null). */
 export interface AdsAccount {

@@ -3,32 +3,9 @@ import { strToU8, zipSync } from "fflate";
 import type { AdsCampaign } from "./adsCampaigns.js";
 import { invalidRequest } from "./adsFaults.js";
 import type { AdsAccount } from "./AdsState.js";
+import type { ReportSpec } from "./adsReportTypes.js";
 
-/** A submitted report: who asked, what for, how often it was polled, its zipped CSV once ready. */
-export interface AdsReportJob {
-  id: string;
-  userId: string;
-  request: ReportSpec;
-  polls: number;
-  status: "Pending" | "Success" | "Error";
-  /** Secret part of the download URL (Microsoft's is a pre-signed storage URL). */
-  signature: string;
-  zip: Uint8Array | null;
-}
-
-export interface ReportSpec {
-  name: string;
-  columns: string[];
-  accountIds: string[];
-  aggregation: "Daily" | "Summary";
-  start: Date;
-  end: Date;
-  /** "1/1/2026,1/31/2026" as the CSV header shows it. */
-  timeLabel: string;
-  excludeHeader: boolean;
-  excludeFooter: boolean;
-  excludeColumnHeaders: boolean;
-}
+export type { AdsReportJob, ReportSpec } from "./adsReportTypes.js";
 
 /** Columns of CampaignPerformanceReportRequest the emulator fills. */
 export const REPORT_COLUMNS = [

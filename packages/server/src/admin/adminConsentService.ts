@@ -3,7 +3,7 @@ import { parseAadsts } from "@ads-connect/shared";
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { TENANT_ID } from "../oauth/authParams.js";
+import { TENANT_ID } from "../tenant.js";
 import { ENTRA_ORIGIN, type EntraClient } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri } from "../oauth/redirectUris.js";
 import { ADS_SCOPES } from "../oauth/scopes.js";

@@ -1,6 +1,6 @@
 import { loadConfig } from "../config.js";
 import { createDatabase } from "../store/createDatabase.js";
-import type { CliIo } from "./runCli.js";
+import type { CliIo } from "./cliIo.js";
 
 /** `ads-connect migrate`: brings the database to the latest schema (what starting also does) and exits. */
 export async function migrateCli(io: CliIo): Promise<number> {

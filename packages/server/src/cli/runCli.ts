@@ -2,13 +2,9 @@ import { ConfigError } from "../config.js";
 import { doctorCli } from "../doctor/doctorCli.js";
 import { startAdsConnect } from "../server.js";
 import { reencryptCli } from "../tokens/reencrypt.js";
+import type { CliIo } from "./cliIo.js";
 import { migrateCli } from "./migrateCli.js";
 
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 interface Command {
   summary: string;

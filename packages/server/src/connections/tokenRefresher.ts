@@ -106,10 +106,6 @@ export class TokenRefresher {
     return (this.deps.now ?? Date.now)();
   }
 
-  isRefreshing(connectionId: string): boolean {
-    return this.inflight.has(connectionId);
-  }
-
   /** Which of these connections are being refreshed now, by this instance or another one. */
   async refreshingAmong(connectionIds: string[]): Promise<Set<string>> {
     return this.refreshingWithLeases(connectionIds, await this.leases.heldAmong(connectionIds, Date.now()));

@@ -1,12 +1,16 @@
 import type { Logger } from "pino";
-import type { ConnectionService } from "../connections/connectionService.js";
 import { MsAdsError } from "./MsAdsError.js";
+
+/** Where Microsoft Advertising calls get a connection's access token (ConnectionService is one). */
+export interface TokenSource {
+  accessToken(connectionId: string, options?: { forceRefresh?: boolean }): Promise<string>;
+}
 
 /**
  * Runs Microsoft Advertising calls with the connection's access token; on 109 (token expired,
  * whatever our clock said) the token is refreshed now and the calls run once more, once.
  */
-export async function withFreshToken<T>(deps: { connections: ConnectionService; logger: Logger }, connectionId: string, run: (accessToken: string) => Promise<T>): Promise<T> {
+export async function withFreshToken<T>(deps: { connections: TokenSource; logger: Logger }, connectionId: string, run: (accessToken: string) => Promise<T>): Promise<T> {
   try {
     return await run(await deps.connections.accessToken(connectionId));
   } catch (err) {

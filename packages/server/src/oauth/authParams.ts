@@ -1,6 +1,7 @@
 import { PROVIDER_CONFIG_KEY, type CreateConnectSessionBody } from "@ads-connect/shared";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
+import { TENANT } from "../tenant.js";
 import { buildScope } from "./scopes.js";
 
 export interface EffectiveAuthParams {
@@ -9,11 +10,6 @@ export interface EffectiveAuthParams {
   authorizationParams: Record<string, string>;
 }
 
-const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-/** A tenant id (a GUID). */
-export const TENANT_ID = new RegExp(`^${GUID}$`, "i");
-/** Where a sign-in may go: common, organizations, consumers, a tenant id or a verified domain. */
-export const TENANT = new RegExp(`^(common|organizations|consumers|${GUID}|[a-z0-9-]+(\\.[a-z0-9-]+)+)$`, "i");
 const PROMPTS = ["login", "consent", "select_account", "none"];
 const HINT = /^[^\s\p{Cc}]{1,256}$/u;
 const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ActionError, defineAction } from "../../actions.js";
+import { ActionError, defineAction } from "../defineAction.js";
 import { accountInput, MsId } from "./msadsInput.js";
 
 const UpdateResponseSchema = z.object({

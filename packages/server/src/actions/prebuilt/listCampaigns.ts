@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineAction } from "../../actions.js";
+import { defineAction } from "../defineAction.js";
 import { accountInput } from "./msadsInput.js";
 
 /** Campaign types Campaign Management lists; Microsoft returns Search only unless told. */

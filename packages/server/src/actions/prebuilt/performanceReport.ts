@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { ActionError, defineAction, type ActionContext } from "../../actions.js";
+import { ActionError, defineAction, type ActionContext } from "../defineAction.js";
 import { reportRecords } from "../../msads/reportCsv.js";
 import { downloadReport, type ReportDownloadOptions } from "../../msads/reportDownload.js";
 import { accountInput } from "./msadsInput.js";

@@ -1,0 +1,25 @@
+/** A submitted report: who asked, what for, how often it was polled, its zipped CSV once ready. */
+export interface AdsReportJob {
+  id: string;
+  userId: string;
+  request: ReportSpec;
+  polls: number;
+  status: "Pending" | "Success" | "Error";
+  /** Secret part of the download URL (Microsoft's is a pre-signed storage URL). */
+  signature: string;
+  zip: Uint8Array | null;
+}
+
+export interface ReportSpec {
+  name: string;
+  columns: string[];
+  accountIds: string[];
+  aggregation: "Daily" | "Summary";
+  start: Date;
+  end: Date;
+  /** "1/1/2026,1/31/2026" as the CSV header shows it. */
+  timeLabel: string;
+  excludeHeader: boolean;
+  excludeFooter: boolean;
+  excludeColumnHeaders: boolean;
+}
