@@ -30,6 +30,7 @@ import { KeyUseRecorder } from "./integration/keyUseRecorder.js";
 import { LastFetchedRecorder } from "./connections/lastFetchedRecorder.js";
 import { TokenBudget } from "./connections/tokenBudget.js";
 import { TokenRefresher } from "./connections/tokenRefresher.js";
+import type { Clock } from "./util/clock.js";
 
 export interface Services {
   sessions: ConnectSessionService;
@@ -77,7 +78,7 @@ export function createServices({
   db: Kysely<Database>;
   entra: EntraClient;
   logger: Logger;
-  now?: () => number;
+  now?: Clock;
   bookkeepingDb?: Kysely<Database>;
 }): Services {
   const cipher = new TokenCipher(config.encryptionKeys);

@@ -14,6 +14,7 @@ import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { applyAccountSync, type SyncCounts } from "./applyAccountSync.js";
 import { publicAccountsError, toAccountsError, type StoredAccountsError } from "../connections/accountsError.js";
 import { syncWebhook } from "./syncWebhook.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export type SyncRun =
   | { ok: true; results: SyncCounts; removedSelectedAccountIds: string[] }
@@ -36,6 +37,8 @@ export const SYNC_CLAIM_MS = 5 * 60_000;
 export class AccountSync {
   private readonly lockRows: boolean;
 
+  private readonly now: Clock;
+
   constructor(
     private readonly deps: {
       config: Config;
@@ -44,14 +47,11 @@ export class AccountSync {
       client: MsAdsClient;
       outbox: WebhookOutbox;
       logger: Logger;
-      now?: () => number;
+      now?: Clock;
     },
   ) {
+    this.now = deps.now ?? systemClock;
     this.lockRows = deps.db.getExecutor().adapter instanceof PostgresAdapter;
-  }
-
-  private now(): number {
-    return (this.deps.now ?? Date.now)();
   }
 
   private get intervalMs(): number {

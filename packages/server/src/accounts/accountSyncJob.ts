@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { Database } from "../store/schema.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
 import { SYNC_CLAIM_MS, type AccountSync } from "./accountSync.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export interface AccountSyncJob {
   /** One pass: syncs the connections due now; resolves with how many it ran. */
@@ -19,9 +20,9 @@ const BATCH = 50;
  * conditional UPDATE of `accounts_sync_due_at` (it must still hold the value read), so exactly one
  * instance runs it; the claim lasts SYNC_CLAIM_MS in case that instance dies.
  */
-export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>; sync: AccountSync; logger: Logger; now?: () => number }): AccountSyncJob {
+export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>; sync: AccountSync; logger: Logger; now?: Clock }): AccountSyncJob {
   const { config, db, sync, logger } = deps;
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? systemClock;
   const pollMs = Math.min(60_000, config.accountSync.intervalSeconds * 1000);
   async function runOnce(): Promise<number> {
     const t = now();

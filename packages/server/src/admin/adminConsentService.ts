@@ -10,6 +10,7 @@ import { ADS_SCOPES } from "../oauth/scopes.js";
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import type { Database } from "../store/schema.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -36,9 +37,13 @@ const invalid = (status: number, code: string, heading: string, ...paragraphs: s
  * the tenant so the user can connect.
  */
 export class AdminConsentService {
+  private readonly now: Clock;
+
   constructor(
-    private readonly deps: { config: Config; db: Kysely<Database>; logger: Logger; entra?: EntraClient; now?: () => number },
-  ) {}
+    private readonly deps: { config: Config; db: Kysely<Database>; logger: Logger; entra?: EntraClient; now?: Clock },
+  ) {
+    this.now = deps.now ?? systemClock;
+  }
 
   /**
    * A sign-in from the tenant worked: its browser-reported approval (if any) is now verified.
@@ -63,10 +68,6 @@ export class AdminConsentService {
     } catch {
       return undefined;
     }
-  }
-
-  private now(): number {
-    return (this.deps.now ?? Date.now)();
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../store/schema.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export interface Alert {
   /** Same key within the de-duplication window → sent once. */
@@ -26,8 +27,8 @@ const SEND_TIMEOUT_MS = 10_000;
  * when Slack answered 2xx; an alert Slack refused or never received releases the key, so its next
  * occurrence is sent.
  */
-export function createSlackAlerter(options: { db: Kysely<Database>; url: string | null; dedupSeconds: number; logger: Logger; now?: () => number }): Alerter {
-  const now = options.now ?? Date.now;
+export function createSlackAlerter(options: { db: Kysely<Database>; url: string | null; dedupSeconds: number; logger: Logger; now?: Clock }): Alerter {
+  const now = options.now ?? systemClock;
   const windowMs = options.dedupSeconds * 1000;
 
   /** True when Slack answered 2xx. */

@@ -24,6 +24,7 @@ import { resolveSelection, sessionSelectionMode } from "../connections/accountSe
 import type { PickerPageInput } from "./pages/accountPickerPage.js";
 import { listActiveAccounts } from "../connections/activeAccounts.js";
 import { fill, type PickerStrings } from "./pages/pickerStrings.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /** `connect_sessions.purpose` of a session that reopens only the account picker. */
 export const CHANGE_ACCOUNTS_PURPOSE = "change_accounts";
@@ -57,6 +58,8 @@ function refusal(code: "state_invalid" | "state_already_used" | "attempt_browser
  * choice is stored; then the webhook's body gets the selection and becomes due at once.
  */
 export class AccountPickerService {
+  private readonly now: Clock;
+
   constructor(
     private readonly deps: {
       config: Config;
@@ -66,12 +69,10 @@ export class AccountPickerService {
       logger: Logger;
       /** Refreshes a connection's accounts before a change-accounts picker (never throws). */
       refreshAccounts: (connectionId: string) => Promise<unknown>;
-      now?: () => number;
+      now?: Clock;
     },
-  ) {}
-
-  private now(): number {
-    return (this.deps.now ?? Date.now)();
+  ) {
+    this.now = deps.now ?? systemClock;
   }
 
   private get ttlMs(): number {

@@ -31,6 +31,7 @@ import type { ConnectionService } from "../connections/connectionService.js";
 import type { ConnectSessionService } from "./connectSessionService.js";
 import { parseJson } from "../util/parseJson.js";
 import { CALLBACK_DEADLINE_MS, DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING, SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export const CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
@@ -111,6 +112,8 @@ class ResultAlreadyRecorded extends Error {}
  * bound to the starting browser, expires, and can be used once.
  */
 export class ConnectFlowService {
+  private readonly now: Clock;
+
   constructor(
     private readonly deps: {
       config: Config;
@@ -127,9 +130,11 @@ export class ConnectFlowService {
       /** The account picker step that follows a successful sign-in. */
       picker: AccountPickerService;
       logger: Logger;
-      now?: () => number;
+      now?: Clock;
     },
-  ) {}
+  ) {
+    this.now = deps.now ?? systemClock;
+  }
 
   /**
    * Attempts this process consumed whose result is not recorded yet, with the failure waiting to be
@@ -137,10 +142,6 @@ export class ConnectFlowService {
    */
   private readonly unfinished = new Map<string, { attempt: AttemptRow; failure: ConnectResult | null }>();
   private stopping = false;
-
-  private now(): number {
-    return (this.deps.now ?? Date.now)();
-  }
 
   get redirectUri(): string {
     return signInRedirectUri(this.deps.config.publicUrl);

@@ -19,6 +19,7 @@ import type { ConnectSessionRow, SessionStore } from "../store/sessionStore.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
 import { parseJson } from "../util/parseJson.js";
 import { SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export type { EffectiveAuthParams };
 
@@ -27,7 +28,7 @@ export class ConnectSessionService {
     private readonly config: Config,
     private readonly sessions: SessionStore,
     private readonly connections: ConnectionStore,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
     /** Asks Microsoft whether a tenant the session names exists (see sessionTenantCheck). */
     private readonly checkTenant: SessionTenantCheck = async () => {},
   ) {}

@@ -30,6 +30,7 @@ import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
 import { untilAborted } from "../util/untilAborted.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export interface ConnectedAccount {
   tenant_id: string;
@@ -50,6 +51,8 @@ export class ConnectionService {
   private readonly credentialCache: CredentialCache;
   private readonly accountLists = new AccountListCache();
 
+  private readonly now: Clock;
+
   constructor(
     private readonly deps: {
       config: Config;
@@ -60,16 +63,13 @@ export class ConnectionService {
       outbox: WebhookOutbox;
       logger: Logger;
       lastFetched: LastFetchedRecorder;
-      now?: () => number;
+      now?: Clock;
       /** Decrypted credentials kept per row version; `maxEntries: 0` turns the cache off. */
       credentialCache?: { maxEntries: number; ttlMs: number };
     },
   ) {
+    this.now = deps.now ?? systemClock;
     this.credentialCache = new CredentialCache({ ...(deps.credentialCache ?? { maxEntries: 10_000, ttlMs: 60_000 }), now: () => this.now() });
-  }
-
-  private now(): number {
-    return (this.deps.now ?? Date.now)();
   }
 
   async list(query: ListConnectionsQuery): Promise<{ connections: ConnectionSummary[] }> {

@@ -1,4 +1,5 @@
 import type { StoredCredentials } from "../tokens/storedCredentials.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /**
  * Decrypted credentials kept in memory for a short while, so a token read does not run a JWE
@@ -11,12 +12,12 @@ import type { StoredCredentials } from "../tokens/storedCredentials.js";
 export class CredentialCache {
   private readonly entries = new Map<string, { version: number; ciphertext: string; credentials: StoredCredentials; until: number }>();
 
-  constructor(
-    private readonly options: { maxEntries: number; ttlMs: number; now?: () => number } = { maxEntries: 10_000, ttlMs: 60_000 },
-  ) {}
+  private readonly now: Clock;
 
-  private now(): number {
-    return (this.options.now ?? Date.now)();
+  constructor(
+    private readonly options: { maxEntries: number; ttlMs: number; now?: Clock } = { maxEntries: 10_000, ttlMs: 60_000 },
+  ) {
+    this.now = options.now ?? systemClock;
   }
 
   /** The credentials decrypted from this row before, or undefined (then decrypt and `set`). */

@@ -7,6 +7,7 @@ import type { TokenRefresher } from "./tokenRefresher.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
 import type { Database } from "../store/schema.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export interface RefreshAheadJob {
   /** One pass: refreshes what is due now; resolves with how many connections it refreshed. */
@@ -34,10 +35,10 @@ export function startRefreshAheadJob(deps: {
   logger: Logger;
   /** This instance's reads recorded in memory, written before each pass so the pass sees them. */
   lastFetched?: LastFetchedRecorder;
-  now?: () => number;
+  now?: Clock;
 }): RefreshAheadJob {
   const { config, db, refresher, logger } = deps;
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? systemClock;
   const intervalMs = config.refreshAhead.intervalSeconds * 1000;
   async function dueConnections(t: number): Promise<{ row: ConnectionRow; reason: "ahead" | "idle" }[]> {
     // Due before the next pass could catch it: within the served-token margin plus one interval.

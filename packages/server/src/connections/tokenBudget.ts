@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /**
  * The app's token requests to Microsoft, counted in the database so every instance shares one
@@ -19,7 +20,7 @@ export class TokenBudget {
   constructor(
     private readonly db: Kysely<Database>,
     perMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {
     this.windowMs = 60_000;
     this.perWindow = perMinute;

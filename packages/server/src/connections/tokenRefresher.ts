@@ -19,6 +19,7 @@ import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { parseJson } from "../util/parseJson.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenBudget } from "./tokenBudget.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /** Why a refresh failed, which decides who hears about it and what happens to the connection. */
 export type FailureClass = "dead_grant" | "transient" | "configuration" | "unknown";
@@ -82,6 +83,8 @@ export class TokenRefresher {
   private readonly inflight = new Map<string, Promise<StoredCredentials>>();
   private readonly leases: RefreshLeaseStore;
 
+  private readonly now: Clock;
+
   constructor(
     private readonly deps: {
       config: Config;
@@ -94,16 +97,13 @@ export class TokenRefresher {
       logger: Logger;
       /** The app-wide token request budget and Entra's throttling, shared across instances. */
       budget: TokenBudget;
-      now?: () => number;
+      now?: Clock;
       /** Waits between retries (tests can shorten it). */
       sleep?: (ms: number) => Promise<void>;
     },
   ) {
+    this.now = deps.now ?? systemClock;
     this.leases = new RefreshLeaseStore(deps.db);
-  }
-
-  private now(): number {
-    return (this.deps.now ?? Date.now)();
   }
 
   /** Which of these connections are being refreshed now, by this instance or another one. */

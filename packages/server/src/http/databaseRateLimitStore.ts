@@ -1,5 +1,6 @@
 import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /**
  * express-rate-limit's Store on the project's database (store/rateLimitStore.ts): the counts are
@@ -14,7 +15,7 @@ export class DatabaseRateLimitStore implements Store {
   constructor(
     private readonly counts: RateLimitStore,
     readonly prefix: string,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {}
 
   init(options: Options): void {

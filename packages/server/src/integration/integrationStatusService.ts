@@ -19,6 +19,7 @@ import type { Database } from "../store/schema.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
 import type { KeyUseRecorder } from "./keyUseRecorder.js";
 import { keyFingerprint } from "../tokens/secretKeys.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 const DAY_MS = 86_400_000;
 const MAX_HOLDS_LISTED = 100;
@@ -39,7 +40,7 @@ export class IntegrationStatusService {
     private readonly config: Config,
     private readonly db: Kysely<Database>,
     private readonly keyUses: KeyUseRecorder,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {
     this.events = new IntegrationEventStore(db);
     this.holds = new ProxyHoldStore(db);

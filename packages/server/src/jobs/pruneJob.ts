@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import { PruneStore } from "../store/pruneStore.js";
 import type { Database } from "../store/schema.js";
 import { runPeriodically } from "./periodicJob.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export interface PruneCounts {
   sessions: number;
@@ -38,10 +39,10 @@ const HOLD_CLOCK_SLACK_MS = 60_000;
  * PROXY_MAX_HOLD_SECONDS allows). Nothing a live sign-in or an undelivered webhook still needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
  * batches, each its own short transaction, yielding in between so requests keep flowing.
  */
-export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logger: Logger; now?: () => number }): PruneJob {
+export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logger: Logger; now?: Clock }): PruneJob {
   const { config, logger } = deps;
   const store = new PruneStore(deps.db);
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? systemClock;
   const intervalMs = config.prune.intervalSeconds * 1000;
   /** Calls `step` until its batch (the first count) comes back short or the job stops, summing its counts. */
   async function drain<T extends Record<string, number>>(step: () => Promise<T>, total: T): Promise<T> {

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { ProxyHoldStore } from "../store/proxyHoldStore.js";
 import type { Database, ProxyHoldReason } from "../store/schema.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /**
  * The proxy's pause per Microsoft Advertising customer after a 429 (117 CallRateExceeded or a plain
@@ -14,7 +15,7 @@ export class ProxyHolds {
   constructor(
     db: Kysely<Database>,
     private readonly maxMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {
     this.store = new ProxyHoldStore(db);
   }

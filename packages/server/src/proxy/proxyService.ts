@@ -16,6 +16,7 @@ import { ProxyMsAdsError } from "./proxyErrors.js";
 import { checkCallerHeaders, keptResponseHeaders } from "./proxyHeaders.js";
 import { ProxyHolds } from "./proxyHolds.js";
 import { isAllowedUrl, resolveTarget, type ProxyAllowList } from "./proxyTarget.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 export type { ProxyBody } from "./proxyBody.js";
 export { ProxyMsAdsError, type ProxyMsAdsDetails } from "./proxyErrors.js";
@@ -76,10 +77,12 @@ const MAX_REDIRECTS = 3;
 export class ProxyService {
   private readonly holds: ProxyHolds;
   private readonly allow: ProxyAllowList;
+  private readonly now: Clock;
 
   constructor(
-    private readonly deps: { config: Config; db: Kysely<Database>; connections: ConnectionService; msads: MsAdsClient; logger: Logger; now?: () => number },
+    private readonly deps: { config: Config; db: Kysely<Database>; connections: ConnectionService; msads: MsAdsClient; logger: Logger; now?: Clock },
   ) {
+    this.now = deps.now ?? systemClock;
     this.holds = new ProxyHolds(deps.db, deps.config.proxy.maxHoldSeconds * 1000, deps.now);
     this.allow = { environment: deps.config.microsoft.adsEnvironment, apiUrl: deps.config.microsoft.adsApiUrl };
   }
@@ -218,7 +221,7 @@ export class ProxyService {
 
   private async refuseWhileHeld(key: string): Promise<void> {
     const hold = await this.holds.held(key);
-    if (hold) throw rateLimited(Math.max(1, Math.ceil((hold.until - (this.deps.now ?? Date.now)()) / 1000)), null, hold.reason);
+    if (hold) throw rateLimited(Math.max(1, Math.ceil((hold.until - this.now()) / 1000)), null, hold.reason);
   }
 
   /** Exponential backoff with jitter: base·2^attempt plus up to one base more. */

@@ -1,4 +1,5 @@
 import { hash, timingSafeEqual } from "node:crypto";
+import { systemClock, type Clock } from "../util/clock.js";
 
 /** One key's use not yet written to the database (never the key: its fingerprint). */
 export interface SecretKeyUse {
@@ -30,7 +31,7 @@ export class SecretKeys {
 
   constructor(
     keys: readonly string[],
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {
     if (keys.length === 0) throw new Error("SecretKeys needs at least one key");
     this.digests = keys.map((k) => hash("sha256", k, "buffer"));

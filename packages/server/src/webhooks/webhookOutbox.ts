@@ -6,6 +6,7 @@ import { isDatabaseUnavailable } from "../store/databaseErrors.js";
 import { containsExactly } from "../store/like.js";
 import type { Database } from "../store/schema.js";
 import { signWebhook } from "./signWebhook.js";
+import { systemClock, type Clock } from "../util/clock.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -48,10 +49,10 @@ export function createWebhookOutbox(options: {
   maxDelayMs: number;
   /** How often the database is checked for due events when nothing wakes the dispatcher. */
   pollMs?: number;
-  now?: () => number;
+  now?: Clock;
 }): WebhookOutbox {
   const { db, logger } = options;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock;
   const pollMs = options.pollMs ?? 1000;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
