@@ -2,7 +2,7 @@ import type { MsAdsErrorDetails } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
-import { ProxyMsAdsError, toWireErrors } from "../proxy/proxyErrors.js";
+import { ProxyMsAdsError, toWireErrors } from "../msads/ProxyMsAdsError.js";
 import { isActionError } from "./defineAction.js";
 
 /** Microsoft counts calls in a sliding 60-second window per user and customer (117). */

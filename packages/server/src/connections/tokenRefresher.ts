@@ -17,6 +17,7 @@ import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { parseJson } from "../util/parseJson.js";
+import { retryAfterMs } from "../util/retryAfter.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenBudget } from "./tokenBudget.js";
 import { systemClock, type Clock } from "../util/clock.js";
@@ -39,17 +40,15 @@ const MAX_RETRY_DELAY_MS = 30_000;
 
 /** What a 503 tells the caller to wait: Microsoft's own Retry-After when it gave one, else a few seconds. */
 function retryAfterSeconds(err: unknown): number {
-  const ms = retryAfterMs(err);
+  const ms = entraRetryAfterMs(err);
   return ms === null ? 5 : Math.max(1, Math.ceil(ms / 1000));
 }
 
 /** Retry-After (seconds or a date) of the token endpoint's answer, when openid-client kept it. */
-function retryAfterMs(err: unknown): number | null {
+function entraRetryAfterMs(err: unknown): number | null {
   const response = [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r) => r instanceof Response);
-  const value = response?.headers.get("retry-after");
-  if (!value) return null;
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, Math.min(ms, MAX_RETRY_DELAY_MS)) : null;
+  const ms = retryAfterMs(response?.headers.get("retry-after"));
+  return ms === null ? null : Math.min(ms, MAX_RETRY_DELAY_MS);
 }
 
 /** How long background refreshes pause when Entra throttles without saying how long. */
@@ -221,7 +220,7 @@ export class TokenRefresher {
         const error = await fromTokenRequestError(err);
         if (isThrottling(err, error)) {
           // Every instance's background refreshes pause; readers get Retry-After instead of retries.
-          const pauseMs = retryAfterMs(err) ?? DEFAULT_THROTTLE_MS;
+          const pauseMs = entraRetryAfterMs(err) ?? DEFAULT_THROTTLE_MS;
           await this.deps.budget.throttle(pauseMs);
           log.warn({ attempt, aadsts: error.aadsts, pauseMs }, "Entra is throttling token requests: background refreshes paused");
           // Nothing is wrong with the connection: a background refresh just stops here.
@@ -230,7 +229,7 @@ export class TokenRefresher {
         const kind = classify(error);
         if (kind === "transient" && attempt < config.refreshMaxTries) {
           const backoff = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** (attempt - 1));
-          const delayMs = retryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
+          const delayMs = entraRetryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
           log.warn({ attempt, code: error.code, aadsts: error.aadsts, delayMs }, "token refresh failed, retrying");
           await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delayMs);
           continue;
