@@ -9,3 +9,4 @@ export * from "./adAccount.js";
 export * from "./accountSync.js";
 export * from "./paginate.js";
 export * from "./action.js";
+export * from "./health.js";
