@@ -1,7 +1,7 @@
 import { componentSchemas, ref, toJsonSchema, type JsonSchema } from "./components.js";
 import { OPERATIONS, type Operation } from "./operations.js";
 
-export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, JsonSchema> } };
+export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> } };
 
 const SECURITY = { secretKey: [{ secretKey: [] }], connectSession: [{ connectSessionToken: [] }], none: [] } as const;
 
