@@ -10,3 +10,4 @@ export * from "./accountSync.js";
 export * from "./paginate.js";
 export * from "./action.js";
 export * from "./errorCatalogue.js";
+export * from "./health.js";
