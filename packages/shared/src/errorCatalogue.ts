@@ -71,7 +71,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCatalogueEntry>> =
   code_already_redeemed: { http: [424], actor: "end_user", message: "This sign-in was already used.", action: "Connect again to start a new one." },
   provider_temporarily_unavailable: { http: [503], actor: "none", message: "Microsoft did not answer in time or is overloaded.", action: RETRY },
   provider_error: { http: [502], actor: "product_team", message: "Microsoft refused with an error this app does not recognize.", action: "Find Microsoft's AADSTS code in the server log; if it keeps happening, report it." },
-  unknown_action: { http: [404], actor: "product_team", message: "No action with that name.", action: "Use a name from GET /actions." },
+  unknown_action: { http: [400], actor: "product_team", message: "No action with that name.", action: "Use a name from GET /actions." },
   invalid_action_input: { http: [400], actor: "product_team", message: "The action's input does not match its schema.", action: "Fix the fields named in `error.errors` (GET /actions shows each action's input schema)." },
   invalid_action_output: { http: [500], actor: "product_team", message: "The action returned output that does not match its own schema; nothing was returned.", action: "Fix the custom action's run() or its output schema." },
   action_failed: { http: [400, 500], actor: "product_team", message: "The action failed (ActionError: its own status and message; anything else: 500).", action: "Read the message; an unexpected failure is in the server's log." },
