@@ -4,7 +4,7 @@ import { systemClock, type Clock } from "../util/clock.js";
 import type { RateLimitCounter, RateLimitHit } from "./rateLimitCounter.js";
 
 /** How long at most a hit waits in memory before it is added to the shared count. */
-export const RATE_LIMIT_FLUSH_MS = 250;
+const RATE_LIMIT_FLUSH_MS = 250;
 
 interface SharedCount {
   /** The deployment-wide total the database last returned for this key's window. */

@@ -8,7 +8,7 @@ import { parseWith } from "../http/parseWith.js";
 const TokenReadQuerySchema = GetConnectionQuerySchema.loose();
 
 /** The token read's Cache-Control: it carries an access token. */
-export const TOKEN_READ_CACHE_CONTROL = "no-store";
+const TOKEN_READ_CACHE_CONTROL = "no-store";
 
 /**
  * JSON written as Express's `res.json` writes it (the same Content-Type and Content-Length after the
@@ -35,7 +35,7 @@ function sendJson(req: Request, res: Response, body: unknown): void {
  * given) and the status read (`GET /connections`): validates the parsed query, reads, writes the
  * answer. Errors reject, for Express's error handler (http/errorHandler.ts).
  */
-export function connectionReads(connections: ConnectionService) {
+function connectionReads(connections: ConnectionService) {
   return async function read(req: Request, res: Response, connectionId: string | undefined, query: unknown): Promise<void> {
     if (connectionId === undefined) {
       sendJson(req, res, await connections.list(parseWith(ListConnectionsQuerySchema, query, "query")));
