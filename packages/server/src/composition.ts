@@ -20,6 +20,7 @@ import { ProxyHoldStore } from "./store/proxyHoldStore.js";
 import type { Database } from "./store/schema.js";
 import { SessionStore } from "./store/sessionStore.js";
 import { RateLimitStore } from "./store/rateLimitStore.js";
+import { SharedRateLimitCounter } from "./http/sharedRateLimitCounter.js";
 import { SecretKeys } from "./tokens/secretKeys.js";
 import { TokenCipher } from "./tokens/tokenCipher.js";
 import { createWebhookOutbox, type WebhookOutbox } from "./webhooks/webhookOutbox.js";
@@ -56,12 +57,12 @@ export interface Services {
   proxy: ProxyService;
   /** Token reads' `last_fetched_at`, written in batches (started by the server, flushed before refresh-ahead passes). */
   lastFetched: LastFetchedRecorder;
-  /** The valid API secret keys, checked by every API route, the fast reads and the rate limits, with their use. */
+  /** The valid API secret keys, checked by every API route and the rate limits, with their use. */
   secretKeys: SecretKeys;
   /** Writes the keys' use (counted in memory) every few seconds (started by the server). */
   keyUses: KeyUseRecorder;
-  /** Rate-limit counters shared by every instance on PostgreSQL; null on SQLite (one process: counted in memory). */
-  rateLimitStore: RateLimitStore | null;
+  /** Rate-limit counts shared by every instance on PostgreSQL, flushed in batches (stopped by the server); null on SQLite (one process: counted in memory). */
+  rateLimitCounter: SharedRateLimitCounter | null;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -119,5 +120,5 @@ export function createServices({
   const proxy = new ProxyService({ config, db, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitStore: config.databaseUrl && config.rateLimit.store === "database" ? new RateLimitStore(db) : null };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitCounter: config.databaseUrl && config.rateLimit.store === "database" ? new SharedRateLimitCounter(new RateLimitStore(db), config.rateLimit.windowSeconds * 1000, logger) : null };
 }

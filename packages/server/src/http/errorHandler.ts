@@ -20,8 +20,7 @@ export interface ErrorResponse {
 /**
  * The one place errors become responses: `{error:{code,message,errors?}}`, a 4xx for anything the
  * client did, a 503 with Retry-After while the database is unreachable, a plain 500 (logged, no
- * stack in the body) for our own bugs. Shared by the Express error handler and the fast reads
- * (http/fastReads.ts), so both answer an error alike.
+ * stack in the body) for our own bugs.
  */
 export function errorResponse(logger: Logger, err: unknown): ErrorResponse {
   if (err instanceof AppError) {
