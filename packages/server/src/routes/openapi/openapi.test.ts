@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPENAPI_FILE, renderOpenApiFile } from "../../../../../scripts/docs-openapi.js";
-import { buildApp } from "../../app.js";
+import { createApp } from "../../app.js";
 import { expressRoutes } from "../../testing/expressRoutes.js";
 import { startHarness, type Harness } from "../../testing/harness.js";
 import { buildOpenApiDocument } from "./document.js";
@@ -26,7 +26,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("documents every route the server mounts and nothing else", () => {
-    const { app } = buildApp({ config: h.server.config, logger: h.server.logger, services: h.server.services }, { expressRoutesOnly: true });
+    const app = createApp({ config: h.server.config, logger: h.server.logger, services: h.server.services });
     const mounted = expressRoutes(app).map((route) => route.replace(/:(\w+)/g, "{$1}"));
     const doc = buildOpenApiDocument();
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
