@@ -36,8 +36,11 @@ export function toAccountsError(err: unknown, now: number, previousFailures: num
 }
 
 function describe(err: unknown): { code: string; message: string } {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
-  if (!(err instanceof MsAdsError)) return { code: "internal_error", message: "Discovering the Microsoft Advertising accounts failed unexpectedly; it is retried later." };
+  // MsAdsError is an AppError too, but the stored error words Microsoft's failures for this purpose.
+  if (!(err instanceof MsAdsError)) {
+    if (err instanceof AppError) return { code: err.code, message: err.message };
+    return { code: "internal_error", message: "Discovering the Microsoft Advertising accounts failed unexpectedly; it is retried later." };
+  }
   if (err.kind === "not_configured") return { code: "msads_not_configured", message: err.message };
   if (err.kind === "network") return { code: "msads_unreachable", message: `${err.message}; it is retried later.` };
   if (err.kind === "invalid_response") return { code: "msads_invalid_response", message: `${err.message}; it is retried later.` };

@@ -165,3 +165,23 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
   }
   throw err;
 }
+
+/** The token endpoint's answer that openid-client kept on its error, if any. */
+function responseOf(err: unknown): Response | undefined {
+  return [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r): r is Response => r instanceof Response);
+}
+
+/** Retry-After (seconds or a date) of the token endpoint's answer, in ms from now, when openid-client kept it. */
+export function entraRetryAfterMs(err: unknown): number | null {
+  const value = responseOf(err)?.headers.get("retry-after");
+  if (!value) return null;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, ms) : null;
+}
+
+/** Entra asked the app to slow down: HTTP 429 or AADSTS50196 (too many requests). `error` is `err` translated. */
+export function isEntraThrottling(err: unknown, error: ConnectFlowError): boolean {
+  if (error.aadsts === 50196) return true;
+  const status = err instanceof ConnectFlowError ? undefined : (err as { status?: unknown })?.status;
+  return status === 429 || responseOf(err)?.status === 429;
+}
