@@ -18,6 +18,7 @@ import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { proxyRoutes } from "./proxy/proxyRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
+import { openapiRoutes } from "./routes/openapiRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
 import type { Services } from "./composition.js";
 
@@ -86,6 +87,7 @@ export function buildApp({ config, logger, services }: AppDeps, options: { expre
   // The token and status reads first (the hot path); the accounts routes add /connections/:id/sync after it.
   routes.use(connectionsRoutes(connections, secretKey));
   routes.use(healthRoutes(health));
+  routes.use(openapiRoutes(config.publicUrl));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
   routes.use(accountsRoutes({ sync: accountSync, records }, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));

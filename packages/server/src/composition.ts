@@ -16,6 +16,7 @@ import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
 import { IntegrationStatusService } from "./integration/integrationStatusService.js";
 import { AttemptStore } from "./store/attemptStore.js";
 import { ConnectionStore } from "./store/connectionStore.js";
+import { ProxyHoldStore } from "./store/proxyHoldStore.js";
 import type { Database } from "./store/schema.js";
 import { SessionStore } from "./store/sessionStore.js";
 import { RateLimitStore } from "./store/rateLimitStore.js";
@@ -91,8 +92,17 @@ export function createServices({
   const lastFetched = new LastFetchedRecorder(bookkeepingDb ?? db, logger);
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
-  const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });
-  const accountSync = new AccountSync({ config, db, connections, client: msads, outbox, logger });
+  const msads = new MsAdsClient({
+    environment: config.microsoft.adsEnvironment,
+    developerToken: config.microsoft.adsDeveloperToken,
+    apiUrl: config.microsoft.adsApiUrl,
+    tokens: connections,
+    holds: new ProxyHoldStore(db),
+    limits: config.proxy,
+    logger,
+    ...(now ? { now } : {}),
+  });
+  const accountSync = new AccountSync({ config, db, client: msads, outbox, logger });
   const picker = new AccountPickerService({
     config,
     db,
@@ -106,7 +116,7 @@ export function createServices({
   const keyUses = new KeyUseRecorder(secretKeys, bookkeepingDb ?? db, logger);
   const integrationStatus = new IntegrationStatusService(config, db, keyUses);
   const health = new HealthService(db);
-  const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
+  const proxy = new ProxyService({ config, db, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
   return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitStore: config.databaseUrl && config.rateLimit.store === "database" ? new RateLimitStore(db) : null };

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
-import { ProxyMsAdsError } from "../proxy/proxyErrors.js";
+import { ProxyMsAdsError } from "../msads/ProxyMsAdsError.js";
 import { isActionError } from "./defineAction.js";
 
 /**

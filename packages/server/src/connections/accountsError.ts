@@ -21,15 +21,18 @@ export function toAccountsError(err: unknown, now: number, previousFailures: num
   const failures = previousFailures + 1;
   const { code, message } = describe(err);
   const ms = err instanceof MsAdsError ? err : null;
-  // 117: wait past Microsoft's window before trying again; otherwise back off from a minute.
-  const base = ms?.has(117) ? RATE_WINDOW_MS * 2 : RATE_WINDOW_MS;
-  const delay = Math.min(base * 2 ** (failures - 1), MAX_RETRY_MS, intervalMs);
+  // The client's own refusals (a 117 answer that held the customer, a hold in place) carry Microsoft's words as `msads`.
+  const app = err instanceof AppError && !ms ? err : null;
+  const codes = ms?.codes ?? app?.msads?.codes ?? [];
+  // 117: wait past Microsoft's window before trying again; otherwise back off from a minute; never before a hold's end.
+  const base = codes.includes(117) ? RATE_WINDOW_MS * 2 : RATE_WINDOW_MS;
+  const delay = Math.max(Math.min(base * 2 ** (failures - 1), MAX_RETRY_MS, intervalMs), (app?.retryAfterSeconds ?? 0) * 1000);
   return {
     code,
     message,
     at: new Date(now).toISOString(),
-    msads_codes: ms?.codes.filter(Number.isFinite) ?? [],
-    tracking_id: ms?.trackingId ?? null,
+    msads_codes: codes.filter(Number.isFinite),
+    tracking_id: ms?.trackingId ?? app?.msads?.tracking_id ?? null,
     retry_at: new Date(now + delay).toISOString(),
     failures,
   };

@@ -39,12 +39,12 @@ const MAX_RETRY_DELAY_MS = 30_000;
 
 /** What a 503 tells the caller to wait: Microsoft's own Retry-After when it gave one, else a few seconds. */
 function retryAfterSeconds(err: unknown): number {
-  const ms = retryAfterMs(err);
+  const ms = cappedRetryAfterMs(err);
   return ms === null ? 5 : Math.max(1, Math.ceil(ms / 1000));
 }
 
 /** Entra's Retry-After, at most MAX_RETRY_DELAY_MS. */
-function retryAfterMs(err: unknown): number | null {
+function cappedRetryAfterMs(err: unknown): number | null {
   const ms = entraRetryAfterMs(err);
   return ms === null ? null : Math.min(ms, MAX_RETRY_DELAY_MS);
 }
@@ -215,7 +215,7 @@ export class TokenRefresher {
         const error = await fromTokenRequestError(err);
         if (isEntraThrottling(err, error)) {
           // Every instance's background refreshes pause; readers get Retry-After instead of retries.
-          const pauseMs = retryAfterMs(err) ?? DEFAULT_THROTTLE_MS;
+          const pauseMs = cappedRetryAfterMs(err) ?? DEFAULT_THROTTLE_MS;
           await this.deps.budget.throttle(pauseMs);
           log.warn({ attempt, aadsts: error.aadsts, pauseMs }, "Entra is throttling token requests: background refreshes paused");
           // Nothing is wrong with the connection: a background refresh just stops here.
@@ -224,7 +224,7 @@ export class TokenRefresher {
         const kind = classify(error);
         if (kind === "transient" && attempt < config.refreshMaxTries) {
           const backoff = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** (attempt - 1));
-          const delayMs = retryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
+          const delayMs = cappedRetryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
           log.warn({ attempt, code: error.code, aadsts: error.aadsts, delayMs }, "token refresh failed, retrying");
           await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delayMs);
           continue;

@@ -1,6 +1,7 @@
 import { AADSTS_CATALOGUE, UNKNOWN_AADSTS, catalogueEntry, parseAadsts, type CatalogueEntry } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import { ConnectFlowError } from "../errors.js";
+import { retryAfterMs } from "../util/retryAfter.js";
 
 const TEMPORARY: CatalogueEntry = {
   code: "provider_temporarily_unavailable",
@@ -173,10 +174,7 @@ function responseOf(err: unknown): Response | undefined {
 
 /** Retry-After (seconds or a date) of the token endpoint's answer, in ms from now, when openid-client kept it. */
 export function entraRetryAfterMs(err: unknown): number | null {
-  const value = responseOf(err)?.headers.get("retry-after");
-  if (!value) return null;
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, ms) : null;
+  return retryAfterMs(responseOf(err)?.headers.get("retry-after"));
 }
 
 /** Entra asked the app to slow down: HTTP 429 or AADSTS50196 (too many requests). `error` is `err` translated. */

@@ -1,6 +1,6 @@
 import type { MsAdsErrorDetails } from "@ads-connect/shared";
 import { AppError } from "../errors.js";
-import { type MsAdsError, toWireErrors } from "../msads/MsAdsError.js";
+import { type MsAdsError, toWireErrors } from "./MsAdsError.js";
 
 /** Microsoft's side of a failed proxied call, as the error body's `msads` field carries it. */
 export type ProxyMsAdsDetails = MsAdsErrorDetails;
