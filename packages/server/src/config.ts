@@ -147,6 +147,7 @@ export interface Config {
   shutdownTimeoutSeconds: number;
 }
 
+/** Invalid settings. Not an AppError: raised before any server listens (the CLI and doctor print its problems). */
 export class ConfigError extends Error {
   override name = "ConfigError";
   constructor(readonly problems: string[]) {

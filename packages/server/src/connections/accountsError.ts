@@ -22,7 +22,7 @@ export function toAccountsError(err: unknown, now: number, previousFailures: num
   const { code, message } = describe(err);
   const ms = err instanceof MsAdsError ? err : null;
   // The client's own refusals (a 117 answer that held the customer, a hold in place) carry Microsoft's words as `msads`.
-  const app = err instanceof AppError ? err : null;
+  const app = err instanceof AppError && !ms ? err : null;
   const codes = ms?.codes ?? app?.msads?.codes ?? [];
   // 117: wait past Microsoft's window before trying again; otherwise back off from a minute; never before a hold's end.
   const base = codes.includes(117) ? RATE_WINDOW_MS * 2 : RATE_WINDOW_MS;
@@ -39,8 +39,11 @@ export function toAccountsError(err: unknown, now: number, previousFailures: num
 }
 
 function describe(err: unknown): { code: string; message: string } {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
-  if (!(err instanceof MsAdsError)) return { code: "internal_error", message: "Discovering the Microsoft Advertising accounts failed unexpectedly; it is retried later." };
+  // MsAdsError is an AppError too, but the stored error words Microsoft's failures for this purpose.
+  if (!(err instanceof MsAdsError)) {
+    if (err instanceof AppError) return { code: err.code, message: err.message };
+    return { code: "internal_error", message: "Discovering the Microsoft Advertising accounts failed unexpectedly; it is retried later." };
+  }
   if (err.kind === "not_configured") return { code: "msads_not_configured", message: err.message };
   if (err.kind === "network") return { code: "msads_unreachable", message: `${err.message}; it is retried later.` };
   if (err.kind === "invalid_response") return { code: "msads_invalid_response", message: `${err.message}; it is retried later.` };

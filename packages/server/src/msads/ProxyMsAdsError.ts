@@ -1,11 +1,9 @@
 import type { MsAdsErrorDetails } from "@ads-connect/shared";
 import { AppError } from "../errors.js";
-import { MsAdsError, type MsAdsFaultError } from "./MsAdsError.js";
+import { type MsAdsError, toWireErrors } from "./MsAdsError.js";
 
 /** Microsoft's side of a failed proxied call, as the error body's `msads` field carries it. */
 export type ProxyMsAdsDetails = MsAdsErrorDetails;
-
-export const toWireErrors = (errors: MsAdsFaultError[]) => errors.map((e) => ({ code: e.code, error_code: e.errorCode, message: e.message, detail: e.detail }));
 
 /** Most raw body kept on an error (Microsoft's fault bodies are a few hundred bytes). */
 const RAW_BODY_MAX = 64 * 1024;
