@@ -37,6 +37,7 @@ export async function generateApiReference(pkg: ApiPackage, out: string): Promis
     hideGenerator: true,
     hidePageHeader: true,
     hideBreadcrumbs: false,
+    excludeScopesInPaths: true,
     skipErrorChecking: true,
     logLevel: "Warn",
     treatWarningsAsErrors: true,
