@@ -116,7 +116,7 @@ export type ProxyResponse<T = unknown> = MsAdsResponse<T>;
  * const options: AdsConnectClientOptions = {
  *   host: "https://connect.example.com",
  *   secretKey: process.env.ADS_CONNECT_SECRET_KEY ?? "",
- *   webhookSigningKey: process.env.WEBHOOK_SIGNING_KEY ?? "",
+ *   webhookSigningKey: process.env.ADS_CONNECT_WEBHOOK_SIGNING_KEY ?? "",
  * };
  * const client = new AdsConnectClient(options);
  * ```
