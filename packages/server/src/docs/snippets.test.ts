@@ -24,8 +24,15 @@ interface Snippet {
   code: string;
 }
 
+/**
+ * The package references TypeDoc generates (`pnpm docs:api`) are left out: their blocks are the
+ * JSDoc `@example`s of the packages' source, which packages/node/src/apiReference.test.ts type-checks
+ * there (with their placeholders), and a test keeps the generated pages equal to that source.
+ */
+const GENERATED_PACKAGE_REFERENCES = /^docs[\\/]reference[\\/](widget|node)[\\/]/;
+
 function snippets(): Snippet[] {
-  return documentationFiles().flatMap((source) =>
+  return documentationFiles().filter((source) => !GENERATED_PACKAGE_REFERENCES.test(source)).flatMap((source) =>
     codeBlocks(readDoc(source))
       .filter((b) => (b.lang === "ts" || b.lang === "tsx") && !b.flags.includes("no-check"))
       .map((b) => ({ source, line: b.line, file: `${source.replace(/[^A-Za-z0-9]+/g, "_")}_L${b.line}.${b.lang}`, code: b.code })),
