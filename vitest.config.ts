@@ -23,10 +23,19 @@ const NO_STORAGE = [
   "packages/server/src/jobs/refreshCost.simulation.test.ts",
 ];
 
+// Most tests wait on real HTTP servers and databases rather than the CPU, so several files run at
+// once even on two cores (VITEST_MAX_WORKERS overrides). Test files share a worker process
+// (isolate: false): each file starts its own servers and databases, and nothing depends on module
+// state left by another file, so importing the server once per worker instead of once per file is
+// safe and saves most of the import time.
+const WORKERS = 4;
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    maxWorkers: WORKERS,
+    isolate: false,
     projects: [
       {
         ...fromSource,
@@ -79,12 +88,14 @@ export default defineConfig({
       },
       {
         ...fromSource,
-        // Real Chromium over the demo; one file at a time keeps a 2-core machine responsive.
+        // Real Chromium over the demo, after the other projects (its own group): two files at a time
+        // keeps a 2-core machine responsive.
         test: {
           name: "e2e",
           include: ["e2e/**/*.test.ts"],
           globalSetup: ["e2e/buildPage.ts"],
-          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
