@@ -26,15 +26,26 @@ const NO_STORAGE = [
   "packages/server/src/connections/refreshCost.simulation.test.ts",
 ];
 
+// Most tests wait on real HTTP servers and databases rather than the CPU, so several files run at
+// once even on two cores (VITEST_MAX_WORKERS overrides).
+const WORKERS = 4;
+// Test files share a worker process (projects do not inherit the root's `isolate`): each file
+// starts its own servers and databases, and nothing depends on module state left by another file,
+// so importing the server once per worker instead of once per file is safe and saves most of the
+// import time.
+const SHARED_WORKERS = { isolate: false };
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    maxWorkers: WORKERS,
     projects: [
       {
         ...fromSource,
         test: {
           name: "packages",
+          ...SHARED_WORKERS,
           include: ["packages/*/src/**/*.test.ts"],
           exclude: ["**/*.pg.test.ts"],
           testTimeout: 30_000,
@@ -45,6 +56,7 @@ export default defineConfig({
         ...fromSource,
         test: {
           name: "packages-pg",
+          ...SHARED_WORKERS,
           include: ["packages/server/src/**/*.test.ts", "packages/widget/src/core/connect.server.test.ts"],
           exclude: NO_STORAGE,
           env: POSTGRES,
@@ -59,6 +71,7 @@ export default defineConfig({
         // process (a DOM environment replaces the `fetch` a server in the test process would use).
         test: {
           name: "widget-dom",
+          ...SHARED_WORKERS,
           include: ["packages/widget/src/**/*.test.tsx"],
           environment: "happy-dom",
           environmentOptions: { happyDOM: { url: "http://app.localhost:5173/" } },
@@ -71,6 +84,7 @@ export default defineConfig({
         ...fromSource,
         test: {
           name: "widget-dom-pg",
+          ...SHARED_WORKERS,
           include: ["packages/widget/src/**/*.test.tsx"],
           environment: "happy-dom",
           environmentOptions: { happyDOM: { url: "http://app.localhost:5173/" } },
@@ -82,12 +96,14 @@ export default defineConfig({
       },
       {
         ...fromSource,
-        // Real Chromium over the demo; one file at a time keeps a 2-core machine responsive.
+        // Real Chromium over the demo, after the other projects (its own group): two files at a time
+        // keeps a 2-core machine responsive.
         test: {
           name: "e2e",
           include: ["e2e/**/*.test.ts"],
           globalSetup: ["e2e/buildPage.ts"],
-          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -97,6 +113,7 @@ export default defineConfig({
         // The packed packages installed with npm outside the workspace (needs `pnpm -r build` first).
         test: {
           name: "packaging",
+          ...SHARED_WORKERS,
           include: ["packaging/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
