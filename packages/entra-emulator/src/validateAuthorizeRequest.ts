@@ -4,7 +4,7 @@ import type { EmulatorState } from "./EmulatorState.js";
 import type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
 import type { ResolvedTenant } from "./resolveTenant.js";
 
-export type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
+export type { AuthorizeRequest, RedirectTarget } from "./authorizeTypes.js";
 
 export type AuthorizeValidation =
   | { kind: "ok"; request: AuthorizeRequest }

@@ -23,8 +23,6 @@ export interface AdsCampaign {
   BidStrategyId: string | null;
 }
 
-/** Statuses a campaign can have; UpdateCampaigns sets only Active and Paused (the rest are Microsoft's to set). */
-export const CAMPAIGN_STATUSES = ["Active", "Paused", "BudgetPaused", "BudgetAndManualPaused", "Deleted", "Suspended"] as const;
 export const CAMPAIGN_TYPES = ["Search", "Shopping", "DynamicSearchAds", "Audience", "Hotel", "PerformanceMax", "App"] as const;
 
 /** The seeded campaigns of every account: names, types and statuses (deterministic). */

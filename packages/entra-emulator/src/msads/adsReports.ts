@@ -5,7 +5,7 @@ import { invalidRequest } from "./adsFaults.js";
 import type { AdsAccount } from "./AdsState.js";
 import type { ReportSpec } from "./adsReportTypes.js";
 
-export type { AdsReportJob, ReportSpec } from "./adsReportTypes.js";
+export type { ReportSpec } from "./adsReportTypes.js";
 
 /** Columns of CampaignPerformanceReportRequest the emulator fills. */
 export const REPORT_COLUMNS = [
