@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../e2e/chromium.js";
 import { clickForPopup, signInAs } from "../e2e/demoStack.js";
 import { installProduct } from "./installProduct.js";
-import { freePort, productEnv, run, start, type Started } from "./processes.js";
+import { freePort, productEnv, run, type Started, start } from "./processes.js";
 
 // What a product team does: install the packed packages with npm in a folder of its own, outside
 // this workspace, and use them with plain node, tsc and vite.
@@ -33,7 +33,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const nodeScript = async (file: string, env: Record<string, string> = {}) => JSON.parse(await run(process.execPath, [file], { cwd: dir, env: productEnv(env) })) as Record<string, unknown>;
+const nodeScript = async (file: string, env: Record<string, string> = {}) =>
+  JSON.parse(await run(process.execPath, [file], { cwd: dir, env: productEnv(env) })) as Record<string, unknown>;
 
 describe("the packed packages installed with npm outside the workspace", () => {
   it("the Vite + React + TypeScript host app type-checks with strict and skipLibCheck false, and vite builds it", async () => {
@@ -54,7 +55,9 @@ describe("the packed packages installed with npm outside the workspace", () => {
       env: productEnv({ DATA_DIR: dataDir, MICROSOFT_CLIENT_ID: "client", MICROSOFT_CLIENT_SECRET: "secret" }),
     });
     expect(migrated).toContain("migrated to the latest schema");
-    const server = JSON.parse(readFileSync(path.join(dir, "node_modules/@ads-connect/server/package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const server = JSON.parse(readFileSync(path.join(dir, "node_modules/@ads-connect/server/package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(server.dependencies)).not.toContain("@ads-connect/entra-emulator");
   });
 
@@ -81,7 +84,11 @@ describe("the packed packages installed with npm outside the workspace", () => {
     });
     running.push(started);
     adsEmulator = { url: started.match[1]!, entraUrl: started.match[2]!, clientId: started.match[3]!, clientSecret: started.match[4]! };
-    const res = await fetch(`${started.match[1]!}/CustomerManagement/v13/User/Query`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${started.match[1]!}/CustomerManagement/v13/User/Query`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ Type: "AdApiFaultDetail", Errors: [{ Code: 116, ErrorCode: "RequestMissingHeaders" }] });
   });
@@ -147,7 +154,7 @@ describe("the packed packages installed with npm outside the workspace", () => {
     expect(out.accessTokenLength).toBeGreaterThan(20);
   });
 
-  it("the widget renders on the server with react-dom/server in plain node, and its React entry starts with \"use client\"", async () => {
+  it('the widget renders on the server with react-dom/server in plain node, and its React entry starts with "use client"', async () => {
     const out = await nodeScript("ssr.mjs");
     expect(out.hasWindow).toBe(false);
     expect(out.html).toContain('data-adsc-state="idle"');

@@ -1,7 +1,7 @@
 import { AADSTS, type AadstsMessage } from "./aadsts.js";
+import type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
 import { checkScopes, parseScopes } from "./checkScopes.js";
 import type { EmulatorState } from "./EmulatorState.js";
-import type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
 import type { ResolvedTenant } from "./resolveTenant.js";
 
 export type { AuthorizeRequest, RedirectTarget } from "./authorizeTypes.js";

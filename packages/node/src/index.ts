@@ -4,5 +4,14 @@
  * webhook deliveries and the integration's status. Every response is parsed with the shared zod
  * schemas, which are re-exported for the product's own use.
  */
-export { AdsConnectApiError, AdsConnectClient, type AdsConnectClientOptions, type ListConnectionsParams, type ProxyParams, type ProxyResponse, verifyWebhookSignature } from "./AdsConnectClient.js";
+
 export * from "@ads-connect/shared";
+export {
+  AdsConnectApiError,
+  AdsConnectClient,
+  type AdsConnectClientOptions,
+  type ListConnectionsParams,
+  type ProxyParams,
+  type ProxyResponse,
+  verifyWebhookSignature,
+} from "./AdsConnectClient.js";

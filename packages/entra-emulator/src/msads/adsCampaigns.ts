@@ -62,5 +62,7 @@ export function newCampaign(id: string, fields: Partial<AdsCampaign> & { Name: s
 export function seedCampaigns(accountId: string, accountName: string, timeZone: string): AdsCampaign[] {
   // Account ids count up from 180278106; campaign ids leave room for a million campaigns per account.
   const base = 400_000_000_000n + (BigInt(accountId) - 180_278_106n) * 1_000_000n;
-  return SEEDS.map((s, i) => newCampaign(String(base + BigInt(i + 1)), { Name: `${accountName} ${s.suffix}`, CampaignType: s.type, Status: s.status, DailyBudget: s.budget }, timeZone));
+  return SEEDS.map((s, i) =>
+    newCampaign(String(base + BigInt(i + 1)), { Name: `${accountName} ${s.suffix}`, CampaignType: s.type, Status: s.status, DailyBudget: s.budget }, timeZone),
+  );
 }
