@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../e2e/chromium.js";
 import { clickForPopup, signInAs } from "../e2e/demoStack.js";
-import { installProduct } from "./installProduct.js";
+import { installProduct, PACKAGES } from "./installProduct.js";
 import { freePort, productEnv, run, type Started, start } from "./processes.js";
+import { undeclaredImports } from "./publishedImports.js";
 
 // What a product team does: install the packed packages with npm in a folder of its own, outside
 // this workspace, and use them with plain node, tsc and vite.
@@ -22,9 +23,17 @@ let emulator: { url: string; clientId: string; clientSecret: string };
 let adsEmulator: { url: string; entraUrl: string; clientId: string; clientSecret: string };
 let serverUrl: string;
 let appUrl: string;
+/** The product's own actions: one in JavaScript, one in TypeScript (which needs tsx, not installed here). */
+const actionsDir = path.join(dir, "actions");
 
 beforeAll(async () => {
   await installProduct(dir);
+  mkdirSync(actionsDir);
+  writeFileSync(
+    path.join(actionsDir, "hello.mjs"),
+    'import { z } from "zod";\nimport { defineAction } from "@ads-connect/server/actions";\nexport default defineAction({ name: "hello", input: z.object({}), output: z.object({}), async run() { return {}; } });\n',
+  );
+  writeFileSync(path.join(actionsDir, "typed.ts"), 'import { defineAction } from "@ads-connect/server/actions";\nexport const name: string = "typed";\n');
 }, 300_000);
 
 afterAll(async () => {
@@ -37,6 +46,10 @@ const nodeScript = async (file: string, env: Record<string, string> = {}) =>
   JSON.parse(await run(process.execPath, [file], { cwd: dir, env: productEnv(env) })) as Record<string, unknown>;
 
 describe("the packed packages installed with npm outside the workspace", () => {
+  it("no published file imports a package the product does not get with it (a devDependency, or one not declared)", () => {
+    for (const name of PACKAGES) expect(undeclaredImports(path.join(dir, "node_modules", "@ads-connect", name)), `@ads-connect/${name}`).toEqual([]);
+  });
+
   it("the Vite + React + TypeScript host app type-checks with strict and skipLibCheck false, and vite builds it", async () => {
     const tsconfig = JSON.parse(readFileSync(path.join(dir, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
     expect(tsconfig.compilerOptions).toMatchObject({ strict: true, skipLibCheck: false });
@@ -109,6 +122,7 @@ describe("the packed packages installed with npm outside the workspace", () => {
         ALLOWED_ORIGINS: appUrl,
         ADS_CONNECT_SECRET_KEY: secretKey,
         REFRESH_AHEAD: "off",
+        ACTIONS_DIR: actionsDir,
       }),
       ready: /"publicUrl":"(http:\/\/localhost:\d+)"[^\n]*"msg":"ads-connect listening"/,
     });
@@ -145,6 +159,15 @@ describe("the packed packages installed with npm outside the workspace", () => {
     expect(await widget.getByRole("status").innerText()).toMatch(/^Connected: Contoso Ads · [0-9A-Z]+$/);
     expect(await page.getByTestId("connected-account").innerText()).toBe("adele@contoso.example");
     expect(problems).toEqual([]);
+  });
+
+  it("without tsx (an optional peer, not installed), a .mjs action loads and a .ts one is listed as failed with the hint to install tsx", async () => {
+    expect(existsSync(path.join(dir, "node_modules", "tsx"))).toBe(false);
+    const res = await fetch(`${serverUrl}/actions`, { headers: { authorization: `Bearer ${secretKey}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { actions: { name: string; file: string | null }[]; failed: { file: string; reason: string }[] };
+    expect(body.actions).toContainEqual(expect.objectContaining({ name: "hello", file: "hello.mjs" }));
+    expect(body.failed).toEqual([{ file: "typed.ts", reason: expect.stringMatching(/TypeScript actions need tsx.*npm i tsx/) }]);
   });
 
   it("a plain Node ESM backend with @ads-connect/node creates a session, lists that connection and reads its token", async () => {

@@ -37,7 +37,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /**
  * The two hot reads, `GET /connections/<id>` (token) and `GET /connections?…` (status), also under
- * PUBLIC_URL's path prefix, answered ahead of Express's router and middleware stack (they were a
+ * PUBLIC_URL's path prefix, answered ahead of Express's router and middleware stack (they are a
  * good part of a read's CPU). What Express would do for them is done here through the same parts:
  * the request log line (`begin`), the API security headers, any configured secret key compared in
  * constant time (its use counted), the query parsed as Express parses it and validated by the routes' schemas

@@ -39,7 +39,7 @@ interface Slots {
  * One log line per request when its response ends (or the connection closes first): `req` (id,
  * method, redacted URL), `res` (status), `responseTime` in ms, the message `GET /path 200`; level
  * error for 5xx (with `err`), warn for 4xx, info otherwise. No headers, no bodies. The line pino-http
- * wrote, without its per-request work: `req.log` (a child logger carrying `req`) is made only
+ * would write, without its per-request work: `req.log` (a child logger carrying `req`) is made only
  * when a route asks for it, and each URL is redacted once.
  *
  * The line itself is written by a logger of its own on the same destination, without the app
@@ -67,8 +67,9 @@ export function requestLogger(logger: Logger, requestPrototype: object): Request
     },
   });
   const lines = pino({ level: logger.level, base: logger.bindings(), serializers }, (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]);
-  // Shared by every request (no closures made per request): the request carries its start time, and the response's `close` (emitted once it is done, after `finish`, and also when
-  // the connection closes first) writes the line.
+  // Shared by every request (no closures made per request): the request carries its start time,
+  // and the response's `close` (emitted once it is done, after `finish`, and also when the
+  // connection closes first) writes the line.
   function onClose(this: ServerResponse) {
     const req = this.req as LoggedRequest & Slots;
     const responseTime = Date.now() - req[STARTED];
