@@ -8,7 +8,8 @@ const REDACTED_URL = Symbol("redacted url");
 
 /** The redacted URL of a request, computed once (the line's `req` and its message both use it). */
 function redactedUrl(req: IncomingMessage & { [REDACTED_URL]?: string }): string {
-  return (req[REDACTED_URL] ??= redactUrl(req.url ?? ""));
+  req[REDACTED_URL] ??= redactUrl(req.url ?? "");
+  return req[REDACTED_URL];
 }
 
 function message(req: IncomingMessage, res: ServerResponse): string {
@@ -60,7 +61,8 @@ export function requestLogger(logger: Logger, requestPrototype: object): Request
   Object.defineProperty(requestPrototype, "log", {
     configurable: true,
     get(this: LoggedRequest & Slots) {
-      return (this[CHILD] ??= log.child({ req: this }));
+      this[CHILD] ??= log.child({ req: this });
+      return this[CHILD];
     },
     set(this: LoggedRequest & Slots, value: Logger) {
       this[CHILD] = value;
