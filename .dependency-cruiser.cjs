@@ -43,17 +43,19 @@ function folderPattern(folder) {
 const anyOf = (folders) => folders.map(folderPattern).join("|");
 
 // A folder or top-level file with no floor fails here rather than escaping every rule.
-const known = new Set(FLOORS.flatMap((f) => f.folders).concat("testing"));
+// testing/ (test helpers) and docs/ (the reference generator and docs checks) are not built and have no floor.
+const known = new Set(FLOORS.flatMap((f) => f.folders).concat("testing", "docs"));
 for (const entry of readdirSync(path.join(__dirname, SERVER), { withFileTypes: true })) {
   const name = entry.name.replace(/(\.test)?\.ts$/, "");
   const placed = entry.isDirectory() ? known.has(name) : ENTRY_FILES.includes(name) || GROUND_FILES.includes(name);
   if (!placed) throw new Error(`${SERVER}/${entry.name} has no floor: add it to .dependency-cruiser.cjs and packages/server/ARCHITECTURE.md`);
 }
 
-/** Test code: test files, test helpers and their folders. Never imported by source, never built. */
+/** Test code: test files, test helpers and their folders, and the server's docs tooling. Never imported by source, never built. */
 const TEST_CODE = [
   "\\.test\\.tsx?$",
   "/src/testing/",
+  `^${SERVER}/docs/`,
   "^packages/widget/test/",
   "^packages/widget/src/core/testPopup\\.ts$",
   "^packages/widget/src/react/testRender\\.tsx$",

@@ -20,6 +20,8 @@ const NO_STORAGE = [
   "packages/server/src/store/fileModes.test.ts",
   "packages/server/src/store/concurrentMigrations.test.ts",
   "packages/server/src/store/walCheckpointer.test.ts",
+  // The docs checks read files and compile snippets; no database.
+  "packages/server/src/docs/**",
   // The refresh simulation runs on its own SQLite file under a fake clock.
   "packages/server/src/connections/refreshCost.simulation.test.ts",
 ];

@@ -30,11 +30,30 @@ import {
 } from "@ads-connect/shared";
 import type { z } from "zod";
 
-/** A 4xx/5xx answer from the server, with its `{error:{code,message}}` body. */
+/**
+ * A 4xx/5xx answer from the server, with its `{error:{code,message}}` body; every client method
+ * throws it. `code` is one of the catalogued error codes (`unexpected_response` when the body was not
+ * the server's error shape), `msads` holds Microsoft's own codes when it refused a proxied call.
+ *
+ * @example
+ * ```ts
+ * import { AdsConnectApiError, AdsConnectClient } from "@ads-connect/node";
+ *
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
+ * try {
+ *   await client.getConnection(connectionId);
+ * } catch (error) {
+ *   if (error instanceof AdsConnectApiError && error.code === "not_found") console.log("no such connection");
+ *   else throw error;
+ * }
+ * ```
+ */
 export class AdsConnectApiError extends Error {
   override name = "AdsConnectApiError";
   constructor(
+    /** The HTTP status. */
     readonly status: number,
+    /** The error code, e.g. `not_found` or `msads_rate_limited`. */
     readonly code: string,
     message: string,
     /** Microsoft Advertising's codes and TrackingId when it refused a proxied call or an action's call. */
@@ -44,16 +63,64 @@ export class AdsConnectApiError extends Error {
   }
 }
 
-/** A call to Microsoft Advertising through the server's proxy (Nango's `proxy()` config, plus the account). */
-/** {@link AdsConnectClient.proxy}'s call: a Microsoft Advertising request for one connection. */
+/**
+ * {@link AdsConnectClient.proxy}'s call: a Microsoft Advertising request for one connection (Nango's
+ * `proxy()` config, plus the account).
+ *
+ * @example
+ * ```ts
+ * import type { ProxyParams } from "@ads-connect/node";
+ *
+ * const params: ProxyParams = {
+ *   connectionId,
+ *   method: "POST",
+ *   endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId",
+ *   data: { AccountId: "123456789", CampaignType: "Search" },
+ *   retries: 2,
+ * };
+ * ```
+ */
 export interface ProxyParams extends MsAdsRequest {
   connectionId: string;
   /** Retries the server may make on a 5xx or network error. */
   retries?: number;
 }
 
+/**
+ * What {@link AdsConnectClient.proxy} returns: Microsoft's status, headers and parsed JSON body (`T`),
+ * or its text when the body is not JSON.
+ *
+ * @example
+ * ```ts
+ * import { AdsConnectClient, type ProxyResponse } from "@ads-connect/node";
+ *
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
+ * const response: ProxyResponse<{ Campaigns: { Id: number; Name: string }[] }> = await client.proxy({
+ *   connectionId,
+ *   method: "POST",
+ *   endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId",
+ *   data: { AccountId: "123456789", CampaignType: "Search" },
+ * });
+ * console.log(response.status, response.data.Campaigns.length);
+ * ```
+ */
 export type ProxyResponse<T = unknown> = MsAdsResponse<T>;
 
+/**
+ * How {@link AdsConnectClient} reaches the server.
+ *
+ * @example
+ * ```ts
+ * import { AdsConnectClient, type AdsConnectClientOptions } from "@ads-connect/node";
+ *
+ * const options: AdsConnectClientOptions = {
+ *   host: "https://connect.example.com",
+ *   secretKey: process.env.ADS_CONNECT_SECRET_KEY ?? "",
+ *   webhookSigningKey: process.env.ADS_CONNECT_WEBHOOK_SIGNING_KEY ?? "",
+ * };
+ * const client = new AdsConnectClient(options);
+ * ```
+ */
 export interface AdsConnectClientOptions {
   /** Base URL of the ads-connect server, e.g. `http://localhost:3003`. */
   host: string;
@@ -64,9 +131,23 @@ export interface AdsConnectClientOptions {
    * the server's key is rotated, give both (`[oldKey, newKey]`): a webhook signed with either verifies.
    */
   webhookSigningKey?: string | readonly string[];
+  /** The `fetch` to send requests with (default: the global one), e.g. one with a proxy agent or a timeout. */
   fetch?: typeof fetch;
 }
 
+/**
+ * {@link AdsConnectClient.listRecords}' and {@link AdsConnectClient.records}' query: the connection's
+ * ad account records, optionally only those changed since a sync webhook's `modifiedAfter`.
+ *
+ * @example
+ * ```ts
+ * import { AdsConnectClient, type ListRecordsParams } from "@ads-connect/node";
+ *
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
+ * const params: ListRecordsParams = { connectionId, modifiedAfter: "2025-01-01T00:00:00Z", filter: ["added", "updated"] };
+ * const { records, next_cursor } = await client.listRecords(params);
+ * ```
+ */
 export interface ListRecordsParams {
   connectionId: string;
   /** Default "AdAccount" (the only model). */
@@ -81,10 +162,26 @@ export interface ListRecordsParams {
   filter?: ("added" | "updated" | "deleted")[];
 }
 
+/**
+ * {@link AdsConnectClient.listConnections}' filters (all optional).
+ *
+ * @example
+ * ```ts
+ * import { AdsConnectClient, type ListConnectionsParams } from "@ads-connect/node";
+ *
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
+ * const params: ListConnectionsParams = { endUserId: "user-42", limit: 20 };
+ * const { connections } = await client.listConnections(params);
+ * ```
+ */
 export interface ListConnectionsParams {
+  /** Only this connection. */
   connectionId?: string;
+  /** Only the connections of this end user (the `end_user.id` your backend gave the connect session). */
   endUserId?: string;
+  /** Connections a page. */
   limit?: number;
+  /** Page number, from 0. */
   page?: number;
 }
 
@@ -92,9 +189,13 @@ export interface ListConnectionsParams {
  * Typed client for product backends; every response is parsed with the shared schemas.
  *
  * @example
- * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey: process.env.ADS_CONNECT_SECRET_KEY! });
+ * ```ts
+ * import { AdsConnectClient } from "@ads-connect/node";
+ *
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey: process.env.ADS_CONNECT_SECRET_KEY ?? "" });
  * const { data } = await client.createConnectSession({ end_user: { id: "user-42" } });
  * // hand data.token to the widget
+ * ```
  */
 export class AdsConnectClient {
   readonly #host: string;
@@ -102,6 +203,7 @@ export class AdsConnectClient {
   readonly #webhookSigningKeys: readonly string[];
   readonly #fetch: typeof fetch;
 
+  /** A client for one server; `host` without a trailing slash or with one. */
   constructor(options: AdsConnectClientOptions) {
     this.#host = options.host.replace(/\/+$/, "");
     this.#secretKey = options.secretKey;
@@ -110,10 +212,25 @@ export class AdsConnectClient {
     this.#fetch = options.fetch ?? fetch;
   }
 
+  /**
+   * A connect session for the widget (`POST /connect/sessions`): hand its `data.token` to the
+   * browser, which opens the sign-in with it.
+   * @example
+   * ```ts
+   * const { data } = await client.createConnectSession({ end_user: { id: "user-42", email: "ada@example.com" } });
+   * ```
+   */
   createConnectSession(body: CreateConnectSessionBody) {
     return this.#request("POST", "/connect/sessions", ConnectSessionResponseSchema, body);
   }
 
+  /**
+   * A session that signs an existing connection in again (e.g. once it expired), keeping its id.
+   * @example
+   * ```ts
+   * const { data } = await client.createReconnectSession({ connection_id: connectionId });
+   * ```
+   */
   createReconnectSession(body: Omit<CreateReconnectSessionBody, "integration_id"> & { integration_id?: string }) {
     const withIntegration = { integration_id: PROVIDER_CONFIG_KEY, ...body };
     return this.#request("POST", "/connect/sessions/reconnect", ConnectSessionResponseSchema, withIntegration);
@@ -123,13 +240,22 @@ export class AdsConnectClient {
    * A session whose connect link opens only the account picker for an existing connection (no
    * sign-in); the widget's success result names the new selection.
    * @example
-   * const { data } = await client.createChangeAccountsSession({ connection_id: "c-1", account_selection: "single" });
+   * ```ts
+   * const { data } = await client.createChangeAccountsSession({ connection_id: connectionId, account_selection: "single" });
+   * ```
    */
   createChangeAccountsSession(body: Omit<CreateChangeAccountsSessionBody, "integration_id"> & { integration_id?: string }) {
     const withIntegration = { integration_id: PROVIDER_CONFIG_KEY, ...body };
     return this.#request("POST", "/connect/sessions/change-accounts", ConnectSessionResponseSchema, withIntegration);
   }
 
+  /**
+   * The connections, newest first, without tokens.
+   * @example
+   * ```ts
+   * const { connections } = await client.listConnections({ endUserId: "user-42" });
+   * ```
+   */
   listConnections(params: ListConnectionsParams = {}) {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
@@ -137,7 +263,14 @@ export class AdsConnectClient {
     return this.#request("GET", `/connections${suffix}`, ListConnectionsResponseSchema);
   }
 
-  /** The connection with an access token valid for at least the server's margin. */
+  /**
+   * The connection with an access token valid for at least the server's margin.
+   * @example
+   * ```ts
+   * const connection = await client.getConnection(connectionId);
+   * const accessToken = connection.credentials.access_token;
+   * ```
+   */
   getConnection(connectionId: string, options: { forceRefresh?: boolean; includeRefreshToken?: boolean } = {}) {
     const query = new URLSearchParams({ provider_config_key: PROVIDER_CONFIG_KEY });
     if (options.forceRefresh) query.set("force_refresh", "true");
@@ -145,17 +278,37 @@ export class AdsConnectClient {
     return this.#request("GET", `/connections/${encodeURIComponent(connectionId)}?${query}`, ConnectionSchema);
   }
 
+  /**
+   * Changes a connection's metadata, tags or selected accounts.
+   * @example
+   * ```ts
+   * await client.patchConnection(connectionId, { metadata: { team: "search" } });
+   * ```
+   */
   patchConnection(connectionId: string, body: PatchConnectionBody) {
     const path = `/connections/${encodeURIComponent(connectionId)}?provider_config_key=${PROVIDER_CONFIG_KEY}`;
     return this.#request("PATCH", path, SuccessResponseSchema, body);
   }
 
+  /**
+   * Deletes the connection and its tokens.
+   * @example
+   * ```ts
+   * await client.deleteConnection(connectionId);
+   * ```
+   */
   deleteConnection(connectionId: string) {
     const path = `/connections/${encodeURIComponent(connectionId)}?provider_config_key=${PROVIDER_CONFIG_KEY}`;
     return this.#request("DELETE", path, SuccessResponseSchema);
   }
 
-  /** One page of records (Nango's `GET /records`): the connection's accounts with `_nango_metadata`, in cursor order. */
+  /**
+   * One page of records (Nango's `GET /records`): the connection's accounts with `_nango_metadata`, in cursor order.
+   * @example
+   * ```ts
+   * const { records, next_cursor } = await client.listRecords({ connectionId, limit: 100 });
+   * ```
+   */
   listRecords(params: ListRecordsParams) {
     const query = new URLSearchParams({ model: params.model ?? AD_ACCOUNT_MODEL });
     if (params.cursor) query.set("cursor", params.cursor);
@@ -172,7 +325,9 @@ export class AdsConnectClient {
    * Every record from `params.cursor` on, page after page.
    *
    * @example
-   * for await (const account of client.records({ connectionId, modifiedAfter: webhook.modifiedAfter })) console.log(account.name, account._nango_metadata.last_action);
+   * ```ts
+   * for await (const account of client.records({ connectionId, modifiedAfter: "2025-01-01T00:00:00Z" })) console.log(account.name, account._nango_metadata.last_action);
+   * ```
    */
   async *records(params: Omit<ListRecordsParams, "cursor"> & { cursor?: string }): AsyncGenerator<AdAccountRecord> {
     let cursor = params.cursor;
@@ -188,7 +343,9 @@ export class AdsConnectClient {
    * the server injects the token, developer token and account headers.
    *
    * @example
-   * const { data } = await client.proxy({ connectionId, method: "POST", endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId", data: { AccountId: accountId } });
+   * ```ts
+   * const { data } = await client.proxy({ connectionId, method: "POST", endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId", data: { AccountId: "123456789", CampaignType: "Search" } });
+   * ```
    */
   async proxy<T = unknown>(params: ProxyParams): Promise<ProxyResponse<T>> {
     const query = params.params ? `?${new URLSearchParams(Object.entries(params.params).map(([k, v]) => [k, String(v)]))}` : "";
@@ -215,7 +372,10 @@ export class AdsConnectClient {
    * `items` array, in Microsoft's order.
    *
    * @example
-   * for await (const accounts of client.paginate({ connectionId, endpoint: "/CustomerManagement/v13/Accounts/Search", data: { Predicates: [...], Ordering: null }, items: "Accounts" })) save(accounts);
+   * ```ts
+   * const predicates = [{ Field: "UserId", Operator: "Equals", Value: "123" }];
+   * for await (const accounts of client.paginate({ connectionId, endpoint: "/CustomerManagement/v13/Accounts/Search", data: { Predicates: predicates, Ordering: null }, items: "Accounts" })) console.log(accounts.length);
+   * ```
    */
   paginate<T = unknown>(params: PagedRequest & Pick<ProxyParams, "connectionId" | "retries">): AsyncGenerator<T[], void, undefined> {
     const { connectionId, retries, endpoint, method, headers, customerId, accountId } = params;
@@ -237,12 +397,25 @@ export class AdsConnectClient {
     );
   }
 
-  /** Re-syncs the connection's accounts now; a Microsoft failure comes back as `accounts_error`. */
+  /**
+   * Re-syncs the connection's accounts now; a Microsoft failure comes back as `accounts_error`.
+   * @example
+   * ```ts
+   * const { results, accounts_error } = await client.triggerSync(connectionId);
+   * ```
+   */
   triggerSync(connectionId: string) {
     return this.#request("POST", `/connections/${encodeURIComponent(connectionId)}/sync?provider_config_key=${PROVIDER_CONFIG_KEY}`, SyncNowResponseSchema);
   }
 
-  /** The webhook delivery log: each event and every attempt to deliver it, newest first. */
+  /**
+   * The webhook delivery log: each event and every attempt to deliver it, newest first.
+   * @example
+   * ```ts
+   * const { deliveries } = await client.listWebhookDeliveries({ connectionId, limit: 20 });
+   * const failed = deliveries.filter((d) => d.status === "failed");
+   * ```
+   */
   listWebhookDeliveries(params: { limit?: number; connectionId?: string } = {}) {
     const query = new URLSearchParams();
     if (params.limit !== undefined) query.set("limit", String(params.limit));
@@ -251,7 +424,14 @@ export class AdsConnectClient {
     return this.#request("GET", `/webhooks/deliveries${suffix}`, WebhookDeliveriesResponseSchema);
   }
 
-  /** The integration's health: configuration, identity provider, connections by status, errors of the last 24 hours, secret expiry. */
+  /**
+   * The integration's health: configuration, identity provider, connections by status, errors of the last 24 hours, secret expiry.
+   * @example
+   * ```ts
+   * const { data } = await client.getIntegrationStatus();
+   * if (data.problems.length > 0) console.warn(data.problems.map((p) => p.message));
+   * ```
+   */
   getIntegrationStatus() {
     return this.#request("GET", `/integrations/${PROVIDER_CONFIG_KEY}/status`, IntegrationStatusResponseSchema);
   }
@@ -260,6 +440,12 @@ export class AdsConnectClient {
    * Checks a webhook's `X-Nango-Hmac-Sha256` signature over the raw body (with any of the
    * `webhookSigningKey` keys) and returns the parsed body, or null when the signature or the body is
    * not right.
+   * @example
+   * ```ts
+   * // With the raw body, before any JSON parsing (e.g. express.text({ type: "application/json" })).
+   * const event = client.verifyWebhook(rawBody, { "x-nango-hmac-sha256": signature });
+   * if (event?.type === "auth" && event.operation === "creation") console.log("connected", event.connectionId);
+   * ```
    */
   verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): AuthWebhookBody | SyncWebhookBody | null {
     if (this.#webhookSigningKeys.length === 0 || this.#webhookSigningKeys.some((k) => !k)) throw new Error("verifyWebhook needs the webhookSigningKey option");
@@ -296,6 +482,14 @@ export class AdsConnectClient {
  * Whether `signature` (the `X-Nango-Hmac-Sha256` header: hex HMAC-SHA256 of the raw body) was made
  * with one of `keys`. Several keys during a rotation of the server's signing key; each is compared
  * in constant time, all of them whichever matches.
+ *
+ * @example
+ * ```ts
+ * import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from "@ads-connect/node";
+ *
+ * const headers = new Headers({ [WEBHOOK_SIGNATURE_HEADER]: signature });
+ * const genuine = verifyWebhookSignature(rawBody, headers.get(WEBHOOK_SIGNATURE_HEADER) ?? "", [oldSigningKey, newSigningKey]);
+ * ```
  */
 export function verifyWebhookSignature(rawBody: string, signature: string, keys: string | readonly string[]): boolean {
   if (!/^[0-9a-f]{64}$/i.test(signature)) return false;

@@ -3,6 +3,19 @@
  * connect sessions for the widget, connections and their access tokens, webhook verification,
  * webhook deliveries and the integration's status. Every response is parsed with the shared zod
  * schemas, which are re-exported for the product's own use.
+ *
+ * @example
+ * ```ts
+ * import { AdsConnectClient } from "@ads-connect/node";
+ *
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
+ * const { data } = await client.createConnectSession({ end_user: { id: "user-42" } });
+ * // later, once the widget reported success:
+ * const { credentials } = await client.getConnection(connectionId);
+ * ```
+ *
+ * @packageDocumentation
+ * @module @ads-connect/node
  */
 
 export * from "@ads-connect/shared";
@@ -11,6 +24,7 @@ export {
   AdsConnectClient,
   type AdsConnectClientOptions,
   type ListConnectionsParams,
+  type ListRecordsParams,
   type ProxyParams,
   type ProxyResponse,
   verifyWebhookSignature,

@@ -1,10 +1,8 @@
-import type { RequestListener } from "node:http";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
-import { fastReads, type FastReads } from "./http/fastReads.js";
 import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
@@ -12,12 +10,14 @@ import { securityHeaders } from "./http/securityHeaders.js";
 import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { actionsRoutes } from "./routes/actionsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
-import { connectionReads, connectionsRoutes } from "./routes/connectionsRoutes.js";
+import { mountConnectionReads } from "./routes/connectionReads.js";
+import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { proxyRoutes } from "./proxy/proxyRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
+import { openapiRoutes } from "./routes/openapiRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
 import type { Services } from "./composition.js";
 
@@ -28,28 +28,7 @@ export interface AppDeps {
 }
 
 /** Builds the Express app from its parts; listening is the caller's business. */
-export function createApp(deps: AppDeps): Express {
-  return buildApp(deps).app;
-}
-
-/**
- * The server's request listener: the token and status reads answered ahead of Express when rate
- * limits are off (http/fastReads.ts: the same answers without the router's cost), everything else
- * by the Express app.
- */
-export function createRequestListener(deps: AppDeps): RequestListener {
-  const { app, fast } = buildApp(deps);
-  if (deps.config.rateLimit.enabled) return app;
-  return (req, res) => {
-    if (!fast.listener(req, res)) app(req, res);
-  };
-}
-
-/**
- * The Express app and the fast reads, built on the same request logger and security headers.
- * `expressRoutesOnly` (for tests comparing the two): the app without the fast reads' middleware.
- */
-export function buildApp({ config, logger, services }: AppDeps, options: { expressRoutesOnly?: boolean } = {}): { app: Express; fast: FastReads } {
+export function createApp({ config, logger, services }: AppDeps): Express {
   const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
   const secretKey = requireSecretKey(services.secretKeys);
 
@@ -64,28 +43,27 @@ export function buildApp({ config, logger, services }: AppDeps, options: { expre
   app.disable("etag");
   // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
   app.set("trust proxy", config.trustProxy);
-  const requestLog = requestLogger(logger, app.request);
-  const headers = securityHeaders(config);
-  app.use(requestLog);
-  app.use(headers);
-  app.use(rateLimits({ config, logger, secretKeys: services.secretKeys, store: services.rateLimitStore }));
-  // The token and status reads, answered here (after the rate limits) without the routers below;
-  // with rate limits off the server's listener answers them before Express (createRequestListener).
-  const fast = fastReads({ basePath: config.basePath, secretKeys: services.secretKeys, reads: connectionReads(connections), logger, begin: requestLog.begin, setApiHeaders: headers.setApiHeaders });
-  if (!options.expressRoutesOnly) app.use(fast.middleware);
+  app.use(requestLogger(logger, app.request));
+  app.use(securityHeaders(config));
+  app.use(rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter }));
+  const json = express.json({ limit: "100kb" });
+  // A request without a body (no Content-Length, no Transfer-Encoding: every GET the API gets) is
+  // skipped here at once, as the parser itself would skip it after some work.
+  const jsonBody: RequestHandler = (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next));
+  // The token and status reads (the hot path) as the first routes, before the proxy's router and
+  // the other routers, with what those have in front of them (a body parsed as JSON, the key).
+  mountConnectionReads(app, { connections, basePath: config.basePath, before: [jsonBody, secretKey] });
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);
   if (config.basePath) app.use(config.basePath, proxyRouter);
   app.use(proxyRouter);
-  const json = express.json({ limit: "100kb" });
-  // A request without a body (no Content-Length, no Transfer-Encoding: every GET the API gets) is
-  // skipped here at once, as the parser itself would skip it after some work.
-  app.use((req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next)));
+  app.use(jsonBody);
 
   const routes = express.Router({ caseSensitive: true });
-  // The token and status reads first (the hot path); the accounts routes add /connections/:id/sync after it.
+  // The accounts routes add /connections/:id/sync after the connection routes.
   routes.use(connectionsRoutes(connections, secretKey));
   routes.use(healthRoutes(health));
+  routes.use(openapiRoutes(config.publicUrl));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
   routes.use(accountsRoutes({ sync: accountSync, records }, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
@@ -101,5 +79,5 @@ export function buildApp({ config, logger, services }: AppDeps, options: { expre
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);
   });
   app.use(errorHandler(logger));
-  return { app, fast };
+  return app;
 }

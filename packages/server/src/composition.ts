@@ -16,9 +16,11 @@ import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
 import { IntegrationStatusService } from "./integration/integrationStatusService.js";
 import { AttemptStore } from "./store/attemptStore.js";
 import { ConnectionStore } from "./store/connectionStore.js";
+import { ProxyHoldStore } from "./store/proxyHoldStore.js";
 import type { Database } from "./store/schema.js";
 import { SessionStore } from "./store/sessionStore.js";
 import { RateLimitStore } from "./store/rateLimitStore.js";
+import { SharedRateLimitCounter } from "./http/sharedRateLimitCounter.js";
 import { SecretKeys } from "./tokens/secretKeys.js";
 import { TokenCipher } from "./tokens/tokenCipher.js";
 import { createWebhookOutbox, type WebhookOutbox } from "./webhooks/webhookOutbox.js";
@@ -55,12 +57,12 @@ export interface Services {
   proxy: ProxyService;
   /** Token reads' `last_fetched_at`, written in batches (started by the server, flushed before refresh-ahead passes). */
   lastFetched: LastFetchedRecorder;
-  /** The valid API secret keys, checked by every API route, the fast reads and the rate limits, with their use. */
+  /** The valid API secret keys, checked by every API route and the rate limits, with their use. */
   secretKeys: SecretKeys;
   /** Writes the keys' use (counted in memory) every few seconds (started by the server). */
   keyUses: KeyUseRecorder;
-  /** Rate-limit counters shared by every instance on PostgreSQL; null on SQLite (one process: counted in memory). */
-  rateLimitStore: RateLimitStore | null;
+  /** Rate-limit counts shared by every instance on PostgreSQL, flushed in batches (stopped by the server); null on SQLite (one process: counted in memory). */
+  rateLimitCounter: SharedRateLimitCounter | null;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -91,8 +93,17 @@ export function createServices({
   const lastFetched = new LastFetchedRecorder(bookkeepingDb ?? db, logger);
   const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
   const adminConsent = new AdminConsentService({ config, db, logger, entra });
-  const msads = new MsAdsClient({ environment: config.microsoft.adsEnvironment, developerToken: config.microsoft.adsDeveloperToken, apiUrl: config.microsoft.adsApiUrl });
-  const accountSync = new AccountSync({ config, db, connections, client: msads, outbox, logger });
+  const msads = new MsAdsClient({
+    environment: config.microsoft.adsEnvironment,
+    developerToken: config.microsoft.adsDeveloperToken,
+    apiUrl: config.microsoft.adsApiUrl,
+    tokens: connections,
+    holds: new ProxyHoldStore(db),
+    limits: config.proxy,
+    logger,
+    ...(now ? { now } : {}),
+  });
+  const accountSync = new AccountSync({ config, db, client: msads, outbox, logger });
   const picker = new AccountPickerService({
     config,
     db,
@@ -106,8 +117,8 @@ export function createServices({
   const keyUses = new KeyUseRecorder(secretKeys, bookkeepingDb ?? db, logger);
   const integrationStatus = new IntegrationStatusService(config, db, keyUses);
   const health = new HealthService(db);
-  const proxy = new ProxyService({ config, db, connections, msads, logger, ...(now ? { now } : {}) });
+  const proxy = new ProxyService({ config, db, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitStore: config.databaseUrl && config.rateLimit.store === "database" ? new RateLimitStore(db) : null };
+  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitCounter: config.databaseUrl && config.rateLimit.store === "database" ? new SharedRateLimitCounter(new RateLimitStore(db), config.rateLimit.windowSeconds * 1000, logger) : null };
 }

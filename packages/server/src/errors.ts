@@ -1,16 +1,39 @@
 import type { ErrorActor, ErrorCode, MsAdsErrorDetails } from "@ads-connect/shared";
 
-/** The one error class the server throws on purpose; the error middleware turns it into JSON. */
+/** One problem with one field of a request, sent in the error body's `errors` list. */
+export interface FieldError {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** The fields at fault, sent as `error.errors`. */
+  details?: FieldError[];
+  retryAfterSeconds?: number;
+  msads?: MsAdsErrorDetails;
+  rawBody?: string;
+}
+
+/**
+ * The base of every error the server raises on purpose: a catalogued `code` (packages/shared's
+ * ERROR_CODES), the HTTP `status` it answers with, and the upstream failure as `cause`. The error
+ * middleware (http/errorHandler.ts) turns it into `{error:{code,message}}`; anything else is a bug.
+ * Each upstream's failures become one in one place: Entra in oauth/translateEntraError.ts,
+ * Microsoft Advertising in msads/MsAdsError.ts, the database in store/databaseErrors.ts and
+ * store/databaseBusy.ts.
+ */
 export class AppError extends Error {
   override name = "AppError";
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly status: number = 400,
-    options: { cause?: unknown; details?: { path: string; message: string; code?: string }[]; retryAfterSeconds?: number; msads?: MsAdsErrorDetails; rawBody?: string } = {},
+    options: AppErrorOptions = {},
   ) {
     super(message, { cause: options.cause });
-    this.details = options.details;
+    this.fieldErrors = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.msads = options.msads;
     this.rawBody = options.rawBody;
@@ -19,21 +42,26 @@ export class AppError extends Error {
   readonly msads: MsAdsErrorDetails | undefined;
   /** Microsoft's own answer (text, bounded), sent as `error.raw_body` beside `msads`. */
   readonly rawBody: string | undefined;
-  readonly details: { path: string; message: string; code?: string }[] | undefined;
+  /** The fields at fault (the `details` option), sent as `error.errors`. */
+  readonly fieldErrors: FieldError[] | undefined;
   /** Sent as `Retry-After` when set (a temporary condition: Microsoft unreachable, a busy database). */
   readonly retryAfterSeconds: number | undefined;
 }
 
-/** A failed connect attempt: what the popup result and session status report. */
-export class ConnectFlowError extends Error {
+/**
+ * A failed connect attempt: what the popup result and session status report, with who has to act
+ * (`actor`) and Entra's AADSTS number. Its `status` is the result page's: 503 while Microsoft does
+ * not answer, 502 when nobody we can name is at fault, else 400.
+ */
+export class ConnectFlowError extends AppError {
   override name = "ConnectFlowError";
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
     readonly actor: ErrorActor,
     readonly aadsts: number | null = null,
     options: { cause?: unknown } = {},
   ) {
-    super(message, { cause: options.cause });
+    super(code, message, code === "provider_temporarily_unavailable" ? 503 : actor === "none" ? 502 : 400, options);
   }
 }

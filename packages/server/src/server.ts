@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import pino, { type DestinationStream, type Logger } from "pino";
-import { createRequestListener } from "./app.js";
+import { createApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
 import { trackHttpRequests } from "./lifecycle/httpDrain.js";
 import { createLogger } from "./logger.js";
@@ -97,7 +97,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     sweepAgain.unref();
     // ACTIONS_DIR's modules before the first request; a bad one is logged and listed, not fatal.
     await services.actions.load(config.actionsDir);
-    server.on("request", createRequestListener({ config, logger, services }));
+    server.on("request", createApp({ config, logger, services }));
     services.outbox.start();
     services.lastFetched.start();
     services.keyUses.start();
@@ -118,7 +118,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
       // The reads recorded in memory are written once the requests in flight have finished.
-      const work = Promise.all([drain.finish().then(() => Promise.all([services.lastFetched.stop(), services.keyUses.stop()])), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
+      const work = Promise.all([drain.finish().then(() => Promise.all([services.lastFetched.stop(), services.keyUses.stop(), services.rateLimitCounter?.stop()])), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
       const inTime = await Promise.race([work, deadline]);
       clearTimeout(timer);
       if (!inTime) {

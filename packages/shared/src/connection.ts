@@ -10,7 +10,8 @@ export const ApiEndUserSchema = z.object({
   id: z.string(),
   display_name: z.string().nullable(),
   email: z.string().nullable(),
-  tags: z.record(z.string(), z.string()).nullable(),
+  /** `{}` when the session set none (Nango's document requires an object). */
+  tags: z.record(z.string(), z.string()),
   organization: z.object({ id: z.string(), display_name: z.string().nullable() }).nullable(),
 });
 export type ApiEndUser = z.infer<typeof ApiEndUserSchema>;
@@ -57,6 +58,8 @@ export type OAuth2Credentials = z.infer<typeof OAuth2CredentialsSchema>;
 
 /** `GET /connections/:id` (Nango's ApiPublicConnectionFull plus our own fields). */
 export const ConnectionSchema = ConnectionSummarySchema.omit({ created: true }).extend({
+  /** `{}` when none was set: Nango's document requires an object here (the list allows null). */
+  metadata: z.record(z.string(), z.unknown()),
   created_at: z.string(),
   updated_at: z.string(),
   last_fetched_at: z.string().nullable(),

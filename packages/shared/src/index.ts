@@ -9,3 +9,5 @@ export * from "./adAccount.js";
 export * from "./accountSync.js";
 export * from "./paginate.js";
 export * from "./action.js";
+export * from "./errorCatalogue.js";
+export * from "./health.js";

@@ -6,8 +6,6 @@ import { AppError } from "../errors.js";
 import { queryUser, searchAccountsOfUser, toAdAccount } from "../msads/customerManagement.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
-import { withFreshToken } from "../msads/withFreshToken.js";
-import type { ConnectionService } from "../connections/connectionService.js";
 import { parseJson } from "../util/parseJson.js";
 import type { Database } from "../store/schema.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
@@ -43,7 +41,6 @@ export class AccountSync {
     private readonly deps: {
       config: Config;
       db: Kysely<Database>;
-      connections: ConnectionService;
       client: MsAdsClient;
       outbox: WebhookOutbox;
       logger: Logger;
@@ -106,16 +103,16 @@ export class AccountSync {
     }
   }
 
-  /** The user and all their accounts; on 109 (token expired) one forced refresh and one retry. */
+  /**
+   * The user and all their accounts, through the one client: the connection's token (refreshed once
+   * on 109), its hold after 117/429 honoured and set, the answer's size bounded.
+   */
   private async fetch(connectionId: string, signal: AbortSignal): Promise<{ userId: string; accounts: AdAccount[] }> {
     const { client } = this.deps;
-    const run = async (accessToken: string) => {
-      const context = { accessToken, signal };
-      const user = await queryUser(client, context);
-      const accounts = await searchAccountsOfUser(client, user.User.Id, context);
-      return { userId: user.User.Id, accounts: accounts.map(toAdAccount) };
-    };
-    return withFreshToken(this.deps, connectionId, run);
+    const context = { connectionId, signal };
+    const user = await queryUser(client, context);
+    const accounts = await searchAccountsOfUser(client, user.User.Id, context);
+    return { userId: user.User.Id, accounts: accounts.map(toAdAccount) };
   }
 
   private async write(connectionId: string, fetched: { userId: string; accounts: AdAccount[] }, announceInitial: boolean): Promise<SyncRun> {

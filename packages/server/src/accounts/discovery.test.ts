@@ -161,8 +161,9 @@ describe("discovery failures keep the connection", () => {
     expect(Date.parse(c.accounts_error!.retry_at!) - Date.parse(c.accounts_error!.at)).toBeGreaterThanOrEqual(60_000);
     await h.server.accountSyncJob.runOnce();
     expect(h.ads.callCount() - calls).toBe(1);
-    // Time passes: the retry comes due.
+    // Time passes: the retry comes due, and the hold the 117 set (the one client's, as for the proxy) ends.
     await h.server.db.updateTable("connections").set({ accounts_sync_due_at: Date.now() - 1 }).where("connection_id", "=", result.connection_id).execute();
+    await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).where("customer_key", "=", `user:${result.connection_id}`).execute();
     await h.server.accountSyncJob.runOnce();
     const after = await connection(result.connection_id);
     expect(after.accounts_error).toBeNull();

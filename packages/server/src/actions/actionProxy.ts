@@ -28,8 +28,9 @@ export interface ActionProxy {
 }
 
 /**
- * Actions call Microsoft Advertising through the same ProxyService as `/proxy/*`: the allow-list,
- * injected credentials, one refresh on 109, the shared 117 holds, limits and typed faults.
+ * Actions' one path to Microsoft Advertising: the ProxyService's own checks (the allow-list of paths,
+ * the header policy, the account the call is for), then the one MsAdsClient (injected credentials,
+ * one refresh on 109, the shared 117 holds, limits and typed faults), as for `/proxy/*`.
  */
 export function proxyActionProxy(proxy: ProxyService): ActionProxy {
   return {

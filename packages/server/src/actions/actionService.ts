@@ -38,7 +38,7 @@ export class ActionService {
     if (!connectionId) throw new AppError("invalid_body", "The Connection-Id header is required", 400, { details: [{ path: "Connection-Id", message: "required header" }] });
     if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
     const registered = this.registry.get(actionName);
-    if (!registered) throw new AppError("unknown_action", `No action named "${actionName.slice(0, 100)}"; GET /actions lists them`, 404);
+    if (!registered) throw new AppError("unknown_action", `No action named "${actionName.slice(0, 100)}"; GET /actions lists them`, 400);
     const { action } = registered;
     const input = action.input.safeParse(request.input === undefined ? {} : request.input);
     if (!input.success) {

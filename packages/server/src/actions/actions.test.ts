@@ -183,10 +183,10 @@ describe("errors", () => {
     );
   });
 
-  it("unknown action 404, unknown connection 404, missing Connection-Id 400, no secret key 401, X-Async refused", async () => {
+  it("unknown action 400 (Nango documents 400), unknown connection 404, missing Connection-Id 400, no secret key 401, X-Async refused", async () => {
     const id = await connect("adele@contoso.example");
     expect((await trigger(id, "no-such-action")).error).toMatchObject({ code: "unknown_action" });
-    expect((await trigger(id, "no-such-action")).status).toBe(404);
+    expect((await trigger(id, "no-such-action")).status).toBe(400);
     const gone = await trigger("no-such-connection", "list-accounts");
     expect([gone.status, gone.error!.code]).toEqual([404, "not_found"]);
     const noHeader = await h.api("POST", "/action/trigger", { action_name: "list-accounts" });

@@ -1,19 +1,20 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Nango } from "@nangohq/node";
 import { ActionsListResponseSchema, CONNECT_SUCCESS } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeBlocks, readDoc } from "../docs/markdown.js";
 import { connectAs, startHarness, type Harness } from "../testing/harness.js";
 
 const SERVER_DIR = fileURLToPath(new URL("../../", import.meta.url));
-const README = fileURLToPath(new URL("../../../../README.md", import.meta.url));
-
-/** The README's worked example, exactly as documented. */
+/** The README's worked example, exactly as documented (docs/snippets.test.ts also type-checks it against the built packages). */
 function readmeExample(): { file: string; code: string } {
-  const match = /<!-- actions-example: (\S+)[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readFileSync(README, "utf8"));
-  if (!match) throw new Error("README.md has no actions-example block");
-  return { file: match[1]!, code: match[2]! };
+  for (const block of codeBlocks(readDoc("README.md"))) {
+    const file = /^<!-- actions-example: (\S+)/.exec(block.comment ?? "")?.[1];
+    if (file && block.lang === "ts") return { file, code: block.code };
+  }
+  throw new Error("README.md has no actions-example block");
 }
 
 /** Every account of the user through ctx.paginate (Customer Management's PageInfo paging), as a .mjs module. */

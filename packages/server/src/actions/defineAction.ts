@@ -1,6 +1,7 @@
 import type { AdAccount, ApiEndUser, ConnectionStatus, MsAdsRequest, MsAdsResponse, PagedRequest } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { z } from "zod";
+import { AppError } from "../errors.js";
 
 /** Marks a defineAction result, across copies of this module (an ACTIONS_DIR module may load its own). */
 const ACTION = Symbol.for("ads-connect.action");
@@ -93,18 +94,14 @@ export function isAction(value: unknown): value is Action {
 }
 
 /**
- * A failure an action reports on purpose: the caller gets `status` (default 400) with the code
- * `action_failed` and this message (keep tokens and personal data out of it).
+ * A failure an action reports on purpose: the caller gets `status` (default 400; 500 when it is no
+ * 4xx/5xx) with the code `action_failed` and this message (keep tokens and personal data out of it).
  */
-export class ActionError extends Error {
+export class ActionError extends AppError {
   override name = "ActionError";
   readonly [ACTION_ERROR] = true;
-  constructor(
-    message: string,
-    readonly status: number = 400,
-  ) {
-    super(message);
-    if (!Number.isInteger(status) || status < 400 || status > 599) this.status = 500;
+  constructor(message: string, status: number = 400) {
+    super("action_failed", message, Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500);
   }
 }
 

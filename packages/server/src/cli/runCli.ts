@@ -36,7 +36,7 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
   .join("\n")}
 
-Main environment variables (the README's Configuration section lists all):
+Main environment variables (docs/reference/configuration.md lists all):
   NODE_ENV=production              refuse development defaults; then the variables below marked * are required
   PORT, HOST, PUBLIC_URL*          where the server listens and the URL browsers and Microsoft reach it at
   MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, MICROSOFT_TENANT

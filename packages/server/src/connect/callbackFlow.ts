@@ -18,7 +18,10 @@ import { DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING, SIGN_IN_INTERRUPTED, 
 
 export const CONSUMERS_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
-/** The attempt got its result elsewhere meanwhile (the shutdown gave up on it); that result stands. */
+/**
+ * The attempt got its result elsewhere meanwhile (the shutdown gave up on it); that result stands.
+ * Internal, not an AppError: `complete` catches it and serves the recorded result.
+ */
 class ResultAlreadyRecorded extends Error {}
 
 /**
@@ -115,7 +118,7 @@ export class CallbackFlow {
         return recorded?.result ? parseJson<ConnectResult>(recorded.result) : SERVER_RESTARTING;
       }
       // Our own failures (a busy database, a bug) are the caller's to report and record.
-      if (err instanceof DatabaseBusyError || (!(err instanceof AppError) && !(err instanceof ConnectFlowError))) throw err;
+      if (err instanceof DatabaseBusyError || !(err instanceof AppError)) throw err;
       result = errorResult(err);
       if (result.type === CONNECT_ERROR && result.error.code === "admin_consent_required") {
         const endUserId = parseJson<EndUserInput>(session.end_user).id;

@@ -90,7 +90,7 @@ export function bindingCookieName(state: string): string {
   return `adsc_attempt_${hashToken(state).slice(0, 16)}`;
 }
 
-export function errorResult(error: ConnectFlowError | AppError): ConnectResult {
+export function errorResult(error: AppError): ConnectResult {
   const flow = error instanceof ConnectFlowError ? error : null;
   return {
     type: CONNECT_ERROR,

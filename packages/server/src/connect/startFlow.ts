@@ -138,7 +138,7 @@ export class StartFlow {
       if (err.code === "provider_temporarily_unavailable") {
         return { kind: "error", status: 503, result: errorResult(err), origin, retryAfterSeconds: DISCOVERY_RETRY_AFTER_SECONDS };
       }
-      return { kind: "error", status: err.actor === "none" ? 502 : 400, result: errorResult(err), origin };
+      return { kind: "error", status: err.status, result: errorResult(err), origin };
     }
   }
 

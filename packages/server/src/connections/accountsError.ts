@@ -21,23 +21,29 @@ export function toAccountsError(err: unknown, now: number, previousFailures: num
   const failures = previousFailures + 1;
   const { code, message } = describe(err);
   const ms = err instanceof MsAdsError ? err : null;
-  // 117: wait past Microsoft's window before trying again; otherwise back off from a minute.
-  const base = ms?.has(117) ? RATE_WINDOW_MS * 2 : RATE_WINDOW_MS;
-  const delay = Math.min(base * 2 ** (failures - 1), MAX_RETRY_MS, intervalMs);
+  // The client's own refusals (a 117 answer that held the customer, a hold in place) carry Microsoft's words as `msads`.
+  const app = err instanceof AppError && !ms ? err : null;
+  const codes = ms?.codes ?? app?.msads?.codes ?? [];
+  // 117: wait past Microsoft's window before trying again; otherwise back off from a minute; never before a hold's end.
+  const base = codes.includes(117) ? RATE_WINDOW_MS * 2 : RATE_WINDOW_MS;
+  const delay = Math.max(Math.min(base * 2 ** (failures - 1), MAX_RETRY_MS, intervalMs), (app?.retryAfterSeconds ?? 0) * 1000);
   return {
     code,
     message,
     at: new Date(now).toISOString(),
-    msads_codes: ms?.codes.filter(Number.isFinite) ?? [],
-    tracking_id: ms?.trackingId ?? null,
+    msads_codes: codes.filter(Number.isFinite),
+    tracking_id: ms?.trackingId ?? app?.msads?.tracking_id ?? null,
     retry_at: new Date(now + delay).toISOString(),
     failures,
   };
 }
 
 function describe(err: unknown): { code: string; message: string } {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
-  if (!(err instanceof MsAdsError)) return { code: "internal_error", message: "Discovering the Microsoft Advertising accounts failed unexpectedly; it is retried later." };
+  // MsAdsError is an AppError too, but the stored error words Microsoft's failures for this purpose.
+  if (!(err instanceof MsAdsError)) {
+    if (err instanceof AppError) return { code: err.code, message: err.message };
+    return { code: "internal_error", message: "Discovering the Microsoft Advertising accounts failed unexpectedly; it is retried later." };
+  }
   if (err.kind === "not_configured") return { code: "msads_not_configured", message: err.message };
   if (err.kind === "network") return { code: "msads_unreachable", message: `${err.message}; it is retried later.` };
   if (err.kind === "invalid_response") return { code: "msads_invalid_response", message: `${err.message}; it is retried later.` };

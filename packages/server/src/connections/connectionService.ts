@@ -119,7 +119,7 @@ export class ConnectionService {
       connection_id: summary.connection_id,
       provider_config_key: summary.provider_config_key,
       provider: summary.provider,
-      metadata: summary.metadata,
+      metadata: summary.metadata ?? {},
       errors: summary.errors,
       end_user: summary.end_user,
       tags: summary.tags,
@@ -316,7 +316,7 @@ function toApiEndUser(stored: StoredEndUser): ApiEndUser {
     id: stored.id,
     display_name: stored.display_name ?? null,
     email: stored.email ?? null,
-    tags: stored.tags ?? null,
+    tags: stored.tags ?? {},
     organization: stored.organization ? { id: stored.organization.id, display_name: stored.organization.display_name ?? null } : null,
   };
 }

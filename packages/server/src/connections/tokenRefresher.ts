@@ -5,9 +5,9 @@ import * as oidc from "openid-client";
 import type { Logger } from "pino";
 import type { Alerter } from "../alerts/slackAlerter.js";
 import type { Config } from "../config.js";
-import { AppError, type ConnectFlowError } from "../errors.js";
+import { AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
-import { fromTokenRequestError } from "../oauth/translateEntraError.js";
+import { entraRetryAfterMs, fromTokenRequestError, isEntraThrottling } from "../oauth/translateEntraError.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
 import { IntegrationEventStore } from "../store/integrationEventStore.js";
 import { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
@@ -39,31 +39,24 @@ const MAX_RETRY_DELAY_MS = 30_000;
 
 /** What a 503 tells the caller to wait: Microsoft's own Retry-After when it gave one, else a few seconds. */
 function retryAfterSeconds(err: unknown): number {
-  const ms = retryAfterMs(err);
+  const ms = cappedRetryAfterMs(err);
   return ms === null ? 5 : Math.max(1, Math.ceil(ms / 1000));
 }
 
-/** Retry-After (seconds or a date) of the token endpoint's answer, when openid-client kept it. */
-function retryAfterMs(err: unknown): number | null {
-  const response = [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r) => r instanceof Response);
-  const value = response?.headers.get("retry-after");
-  if (!value) return null;
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, Math.min(ms, MAX_RETRY_DELAY_MS)) : null;
+/** Entra's Retry-After, at most MAX_RETRY_DELAY_MS. */
+function cappedRetryAfterMs(err: unknown): number | null {
+  const ms = entraRetryAfterMs(err);
+  return ms === null ? null : Math.min(ms, MAX_RETRY_DELAY_MS);
 }
 
 /** How long background refreshes pause when Entra throttles without saying how long. */
 const DEFAULT_THROTTLE_MS = 60_000;
 
-/** Entra asked the app to slow down: HTTP 429 or AADSTS50196 (too many requests). */
-function isThrottling(err: unknown, error: ConnectFlowError): boolean {
-  if (error.aadsts === 50196) return true;
-  const status = (err as { status?: unknown })?.status;
-  const response = [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r) => r instanceof Response);
-  return status === 429 || response?.status === 429;
-}
-
-/** A background refresh that did not run: the app's token request budget is spent, or Entra is throttling. */
+/**
+ * A background refresh that did not run: the app's token request budget is spent, or Entra is
+ * throttling. Internal, not an AppError: only background passes refresh with a budget, and
+ * `refreshUnlessBusy` turns it into "no_budget"; it never reaches a response.
+ */
 export class NoTokenBudget extends Error {
   override name = "NoTokenBudget";
 }
@@ -217,11 +210,12 @@ export class TokenRefresher {
         log.info({ attempt }, "token refreshed, but the connection got new credentials meanwhile: result discarded");
         return await this.superseded(connectionId, log);
       } catch (err) {
-        if (err instanceof AppError) throw err;
+        // Our own errors (the database, a superseded row) go up as they are; Entra's are translated.
+        if (err instanceof AppError && !(err instanceof ConnectFlowError)) throw err;
         const error = await fromTokenRequestError(err);
-        if (isThrottling(err, error)) {
+        if (isEntraThrottling(err, error)) {
           // Every instance's background refreshes pause; readers get Retry-After instead of retries.
-          const pauseMs = retryAfterMs(err) ?? DEFAULT_THROTTLE_MS;
+          const pauseMs = cappedRetryAfterMs(err) ?? DEFAULT_THROTTLE_MS;
           await this.deps.budget.throttle(pauseMs);
           log.warn({ attempt, aadsts: error.aadsts, pauseMs }, "Entra is throttling token requests: background refreshes paused");
           // Nothing is wrong with the connection: a background refresh just stops here.
@@ -230,7 +224,7 @@ export class TokenRefresher {
         const kind = classify(error);
         if (kind === "transient" && attempt < config.refreshMaxTries) {
           const backoff = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** (attempt - 1));
-          const delayMs = retryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
+          const delayMs = cappedRetryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
           log.warn({ attempt, code: error.code, aadsts: error.aadsts, delayMs }, "token refresh failed, retrying");
           await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delayMs);
           continue;

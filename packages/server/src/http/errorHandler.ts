@@ -1,13 +1,12 @@
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../store/databaseErrors.js";
+import { fromDatabaseError } from "../store/databaseErrors.js";
 
 interface HttpishError {
   status?: unknown;
   statusCode?: unknown;
   type?: unknown;
-  expose?: unknown;
 }
 
 /** What an error becomes: the status, a `Retry-After` (seconds) when there is one, the JSON body. */
@@ -18,34 +17,52 @@ export interface ErrorResponse {
 }
 
 /**
- * The one place errors become responses: `{error:{code,message,errors?}}`, a 4xx for anything the
- * client did, a 503 with Retry-After while the database is unreachable, a plain 500 (logged, no
- * stack in the body) for our own bugs. Shared by the Express error handler and the fast reads
- * (http/fastReads.ts), so both answer an error alike.
+ * Express's and body-parser's own 4xx errors (unreadable JSON, a body too large, no route) as the
+ * AppError they stand for; null for anything else.
+ */
+function fromRequestError(err: unknown): AppError | null {
+  const e = (err ?? {}) as HttpishError;
+  const status = typeof e.status === "number" ? e.status : typeof e.statusCode === "number" ? e.statusCode : 500;
+  if (status < 400 || status >= 500) return null;
+  if (e.type === "entity.parse.failed") return new AppError("invalid_json", "The request body is not valid JSON", status);
+  if (e.type === "entity.too.large") return new AppError("payload_too_large", "The request body is too large", status);
+  if (status === 404) return new AppError("not_found", "Not found", status);
+  return new AppError("invalid_body", "The request could not be read", status);
+}
+
+function fromAppError(err: AppError): ErrorResponse {
+  return {
+    status: err.status,
+    ...(err.retryAfterSeconds !== undefined ? { retryAfter: String(err.retryAfterSeconds) } : {}),
+    body: {
+      error: {
+        code: err.code,
+        message: err.message,
+        ...(err.fieldErrors ? { errors: err.fieldErrors } : {}),
+        ...(err.msads ? { msads: err.msads } : {}),
+        ...(err.rawBody !== undefined ? { raw_body: err.rawBody } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * The one place errors become responses: an AppError as `{error:{code,message,errors?,msads?,raw_body?}}`
+ * with its status; Express's own 4xx errors and an unreachable database are first translated into
+ * one; anything else is our bug: a plain 500, logged, no stack in the body.
  */
 export function errorResponse(logger: Logger, err: unknown): ErrorResponse {
   if (err instanceof AppError) {
     if (err.status >= 500) logger.warn({ err }, "request failed");
-    return {
-      status: err.status,
-      ...(err.retryAfterSeconds !== undefined ? { retryAfter: String(err.retryAfterSeconds) } : {}),
-      body: { error: { code: err.code, message: err.message, ...(err.details ? { errors: err.details } : {}), ...(err.msads ? { msads: err.msads } : {}), ...(err.rawBody !== undefined ? { raw_body: err.rawBody } : {}) } },
-    };
+    return fromAppError(err);
   }
-  const e = (err ?? {}) as HttpishError;
-  const status = typeof e.status === "number" ? e.status : typeof e.statusCode === "number" ? e.statusCode : 500;
-  if (status >= 400 && status < 500) {
-    const [code, message] =
-      e.type === "entity.parse.failed" ? ["invalid_json", "The request body is not valid JSON"]
-      : e.type === "entity.too.large" ? ["payload_too_large", "The request body is too large"]
-      : status === 404 ? ["not_found", "Not found"]
-      : ["invalid_body", "The request could not be read"];
-    return { status, body: { error: { code, message } } };
-  }
-  if (isDatabaseUnavailable(err)) {
+  const requestError = fromRequestError(err);
+  if (requestError) return fromAppError(requestError);
+  const unavailable = fromDatabaseError(err);
+  if (unavailable) {
     // Not a bug: the database is down or restarting. Fail fast; the pool reconnects by itself.
     logger.warn({ code: (err as { code?: unknown }).code }, "database unavailable");
-    return { status: 503, retryAfter: String(DATABASE_RETRY_AFTER_SECONDS), body: { error: { code: "database_unavailable", message: "The database is unreachable right now; try again shortly." } } };
+    return fromAppError(unavailable);
   }
   logger.error({ err }, "unhandled error");
   return { status: 500, body: { error: { code: "internal_error", message: "Something went wrong on the server. It has been logged." } } };

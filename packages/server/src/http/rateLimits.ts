@@ -1,14 +1,13 @@
 import { CONNECT_ERROR, type ConnectResult } from "@ads-connect/shared";
 import type { Request, RequestHandler, Response } from "express";
-import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { ipKeyGenerator } from "express-rate-limit";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { renderHtmlPage } from "../connect/pages/htmlPage.js";
 import { renderResultPage } from "../connect/pages/resultPage.js";
-import type { RateLimitStore } from "../store/rateLimitStore.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 import { bearerToken } from "./bearerToken.js";
-import { DatabaseRateLimitStore } from "./databaseRateLimitStore.js";
+import { MemoryRateLimitCounter, type RateLimitCounter } from "./rateLimitCounter.js";
 
 type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "probe";
 
@@ -18,16 +17,19 @@ type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "p
  * secret keys share one allowance, so a rotation does not double it). API requests without a valid
  * key count per IP against the browser limit, so nobody can use up the key's allowance. Over the
  * limit: 429 with `Retry-After`, as JSON `{error:{code:"rate_limited"}}` for APIs and as a page the
- * widget understands for the popup.
+ * widget understands for the popup. Every limited response carries the IETF draft-7 `RateLimit`
+ * and `RateLimit-Policy` headers.
  *
- * With `store` (PostgreSQL) the counts are in the database, shared by every instance; without it
- * (SQLite: one process) they are in this process's memory. The load balancer's probes (`/healthz`,
- * `/readyz`) are always counted in memory, per IP against the browser limit: they must answer while
- * the database is away.
+ * Fixed windows counted synchronously (no I/O on the request path): with `shared` (PostgreSQL,
+ * http/sharedRateLimitCounter.ts) by every instance together, a flush behind; without it (SQLite:
+ * one process) in this process's memory. The load balancer's probes (`/healthz`, `/readyz`) are
+ * always counted in memory, per IP against the browser limit: they must answer while the database is away.
  */
-export function rateLimits({ config, logger, secretKeys, store }: { config: Config; logger: Logger; secretKeys: SecretKeys; store: RateLimitStore | null }): RequestHandler {
+export function rateLimits({ config, logger, secretKeys, shared }: { config: Config; logger: Logger; secretKeys: SecretKeys; shared: RateLimitCounter | null }): RequestHandler {
   if (!config.rateLimit.enabled) return (_req, _res, next) => next();
   const { windowSeconds, browser, sessionStatus, api } = config.rateLimit;
+  const windowMs = windowSeconds * 1000;
+  const memory = new MemoryRateLimitCounter(windowMs);
   const byIp = (req: Request) => ipKeyGenerator(req.ip ?? "unknown");
   // Not `verify`: the route's own check counts the key's use.
   const hasSecretKey = (req: Request) => {
@@ -35,37 +37,39 @@ export function rateLimits({ config, logger, secretKeys, store }: { config: Conf
     return token !== undefined && secretKeys.match(token) >= 0;
   };
 
-  const limiter = (name: Limiter, limit: number, keyGenerator: (req: Request) => string, respond: (req: Request, res: Response, retryAfter: number) => void, shared = true) =>
-    rateLimit({
-      windowMs: windowSeconds * 1000,
-      limit,
-      keyGenerator,
-      ...(store && shared ? { store: new DatabaseRateLimitStore(store, `${name}:`) } : {}),
-      standardHeaders: "draft-7",
-      legacyHeaders: false,
-      logger: {
-        warn: (err: unknown) => logger.warn({ err }, "rate limiter warning"),
-        error: (err: unknown) => logger.error({ err }, "rate limiter error"),
-      },
-      handler(req, res) {
-        const retryAfter = Number(res.getHeader("retry-after")) || windowSeconds;
-        // One line per client and window, not one per refused request.
-        const info = (req as Request & { rateLimit?: { used: number; limit: number } }).rateLimit;
-        if (info && info.used === info.limit + 1) logger.warn({ limiter: name, limit, windowSeconds, path: req.path }, "rate limit reached");
-        respond(req, res, retryAfter);
-      },
-    });
+  const limiter = (name: Limiter, limit: number, keyOf: ((req: Request) => string) | string, respond: (req: Request, res: Response, retryAfter: number) => void, counter: RateLimitCounter): RequestHandler => {
+    const policy = `${limit};w=${windowSeconds}`;
+    const prefix = `${name}:`;
+    // The API's one key, built once.
+    const fixedKey = typeof keyOf === "string" ? prefix + keyOf : undefined;
+    return (req, res, next) => {
+      const now = Date.now();
+      const { hits, resetAt } = counter.hit(fixedKey ?? prefix + (keyOf as (req: Request) => string)(req), now);
+      const reset = Math.max(0, Math.ceil((resetAt - now) / 1000));
+      res.setHeader("RateLimit-Policy", policy);
+      res.setHeader("RateLimit", `limit=${limit}, remaining=${Math.max(limit - hits, 0)}, reset=${reset}`);
+      if (hits <= limit) {
+        next();
+        return;
+      }
+      res.setHeader("Retry-After", String(reset));
+      // One line per client and window, not one per refused request.
+      if (hits === limit + 1) logger.warn({ limiter: name, limit, windowSeconds, path: req.path }, "rate limit reached");
+      respond(req, res, reset || windowSeconds);
+    };
+  };
 
   const json = (_req: Request, res: Response, retryAfter: number) => {
     res.status(429).json({ error: { code: "rate_limited", message: `Too many requests. Try again in ${retryAfter} seconds.` } });
   };
 
+  const counter = shared ?? memory;
   const limiters: Record<Limiter, RequestHandler> = {
-    browser: limiter("browser", browser, byIp, (req, res, retryAfter) => browserPage(config, req, res, retryAfter)),
-    session_status: limiter("session_status", sessionStatus, byIp, json),
-    api: limiter("api", api, () => "key", json),
-    api_unauthenticated: limiter("api_unauthenticated", browser, byIp, json),
-    probe: limiter("probe", browser, byIp, json, false),
+    browser: limiter("browser", browser, byIp, (req, res, retryAfter) => browserPage(config, req, res, retryAfter), counter),
+    session_status: limiter("session_status", sessionStatus, byIp, json, counter),
+    api: limiter("api", api, "key", json, counter),
+    api_unauthenticated: limiter("api_unauthenticated", browser, byIp, json, counter),
+    probe: limiter("probe", browser, byIp, json, memory),
   };
 
   return (req, res, next) => {
@@ -80,7 +84,7 @@ export function rateLimits({ config, logger, secretKeys, store }: { config: Conf
       : path === "/healthz" || path === "/readyz" ? "probe"
       : hasSecretKey(req) ? "api"
       : "api_unauthenticated";
-    void limiters[name](req, res, next);
+    limiters[name](req, res, next);
   };
 }
 

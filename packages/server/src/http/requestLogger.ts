@@ -48,7 +48,7 @@ interface Slots {
  * the message scrubbed, errors serialized by `serializeError`), so they had nothing to do but cost
  * time on every request.
  */
-export function requestLogger(logger: Logger, requestPrototype: object): RequestHandler & { begin: (req: IncomingMessage, res: ServerResponse) => void } {
+export function requestLogger(logger: Logger, requestPrototype: object): RequestHandler {
   const serializers = {
     req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactedUrl(req) }),
     res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
@@ -82,16 +82,11 @@ export function requestLogger(logger: Logger, requestPrototype: object): Request
     else lines.info({ req, res: this, responseTime }, msg);
   }
   let lastId = 0;
-  // Also called by the fast reads (http/fastReads.ts), which answer ahead of Express.
-  const begin = (request: IncomingMessage, res: ServerResponse) => {
+  return (request, res, next) => {
     const req = request as LoggedRequest & Partial<Slots>;
     req.id ??= ++lastId;
     req[STARTED] = Date.now();
     res.on("close", onClose);
-  };
-  const middleware: RequestHandler = (req, res, next) => {
-    begin(req, res);
     next();
   };
-  return Object.assign(middleware, { begin });
 }

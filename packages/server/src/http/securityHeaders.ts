@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeader, ServerResponse } from "node:http";
+import type { OutgoingHttpHeader } from "node:http";
 import type { Request, RequestHandler, Response } from "express";
 import helmet, { type HelmetOptions } from "helmet";
 import type { Config } from "../config.js";
@@ -44,7 +44,7 @@ function headersOf(middleware: RequestHandler): [string, OutgoingHttpHeader][] {
  * responses get the same headers with a static CSP, computed once at startup rather than by
  * helmet's dozen middlewares on every request (a token read is the hot path).
  */
-export function securityHeaders(config: Config): RequestHandler & { setApiHeaders: (res: ServerResponse) => void } {
+export function securityHeaders(config: Config): RequestHandler {
   const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
   const pages = helmet({
@@ -71,18 +71,13 @@ export function securityHeaders(config: Config): RequestHandler & { setApiHeader
     },
   });
   const api = headersOf(helmet({ ...COMMON, contentSecurityPolicy: API_CSP }));
-  const setApiHeaders = (res: ServerResponse) => {
-    for (const [name, value] of api) res.setHeader(name, value);
-  };
-  const middleware: RequestHandler = (req, res, next) => {
+  return (req, res, next) => {
     if (isPagePath(withoutBasePath(req.path, config.basePath))) {
       res.locals.cspNonce = cspNonce();
       pages(req, res, next);
       return;
     }
-    setApiHeaders(res);
+    for (const [name, value] of api) res.setHeader(name, value);
     next();
   };
-  // `setApiHeaders` also serves the fast reads (http/fastReads.ts), which answer ahead of Express.
-  return Object.assign(middleware, { setApiHeaders });
 }

@@ -1,3 +1,6 @@
+import type { ErrorCode, MsAdsErrorDetails } from "@ads-connect/shared";
+import { AppError, type AppErrorOptions } from "../errors.js";
+
 /** One error in a Microsoft Advertising fault (`Errors[]` or `OperationErrors[]`). */
 export interface MsAdsFaultError {
   code: number;
@@ -19,26 +22,58 @@ export type MsAdsErrorKind =
   /** Not sent: this server's settings rule the call out. */
   | "not_configured";
 
+export interface MsAdsFailure {
+  httpStatus?: number | null;
+  /** "AdApiFaultDetail" | "ApiFault" | …, as Microsoft's `Type` says. */
+  faultType?: string | null;
+  errors?: MsAdsFaultError[];
+  trackingId?: string | null;
+  operation?: string;
+  cause?: unknown;
+}
+
+/** Microsoft counts calls in a sliding 60-second window per user and customer (117). */
+const RATE_WINDOW_SECONDS = 60;
+
+export const toWireErrors = (errors: MsAdsFaultError[]) => errors.map((e) => ({ code: e.code, error_code: e.errorCode, message: e.message, detail: e.detail }));
+
+/**
+ * Microsoft Advertising's side of the error family: what a failed call answers our caller. 117 is
+ * a 429 with Retry-After past Microsoft's window; no answer is 504 (503 when our settings ruled the
+ * call out); an answer that is not what Microsoft documents, a fault or another non-2xx, 502.
+ */
+function asAppError(kind: MsAdsErrorKind, message: string, failure: MsAdsFailure): { code: ErrorCode; message: string; status: number; options: AppErrorOptions } {
+  const errors = failure.errors ?? [];
+  const msads: MsAdsErrorDetails = {
+    http_status: failure.httpStatus ?? null,
+    fault_type: failure.faultType ?? null,
+    codes: errors.map((e) => e.code).filter(Number.isFinite),
+    errors: toWireErrors(errors),
+    tracking_id: failure.trackingId ?? null,
+  };
+  const options = { cause: failure.cause, msads };
+  if (errors.some((e) => e.code === 117)) {
+    const throttled = `Microsoft Advertising is throttling calls for this user and customer (117 CallRateExceeded); try again after ${RATE_WINDOW_SECONDS} s.`;
+    return { code: "msads_rate_limited", message: throttled, status: 429, options: { ...options, retryAfterSeconds: RATE_WINDOW_SECONDS } };
+  }
+  if (kind === "network" || kind === "not_configured") return { code: "msads_unreachable", message, status: kind === "network" ? 504 : 503, options };
+  if (kind === "invalid_response") return { code: "msads_invalid_response", message, status: 502, options };
+  return { code: "msads_error", message, status: 502, options };
+}
+
 /**
  * A failed Microsoft Advertising call, carrying Microsoft's numeric codes and TrackingId (quote it
- * to Microsoft support). Never carries request headers: they hold the access and developer tokens.
+ * to Microsoft support) as `msads`. Never carries request headers: they hold the access and developer tokens.
  */
-export class MsAdsError extends Error {
+export class MsAdsError extends AppError {
   override name = "MsAdsError";
   constructor(
     readonly kind: MsAdsErrorKind,
     message: string,
-    readonly details: {
-      httpStatus?: number | null;
-      /** "AdApiFaultDetail" | "ApiFault" | …, as Microsoft's `Type` says. */
-      faultType?: string | null;
-      errors?: MsAdsFaultError[];
-      trackingId?: string | null;
-      operation?: string;
-      cause?: unknown;
-    } = {},
+    readonly details: MsAdsFailure = {},
   ) {
-    super(message, { cause: details.cause });
+    const app = asAppError(kind, message, details);
+    super(app.code, app.message, app.status, app.options);
   }
 
   get httpStatus(): number | null {

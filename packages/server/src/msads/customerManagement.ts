@@ -1,6 +1,7 @@
 import { paginate, type AdAccount } from "@ads-connect/shared";
 import { z } from "zod";
-import type { MsAdsCallContext, MsAdsClient } from "./msadsClient.js";
+import type { MsAdsCallContext } from "./msadsCall.js";
+import type { MsAdsClient } from "./msadsClient.js";
 import { MsAdsError } from "./MsAdsError.js";
 
 /** int64 ids come as strings; numbers are accepted too and turned into strings. */

@@ -37,3 +37,24 @@ export function msadsUrl(path: string, environment: MsAdsEnvironment, apiUrl: st
   if (!service) throw new Error(`Not a Microsoft Advertising API path: ${path}`);
   return `${apiUrl ?? msadsOrigin(service, environment)}${path}`;
 }
+
+/** Where calls may go: the environment's Microsoft Advertising hosts, or only MICROSOFT_ADS_API_URL when set. */
+export interface MsAdsAllowList {
+  environment: MsAdsEnvironment;
+  /** MICROSOFT_ADS_API_URL: replaces every host (path prefix kept). */
+  apiUrl: string | null;
+}
+
+/** The allowed bases: every Microsoft Advertising origin of the environment, or the one API URL. */
+export function allowedBases(allow: MsAdsAllowList): string[] {
+  return allow.apiUrl ? [allow.apiUrl.replace(/\/+$/, "")] : msadsOrigins(allow.environment);
+}
+
+/** Whether a URL (e.g. a redirect's Location) stays on the allow-list: same scheme, host and port as an allowed base, no user information. */
+export function isAllowedUrl(url: URL, allow: MsAdsAllowList): boolean {
+  if (url.username || url.password) return false;
+  return allowedBases(allow).some((base) => {
+    const b = new URL(base);
+    return b.origin === url.origin && url.pathname.startsWith(b.pathname.replace(/\/+$/, "") + "/");
+  });
+}

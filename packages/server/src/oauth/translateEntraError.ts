@@ -1,6 +1,7 @@
 import { AADSTS_CATALOGUE, UNKNOWN_AADSTS, catalogueEntry, parseAadsts, type CatalogueEntry } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import { ConnectFlowError } from "../errors.js";
+import { retryAfterMs } from "../util/retryAfter.js";
 
 const TEMPORARY: CatalogueEntry = {
   code: "provider_temporarily_unavailable",
@@ -164,4 +165,21 @@ export async function fromTokenRequestError(err: unknown): Promise<ConnectFlowEr
     return flowError(UNEXPECTED_ANSWER, null, err);
   }
   throw err;
+}
+
+/** The token endpoint's answer that openid-client kept on its error, if any. */
+function responseOf(err: unknown): Response | undefined {
+  return [(err as { response?: unknown })?.response, (err as { cause?: unknown })?.cause].find((r): r is Response => r instanceof Response);
+}
+
+/** Retry-After (seconds or a date) of the token endpoint's answer, in ms from now, when openid-client kept it. */
+export function entraRetryAfterMs(err: unknown): number | null {
+  return retryAfterMs(responseOf(err)?.headers.get("retry-after"));
+}
+
+/** Entra asked the app to slow down: HTTP 429 or AADSTS50196 (too many requests). `error` is `err` translated. */
+export function isEntraThrottling(err: unknown, error: ConnectFlowError): boolean {
+  if (error.aadsts === 50196) return true;
+  const status = err instanceof ConnectFlowError ? undefined : (err as { status?: unknown })?.status;
+  return status === 429 || responseOf(err)?.status === 429;
 }

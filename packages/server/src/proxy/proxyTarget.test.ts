@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.js";
 import { checkCallerHeaders, keptResponseHeaders, nangoProxyHeaders } from "./proxyHeaders.js";
-import { serviceOfPath } from "../msads/msadsHosts.js";
-import { isAllowedUrl, resolveTarget } from "./proxyTarget.js";
+import { isAllowedUrl, serviceOfPath } from "../msads/msadsHosts.js";
+import { resolveTarget } from "./proxyTarget.js";
 
 const production = { environment: "production", apiUrl: null } as const;
 const sandbox = { environment: "sandbox", apiUrl: null } as const;

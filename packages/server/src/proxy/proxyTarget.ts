@@ -1,13 +1,9 @@
 import { isIP } from "node:net";
 import { AppError } from "../errors.js";
-import { msadsOrigin, msadsOrigins, serviceOfPath, type MsAdsEnvironment, type MsAdsService } from "../msads/msadsHosts.js";
+import { allowedBases, isAllowedUrl, msadsOrigin, serviceOfPath, type MsAdsAllowList, type MsAdsService } from "../msads/msadsHosts.js";
 
 /** Where proxied calls may go: the environment's Microsoft Advertising hosts, or only MICROSOFT_ADS_API_URL when set. */
-export interface ProxyAllowList {
-  environment: MsAdsEnvironment;
-  /** MICROSOFT_ADS_API_URL: replaces every host (path prefix kept). */
-  apiUrl: string | null;
-}
+export type ProxyAllowList = MsAdsAllowList;
 
 export interface ProxyTarget {
   service: MsAdsService;
@@ -16,11 +12,6 @@ export interface ProxyTarget {
 }
 
 const refuse = (message: string) => new AppError("proxy_refused", message, 400);
-
-/** The allowed bases: every Microsoft Advertising origin of the environment, or the one API URL. */
-export function allowedBases(allow: ProxyAllowList): string[] {
-  return allow.apiUrl ? [allow.apiUrl.replace(/\/+$/, "")] : msadsOrigins(allow.environment);
-}
 
 /**
  * Checks the caller's endpoint (`/CampaignManagement/v13/…?query`, as sent after `/proxy`): a plain
@@ -58,15 +49,6 @@ export function checkBaseUrlOverride(value: string, allow: ProxyAllowList): stri
   if (isIP(host) !== 0 && !allowedBases(allow).includes(trimmed)) throw refuse("Base-Url-Override must not be an IP address");
   if (!allowedBases(allow).includes(trimmed)) throw refuse(`Base-Url-Override must be one of this server's Microsoft Advertising hosts (${allowedBases(allow).join(", ")})`);
   return trimmed;
-}
-
-/** Whether a URL (e.g. a redirect's Location) stays on the allow-list: same scheme, host and port as an allowed base, no user information. */
-export function isAllowedUrl(url: URL, allow: ProxyAllowList): boolean {
-  if (url.username || url.password) return false;
-  return allowedBases(allow).some((base) => {
-    const b = new URL(base);
-    return b.origin === url.origin && url.pathname.startsWith(b.pathname.replace(/\/+$/, "") + "/");
-  });
 }
 
 /**

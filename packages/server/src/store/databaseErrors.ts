@@ -1,3 +1,5 @@
+import { AppError } from "../errors.js";
+
 /**
  * Errors that mean "the database cannot be reached right now" rather than a bug: the connection was
  * refused, dropped or timed out, or the server is shutting down or starting. Requests answer them
@@ -26,3 +28,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 /** Seconds a client should wait before trying again while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database's side of the error family: an error that means the database is unreachable becomes
+ * AppError `database_unavailable` (503, Retry-After), the original as its cause; null for anything else.
+ */
+export function fromDatabaseError(err: unknown): AppError | null {
+  if (!isDatabaseUnavailable(err)) return null;
+  return new AppError("database_unavailable", "The database is unreachable right now; try again shortly.", 503, { cause: err, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
+}

@@ -1,7 +1,11 @@
 import { FlattenedEncrypt, decodeProtectedHeader, flattenedDecrypt, type FlattenedJWE } from "jose";
 import type { EncryptionKey } from "../config.js";
 
-/** A stored secret this process cannot open: its key is not configured, or the key does not fit. */
+/**
+ * A stored secret this process cannot open: its key is not configured, or the key does not fit.
+ * Not an AppError: a low-level signal that tokens/storedCredentials.ts turns into `credentials_unreadable`;
+ * anywhere else it is a bug in our own data (a 500).
+ */
 export class UnreadableSecretError extends Error {
   override name = "UnreadableSecretError";
   constructor(

@@ -21,12 +21,17 @@ function randomId(): string {
  * second call focuses its popup and returns the same flow.
  *
  * @example
- * button.onclick = () =>
+ * ```ts
+ * import { connect } from "@ads-connect/widget/core";
+ *
+ * document.querySelector("#connect")?.addEventListener("click", () => {
  *   connect({
  *     serverUrl: "https://connect.example.com",
- *     getSessionToken: () => fetch("/api/connect-session", { method: "POST" }).then((r) => r.json()).then((b) => b.token),
- *     onEvent: (event) => console.log(event),
+ *     getSessionToken: () => fetch("/api/connect-session", { method: "POST" }).then((r) => r.json()).then((b: { token: string }) => b.token),
+ *     onEvent: (event) => console.log(event.type),
  *   });
+ * });
+ * ```
  */
 export function connect(options: ConnectOptions): ConnectFlow {
   if (active) {

@@ -1,3 +1,17 @@
+/**
+ * @ads-connect/widget/core — the framework-free popup flow ({@link connect}), without React: for
+ * plain pages and other frameworks.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "@ads-connect/widget/core";
+ *
+ * document.querySelector("#connect")?.addEventListener("click", () => connect({ serverUrl, getSessionToken, onEvent: (e) => console.log(e.type) }));
+ * ```
+ *
+ * @packageDocumentation
+ * @module @ads-connect/widget/core
+ */
 export { connect } from "./connect.js";
 export { fetchSessionStatus } from "./fetchSessionStatus.js";
 export { isConnectResult } from "./isConnectResult.js";

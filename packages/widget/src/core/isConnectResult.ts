@@ -13,6 +13,15 @@ const isAdAccount = (a: unknown) =>
 /**
  * The popup's message, checked without zod (which would outweigh the whole widget). Its test runs
  * it against the shared `ConnectResultSchema` so the two cannot drift.
+ *
+ * @example
+ * ```ts
+ * import { isConnectResult } from "@ads-connect/widget/core";
+ *
+ * window.addEventListener("message", (event) => {
+ *   if (event.origin === "https://connect.example.com" && isConnectResult(event.data)) console.log(event.data.type);
+ * });
+ * ```
  */
 export function isConnectResult(data: unknown): data is ConnectResult {
   if (!obj(data)) return false;

@@ -4,7 +4,16 @@
  * the server's zod schemas (@ads-connect/shared), so the two cannot drift.
  */
 
-/** Every error code ads-connect returns (`ERROR_CODES` in @ads-connect/shared). */
+/**
+ * Every error code ads-connect returns (`ERROR_CODES` in @ads-connect/shared); see docs/reference/errors.md.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorCode } from "@ads-connect/widget";
+ *
+ * const retryable: ErrorCode[] = ["provider_temporarily_unavailable", "database_busy", "server_restarting"];
+ * ```
+ */
 export type ErrorCode =
   | "invalid_body"
   | "invalid_query"
@@ -75,10 +84,30 @@ export type ErrorCode =
   | "database_unavailable"
   | "internal_error";
 
-/** Who has to do something about an error. */
+/**
+ * Who has to do something about an error: the end user, their organization's administrator, your
+ * product team, or nobody (try again).
+ *
+ * @example
+ * ```ts
+ * import type { ConnectError, ErrorActor } from "@ads-connect/widget";
+ *
+ * const whoActs: Record<ErrorActor, string> = { end_user: "you", end_user_admin: "your administrator", product_team: "our support", none: "nobody" };
+ * const hint = (error: ConnectError) => `To fix this: ${whoActs[error.actor]}`;
+ * ```
+ */
 export type ErrorActor = "end_user" | "end_user_admin" | "product_team" | "none";
 
-/** The Microsoft account a connection belongs to. */
+/**
+ * The Microsoft account a connection belongs to.
+ *
+ * @example
+ * ```ts
+ * import type { Account } from "@ads-connect/widget";
+ *
+ * const label = (account: Account) => account.display_name ?? account.username;
+ * ```
+ */
 export interface Account {
   username: string;
   display_name: string | null;
@@ -86,6 +115,20 @@ export interface Account {
   account_type: "work" | "personal";
 }
 
+/**
+ * Why a connect failed, in plain language, with who must act.
+ *
+ * @example
+ * ```ts
+ * import { connect, type ConnectError } from "@ads-connect/widget/core";
+ *
+ * function showError(error: ConnectError) {
+ *   console.log(error.message);
+ *   if (error.code === "admin_consent_required" && error.admin_consent_url) console.log("Send this to your administrator:", error.admin_consent_url);
+ * }
+ * connect({ serverUrl, getSessionToken, onEvent: (event) => event.type === "error" && showError(event.error) });
+ * ```
+ */
 export interface ConnectError {
   code: ErrorCode;
   message: string;
@@ -96,7 +139,16 @@ export interface ConnectError {
   admin_consent_url?: string | undefined;
 }
 
-/** One Microsoft Advertising account (`AdAccount` in @ads-connect/shared); ids are strings. */
+/**
+ * One Microsoft Advertising account (`AdAccount` in @ads-connect/shared); ids are strings.
+ *
+ * @example
+ * ```ts
+ * import type { AdAccount } from "@ads-connect/widget";
+ *
+ * const describe = (account: AdAccount) => `${account.name ?? "Unnamed"} (${account.number ?? account.id}, ${account.currency ?? "?"})`;
+ * ```
+ */
 export interface AdAccount {
   id: string;
   customer_id: string;
@@ -112,6 +164,17 @@ export interface AdAccount {
   mode: string | null;
 }
 
+/**
+ * A finished connect: the connection's id, the Microsoft account and the ad accounts chosen.
+ *
+ * @example
+ * ```ts
+ * import { connect, type ConnectSuccess } from "@ads-connect/widget/core";
+ *
+ * const onConnected = (result: ConnectSuccess) => console.log(result.connection_id, result.accounts.map((a) => a.id));
+ * connect({ serverUrl, getSessionToken, onEvent: (event) => event.type === "success" && onConnected(event.result) });
+ * ```
+ */
 export interface ConnectSuccess {
   type: "ads-connect:success";
   connection_id: string;
@@ -122,7 +185,16 @@ export interface ConnectSuccess {
   accounts: AdAccount[];
 }
 
-/** The outcome of one connect attempt (popup message and session status). */
+/**
+ * The outcome of one connect attempt (popup message and session status).
+ *
+ * @example
+ * ```ts
+ * import type { ConnectResult } from "@ads-connect/widget";
+ *
+ * const summary = (result: ConnectResult) => (result.type === "ads-connect:success" ? `connected ${result.connection_id}` : result.error.message);
+ * ```
+ */
 export type ConnectResult = ConnectSuccess | { type: "ads-connect:error"; error: ConnectError };
 
 /** `GET /connect/session/status`. */

@@ -1,9 +1,31 @@
 import type { ConnectError, ConnectSuccess, SessionStatusResponse } from "./protocol.js";
 
 export type { ConnectError, ConnectSuccess };
+/**
+ * A connect session's state (`GET /connect/session/status`), as {@link fetchSessionStatus} returns it.
+ *
+ * @example
+ * ```ts
+ * import { fetchSessionStatus, type SessionStatusData } from "@ads-connect/widget/core";
+ *
+ * const status: SessionStatusData | null = await fetchSessionStatus(serverUrl, await getSessionToken());
+ * if (status?.status === "success" && status.result) console.log(status.result.type);
+ * ```
+ */
 export type SessionStatusData = SessionStatusResponse["data"];
 
-/** Why a flow ended without a result. */
+/**
+ * Why a flow ended without a result: the user cancelled (`user`), the popup was closed
+ * (`popup_closed`), or the attempt ended at Microsoft without a result (`attempt_over`).
+ *
+ * @example
+ * ```ts
+ * import { connect, type CancelReason } from "@ads-connect/widget/core";
+ *
+ * const onCancelled = (reason: CancelReason) => reason === "popup_closed" && console.log("The sign-in window was closed.");
+ * connect({ serverUrl, getSessionToken, onEvent: (event) => event.type === "cancelled" && onCancelled(event.reason) });
+ * ```
+ */
 export type CancelReason = "user" | "popup_closed" | "attempt_over";
 
 /**
@@ -12,6 +34,18 @@ export type CancelReason = "user" | "popup_closed" | "attempt_over";
  * - `popup_closed`: the popup looks closed before any result. It may really be closed, or
  *   Cross-Origin-Opener-Policy cut our link while the user is still signing in: the flow keeps
  *   polling the session and should offer Cancel.
+ *
+ * @example
+ * ```ts
+ * import { connect, type ConnectEvent } from "@ads-connect/widget/core";
+ *
+ * function onEvent(event: ConnectEvent) {
+ *   if (event.type === "success") console.log("connected", event.result.connection_id);
+ *   else if (event.type === "error") console.log(event.error.message);
+ *   else if (event.type === "cancelled") console.log("cancelled:", event.reason);
+ * }
+ * connect({ serverUrl, getSessionToken, onEvent });
+ * ```
  */
 export type ConnectEvent =
   | { type: "open" }
@@ -20,6 +54,22 @@ export type ConnectEvent =
   | { type: "error"; error: ConnectError }
   | { type: "cancelled"; reason: CancelReason };
 
+/**
+ * {@link connect}'s options: the server, a session token (or how to get one at click time) and
+ * where to report events. Give `sessionToken` or `getSessionToken`.
+ *
+ * @example
+ * ```ts
+ * import { connect, type ConnectOptions } from "@ads-connect/widget/core";
+ *
+ * const options: ConnectOptions = {
+ *   serverUrl: "https://connect.example.com",
+ *   getSessionToken: () => fetch("/api/connect-session", { method: "POST" }).then((r) => r.json()).then((b: { token: string }) => b.token),
+ *   onEvent: (event) => console.log(event.type),
+ * };
+ * connect(options);
+ * ```
+ */
 export interface ConnectOptions {
   /** The ads-connect server's public URL, e.g. `https://connect.example.com`. */
   serverUrl: string;
@@ -27,6 +77,7 @@ export interface ConnectOptions {
   sessionToken?: string;
   /** Fetches a fresh session token from your backend at click time (and again if it expired). */
   getSessionToken?: () => Promise<string>;
+  /** Called with each {@link ConnectEvent} of the flow, in order. */
   onEvent?: (event: ConnectEvent) => void;
   /** How often the session is polled once the popup looks closed. Default 1000 ms. */
   pollIntervalMs?: number;
@@ -39,7 +90,18 @@ export interface ConnectOptions {
   externalPolling?: boolean;
 }
 
-/** A running connect flow. Every method is safe to call at any time, also after the flow ended. */
+/**
+ * A running connect flow, as {@link connect} returns it. Every method is safe to call at any time,
+ * also after the flow ended.
+ *
+ * @example
+ * ```ts
+ * import { connect, type ConnectFlow } from "@ads-connect/widget/core";
+ *
+ * const flow: ConnectFlow = connect({ serverUrl, getSessionToken });
+ * document.querySelector("#cancel")?.addEventListener("click", () => flow.cancel());
+ * ```
+ */
 export interface ConnectFlow {
   /** This click's id, sent to the server so polling only accepts this flow's result. */
   readonly id: string;

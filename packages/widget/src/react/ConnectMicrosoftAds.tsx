@@ -2,6 +2,22 @@ import { type CSSProperties, useState } from "react";
 import { type ConnectLabels, DEFAULT_LABELS, type ShownAccount } from "./labels.js";
 import { type UseMicrosoftAdsConnectOptions, useMicrosoftAdsConnect } from "./useMicrosoftAdsConnect.js";
 
+/**
+ * {@link ConnectMicrosoftAds}' props: the hook's options, an existing connection to show, texts and theme.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectMicrosoftAds, type ConnectMicrosoftAdsProps } from "@ads-connect/widget";
+ *
+ * const props: ConnectMicrosoftAdsProps = {
+ *   serverUrl: "https://connect.example.com",
+ *   getSessionToken,
+ *   connected: { displayName: "Ada Lovelace", username: "ada@contoso.com", status: "expired" },
+ *   theme: "light",
+ * };
+ * const button = <ConnectMicrosoftAds {...props} />;
+ * ```
+ */
 export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions {
   /**
    * An existing connection to show; `expired` offers Reconnect and names the Microsoft account
@@ -14,9 +30,11 @@ export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions 
    * connected state offers "Change accounts", which reopens only the account picker.
    */
   getChangeAccountsToken?: () => Promise<string>;
+  /** Texts to replace (see {@link DEFAULT_LABELS}). */
   labels?: Partial<ConnectLabels>;
   /** `auto` follows the user's light or dark preference. */
   theme?: "auto" | "light" | "dark";
+  /** Class of the component's root element. */
   className?: string;
 }
 
@@ -59,7 +77,13 @@ const logo = (
  * an error with its plain message and a retry or reconnect action.
  *
  * @example
- * <ConnectMicrosoftAds serverUrl="https://connect.example.com" getSessionToken={fetchToken} onSuccess={refresh} />
+ * ```tsx
+ * import { ConnectMicrosoftAds } from "@ads-connect/widget";
+ *
+ * export function Settings({ refresh }: { refresh: () => void }) {
+ *   return <ConnectMicrosoftAds serverUrl="https://connect.example.com" getSessionToken={getSessionToken} onSuccess={refresh} />;
+ * }
+ * ```
  */
 export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
   const { state, open, openWith, cancel } = useMicrosoftAdsConnect(options);

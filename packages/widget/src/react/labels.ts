@@ -1,9 +1,33 @@
 import type { AdAccount, ErrorCode } from "../core/protocol.js";
 
-/** What the connected state shows of an ad account. */
+/**
+ * What the connected state shows of an ad account.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectMicrosoftAds, type ShownAccount } from "@ads-connect/widget";
+ *
+ * const accounts: ShownAccount[] = [{ name: "Contoso Search", number: "F12A34BC" }];
+ * const button = <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={getSessionToken} connected={{ displayName: "Ada", status: "connected", accounts }} />;
+ * ```
+ */
 export type ShownAccount = Pick<AdAccount, "name" | "number">;
 
-/** Every text the component shows; pass some or all to translate or reword them. */
+/**
+ * Every text the component shows; pass some or all to translate or reword them.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectMicrosoftAds, type ConnectLabels } from "@ads-connect/widget";
+ *
+ * const german: Partial<ConnectLabels> = {
+ *   connect: "Microsoft Ads verbinden",
+ *   connectedAs: (name) => `Verbunden als ${name}`,
+ *   errors: { consent_declined: "Sie haben die Berechtigungen abgelehnt." },
+ * };
+ * const button = <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={getSessionToken} labels={german} />;
+ * ```
+ */
 export interface ConnectLabels {
   connect: string;
   connecting: string;
@@ -29,6 +53,17 @@ export interface ConnectLabels {
   errors: Partial<Record<ErrorCode, string>>;
 }
 
+/**
+ * The component's English texts; spread them to change only a few.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectMicrosoftAds, DEFAULT_LABELS } from "@ads-connect/widget";
+ *
+ * const labels = { ...DEFAULT_LABELS, connect: "Link your Microsoft Ads account" };
+ * const button = <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={getSessionToken} labels={labels} />;
+ * ```
+ */
 export const DEFAULT_LABELS: ConnectLabels = {
   connect: "Connect Microsoft Ads",
   connecting: "Connecting…",

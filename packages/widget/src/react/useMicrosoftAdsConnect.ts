@@ -5,27 +5,89 @@ import { fetchSessionStatus } from "../core/fetchSessionStatus.js";
 import type { ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess } from "../core/types.js";
 
 /**
+ * The hook's status:
  * - `idle`: nothing running (`cancelled` says whether the last flow was cancelled);
  * - `connecting`: the popup is open;
  * - `waiting`: the popup looks closed but the attempt may still be going (offer Cancel);
  * - `connected` / `error`: the last flow's outcome.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectStatus } from "@ads-connect/widget";
+ *
+ * const busy = (status: ConnectStatus) => status === "connecting" || status === "waiting";
+ * ```
  */
 export type ConnectStatus = "idle" | "connecting" | "waiting" | "connected" | "error";
 
+/**
+ * The hook's state: its status and the last flow's outcome.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectState } from "@ads-connect/widget";
+ *
+ * const message = (state: ConnectState) =>
+ *   state.status === "connected" ? `Connected as ${state.result?.account.username}` : state.status === "error" ? state.error?.message : state.cancelled ? "Cancelled" : "";
+ * ```
+ */
 export interface ConnectState {
   status: ConnectStatus;
+  /** The last flow's success, while `status` is `connected`. */
   result: ConnectSuccess | null;
+  /** The last flow's error, while `status` is `error`. */
   error: ConnectError | null;
+  /** Whether the last flow was cancelled (`status` is back to `idle`). */
   cancelled: boolean;
 }
 
+/**
+ * {@link useMicrosoftAdsConnect}'s options: {@link ConnectOptions} plus a callback for each outcome.
+ *
+ * @example
+ * ```ts
+ * import type { UseMicrosoftAdsConnectOptions } from "@ads-connect/widget";
+ *
+ * const options: UseMicrosoftAdsConnectOptions = {
+ *   serverUrl: "https://connect.example.com",
+ *   getSessionToken,
+ *   onSuccess: (result) => console.log("connected", result.connection_id),
+ *   onError: (error) => console.log(error.code),
+ * };
+ * ```
+ */
 export interface UseMicrosoftAdsConnectOptions extends Omit<ConnectOptions, "onEvent" | "externalPolling"> {
+  /** The flow connected. */
   onSuccess?: (result: ConnectSuccess) => void;
+  /** The flow failed. */
   onError?: (error: ConnectError) => void;
+  /** The flow was cancelled (by the user, or the popup was closed). */
   onCancel?: () => void;
+  /** Every event of the flow, as {@link connect} reports them. */
   onEvent?: (event: ConnectEvent) => void;
 }
 
+/**
+ * What {@link useMicrosoftAdsConnect} returns: the state and functions that are always safe to call.
+ *
+ * @example
+ * ```tsx
+ * import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnect } from "@ads-connect/widget";
+ *
+ * function CancelButton({ connect }: { connect: UseMicrosoftAdsConnect }) {
+ *   return connect.state.status === "waiting" ? <button onClick={connect.cancel}>Cancel</button> : null;
+ * }
+ * function Connect() {
+ *   const connect = useMicrosoftAdsConnect({ serverUrl, getSessionToken });
+ *   return (
+ *     <>
+ *       <button onClick={connect.open}>Connect Microsoft Ads</button>
+ *       <CancelButton connect={connect} />
+ *     </>
+ *   );
+ * }
+ * ```
+ */
 export interface UseMicrosoftAdsConnect {
   state: ConnectState;
   /** Opens the popup; call it straight from a click handler. Focuses the popup if one is open. */
@@ -49,8 +111,14 @@ const IDLE: ConnectState = { status: "idle", result: null, error: null, cancelle
  * while the popup looks closed, and cancels the flow on unmount.
  *
  * @example
- * const { state, open } = useMicrosoftAdsConnect({ serverUrl, getSessionToken, onSuccess: () => refetch() });
- * return <button onClick={open}>{state.status === "connected" ? "Connected" : "Connect Microsoft Ads"}</button>;
+ * ```tsx
+ * import { useMicrosoftAdsConnect } from "@ads-connect/widget";
+ *
+ * function ConnectButton({ onConnected }: { onConnected: () => void }) {
+ *   const { state, open } = useMicrosoftAdsConnect({ serverUrl, getSessionToken, onSuccess: onConnected });
+ *   return <button onClick={open}>{state.status === "connected" ? "Connected" : "Connect Microsoft Ads"}</button>;
+ * }
+ * ```
  */
 export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): UseMicrosoftAdsConnect {
   const hostClient = useContext(QueryClientContext);
