@@ -2,9 +2,10 @@
 // returns (the same bytes), nothing else; with `--raw`, the same answer from a plain `node:http`
 // handler (no framework: the latency floor of this machine, client and Node). Run in its own
 // process by read-path.ts. Usage: tsx bare-server.ts <body file> [--raw]
+
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
 
 const require = createRequire(new URL("../packages/server/package.json", import.meta.url));
 interface Res {

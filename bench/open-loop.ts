@@ -15,8 +15,9 @@
 // a minimal HTTP/1.1 response reader (status line and Content-Length; the body is skipped), times
 // from `performance.now()` (the monotonic high-resolution clock) into preallocated arrays. Nothing is allocated per request but
 // the chunks the sockets read, so the client's own GC stays out of the figures.
-import { connect, type Socket } from "node:net";
+
 import { readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 
 const [base, pathsFile, rateArg, secondsArg, bearer, slowArg] = process.argv.slice(2);
 const url = new URL(base!);
@@ -67,7 +68,10 @@ let backlogTail = 0;
 function takeIdle(): Conn | undefined {
   while (idleHead < idle.length) {
     const conn = idle[idleHead++]!;
-    if (idleHead > 4096) (idle.splice(0, idleHead), (idleHead = 0));
+    if (idleHead > 4096) {
+      idle.splice(0, idleHead);
+      idleHead = 0;
+    }
     if (conn.open) return conn;
   }
   return undefined;
@@ -158,12 +162,17 @@ function open(conn: Conn): Promise<Conn> {
       // The server closed it (keep-alive timeout, or a failure): a request on it is an error; reopen.
       conn.open = false;
       if (conn.request !== -1) answered(conn, false);
-      void open(conn).then(() => (backlogHead < backlogTail ? sendWaiting(conn) : idle.push(conn)), () => undefined);
+      void open(conn).then(
+        () => (backlogHead < backlogTail ? sendWaiting(conn) : idle.push(conn)),
+        () => undefined,
+      );
     });
   });
 }
 
-const conns: Conn[] = await Promise.all(Array.from({ length: SOCKETS }, () => open({ socket: undefined as unknown as Socket, open: false, request: -1, head: undefined, bodyLeft: -1 })));
+const conns: Conn[] = await Promise.all(
+  Array.from({ length: SOCKETS }, () => open({ socket: undefined as unknown as Socket, open: false, request: -1, head: undefined, bodyLeft: -1 })),
+);
 idle.push(...conns);
 
 // Every timer tick (about a millisecond), send what is due by now.

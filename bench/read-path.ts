@@ -9,7 +9,7 @@
 // cluster from the project's postgresCluster helper), then BENCH_BIG_CONNECTIONS (1,000,000) on
 // SQLite for the lookup-latency comparison (0 skips it). Reads go to 1,000 seeded connections
 // spread over the whole table.
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -17,8 +17,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadConfig } from "../packages/server/src/config.js";
-import { createDatabase } from "../packages/server/src/store/createDatabase.js";
 import type { NewConnectionRow } from "../packages/server/src/store/connectionStore.js";
+import { createDatabase } from "../packages/server/src/store/createDatabase.js";
 import { startPostgresCluster } from "../packages/server/src/testing/postgresCluster.js";
 import { encryptCredentials } from "../packages/server/src/tokens/storedCredentials.js";
 import { TokenCipher } from "../packages/server/src/tokens/tokenCipher.js";
@@ -81,7 +81,14 @@ async function seed(env: Record<string, string>, count: number): Promise<string[
       const id = randomUUID();
       const isHot = i % every === 0 && hot.length < HOT;
       if (isHot) hot.push(id);
-      const credentials = { access_token: `at-${"x".repeat(1200)}-${i}`, refresh_token: `rt-${i}`, id_token: null, token_type: "Bearer", scope: "https://ads.microsoft.com/msads.manage offline_access", expires_at: now + 86_400_000 };
+      const credentials = {
+        access_token: `at-${"x".repeat(1200)}-${i}`,
+        refresh_token: `rt-${i}`,
+        id_token: null,
+        token_type: "Bearer",
+        scope: "https://ads.microsoft.com/msads.manage offline_access",
+        expires_at: now + 86_400_000,
+      };
       rows.push({
         connection_id: id,
         provider_config_key: "microsoft-ads",
@@ -127,10 +134,19 @@ interface Child {
  */
 async function startChild(args: string[], env: Record<string, string>, ready: (line: string) => string | undefined, logFile?: string): Promise<Child> {
   const fd = logFile ? openSync(logFile, "a") : undefined;
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", fd ?? "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", fd ?? "pipe", "inherit"],
+  });
   if (fd !== undefined) closeSync(fd);
   let exitedEarly = false;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => ((exitedEarly = true), resolve())));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exitedEarly = true;
+      resolve();
+    }),
+  );
   const find = (text: string) => {
     for (const line of text.split("\n")) {
       const url = ready(line);
@@ -142,7 +158,9 @@ async function startChild(args: string[], env: Record<string, string>, ready: (l
   if (logFile) {
     // Waits for the line to appear in the file (polled; the server starts in about a second).
     const deadline = Date.now() + 60_000;
-    while ((url = find(readFileSync(logFile, "utf8"))) === undefined) {
+    for (;;) {
+      url = find(readFileSync(logFile, "utf8"));
+      if (url !== undefined) break;
       if (exitedEarly) throw new Error(`${args.join(" ")} exited early (its output: ${logFile})`);
       if (Date.now() > deadline) {
         child.kill("SIGTERM");
@@ -161,7 +179,14 @@ async function startChild(args: string[], env: Record<string, string>, ready: (l
       });
     });
   }
-  return { child, url, stop: async () => (child.kill("SIGTERM"), await exited) };
+  return {
+    child,
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for profiling, not for numbers).
@@ -244,10 +269,14 @@ async function wrk(base: string, file: string, pid?: number): Promise<{ rps: num
   const cpuBefore = cpuSeconds(pid);
   const script = path.join(work, "paths.lua");
   writeFileSync(script, LUA);
-  const { stdout: out } = await promisify(execFile)(ensureWrk(), ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base], {
-    env: { ...process.env, BENCH_PATHS: file },
-    encoding: "utf8",
-  });
+  const { stdout: out } = await promisify(execFile)(
+    ensureWrk(),
+    ["-t2", "-c16", `-d${SECONDS}s`, "-s", script, "-H", `Authorization: Bearer ${SECRET}`, base],
+    {
+      env: { ...process.env, BENCH_PATHS: file },
+      encoding: "utf8",
+    },
+  );
   const cpu = cpuSeconds(pid) - cpuBefore;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
@@ -296,13 +325,21 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
   let paced: Paced | undefined;
   let measuredFrom = 0;
   try {
-    const tokenPaths = pathsFile("token.txt", hot.map((id) => `/connections/${id}`));
-    const statusPaths = pathsFile("status.txt", hot.map((id) => `/connections?connectionId=${id}`));
+    const tokenPaths = pathsFile(
+      "token.txt",
+      hot.map((id) => `/connections/${id}`),
+    );
+    const statusPaths = pathsFile(
+      "status.txt",
+      hot.map((id) => `/connections?connectionId=${id}`),
+    );
     const sample = await fetch(`${server.url}/connections/${hot[0]}`, { headers: { authorization: `Bearer ${SECRET}` } });
     const bodyFile = path.join(work, "body.json");
     writeFileSync(bodyFile, await sample.text());
     const startBaseline = (...flags: string[]) =>
-      startChild([path.join(ROOT, "bench/bare-server.ts"), bodyFile, ...flags], {}, (line) => (line.startsWith("listening ") ? `http://127.0.0.1:${line.slice(10).trim()}` : undefined));
+      startChild([path.join(ROOT, "bench/bare-server.ts"), bodyFile, ...flags], {}, (line) =>
+        line.startsWith("listening ") ? `http://127.0.0.1:${line.slice(10).trim()}` : undefined,
+      );
     // The floor: the same client at the same rate against a plain node:http handler (what the
     // client, the loopback, Node and the machine add by themselves, without any framework).
     const raw = await startBaseline("--raw");
@@ -353,7 +390,9 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
 /** A latency row: quantiles from when each request was sent (see bench/open-loop.ts), and from when it was due. */
 function latencyRow(label: string, what: string, run: Paced, gc?: string) {
   const due = run.fromDue;
-  record(`| ${label} | ${what} | p50 ${run.p50} ms | p99 ${run.p99} ms | max ${run.max} ms, ${run.sent} sent, ${run.errors} errors; from due: p50 ${due.p50} ms, p99 ${due.p99} ms;${gc ? ` ${gc};` : ""} load average ${loadavg()[0]!.toFixed(2)} |`);
+  record(
+    `| ${label} | ${what} | p50 ${run.p50} ms | p99 ${run.p99} ms | max ${run.max} ms, ${run.sent} sent, ${run.errors} errors; from due: p50 ${due.p50} ms, p99 ${due.p99} ms;${gc ? ` ${gc};` : ""} load average ${loadavg()[0]!.toFixed(2)} |`,
+  );
 }
 
 type Run = Awaited<ReturnType<typeof wrk>>;
@@ -366,32 +405,62 @@ function throughputRows(label: string, bareBefore: Run, bareAfter: Run, token: R
     cpuUsPerRequest: (bareBefore.cpuUsPerRequest + bareAfter.cpuUsPerRequest) / 2,
   };
   // The process's CPU time per request: the bare handler's over the server's is the ratio an idle machine would show (when the server is CPU-bound).
-  const cpu = (run: { cpuUsPerRequest: number }) => `${run.cpuUsPerRequest.toFixed(0)} µs CPU/request (${(bareRun.cpuUsPerRequest / run.cpuUsPerRequest).toFixed(2)}×)`;
-  console.log(`  bare handler before ${bareBefore.rps.toFixed(0)} req/s, after ${bareAfter.rps.toFixed(0)} req/s; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  record(`| ${label} | bare Express handler (mean of before and after) | ${bareRun.rps.toFixed(0)} req/s | 1.00× | ${bareRun.non2xx} non-2xx ${bareRun.errors}; ${cpu(bareRun)} |`);
-  record(`| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors}; ${cpu(token)} |`);
-  record(`| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors}; ${cpu(status)} |`);
+  const cpu = (run: { cpuUsPerRequest: number }) =>
+    `${run.cpuUsPerRequest.toFixed(0)} µs CPU/request (${(bareRun.cpuUsPerRequest / run.cpuUsPerRequest).toFixed(2)}×)`;
+  console.log(
+    `  bare handler before ${bareBefore.rps.toFixed(0)} req/s, after ${bareAfter.rps.toFixed(0)} req/s; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  record(
+    `| ${label} | bare Express handler (mean of before and after) | ${bareRun.rps.toFixed(0)} req/s | 1.00× | ${bareRun.non2xx} non-2xx ${bareRun.errors}; ${cpu(bareRun)} |`,
+  );
+  record(
+    `| ${label} | token read GET /connections/:id | ${token.rps.toFixed(0)} req/s | ${(token.rps / bareRun.rps).toFixed(2)}× | ${token.non2xx} non-2xx ${token.errors}; ${cpu(token)} |`,
+  );
+  record(
+    `| ${label} | status read GET /connections?connectionId= | ${status.rps.toFixed(0)} req/s | ${(status.rps / bareRun.rps).toFixed(2)}× | ${status.non2xx} non-2xx ${status.errors}; ${cpu(status)} |`,
+  );
 }
 
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}, node ${process.version}`,
+);
 ensureWrk();
 try {
   const sqliteSmall = PARTS.has("sqlite")
-    ? await readPath(`SQLite, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-small") }), CONNECTIONS, { throughput: THROUGHPUT })
+    ? await readPath(`SQLite, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-small") }), CONNECTIONS, {
+        throughput: THROUGHPUT,
+      })
     : undefined;
   if (PARTS.has("postgres")) {
     const cluster = await startPostgresCluster();
     try {
-      await readPath(`PostgreSQL, ${CONNECTIONS.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "pg"), DATABASE_URL: cluster.url }), CONNECTIONS, { throughput: THROUGHPUT });
+      await readPath(
+        `PostgreSQL, ${CONNECTIONS.toLocaleString("en")} connections`,
+        serverEnv({ DATA_DIR: path.join(work, "pg"), DATABASE_URL: cluster.url }),
+        CONNECTIONS,
+        { throughput: THROUGHPUT },
+      );
     } finally {
       await cluster.destroy();
     }
   }
   if (BIG > 0 && PARTS.has("big") && sqliteSmall) {
-    const big = await readPath(`SQLite, ${BIG.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-big") }), BIG, { throughput: false });
-    record(`| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`);
+    const big = await readPath(`SQLite, ${BIG.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-big") }), BIG, {
+      throughput: false,
+    });
+    record(
+      `| lookup latency | p99 with ${BIG.toLocaleString("en")} / ${CONNECTIONS.toLocaleString("en")} connections (SQLite) | ${(big.p99 / sqliteSmall.p99).toFixed(2)}× | p50 ${(big.p50 / sqliteSmall.p50).toFixed(2)}× | |`,
+    );
   }
-  console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+  console.log(
+    `\nload average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}\n`,
+  );
   console.log(results.join("\n"));
 } finally {
   rmSync(work, { recursive: true, force: true });

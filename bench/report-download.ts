@@ -18,8 +18,8 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { connectUser } from "../packages/server/src/testing/proxyTesting.js";
 import { startHarness } from "../packages/server/src/testing/harness.js";
+import { connectUser } from "../packages/server/src/testing/proxyTesting.js";
 import { reportRow } from "./report-file.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -32,8 +32,15 @@ const work = mkdtempSync(path.join(tmpdir(), "ads-connect-report-bench-"));
 const zipFile = path.join(work, "report.zip");
 try {
   let started = performance.now();
-  const made = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/report-file.ts"), zipFile, String(REPORT_BYTES)], { cwd: ROOT, maxBuffer: 1 << 20 }).toString()) as { rows: number; csvBytes: number; zipBytes: number; last: string };
-  console.log(`report file: ${made.rows.toLocaleString("en")} rows, ${(made.csvBytes / MB).toFixed(0)} MiB CSV, ${(made.zipBytes / MB).toFixed(1)} MiB ZIP, written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const made = JSON.parse(
+    execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/report-file.ts"), zipFile, String(REPORT_BYTES)], {
+      cwd: ROOT,
+      maxBuffer: 1 << 20,
+    }).toString(),
+  ) as { rows: number; csvBytes: number; zipBytes: number; last: string };
+  console.log(
+    `report file: ${made.rows.toLocaleString("en")} rows, ${(made.csvBytes / MB).toFixed(0)} MiB CSV, ${(made.zipBytes / MB).toFixed(1)} MiB ZIP, written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   let serveBig = false;
   let emulatorUrl = "";
@@ -56,7 +63,12 @@ try {
   const id = await connectUser(h, "adele@contoso.example");
   h.ads.reportPollsBeforeReady(0);
   const report = async (input: Record<string, unknown>) => {
-    const res = await h.api("POST", "/action/trigger", { action_name: "get-performance-report", input: { start_date: "2026-01-01", end_date: "2026-01-31", aggregation: "Daily", ...input } }, { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" });
+    const res = await h.api(
+      "POST",
+      "/action/trigger",
+      { action_name: "get-performance-report", input: { start_date: "2026-01-01", end_date: "2026-01-31", aggregation: "Daily", ...input } },
+      { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" },
+    );
     if (res.status !== 200) throw new Error(`report: HTTP ${res.status} ${res.text.slice(0, 500)}`);
     return res.json as { rows: { time_period: string; campaign_id: string; campaign_name: string; spend: number }[]; next_cursor: string | null };
   };
@@ -82,17 +94,23 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const last = made.last.split(",");
   const got = out!.rows.at(-1)!;
-  if (out!.rows.length !== PAGE || out!.next_cursor !== null || got.time_period !== last[0] || got.campaign_id !== last[2]) throw new Error(`wrong last page: ${out!.rows.length} rows, last ${JSON.stringify(got)}, expected ${made.last}`);
+  if (out!.rows.length !== PAGE || out!.next_cursor !== null || got.time_period !== last[0] || got.campaign_id !== last[2])
+    throw new Error(`wrong last page: ${out!.rows.length} rows, last ${JSON.stringify(got)}, expected ${made.last}`);
   if (reportRow(made.rows - 1) !== made.last) throw new Error("the generator is not deterministic");
 
-  const row = (name: string, m: Measured) => `| ${name} | ${(m.rssStart / MB).toFixed(0)} MB | ${(m.rssPeak / MB).toFixed(0)} MB | ${((m.rssPeak - idle.rssStart) / MB).toFixed(0)} MB | ${m.loopMaxMs.toFixed(1)} ms | ${m.loopP99Ms.toFixed(1)} ms |`;
-  console.log(`\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}: ${made.rows.toLocaleString("en")} rows, ${(made.csvBytes / 1e9).toFixed(2)} GB CSV in a ${(made.zipBytes / MB).toFixed(0)} MiB ZIP; the last page (${PAGE} rows) in ${seconds.toFixed(1)} s (${(made.csvBytes / MB / seconds).toFixed(0)} MiB/s of CSV)\n`);
+  const row = (name: string, m: Measured) =>
+    `| ${name} | ${(m.rssStart / MB).toFixed(0)} MB | ${(m.rssPeak / MB).toFixed(0)} MB | ${((m.rssPeak - idle.rssStart) / MB).toFixed(0)} MB | ${m.loopMaxMs.toFixed(1)} ms | ${m.loopP99Ms.toFixed(1)} ms |`;
+  console.log(
+    `\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}: ${made.rows.toLocaleString("en")} rows, ${(made.csvBytes / 1e9).toFixed(2)} GB CSV in a ${(made.zipBytes / MB).toFixed(0)} MiB ZIP; the last page (${PAGE} rows) in ${seconds.toFixed(1)} s (${(made.csvBytes / MB / seconds).toFixed(0)} MiB/s of CSV)\n`,
+  );
   console.log("| | RSS at start | RSS peak | RSS growth over idle | event-loop delay max | p99 |");
   console.log("|---|---:|---:|---:|---:|---:|");
   console.log(row(`idle server (${IDLE_SECONDS} s, baseline)`, idle));
   console.log(row("whole report streamed (last page)", run));
   const growth = (run.rssPeak - idle.rssStart) / MB;
-  console.log(`\nbudget: RSS growth ${growth.toFixed(0)} MB < 200 MB ${growth < 200 ? "✓" : "✗"}; max stall ${run.loopMaxMs.toFixed(1)} ms < 100 ms ${run.loopMaxMs < 100 ? "✓" : "✗"}`);
+  console.log(
+    `\nbudget: RSS growth ${growth.toFixed(0)} MB < 200 MB ${growth < 200 ? "✓" : "✗"}; max stall ${run.loopMaxMs.toFixed(1)} ms < 100 ms ${run.loopMaxMs < 100 ? "✓" : "✗"}`,
+  );
 
   await h.close();
   front.closeAllConnections();

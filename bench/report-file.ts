@@ -2,11 +2,13 @@
 // CSV is never held whole): `tsx bench/report-file.ts <file> <csv bytes>` prints {rows, csvBytes,
 // zipBytes, last} as JSON. Run by bench/report-download.ts as a child process, so its deflating
 // does not weigh on the measured server's memory or event loop.
-import { closeSync, openSync, writeSync } from "node:fs";
-import { once } from "node:events";
-import { createDeflateRaw, crc32 } from "node:zlib";
 
-export const REPORT_HEADER = "TimePeriod,AccountId,CampaignId,CampaignName,CampaignStatus,CurrencyCode,Impressions,Clicks,Ctr,AverageCpc,Spend,Conversions,Revenue\r\n";
+import { once } from "node:events";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { crc32, createDeflateRaw } from "node:zlib";
+
+export const REPORT_HEADER =
+  "TimePeriod,AccountId,CampaignId,CampaignName,CampaignStatus,CurrencyCode,Impressions,Clicks,Ctr,AverageCpc,Spend,Conversions,Revenue\r\n";
 const DAYS = 1096;
 
 /** Row `i`: one campaign-day, numbers from a cheap deterministic generator (so they compress like real ones, not like repeats). */

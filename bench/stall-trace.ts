@@ -9,8 +9,9 @@
 // - `sql`: a better-sqlite3 call that took more than SQL_SLOW_MS on the event loop, with its SQL
 //   (a commit's fsync, a WAL checkpoint run by the commit that crossed `wal_autocheckpoint`);
 // - `summary`: the event-loop delay histogram (perf_hooks.monitorEventLoopDelay) over the run.
-import { createRequire } from "node:module";
+
 import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { constants, monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 
 const FILE = process.env.STALL_TRACE_FILE;
@@ -41,7 +42,12 @@ if (FILE) {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const detail = (entry as unknown as { detail?: { kind?: number } }).detail;
-      events.push({ type: "gc", at: epoch(entry.startTime), ms: Number(entry.duration.toFixed(2)), kind: GC_KINDS[detail?.kind ?? -1] ?? String(detail?.kind) });
+      events.push({
+        type: "gc",
+        at: epoch(entry.startTime),
+        ms: Number(entry.duration.toFixed(2)),
+        kind: GC_KINDS[detail?.kind ?? -1] ?? String(detail?.kind),
+      });
     }
   }).observe({ entryTypes: ["gc"] });
 
@@ -67,6 +73,6 @@ if (FILE) {
   process.on("exit", () => {
     const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
     events.push({ type: "summary", p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), count: histogram.count });
-    writeFileSync(FILE, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+    writeFileSync(FILE, `${events.map((e) => JSON.stringify(e)).join("\n")}\n`);
   });
 }

@@ -59,17 +59,32 @@ export function explainTail(traceFile: string, run: { slow?: [number, number][] 
   for (const [due, latency] of slow) {
     const hit = events.filter((e) => overlaps(e, due, due + latency));
     const cause =
-      hit.find((e) => e.type === "sql") ?? hit.find((e) => e.type === "gc" && e.kind === "major") ?? hit.find((e) => e.type === "gc") ?? hit.find((e) => e.type === "stall");
+      hit.find((e) => e.type === "sql") ??
+      hit.find((e) => e.type === "gc" && e.kind === "major") ??
+      hit.find((e) => e.type === "gc") ??
+      hit.find((e) => e.type === "stall");
     const key = cause ? (cause.type === "stall" ? "a stall with no GC or SQL in it" : name(cause)) : "nothing traced in the server";
     causes.set(key, (causes.get(key) ?? 0) + 1);
   }
-  console.log(`  trace (${traceFile}): ${slow.length} requests slower than the threshold; event-loop delay over the server's life p50 ${summary?.p50} ms, p99 ${summary?.p99} ms, max ${summary?.max} ms`);
-  console.log(`  the slow requests overlapped:\n${[...causes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `    ${c}: ${n}`).join("\n")}`);
+  console.log(
+    `  trace (${traceFile}): ${slow.length} requests slower than the threshold; event-loop delay over the server's life p50 ${summary?.p50} ms, p99 ${summary?.p99} ms, max ${summary?.max} ms`,
+  );
+  console.log(
+    `  the slow requests overlapped:\n${[...causes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `    ${c}: ${n}`)
+      .join("\n")}`,
+  );
   console.log(`  events in the measured run:\n${totals(events)}`);
-  const longest = events.filter((e) => e.type === "stall").sort((a, b) => b.ms - a.ms).slice(0, 8);
+  const longest = events
+    .filter((e) => e.type === "stall")
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8);
   console.log("  longest stalls and what ran in them:");
   for (const s of longest) {
     const inside = events.filter((e) => e.type !== "stall" && overlaps(e, s.at, s.at + s.ms + 1));
-    console.log(`    ${new Date(s.at).toISOString().slice(11, 23)} ${fixed(s.ms)} ms: ${inside.map((e) => `${name(e)} ${fixed(e.ms)} ms`).join(", ") || "no GC or SQL"}`);
+    console.log(
+      `    ${new Date(s.at).toISOString().slice(11, 23)} ${fixed(s.ms)} ms: ${inside.map((e) => `${name(e)} ${fixed(e.ms)} ms`).join(", ") || "no GC or SQL"}`,
+    );
   }
 }

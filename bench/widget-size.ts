@@ -95,7 +95,8 @@ ${table}
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    text = "# Benchmarks\n\nResults of the benchmarks in `bench/`; each section says the command that produced it.\n\n<!-- widget-size:start -->\n<!-- widget-size:end -->\n";
+    text =
+      "# Benchmarks\n\nResults of the benchmarks in `bench/`; each section says the command that produced it.\n\n<!-- widget-size:start -->\n<!-- widget-size:end -->\n";
   }
   writeFileSync(file, text.replace(/<!-- widget-size:start -->[\s\S]*<!-- widget-size:end -->/, section));
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);

@@ -1,5 +1,5 @@
 import { AdsConnectClient } from "@ads-connect/node";
-import { startHarness, type Harness } from "@ads-connect/server/testing";
+import { type Harness, startHarness } from "@ads-connect/server/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./chromium.js";

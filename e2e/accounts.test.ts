@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clickForPopup, openDemo, resetConnections, signInAs, startDemoFixture, type DemoFixture } from "./demoStack.js";
+import { clickForPopup, type DemoFixture, openDemo, resetConnections, signInAs, startDemoFixture } from "./demoStack.js";
 
 let f: DemoFixture;
 let context: BrowserContext | undefined;
@@ -36,7 +36,8 @@ async function tabTo(popup: Page, selector: string, max = 15): Promise<void> {
   throw new Error(`Tab never reached ${selector}`);
 }
 
-const focusedName = (popup: Page) => popup.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.innerText ?? document.activeElement?.textContent ?? "");
+const focusedName = (popup: Page) =>
+  popup.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.innerText ?? document.activeElement?.textContent ?? "");
 
 describe("Microsoft Advertising accounts in the demo (Chromium)", () => {
   it("3 accounts: the picker lists them, the user chooses one, the widget names it and the backend lists it", async () => {
@@ -63,8 +64,12 @@ describe("Microsoft Advertising accounts in the demo (Chromium)", () => {
     expect(await widget.status()).toBe(`Connected: Contoso Shopping · ${shopping.Number}`);
     await expect.poll(() => page.getByTestId("connection-accounts").innerText()).toContain(`Contoso Shopping · ${shopping.Number}`);
     expect(await page.getByTestId("connection-accounts").innerText()).not.toContain("Contoso Search");
-    const demoBackend = await page.evaluate(() => fetch("/api/connections").then((r) => r.json() as Promise<{ connections: { accounts: { id: string; name: string }[] }[] }>));
-    expect(demoBackend.connections.map((c) => c.accounts)).toEqual([[{ id: shopping.Id, customer_id: shopping.ParentCustomerId, number: shopping.Number, name: "Contoso Shopping" }]]);
+    const demoBackend = await page.evaluate(() =>
+      fetch("/api/connections").then((r) => r.json() as Promise<{ connections: { accounts: { id: string; name: string }[] }[] }>),
+    );
+    expect(demoBackend.connections.map((c) => c.accounts)).toEqual([
+      [{ id: shopping.Id, customer_id: shopping.ParentCustomerId, number: shopping.Number, name: "Contoso Shopping" }],
+    ]);
     const [connection] = await f.connections();
     expect(connection!.selected_account_ids).toEqual([shopping.Id]);
     expect(connection!.accounts.map((a) => a.name)).toEqual(["Contoso Search", "Contoso Shopping", "Contoso Brand"]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clickForPopup, connectedText, openDemo, signInAs, startDemoFixture, type DemoFixture } from "./demoStack.js";
+import { clickForPopup, connectedText, type DemoFixture, openDemo, signInAs, startDemoFixture } from "./demoStack.js";
 
 // A stack of its own: the emulator remembers the approval, which would change other tests' users.
 let f: DemoFixture;

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 
 /** Debian's chromium (scripts/ensure-chromium.sh installs it), or CHROMIUM_PATH. */
 export function launchChromium(): Promise<Browser> {

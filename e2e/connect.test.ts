@@ -1,6 +1,6 @@
 import type { BrowserContext } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clickForPopup, connectedText, openDemo, resetConnections, signInAs, startDemoFixture, Widget, type DemoFixture } from "./demoStack.js";
+import { clickForPopup, connectedText, type DemoFixture, openDemo, resetConnections, signInAs, startDemoFixture, Widget } from "./demoStack.js";
 
 let f: DemoFixture;
 let context: BrowserContext | undefined;
@@ -117,12 +117,23 @@ describe("the demo in Chromium", () => {
     const { page, widget } = await open();
     const popup = await clickForPopup(page, widget.button());
     await popup.getByTestId("user-adele@contoso.example").waitFor();
-    const forged = { type: "ads-connect:success", connection_id: "forged", provider_config_key: "microsoft-ads", operation: "creation", account: { username: "evil@example.com", display_name: "Evil", tenant_id: "t", account_type: "work" }, accounts: [] };
+    const forged = {
+      type: "ads-connect:success",
+      connection_id: "forged",
+      provider_config_key: "microsoft-ads",
+      operation: "creation",
+      account: { username: "evil@example.com", display_name: "Evil", tenant_id: "t", account_type: "work" },
+      accounts: [],
+    };
     // From the page's own origin and window.
     await page.evaluate((data) => window.postMessage(data, "*"), forged);
     // From the server's origin but another window: a second sign-in, opened by the page itself, whose result page posts to its opener.
     const other = await f.stack.server.url;
-    const session = await page.evaluate(() => fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => r.json() as Promise<{ token: string }>));
+    const session = await page.evaluate(() =>
+      fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then(
+        (r) => r.json() as Promise<{ token: string }>,
+      ),
+    );
     const stray = `${other}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: session.token, origin: new URL(page.url()).origin })}`;
     const [strayWindow] = await Promise.all([page.waitForEvent("popup"), page.evaluate((url) => void window.open(url, "stray"), stray)]);
     const strayClosed = strayWindow.waitForEvent("close");
@@ -151,13 +162,19 @@ describe("the demo in Chromium", () => {
 
   it("a connect link opened on its own names the end user and waits for Continue; then it connects", async () => {
     const { page } = await open();
-    const session = await page.evaluate(() => fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => r.json() as Promise<{ token: string }>));
+    const session = await page.evaluate(() =>
+      fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then(
+        (r) => r.json() as Promise<{ token: string }>,
+      ),
+    );
     const link = `${f.stack.server.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: session.token })}`;
     const authorizeRequestsBefore = f.stack.emulator!.stats.authorizeRequests;
     const other = await context!.newPage();
     await other.goto(link);
     await other.locator('main[data-connect-start="confirm"]').waitFor();
-    expect(await other.locator("main").innerText()).toContain("This app wants to connect your Microsoft Advertising account for Demo user (demo@acme.example).");
+    expect(await other.locator("main").innerText()).toContain(
+      "This app wants to connect your Microsoft Advertising account for Demo user (demo@acme.example).",
+    );
     expect(f.stack.emulator!.stats.authorizeRequests).toBe(authorizeRequestsBefore);
     await other.getByRole("button", { name: "Continue" }).click();
     await signInAs(other, "adele@contoso.example");

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startStack, type Stack } from "@ads-connect/demo";
+import { type Stack, startStack } from "@ads-connect/demo";
 import { httpRequest } from "@ads-connect/server/testing";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect, inject } from "vitest";
@@ -54,12 +54,18 @@ export async function startDemoFixture(): Promise<DemoFixture> {
 /** Deletes every connection, so each test starts from an empty account list. */
 export async function resetConnections(f: DemoFixture): Promise<void> {
   for (const c of await f.connections()) {
-    await httpRequest(`${f.stack.server.url}/connections/${c.connection_id}`, { method: "DELETE", headers: { authorization: `Bearer ${f.stack.server.config.secretKey}` } });
+    await httpRequest(`${f.stack.server.url}/connections/${c.connection_id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${f.stack.server.config.secretKey}` },
+    });
   }
 }
 
 /** The demo page, loaded and ready, in a fresh browser context. */
-export async function openDemo(f: DemoFixture, options: { colorScheme?: "light" | "dark" } = {}): Promise<{ context: BrowserContext; page: Page; widget: Widget }> {
+export async function openDemo(
+  f: DemoFixture,
+  options: { colorScheme?: "light" | "dark" } = {},
+): Promise<{ context: BrowserContext; page: Page; widget: Widget }> {
   const context = await f.browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: 900, height: 700 } });
   const page = await context.newPage();
   await page.goto(f.stack.demo.url);

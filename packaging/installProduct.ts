@@ -16,7 +16,9 @@ function versionOf(from: string, name: string): string {
 
 function pnpm(args: string[], cwd: string): Promise<string> {
   const execPath = process.env.npm_execpath;
-  return execPath && /pnpm/.test(execPath) ? run(process.execPath, [execPath, ...args], { cwd, env: { ...process.env } as Record<string, string> }) : run("npx", ["-y", "pnpm@10", ...args], { cwd, env: { ...process.env } as Record<string, string> });
+  return execPath && /pnpm/.test(execPath)
+    ? run(process.execPath, [execPath, ...args], { cwd, env: { ...process.env } as Record<string, string> })
+    : run("npx", ["-y", "pnpm@10", ...args], { cwd, env: { ...process.env } as Record<string, string> });
 }
 
 /**
@@ -26,7 +28,8 @@ function pnpm(args: string[], cwd: string): Promise<string> {
  */
 export async function installProduct(dir: string): Promise<void> {
   for (const name of PACKAGES) {
-    if (!existsSync(path.join(ROOT, "packages", name, "dist"))) throw new Error(`packages/${name} is not built: run \`pnpm -r build\` first (\`pnpm test\` does)`);
+    if (!existsSync(path.join(ROOT, "packages", name, "dist")))
+      throw new Error(`packages/${name} is not built: run \`pnpm -r build\` first (\`pnpm test\` does)`);
   }
   const tarballs = path.join(dir, "tarballs");
   await pnpm(["-r", "--filter", "./packages/*", "pack", "--pack-destination", tarballs], ROOT);

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../e2e/chromium.js";
 import { clickForPopup, signInAs } from "../e2e/demoStack.js";
-import { installProduct } from "./installProduct.js";
-import { freePort, productEnv, run, start, type Started } from "./processes.js";
+import { installProduct, PACKAGES } from "./installProduct.js";
+import { freePort, productEnv, run, type Started, start } from "./processes.js";
+import { undeclaredImports } from "./publishedImports.js";
 
 // What a product team does: install the packed packages with npm in a folder of its own, outside
 // this workspace, and use them with plain node, tsc and vite.
@@ -22,9 +23,17 @@ let emulator: { url: string; clientId: string; clientSecret: string };
 let adsEmulator: { url: string; entraUrl: string; clientId: string; clientSecret: string };
 let serverUrl: string;
 let appUrl: string;
+/** The product's own actions: one in JavaScript, one in TypeScript (which needs tsx, not installed here). */
+const actionsDir = path.join(dir, "actions");
 
 beforeAll(async () => {
   await installProduct(dir);
+  mkdirSync(actionsDir);
+  writeFileSync(
+    path.join(actionsDir, "hello.mjs"),
+    'import { z } from "zod";\nimport { defineAction } from "@ads-connect/server/actions";\nexport default defineAction({ name: "hello", input: z.object({}), output: z.object({}), async run() { return {}; } });\n',
+  );
+  writeFileSync(path.join(actionsDir, "typed.ts"), 'import { defineAction } from "@ads-connect/server/actions";\nexport const name: string = "typed";\n');
 }, 300_000);
 
 afterAll(async () => {
@@ -33,9 +42,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const nodeScript = async (file: string, env: Record<string, string> = {}) => JSON.parse(await run(process.execPath, [file], { cwd: dir, env: productEnv(env) })) as Record<string, unknown>;
+const nodeScript = async (file: string, env: Record<string, string> = {}) =>
+  JSON.parse(await run(process.execPath, [file], { cwd: dir, env: productEnv(env) })) as Record<string, unknown>;
 
 describe("the packed packages installed with npm outside the workspace", () => {
+  it("no published file imports a package the product does not get with it (a devDependency, or one not declared)", () => {
+    for (const name of PACKAGES) expect(undeclaredImports(path.join(dir, "node_modules", "@ads-connect", name)), `@ads-connect/${name}`).toEqual([]);
+  });
+
   it("the Vite + React + TypeScript host app type-checks with strict and skipLibCheck false, and vite builds it", async () => {
     const tsconfig = JSON.parse(readFileSync(path.join(dir, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
     expect(tsconfig.compilerOptions).toMatchObject({ strict: true, skipLibCheck: false });
@@ -54,7 +68,9 @@ describe("the packed packages installed with npm outside the workspace", () => {
       env: productEnv({ DATA_DIR: dataDir, MICROSOFT_CLIENT_ID: "client", MICROSOFT_CLIENT_SECRET: "secret" }),
     });
     expect(migrated).toContain("migrated to the latest schema");
-    const server = JSON.parse(readFileSync(path.join(dir, "node_modules/@ads-connect/server/package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const server = JSON.parse(readFileSync(path.join(dir, "node_modules/@ads-connect/server/package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(server.dependencies)).not.toContain("@ads-connect/entra-emulator");
   });
 
@@ -81,7 +97,11 @@ describe("the packed packages installed with npm outside the workspace", () => {
     });
     running.push(started);
     adsEmulator = { url: started.match[1]!, entraUrl: started.match[2]!, clientId: started.match[3]!, clientSecret: started.match[4]! };
-    const res = await fetch(`${started.match[1]!}/CustomerManagement/v13/User/Query`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${started.match[1]!}/CustomerManagement/v13/User/Query`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ Type: "AdApiFaultDetail", Errors: [{ Code: 116, ErrorCode: "RequestMissingHeaders" }] });
   });
@@ -102,6 +122,7 @@ describe("the packed packages installed with npm outside the workspace", () => {
         ALLOWED_ORIGINS: appUrl,
         ADS_CONNECT_SECRET_KEY: secretKey,
         REFRESH_AHEAD: "off",
+        ACTIONS_DIR: actionsDir,
       }),
       ready: /"publicUrl":"(http:\/\/localhost:\d+)"[^\n]*"msg":"ads-connect listening"/,
     });
@@ -140,6 +161,15 @@ describe("the packed packages installed with npm outside the workspace", () => {
     expect(problems).toEqual([]);
   });
 
+  it("without tsx (an optional peer, not installed), a .mjs action loads and a .ts one is listed as failed with the hint to install tsx", async () => {
+    expect(existsSync(path.join(dir, "node_modules", "tsx"))).toBe(false);
+    const res = await fetch(`${serverUrl}/actions`, { headers: { authorization: `Bearer ${secretKey}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { actions: { name: string; file: string | null }[]; failed: { file: string; reason: string }[] };
+    expect(body.actions).toContainEqual(expect.objectContaining({ name: "hello", file: "hello.mjs" }));
+    expect(body.failed).toEqual([{ file: "typed.ts", reason: expect.stringMatching(/TypeScript actions need tsx.*npm i tsx/) }]);
+  });
+
   it("a plain Node ESM backend with @ads-connect/node creates a session, lists that connection and reads its token", async () => {
     const out = await nodeScript("client.mjs", { ADS_CONNECT_URL: serverUrl, ADS_CONNECT_SECRET_KEY: secretKey, END_USER_ID });
     expect(out.sessionTokenLength).toBeGreaterThan(20);
@@ -147,7 +177,7 @@ describe("the packed packages installed with npm outside the workspace", () => {
     expect(out.accessTokenLength).toBeGreaterThan(20);
   });
 
-  it("the widget renders on the server with react-dom/server in plain node, and its React entry starts with \"use client\"", async () => {
+  it('the widget renders on the server with react-dom/server in plain node, and its React entry starts with "use client"', async () => {
     const out = await nodeScript("ssr.mjs");
     expect(out.hasWindow).toBe(false);
     expect(out.html).toContain('data-adsc-state="idle"');

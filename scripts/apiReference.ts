@@ -7,7 +7,11 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** The published packages whose reference `pnpm docs:api` generates: their `exports` entries, as source. */
 export const API_PACKAGES = {
-  widget: { name: "@ads-connect/widget", tsconfig: "packages/widget/tsconfig.typedoc.json", entryPoints: ["packages/widget/src/index.ts", "packages/widget/src/core/index.ts"] },
+  widget: {
+    name: "@ads-connect/widget",
+    tsconfig: "packages/widget/tsconfig.typedoc.json",
+    entryPoints: ["packages/widget/src/index.ts", "packages/widget/src/core/index.ts"],
+  },
   node: { name: "@ads-connect/node", tsconfig: "packages/node/tsconfig.typedoc.json", entryPoints: ["packages/node/src/index.ts"] },
 } as const;
 export type ApiPackage = keyof typeof API_PACKAGES;

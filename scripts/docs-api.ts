@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { API_PACKAGES, generateApiReference, referenceDir, type ApiPackage } from "./apiReference.js";
+import { API_PACKAGES, type ApiPackage, generateApiReference, referenceDir } from "./apiReference.js";
 
 // `pnpm docs:api`: rewrites docs/reference/widget and docs/reference/node from the packages' source
 // (TypeDoc); packages/node/src/apiReference.test.ts fails when the checked-in copy differs.

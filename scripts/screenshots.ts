@@ -14,10 +14,17 @@ import { launchChromium } from "../e2e/chromium.js";
 const OUT = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), "ads-connect-shots-"));
 await buildDemoPage(path.join(work, "page"));
-const stack = await startStack({ staticDir: path.join(work, "page"), demoPort: 0, emulatorPort: 0, env: { PORT: "0", DATA_DIR: path.join(work, "data"), LOG_LEVEL: "warn", REFRESH_AHEAD: "off" } });
+const stack = await startStack({
+  staticDir: path.join(work, "page"),
+  demoPort: 0,
+  emulatorPort: 0,
+  env: { PORT: "0", DATA_DIR: path.join(work, "data"), LOG_LEVEL: "warn", REFRESH_AHEAD: "off" },
+});
 const browser = await launchChromium();
 const api = (method: string, p: string) =>
-  httpRequest(`${stack.server.url}${p}`, { method, headers: { authorization: `Bearer ${stack.server.config.secretKey}` } }).then((r) => JSON.parse(r.text) as unknown);
+  httpRequest(`${stack.server.url}${p}`, { method, headers: { authorization: `Bearer ${stack.server.config.secretKey}` } }).then(
+    (r) => JSON.parse(r.text) as unknown,
+  );
 
 async function page(colorScheme: "light" | "dark" = "light"): Promise<Page> {
   const context = await browser.newContext({ colorScheme, viewport: { width: 820, height: 640 }, deviceScaleFactor: 2 });
@@ -34,7 +41,8 @@ const shoot = async (p: Page, name: string, whole = false) => {
 const connectButton = (p: Page) => p.getByTestId("connect").locator("[data-adsc-state] > button");
 const openPopup = async (p: Page) => (await Promise.all([p.waitForEvent("popup"), connectButton(p).click()]))[0];
 const resetConnections = async () => {
-  for (const c of ((await api("GET", "/connections")) as { connections: { connection_id: string }[] }).connections) await api("DELETE", `/connections/${c.connection_id}`);
+  for (const c of ((await api("GET", "/connections")) as { connections: { connection_id: string }[] }).connections)
+    await api("DELETE", `/connections/${c.connection_id}`);
 };
 
 try {
@@ -95,7 +103,10 @@ try {
   await api("GET", `/connections/${c!.connection_id}?force_refresh=true`);
   await p.reload();
   await p.locator('[data-connection-id] [data-adsc-error-code="grant_expired"]').waitFor();
-  await p.locator("section").nth(1).screenshot({ path: path.join(OUT, "expired-reconnect.png") });
+  await p
+    .locator("section")
+    .nth(1)
+    .screenshot({ path: path.join(OUT, "expired-reconnect.png") });
   console.log("docs/screenshots/expired-reconnect.png");
   await p.context().close();
 

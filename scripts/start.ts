@@ -24,7 +24,7 @@ try {
 
     ads-connect server   ${stack.server.url}
     identity provider    ${stack.emulator ? `local Entra emulator at ${stack.emulator.url} (test users, no Microsoft account needed)` : "Microsoft Entra ID"}
-    Microsoft Ads API    ${stack.ads ? `local Microsoft Advertising emulator at ${stack.ads.url}` : stack.server.config.microsoft.adsApiUrl ?? `Microsoft Advertising (${stack.server.config.microsoft.adsEnvironment})`}
+    Microsoft Ads API    ${stack.ads ? `local Microsoft Advertising emulator at ${stack.ads.url}` : (stack.server.config.microsoft.adsApiUrl ?? `Microsoft Advertising (${stack.server.config.microsoft.adsEnvironment})`)}
     database             ${stack.server.config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : stack.server.config.databaseFile}
     list connections     curl -H "Authorization: Bearer $(cat data/secret-key)" ${stack.server.url}/connections
 

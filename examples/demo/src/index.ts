@@ -1,3 +1,3 @@
 export { buildDemoPage } from "./buildDemoPage.js";
-export { startDemo, DEMO_END_USER, type DemoServer } from "./startDemo.js";
-export { startStack, DEFAULT_STATIC_DIR, type Stack, type StackOptions } from "./startStack.js";
+export { DEMO_END_USER, type DemoServer, startDemo } from "./startDemo.js";
+export { DEFAULT_STATIC_DIR, type Stack, type StackOptions, startStack } from "./startStack.js";

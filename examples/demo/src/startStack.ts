@@ -1,8 +1,15 @@
 import { fileURLToPath } from "node:url";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, startMicrosoftAdsEmulator, type EntraEmulator, type MicrosoftAdsEmulator } from "@ads-connect/entra-emulator";
-import { startAdsConnect, type RunningServer, type StartOptions } from "@ads-connect/server";
+import {
+  DEV_CLIENT_ID,
+  DEV_CLIENT_SECRET,
+  type EntraEmulator,
+  type MicrosoftAdsEmulator,
+  startEntraEmulator,
+  startMicrosoftAdsEmulator,
+} from "@ads-connect/entra-emulator";
+import { type RunningServer, type StartOptions, startAdsConnect } from "@ads-connect/server";
 import { buildDemoPage } from "./buildDemoPage.js";
-import { startDemo, type DemoServer } from "./startDemo.js";
+import { type DemoServer, startDemo } from "./startDemo.js";
 
 export interface Stack {
   demo: DemoServer;

@@ -1,5 +1,5 @@
 import { ConnectMicrosoftAds } from "@ads-connect/widget";
-import { useCallback, useEffect, useState, type CSSProperties } from "react";
+import { type CSSProperties, useCallback, useEffect, useState } from "react";
 
 /** What the demo backend returns for each connection (read from ads-connect with the secret key). */
 interface DemoConnection {
@@ -43,18 +43,24 @@ export function App({ serverUrl }: { serverUrl: string }) {
     <main style={{ ...page, colorScheme: "light dark" }} data-success-count={successes}>
       <header>
         <h1 style={{ margin: 0 }}>Acme Ads Reporting</h1>
-        <p style={{ margin: ".25rem 0 0", opacity: 0.75 }}>Your campaign performance in one place. Connect your Microsoft Advertising account to get started.</p>
+        <p style={{ margin: ".25rem 0 0", opacity: 0.75 }}>
+          Your campaign performance in one place. Connect your Microsoft Advertising account to get started.
+        </p>
       </header>
 
       <section style={card} aria-labelledby="connect-heading">
-        <h2 id="connect-heading" style={{ marginTop: 0, fontSize: "1.15rem" }}>Microsoft Advertising</h2>
+        <h2 id="connect-heading" style={{ marginTop: 0, fontSize: "1.15rem" }}>
+          Microsoft Advertising
+        </h2>
         <div data-testid="connect">
           <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={() => sessionToken()} onSuccess={onSuccess} />
         </div>
       </section>
 
       <section style={card} aria-labelledby="accounts-heading">
-        <h2 id="accounts-heading" style={{ marginTop: 0, fontSize: "1.15rem" }}>Connected accounts</h2>
+        <h2 id="accounts-heading" style={{ marginTop: 0, fontSize: "1.15rem" }}>
+          Connected accounts
+        </h2>
         {connections === null ? (
           <p>Loading…</p>
         ) : connections.length === 0 ? (

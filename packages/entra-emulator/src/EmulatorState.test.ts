@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSigningKey, type SigningKey } from "./createSigningKey.js";
-import { EmulatorState, type AccessTokenRecord } from "./EmulatorState.js";
+import { type AccessTokenRecord, EmulatorState } from "./EmulatorState.js";
 
 const HOUR = 3_600_000;
 let signingKey: SigningKey;

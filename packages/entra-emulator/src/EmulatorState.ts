@@ -1,8 +1,8 @@
+import type { AuthorizeRequest, RedirectTarget } from "./authorizeTypes.js";
 import type { SigningKey } from "./createSigningKey.js";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
 import type { TestUser } from "./testUsers.js";
 import type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
-import type { AuthorizeRequest, RedirectTarget } from "./authorizeTypes.js";
 
 interface Expiring {
   /** Epoch milliseconds. */

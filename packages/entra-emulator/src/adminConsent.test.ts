@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_CLIENT_ID } from "./devClient.js";
 import { startEntraEmulator } from "./startEntraEmulator.js";
 import { FABRIKAM_TENANT_ID } from "./tenantIds.js";
-import { REDIRECT_URI, codeFlow } from "./testing/codeFlow.js";
+import { codeFlow, REDIRECT_URI } from "./testing/codeFlow.js";
 import type { EntraEmulator } from "./types.js";
 
 let emulator: EntraEmulator;

@@ -1,4 +1,4 @@
-import { Router, type Response } from "express";
+import { type Response, Router } from "express";
 import { AADSTS } from "./aadsts.js";
 import type { EmulatorState } from "./EmulatorState.js";
 import { errorPage, escapeHtml, htmlPage } from "./htmlPage.js";
@@ -33,7 +33,10 @@ export function adminConsentRoutes(state: EmulatorState): Router {
     }
     const scope = query.get("scope")?.trim();
     if (!scope) {
-      res.status(400).type("html").send(errorPage(AADSTS.missingParameter("scope")));
+      res
+        .status(400)
+        .type("html")
+        .send(errorPage(AADSTS.missingParameter("scope")));
       return;
     }
     if (tenant.kind === "consumers") {
@@ -90,7 +93,10 @@ ${buttons || "<p>No administrator can sign in through this tenant.</p>"}
     const tenant = resolveTenant(String(req.params.tenant));
     const admin = TEST_USERS.find((u) => u.admin && u.username.toLowerCase() === username?.toLowerCase());
     if (!admin || !tenant?.admits(admin)) {
-      res.status(400).type("html").send(errorPage(AADSTS.userNotFound(String(req.params.tenant))));
+      res
+        .status(400)
+        .type("html")
+        .send(errorPage(AADSTS.userNotFound(String(req.params.tenant))));
       return;
     }
     state.adminConsentedTenants.add(admin.tenantId);

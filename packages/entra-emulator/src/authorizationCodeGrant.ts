@@ -9,7 +9,12 @@ import { verifyPkce } from "./verifyPkce.js";
 const invalidGrant = (aadsts: AadstsMessage) => new EntraHttpError(400, "invalid_grant", aadsts);
 
 /** grant_type=authorization_code, checked in the order Entra checks. */
-export async function authorizationCodeGrant(state: EmulatorState, client: EmulatorClient, form: URLSearchParams, tenant: ResolvedTenant): Promise<TokenResponse> {
+export async function authorizationCodeGrant(
+  state: EmulatorState,
+  client: EmulatorClient,
+  form: URLSearchParams,
+  tenant: ResolvedTenant,
+): Promise<TokenResponse> {
   const code = form.get("code");
   if (!code) throw new EntraHttpError(400, "invalid_request", AADSTS.missingParameter("code"));
   const redirectUri = form.get("redirect_uri");

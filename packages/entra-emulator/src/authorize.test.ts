@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_CLIENT_ID } from "./devClient.js";
 import { startEntraEmulator } from "./startEntraEmulator.js";
+import { ADS_SCOPE, aadstsOf, codeFlow, REDIRECT_URI } from "./testing/codeFlow.js";
 import type { EntraEmulator } from "./types.js";
-import { ADS_SCOPE, REDIRECT_URI, aadstsOf, codeFlow } from "./testing/codeFlow.js";
 
 let emulator: EntraEmulator;
 let flow: ReturnType<typeof codeFlow>;
@@ -29,7 +29,9 @@ describe("authorize", () => {
     const response = await flow.authorize(query);
     expect(response.status).toBe(400);
     expect(response.headers.get("location")).toBeNull();
-    expect(await response.text()).toContain("AADSTS700016: Application with identifier &#39;12345678-0000-4000-8000-000000000000&#39; was not found in the directory");
+    expect(await response.text()).toContain(
+      "AADSTS700016: Application with identifier &#39;12345678-0000-4000-8000-000000000000&#39; was not found in the directory",
+    );
   });
 
   it("shows an error page for a redirect URI the client has not registered", async () => {

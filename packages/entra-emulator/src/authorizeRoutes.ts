@@ -1,4 +1,4 @@
-import { Router, type Response } from "express";
+import { type Response, Router } from "express";
 import { AADSTS } from "./aadsts.js";
 import { authError, completeSignIn } from "./completeSignIn.js";
 import type { EmulatorState } from "./EmulatorState.js";
@@ -50,7 +50,10 @@ export function authorizeRoutes(state: EmulatorState): Router {
     const interactionId = randomToken("", 24);
     state.remember(state.interactions, interactionId, { request }, state.lifetimes.interaction);
     state.log(`authorize: login page for ${request.clientId} via ${tenant.segment}`);
-    res.status(200).type("html").send(loginPage(interactionId, request, tenant.users()));
+    res
+      .status(200)
+      .type("html")
+      .send(loginPage(interactionId, request, tenant.users()));
   });
 
   router.post("/:tenant/oauth2/v2.0/authorize/login", (req, res) => {
@@ -71,7 +74,10 @@ export function authorizeRoutes(state: EmulatorState): Router {
     }
     const user = findUser(username);
     if (!user) {
-      res.status(400).type("html").send(errorPage(AADSTS.userNotFound(request.tenant.segment)));
+      res
+        .status(400)
+        .type("html")
+        .send(errorPage(AADSTS.userNotFound(request.tenant.segment)));
       return;
     }
     state.interactions.delete(interactionId);

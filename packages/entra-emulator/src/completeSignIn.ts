@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AADSTS, aadstsMessage, type AadstsMessage } from "./aadsts.js";
+import { AADSTS, type AadstsMessage, aadstsMessage } from "./aadsts.js";
 import { resourceOf, resourceScopes } from "./checkScopes.js";
 import type { EmulatorState } from "./EmulatorState.js";
 import { randomToken } from "./randomToken.js";

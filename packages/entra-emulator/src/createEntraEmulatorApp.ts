@@ -4,8 +4,8 @@ import { adminConsentRoutes } from "./adminConsentRoutes.js";
 import { authorizeRoutes } from "./authorizeRoutes.js";
 import { discoveryRoutes } from "./discoveryRoutes.js";
 import type { EmulatorState } from "./EmulatorState.js";
-import { entraErrorBody } from "./entraErrorBody.js";
 import { EntraHttpError } from "./EntraHttpError.js";
+import { entraErrorBody } from "./entraErrorBody.js";
 import { tokenRoutes } from "./tokenRoutes.js";
 
 /** The emulator's HTTP surface. Nothing a client sends can crash it or earn a stack trace. */

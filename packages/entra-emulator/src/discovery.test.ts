@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEntraEmulator } from "./startEntraEmulator.js";
 import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID } from "./tenantIds.js";
-import type { EntraEmulator } from "./types.js";
 import { aadstsOf } from "./testing/codeFlow.js";
+import type { EntraEmulator } from "./types.js";
 
 let emulator: EntraEmulator;
 beforeAll(async () => {
@@ -38,7 +38,9 @@ describe("discovery", () => {
     const { status, body } = await discover("no-such-tenant");
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: "invalid_tenant", error_codes: [90002], error_uri: "https://login.microsoftonline.com/error?code=90002" });
-    expect(body.error_description).toMatch(/^AADSTS90002: Tenant 'no-such-tenant' not found\..*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/s);
+    expect(body.error_description).toMatch(
+      /^AADSTS90002: Tenant 'no-such-tenant' not found\..*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/s,
+    );
     expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     expect(aadstsOf(body.error_description)).toBe(90002);
   });
@@ -49,7 +51,9 @@ describe("discovery", () => {
     const second = discover("fabrikam.example");
     await hold.held;
     // Nothing is answered while held; a client with a short timeout gives up.
-    const gaveUp = await fetch(`${emulator.url}/common/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(100) }).catch((err: Error) => err.name);
+    const gaveUp = await fetch(`${emulator.url}/common/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(100) }).catch(
+      (err: Error) => err.name,
+    );
     expect(gaveUp).toBe("TimeoutError");
     hold.release();
     expect((await first).status).toBe(200);

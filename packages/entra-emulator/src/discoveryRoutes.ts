@@ -1,11 +1,31 @@
 import { Router } from "express";
 import type { EmulatorState } from "./EmulatorState.js";
 import { escapeHtml, htmlPage } from "./htmlPage.js";
-import { requireTenant } from "./requireTenant.js";
 import { queryParams } from "./requestParams.js";
+import { requireTenant } from "./requireTenant.js";
 import type { ResolvedTenant } from "./resolveTenant.js";
 
-const CLAIMS = ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"];
+const CLAIMS = [
+  "sub",
+  "iss",
+  "cloud_instance_name",
+  "cloud_instance_host_name",
+  "cloud_graph_host_name",
+  "msgraph_host",
+  "aud",
+  "exp",
+  "iat",
+  "auth_time",
+  "acr",
+  "nonce",
+  "preferred_username",
+  "name",
+  "tid",
+  "ver",
+  "at_hash",
+  "c_hash",
+  "email",
+];
 
 /** Entra's v2.0 metadata document, with endpoints on the emulator and the tenant segment kept as requested. */
 export function openidConfiguration(baseUrl: string, tenant: ResolvedTenant): Record<string, unknown> {
@@ -58,7 +78,14 @@ export function discoveryRoutes(state: EmulatorState): Router {
       res.redirect(302, target);
       return;
     }
-    res.type("html").send(htmlPage("Signed out — Entra emulator", `<h1>You signed out of your account</h1><p class="note">Local Entra emulator${target ? ` (ignored ${escapeHtml(target)})` : ""}.</p>`));
+    res
+      .type("html")
+      .send(
+        htmlPage(
+          "Signed out — Entra emulator",
+          `<h1>You signed out of your account</h1><p class="note">Local Entra emulator${target ? ` (ignored ${escapeHtml(target)})` : ""}.</p>`,
+        ),
+      );
   });
 
   return router;

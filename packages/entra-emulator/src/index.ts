@@ -10,12 +10,21 @@
  * `Accounts/Search`) in Microsoft's shapes, accepting only the access tokens its Entra emulator
  * issued; the same test users, with 0, 1, 3 or 2,500 accounts, an agency, one refused with 105.
  */
-export { startEntraEmulator } from "./startEntraEmulator.js";
+
 export { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
-export { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID } from "./tenantIds.js";
-export { TEST_USERS, type TestUser, type TestUserBehavior } from "./testUsers.js";
-export type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmulator, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
-export { startMicrosoftAdsEmulator, SANDBOX_DEVELOPER_TOKEN } from "./msads/startMicrosoftAdsEmulator.js";
 export { ADS_FAULTS } from "./msads/adsFaults.js";
 export { ADS_PLANS, type AdsUserPlan } from "./msads/adsTestData.js";
+export { SANDBOX_DEVELOPER_TOKEN, startMicrosoftAdsEmulator } from "./msads/startMicrosoftAdsEmulator.js";
 export type { AdsAccount, AdsCampaign, AdsFaultCode, AdsRequestRecord, MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "./msads/types.js";
+export { startEntraEmulator } from "./startEntraEmulator.js";
+export { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID } from "./tenantIds.js";
+export { TEST_USERS, type TestUser, type TestUserBehavior } from "./testUsers.js";
+export type {
+  AuthorizeErrorInjection,
+  EmulatorClient,
+  EmulatorStats,
+  EntraEmulator,
+  EntraEmulatorOptions,
+  TokenErrorInjection,
+  TokenGrantType,
+} from "./types.js";

@@ -38,7 +38,11 @@ export async function issueTokens(state: EmulatorState, input: IssueInput): Prom
       state.lifetimes.refreshToken,
     );
   }
-  const response: TokenResponse = { token_type: "Bearer", scope: orderScopes(input.scopes).join(" "), ...issueAccessToken(state, input.clientId, input.user.username) };
+  const response: TokenResponse = {
+    token_type: "Bearer",
+    scope: orderScopes(input.scopes).join(" "),
+    ...issueAccessToken(state, input.clientId, input.user.username),
+  };
   if (refreshToken) response.refresh_token = refreshToken;
   if (input.scopes.includes("openid")) {
     response.id_token = await signIdToken(state.signingKey, { user: input.user, clientId: input.clientId, scopes: input.scopes, nonce: input.nonce });
@@ -47,7 +51,11 @@ export async function issueTokens(state: EmulatorState, input: IssueInput): Prom
 }
 
 /** An opaque access token, valid for the configured lifetime. */
-export function issueAccessToken(state: EmulatorState, clientId: string, username: string | null): Pick<TokenResponse, "expires_in" | "ext_expires_in" | "access_token"> {
+export function issueAccessToken(
+  state: EmulatorState,
+  clientId: string,
+  username: string | null,
+): Pick<TokenResponse, "expires_in" | "ext_expires_in" | "access_token"> {
   const accessToken = randomToken("EwA", 48);
   state.remember(state.accessTokens, accessToken, { clientId, username }, state.lifetimes.accessToken);
   const seconds = Math.round(state.lifetimes.accessToken / 1000);

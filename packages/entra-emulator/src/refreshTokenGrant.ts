@@ -1,8 +1,8 @@
 import { AADSTS, type AadstsMessage } from "./aadsts.js";
 import { parseScopes, resourceScopes } from "./checkScopes.js";
-import { entraDate, entraTimeSpan } from "./entraDate.js";
 import type { EmulatorState } from "./EmulatorState.js";
 import { EntraHttpError } from "./EntraHttpError.js";
+import { entraDate, entraTimeSpan } from "./entraDate.js";
 import { issueTokens, type TokenResponse } from "./issueTokens.js";
 import type { EmulatorClient } from "./types.js";
 

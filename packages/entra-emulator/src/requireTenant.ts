@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import { AADSTS } from "./aadsts.js";
 import { entraErrorBody } from "./entraErrorBody.js";
-import { resolveTenant, type ResolvedTenant } from "./resolveTenant.js";
+import { type ResolvedTenant, resolveTenant } from "./resolveTenant.js";
 
 /** The request's tenant, or null after answering 400 AADSTS90002 as Entra does. */
 export function requireTenant(req: Request, res: Response): ResolvedTenant | null {

@@ -1,5 +1,5 @@
-import { TEST_USERS, type TestUser } from "./testUsers.js";
 import { CONSUMERS_TENANT_ID, TENANT_DIRECTORY } from "./tenantIds.js";
+import { TEST_USERS, type TestUser } from "./testUsers.js";
 
 export const ISSUER_TEMPLATE = "https://login.microsoftonline.com/{tenantid}/v2.0";
 
@@ -34,9 +34,7 @@ export function resolveTenant(segment: string): ResolvedTenant | null {
   if (lower === "common") return make("common", null, () => true);
   if (lower === "organizations") return make("organizations", null, (u) => u.accountType === "work");
   if (lower === "consumers") return make("consumers", CONSUMERS_TENANT_ID, (u) => u.accountType === "personal");
-  const tenantId = GUID.test(lower)
-    ? lower
-    : Object.entries(TENANT_DIRECTORY).find(([, t]) => t.domain === lower)?.[0];
+  const tenantId = GUID.test(lower) ? lower : Object.entries(TENANT_DIRECTORY).find(([, t]) => t.domain === lower)?.[0];
   if (!tenantId) return null;
   return make("tenant", tenantId, (u) => u.tenantId === tenantId);
 }

@@ -12,7 +12,13 @@ export function sendToClient(res: Response, target: RedirectTarget, params: Reco
     res
       .status(200)
       .type("html")
-      .send(htmlPage("Working…", `<form method="post" action="${escapeHtml(target.redirectUri)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form>`, "document.forms[0].submit()"));
+      .send(
+        htmlPage(
+          "Working…",
+          `<form method="post" action="${escapeHtml(target.redirectUri)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form>`,
+          "document.forms[0].submit()",
+        ),
+      );
     return;
   }
   const url = new URL(target.redirectUri);

@@ -2,8 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createEntraEmulatorApp } from "./createEntraEmulatorApp.js";
 import { createSigningKey } from "./createSigningKey.js";
-import { EmulatorState } from "./EmulatorState.js";
 import { DEV_CLIENT_ID } from "./devClient.js";
+import { EmulatorState } from "./EmulatorState.js";
 import { randomToken } from "./randomToken.js";
 import { TEST_USERS } from "./testUsers.js";
 import type { EntraEmulator, EntraEmulatorOptions } from "./types.js";
@@ -96,7 +96,12 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       if (!state.clients.has(clientId)) throw new Error(`mintRefreshToken: unknown client ${clientId}`);
       const token = randomToken("1.A", 96);
       const scopes = options.scopes ?? ["https://ads.microsoft.com/msads.manage", "offline_access"];
-      state.remember(state.refreshTokens, token, { user, clientId, scopes, tenantSegment: options.tenantSegment ?? "common", issuedAt: Date.now(), revoked: false }, state.lifetimes.refreshToken);
+      state.remember(
+        state.refreshTokens,
+        token,
+        { user, clientId, scopes, tenantSegment: options.tenantSegment ?? "common", issuedAt: Date.now(), revoked: false },
+        state.lifetimes.refreshToken,
+      );
       return token;
     },
     setAccessTokenLifetimeSeconds(seconds) {

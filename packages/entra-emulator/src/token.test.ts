@@ -1,10 +1,10 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
+import { DEV_CLIENT_ID } from "./devClient.js";
 import { startEntraEmulator } from "./startEntraEmulator.js";
 import { CONTOSO_TENANT_ID } from "./tenantIds.js";
-import type { EntraEmulator } from "./types.js";
 import { ADS_SCOPE, aadstsOf, codeFlow, type JsonResponse } from "./testing/codeFlow.js";
+import type { EntraEmulator } from "./types.js";
 
 let emulator: EntraEmulator;
 let shortLived: EntraEmulator;
@@ -30,7 +30,12 @@ describe("authorization_code", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("pragma")).toBe("no-cache");
-    expect(response.body).toMatchObject({ token_type: "Bearer", expires_in: 3600, ext_expires_in: 3600, scope: `${ADS_SCOPE} openid profile email offline_access` });
+    expect(response.body).toMatchObject({
+      token_type: "Bearer",
+      expires_in: 3600,
+      ext_expires_in: 3600,
+      scope: `${ADS_SCOPE} openid profile email offline_access`,
+    });
     expect(emulator.isAccessTokenValid(response.body.access_token as string)).toBe(true);
     expect(response.body.refresh_token).toEqual(expect.any(String));
 
@@ -40,7 +45,14 @@ describe("authorization_code", () => {
       audience: DEV_CLIENT_ID,
     });
     expect(protectedHeader).toMatchObject({ alg: "RS256", kid: expect.any(String) });
-    expect(payload).toMatchObject({ tid: CONTOSO_TENANT_ID, oid: emulator.users[0]?.objectId, nonce: query.get("nonce"), ver: "2.0", preferred_username: "adele@contoso.example", email: "adele@contoso.example" });
+    expect(payload).toMatchObject({
+      tid: CONTOSO_TENANT_ID,
+      oid: emulator.users[0]?.objectId,
+      nonce: query.get("nonce"),
+      ver: "2.0",
+      preferred_username: "adele@contoso.example",
+      email: "adele@contoso.example",
+    });
     expect(payload.sub).toMatch(/^[\w-]{43}$/);
     expect(emulator.stats.tokenRequests.authorization_code).toBeGreaterThan(0);
   });
@@ -118,7 +130,9 @@ describe("client authentication", () => {
 
   it("fails the next requests with injected errors, then works again", async () => {
     const before = emulator.stats.tokenRequests.client_credentials;
-    emulator.injectTokenErrors("client_credentials", [{ status: 429, error: "temporarily_unavailable", aadsts: 50196, description: "Slow down.", retryAfterSeconds: 7 }]);
+    emulator.injectTokenErrors("client_credentials", [
+      { status: 429, error: "temporarily_unavailable", aadsts: 50196, description: "Slow down.", retryAfterSeconds: 7 },
+    ]);
     const throttled = await flow.token(cc, { tenant: "organizations" });
     expectError(throttled, 429, "temporarily_unavailable", 50196);
     expect(throttled.headers.get("retry-after")).toBe("7");

@@ -1,10 +1,10 @@
 import { AADSTS, type AadstsMessage } from "./aadsts.js";
+import type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
 import { checkScopes, parseScopes } from "./checkScopes.js";
 import type { EmulatorState } from "./EmulatorState.js";
-import type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
 import type { ResolvedTenant } from "./resolveTenant.js";
 
-export type { AuthorizeRequest, RedirectTarget, ResponseMode } from "./authorizeTypes.js";
+export type { AuthorizeRequest, RedirectTarget } from "./authorizeTypes.js";
 
 export type AuthorizeValidation =
   | { kind: "ok"; request: AuthorizeRequest }

@@ -1,34 +1,34 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { z } from "zod";
 import {
+  AD_ACCOUNT_MODEL,
+  type AdAccountRecord,
   ApiErrorBodySchema,
+  type AuthWebhookBody,
   AuthWebhookBodySchema,
   ConnectionSchema,
   ConnectSessionResponseSchema,
+  type CreateChangeAccountsSessionBody,
+  type CreateConnectSessionBody,
+  type CreateReconnectSessionBody,
   IntegrationStatusResponseSchema,
   ListConnectionsResponseSchema,
-  AD_ACCOUNT_MODEL,
+  type MsAdsErrorDetails,
+  type MsAdsRequest,
+  type MsAdsResponse,
+  type PagedRequest,
+  type PatchConnectionBody,
   PROVIDER_CONFIG_KEY,
   pagedRequest,
   parseJsonText,
-  type MsAdsRequest,
-  type MsAdsResponse,
-  type MsAdsErrorDetails,
-  type PagedRequest,
   RecordsResponseSchema,
   SuccessResponseSchema,
   SyncNowResponseSchema,
+  type SyncWebhookBody,
   SyncWebhookBodySchema,
   WEBHOOK_SIGNATURE_HEADER,
   WebhookDeliveriesResponseSchema,
-  type AdAccountRecord,
-  type AuthWebhookBody,
-  type SyncWebhookBody,
-  type CreateConnectSessionBody,
-  type CreateReconnectSessionBody,
-  type CreateChangeAccountsSessionBody,
-  type PatchConnectionBody,
 } from "@ads-connect/shared";
+import type { z } from "zod";
 
 /**
  * A 4xx/5xx answer from the server, with its `{error:{code,message}}` body; every client method
@@ -315,7 +315,10 @@ export class AdsConnectClient {
     if (params.limit !== undefined) query.set("limit", String(params.limit));
     if (params.modifiedAfter) query.set("modified_after", params.modifiedAfter);
     if (params.filter?.length) query.set("filter", params.filter.join(","));
-    return this.#request("GET", `/records?${query}`, RecordsResponseSchema, undefined, { "Connection-Id": params.connectionId, "Provider-Config-Key": PROVIDER_CONFIG_KEY });
+    return this.#request("GET", `/records?${query}`, RecordsResponseSchema, undefined, {
+      "Connection-Id": params.connectionId,
+      "Provider-Config-Key": PROVIDER_CONFIG_KEY,
+    });
   }
 
   /**
@@ -357,7 +360,9 @@ export class AdsConnectClient {
     if (!response.ok) throw apiError(response.status, text, `${(params.method ?? "GET").toUpperCase()} /proxy${endpoint}`);
     const json = parseJsonText(text);
     const out: Record<string, string> = {};
-    response.headers.forEach((value, name) => (out[name] = value));
+    response.headers.forEach((value, name) => {
+      out[name] = value;
+    });
     return { status: response.status, headers: out, data: (json === undefined ? text : json) as T };
   }
 
@@ -374,7 +379,22 @@ export class AdsConnectClient {
    */
   paginate<T = unknown>(params: PagedRequest & Pick<ProxyParams, "connectionId" | "retries">): AsyncGenerator<T[], void, undefined> {
     const { connectionId, retries, endpoint, method, headers, customerId, accountId } = params;
-    return pagedRequest<T>(params, async (data) => (await this.proxy({ connectionId, endpoint, method: method ?? "POST", data, ...(headers ? { headers } : {}), ...(retries !== undefined ? { retries } : {}), ...(customerId ? { customerId } : {}), ...(accountId ? { accountId } : {}) })).data);
+    return pagedRequest<T>(
+      params,
+      async (data) =>
+        (
+          await this.proxy({
+            connectionId,
+            endpoint,
+            method: method ?? "POST",
+            data,
+            ...(headers ? { headers } : {}),
+            ...(retries !== undefined ? { retries } : {}),
+            ...(customerId ? { customerId } : {}),
+            ...(accountId ? { accountId } : {}),
+          })
+        ).data,
+    );
   }
 
   /**
@@ -432,7 +452,9 @@ export class AdsConnectClient {
     const header = Object.entries(headers).find(([k]) => k.toLowerCase() === WEBHOOK_SIGNATURE_HEADER.toLowerCase())?.[1];
     if (typeof header !== "string" || !verifyWebhookSignature(rawBody, header, this.#webhookSigningKeys)) return null;
     const body = parseJsonText(rawBody);
-    const parsed = (typeof body === "object" && body !== null && (body as { type?: unknown }).type === "sync" ? SyncWebhookBodySchema : AuthWebhookBodySchema).safeParse(body);
+    const parsed = (
+      typeof body === "object" && body !== null && (body as { type?: unknown }).type === "sync" ? SyncWebhookBodySchema : AuthWebhookBodySchema
+    ).safeParse(body);
     return parsed.success ? parsed.data : null;
   }
 
@@ -487,4 +509,3 @@ function apiError(status: number, text: string, what: string): AdsConnectApiErro
   if (error.success) return new AdsConnectApiError(status, error.data.error.code, error.data.error.message, error.data.error.msads ?? null);
   return new AdsConnectApiError(status, "unexpected_response", `HTTP ${status} from ${what}`);
 }
-

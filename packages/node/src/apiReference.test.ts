@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { API_PACKAGES, generateApiReference, referenceDir, type ApiPackage } from "../../../scripts/apiReference.js";
+import { API_PACKAGES, type ApiPackage, generateApiReference, referenceDir } from "../../../scripts/apiReference.js";
 
 /**
  * The package reference (issue 24): every export of @ads-connect/widget and @ads-connect/node has a
@@ -33,7 +33,16 @@ declare const client: import("@ads-connect/node").AdsConnectClient;
 
 function compilerOptions(pkg: ApiPackage): ts.CompilerOptions {
   const file = path.join(ROOT, API_PACKAGES[pkg].tsconfig);
-  const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    file,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      },
+    },
+  );
   if (!parsed) throw new Error(`cannot read ${file}`);
   return { ...parsed.options, noEmit: true };
 }
@@ -56,14 +65,20 @@ const tagText = (tag: ts.JSDocTagInfo) => (tag.text ?? []).map((part) => part.te
 function publicExports(): Export[] {
   return PACKAGES.flatMap((pkg) => {
     const { entryPoints } = API_PACKAGES[pkg];
-    const program = ts.createProgram(entryPoints.map((e) => path.join(ROOT, e)), compilerOptions(pkg));
+    const program = ts.createProgram(
+      entryPoints.map((e) => path.join(ROOT, e)),
+      compilerOptions(pkg),
+    );
     const checker = program.getTypeChecker();
     return entryPoints.flatMap((entry) => {
       const module = checker.getSymbolAtLocation(program.getSourceFile(path.join(ROOT, entry))!)!;
       return checker.getExportsOfModule(module).map((exported) => {
         const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
         const file = path.relative(ROOT, symbol.declarations![0]!.getSourceFile().fileName);
-        const examples = symbol.getJsDocTags(checker).filter((t) => t.name === "example").map(tagText);
+        const examples = symbol
+          .getJsDocTags(checker)
+          .filter((t) => t.name === "example")
+          .map(tagText);
         return { pkg, entry, name: exported.name, file, examples };
       });
     });
@@ -73,13 +88,21 @@ function publicExports(): Export[] {
 /** Every fenced `@example` in a package's source (exports and their members), with where it is. */
 function sourceExamples(pkg: ApiPackage): { where: string; lang: string; code: string }[] {
   const dir = path.join(ROOT, "packages", pkg, "src");
-  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && !/^(testing|core\/testPopup|react\/testRender)/.test(f.replace(/\\/g, "/")));
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(
+    (f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && !/^(testing|core\/testPopup|react\/testRender)/.test(f.replace(/\\/g, "/")),
+  );
   return files.flatMap((f) => {
     const text = readFileSync(path.join(dir, f), "utf8");
     return [...text.matchAll(/\/\*\*[\s\S]*?\*\//g)].flatMap((comment) => {
-      const body = comment[0].split("\n").map((l) => l.replace(/^\s*\/?\*\*?\/?\s?/, "")).join("\n");
+      const body = comment[0]
+        .split("\n")
+        .map((l) => l.replace(/^\s*\/?\*\*?\/?\s?/, ""))
+        .join("\n");
       const line = text.slice(0, comment.index).split("\n").length;
-      const example = body.split(/^@example\b/m).slice(1).map((part) => part.split(/^@\w+/m)[0]!);
+      const example = body
+        .split(/^@example\b/m)
+        .slice(1)
+        .map((part) => part.split(/^@\w+/m)[0]!);
       return example.flatMap((e) => fencedBlocks(e)).map((b) => ({ where: `packages/${pkg}/src/${f}:${line}`, ...b }));
     });
   });
@@ -127,29 +150,42 @@ describe("package reference", () => {
     const errors = ts
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file && virtual.has(d.file.fileName))
-      .map((d) => `${names.get(d.file!.fileName) ?? "placeholders"} (example line ${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}): ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+      .map(
+        (d) =>
+          `${names.get(d.file!.fileName) ?? "placeholders"} (example line ${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}): ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+      );
     expect(errors).toEqual([]);
   });
 
   it("every export's name appears in the checked-in reference", () => {
     for (const pkg of PACKAGES) {
       const dir = path.join(ROOT, referenceDir(pkg));
-      const text = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".md")).map((f) => readFileSync(path.join(dir, f), "utf8")).join("\n");
+      const text = readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => readFileSync(path.join(dir, f), "utf8"))
+        .join("\n");
       const absent = exports.filter((e) => e.pkg === pkg && !text.includes(e.name)).map((e) => e.name);
       expect(absent, `${referenceDir(pkg)} lacks these exports: run pnpm docs:api`).toEqual([]);
     }
   });
 
-  it.each(PACKAGES)("docs/reference/%s matches a fresh generation (pnpm docs:api)", async (pkg) => {
-    tmp ??= mkdtempSync(path.join(tmpdir(), "ads-connect-api-reference-"));
-    const fresh = path.join(tmp, pkg);
-    await generateApiReference(pkg, fresh);
-    const checkedIn = path.join(ROOT, referenceDir(pkg));
-    const list = (dir: string) => readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".md")).sort();
-    expect(list(checkedIn), `${referenceDir(pkg)} has other pages than the code gives: run pnpm docs:api and commit the result`).toEqual(list(fresh));
-    const differing = list(fresh).filter((f) => readFileSync(path.join(fresh, f), "utf8") !== readFileSync(path.join(checkedIn, f), "utf8"));
-    expect(differing, `these pages of ${referenceDir(pkg)} differ from the code: run pnpm docs:api and commit the result`).toEqual([]);
-  }, 120_000);
+  it.each(PACKAGES)(
+    "docs/reference/%s matches a fresh generation (pnpm docs:api)",
+    async (pkg) => {
+      tmp ??= mkdtempSync(path.join(tmpdir(), "ads-connect-api-reference-"));
+      const fresh = path.join(tmp, pkg);
+      await generateApiReference(pkg, fresh);
+      const checkedIn = path.join(ROOT, referenceDir(pkg));
+      const list = (dir: string) =>
+        readdirSync(dir, { recursive: true, encoding: "utf8" })
+          .filter((f) => f.endsWith(".md"))
+          .sort();
+      expect(list(checkedIn), `${referenceDir(pkg)} has other pages than the code gives: run pnpm docs:api and commit the result`).toEqual(list(fresh));
+      const differing = list(fresh).filter((f) => readFileSync(path.join(fresh, f), "utf8") !== readFileSync(path.join(checkedIn, f), "utf8"));
+      expect(differing, `these pages of ${referenceDir(pkg)} differ from the code: run pnpm docs:api and commit the result`).toEqual([]);
+    },
+    120_000,
+  );
 
   it("docs/reference/README.md links each package's reference and the other references", () => {
     const index = readFileSync(path.join(ROOT, "docs/reference/README.md"), "utf8");

@@ -17,5 +17,15 @@
  * @packageDocumentation
  * @module @ads-connect/node
  */
-export { AdsConnectApiError, AdsConnectClient, type AdsConnectClientOptions, type ListConnectionsParams, type ListRecordsParams, type ProxyParams, type ProxyResponse, verifyWebhookSignature } from "./AdsConnectClient.js";
+
 export * from "@ads-connect/shared";
+export {
+  AdsConnectApiError,
+  AdsConnectClient,
+  type AdsConnectClientOptions,
+  type ListConnectionsParams,
+  type ListRecordsParams,
+  type ProxyParams,
+  type ProxyResponse,
+  verifyWebhookSignature,
+} from "./AdsConnectClient.js";

@@ -4,7 +4,19 @@ import { AdsConnectClient, verifyWebhookSignature } from "./index.js";
 
 const OLD = "old-webhook-signing-key-0123456789abcdef";
 const NEW = "new-webhook-signing-key-0123456789abcdef";
-const body = JSON.stringify({ type: "auth", operation: "creation", success: true, connectionId: "c1", providerConfigKey: "microsoft-ads", provider: "microsoft-ads", environment: "prod", authMode: "OAUTH2", from: "ads-connect", endUser: { endUserId: "u1", tags: {} }, idempotencyKey: "evt-1" });
+const body = JSON.stringify({
+  type: "auth",
+  operation: "creation",
+  success: true,
+  connectionId: "c1",
+  providerConfigKey: "microsoft-ads",
+  provider: "microsoft-ads",
+  environment: "prod",
+  authMode: "OAUTH2",
+  from: "ads-connect",
+  endUser: { endUserId: "u1", tags: {} },
+  idempotencyKey: "evt-1",
+});
 const sign = (key: string, raw = body) => createHmac("sha256", key).update(raw).digest("hex");
 const client = (webhookSigningKey: string | string[]) => new AdsConnectClient({ host: "http://127.0.0.1:1", secretKey: "unused", webhookSigningKey });
 

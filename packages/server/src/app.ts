@@ -38,8 +38,8 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   // a route answering `/OAUTH/…` too would get another rate-limit bucket and a page without its CSP
   // nonce. Every Router is made case-sensitive as well (an option of its own, not inherited).
   app.set("case sensitive routing", true);
-  // No ETag: token reads and pages are `no-store`, and hashing every JSON body (a token read's is
-  // 2 kB) to offer conditional requests nobody makes was a cost of each read.
+  // No ETag: token reads and pages are `no-store`, so hashing every JSON body would only offer
+  // conditional requests nobody makes, at a cost on each read.
   app.disable("etag");
   // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
   app.set("trust proxy", config.trustProxy);

@@ -6,7 +6,12 @@ import { createLogger, redactUrl } from "./logger.js";
 /** A logger writing to memory, as the server's does in tests. */
 function capture() {
   const lines: string[] = [];
-  const logger = createLogger("debug", new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString("utf8")), done()) }));
+  const logger = createLogger("debug", new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        lines.push(chunk.toString("utf8"));
+        done();
+      },
+    }));
   return { logger, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 

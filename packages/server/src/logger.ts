@@ -52,7 +52,7 @@ const PERSONAL_FIELDS = new Set(
 
 const EMAIL = /[\w.%+-]+@[\w-]+(\.[\w-]+)+/g;
 /** Microsoft's "AADSTS50020: User account 'ada@…' …" → "AADSTS50020" (the number says it all). */
-const AADSTS_TEXT = /\b(AADSTS\d+)\b[^]*/;
+const AADSTS_TEXT = /\b(AADSTS\d+)\b[\s\S]*/;
 const URL_WITH_QUERY = /^(https?:\/\/[^\s?]+|\/[^\s?]*)\?\S*$/;
 
 /** Microsoft's description reduced to its AADSTS number (or nothing). */

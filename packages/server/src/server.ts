@@ -159,6 +159,9 @@ function flushLog(logger: Logger): Promise<void> {
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 1000);
     timer.unref();
-    logger.flush(() => (clearTimeout(timer), resolve()));
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }

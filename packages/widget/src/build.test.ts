@@ -20,8 +20,7 @@ function closure(file: string, seen = new Set<string>()): Set<string> {
   for (const [, spec] of code(file).matchAll(/from\s*"(\.\/[^"]+)"/g)) closure(path.join(path.dirname(file), spec!), seen);
   return seen;
 }
-const externalImports = (files: Set<string>) =>
-  [...files].flatMap((f) => [...code(f).matchAll(/from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
+const externalImports = (files: Set<string>) => [...files].flatMap((f) => [...code(f).matchAll(/from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
 
 it("the library build is ESM with react and TanStack Query left to the host, and the core entry is React-free", async () => {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, { default: string }>; sideEffects: boolean };

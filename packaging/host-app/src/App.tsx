@@ -1,5 +1,5 @@
-import { ConnectMicrosoftAds, useMicrosoftAdsConnect, type ConnectSuccess } from "@ads-connect/widget";
-import { connect, type ConnectEvent } from "@ads-connect/widget/core";
+import { ConnectMicrosoftAds, type ConnectSuccess, useMicrosoftAdsConnect } from "@ads-connect/widget";
+import { type ConnectEvent, connect } from "@ads-connect/widget/core";
 import { useState } from "react";
 
 /** The product backend creates connect sessions with the secret key; the page only gets a token. */

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { TestUser } from "../testUsers.js";
-import { ADS_TEST_USERS, planFor } from "./adsTestData.js";
+import { type AdsCampaign, newCampaign, seedCampaigns } from "./adsCampaigns.js";
 import type { AdsFaultCode } from "./adsFaults.js";
-import { newCampaign, seedCampaigns, type AdsCampaign } from "./adsCampaigns.js";
 import type { AdsReportJob } from "./adsReportTypes.js";
+import { ADS_TEST_USERS, planFor } from "./adsTestData.js";
 
 /** An account as Customer Management v13 REST serializes `AdvertiserAccount` (int64 ids as strings, absent as null). */
 export interface AdsAccount {
@@ -68,7 +68,10 @@ export interface AdsFaultInjection {
 
 /** Microsoft's `LastModifiedTime`: no time zone, 1–7 fraction digits. */
 export function msTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 23).replace(/\.?0+$/, "");
+  return new Date(ms)
+    .toISOString()
+    .slice(0, 23)
+    .replace(/\.?0+$/, "");
 }
 
 const timeStamp = () => randomBytes(8).toString("base64");
@@ -120,7 +123,9 @@ export class AdsState {
         timeStamp: timeStamp(),
       };
       this.users.set(user.username.toLowerCase(), adsUser);
-      plan.customers.forEach((c, i) => c.accounts.forEach((name) => this.addAccount(adsUser, customers[i]!.id, { Name: name })));
+      plan.customers.forEach((c, i) => {
+        for (const name of c.accounts) this.addAccount(adsUser, customers[i]!.id, { Name: name });
+      });
     });
   }
 

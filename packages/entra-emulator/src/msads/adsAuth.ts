@@ -1,6 +1,6 @@
 import type { Request } from "express";
-import { ADS_FAULTS, AdsFault } from "./adsFaults.js";
 import type { AdsState, AdsUser } from "./AdsState.js";
+import { ADS_FAULTS, AdsFault } from "./adsFaults.js";
 
 /** Looks up an access token the Entra emulator issued (see EntraEmulator.accessTokenInfo). */
 export type AccessTokenLookup = (accessToken: string) => { username: string | null; expired: boolean } | null;

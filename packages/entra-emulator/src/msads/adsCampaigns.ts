@@ -23,8 +23,6 @@ export interface AdsCampaign {
   BidStrategyId: string | null;
 }
 
-/** Statuses a campaign can have; UpdateCampaigns sets only Active and Paused (the rest are Microsoft's to set). */
-export const CAMPAIGN_STATUSES = ["Active", "Paused", "BudgetPaused", "BudgetAndManualPaused", "Deleted", "Suspended"] as const;
 export const CAMPAIGN_TYPES = ["Search", "Shopping", "DynamicSearchAds", "Audience", "Hotel", "PerformanceMax", "App"] as const;
 
 /** The seeded campaigns of every account: names, types and statuses (deterministic). */
@@ -64,5 +62,7 @@ export function newCampaign(id: string, fields: Partial<AdsCampaign> & { Name: s
 export function seedCampaigns(accountId: string, accountName: string, timeZone: string): AdsCampaign[] {
   // Account ids count up from 180278106; campaign ids leave room for a million campaigns per account.
   const base = 400_000_000_000n + (BigInt(accountId) - 180_278_106n) * 1_000_000n;
-  return SEEDS.map((s, i) => newCampaign(String(base + BigInt(i + 1)), { Name: `${accountName} ${s.suffix}`, CampaignType: s.type, Status: s.status, DailyBudget: s.budget }, timeZone));
+  return SEEDS.map((s, i) =>
+    newCampaign(String(base + BigInt(i + 1)), { Name: `${accountName} ${s.suffix}`, CampaignType: s.type, Status: s.status, DailyBudget: s.budget }, timeZone),
+  );
 }

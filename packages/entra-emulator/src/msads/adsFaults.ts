@@ -13,7 +13,12 @@ export const ADS_FAULTS = {
   0: { code: 0, errorCode: "InternalError", message: "An internal error has occurred.", httpStatus: 500 },
   100: { code: 100, errorCode: "NullRequest", message: "The request message is null or invalid.", httpStatus: 400 },
   // Microsoft's wording, without a final period.
-  105: { code: 105, errorCode: "InvalidCredentials", message: "Authentication failed. Either supplied credentials are invalid or the account is inactive", httpStatus: 401 },
+  105: {
+    code: 105,
+    errorCode: "InvalidCredentials",
+    message: "Authentication failed. Either supplied credentials are invalid or the account is inactive",
+    httpStatus: 401,
+  },
   106: { code: 106, errorCode: "UserIsNotAuthorized", message: "The specified user does not have access to the requested resource.", httpStatus: 401 },
   109: { code: 109, errorCode: "AuthenticationTokenExpired", message: "Authentication token expired. Please renew it or obtain a new token.", httpStatus: 401 },
   116: { code: 116, errorCode: "RequestMissingHeaders", message: "The request is missing required headers.", httpStatus: 400 },

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { strToU8, zipSync } from "fflate";
+import type { AdsAccount } from "./AdsState.js";
 import type { AdsCampaign } from "./adsCampaigns.js";
 import { invalidRequest } from "./adsFaults.js";
-import type { AdsAccount } from "./AdsState.js";
 import type { ReportSpec } from "./adsReportTypes.js";
 
-export type { AdsReportJob, ReportSpec } from "./adsReportTypes.js";
+export type { ReportSpec } from "./adsReportTypes.js";
 
 /** Columns of CampaignPerformanceReportRequest the emulator fills. */
 export const REPORT_COLUMNS = [
@@ -45,7 +45,8 @@ const dateOf = (value: unknown, field: string): Date => {
   const d = value as { Day?: unknown; Month?: unknown; Year?: unknown } | null;
   const ok = d && [d.Day, d.Month, d.Year].every((n) => typeof n === "number" && Number.isInteger(n));
   const date = ok ? new Date(Date.UTC(d.Year as number, (d.Month as number) - 1, d.Day as number)) : null;
-  if (!date || date.getUTCDate() !== d!.Day || date.getUTCMonth() !== (d!.Month as number) - 1) throw invalidRequest(`Time.${field} must be a date {"Day", "Month", "Year"}.`);
+  if (!date || date.getUTCDate() !== d!.Day || date.getUTCMonth() !== (d!.Month as number) - 1)
+    throw invalidRequest(`Time.${field} must be a date {"Day", "Month", "Year"}.`);
   return date;
 };
 
@@ -61,18 +62,21 @@ export function parseReportRequest(body: Record<string, unknown>, now = Date.now
   if (aggregation !== "Daily" && aggregation !== "Summary") throw invalidRequest("Aggregation must be Daily or Summary.");
   const columns = r.Columns;
   if (!Array.isArray(columns) || columns.length === 0) throw invalidRequest("Columns must list at least one column.");
-  for (const c of columns) if (!(REPORT_COLUMNS as readonly unknown[]).includes(c)) throw invalidRequest(`Unknown column ${String(c)}; known: ${REPORT_COLUMNS.join(", ")}.`);
+  for (const c of columns)
+    if (!(REPORT_COLUMNS as readonly unknown[]).includes(c)) throw invalidRequest(`Unknown column ${String(c)}; known: ${REPORT_COLUMNS.join(", ")}.`);
   if (aggregation === "Summary" && columns.includes("TimePeriod")) throw invalidRequest("TimePeriod cannot be used with Summary aggregation.");
   const scope = r.Scope as { AccountIds?: unknown } | null | undefined;
   const accountIds = Array.isArray(scope?.AccountIds) ? scope.AccountIds.map((id) => (typeof id === "number" ? String(id) : id)) : [];
-  if (accountIds.length === 0 || !accountIds.every((id) => typeof id === "string" && /^\d+$/.test(id))) throw invalidRequest("Scope.AccountIds must list at least one account id.");
+  if (accountIds.length === 0 || !accountIds.every((id) => typeof id === "string" && /^\d+$/.test(id)))
+    throw invalidRequest("Scope.AccountIds must list at least one account id.");
   const time = r.Time as Record<string, unknown> | null | undefined;
   if (!time || typeof time !== "object") throw invalidRequest("Time is required.");
   let start: Date;
   let end: Date;
   const predefined = time.PredefinedTime;
   if (predefined !== null && predefined !== undefined) {
-    if (time.CustomDateRangeStart != null || time.CustomDateRangeEnd != null) throw invalidRequest("Set either PredefinedTime or CustomDateRangeStart/End, not both.");
+    if (time.CustomDateRangeStart != null || time.CustomDateRangeEnd != null)
+      throw invalidRequest("Set either PredefinedTime or CustomDateRangeStart/End, not both.");
     const range = typeof predefined === "string" ? PREDEFINED[predefined] : undefined;
     if (!range) throw invalidRequest(`PredefinedTime must be one of ${Object.keys(PREDEFINED).join(", ")}.`);
     const today = Math.floor(now / DAY) * DAY;
@@ -138,7 +142,15 @@ export function reportRows(spec: ReportSpec, accounts: { account: AdsAccount; ca
     for (const campaign of campaigns) {
       const groups = spec.aggregation === "Daily" ? days.map((d) => [d]) : [days];
       for (const group of groups) {
-        const m = group.map((d) => dailyMetrics(campaign.Id, d)).reduce((a, b) => ({ impressions: a.impressions + b.impressions, clicks: a.clicks + b.clicks, spend: a.spend + b.spend, conversions: a.conversions + b.conversions, revenue: a.revenue + b.revenue }));
+        const m = group
+          .map((d) => dailyMetrics(campaign.Id, d))
+          .reduce((a, b) => ({
+            impressions: a.impressions + b.impressions,
+            clicks: a.clicks + b.clicks,
+            spend: a.spend + b.spend,
+            conversions: a.conversions + b.conversions,
+            revenue: a.revenue + b.revenue,
+          }));
         const values: Record<string, string> = {
           TimePeriod: group[0]!,
           AccountId: account.Id,

@@ -26,13 +26,22 @@ describe("Campaigns/QueryByAccountId", () => {
       ["Contoso Ads Products", "Shopping", "Active"],
     ]);
     const [brand] = res.json.Campaigns;
-    expect(brand).toMatchObject({ BudgetType: "DailyBudgetStandard", DailyBudget: 25, TimeZone: "PacificTimeUSCanadaTijuana", TrackingUrlTemplate: null, ExperimentId: null, ForwardCompatibilityMap: [] });
+    expect(brand).toMatchObject({
+      BudgetType: "DailyBudgetStandard",
+      DailyBudget: 25,
+      TimeZone: "PacificTimeUSCanadaTijuana",
+      TrackingUrlTemplate: null,
+      ExperimentId: null,
+      ForwardCompatibilityMap: [],
+    });
     expect(brand.Id).toMatch(/^\d+$/);
     expect(res.text).toContain('"FinalUrlSuffix":null');
     // Deterministic: the same ids from a second emulator.
     const other = await adsPair();
     try {
-      expect(other.ads.campaigns(headers.CustomerAccountId!).map((c) => [c.Id, c.Name])).toEqual(res.json.Campaigns.map((c: Record<string, unknown>) => [c.Id, c.Name]));
+      expect(other.ads.campaigns(headers.CustomerAccountId!).map((c) => [c.Id, c.Name])).toEqual(
+        res.json.Campaigns.map((c: Record<string, unknown>) => [c.Id, c.Name]),
+      );
     } finally {
       await other.close();
     }
@@ -47,7 +56,11 @@ describe("Campaigns/QueryByAccountId", () => {
     expect(shopping.json.Campaigns.map((c: { Name: string }) => c.Name)).toEqual(["Contoso Search Products"]);
     const bad = await pair.call("POST", QUERY, query(accountId, "Billboard"), headers);
     expect(bad.status).toBe(400);
-    expect(bad.json).toEqual({ TrackingId: expect.any(String), Type: "ApiFault", OperationErrors: [{ Code: 100, Details: expect.stringContaining("CampaignType"), Message: expect.any(String) }] });
+    expect(bad.json).toEqual({
+      TrackingId: expect.any(String),
+      Type: "ApiFault",
+      OperationErrors: [{ Code: 100, Details: expect.stringContaining("CampaignType"), Message: expect.any(String) }],
+    });
   });
 });
 
@@ -77,7 +90,11 @@ describe("account-scoped faults", () => {
     ]);
     for (const res of results) expect(faultOf(res)).toEqual({ status: 401, type: "AdApiFaultDetail", code: 106, errorCode: "UserIsNotAuthorized" });
     // The agency reaches its other customer's account with that customer's header.
-    const ok = await pair.call("POST", QUERY, query(otherCustomer.Id), { ...agency, CustomerId: otherCustomer.ParentCustomerId, CustomerAccountId: otherCustomer.Id });
+    const ok = await pair.call("POST", QUERY, query(otherCustomer.Id), {
+      ...agency,
+      CustomerId: otherCustomer.ParentCustomerId,
+      CustomerAccountId: otherCustomer.Id,
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -116,7 +133,16 @@ describe("UpdateCampaigns (PUT /Campaigns)", () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       PartialErrors: [
-        { Code: 1100, Details: null, ErrorCode: "CampaignServiceInvalidCampaignId", FieldPath: "Campaigns[1].Id", ForwardCompatibilityMap: null, Index: 1, Message: expect.any(String), Type: "BatchError" },
+        {
+          Code: 1100,
+          Details: null,
+          ErrorCode: "CampaignServiceInvalidCampaignId",
+          FieldPath: "Campaigns[1].Id",
+          ForwardCompatibilityMap: null,
+          Index: 1,
+          Message: expect.any(String),
+          Type: "BatchError",
+        },
         expect.objectContaining({ Index: 3, ErrorCode: "CampaignServiceInvalidCampaignStatus", Type: "BatchError" }),
       ],
     });
@@ -159,7 +185,12 @@ describe("control surface", () => {
     expect(pair.ads.callCount("Campaigns/QueryByAccountId") - before).toBe(1);
     // What the emulator saw: header names only (never token values), and the account headers.
     const seen = pair.ads.requests.at(-1)!;
-    expect(seen).toMatchObject({ operation: "Campaigns/QueryByAccountId", body: query(accountId), customerId: headers.CustomerId, customerAccountId: accountId });
+    expect(seen).toMatchObject({
+      operation: "Campaigns/QueryByAccountId",
+      body: query(accountId),
+      customerId: headers.CustomerId,
+      customerAccountId: accountId,
+    });
     expect(seen.headerNames).toEqual(expect.arrayContaining(["authorization", "customeraccountid", "customerid", "developertoken"]));
     expect(JSON.stringify(seen)).not.toContain(headers.Authorization!.slice(7));
     expect(() => pair.ads.setCampaignStatus("12", "Paused")).toThrow(/No campaign/);

@@ -1,8 +1,8 @@
 import { Router } from "express";
-import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
-import { adsAuthenticator, idOf, type AccessTokenLookup } from "./adsAuth.js";
-import { CAMPAIGN_TYPES } from "./adsCampaigns.js";
 import type { AdsState } from "./AdsState.js";
+import { type AccessTokenLookup, adsAuthenticator, idOf } from "./adsAuth.js";
+import { CAMPAIGN_TYPES } from "./adsCampaigns.js";
+import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
 import { objectBody } from "./objectBody.js";
 
 const UPDATE_LIMIT = 100;
@@ -43,8 +43,10 @@ export function campaignManagementRoutes(state: AdsState, lookup: AccessTokenLoo
     // A space-separated set of flags ("Search Shopping"); unset means Search only, as Microsoft documents.
     const requested = body.CampaignType ?? "Search";
     const types = typeof requested === "string" ? requested.split(/[\s,]+/).filter(Boolean) : null;
-    if (!types || types.length === 0 || !types.every((t) => (CAMPAIGN_TYPES as readonly string[]).includes(t))) throw invalidRequest(`CampaignType must name types among ${CAMPAIGN_TYPES.join(", ")}.`);
-    if (body.ReturnAdditionalFields != null && typeof body.ReturnAdditionalFields !== "string") throw invalidRequest("ReturnAdditionalFields must be a comma-separated string.");
+    if (!types || types.length === 0 || !types.every((t) => (CAMPAIGN_TYPES as readonly string[]).includes(t)))
+      throw invalidRequest(`CampaignType must name types among ${CAMPAIGN_TYPES.join(", ")}.`);
+    if (body.ReturnAdditionalFields != null && typeof body.ReturnAdditionalFields !== "string")
+      throw invalidRequest("ReturnAdditionalFields must be a comma-separated string.");
     const campaigns = state.campaignsOf(accountId).filter((c) => types.includes(c.CampaignType) && c.Status !== "Deleted");
     res.json({ Campaigns: campaigns.map((c) => ({ ...c })), PartialErrors: [] });
   });
@@ -67,12 +69,22 @@ export function campaignManagementRoutes(state: AdsState, lookup: AccessTokenLoo
       }
       const status = update.Status;
       if (status !== undefined && status !== null && !SETTABLE_STATUSES.has(String(status))) {
-        errors.push(batchError(index, 1118, "CampaignServiceInvalidCampaignStatus", "The campaign status is invalid for the current operation.", `Campaigns[${index}].Status`));
+        errors.push(
+          batchError(
+            index,
+            1118,
+            "CampaignServiceInvalidCampaignStatus",
+            "The campaign status is invalid for the current operation.",
+            `Campaigns[${index}].Status`,
+          ),
+        );
         return;
       }
       const budget = update.DailyBudget;
       if (budget !== undefined && budget !== null && (typeof budget !== "number" || !(budget > 0))) {
-        errors.push(batchError(index, 1123, "CampaignServiceInvalidDailyBudgetAmount", "The daily budget amount is invalid.", `Campaigns[${index}].DailyBudget`));
+        errors.push(
+          batchError(index, 1123, "CampaignServiceInvalidDailyBudgetAmount", "The daily budget amount is invalid.", `Campaigns[${index}].DailyBudget`),
+        );
         return;
       }
       // Update semantics: only the fields sent (not null) change.

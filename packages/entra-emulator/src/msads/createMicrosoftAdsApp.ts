@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Express } from "express";
-import { ADS_FAULTS, AdsFault } from "./adsFaults.js";
 import type { AdsState } from "./AdsState.js";
 import type { AccessTokenLookup } from "./adsAuth.js";
+import { ADS_FAULTS, AdsFault } from "./adsFaults.js";
 import { campaignManagementRoutes } from "./campaignManagementRoutes.js";
 import { customerManagementRoutes } from "./customerManagementRoutes.js";
 import { reportingRoutes } from "./reportingRoutes.js";
@@ -23,7 +23,12 @@ export function createMicrosoftAdsApp(state: AdsState, lookup: AccessTokenLookup
       next(err);
       return;
     }
-    const fault = err instanceof AdsFault ? err : isClientError(err) ? new AdsFault(ADS_FAULTS[100], "ApiFault", "The request body is not valid JSON.") : new AdsFault(ADS_FAULTS[0], "AdApiFaultDetail");
+    const fault =
+      err instanceof AdsFault
+        ? err
+        : isClientError(err)
+          ? new AdsFault(ADS_FAULTS[100], "ApiFault", "The request body is not valid JSON.")
+          : new AdsFault(ADS_FAULTS[0], "AdApiFaultDetail");
     if (!(err instanceof AdsFault) && fault.kind.code === 0) state.log(`${req.method} ${req.path} failed: ${err instanceof Error ? err.message : String(err)}`);
     state.log(`${req.method} ${req.path} → ${fault.kind.httpStatus} ${fault.kind.code} ${fault.kind.errorCode}`);
     res.status(fault.kind.httpStatus).json(fault.body());

@@ -1,14 +1,19 @@
 import { Router } from "express";
-import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
 import type { AdsAccount, AdsState, AdsUser } from "./AdsState.js";
-import { adsAuthenticator, idOf, type AccessTokenLookup } from "./adsAuth.js";
+import { type AccessTokenLookup, adsAuthenticator, idOf } from "./adsAuth.js";
+import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
 import { objectBody } from "./objectBody.js";
 
 export type { AccessTokenLookup } from "./adsAuth.js";
 
 const PAGE_SIZE_MAX = 1000;
 const ADDITIONAL_FIELDS = new Set(["TaxCertificate", "AccountMode", "AccountFeatures"]);
-const ORDER_FIELDS: Record<string, (a: AdsAccount) => string> = { Id: (a) => a.Id.padStart(20, "0"), Name: (a) => a.Name, Number: (a) => a.Number, LifeCycleStatus: (a) => a.AccountLifeCycleStatus };
+const ORDER_FIELDS: Record<string, (a: AdsAccount) => string> = {
+  Id: (a) => a.Id.padStart(20, "0"),
+  Name: (a) => a.Name,
+  Number: (a) => a.Number,
+  LifeCycleStatus: (a) => a.AccountLifeCycleStatus,
+};
 
 /**
  * Customer Management v13 REST: `User/Query` and `Accounts/Search`, with Microsoft's header checks,
@@ -56,7 +61,13 @@ export function customerManagementRoutes(state: AdsState, lookup: AccessTokenLoo
         ForwardCompatibilityMap: [],
         LinkedAccountIds: null,
       },
-      CustomerRoles: user.customers.map((c) => ({ RoleId: 41, CustomerId: c.id, AccountIds: [...c.accountIds], LinkedAccountIds: [], CustomerLinkPermission: null })),
+      CustomerRoles: user.customers.map((c) => ({
+        RoleId: 41,
+        CustomerId: c.id,
+        AccountIds: [...c.accountIds],
+        LinkedAccountIds: [],
+        CustomerLinkPermission: null,
+      })),
     });
   });
 
@@ -71,7 +82,8 @@ export function customerManagementRoutes(state: AdsState, lookup: AccessTokenLoo
     const index = pageInfo?.Index;
     const size = pageInfo?.Size;
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0) throw invalidRequest("PageInfo.Index must be a page index of 0 or more.");
-    if (typeof size !== "number" || !Number.isInteger(size) || size < 1 || size > PAGE_SIZE_MAX) throw invalidRequest(`PageInfo.Size must be between 1 and ${PAGE_SIZE_MAX}.`);
+    if (typeof size !== "number" || !Number.isInteger(size) || size < 1 || size > PAGE_SIZE_MAX)
+      throw invalidRequest(`PageInfo.Size must be between 1 and ${PAGE_SIZE_MAX}.`);
     const additional = parseAdditionalFields(body.ReturnAdditionalFields);
     let accounts = state.accountsOf(user).filter(matches);
     const ordering = body.Ordering;
@@ -80,7 +92,8 @@ export function customerManagementRoutes(state: AdsState, lookup: AccessTokenLoo
       const order = ordering[0] as { Field?: unknown; Order?: unknown } | undefined;
       if (order) {
         const key = typeof order.Field === "string" ? ORDER_FIELDS[order.Field] : undefined;
-        if (!key || (order.Order !== "Ascending" && order.Order !== "Descending")) throw invalidRequest("Ordering needs a Field (Id, Name, Number, LifeCycleStatus) and an Order (Ascending, Descending).");
+        if (!key || (order.Order !== "Ascending" && order.Order !== "Descending"))
+          throw invalidRequest("Ordering needs a Field (Id, Name, Number, LifeCycleStatus) and an Order (Ascending, Descending).");
         const sign = order.Order === "Ascending" ? 1 : -1;
         accounts = [...accounts].sort((a, b) => sign * key(a).localeCompare(key(b)));
       }
@@ -112,7 +125,8 @@ function matcher(predicate: { Field?: unknown; Operator?: unknown; Value?: unkno
       if (predicate.Operator !== "Equals" || typeof value !== "string") throw invalidRequest("The AccountNumber predicate needs Operator Equals and a Number.");
       return (a) => a.Number.toLowerCase() === value.toLowerCase();
     case "AccountName":
-      if (typeof value !== "string" || !["Equals", "Contains", "StartsWith"].includes(String(predicate.Operator))) throw invalidRequest("The AccountName predicate needs Operator Equals, Contains or StartsWith and a name.");
+      if (typeof value !== "string" || !["Equals", "Contains", "StartsWith"].includes(String(predicate.Operator)))
+        throw invalidRequest("The AccountName predicate needs Operator Equals, Contains or StartsWith and a name.");
       return (a) => {
         const name = a.Name.toLowerCase();
         const v = value.toLowerCase();
@@ -126,7 +140,10 @@ function matcher(predicate: { Field?: unknown; Operator?: unknown; Value?: unkno
 function parseAdditionalFields(value: unknown): Set<string> {
   if (value === null || value === undefined || value === "") return new Set();
   if (typeof value !== "string") throw invalidRequest("ReturnAdditionalFields must be a comma-separated string.");
-  const fields = value.split(",").map((f) => f.trim()).filter(Boolean);
+  const fields = value
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const f of fields) if (!ADDITIONAL_FIELDS.has(f)) throw invalidRequest(`ReturnAdditionalFields: unknown field ${f}.`);
   return new Set(fields);
 }

@@ -67,12 +67,23 @@ describe("User/Query", () => {
     const res = await call("User/Query", { UserId: null }, await auth("agency@contoso.example"));
     expect(res.status).toBe(200);
     const { User, CustomerRoles } = res.json;
-    expect(User).toMatchObject({ Id: ads.userId("agency@contoso.example"), UserName: "agency@contoso.example", Name: { FirstName: "Agnes", LastName: "Agency", MiddleInitial: null }, JobTitle: null });
+    expect(User).toMatchObject({
+      Id: ads.userId("agency@contoso.example"),
+      UserName: "agency@contoso.example",
+      Name: { FirstName: "Agnes", LastName: "Agency", MiddleInitial: null },
+      JobTitle: null,
+    });
     expect(typeof User.Id).toBe("string");
     expect(typeof User.CustomerId).toBe("string");
     expect(User.LastModifiedTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?$/);
     expect(CustomerRoles).toHaveLength(3);
-    expect(CustomerRoles[0]).toEqual({ RoleId: 41, CustomerId: expect.any(String), AccountIds: expect.any(Array), LinkedAccountIds: [], CustomerLinkPermission: null });
+    expect(CustomerRoles[0]).toEqual({
+      RoleId: 41,
+      CustomerId: expect.any(String),
+      AccountIds: expect.any(Array),
+      LinkedAccountIds: [],
+      CustomerLinkPermission: null,
+    });
     expect(res.text).toContain('"Address":null');
   });
 });
@@ -98,37 +109,74 @@ describe("Accounts/Search", () => {
     const headers = await auth("adele@contoso.example");
     const res = await call("Accounts/Search", search(userId, 0), headers);
     const [account] = res.json.Accounts;
-    expect(account).toMatchObject({ Name: "Contoso Ads", Number: "F12A34BC", AccountLifeCycleStatus: "Active", CurrencyCode: "USD", PauseReason: null, LinkedAgencies: [], AccountMode: "Expert" });
+    expect(account).toMatchObject({
+      Name: "Contoso Ads",
+      Number: "F12A34BC",
+      AccountLifeCycleStatus: "Active",
+      CurrencyCode: "USD",
+      PauseReason: null,
+      LinkedAgencies: [],
+      AccountMode: "Expert",
+    });
     expect(typeof account.Id).toBe("string");
     expect(typeof account.ParentCustomerId).toBe("string");
     expect(res.text).toContain('"PauseReason":null');
     const plain = await call("Accounts/Search", search(userId, 0, 1000, { ReturnAdditionalFields: null }), headers);
     expect(plain.json.Accounts[0].AccountMode).toBeNull();
     // Ids may be sent as numbers.
-    const numeric = await call("Accounts/Search", search(userId, 0, 1000, { Predicates: [{ Field: "UserId", Operator: "Equals", Value: Number(userId) }] }), headers);
+    const numeric = await call(
+      "Accounts/Search",
+      search(userId, 0, 1000, { Predicates: [{ Field: "UserId", Operator: "Equals", Value: Number(userId) }] }),
+      headers,
+    );
     expect(numeric.json.Accounts).toHaveLength(1);
   });
 
   it("refuses more than one predicate, a page size over 1000, and a negative page", async () => {
     const userId = ads.userId("three@contoso.example");
     const headers = await auth("three@contoso.example");
-    const two = await call("Accounts/Search", search(userId, 0, 10, { Predicates: [{ Field: "UserId", Operator: "Equals", Value: userId }, { Field: "AccountName", Operator: "Contains", Value: "a" }] }), headers);
+    const two = await call(
+      "Accounts/Search",
+      search(userId, 0, 10, {
+        Predicates: [
+          { Field: "UserId", Operator: "Equals", Value: userId },
+          { Field: "AccountName", Operator: "Contains", Value: "a" },
+        ],
+      }),
+      headers,
+    );
     const big = await call("Accounts/Search", search(userId, 0, 1001), headers);
     const negative = await call("Accounts/Search", search(userId, -1), headers);
     for (const res of [two, big, negative]) {
       expect(res.status).toBe(400);
-      expect(res.json).toEqual({ TrackingId: expect.any(String), Type: "ApiFault", OperationErrors: [{ Code: 100, Details: expect.any(String), Message: expect.any(String) }] });
+      expect(res.json).toEqual({
+        TrackingId: expect.any(String),
+        Type: "ApiFault",
+        OperationErrors: [{ Code: 100, Details: expect.any(String), Message: expect.any(String) }],
+      });
     }
   });
 });
 
 describe("faults", () => {
-  const faultOf = (json: Record<string, any>) => ({ type: json.Type, code: json.Errors?.[0]?.Code, errorCode: json.Errors?.[0]?.ErrorCode, detail: json.Errors?.[0]?.Detail });
+  const faultOf = (json: Record<string, any>) => ({
+    type: json.Type,
+    code: json.Errors?.[0]?.Code,
+    errorCode: json.Errors?.[0]?.ErrorCode,
+    detail: json.Errors?.[0]?.Detail,
+  });
 
   it("116 without the DeveloperToken or Authorization header", async () => {
     const noDev = await call("User/Query", {}, { ...(await auth("adele@contoso.example")), DeveloperToken: null });
     const noAuth = await call("User/Query", {}, {});
-    for (const res of [noDev, noAuth]) expect({ status: res.status, ...faultOf(res.json) }).toEqual({ status: 400, type: "AdApiFaultDetail", code: 116, errorCode: "RequestMissingHeaders", detail: null });
+    for (const res of [noDev, noAuth])
+      expect({ status: res.status, ...faultOf(res.json) }).toEqual({
+        status: 400,
+        type: "AdApiFaultDetail",
+        code: 116,
+        errorCode: "RequestMissingHeaders",
+        detail: null,
+      });
     expect(noDev.json.TrackingId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -137,7 +185,13 @@ describe("faults", () => {
     const wrongDev = await call("User/Query", {}, { ...(await auth("adele@contoso.example")), DeveloperToken: "not-a-token" });
     const rejected = await call("User/Query", {}, await auth("rejected@contoso.example"));
     for (const res of [forged, wrongDev, rejected]) {
-      expect({ status: res.status, ...faultOf(res.json) }).toEqual({ status: 401, type: "AdApiFaultDetail", code: 105, errorCode: "InvalidCredentials", detail: null });
+      expect({ status: res.status, ...faultOf(res.json) }).toEqual({
+        status: 401,
+        type: "AdApiFaultDetail",
+        code: 105,
+        errorCode: "InvalidCredentials",
+        detail: null,
+      });
       expect(res.json.Errors[0].Message).toBe("Authentication failed. Either supplied credentials are invalid or the account is inactive");
     }
   });
@@ -146,7 +200,13 @@ describe("faults", () => {
     const token = await tokenFor("adele@contoso.example", shortLived);
     await expect.poll(() => shortLived.isAccessTokenValid(token), { timeout: 3000, interval: 100 }).toBe(false);
     const res = await call("User/Query", {}, { Authorization: `Bearer ${token}` }, adsShort);
-    expect({ status: res.status, ...faultOf(res.json) }).toEqual({ status: 401, type: "AdApiFaultDetail", code: 109, errorCode: "AuthenticationTokenExpired", detail: null });
+    expect({ status: res.status, ...faultOf(res.json) }).toEqual({
+      status: 401,
+      type: "AdApiFaultDetail",
+      code: 109,
+      errorCode: "AuthenticationTokenExpired",
+      detail: null,
+    });
   });
 
   it("106 for another user's id; injected 117, 0 and 106 for the next N calls, then it works; calls counted", async () => {
@@ -161,7 +221,9 @@ describe("faults", () => {
     const r2 = await call("User/Query", {}, headers);
     const r3 = await call("Accounts/Search", search(ads.userId("three@contoso.example"), 0), headers);
     const r4 = await call("User/Query", {}, headers);
-    expect([r1, r2].map((r) => ({ status: r.status, ...faultOf(r.json) }))).toEqual(Array(2).fill({ status: 429, type: "AdApiFaultDetail", code: 117, errorCode: "CallRateExceeded", detail: null }));
+    expect([r1, r2].map((r) => ({ status: r.status, ...faultOf(r.json) }))).toEqual(
+      Array(2).fill({ status: 429, type: "AdApiFaultDetail", code: 117, errorCode: "CallRateExceeded", detail: null }),
+    );
     expect({ status: r3.status, ...faultOf(r3.json) }).toEqual({ status: 500, type: "AdApiFaultDetail", code: 0, errorCode: "InternalError", detail: null });
     expect(r4.status).toBe(200);
     expect(ads.callCount("User/Query") - before).toBe(3);

@@ -28,7 +28,12 @@ const reportRequest = (accountIds: string[], extra: Record<string, unknown> = {}
     Columns: COLUMNS,
     Filter: null,
     Scope: { AccountIds: accountIds, Campaigns: null },
-    Time: { CustomDateRangeStart: { Day: 1, Month: 10, Year: 2026 }, CustomDateRangeEnd: { Day: 3, Month: 10, Year: 2026 }, PredefinedTime: null, ReportTimeZone: "PacificTimeUSCanadaTijuana" },
+    Time: {
+      CustomDateRangeStart: { Day: 1, Month: 10, Year: 2026 },
+      CustomDateRangeEnd: { Day: 3, Month: 10, Year: 2026 },
+      PredefinedTime: null,
+      ReportTimeZone: "PacificTimeUSCanadaTijuana",
+    },
     ...extra,
   },
 });
@@ -156,10 +161,16 @@ describe("reporting faults", () => {
       pair.call("POST", SUBMIT, reportRequest([accountId], { Type: "KeywordPerformanceReportRequest" }), headers),
       pair.call("POST", SUBMIT, reportRequest([accountId], { Columns: ["Bogus"] }), headers),
       pair.call("POST", SUBMIT, reportRequest([]), headers),
-      pair.call("POST", SUBMIT, reportRequest([accountId], { Time: { CustomDateRangeStart: { Day: 31, Month: 2, Year: 2026 }, CustomDateRangeEnd: { Day: 1, Month: 3, Year: 2026 } } }), headers),
+      pair.call(
+        "POST",
+        SUBMIT,
+        reportRequest([accountId], { Time: { CustomDateRangeStart: { Day: 31, Month: 2, Year: 2026 }, CustomDateRangeEnd: { Day: 1, Month: 3, Year: 2026 } } }),
+        headers,
+      ),
       pair.call("POST", POLL, { ReportRequestId: "42" }, headers),
     ]);
-    for (const res of bad) expect({ status: res.status, type: res.json.Type, code: res.json.OperationErrors?.[0]?.Code }).toEqual({ status: 400, type: "ApiFault", code: 100 });
+    for (const res of bad)
+      expect({ status: res.status, type: res.json.Type, code: res.json.OperationErrors?.[0]?.Code }).toEqual({ status: 400, type: "ApiFault", code: 100 });
 
     const adeleAccount = pair.ads.accounts("adele@contoso.example")[0]!.Id;
     const foreign = await pair.call("POST", SUBMIT, reportRequest([accountId, adeleAccount]), headers);

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
-import { Router, type Request } from "express";
-import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
-import { adsAuthenticator, type AccessTokenLookup } from "./adsAuth.js";
-import { newSignature, parseReportRequest, reportCsv, reportRows, zipReport } from "./adsReports.js";
+import { type Request, Router } from "express";
 import type { AdsState } from "./AdsState.js";
+import { type AccessTokenLookup, adsAuthenticator } from "./adsAuth.js";
+import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
+import { newSignature, parseReportRequest, reportCsv, reportRows, zipReport } from "./adsReports.js";
 import { objectBody } from "./objectBody.js";
 
 /**
@@ -49,14 +49,17 @@ export function reportingRoutes(state: AdsState, lookup: AccessTokenLookup): Rou
   });
 
   router.get("/ReportDownload/:file", (req, res) => {
-    state.calls["ReportDownload"] = (state.calls["ReportDownload"] ?? 0) + 1;
+    state.calls.ReportDownload = (state.calls.ReportDownload ?? 0) + 1;
     const match = /^(\d+)\.zip$/.exec(req.params.file);
     const job = match ? state.reports.get(match[1]!) : undefined;
     const sig = typeof req.query.sig === "string" ? Buffer.from(req.query.sig) : Buffer.alloc(0);
     const expected = job ? Buffer.from(job.signature) : Buffer.alloc(0);
-    if (!job || !job.zip || sig.length !== expected.length || !timingSafeEqual(sig, expected)) {
+    if (!job?.zip || sig.length !== expected.length || !timingSafeEqual(sig, expected)) {
       // Azure storage answers an unknown or unsigned blob with a 404 and an XML body.
-      res.status(404).type("application/xml").send('<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.</Message></Error>');
+      res
+        .status(404)
+        .type("application/xml")
+        .send('<?xml version="1.0" encoding="utf-8"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.</Message></Error>');
       return;
     }
     res.type("application/x-zip-compressed").send(Buffer.from(job.zip));

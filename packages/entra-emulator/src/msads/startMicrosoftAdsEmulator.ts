@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EntraEmulator } from "../types.js";
+import { type AdsAccount, AdsState } from "./AdsState.js";
 import { ADS_FAULTS } from "./adsFaults.js";
-import { AdsState, type AdsAccount } from "./AdsState.js";
 import { createMicrosoftAdsApp } from "./createMicrosoftAdsApp.js";
 import type { MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "./types.js";
 

@@ -1,7 +1,7 @@
 import type { EntraEmulator } from "../types.js";
-import type { AdsFaultCode } from "./adsFaults.js";
-import type { AdsCampaign } from "./adsCampaigns.js";
 import type { AdsAccount, AdsRequestRecord } from "./AdsState.js";
+import type { AdsCampaign } from "./adsCampaigns.js";
+import type { AdsFaultCode } from "./adsFaults.js";
 
 export type { AdsAccount, AdsRequestRecord } from "./AdsState.js";
 export type { AdsCampaign } from "./adsCampaigns.js";

@@ -1,6 +1,6 @@
-import { startEntraEmulator } from "../startEntraEmulator.js";
 import { SANDBOX_DEVELOPER_TOKEN, startMicrosoftAdsEmulator } from "../msads/startMicrosoftAdsEmulator.js";
 import type { MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "../msads/types.js";
+import { startEntraEmulator } from "../startEntraEmulator.js";
 import type { EntraEmulator } from "../types.js";
 import { codeFlow } from "./codeFlow.js";
 

@@ -30,8 +30,7 @@ export function codeFlow(emulator: EntraEmulator) {
     return { query, verifier };
   };
 
-  const authorize = (query: URLSearchParams, tenant = "common") =>
-    fetch(`${emulator.url}/${tenant}/oauth2/v2.0/authorize?${query}`, { redirect: "manual" });
+  const authorize = (query: URLSearchParams, tenant = "common") => fetch(`${emulator.url}/${tenant}/oauth2/v2.0/authorize?${query}`, { redirect: "manual" });
 
   /** POSTs the login form for `username`; returns the response (normally a 302 to the redirect URI). */
   const pick = async (loginHtml: string, username: string) => {
@@ -67,7 +66,11 @@ export function codeFlow(emulator: EntraEmulator) {
     } else {
       body = { client_id: DEV_CLIENT_ID, client_secret: DEV_CLIENT_SECRET, ...form };
     }
-    const response = await fetch(`${emulator.url}/${options.tenant ?? "common"}/oauth2/v2.0/token`, { method: "POST", headers, body: new URLSearchParams(body) });
+    const response = await fetch(`${emulator.url}/${options.tenant ?? "common"}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers,
+      body: new URLSearchParams(body),
+    });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
   };
 
@@ -82,8 +85,7 @@ export function codeFlow(emulator: EntraEmulator) {
     return { ...flow, code, response: await redeem(code, flow.verifier) };
   };
 
-  const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
-    token({ grant_type: "refresh_token", refresh_token: refreshToken, ...extra });
+  const refresh = (refreshToken: string, extra: Record<string, string> = {}) => token({ grant_type: "refresh_token", refresh_token: refreshToken, ...extra });
 
   return { authorizeQuery, authorize, pick, signIn, token, redeem, tokensFor, refresh };
 }

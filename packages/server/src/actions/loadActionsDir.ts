@@ -7,8 +7,18 @@ import { isAction } from "./defineAction.js";
 
 /** Modules ACTIONS_DIR may hold: TypeScript through tsx, JavaScript as ES modules. */
 const EXTENSIONS = new Set([".ts", ".mts", ".js", ".mjs"]);
+const TYPESCRIPT = new Set([".ts", ".mts"]);
 /** A module whose top level never settles (an await on a dead service) is given up on. */
 const LOAD_TIMEOUT_MS = 15_000;
+
+type TsImport = (specifier: string, parentURL: string) => Promise<unknown>;
+/** Loads tsx's API; tsx is an optional peer dependency (it brings esbuild), needed only for TypeScript modules. */
+export type ImportTsx = () => Promise<{ tsImport: TsImport }>;
+const importTsx: ImportTsx = () => import("tsx/esm/api");
+
+/** The error a TypeScript module gets when tsx is not installed. */
+export const TSX_MISSING =
+  "TypeScript actions need tsx, an optional peer dependency of @ads-connect/server: install it beside the server (npm i tsx), or write the module in JavaScript (.mjs)";
 
 /**
  * Loads every module of ACTIONS_DIR (not its subfolders) in name order and registers the actions
@@ -16,7 +26,7 @@ const LOAD_TIMEOUT_MS = 15_000;
  * reuses a name) is left out, logged once with its file and reason, and listed by GET /actions;
  * the rest load and the server runs on.
  */
-export async function loadActionsDir(registry: ActionRegistry, dir: string, logger: Logger): Promise<void> {
+export async function loadActionsDir(registry: ActionRegistry, dir: string, logger: Logger, tsx: ImportTsx = importTsx): Promise<void> {
   let files: string[];
   try {
     files = (await readdir(dir, { withFileTypes: true }))
@@ -29,9 +39,15 @@ export async function loadActionsDir(registry: ActionRegistry, dir: string, logg
     logger.error({ reason }, "custom actions not loaded");
     return;
   }
-  // tsx only when there is something to load (it brings esbuild).
-  const { tsImport } = await import("tsx/esm/api");
-  const load = (file: string) => tsImport(pathToFileURL(path.join(dir, file)).href, import.meta.url) as Promise<Record<string, unknown>>;
+  let tsImport: Promise<TsImport> | undefined;
+  const load = async (file: string) => {
+    const url = pathToFileURL(path.join(dir, file)).href;
+    if (!TYPESCRIPT.has(path.extname(file))) return (await import(url)) as Record<string, unknown>;
+    tsImport ??= loadTsx(tsx);
+    return (await (
+      await tsImport
+    )(url, import.meta.url)) as Record<string, unknown>;
+  };
   for (const file of files) {
     const outcome = await loadModule(registry, file, () => load(file), dir);
     if (typeof outcome === "string") {
@@ -40,6 +56,16 @@ export async function loadActionsDir(registry: ActionRegistry, dir: string, logg
     } else {
       logger.info({ file, actions: outcome }, "actions loaded");
     }
+  }
+}
+
+/** tsx's `tsImport`, or an error naming tsx when it is not installed. */
+async function loadTsx(tsx: ImportTsx): Promise<TsImport> {
+  try {
+    return (await tsx()).tsImport;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") throw new Error(TSX_MISSING);
+    throw err;
   }
 }
 

@@ -18,7 +18,13 @@ const COMMANDS: Record<string, Command> = {
   doctor: { summary: "check the configuration, redirect URIs and client secret, then exit (ads-connect doctor --help)", run: (args, io) => doctorCli(args, io.env, io.out) },
   migrate: { summary: "apply the database migrations and exit (run before starting a new version)", run: (_args, io) => migrateCli(io) },
   reencrypt: { summary: "re-encrypt every stored token with the first ENCRYPTION_KEYS key, then exit (key rotation)", run: (args, io) => reencryptCli(args, io.env, io.out) },
-  help: { summary: "show this help", run: async (_args, io) => (io.out(usage()), 0) },
+  help: {
+    summary: "show this help",
+    run: async (_args, io) => {
+      io.out(usage());
+      return 0;
+    },
+  },
 };
 
 export function usage(): string {

@@ -6,8 +6,7 @@ import type { CallbackOutcome, FlowDeps, ProceedOutcome, StartOutcome } from "./
 import { ResultRecorder } from "./resultRecorder.js";
 import { StartFlow } from "./startFlow.js";
 
-export { CONSUMERS_TENANT_ID } from "./callbackFlow.js";
-export { bindingCookieName, startCookieName, type BindingCookie, type CallbackOutcome, type ErrorOutcome, type FlowDeps, type ProceedOutcome, type StartOutcome, type StartPage } from "./flowTypes.js";
+export type { BindingCookie, CallbackOutcome, ErrorOutcome, FlowDeps, ProceedOutcome, StartOutcome } from "./flowTypes.js";
 
 /**
  * The browser-facing half of the OAuth dance: start (session token → Entra authorize URL) and the

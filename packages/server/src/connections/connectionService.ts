@@ -111,10 +111,9 @@ export class ConnectionService {
     }
     const accounts = (await this.accountLists.activeAccounts(this.deps.db, [row])).get(row.connection_id) ?? [];
     const summary = toSummary(row, accounts);
-    // One object literal of a fixed shape, the summary's fields named one by one. Built with object
-    // rest and spread instead (`{ created, ...rest } = summary`, then `{ ...rest, … }`), about 0.7 MB
-    // outlived every scavenge at 1,000 token reads a second and was promoted to the old generation:
-    // scavenges of 3-5 ms instead of about 1 ms, and more full GCs (V8's --trace-gc-nvp; BENCHMARKS.md).
+    // One object literal of a fixed shape, the summary's fields named one by one: object rest and
+    // spread (`{ created, ...rest } = summary`) would make garbage that outlives V8's scavenges on
+    // the hot read and is promoted to the old generation, so collections get longer and more often.
     return {
       id: summary.id,
       connection_id: summary.connection_id,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { beginSignIn, resultOf, signInAs, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
+import { resultOf, signInAs, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { startLoadBalancer } from "../testing/loadBalancer.js";
 import { startServerProcess, type ServerProcess } from "../testing/serverProcess.js";

@@ -36,7 +36,7 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     let above = i - 1;
     while (above >= 0 && lines[above]!.trim() === "") above--;
     const comment = above >= 0 && /^<!--.*-->$/.test(lines[above]!.trim()) ? lines[above]!.trim() : null;
-    blocks.push({ lang: open[1]!, flags: open[2]!.trim().split(/\s+/).filter(Boolean), code: lines.slice(i + 1, end).join("\n") + "\n", line: i + 1, comment });
+    blocks.push({ lang: open[1]!, flags: open[2]!.trim().split(/\s+/).filter(Boolean), code: `${lines.slice(i + 1, end).join("\n")}\n`, line: i + 1, comment });
     i = end;
   }
   return blocks;

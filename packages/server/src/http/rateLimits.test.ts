@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { resultOf, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { resultOf, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 let h: Harness | undefined;

@@ -8,7 +8,8 @@ const REDACTED_URL = Symbol("redacted url");
 
 /** The redacted URL of a request, computed once (the line's `req` and its message both use it). */
 function redactedUrl(req: IncomingMessage & { [REDACTED_URL]?: string }): string {
-  return (req[REDACTED_URL] ??= redactUrl(req.url ?? ""));
+  req[REDACTED_URL] ??= redactUrl(req.url ?? "");
+  return req[REDACTED_URL];
 }
 
 function message(req: IncomingMessage, res: ServerResponse): string {
@@ -39,7 +40,7 @@ interface Slots {
  * One log line per request when its response ends (or the connection closes first): `req` (id,
  * method, redacted URL), `res` (status), `responseTime` in ms, the message `GET /path 200`; level
  * error for 5xx (with `err`), warn for 4xx, info otherwise. No headers, no bodies. The line pino-http
- * wrote, without its per-request work: `req.log` (a child logger carrying `req`) is made only
+ * would write, without its per-request work: `req.log` (a child logger carrying `req`) is made only
  * when a route asks for it, and each URL is redacted once.
  *
  * The line itself is written by a logger of its own on the same destination, without the app
@@ -60,15 +61,17 @@ export function requestLogger(logger: Logger, requestPrototype: object): Request
   Object.defineProperty(requestPrototype, "log", {
     configurable: true,
     get(this: LoggedRequest & Slots) {
-      return (this[CHILD] ??= log.child({ req: this }));
+      this[CHILD] ??= log.child({ req: this });
+      return this[CHILD];
     },
     set(this: LoggedRequest & Slots, value: Logger) {
       this[CHILD] = value;
     },
   });
   const lines = pino({ level: logger.level, base: logger.bindings(), serializers }, (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]);
-  // Shared by every request (no closures made per request): the request carries its start time, and the response's `close` (emitted once it is done, after `finish`, and also when
-  // the connection closes first) writes the line.
+  // Shared by every request (no closures made per request): the request carries its start time,
+  // and the response's `close` (emitted once it is done, after `finish`, and also when the
+  // connection closes first) writes the line.
   function onClose(this: ServerResponse) {
     const req = this.req as LoggedRequest & Slots;
     const responseTime = Date.now() - req[STARTED];

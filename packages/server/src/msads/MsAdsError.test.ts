@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.js";
 import { MsAdsError, parseFault } from "./MsAdsError.js";
 
-const fault = (code: number) => ({ Type: "AdApiFaultDetail", TrackingId: "t-1", Errors: [{ Code: code, ErrorCode: "Code" + code, Message: "m", Detail: null }] });
+const fault = (code: number) => ({ Type: "AdApiFaultDetail", TrackingId: "t-1", Errors: [{ Code: code, ErrorCode: `Code${code}`, Message: "m", Detail: null }] });
 
 describe("MsAdsError: Microsoft Advertising's failures as AppErrors", () => {
   it("a fault is a 502 msads_error carrying Microsoft's codes and TrackingId", () => {

@@ -55,6 +55,6 @@ export function isAllowedUrl(url: URL, allow: MsAdsAllowList): boolean {
   if (url.username || url.password) return false;
   return allowedBases(allow).some((base) => {
     const b = new URL(base);
-    return b.origin === url.origin && url.pathname.startsWith(b.pathname.replace(/\/+$/, "") + "/");
+    return b.origin === url.origin && url.pathname.startsWith(`${b.pathname.replace(/\/+$/, "")}/`);
   });
 }

@@ -52,7 +52,7 @@ export async function* downloadReport(rawUrl: string, options: ReportDownloadOpt
     if (!url || !isAllowedReportUrl(url, options)) throw refused(url?.hostname ?? "");
     try {
       response = await fetch(url, { redirect: "manual", signal });
-    } catch (err) {
+    } catch {
       throw signal.aborted ? timedOut(options.timeoutMs) : unreachable();
     }
     if (!REDIRECTS.has(response.status)) break;

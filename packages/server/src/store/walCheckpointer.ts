@@ -6,8 +6,8 @@ export const WAL_CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
  * `wal_autocheckpoint` of the app's own connection while the worker runs: a backstop only (about
- * 40 MB of WAL), reached if the worker stopped keeping up. SQLite's default (1,000 pages) made the
- * commit that crossed it copy the whole WAL into the database and fsync it on the event loop.
+ * 40 MB of WAL), reached if the worker stops keeping up. With SQLite's default (1,000 pages) the
+ * commit that crosses it would copy the whole WAL into the database and fsync it on the event loop.
  */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
 
@@ -44,10 +44,10 @@ parentPort.on("message", (message) => {
 
 /**
  * WAL checkpoints of a SQLite file on a worker thread, off the event loop. better-sqlite3 is
- * synchronous: with SQLite's automatic checkpoints, every thousandth page written made one
- * request's commit copy ~4 MB into the database file and fsync it while every other request
- * waited (tens of milliseconds; a batched `last_fetched_at` write crosses it on its own). The
- * checkpoint is no less durable here: the WAL's commits were already synced by their writers.
+ * synchronous: with SQLite's automatic checkpoints, every thousandth page written would make one
+ * request's commit copy the WAL into the database file and fsync it while every other request
+ * waits (a batched `last_fetched_at` write can cross that line on its own). The checkpoint is no
+ * less durable here: the WAL's commits were already synced by their writers.
  */
 export class WalCheckpointer {
   private readonly worker: Worker;

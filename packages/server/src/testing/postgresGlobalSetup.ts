@@ -30,7 +30,8 @@ async function startMigrated(): Promise<PostgresCluster> {
  * the environment they inherit.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const entry = (shared[KEY] ??= { cluster: startMigrated(), users: 0 });
+  shared[KEY] ??= { cluster: startMigrated(), users: 0 };
+  const entry = shared[KEY];
   entry.users++;
   const cluster = await entry.cluster;
   process.env[TEST_POSTGRES_URL_ENV] = cluster.url;

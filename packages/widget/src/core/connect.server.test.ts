@@ -1,4 +1,4 @@
-import { beginSignIn, BrowserClient, httpRequest, resultOf, signInAs, startHarness, WIDGET_ORIGIN, type Harness } from "@ads-connect/server/testing";
+import { BrowserClient, beginSignIn, type Harness, httpRequest, resultOf, signInAs, startHarness, WIDGET_ORIGIN } from "@ads-connect/server/testing";
 import { Window } from "happy-dom";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connect } from "./connect.js";
@@ -65,7 +65,8 @@ describe("connect with the real server", () => {
 
   async function getsAFreshToken(h: Harness) {
     const stale = await h.createSession();
-    const status = async () => JSON.parse((await httpRequest(`${h.server.url}/connect/session/status`, { headers: { authorization: `Bearer ${stale.token}` } })).text);
+    const status = async () =>
+      JSON.parse((await httpRequest(`${h.server.url}/connect/session/status`, { headers: { authorization: `Bearer ${stale.token}` } })).text);
     await expect.poll(async () => (await status()).data.status, { timeout: 10_000, interval: 100 }).toBe("expired");
     const handed: string[] = [];
     const getSessionToken = async () => {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { connect } from "./connect.js";
-import { postFromPopup, stubWindowOpen, SUCCESS_RESULT } from "./testPopup.js";
+import { postFromPopup, SUCCESS_RESULT, stubWindowOpen } from "./testPopup.js";
 import type { ConnectEvent, ConnectFlow, SessionStatusData } from "./types.js";
 
 const SERVER = "https://connect.example.test";
@@ -126,7 +126,13 @@ describe("connect", () => {
       vi.advanceTimersByTime(60_000);
       f.receiveStatus(status({ status: "authorizing", flow: f.id }));
       expect(finals()).toEqual([]);
-      f.receiveStatus(status({ status: "error", flow: f.id, result: { type: "ads-connect:error", error: { code: "consent_declined", message: "m", actor: "end_user", aadsts: 65004 } } }));
+      f.receiveStatus(
+        status({
+          status: "error",
+          flow: f.id,
+          result: { type: "ads-connect:error", error: { code: "consent_declined", message: "m", actor: "end_user", aadsts: 65004 } },
+        }),
+      );
       expect(finals()).toMatchObject([{ type: "error", error: { code: "consent_declined" } }]);
     });
 

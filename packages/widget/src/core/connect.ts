@@ -1,6 +1,6 @@
-import type { ConnectResult } from "./protocol.js";
 import { fetchSessionStatus } from "./fetchSessionStatus.js";
 import { isConnectResult } from "./isConnectResult.js";
+import type { ConnectResult } from "./protocol.js";
 import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, SessionStatusData } from "./types.js";
 
 let active: ConnectFlow | null = null;
@@ -68,8 +68,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
     }
     onEvent?.(event);
   };
-  const finish = (result: ConnectResult) =>
-    end(result.type === "ads-connect:success" ? { type: "success", result } : { type: "error", error: result.error });
+  const finish = (result: ConnectResult) => end(result.type === "ads-connect:success" ? { type: "success", result } : { type: "error", error: result.error });
   const cancel = (reason: CancelReason) => end({ type: "cancelled", reason });
 
   function onMessage(event: MessageEvent) {
@@ -133,7 +132,12 @@ export function connect(options: ConnectOptions): ConnectFlow {
     abort.abort();
     onEvent?.({
       type: "error",
-      error: { code: "popup_blocked", message: "Your browser blocked the Microsoft sign-in window. Allow pop-ups for this site, then try again.", actor: "end_user", aadsts: null },
+      error: {
+        code: "popup_blocked",
+        message: "Your browser blocked the Microsoft sign-in window. Allow pop-ups for this site, then try again.",
+        actor: "end_user",
+        aadsts: null,
+      },
     });
     return flow;
   }

@@ -13,7 +13,7 @@
  * @module @ads-connect/widget/core
  */
 export { connect } from "./connect.js";
-export { isConnectResult } from "./isConnectResult.js";
 export { fetchSessionStatus } from "./fetchSessionStatus.js";
+export { isConnectResult } from "./isConnectResult.js";
 export type { Account, AdAccount, ConnectResult, ErrorActor, ErrorCode } from "./protocol.js";
 export type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess, SessionStatusData } from "./types.js";

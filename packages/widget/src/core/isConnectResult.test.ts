@@ -7,7 +7,13 @@ import { SUCCESS_RESULT } from "./testPopup.js";
 const success = SUCCESS_RESULT;
 const failure = {
   type: "ads-connect:error",
-  error: { code: "admin_consent_required", message: "m", actor: "end_user_admin", aadsts: 90094, admin_consent_url: "https://connect.example/oauth/admin-consent?request=r" },
+  error: {
+    code: "admin_consent_required",
+    message: "m",
+    actor: "end_user_admin",
+    aadsts: 90094,
+    admin_consent_url: "https://connect.example/oauth/admin-consent?request=r",
+  },
 };
 
 // Values near the two valid shapes: each field kept, dropped, or replaced by something else.

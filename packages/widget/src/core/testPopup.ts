@@ -61,7 +61,12 @@ export function stubWindowOpen(options: { blocked?: boolean } = {}) {
     opened.push({ url: String(url ?? ""), popup });
     return popup as unknown as Window;
   }) as typeof window.open;
-  return { opened, restore: () => void (window.open = original) };
+  return {
+    opened,
+    restore: () => {
+      window.open = original;
+    },
+  };
 }
 
 /** A message as the result page would post it: from `origin`, with `source` the popup. */

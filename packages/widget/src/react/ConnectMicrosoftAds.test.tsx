@@ -1,10 +1,10 @@
-import { beginSignIn, BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
+import { BrowserClient, beginSignIn, resultOf, signInAs } from "@ads-connect/server/testing";
 import { act } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AdAccount } from "../core/protocol.js";
-import { postFromPopup, stubWindowOpen, SUCCESS_RESULT } from "../core/testPopup.js";
+import { postFromPopup, SUCCESS_RESULT, stubWindowOpen } from "../core/testPopup.js";
 import { ConnectMicrosoftAds } from "./ConnectMicrosoftAds.js";
-import { createSession, render, server, waitUntil, settle } from "./testRender.js";
+import { createSession, render, server, settle, waitUntil } from "./testRender.js";
 
 let stub: ReturnType<typeof stubWindowOpen>;
 let view: ReturnType<typeof render> | undefined;
@@ -189,7 +189,13 @@ describe("<ConnectMicrosoftAds>", () => {
   });
 
   it("offers Reconnect for a connection the server reports expired", () => {
-    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" connected={{ displayName: "Adele Vance", username: "adele@contoso.example", status: "expired" }} />);
+    view = render(
+      <ConnectMicrosoftAds
+        serverUrl={server().serverUrl}
+        sessionToken="adsc_cs_x"
+        connected={{ displayName: "Adele Vance", username: "adele@contoso.example", status: "expired" }}
+      />,
+    );
     expect(rootOf().dataset.adscState).toBe("error");
     expect(rootOf().dataset.adscErrorCode).toBe("grant_expired");
     expect(status().textContent).toContain("Adele Vance");

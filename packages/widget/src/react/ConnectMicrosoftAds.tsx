@@ -1,6 +1,6 @@
-import { useState, type CSSProperties } from "react";
-import { DEFAULT_LABELS, type ConnectLabels, type ShownAccount } from "./labels.js";
-import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions } from "./useMicrosoftAdsConnect.js";
+import { type CSSProperties, useState } from "react";
+import { type ConnectLabels, DEFAULT_LABELS, type ShownAccount } from "./labels.js";
+import { type UseMicrosoftAdsConnectOptions, useMicrosoftAdsConnect } from "./useMicrosoftAdsConnect.js";
 
 /**
  * {@link ConnectMicrosoftAds}' props: the hook's options, an existing connection to show, texts and theme.
@@ -115,12 +115,7 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels,
       data-adsc-error-code={errorCode}
       style={{ ...root, colorScheme: theme === "auto" ? "light dark" : theme }}
     >
-      <button
-        type="button"
-        style={button}
-        aria-busy={state.status === "connecting" || undefined}
-        onClick={state.status === "waiting" ? cancel : open}
-      >
+      <button type="button" style={button} aria-busy={state.status === "connecting" || undefined} onClick={state.status === "waiting" ? cancel : open}>
         {logo}
         {action}
       </button>
@@ -130,7 +125,12 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels,
       </p>
       {view === "connected" && getChangeAccountsToken && (
         <p style={{ margin: 0 }}>
-          <button type="button" style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }} data-adsc-change-accounts="" onClick={() => openWith(getChangeAccountsToken)}>
+          <button
+            type="button"
+            style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }}
+            data-adsc-change-accounts=""
+            onClick={() => openWith(getChangeAccountsToken)}
+          >
             {l.changeAccounts}
           </button>
         </p>
@@ -143,7 +143,12 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels,
           <button
             type="button"
             style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }}
-            onClick={() => navigator.clipboard?.writeText(adminUrl).then(() => setCopied(adminUrl), () => {})}
+            onClick={() =>
+              navigator.clipboard?.writeText(adminUrl).then(
+                () => setCopied(adminUrl),
+                () => {},
+              )
+            }
           >
             {copied === adminUrl ? l.copied : l.copyLink}
           </button>

@@ -1,7 +1,7 @@
+import { httpRequest } from "@ads-connect/server/testing";
 import { act, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { inject, vi } from "vitest";
-import { httpRequest } from "@ads-connect/server/testing";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

@@ -1,10 +1,10 @@
-import { beginSignIn, BrowserClient, resultOf, signInAs } from "@ads-connect/server/testing";
+import { BrowserClient, beginSignIn, resultOf, signInAs } from "@ads-connect/server/testing";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { postFromPopup, stubWindowOpen } from "../core/testPopup.js";
-import { createSession, render, server, waitUntil, settle } from "./testRender.js";
-import { useMicrosoftAdsConnect, type UseMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions } from "./useMicrosoftAdsConnect.js";
+import { createSession, render, server, settle, waitUntil } from "./testRender.js";
+import { type UseMicrosoftAdsConnect, type UseMicrosoftAdsConnectOptions, useMicrosoftAdsConnect } from "./useMicrosoftAdsConnect.js";
 
 let stub: ReturnType<typeof stubWindowOpen>;
 let hook: UseMicrosoftAdsConnect;

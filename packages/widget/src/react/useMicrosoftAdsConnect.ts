@@ -150,23 +150,26 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     }
   }, []);
 
-  const openWith = useCallback((getSessionToken?: () => Promise<string>) => {
-    if (flow.current) return flow.current.focus();
-    const { onSuccess: _s, onError: _e, onCancel: _c, onEvent: _v, ...rest } = latest.current;
-    let ended = false;
-    const started = connect({
-      ...rest,
-      ...(getSessionToken ? { getSessionToken, sessionToken: undefined } : {}),
-      externalPolling: true,
-      onEvent: (event) => {
-        ended ||= event.type === "success" || event.type === "error" || event.type === "cancelled";
-        onEvent(event);
-      },
-    });
-    // A flow that ended inside connect() (popup blocked) has reported already; do not keep it.
-    if (!ended) flow.current = started;
-    setRunning(ended ? null : started);
-  }, [onEvent]);
+  const openWith = useCallback(
+    (getSessionToken?: () => Promise<string>) => {
+      if (flow.current) return flow.current.focus();
+      const { onSuccess: _s, onError: _e, onCancel: _c, onEvent: _v, ...rest } = latest.current;
+      let ended = false;
+      const started = connect({
+        ...rest,
+        ...(getSessionToken ? { getSessionToken, sessionToken: undefined } : {}),
+        externalPolling: true,
+        onEvent: (event) => {
+          ended ||= event.type === "success" || event.type === "error" || event.type === "cancelled";
+          onEvent(event);
+        },
+      });
+      // A flow that ended inside connect() (popup blocked) has reported already; do not keep it.
+      if (!ended) flow.current = started;
+      setRunning(ended ? null : started);
+    },
+    [onEvent],
+  );
   const open = useCallback(() => openWith(), [openWith]);
 
   const cancel = useCallback(() => flow.current?.cancel(), []);
@@ -192,6 +195,7 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     },
     client,
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: every poll's answer is delivered, also one equal to the last (react-query then keeps the same data object)
   useEffect(() => {
     if (status.data) running?.receiveStatus(status.data);
   }, [status.data, status.dataUpdatedAt, running]);

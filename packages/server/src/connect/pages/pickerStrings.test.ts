@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderAccountPickerPage } from "./accountPickerPage.js";
 import { loadPickerStrings, PICKER_STRINGS_EN } from "./pickerStrings.js";
-import { testAdAccount } from "../../testing/seedAdAccounts.js";
+import { testAdAccount } from "../../testing/testAdAccount.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "picker-strings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -12,7 +12,10 @@ const SECURITY = { secretKey: [{ secretKey: [] }], connectSession: [{ connectSes
  */
 export function buildOpenApiDocument(publicUrl?: string): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operation(op);
+  for (const op of OPERATIONS) {
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = operation(op);
+  }
   return {
     openapi: "3.1.0",
     info: {
