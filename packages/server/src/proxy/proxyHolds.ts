@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
-import { ProxyHoldStore } from "../store/proxyHoldStore.js";
-import type { Database, ProxyHoldReason } from "../store/schema.js";
+import type { ProxyHoldStore } from "../store/proxyHoldStore.js";
+import type { ProxyHoldReason } from "../store/schema.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 /**
@@ -10,15 +9,11 @@ import { systemClock, type Clock } from "../util/clock.js";
  * hold is longer than `maxMs` (PROXY_MAX_HOLD_SECONDS), whatever Microsoft's Retry-After asked.
  */
 export class ProxyHolds {
-  private readonly store: ProxyHoldStore;
-
   constructor(
-    db: Kysely<Database>,
+    private readonly store: ProxyHoldStore,
     private readonly maxMs: number,
     private readonly now: Clock = systemClock,
-  ) {
-    this.store = new ProxyHoldStore(db);
-  }
+  ) {}
 
   /** The customer's hold (its end and why), or null when there is none. A hold stored longer than the clamp is shortened to it. */
   async held(customerKey: string): Promise<{ until: number; reason: ProxyHoldReason | null } | null> {

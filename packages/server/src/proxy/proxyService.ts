@@ -1,7 +1,6 @@
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseJsonText, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
@@ -9,7 +8,8 @@ import type { MsAdsClient } from "../msads/msadsClient.js";
 import { faultErrors, parseFault, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import type { ConnectionService } from "../connections/connectionService.js";
 import { USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
-import type { Database, ProxyHoldReason } from "../store/schema.js";
+import type { ProxyHoldReason } from "../store/schema.js";
+import type { Stores } from "../store/stores.js";
 import { resolveProxyAccount, type ProxyAccountHeaders } from "./proxyAccount.js";
 import { boundedStream, readRequestBody, readResponseBody, responseTooLarge, type ProxyBody } from "./proxyBody.js";
 import { ProxyMsAdsError } from "./proxyErrors.js";
@@ -80,10 +80,10 @@ export class ProxyService {
   private readonly now: Clock;
 
   constructor(
-    private readonly deps: { config: Config; db: Kysely<Database>; connections: ConnectionService; msads: MsAdsClient; logger: Logger; now?: Clock },
+    private readonly deps: { config: Config; stores: Pick<Stores, "connections" | "adAccounts" | "holds">; connections: ConnectionService; msads: MsAdsClient; logger: Logger; now?: Clock },
   ) {
     this.now = deps.now ?? systemClock;
-    this.holds = new ProxyHolds(deps.db, deps.config.proxy.maxHoldSeconds * 1000, deps.now);
+    this.holds = new ProxyHolds(deps.stores.holds, deps.config.proxy.maxHoldSeconds * 1000, deps.now);
     this.allow = { environment: deps.config.microsoft.adsEnvironment, apiUrl: deps.config.microsoft.adsApiUrl };
   }
 
@@ -116,7 +116,7 @@ export class ProxyService {
     // Microsoft's REST API takes JSON: the default type of a body sent without one.
     if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
-    const account = await resolveProxyAccount(this.deps.db, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
+    const account = await resolveProxyAccount(this.deps.stores, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
     const holdKey = account.customerId ?? `${USER_HOLD_PREFIX}${call.connectionId}`;
     const log = { connectionId: call.connectionId, service: target.service, operation, customerId: account.customerId };
 
