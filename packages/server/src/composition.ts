@@ -1,4 +1,3 @@
-import type { Kysely } from "kysely";
 import { proxyActionProxy } from "./actions/actionProxy.js";
 import { ActionService } from "./actions/actionService.js";
 import { AccountPickerService } from "./connect/accountPickerService.js";
@@ -14,13 +13,10 @@ import type { Config } from "./config.js";
 import type { EntraClient } from "./oauth/entraClient.js";
 import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
 import { IntegrationStatusService } from "./integration/integrationStatusService.js";
-import { AttemptStore } from "./store/attemptStore.js";
-import { ConnectionStore } from "./store/connectionStore.js";
-import { ProxyHoldStore } from "./store/proxyHoldStore.js";
-import type { Database } from "./store/schema.js";
-import { SessionStore } from "./store/sessionStore.js";
-import { RateLimitStore } from "./store/rateLimitStore.js";
+import type { ConnectionStore } from "./store/connectionStore.js";
+import type { DatabaseHandle } from "./store/db.js";
 import { SharedRateLimitCounter } from "./http/sharedRateLimitCounter.js";
+import { Stores } from "./store/stores.js";
 import { SecretKeys } from "./tokens/secretKeys.js";
 import { TokenCipher } from "./tokens/tokenCipher.js";
 import { createWebhookOutbox, type WebhookOutbox } from "./webhooks/webhookOutbox.js";
@@ -35,6 +31,8 @@ import { TokenRefresher } from "./connections/tokenRefresher.js";
 import type { Clock } from "./util/clock.js";
 
 export interface Services {
+  /** Every repository, built once over the database; the jobs get theirs from here too. */
+  stores: Stores;
   sessions: ConnectSessionService;
   connections: ConnectionService;
   flow: ConnectFlowService;
@@ -77,48 +75,49 @@ export function createServices({
   bookkeepingDb,
 }: {
   config: Config;
-  db: Kysely<Database>;
+  db: DatabaseHandle;
   entra: EntraClient;
   logger: Logger;
   now?: Clock;
-  bookkeepingDb?: Kysely<Database>;
+  bookkeepingDb?: DatabaseHandle;
 }): Services {
+  const stores = new Stores(db, { bookkeepingDb });
   const cipher = new TokenCipher(config.encryptionKeys);
-  const connectionStore = new ConnectionStore(db);
-  const outbox = createWebhookOutbox({ db, url: config.webhookUrl, signingKey: config.webhookSigningKey, logger, ...config.webhookDelivery });
-  const alerter = createSlackAlerter({ db, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
-  const budget = new TokenBudget(db, config.tokenRequestsPerMinute, now);
-  const refresher = new TokenRefresher({ config, db, store: connectionStore, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
-  const sessions = new ConnectSessionService(config, new SessionStore(db), connectionStore, Date.now, sessionTenantCheck(entra, logger));
-  const lastFetched = new LastFetchedRecorder(bookkeepingDb ?? db, logger);
-  const connections = new ConnectionService({ config, db, store: connectionStore, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
-  const adminConsent = new AdminConsentService({ config, db, logger, entra });
+  const connectionStore = stores.connections;
+  const outbox = createWebhookOutbox({ store: stores.webhooks, url: config.webhookUrl, signingKey: config.webhookSigningKey, logger, ...config.webhookDelivery });
+  const alerter = createSlackAlerter({ store: stores.alerts, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
+  const budget = new TokenBudget(stores.tokenBudget, config.tokenRequestsPerMinute, now);
+  const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
+  const sessions = new ConnectSessionService(config, stores.sessions, connectionStore, Date.now, sessionTenantCheck(entra, logger));
+  const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger);
+  const connections = new ConnectionService({ config, stores, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
+  const adminConsent = new AdminConsentService({ config, stores, logger, entra });
   const msads = new MsAdsClient({
     environment: config.microsoft.adsEnvironment,
     developerToken: config.microsoft.adsDeveloperToken,
     apiUrl: config.microsoft.adsApiUrl,
     tokens: connections,
-    holds: new ProxyHoldStore(db),
+    holds: stores.holds,
     limits: config.proxy,
     logger,
     ...(now ? { now } : {}),
   });
-  const accountSync = new AccountSync({ config, db, client: msads, outbox, logger });
+  const accountSync = new AccountSync({ config, stores, client: msads, outbox, logger });
   const picker = new AccountPickerService({
     config,
-    db,
+    stores,
     outbox,
     strings: loadPickerStrings(config.accountPicker.stringsFile),
     logger,
     refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
   });
-  const flow = new ConnectFlowService({ config, db, attempts: new AttemptStore(db), sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
+  const flow = new ConnectFlowService({ config, stores, sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
   const secretKeys = new SecretKeys(config.secretKeys);
-  const keyUses = new KeyUseRecorder(secretKeys, bookkeepingDb ?? db, logger);
-  const integrationStatus = new IntegrationStatusService(config, db, keyUses);
-  const health = new HealthService(db);
-  const proxy = new ProxyService({ config, db, msads });
+  const keyUses = new KeyUseRecorder(secretKeys, stores.secretKeyUses, logger);
+  const integrationStatus = new IntegrationStatusService(config, stores, keyUses);
+  const health = new HealthService(stores);
+  const proxy = new ProxyService({ config, stores, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
-  return { sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(db), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitCounter: config.databaseUrl && config.rateLimit.store === "database" ? new SharedRateLimitCounter(new RateLimitStore(db), config.rateLimit.windowSeconds * 1000, logger) : null };
+  return { stores, sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(stores), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitCounter: config.databaseUrl && config.rateLimit.store === "database" ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger) : null };
 }

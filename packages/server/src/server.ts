@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Kysely } from "kysely";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { createApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
@@ -10,7 +9,7 @@ import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase, dialectOf, openBookkeepingDatabase } from "./store/createDatabase.js";
 import { startAccountSyncJob, type AccountSyncJob } from "./accounts/accountSyncJob.js";
 import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
-import type { Database } from "./store/schema.js";
+import type { DatabaseHandle } from "./store/db.js";
 import { startRefreshAheadJob, type RefreshAheadJob } from "./connections/refreshAheadJob.js";
 import { createServices, type Services } from "./composition.js";
 import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
@@ -21,7 +20,7 @@ export interface RunningServer {
   logger: Logger;
   services: Services;
   /** The open database (tests read rows directly; the app only goes through the services). */
-  db: Kysely<Database>;
+  db: DatabaseHandle;
   refreshAhead: RefreshAheadJob;
   prune: PruneJob;
   /** Re-syncs connections' Microsoft Advertising accounts on ACCOUNT_SYNC_INTERVAL_SECONDS. */
@@ -101,9 +100,9 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     services.outbox.start();
     services.lastFetched.start();
     services.keyUses.start();
-    const refreshAhead = startRefreshAheadJob({ config, db, refresher: services.refresher, logger, lastFetched: services.lastFetched });
-    const prune = startPruneJob({ config, db, logger });
-    const accountSyncJob = startAccountSyncJob({ config, db, sync: services.accountSync, logger });
+    const refreshAhead = startRefreshAheadJob({ config, schedule: services.stores.schedule, refresher: services.refresher, logger, lastFetched: services.lastFetched });
+    const prune = startPruneJob({ config, store: services.stores.prune, logger });
+    const accountSyncJob = startAccountSyncJob({ config, schedule: services.stores.schedule, sync: services.accountSync, logger });
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
     // Discover the default tenant now so a wrong setup shows at boot; requests retry it if this fails.
     entra.configuration(config.microsoft.tenant).then(

@@ -1,5 +1,4 @@
 import type { AccountsError, AdAccount } from "@ads-connect/shared";
-import { PostgresAdapter, type Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
@@ -7,7 +6,7 @@ import { queryUser, searchAccountsOfUser, toAdAccount } from "../msads/customerM
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
 import { parseJson } from "../util/parseJson.js";
-import type { Database } from "../store/schema.js";
+import type { Stores } from "../store/stores.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { applyAccountSync, type SyncCounts } from "./applyAccountSync.js";
 import { publicAccountsError, toAccountsError, type StoredAccountsError } from "../connections/accountsError.js";
@@ -33,14 +32,13 @@ export const SYNC_CLAIM_MS = 5 * 60_000;
  * `accounts_error` with a retry time the sync job honours.
  */
 export class AccountSync {
-  private readonly lockRows: boolean;
-
   private readonly now: Clock;
 
   constructor(
     private readonly deps: {
       config: Config;
-      db: Kysely<Database>;
+      /** The connections' sync columns, their accounts, and the transaction a sync writes in. */
+      stores: Stores;
       client: MsAdsClient;
       outbox: WebhookOutbox;
       logger: Logger;
@@ -48,7 +46,6 @@ export class AccountSync {
     },
   ) {
     this.now = deps.now ?? systemClock;
-    this.lockRows = deps.db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
   private get intervalMs(): number {
@@ -62,7 +59,7 @@ export class AccountSync {
    */
   async discoverAfterConnect(connectionId: string): Promise<SyncRun> {
     try {
-      await this.deps.db.updateTable("connections").set({ accounts_sync_due_at: this.now() + SYNC_CLAIM_MS }).where("connection_id", "=", connectionId).execute();
+      await this.deps.stores.schedule.setAccountSyncDue(connectionId, this.now() + SYNC_CLAIM_MS);
       // The connect's auth webhook reports the new connection (with the accounts chosen), so its
       // first discovery sends no sync webhook; later syncs that change anything do.
       return await this.discover(connectionId, { timeoutMs: CONNECT_DISCOVERY_TIMEOUT_MS, announceInitial: false });
@@ -117,28 +114,19 @@ export class AccountSync {
 
   private async write(connectionId: string, fetched: { userId: string; accounts: AdAccount[] }, announceInitial: boolean): Promise<SyncRun> {
     const now = this.now();
-    const outcome = await this.deps.db.transaction().execute(async (trx) => {
+    const outcome = await this.deps.stores.transaction(async (tx) => {
       // The connection row's lock serializes runs for one connection (job, on demand, connect), so
       // each compares against what the previous one wrote and cursors stay increasing.
-      const row = await trx
-        .selectFrom("connections")
-        .select(["accounts_synced_at", "selected_account_ids"])
-        .where("connection_id", "=", connectionId)
-        .$if(this.lockRows, (q) => q.forUpdate())
-        .executeTakeFirst();
+      const row = await tx.schedule.accountSyncState(connectionId);
       if (!row) return null;
-      const applied = await applyAccountSync(trx, connectionId, fetched.accounts, now);
-      await trx
-        .updateTable("connections")
-        .set({ ms_user_id: fetched.userId, accounts_synced_at: now, accounts_error: null, accounts_sync_due_at: now + this.intervalMs })
-        .where("connection_id", "=", connectionId)
-        .execute();
+      const applied = await applyAccountSync(tx.adAccounts, connectionId, fetched.accounts, now);
+      await tx.schedule.recordAccountsSynced(connectionId, { msUserId: fetched.userId, at: now, dueAt: now + this.intervalMs });
       const selected = row.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : [];
       const removedSelectedAccountIds = applied.removed.filter((id) => selected.includes(id));
       const results = { added: applied.added, updated: applied.updated, deleted: applied.deleted };
       const syncType = row.accounts_synced_at === null ? "INITIAL" : "INCREMENTAL";
       if (results.added + results.updated + results.deleted > 0 && (syncType === "INCREMENTAL" || announceInitial)) {
-        await this.deps.outbox.enqueue(syncWebhook({ connectionId, syncType, modifiedAfter: now, results, removedSelectedAccountIds }), trx);
+        await this.deps.outbox.enqueue(syncWebhook({ connectionId, syncType, modifiedAfter: now, results, removedSelectedAccountIds }), tx.webhooks);
       }
       return { results, removedSelectedAccountIds };
     });
@@ -148,15 +136,11 @@ export class AccountSync {
   }
 
   private async recordFailure(connectionId: string, err: unknown): Promise<SyncRun> {
-    const row = await this.deps.db.selectFrom("connections").select("accounts_error").where("connection_id", "=", connectionId).executeTakeFirst();
-    if (!row) return { ok: false, error: null };
-    const previous = row.accounts_error ? parseJson<StoredAccountsError>(row.accounts_error) : null;
+    const accountsError = await this.deps.stores.schedule.accountsError(connectionId);
+    if (accountsError === undefined) return { ok: false, error: null };
+    const previous = accountsError ? parseJson<StoredAccountsError>(accountsError) : null;
     const stored = toAccountsError(err, this.now(), previous?.failures ?? 0, this.intervalMs);
-    await this.deps.db
-      .updateTable("connections")
-      .set({ accounts_error: JSON.stringify(stored), accounts_sync_due_at: Date.parse(stored.retry_at!) })
-      .where("connection_id", "=", connectionId)
-      .execute();
+    await this.deps.stores.schedule.recordAccountsError(connectionId, JSON.stringify(stored), Date.parse(stored.retry_at!));
     // Codes only: no tokens, no personal data.
     this.deps.logger.warn({ connectionId, code: stored.code, msadsCodes: stored.msads_codes, trackingId: stored.tracking_id, retryAt: stored.retry_at }, "Microsoft Advertising account sync failed; the connection is kept");
     return { ok: false, error: publicAccountsError(stored)! };

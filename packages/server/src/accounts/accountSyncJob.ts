@@ -1,7 +1,6 @@
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import type { Database } from "../store/schema.js";
+import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
 import { SYNC_CLAIM_MS, type AccountSync } from "./accountSync.js";
 import { systemClock, type Clock } from "../util/clock.js";
@@ -20,31 +19,19 @@ const BATCH = 50;
  * conditional UPDATE of `accounts_sync_due_at` (it must still hold the value read), so exactly one
  * instance runs it; the claim lasts SYNC_CLAIM_MS in case that instance dies.
  */
-export function startAccountSyncJob(deps: { config: Config; db: Kysely<Database>; sync: AccountSync; logger: Logger; now?: Clock }): AccountSyncJob {
-  const { config, db, sync, logger } = deps;
+export function startAccountSyncJob(deps: { config: Config; schedule: ConnectionScheduleStore; sync: AccountSync; logger: Logger; now?: Clock }): AccountSyncJob {
+  const { config, schedule, sync, logger } = deps;
   const now = deps.now ?? systemClock;
   const pollMs = Math.min(60_000, config.accountSync.intervalSeconds * 1000);
   async function runOnce(): Promise<number> {
     const t = now();
-    const due = await db
-      .selectFrom("connections")
-      .select(["connection_id", "accounts_sync_due_at"])
-      .where("status", "=", "connected")
-      .where((eb) => eb.or([eb("accounts_sync_due_at", "is", null), eb("accounts_sync_due_at", "<=", t)]))
-      .orderBy("accounts_sync_due_at")
-      .limit(BATCH)
-      .execute();
+    const due = await schedule.dueForAccountSync(t, BATCH);
     let ran = 0;
     for (const row of due) {
       if (loop.stopped()) break;
       const claimedAt = now();
-      const claimed = await db
-        .updateTable("connections")
-        .set({ accounts_sync_due_at: claimedAt + SYNC_CLAIM_MS })
-        .where("connection_id", "=", row.connection_id)
-        .where((eb) => (row.accounts_sync_due_at === null ? eb("accounts_sync_due_at", "is", null) : eb("accounts_sync_due_at", "=", row.accounts_sync_due_at)))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) continue;
+      const claimed = await schedule.claimDueAccountSync(row.connection_id, row.accounts_sync_due_at, claimedAt + SYNC_CLAIM_MS);
+      if (!claimed) continue;
       // One at a time: bounded load on Microsoft (117 counts calls per user and customer) and the database.
       await sync.sync(row.connection_id);
       ran++;

@@ -1,7 +1,7 @@
 import { AD_ACCOUNT_MODEL, AdAccountSchema, PROVIDER_CONFIG_KEY, type AdAccountRecord, type RecordsQuery, type RecordsResponse } from "@ads-connect/shared";
-import type { Kysely } from "kysely";
 import { AppError } from "../errors.js";
-import type { Database } from "../store/schema.js";
+import type { AdAccountAction, AdAccountStore } from "../store/adAccountStore.js";
+import type { ConnectionStore } from "../store/connectionStore.js";
 
 const DEFAULT_LIMIT = 100;
 
@@ -22,7 +22,7 @@ function decodeCursor(value: string): number {
  * accounts included with their metadata.
  */
 export class RecordsService {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly stores: { connections: ConnectionStore; adAccounts: AdAccountStore }) {}
 
   async list(input: { connectionId: string | undefined; providerConfigKey: string | undefined; query: RecordsQuery }): Promise<RecordsResponse> {
     const { connectionId, providerConfigKey, query } = input;
@@ -30,22 +30,17 @@ export class RecordsService {
     if (!providerConfigKey) throw new AppError("invalid_query", "The Provider-Config-Key header is required", 400, { details: [{ path: "Provider-Config-Key", message: "required header" }] });
     if (providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
     if (query.model !== AD_ACCOUNT_MODEL) throw new AppError("invalid_query", `Invalid request query. model: unknown model "${query.model}" (this server syncs ${AD_ACCOUNT_MODEL})`, 400, { details: [{ path: "model", message: `must be ${AD_ACCOUNT_MODEL}` }] });
-    const connection = await this.db.selectFrom("connections").select("connection_id").where("connection_id", "=", connectionId).executeTakeFirst();
-    if (!connection) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    if (!(await this.stores.connections.exists(connectionId))) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const after = query.cursor ? decodeCursor(query.cursor) : 0;
     const actions = query.filter ? [...new Set(query.filter.toUpperCase().split(","))] : null;
-    const rows = await this.db
-      .selectFrom("ad_accounts")
-      .selectAll()
-      .where("connection_id", "=", connectionId)
-      .where("cursor", ">", after)
-      .$if(query.modified_after !== undefined, (q) => q.where("last_modified_at", ">=", Date.parse(query.modified_after!)))
-      .$if(actions !== null, (q) => q.where("last_action", "in", actions as ("ADDED" | "UPDATED" | "DELETED")[]))
-      .$if(query.ids !== undefined && query.ids.length > 0, (q) => q.where("account_id", "in", query.ids!))
-      .orderBy("cursor")
-      .limit(limit + 1)
-      .execute();
+    const rows = await this.stores.adAccounts.records(connectionId, {
+      after,
+      limit: limit + 1,
+      modifiedAfter: query.modified_after !== undefined ? Date.parse(query.modified_after) : undefined,
+      actions: actions as AdAccountAction[] | null,
+      ids: query.ids,
+    });
     const page = rows.slice(0, limit);
     const records: AdAccountRecord[] = page.map((row) => ({
       ...AdAccountSchema.parse(JSON.parse(row.data)),

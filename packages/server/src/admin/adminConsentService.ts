@@ -1,18 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { parseAadsts } from "@ads-connect/shared";
-import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { TENANT_ID } from "../tenant.js";
 import { ENTRA_ORIGIN, type EntraClient } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri } from "../oauth/redirectUris.js";
 import { ADS_SCOPES } from "../oauth/scopes.js";
-import { IntegrationEventStore } from "../store/integrationEventStore.js";
-import type { Database } from "../store/schema.js";
+import type { Stores } from "../store/stores.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { systemClock, type Clock } from "../util/clock.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export const ADMIN_CONSENT_COOKIE = "adsc_admin_consent";
 
@@ -40,17 +36,9 @@ export class AdminConsentService {
   private readonly now: Clock;
 
   constructor(
-    private readonly deps: { config: Config; db: Kysely<Database>; logger: Logger; entra?: EntraClient; now?: Clock },
+    private readonly deps: { config: Config; stores: Stores; logger: Logger; entra?: EntraClient; now?: Clock },
   ) {
     this.now = deps.now ?? systemClock;
-  }
-
-  /**
-   * A sign-in from the tenant worked: its browser-reported approval (if any) is now verified.
-   * Called inside the connect transaction.
-   */
-  static async markVerified(db: Db, tenantId: string, at: number): Promise<void> {
-    await db.updateTable("admin_consents").set({ verified_at: at }).where("tenant_id", "=", tenantId.toLowerCase()).where("verified_at", "is", null).execute();
   }
 
   /**
@@ -75,44 +63,40 @@ export class AdminConsentService {
    * attempt's tenant: a specific one is kept, `common` and the like become `organizations` (Entra
    * then asks the administrator to sign in and approves for their own organization).
    */
-  async createLink(db: Db, request: { sessionId: string; endUserId: string; tenant: string; scope: string }): Promise<string> {
+  async createLink(request: { sessionId: string; endUserId: string; tenant: string; scope: string }): Promise<string> {
     const token = newToken("adsc_ac_");
     const generic = ["common", "organizations", "consumers"].includes(request.tenant.toLowerCase());
     const now = this.now();
-    await db
-      .insertInto("admin_consent_requests")
-      .values({
-        id: randomUUID(),
-        token_hash: hashToken(token),
-        session_id: request.sessionId,
-        end_user_id: request.endUserId,
-        tenant: generic ? "organizations" : request.tenant,
-        // The resource permissions the sign-in asked for (admin consent takes no OpenID scopes).
-        scope: request.scope.split(" ").filter((s) => s.includes("/")).join(" ") || ADS_SCOPES[this.deps.config.microsoft.adsEnvironment],
-        created_at: now,
-        expires_at: now + this.deps.config.adminConsentLinkTtlSeconds * 1000,
-        state_hash: null,
-        binding_hash: null,
-        state_expires_at: null,
-        completed_at: null,
-        granted_tenant_id: null,
-        error: null,
-      })
-      .execute();
+    await this.deps.stores.adminConsents.insertRequest({
+      id: randomUUID(),
+      token_hash: hashToken(token),
+      session_id: request.sessionId,
+      end_user_id: request.endUserId,
+      tenant: generic ? "organizations" : request.tenant,
+      // The resource permissions the sign-in asked for (admin consent takes no OpenID scopes).
+      scope: request.scope.split(" ").filter((s) => s.includes("/")).join(" ") || ADS_SCOPES[this.deps.config.microsoft.adsEnvironment],
+      created_at: now,
+      expires_at: now + this.deps.config.adminConsentLinkTtlSeconds * 1000,
+      state_hash: null,
+      binding_hash: null,
+      state_expires_at: null,
+      completed_at: null,
+      granted_tenant_id: null,
+      error: null,
+    });
     return `${this.deps.config.publicUrl}/oauth/admin-consent?request=${encodeURIComponent(token)}`;
   }
 
   /** The administrator opened the link: a fresh state bound to their browser, then Microsoft. */
   async start(token: string | undefined): Promise<AdminConsentOutcome> {
-    const { config, db } = this.deps;
-    const request = token ? await db.selectFrom("admin_consent_requests").selectAll().where("token_hash", "=", hashToken(token)).executeTakeFirst() : undefined;
+    const { config } = this.deps;
+    const consents = this.deps.stores.adminConsents;
+    const request = token ? await consents.findRequestByTokenHash(hashToken(token)) : undefined;
     if (!request) return invalid(404, "admin_consent_link_invalid", "This approval link is not valid", "Ask the person who sent it to connect again and send you the new link.");
     const now = this.now();
     // Only an approval a sign-in has since confirmed: a browser-reported one may be forged.
-    const verified = request.granted_tenant_id
-      ? await db.selectFrom("admin_consents").select("verified_at").where("tenant_id", "=", request.granted_tenant_id).executeTakeFirst()
-      : undefined;
-    if (verified?.verified_at != null) {
+    const verifiedAt = request.granted_tenant_id ? await consents.verifiedAt(request.granted_tenant_id) : undefined;
+    if (verifiedAt != null) {
       return { kind: "page", status: 200, result: "approved", heading: "Already approved", paragraphs: ["Your organization has approved this app. Users can connect Microsoft Advertising now."] };
     }
     if (request.expires_at <= now) return invalid(410, "admin_consent_link_expired", "This approval link has expired", "Ask the person who sent it to connect again and send you the new link.");
@@ -120,11 +104,7 @@ export class AdminConsentService {
     const state = newToken("");
     const binding = newToken("");
     const ttl = config.attemptTtlSeconds;
-    await db
-      .updateTable("admin_consent_requests")
-      .set({ state_hash: hashToken(state), binding_hash: hashToken(binding), state_expires_at: now + ttl * 1000 })
-      .where("id", "=", request.id)
-      .execute();
+    await consents.setRequestState(request.id, { stateHash: hashToken(state), bindingHash: hashToken(binding), expiresAt: now + ttl * 1000 });
     const url = new URL(`${config.microsoft.emulatorUrl ?? ENTRA_ORIGIN}/${encodeURIComponent(request.tenant)}/v2.0/adminconsent`);
     url.search = new URLSearchParams({
       client_id: config.microsoft.clientId,
@@ -138,21 +118,15 @@ export class AdminConsentService {
 
   /** Entra's answer: `admin_consent=True&tenant=…` or `error=…`, checked against the state and the browser. */
   async callback(query: URLSearchParams, binding: string | undefined): Promise<AdminConsentOutcome> {
-    const { db, logger } = this.deps;
+    const { stores, logger } = this.deps;
     const state = query.get("state");
-    const request = state ? await db.selectFrom("admin_consent_requests").selectAll().where("state_hash", "=", hashToken(state)).executeTakeFirst() : undefined;
+    const request = state ? await stores.adminConsents.findRequestByStateHash(hashToken(state)) : undefined;
     if (!state || !request) return invalid(400, "state_invalid", "This approval response is not valid", "It does not belong to an approval in progress. Open the approval link again.");
     if (!binding || !request.binding_hash || !secretsEqual(hashToken(binding), request.binding_hash)) {
       return invalid(403, "attempt_browser_mismatch", "This approval was started in another browser", "Open the approval link again in this browser.");
     }
     // Single use: whoever clears the state first handles the answer.
-    const claimed = await db
-      .updateTable("admin_consent_requests")
-      .set({ state_hash: null, binding_hash: null })
-      .where("id", "=", request.id)
-      .where("state_hash", "=", hashToken(state))
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return invalid(400, "state_already_used", "This approval response was already used", "Open the approval link again if needed.");
+    if (!(await stores.adminConsents.claimRequestState(request.id, hashToken(state)))) return invalid(400, "state_already_used", "This approval response was already used", "Open the approval link again if needed.");
     const now = this.now();
     if ((request.state_expires_at ?? 0) <= now) return invalid(400, "attempt_expired", "The approval took too long", "Open the approval link again.");
 
@@ -169,14 +143,10 @@ export class AdminConsentService {
         );
       }
       // Recorded as reported by the browser, unverified until a sign-in from the tenant works.
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto("admin_consents")
-          .values({ tenant_id: tenantId.toLowerCase(), granted_at: now, request_id: request.id, scope: query.get("scope") ?? request.scope, verified_at: null })
-          .onConflict((oc) => oc.column("tenant_id").doUpdateSet({ granted_at: now, request_id: request.id, scope: query.get("scope") ?? request.scope }))
-          .execute();
-        await trx.updateTable("admin_consent_requests").set({ completed_at: now, granted_tenant_id: tenantId.toLowerCase(), error: null }).where("id", "=", request.id).execute();
-        await IntegrationEventStore.record(trx, now, "admin_consent_granted", null);
+      await stores.transaction(async (tx) => {
+        await tx.adminConsents.recordGrant({ tenantId: tenantId.toLowerCase(), at: now, requestId: request.id, scope: query.get("scope") ?? request.scope });
+        await tx.adminConsents.completeRequest(request.id, now, tenantId.toLowerCase());
+        await tx.events.record(now, "admin_consent_granted", null);
       });
       logger.info({ requestId: request.id, tenantId }, "admin consent granted");
       return {
@@ -190,9 +160,9 @@ export class AdminConsentService {
 
     const error = query.get("error") ?? "invalid_response";
     const description = (query.get("error_description") ?? "").split(/\r?\n/)[0]!.slice(0, 300);
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable("admin_consent_requests").set({ error: `${error}: ${description}` }).where("id", "=", request.id).execute();
-      await IntegrationEventStore.record(trx, now, "admin_consent_failed", null, { code: "admin_consent_declined", actor: "end_user_admin", aadsts: null });
+    await stores.transaction(async (tx) => {
+      await tx.adminConsents.failRequest(request.id, `${error}: ${description}`);
+      await tx.events.record(now, "admin_consent_failed", null, { code: "admin_consent_declined", actor: "end_user_admin", aadsts: null });
     });
     // Microsoft's number, not its description (descriptions can name the account).
     logger.warn({ requestId: request.id, error, aadsts: parseAadsts(description) }, "admin consent not granted");

@@ -5,6 +5,7 @@ import { createLogger } from "../logger.js";
 import { createDatabase } from "../store/createDatabase.js";
 import type { Database } from "../store/schema.js";
 import { startWebhookReceiver } from "../testing/webhookReceiver.js";
+import { AlertStore } from "../store/alertStore.js";
 import { createSlackAlerter, type Alerter } from "./slackAlerter.js";
 
 const HOUR_SECONDS = 3600;
@@ -18,7 +19,7 @@ beforeEach(async () => {
   slack = await startWebhookReceiver();
   clock = Date.UTC(2027, 0, 10, 12);
   const logger = createLogger("debug", new Writable({ write: (_chunk, _enc, done) => done() }));
-  alerter = createSlackAlerter({ db, url: slack.url, dedupSeconds: HOUR_SECONDS, logger, now: () => clock });
+  alerter = createSlackAlerter({ store: new AlertStore(db), url: slack.url, dedupSeconds: HOUR_SECONDS, logger, now: () => clock });
 });
 afterEach(async () => {
   await slack.close();
@@ -46,7 +47,7 @@ describe("Slack alerts", () => {
     const url = down.url;
     await down.close();
     const logger = createLogger("debug", new Writable({ write: (_chunk, _enc, done) => done() }));
-    const unreachable = createSlackAlerter({ db, url, dedupSeconds: HOUR_SECONDS, logger, now: () => clock });
+    const unreachable = createSlackAlerter({ store: new AlertStore(db), url, dedupSeconds: HOUR_SECONDS, logger, now: () => clock });
     await unreachable.alert(alert);
 
     await alerter.alert(alert);

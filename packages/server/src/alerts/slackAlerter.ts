@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { Database } from "../store/schema.js";
+import type { AlertStore } from "../store/alertStore.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 export interface Alert {
@@ -27,7 +26,7 @@ const SEND_TIMEOUT_MS = 10_000;
  * when Slack answered 2xx; an alert Slack refused or never received releases the key, so its next
  * occurrence is sent.
  */
-export function createSlackAlerter(options: { db: Kysely<Database>; url: string | null; dedupSeconds: number; logger: Logger; now?: Clock }): Alerter {
+export function createSlackAlerter(options: { store: AlertStore; url: string | null; dedupSeconds: number; logger: Logger; now?: Clock }): Alerter {
   const now = options.now ?? systemClock;
   const windowMs = options.dedupSeconds * 1000;
 
@@ -54,18 +53,13 @@ export function createSlackAlerter(options: { db: Kysely<Database>; url: string 
       const t = now();
       // Written as if sent long enough ago that it lapses after CLAIM_MS unless confirmed.
       const claim = t - windowMs + CLAIM_MS;
-      const claimed = await options.db.transaction().execute(async (trx) => {
-        const last = await trx.selectFrom("alerts_sent").select("sent_at").where("key", "=", key).executeTakeFirst();
-        if (last && last.sent_at > t - windowMs) return false;
-        await trx.insertInto("alerts_sent").values({ key, sent_at: claim }).onConflict((oc) => oc.column("key").doUpdateSet({ sent_at: claim })).execute();
-        return true;
-      });
+      const claimed = await options.store.claim(key, t - windowMs, claim);
       if (!claimed) return options.logger.debug({ alert: key }, "alert suppressed (sent recently)");
       options.logger.warn({ alert: key, text }, "alert");
       const delivered = options.url ? await send(options.url, key, text) : true;
       // Only our own claim is confirmed or released (another process may have taken the key since it lapsed).
-      if (delivered) await options.db.updateTable("alerts_sent").set({ sent_at: now() }).where("key", "=", key).where("sent_at", "=", claim).execute();
-      else await options.db.deleteFrom("alerts_sent").where("key", "=", key).where("sent_at", "=", claim).execute();
+      if (delivered) await options.store.confirm(key, claim, now());
+      else await options.store.release(key, claim);
     },
   };
 }

@@ -8,21 +8,19 @@ import {
   type ConnectSuccess,
   type EndUserInput,
 } from "@ads-connect/shared";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { isolate } from "./pages/htmlPage.js";
 import type { ResultNotice } from "./pages/resultPage.js";
 import { parseJson } from "../util/parseJson.js";
-import type { Database } from "../store/schema.js";
-import { SessionStore, type ConnectSessionRow } from "../store/sessionStore.js";
+import type { ConnectSessionRow } from "../store/connectSessionStore.js";
+import type { Stores } from "../store/stores.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { resolveSelection, sessionSelectionMode } from "../connections/accountSelection.js";
 import type { PickerPageInput } from "./pages/accountPickerPage.js";
-import { listActiveAccounts } from "../connections/activeAccounts.js";
 import { fill, type PickerStrings } from "./pages/pickerStrings.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
@@ -63,7 +61,7 @@ export class AccountPickerService {
   constructor(
     private readonly deps: {
       config: Config;
-      db: Kysely<Database>;
+      stores: Stores;
       outbox: WebhookOutbox;
       strings: PickerStrings;
       logger: Logger;
@@ -97,26 +95,22 @@ export class AccountPickerService {
   /** A change-accounts session after its handshake or Continue: the picker for its connection, nothing else. */
   async openForChange(session: ConnectSessionRow, origin: string | null): Promise<PickerOutcome> {
     const connectionId = session.reconnect_connection_id;
-    const exists = connectionId ? await this.deps.db.selectFrom("connections").select("connection_id").where("connection_id", "=", connectionId).executeTakeFirst() : undefined;
+    const { stores } = this.deps;
+    const exists = connectionId ? await stores.connections.exists(connectionId) : false;
     if (!connectionId || !exists) {
       return { kind: "result", status: 404, result: { type: CONNECT_ERROR, error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null } }, origin };
     }
     // Microsoft is asked for the accounts once per session (its first picker), not on every load.
-    if (await new SessionStore(this.deps.db).claimPickerConnection(session.id, connectionId)) await this.deps.refreshAccounts(connectionId);
+    if (await stores.sessions.claimPickerConnection(session.id, connectionId)) await this.deps.refreshAccounts(connectionId);
     const now = this.now();
-    await this.deps.db
-      .updateTable("connect_sessions")
-      .set({ picker_connection_id: connectionId, picker_origin: origin, picker_expires_at: now + this.ttlMs, picker_done_at: null, picker_token_hash: null, picker_binding_hash: null })
-      .where("id", "=", session.id)
-      .where("completed_at", "is", null)
-      .execute();
+    await stores.sessions.reopenPicker(session.id, { picker_connection_id: connectionId, picker_origin: origin, picker_expires_at: now + this.ttlMs });
     const fresh = (await this.session(session.id))!;
     return this.decide(fresh, false);
   }
 
   /** The picker's form: one-time token + this browser's binding, then a valid choice. */
   async submit(token: string | undefined, ids: string[], cookies: Record<string, string | undefined>): Promise<PickerOutcome> {
-    const session = token ? await this.deps.db.selectFrom("connect_sessions").selectAll().where("picker_token_hash", "=", hashToken(token)).executeTakeFirst() : undefined;
+    const session = token ? await this.deps.stores.sessions.findByPickerTokenHash(hashToken(token)) : undefined;
     if (!token || !session?.picker_connection_id) return refusal("state_invalid", "This account choice is not valid. Close this window and connect again from the app.");
     const binding = cookies[pickerCookieName(session.id)];
     if (!binding || !session.picker_binding_hash || !secretsEqual(hashToken(binding), session.picker_binding_hash)) {
@@ -127,7 +121,7 @@ export class AccountPickerService {
       return refusal("attempt_expired", "This page was open too long. Your Microsoft account is connected without ad accounts; choose them from the app.");
     }
     const mode = sessionSelectionMode(session.account_selection);
-    const active = await listActiveAccounts(this.deps.db, session.picker_connection_id);
+    const active = await this.deps.stores.adAccounts.active(session.picker_connection_id);
     const { accounts, unknown } = resolveSelection(active, ids);
     const t = this.deps.strings;
     const wrongCount = mode === "single" ? accounts.length !== 1 || new Set(ids).size !== 1 : accounts.length === 0;
@@ -143,12 +137,12 @@ export class AccountPickerService {
 
   private async decide(session: ConnectSessionRow, reconnect: boolean): Promise<PickerOutcome> {
     const connectionId = session.picker_connection_id!;
-    const active = await listActiveAccounts(this.deps.db, connectionId);
+    const active = await this.deps.stores.adAccounts.active(connectionId);
     const mode = sessionSelectionMode(session.account_selection);
     const origin = session.picker_origin;
     if (reconnect) {
-      const row = await this.deps.db.selectFrom("connections").select("selected_account_ids").where("connection_id", "=", connectionId).executeTakeFirst();
-      const previous = row?.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : [];
+      const selected = await this.deps.stores.connections.selectedAccountIds(connectionId);
+      const previous = selected ? parseJson<string[]>(selected) : [];
       const kept = resolveSelection(active, previous).accounts;
       if (kept.length > 0 && (mode !== "single" || kept.length === 1)) return this.decided(session, kept, "kept", origin);
     }
@@ -169,7 +163,7 @@ export class AccountPickerService {
   /** Zero accounts: what it means and the next step (or, when discovery failed, that it is retried). */
   private async noAccountsNotice(connectionId: string): Promise<ResultNotice> {
     const t = this.deps.strings;
-    const row = await this.deps.db.selectFrom("connections").select(["username", "accounts_error", "accounts_synced_at"]).where("connection_id", "=", connectionId).executeTakeFirst();
+    const row = await this.deps.stores.connections.findUser(connectionId);
     const values = { user: isolate(row?.username ?? ""), product: isolate(this.deps.config.productName) };
     const failed = row?.accounts_error != null && row.accounts_synced_at === null;
     return failed
@@ -181,20 +175,14 @@ export class AccountPickerService {
   private async open(session: ConnectSessionRow, active: AdAccount[], mode: "single" | "multiple"): Promise<PickerOutcome> {
     const token = newToken("");
     const binding = newToken("");
-    const updated = await this.deps.db
-      .updateTable("connect_sessions")
-      .set({ picker_token_hash: hashToken(token), picker_binding_hash: hashToken(binding) })
-      .where("id", "=", session.id)
-      .where("picker_done_at", "is", null)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
+    if (!(await this.deps.stores.sessions.issuePickerToken(session.id, hashToken(token), hashToken(binding)))) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
     // Outlives the deadline a little, so a late choice hears "expired" rather than "another browser".
     const maxAgeSeconds = Math.max(1, Math.ceil(((session.picker_expires_at ?? 0) - this.now()) / 1000)) + LATE_CHOICE_GRACE_SECONDS;
     return { kind: "picker", status: 200, page: await this.pageInput(session, active, mode, token), cookie: { name: pickerCookieName(session.id), value: binding, maxAgeSeconds } };
   }
 
   private async pageInput(session: ConnectSessionRow, accounts: AdAccount[], mode: "single" | "multiple", token: string): Promise<Omit<PickerPageInput, "action">> {
-    const row = await this.deps.db.selectFrom("connections").select(["username", "display_name"]).where("connection_id", "=", session.picker_connection_id!).executeTakeFirst();
+    const row = await this.deps.stores.connections.findUser(session.picker_connection_id!);
     const user = row ? (row.display_name ? `${row.display_name} (${row.username})` : row.username) : "";
     return { mode, accounts, token, user, productName: this.deps.config.productName, strings: this.deps.strings };
   }
@@ -208,16 +196,15 @@ export class AccountPickerService {
   private async finalize(session: ConnectSessionRow, ids: string[], outcome: AccountSelectionOutcome, claim: string | null): Promise<ConnectResult | null> {
     const connectionId = session.picker_connection_id!;
     const now = this.now();
-    const result = await this.deps.db.transaction().execute(async (trx) => {
-      let spend = trx.updateTable("connect_sessions").set({ picker_done_at: now }).where("id", "=", session.id).where("picker_done_at", "is", null);
-      if (claim) spend = spend.where("picker_token_hash", "=", claim).where("picker_expires_at", ">", now);
-      if (Number((await spend.executeTakeFirst()).numUpdatedRows) !== 1) return null;
-      const active = await listActiveAccounts(trx, connectionId);
+    const result = await this.deps.stores.transaction(async (tx) => {
+      if (!(await tx.sessions.spendPicker(session.id, now, claim))) return null;
+      const active = await tx.adAccounts.active(connectionId);
       const chosen = resolveSelection(active, ids).accounts;
-      await trx.updateTable("connections").set({ selected_account_ids: JSON.stringify(chosen.map((a) => a.id)), updated_at: now }).where("connection_id", "=", connectionId).execute();
+      await tx.connections.update(connectionId, { selected_account_ids: JSON.stringify(chosen.map((a) => a.id)), updated_at: now });
       let success: ConnectSuccess;
       if (session.purpose === CHANGE_ACCOUNTS_PURPOSE) {
-        const row = await trx.selectFrom("connections").selectAll().where("connection_id", "=", connectionId).executeTakeFirstOrThrow();
+        const row = await tx.connections.findByConnectionId(connectionId);
+        if (!row) throw new Error(`connection ${connectionId} vanished inside its own transaction`);
         success = {
           type: CONNECT_SUCCESS,
           connection_id: connectionId,
@@ -227,16 +214,16 @@ export class AccountPickerService {
           accounts: chosen,
         };
         const json = JSON.stringify(success);
-        await trx.updateTable("connect_sessions").set({ completed_at: now, last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
+        await tx.sessions.complete(session.id, json, now);
         return success;
       }
       const before = session.last_result ? parseJson<ConnectResult>(session.last_result) : null;
       if (before?.type !== CONNECT_SUCCESS) throw new AppError("internal_error", "The picker's session has no recorded connect result.", 500);
       success = { ...before, accounts: chosen };
       const json = JSON.stringify(success);
-      await trx.updateTable("connect_sessions").set({ last_result: json }).where("id", "=", session.id).execute();
+      await tx.sessions.replaceResult(session.id, json);
       // A reload of the callback shows the result with the accounts.
-      await trx.updateTable("oauth_attempts").set({ result: json }).where("session_id", "=", session.id).where("result", "=", session.last_result).execute();
+      await tx.attempts.replaceSessionResult(session.id, session.last_result, json);
       if (session.picker_webhook_id) {
         const body = authWebhook({
           operation: success.operation,
@@ -246,7 +233,7 @@ export class AccountPickerService {
           session,
           selection: { accounts: chosen, outcome },
         });
-        const released = await this.deps.outbox.release(session.picker_webhook_id, body, trx);
+        const released = await this.deps.outbox.release(session.picker_webhook_id, body, tx.webhooks);
         if (!released) this.deps.logger.warn({ connectionId, webhookId: session.picker_webhook_id }, "the creation webhook went out before the accounts were chosen");
       }
       return success;
@@ -256,6 +243,6 @@ export class AccountPickerService {
   }
 
   private session(id: string): Promise<ConnectSessionRow | undefined> {
-    return this.deps.db.selectFrom("connect_sessions").selectAll().where("id", "=", id).executeTakeFirst();
+    return this.deps.stores.sessions.findById(id);
   }
 }

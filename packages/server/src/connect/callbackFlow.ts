@@ -1,13 +1,11 @@
 import { CONNECT_ERROR, CONNECT_SUCCESS, PROVIDER_CONFIG_KEY, type ConnectResult, type ConnectSuccess, type EndUserInput } from "@ads-connect/shared";
 import * as oidc from "openid-client";
-import { AdminConsentService } from "../admin/adminConsentService.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import { signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromAuthorizeError, fromTokenRequestError } from "../oauth/translateEntraError.js";
-import type { AttemptRow } from "../store/attemptStore.js";
+import type { AttemptRow } from "../store/oauthAttemptStore.js";
 import { DatabaseBusyError } from "../store/databaseBusy.js";
-import { IntegrationEventStore } from "../store/integrationEventStore.js";
-import type { ConnectSessionRow } from "../store/sessionStore.js";
+import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import { hashToken, secretsEqual } from "../tokens/secureToken.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
@@ -44,7 +42,7 @@ export class CallbackFlow {
     const code = query.get("code");
     const refuse = (error: AppError): CallbackOutcome => ({ status: error.status, result: errorResult(error), origin: null });
     if (!state) return refuse(new AppError("state_invalid", "The sign-in response is missing its state. Connect again."));
-    const attempt = await this.deps.attempts.findByStateHash(hashToken(state));
+    const attempt = await this.deps.stores.attempts.findByStateHash(hashToken(state));
     if (!attempt) return refuse(new AppError("state_invalid", "This sign-in response does not belong to any connect attempt. Connect again."));
     const binding = cookies[bindingCookieName(state)];
     if (!binding || !secretsEqual(hashToken(binding), attempt.binding_hash)) {
@@ -55,7 +53,7 @@ export class CallbackFlow {
     const consumedAt = this.now();
     let consumed: boolean;
     try {
-      consumed = await this.deps.attempts.consume(attempt.id, codeHash, consumedAt);
+      consumed = await this.deps.stores.attempts.consume(attempt.id, codeHash, consumedAt);
     } catch (err) {
       // Nothing is spent yet: the browser may load the same response again.
       if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
@@ -102,7 +100,8 @@ export class CallbackFlow {
 
   /** After `consume`: checks, code exchange, and the recorded result (a success or a failure). */
   private async complete(attempt: AttemptRow, query: URLSearchParams): Promise<ConnectResult> {
-    const session = await this.deps.db.selectFrom("connect_sessions").selectAll().where("id", "=", attempt.session_id).executeTakeFirstOrThrow();
+    const session = await this.deps.stores.sessions.findById(attempt.session_id);
+    if (!session) throw new Error(`the attempt's connect session ${attempt.session_id} is missing`);
     let result: ConnectResult;
     try {
       if (attempt.expires_at <= this.now()) throw new AppError("attempt_expired", "The sign-in took too long and expired. Connect again.");
@@ -114,7 +113,7 @@ export class CallbackFlow {
     } catch (err) {
       if (err instanceof ResultAlreadyRecorded) {
         this.results.settled(attempt.id);
-        const recorded = await this.deps.attempts.findByStateHash(attempt.state_hash);
+        const recorded = await this.deps.stores.attempts.findByStateHash(attempt.state_hash);
         return recorded?.result ? parseJson<ConnectResult>(recorded.result) : SERVER_RESTARTING;
       }
       // Our own failures (a busy database, a bug) are the caller's to report and record.
@@ -123,7 +122,7 @@ export class CallbackFlow {
       if (result.type === CONNECT_ERROR && result.error.code === "admin_consent_required") {
         const endUserId = parseJson<EndUserInput>(session.end_user).id;
         const link = { sessionId: session.id, endUserId, tenant: attempt.tenant, scope: attempt.scope };
-        result.error.admin_consent_url = await this.deps.adminConsent.createLink(this.deps.db, link);
+        result.error.admin_consent_url = await this.deps.adminConsent.createLink(link);
       }
       await this.results.recordOrRetry(attempt, result);
     }
@@ -170,19 +169,13 @@ export class CallbackFlow {
     };
     const endUser = parseJson<EndUserInput>(session.end_user);
     const now = this.now();
-    const result = await this.deps.db.transaction().execute(async (trx) => {
+    const result = await this.deps.stores.transaction(async (tx) => {
       // Claim the single-use session first: of two overlapping callbacks only one completes it; the
       // other one's transaction (connection included) is rolled back.
-      const claimed = await trx
-        .updateTable("connect_sessions")
-        .set({ completed_at: now })
-        .where("id", "=", session.id)
-        .where("completed_at", "is", null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) {
+      if (!(await tx.sessions.claimCompletion(session.id, now))) {
         throw new AppError("connect_session_used", "This connect session already connected an account. Close this window and check the app.", 409);
       }
-      const saved = await this.deps.connections.saveFromConnect(trx, {
+      const saved = await this.deps.connections.saveFromConnect(tx, {
         reconnectConnectionId: session.reconnect_connection_id,
         pendingConnectionId: attempt.pending_connection_id,
         endUser,
@@ -206,21 +199,17 @@ export class CallbackFlow {
       };
       const json = JSON.stringify(success);
       // The first recorded result wins: the shutdown may have given up on this attempt meanwhile.
-      const recorded = await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).where("result", "is", null).executeTakeFirst();
-      if (Number(recorded.numUpdatedRows) !== 1) throw new ResultAlreadyRecorded();
-      await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
-      await IntegrationEventStore.record(trx, now, "connect_succeeded", saved.connectionId);
-      await AdminConsentService.markVerified(trx, account.tenant_id, now);
+      if (!(await tx.attempts.recordResultOnce(attempt.id, json))) throw new ResultAlreadyRecorded();
+      await tx.sessions.recordResult(session.id, json, now);
+      await tx.events.record(now, "connect_succeeded", saved.connectionId);
+      // A sign-in from the tenant worked: its browser-reported admin approval (if any) is now verified.
+      await tx.adminConsents.markVerified(account.tenant_id, now);
       // Held back until the account picker's choice (which adds it and sends it at once); if no
       // choice comes, it goes out at the picker's deadline as it is.
       const pickerDeadline = now + this.deps.config.accountPicker.ttlSeconds * 1000;
       const webhook = authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session, selection: { accounts: [], outcome: "not_chosen" } });
-      const webhookId = await this.deps.outbox.enqueue(webhook, trx, { dueAt: pickerDeadline });
-      await trx
-        .updateTable("connect_sessions")
-        .set({ picker_connection_id: saved.connectionId, picker_origin: attempt.origin, picker_expires_at: pickerDeadline, picker_webhook_id: webhookId })
-        .where("id", "=", session.id)
-        .execute();
+      const webhookId = await this.deps.outbox.enqueue(webhook, tx.webhooks, { dueAt: pickerDeadline });
+      await tx.sessions.armPickerAfterConnect(session.id, { picker_connection_id: saved.connectionId, picker_origin: attempt.origin, picker_expires_at: pickerDeadline, picker_webhook_id: webhookId });
       return success;
     });
     return result;
@@ -245,7 +234,7 @@ export class CallbackFlow {
       if (waiting) return { status: 200, result: waiting, origin: attempt.origin };
       if (wasInterrupted(current, this.now())) return { status: 200, result: SIGN_IN_INTERRUPTED, origin: attempt.origin };
       await new Promise((resolve) => setTimeout(resolve, 100));
-      current = await this.deps.attempts.findByStateHash(attempt.state_hash);
+      current = await this.deps.stores.attempts.findByStateHash(attempt.state_hash);
     }
     if (!current?.result) {
       const error = new AppError("state_already_used", "This sign-in is still being processed. Close this window and check the app.", 409);

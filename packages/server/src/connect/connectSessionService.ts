@@ -15,7 +15,7 @@ import { AppError } from "../errors.js";
 import { effectiveAuthParams, type EffectiveAuthParams } from "../oauth/authParams.js";
 import type { SessionTenantCheck } from "../oauth/sessionTenantCheck.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
-import type { ConnectSessionRow, SessionStore } from "../store/sessionStore.js";
+import type { ConnectSessionRow, ConnectSessionStore } from "../store/connectSessionStore.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
 import { parseJson } from "../util/parseJson.js";
 import { SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
@@ -26,7 +26,7 @@ export type { EffectiveAuthParams };
 export class ConnectSessionService {
   constructor(
     private readonly config: Config,
-    private readonly sessions: SessionStore,
+    private readonly sessions: ConnectSessionStore,
     private readonly connections: ConnectionStore,
     private readonly now: Clock = systemClock,
     /** Asks Microsoft whether a tenant the session names exists (see sessionTenantCheck). */
@@ -101,7 +101,7 @@ export class ConnectSessionService {
     return session;
   }
 
-  async setPendingStart(sessionId: string, start: Parameters<SessionStore["setPendingStart"]>[1]): Promise<void> {
+  async setPendingStart(sessionId: string, start: Parameters<ConnectSessionStore["setPendingStart"]>[1]): Promise<void> {
     await this.sessions.setPendingStart(sessionId, start);
   }
 

@@ -1,5 +1,4 @@
 import { CONNECT_ERROR, type ConnectResult, type EndUserInput } from "@ads-connect/shared";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { AccountSync } from "../accounts/accountSync.js";
 import type { AdminConsentService } from "../admin/adminConsentService.js";
@@ -7,8 +6,7 @@ import type { Config } from "../config.js";
 import type { ConnectionService } from "../connections/connectionService.js";
 import { type AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
-import type { AttemptStore } from "../store/attemptStore.js";
-import type { Database } from "../store/schema.js";
+import type { Stores } from "../store/stores.js";
 import { hashToken } from "../tokens/secureToken.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import type { Clock } from "../util/clock.js";
@@ -19,8 +17,8 @@ import type { ConnectSessionService } from "./connectSessionService.js";
 /** What every step of the sign-in flow works with. */
 export interface FlowDeps {
   config: Config;
-  db: Kysely<Database>;
-  attempts: AttemptStore;
+  /** The repositories (attempts, sessions, events…) and their transactions. */
+  stores: Stores;
   sessions: ConnectSessionService;
   connections: ConnectionService;
   entra: EntraClient;

@@ -1,6 +1,5 @@
 import { CONNECT_ERROR, type ConnectResult, type EndUserInput } from "@ads-connect/shared";
-import type { AttemptRow } from "../store/attemptStore.js";
-import { IntegrationEventStore } from "../store/integrationEventStore.js";
+import type { AttemptRow } from "../store/oauthAttemptStore.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
@@ -14,7 +13,7 @@ import { CALLBACK_DEADLINE_MS, SERVER_RESTARTING, SIGN_IN_INTERRUPTED } from "./
 export class ResultRecorder {
   private readonly now: Clock;
 
-  constructor(private readonly deps: Pick<FlowDeps, "db" | "attempts" | "outbox" | "logger" | "now">) {
+  constructor(private readonly deps: Pick<FlowDeps, "stores" | "outbox" | "logger" | "now">) {
     this.now = deps.now ?? systemClock;
   }
 
@@ -32,14 +31,13 @@ export class ResultRecorder {
   private async recordFailure(attempt: AttemptRow, result: ConnectResult): Promise<void> {
     const json = JSON.stringify(result);
     const now = this.now();
-    await this.deps.db.transaction().execute(async (trx) => {
-      const recorded = await trx.updateTable("oauth_attempts").set({ result: json }).where("id", "=", attempt.id).where("result", "is", null).executeTakeFirst();
-      if (Number(recorded.numUpdatedRows) !== 1) return;
-      const session = await trx.selectFrom("connect_sessions").selectAll().where("id", "=", attempt.session_id).executeTakeFirst();
+    await this.deps.stores.transaction(async (tx) => {
+      if (!(await tx.attempts.recordResultOnce(attempt.id, json))) return;
+      const session = await tx.sessions.findById(attempt.session_id);
       if (!session || session.completed_at !== null) return;
-      await trx.updateTable("connect_sessions").set({ last_result: json, last_result_at: now }).where("id", "=", session.id).execute();
+      await tx.sessions.recordResult(session.id, json, now);
       if (result.type === CONNECT_ERROR) {
-        await IntegrationEventStore.record(trx, now, "connect_failed", null, result.error);
+        await tx.events.record(now, "connect_failed", null, result.error);
         const webhook = authWebhook({
           operation: session.reconnect_connection_id ? "override" : "creation",
           success: false,
@@ -48,7 +46,7 @@ export class ResultRecorder {
           session,
           error: { type: result.error.code, description: result.error.message },
         });
-        await this.deps.outbox.enqueue(webhook, trx);
+        await this.deps.outbox.enqueue(webhook, tx.webhooks);
       }
     });
   }
@@ -101,7 +99,7 @@ export class ResultRecorder {
 
   /** At start: attempts a crashed process left consumed without a result get one. */
   async sweepInterrupted(): Promise<number> {
-    const stale = await this.deps.attempts.findInterrupted(this.now() - CALLBACK_DEADLINE_MS, 100);
+    const stale = await this.deps.stores.attempts.findInterrupted(this.now() - CALLBACK_DEADLINE_MS, 100);
     for (const attempt of stale) await this.recordFailure(attempt, SIGN_IN_INTERRUPTED);
     return stale.length;
   }

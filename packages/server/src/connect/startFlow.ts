@@ -3,7 +3,7 @@ import type { ConnectResult, EndUserInput } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import { AppError, ConnectFlowError } from "../errors.js";
 import { signInRedirectUri } from "../oauth/redirectUris.js";
-import type { ConnectSessionRow } from "../store/sessionStore.js";
+import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
@@ -156,7 +156,7 @@ export class StartFlow {
     const attemptId = randomUUID();
     const createdAt = this.now();
     const ttl = config.attemptTtlSeconds;
-    const inserted = await this.deps.attempts.insertBelowCap({
+    const inserted = await this.deps.stores.attempts.insertBelowCap({
       id: attemptId,
       session_id: session.id,
       state_hash: hashToken(state),
@@ -196,12 +196,7 @@ export class StartFlow {
   /** The person cancelled on the start page: the session's latest result says so (no webhook). */
   private async recordCancel(session: ConnectSessionRow, result: ConnectResult): Promise<void> {
     const now = this.now();
-    await this.deps.db
-      .updateTable("connect_sessions")
-      .set({ last_result: JSON.stringify(result), last_result_at: now })
-      .where("id", "=", session.id)
-      .where("completed_at", "is", null)
-      .execute();
+    await this.deps.stores.sessions.recordResult(session.id, JSON.stringify(result), now, { openOnly: true });
   }
 
 }

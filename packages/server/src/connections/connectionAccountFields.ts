@@ -1,27 +1,10 @@
-import { AdAccountSchema, type AdAccount, type ConnectionSummary } from "@ads-connect/shared";
-import type { Kysely } from "kysely";
+import { type AdAccount, type ConnectionSummary } from "@ads-connect/shared";
 import { parseJson } from "../util/parseJson.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
-import type { Database } from "../store/schema.js";
+import type { AdAccountStore } from "../store/adAccountStore.js";
 import { publicAccountsError, type StoredAccountsError } from "./accountsError.js";
 
 type AccountFields = Pick<ConnectionSummary, "accounts" | "selected_account_ids" | "removed_selected_account_ids" | "accounts_error" | "accounts_synced_at">;
-
-/** Active accounts of several connections in one query, each list in Microsoft's order. */
-export async function activeAccountsOf(db: Kysely<Database>, connectionIds: string[]): Promise<Map<string, AdAccount[]>> {
-  const byConnection = new Map<string, AdAccount[]>(connectionIds.map((id) => [id, []]));
-  if (connectionIds.length === 0) return byConnection;
-  const rows = await db
-    .selectFrom("ad_accounts")
-    .select(["connection_id", "data"])
-    .where("connection_id", "in", connectionIds)
-    .where("deleted_at", "is", null)
-    .orderBy("connection_id")
-    .orderBy("position")
-    .execute();
-  for (const row of rows) byConnection.get(row.connection_id)?.push(AdAccountSchema.parse(JSON.parse(row.data)));
-  return byConnection;
-}
 
 /**
  * Parsed active-account lists per connection for the connection API's reads, each valid while the
@@ -35,7 +18,7 @@ export class AccountListCache {
 
   constructor(private readonly maxEntries = 10_000) {}
 
-  async activeAccounts(db: Kysely<Database>, rows: Pick<ConnectionRow, "connection_id" | "accounts_synced_at">[]): Promise<Map<string, AdAccount[]>> {
+  async activeAccounts(store: AdAccountStore, rows: Pick<ConnectionRow, "connection_id" | "accounts_synced_at">[]): Promise<Map<string, AdAccount[]>> {
     const result = new Map<string, AdAccount[]>();
     const missing: { connection_id: string; accounts_synced_at: number }[] = [];
     for (const row of rows) {
@@ -48,10 +31,7 @@ export class AccountListCache {
       else missing.push({ connection_id: row.connection_id, accounts_synced_at: row.accounts_synced_at });
     }
     if (missing.length === 0) return result;
-    const fetched = await activeAccountsOf(
-      db,
-      missing.map((row) => row.connection_id),
-    );
+    const fetched = await store.activeByConnection(missing.map((row) => row.connection_id));
     for (const row of missing) {
       const accounts = fetched.get(row.connection_id) ?? [];
       result.set(row.connection_id, accounts);

@@ -9,17 +9,15 @@ import {
   type PatchConnectionBody,
 } from "@ads-connect/shared";
 import type { AdAccount } from "@ads-connect/shared";
-import type { Kysely, Transaction } from "kysely";
 import type * as oidc from "openid-client";
 import type { Logger } from "pino";
 import { validateSelectionPatch } from "./accountSelection.js";
-import { listActiveAccounts } from "./activeAccounts.js";
 import { AccountListCache, connectionAccountFields } from "./connectionAccountFields.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
-import type { Database } from "../store/schema.js";
-import type { ConnectSessionRow } from "../store/sessionStore.js";
+import type { Stores, TransactionStores } from "../store/stores.js";
+import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import { CredentialCache } from "./credentialCache.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
@@ -56,8 +54,8 @@ export class ConnectionService {
   constructor(
     private readonly deps: {
       config: Config;
-      store: ConnectionStore;
-      db: Kysely<Database>;
+      /** Connections and their accounts, and the transaction of a deletion with its webhook. */
+      stores: Stores;
       cipher: TokenCipher;
       refresher: TokenRefresher;
       outbox: WebhookOutbox;
@@ -80,12 +78,12 @@ export class ConnectionService {
     // when the list is by connection id only (a status read), else in a second query.
     const byIdOnly = query.connectionId && !query.endUserId && !query.endUserOrganizationId && !query.search;
     const { rows, leased } = byIdOnly
-      ? await this.deps.store.listByConnectionIdWithLeases(query.connectionId!, limit, offset, Date.now())
-      : { rows: await this.deps.store.list({ connectionId: query.connectionId, endUserId: query.endUserId, endUserOrganizationId: query.endUserOrganizationId, search: query.search, limit, offset }), leased: undefined };
+      ? await this.deps.stores.connections.listByConnectionIdWithLeases(query.connectionId!, limit, offset, Date.now())
+      : { rows: await this.deps.stores.connections.list({ connectionId: query.connectionId, endUserId: query.endUserId, endUserOrganizationId: query.endUserOrganizationId, search: query.search, limit, offset }), leased: undefined };
     const ids = rows.map((row) => row.connection_id);
     const [refreshing, accounts] = await Promise.all([
       leased ? this.deps.refresher.refreshingWithLeases(ids, leased) : this.deps.refresher.refreshingAmong(ids),
-      this.accountLists.activeAccounts(this.deps.db, rows),
+      this.accountLists.activeAccounts(this.deps.stores.adAccounts, rows),
     ]);
     return {
       connections: rows.map((row) => {
@@ -109,7 +107,7 @@ export class ConnectionService {
     if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
       this.deps.lastFetched.record(row.connection_id, now);
     }
-    const accounts = (await this.accountLists.activeAccounts(this.deps.db, [row])).get(row.connection_id) ?? [];
+    const accounts = (await this.accountLists.activeAccounts(this.deps.stores.adAccounts, [row])).get(row.connection_id) ?? [];
     const summary = toSummary(row, accounts);
     // One object literal of a fixed shape, the summary's fields named one by one: object rest and
     // spread (`{ created, ...rest } = summary`) would make garbage that outlives V8's scavenges on
@@ -168,7 +166,7 @@ export class ConnectionService {
         if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;
         this.deps.logger.warn({ connectionId: row.connection_id, code: err.code }, "serving the last good access token while Microsoft is unavailable");
       }
-      row = (await this.deps.store.findByConnectionId(row.connection_id)) ?? row;
+      row = (await this.deps.stores.connections.findByConnectionId(row.connection_id)) ?? row;
     }
     return { row, credentials };
   }
@@ -186,20 +184,20 @@ export class ConnectionService {
     if (body.tags) changes.tags = JSON.stringify(body.tags);
     if (body.metadata) changes.metadata = JSON.stringify({ ...(row.metadata ? parseJson(row.metadata) : {}), ...body.metadata });
     if (body.selected_account_ids) {
-      const active = await listActiveAccounts(this.deps.db, row.connection_id);
+      const active = await this.deps.stores.adAccounts.active(row.connection_id);
       changes.selected_account_ids = JSON.stringify(validateSelectionPatch(active, body.selected_account_ids));
     }
-    return { success: await this.deps.store.update(row.connection_id, changes) };
+    return { success: await this.deps.stores.connections.update(row.connection_id, changes) };
   }
 
   /** Removes the connection and its tokens for good; the deletion webhook is queued in the same transaction. */
   async delete(connectionId: string, providerConfigKey: string | undefined): Promise<{ success: boolean }> {
     const row = await this.find(connectionId, providerConfigKey);
-    const success = await this.deps.db.transaction().execute(async (trx) => {
-      const deleted = await this.deps.store.delete(row.connection_id, trx);
+    const success = await this.deps.stores.transaction(async (tx) => {
+      const deleted = await tx.connections.delete(row.connection_id);
       if (deleted) {
         const endUser = parseJson<StoredEndUser>(row.end_user);
-        await this.deps.outbox.enqueue(authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }), trx);
+        await this.deps.outbox.enqueue(authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }), tx.webhooks);
       }
       return deleted;
     });
@@ -211,7 +209,7 @@ export class ConnectionService {
    * account (tenant id, object id) of the same end user updates its connection instead of adding one.
    */
   async saveFromConnect(
-    trx: Transaction<Database>,
+    tx: TransactionStores,
     input: {
       reconnectConnectionId: string | null;
       pendingConnectionId: string;
@@ -227,9 +225,9 @@ export class ConnectionService {
     },
   ): Promise<{ connectionId: string; operation: "creation" | "override" }> {
     const { account, now } = input;
-    let existing = await this.deps.store.findByAccount(input.endUser.id, account.tenant_id, account.object_id, trx);
+    let existing = await tx.connections.findByAccount(input.endUser.id, account.tenant_id, account.object_id);
     if (input.reconnectConnectionId) {
-      const target = await this.deps.store.findByConnectionId(input.reconnectConnectionId, trx);
+      const target = await tx.connections.findByConnectionId(input.reconnectConnectionId);
       if (!target) throw new ConnectFlowError("not_found", "The connection to reconnect no longer exists.", "product_team");
       if (target.tenant_id !== account.tenant_id || target.object_id !== account.object_id) {
         throw new ConnectFlowError(
@@ -271,10 +269,10 @@ export class ConnectionService {
     };
     if (existing) {
       // A new version: a refresh still in flight for the old credentials can no longer write.
-      await this.deps.store.updateVersioned(connectionId, { expected: null, bump: true }, { ...common, tags: JSON.stringify({ ...parseJson(existing.tags), ...input.tags }) }, trx);
+      await tx.connections.updateVersioned(connectionId, { expected: null, bump: true }, { ...common, tags: JSON.stringify({ ...parseJson(existing.tags), ...input.tags }) });
       return { connectionId, operation: "override" };
     }
-    await this.deps.store.insert(
+    await tx.connections.insert(
       {
         ...common,
         connection_id: connectionId,
@@ -287,7 +285,6 @@ export class ConnectionService {
         created_at: now,
         last_fetched_at: null,
       },
-      trx,
     );
     return { connectionId, operation: "creation" };
   }
@@ -305,7 +302,7 @@ export class ConnectionService {
     if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY) {
       throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
     }
-    const row = await this.deps.store.findByConnectionId(connectionId);
+    const row = await this.deps.stores.connections.findByConnectionId(connectionId);
     if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     return row;
   }

@@ -1,7 +1,6 @@
-import { sql, type Kysely } from "kysely";
 import type { Logger } from "pino";
 import { runPeriodically, type PeriodicLoop } from "../jobs/periodicJob.js";
-import type { Database } from "../store/schema.js";
+import type { LastFetchedStore } from "../store/lastFetchedStore.js";
 
 /** How often the reads recorded in memory are written (and at most how late another instance sees them). */
 export const LAST_FETCHED_FLUSH_MS = 5_000;
@@ -31,7 +30,7 @@ export class LastFetchedRecorder {
   private loop: PeriodicLoop | undefined;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly store: LastFetchedStore,
     private readonly logger: Logger,
   ) {}
 
@@ -87,11 +86,6 @@ export class LastFetchedRecorder {
   private async writeSlots(entries: [string, number][]): Promise<void> {
     const last = entries[entries.length - 1]!;
     const slots = Array.from({ length: LAST_FETCHED_SLOTS }, (_, i) => entries[i] ?? last);
-    const at = sql<number>`case connection_id ${sql.join(
-      slots.map(([id, t]) => sql`when ${id} then cast(${t} as bigint)`),
-      sql` `,
-    )} end`;
-    await sql`update connections set last_fetched_at = ${at}
-      where connection_id in (${sql.join(slots.map(([id]) => id))}) and (last_fetched_at is null or last_fetched_at < ${at})`.execute(this.db);
+    await this.store.write(slots);
   }
 }

@@ -1,11 +1,10 @@
-import { sql, type Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
-import type { Database } from "../store/schema.js";
+import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
@@ -30,14 +29,14 @@ const BATCH = 500;
  */
 export function startRefreshAheadJob(deps: {
   config: Config;
-  db: Kysely<Database>;
+  schedule: ConnectionScheduleStore;
   refresher: TokenRefresher;
   logger: Logger;
   /** This instance's reads recorded in memory, written before each pass so the pass sees them. */
   lastFetched?: LastFetchedRecorder;
   now?: Clock;
 }): RefreshAheadJob {
-  const { config, db, refresher, logger } = deps;
+  const { config, schedule, refresher, logger } = deps;
   const now = deps.now ?? systemClock;
   const intervalMs = config.refreshAhead.intervalSeconds * 1000;
   async function dueConnections(t: number): Promise<{ row: ConnectionRow; reason: "ahead" | "idle" }[]> {
@@ -45,33 +44,8 @@ export function startRefreshAheadJob(deps: {
     const expiringBefore = t + config.tokenMinValiditySeconds * 1000 + intervalMs * 1.5;
     const readSince = t - config.refreshAhead.activeWindowSeconds * 1000;
     const idleSince = t - config.refreshAhead.touchIdleAfterSeconds * 1000;
-    const ahead = await db
-      .selectFrom("connections")
-      .selectAll()
-      .where("status", "=", "connected")
-      .where("access_token_expires_at", "<", expiringBefore)
-      .where("last_fetched_at", ">=", readSince)
-      .orderBy("access_token_expires_at")
-      .limit(BATCH)
-      .execute();
-    // Two index lookups (an OR would scan): stored keep-alive times, then rows written before them.
-    const idleDue = await db
-      .selectFrom("connections")
-      .selectAll()
-      .where("keepalive_due_at", "<=", t)
-      .where("status", "=", "connected")
-      .orderBy("keepalive_due_at")
-      .limit(BATCH)
-      .execute();
-    const idleUnscheduled = await db
-      .selectFrom("connections")
-      .selectAll()
-      .where("keepalive_due_at", "is", null)
-      .where("status", "=", "connected")
-      .where(sql<number>`coalesce(last_refreshed_at, created_at)`, "<", idleSince)
-      .limit(BATCH)
-      .execute();
-    const idle = [...idleDue, ...idleUnscheduled];
+    const ahead = await schedule.expiringAndRead(expiringBefore, readSince, BATCH);
+    const idle = await schedule.keepaliveDue(t, idleSince, BATCH);
     const seen = new Set(ahead.map((row) => row.connection_id));
     return [
       ...ahead.map((row) => ({ row, reason: "ahead" as const })),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { createDatabase } from "../store/createDatabase.js";
 import type { Database } from "../store/schema.js";
 import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
+import { TokenBudgetStore } from "../store/tokenBudgetStore.js";
 import { TokenBudget } from "./tokenBudget.js";
 
 let database: TestDatabase;
@@ -31,8 +32,8 @@ beforeEach(async () => {
 });
 
 it("grants the per-minute cap in each clock minute, shared by every budget on the database; readers are counted, not refused", async () => {
-  const a = new TokenBudget(db, 10, clock);
-  const b = new TokenBudget(db, 10, clock);
+  const a = new TokenBudget(new TokenBudgetStore(db), 10, clock);
+  const b = new TokenBudget(new TokenBudgetStore(db), 10, clock);
   t = Math.ceil(t / 60_000) * 60_000;
   let granted = 0;
   for (let i = 0; i < 15; i++) if (await (i % 2 ? a : b).tryTake()) granted++;
@@ -49,7 +50,7 @@ it("grants the per-minute cap in each clock minute, shared by every budget on th
 it("never grants more than the cap in a clock minute, small caps included", async () => {
   for (const cap of [1, 5, 300]) {
     await db.deleteFrom("token_request_windows").execute();
-    const budget = new TokenBudget(db, cap, clock);
+    const budget = new TokenBudget(new TokenBudgetStore(db), cap, clock);
     t = Math.ceil(t / 60_000) * 60_000;
     let granted = 0;
     for (const end = t + 60_000; t < end; t += 5_000) while (await budget.tryTake()) granted++;
@@ -58,8 +59,8 @@ it("never grants more than the cap in a clock minute, small caps included", asyn
 });
 
 it("Entra's throttling stops background takes on every instance until it ends", async () => {
-  const a = new TokenBudget(db, 60, clock);
-  const b = new TokenBudget(db, 60, clock);
+  const a = new TokenBudget(new TokenBudgetStore(db), 60, clock);
+  const b = new TokenBudget(new TokenBudgetStore(db), 60, clock);
   await a.throttle(30_000);
   expect(await b.throttledUntil()).toBe(t + 30_000);
   expect(await b.tryTake()).toBe(false);

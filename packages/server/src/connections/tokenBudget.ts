@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.js";
+import type { TokenBudgetStore } from "../store/tokenBudgetStore.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
 /**
@@ -18,7 +17,7 @@ export class TokenBudget {
   private prunedBefore = 0;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly store: TokenBudgetStore,
     perMinute: number,
     private readonly now: Clock = systemClock,
   ) {
@@ -37,57 +36,37 @@ export class TokenBudget {
     const start = this.windowStart(t);
     await this.prune(start);
     // One statement on both databases: the row is created with 1, or counted up only while under the cap.
-    const result = await this.db
-      .insertInto("token_request_windows")
-      .values({ window_start: start, count: 1 })
-      .onConflict((oc) =>
-        oc
-          .column("window_start")
-          .doUpdateSet((eb) => ({ count: eb("token_request_windows.count", "+", 1) }))
-          .where("token_request_windows.count", "<", this.perWindow),
-      )
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    return this.store.count(start, this.perWindow);
   }
 
   /** Counts a request made for a waiting reader (always allowed), so background work leaves room for it. */
   async note(): Promise<void> {
     const start = this.windowStart(this.now());
     await this.prune(start);
-    await this.db
-      .insertInto("token_request_windows")
-      .values({ window_start: start, count: 1 })
-      .onConflict((oc) => oc.column("window_start").doUpdateSet((eb) => ({ count: eb("token_request_windows.count", "+", 1) })))
-      .execute();
+    await this.store.count(start);
   }
 
   /** When Entra's throttling ends, or null when it is not throttling the app. */
   async throttledUntil(): Promise<number | null> {
-    const row = await this.db.selectFrom("token_throttle").select("until").where("id", "=", "entra").executeTakeFirst();
-    const until = row ? Number(row.until) : 0;
+    const until = await this.store.throttledUntil();
     return until > this.now() ? until : null;
   }
 
   /** Entra throttled a token request: every instance pauses background refreshes for `ms`. */
   async throttle(ms: number): Promise<void> {
     const until = this.now() + ms;
-    await this.db
-      .insertInto("token_throttle")
-      .values({ id: "entra", until })
-      .onConflict((oc) => oc.column("id").doUpdateSet({ until }).where("token_throttle.until", "<", until))
-      .execute();
+    await this.store.throttle(until);
   }
 
   /** Requests counted in the window holding `t` (for tests and the simulation). */
   async countAt(t: number): Promise<number> {
-    const row = await this.db.selectFrom("token_request_windows").select("count").where("window_start", "=", this.windowStart(t)).executeTakeFirst();
-    return row ? Number(row.count) : 0;
+    return this.store.countIn(this.windowStart(t));
   }
 
   /** Windows older than ten minutes are dropped, at most once per window per instance. */
   private async prune(start: number): Promise<void> {
     if (start <= this.prunedBefore) return;
     this.prunedBefore = start;
-    await this.db.deleteFrom("token_request_windows").where("window_start", "<", start - 600_000).execute();
+    await this.store.deleteWindowsBefore(start - 600_000);
   }
 }

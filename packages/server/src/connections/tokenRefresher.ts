@@ -1,6 +1,5 @@
 import { DEAD_GRANT_AADSTS } from "@ads-connect/shared";
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
 import type { Alerter } from "../alerts/slackAlerter.js";
@@ -8,10 +7,9 @@ import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
 import { entraRetryAfterMs, fromTokenRequestError, isEntraThrottling } from "../oauth/translateEntraError.js";
-import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
-import { IntegrationEventStore } from "../store/integrationEventStore.js";
-import { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
-import type { Database } from "../store/schema.js";
+import type { ConnectionRow } from "../store/connectionStore.js";
+import type { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
+import type { Stores } from "../store/stores.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
@@ -81,8 +79,8 @@ export class TokenRefresher {
   constructor(
     private readonly deps: {
       config: Config;
-      db: Kysely<Database>;
-      store: ConnectionStore;
+      /** Connections, refresh leases, and the transaction that stores a refresh with its event and webhook. */
+      stores: Stores;
       cipher: TokenCipher;
       entra: EntraClient;
       outbox: WebhookOutbox;
@@ -96,7 +94,7 @@ export class TokenRefresher {
     },
   ) {
     this.now = deps.now ?? systemClock;
-    this.leases = new RefreshLeaseStore(deps.db);
+    this.leases = deps.stores.leases;
   }
 
   /** Which of these connections are being refreshed now, by this instance or another one. */
@@ -183,7 +181,7 @@ export class TokenRefresher {
 
   /** The stored tokens when they changed since `seen` was read (and the grant still works). */
   private async refreshedSince(seen: ConnectionRow): Promise<StoredCredentials | null> {
-    const row = await this.deps.store.findByConnectionId(seen.connection_id);
+    const row = await this.deps.stores.connections.findByConnectionId(seen.connection_id);
     if (!row) throw new AppError("not_found", `No connection with id "${seen.connection_id}"`, 404);
     if (row.credentials_enc === seen.credentials_enc || row.status !== "connected") return null;
     return decryptCredentials(this.deps.cipher, row);
@@ -192,7 +190,7 @@ export class TokenRefresher {
   private async refreshOnce(connectionId: string, reason: RefreshReason): Promise<StoredCredentials> {
     const { config, logger } = this.deps;
     // Read the row now, not the caller's copy: another refresh may have rotated the token since.
-    const row = await this.deps.store.findByConnectionId(connectionId);
+    const row = await this.deps.stores.connections.findByConnectionId(connectionId);
     if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     if (row.status === "expired") throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
     const current = await decryptCredentials(this.deps.cipher, row);
@@ -264,7 +262,7 @@ export class TokenRefresher {
    * on its way: its outcome is about credentials that no longer exist. The current ones are served.
    */
   private async superseded(connectionId: string, log: Logger): Promise<StoredCredentials> {
-    const row = await this.deps.store.findByConnectionId(connectionId);
+    const row = await this.deps.stores.connections.findByConnectionId(connectionId);
     if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     if (row.status === "expired") throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
     log.debug("serving the connection's current credentials");
@@ -283,8 +281,8 @@ export class TokenRefresher {
       expires_at: now + (response.expiresIn() ?? 3600) * 1000,
     };
     const recovered = row.failure_reported === 1;
-    const written = await this.deps.db.transaction().execute(async (trx) => {
-      const stored = await this.deps.store.updateVersioned(
+    const written = await this.deps.stores.transaction(async (tx) => {
+      const stored = await tx.connections.updateVersioned(
         row.connection_id,
         { expected: row.version, bump: true },
         {
@@ -298,11 +296,10 @@ export class TokenRefresher {
           failure_reported: 0,
           updated_at: now,
         },
-        trx,
       );
       if (!stored) return false;
-      await IntegrationEventStore.record(trx, now, "refresh_succeeded", row.connection_id);
-      if (recovered) await this.deps.outbox.enqueue(this.webhook(row, true), trx);
+      await tx.events.record(now, "refresh_succeeded", row.connection_id);
+      if (recovered) await this.deps.outbox.enqueue(this.webhook(row, true), tx.webhooks);
       return true;
     });
     if (!written) return null;
@@ -324,18 +321,18 @@ export class TokenRefresher {
     // The connection id only: alerts and logs carry no end-user ids, usernames or names (look them up by id).
     const who = `connection ${row.connection_id}`;
     const pending: { alert?: { key: string; text: string } } = {};
-    const current = await this.deps.db.transaction().execute(async (trx) => {
+    const current = await this.deps.stores.transaction(async (tx) => {
       const guard = { expected: row.version, bump: false };
       if (kind === "configuration") {
         // The integration is misconfigured; the end user's grant is probably fine. Keep serving nothing new, blame nobody.
         // Nothing about the connection changes; the write only asks whether the row is still the one read.
-        if (!(await this.deps.store.updateVersioned(row.connection_id, guard, { version: row.version }, trx))) return false;
-        await IntegrationEventStore.record(trx, now, "refresh_failed", row.connection_id, error);
+        if (!(await tx.connections.updateVersioned(row.connection_id, guard, { version: row.version }))) return false;
+        await tx.events.record(now, "refresh_failed", row.connection_id, error);
         pending.alert = { key: `configuration:${error.code}`, text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}` };
         return true;
       }
       const report = kind === "dead_grant" || kind === "unknown" || failures >= this.deps.config.transientAlertThreshold;
-      const stored = await this.deps.store.updateVersioned(
+      const stored = await tx.connections.updateVersioned(
         row.connection_id,
         guard,
         {
@@ -344,13 +341,12 @@ export class TokenRefresher {
           failure_reported: report ? 1 : row.failure_reported,
           updated_at: now,
         },
-        trx,
       );
       if (!stored) return false;
-      await IntegrationEventStore.record(trx, now, "refresh_failed", row.connection_id, error);
+      await tx.events.record(now, "refresh_failed", row.connection_id, error);
       // One webhook per failure episode: a connection failing on every retry does not flood the receiver.
       if (report && row.failure_reported === 0) {
-        await this.deps.outbox.enqueue(this.webhook(row, false, { type: error.code, description: error.message }), trx);
+        await this.deps.outbox.enqueue(this.webhook(row, false, { type: error.code, description: error.message }), tx.webhooks);
       }
       if (kind === "dead_grant") pending.alert = { key: `dead_grant:${row.connection_id}`, text: `:warning: Microsoft Ads ${who} has expired (${error.code}${error.aadsts ? `, AADSTS${error.aadsts}` : ""}). The end user must reconnect.` };
       else if (report) pending.alert = { key: `failing:${row.connection_id}`, text: `:warning: Microsoft Ads ${who}: token refresh failed ${failures} times in a row (${error.code}).` };

@@ -6,6 +6,7 @@ import { createEntraClient, ENTRA_ORIGIN } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromTokenRequestError } from "../oauth/translateEntraError.js";
 import { openReadOnly } from "../store/openReadOnly.js";
+import { ConnectionStore } from "../store/connectionStore.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
 
 export type CheckStatus = "ok" | "info" | "warn" | "fail";
@@ -179,7 +180,7 @@ async function encryptionKeysCheck(config: Config): Promise<DoctorCheck> {
   }
   if (!db) return { id, status: "info", summary: `No database yet: new tokens will be encrypted with key "${current}".`, details: [] };
   try {
-    const usage = await encryptionKeyUsage(db, config.encryptionKeys.map((k) => k.id));
+    const usage = await encryptionKeyUsage(new ConnectionStore(db), config.encryptionKeys.map((k) => k.id));
     const findings = keyUsageFindings(usage, current);
     const counts = usage.map((u) => `${u.key_id ?? "(none)"}: ${u.connections} connection${u.connections === 1 ? "" : "s"}${u.configured ? "" : " (not configured)"}`).join(", ");
     const status = findings.some((f) => f.level === "error") ? "fail" : findings.length > 0 ? "warn" : "ok";

@@ -1,7 +1,5 @@
-import type { Kysely } from "kysely";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
-import { pendingMigrations } from "../store/migrations.js";
-import type { Database } from "../store/schema.js";
+import type { Stores } from "../store/stores.js";
 
 export interface Readiness {
   ready: boolean;
@@ -11,11 +9,11 @@ export interface Readiness {
 
 /** `GET /readyz`: can this instance serve requests (database reachable, schema up to date)? */
 export class HealthService {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly stores: Pick<Stores, "pendingMigrations">) {}
 
   async readiness(): Promise<Readiness> {
     try {
-      const pending = await pendingMigrations(this.db as Kysely<unknown>);
+      const pending = await this.stores.pendingMigrations();
       return { ready: pending.length === 0, database: "reachable", migrations: pending.length === 0 ? "current" : "pending" };
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;

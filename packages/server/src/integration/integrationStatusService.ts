@@ -8,14 +8,12 @@ import {
   type IntegrationProblem,
   type IntegrationStatus,
 } from "@ads-connect/shared";
-import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
 import { clientSecretExpiry, clientSecretExpiryProblem } from "../oauth/clientSecretExpiry.js";
 import { ENTRA_ORIGIN } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUris.js";
-import { IntegrationEventStore } from "../store/integrationEventStore.js";
-import { ProxyHoldStore, USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
-import type { Database } from "../store/schema.js";
+import { USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
+import type { Stores } from "../store/stores.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
 import type { KeyUseRecorder } from "./keyUseRecorder.js";
 import { keyFingerprint } from "../tokens/secretKeys.js";
@@ -33,32 +31,26 @@ function messageFor(code: string, aadsts: number | null): string {
 
 /** `GET /integrations/microsoft-ads/status`: the integration's health for the product team. */
 export class IntegrationStatusService {
-  private readonly events: IntegrationEventStore;
-  private readonly holds: ProxyHoldStore;
-
   constructor(
     private readonly config: Config,
-    private readonly db: Kysely<Database>,
+    private readonly stores: Pick<Stores, "events" | "holds" | "connections" | "adminConsents">,
     private readonly keyUses: KeyUseRecorder,
     private readonly now: Clock = systemClock,
-  ) {
-    this.events = new IntegrationEventStore(db);
-    this.holds = new ProxyHoldStore(db);
-  }
+  ) {}
 
   async status(): Promise<IntegrationStatus> {
     const { microsoft, publicUrl } = this.config;
     const now = this.now();
     const currentKeyId = this.config.encryptionKeys[0]?.id ?? "";
     const [lastConnect, lastRefresh, errors, openProblem, counts, consents, keyUsage, holds, secretKeyUses] = await Promise.all([
-      this.events.lastAt("connect_succeeded"),
-      this.events.lastAt("refresh_succeeded"),
-      this.events.errorsSince(now - DAY_MS),
-      this.events.openConfigurationProblem(),
-      this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute(),
-      this.db.selectFrom("admin_consents").select(["tenant_id", "granted_at", "verified_at"]).orderBy("granted_at", "desc").execute(),
-      encryptionKeyUsage(this.db, this.config.encryptionKeys.map((k) => k.id)),
-      this.holds.active(now, MAX_HOLDS_LISTED),
+      this.stores.events.lastAt("connect_succeeded"),
+      this.stores.events.lastAt("refresh_succeeded"),
+      this.stores.events.errorsSince(now - DAY_MS),
+      this.stores.events.openConfigurationProblem(),
+      this.stores.connections.countByStatus(),
+      this.stores.adminConsents.listGrants(),
+      encryptionKeyUsage(this.stores.connections, this.config.encryptionKeys.map((k) => k.id)),
+      this.stores.holds.active(now, MAX_HOLDS_LISTED),
       this.keyUses.usage(),
     ]);
 

@@ -1,8 +1,6 @@
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { runPeriodically, type PeriodicLoop } from "../jobs/periodicJob.js";
-import type { Database } from "../store/schema.js";
-import { SecretKeyUseStore } from "../store/secretKeyUseStore.js";
+import type { SecretKeyUseStore } from "../store/secretKeyUseStore.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 
 /** How often each instance writes its secret key use (at most how late integration status shows another instance's). */
@@ -15,17 +13,14 @@ export const KEY_USE_FLUSH_MS = 10_000;
  * write (the database down) is logged and its counts kept for the next one.
  */
 export class KeyUseRecorder {
-  private readonly store: SecretKeyUseStore;
   private loop: PeriodicLoop | undefined;
   private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly keys: SecretKeys,
-    db: Kysely<Database>,
+    private readonly store: SecretKeyUseStore,
     private readonly logger: Logger,
-  ) {
-    this.store = new SecretKeyUseStore(db);
-  }
+  ) {}
 
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;

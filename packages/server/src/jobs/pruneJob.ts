@@ -1,8 +1,6 @@
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { PruneStore } from "../store/pruneStore.js";
-import type { Database } from "../store/schema.js";
+import type { PruneStore } from "../store/pruneStore.js";
 import { runPeriodically } from "./periodicJob.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
@@ -39,9 +37,9 @@ const HOLD_CLOCK_SLACK_MS = 60_000;
  * PROXY_MAX_HOLD_SECONDS allows). Nothing a live sign-in or an undelivered webhook still needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
  * batches, each its own short transaction, yielding in between so requests keep flowing.
  */
-export function startPruneJob(deps: { config: Config; db: Kysely<Database>; logger: Logger; now?: Clock }): PruneJob {
+export function startPruneJob(deps: { config: Config; store: PruneStore; logger: Logger; now?: Clock }): PruneJob {
   const { config, logger } = deps;
-  const store = new PruneStore(deps.db);
+  const { store } = deps;
   const now = deps.now ?? systemClock;
   const intervalMs = config.prune.intervalSeconds * 1000;
   /** Calls `step` until its batch (the first count) comes back short or the job stops, summing its counts. */

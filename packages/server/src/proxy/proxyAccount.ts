@@ -1,8 +1,7 @@
-import type { Kysely } from "kysely";
-import { listActiveAccounts } from "../connections/activeAccounts.js";
 import { AppError } from "../errors.js";
 import { parseJson } from "../util/parseJson.js";
-import type { Database } from "../store/schema.js";
+import type { AdAccountStore } from "../store/adAccountStore.js";
+import type { ConnectionStore } from "../store/connectionStore.js";
 
 /** The `CustomerId` / `CustomerAccountId` a proxied call carries (either may be absent: user-level calls). */
 export interface ProxyAccountHeaders {
@@ -23,12 +22,12 @@ function checkId(value: string | null | undefined, name: string): string | null 
  * one of the connection's (active) accounts or their customers (403 otherwise), or else the first
  * of the connection's selected accounts in Microsoft's order; none when nothing is selected.
  */
-export async function resolveProxyAccount(db: Kysely<Database>, connectionId: string, override: { customerId?: string | null; accountId?: string | null }): Promise<ProxyAccountHeaders> {
+export async function resolveProxyAccount(stores: { connections: ConnectionStore; adAccounts: AdAccountStore }, connectionId: string, override: { customerId?: string | null; accountId?: string | null }): Promise<ProxyAccountHeaders> {
   const customerId = checkId(override.customerId, "Customer-Id");
   const accountId = checkId(override.accountId, "Account-Id");
-  const row = await db.selectFrom("connections").select("selected_account_ids").where("connection_id", "=", connectionId).executeTakeFirst();
-  if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
-  const active = await listActiveAccounts(db, connectionId);
+  const selectedIds = await stores.connections.selectedAccountIds(connectionId);
+  if (selectedIds === undefined) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+  const active = await stores.adAccounts.active(connectionId);
   const notOurs = (what: string) => new AppError("account_not_in_connection", `${what} is not one of this connection's Microsoft Advertising accounts`, 403);
   if (accountId) {
     const account = active.find((a) => a.id === accountId);
@@ -36,7 +35,7 @@ export async function resolveProxyAccount(db: Kysely<Database>, connectionId: st
     if (customerId && customerId !== account.customer_id) throw new AppError("invalid_body", `Customer-Id ${customerId} is not the customer of account ${accountId} (${account.customer_id})`, 400, { details: [{ path: "Customer-Id", message: "does not match Account-Id" }] });
     return { customerId: account.customer_id, accountId };
   }
-  const ids = new Set(row.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : []);
+  const ids = new Set(selectedIds ? parseJson<string[]>(selectedIds) : []);
   const selected = active.filter((a) => ids.has(a.id));
   if (customerId) {
     if (!active.some((a) => a.customer_id === customerId)) throw notOurs(`Customer-Id ${customerId}`);

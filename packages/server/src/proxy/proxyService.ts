@@ -1,12 +1,11 @@
 import type { Readable } from "node:stream";
 import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
-import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { msadsCallErrors } from "../msads/msadsCallErrors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { faultErrors, type MsAdsFaultError } from "../msads/MsAdsError.js";
-import type { Database } from "../store/schema.js";
+import type { Stores } from "../store/stores.js";
 import { resolveProxyAccount, type ProxyAccountHeaders } from "./proxyAccount.js";
 import { readRequestBody, type ProxyBody } from "./proxyBody.js";
 import { checkCallerHeaders, keptResponseHeaders } from "./proxyHeaders.js";
@@ -70,7 +69,7 @@ const METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELE
 export class ProxyService {
   private readonly allow: ProxyAllowList;
 
-  constructor(private readonly deps: { config: Config; db: Kysely<Database>; msads: MsAdsClient }) {
+  constructor(private readonly deps: { config: Config; stores: Pick<Stores, "connections" | "adAccounts">; msads: MsAdsClient }) {
     this.allow = { environment: deps.config.microsoft.adsEnvironment, apiUrl: deps.config.microsoft.adsApiUrl };
   }
 
@@ -99,7 +98,7 @@ export class ProxyService {
     // Microsoft's REST API takes JSON: the default type of a body sent without one.
     if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
-    const account = await resolveProxyAccount(this.deps.db, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
+    const account = await resolveProxyAccount(this.deps.stores, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
     const answer = await this.deps.msads.exchange({
       connectionId: call.connectionId,
       ...account,

@@ -1,7 +1,8 @@
-import type { CompiledQuery, Insertable, Kysely, Selectable, Transaction, Updateable } from "kysely";
+import type { CompiledQuery, Insertable, Selectable, Updateable } from "kysely";
+import type { Db } from "./db.js";
 import { containsExactly, likeContains } from "./like.js";
 import { prepareOnPostgres } from "./preparedStatements.js";
-import type { ConnectionTable, Database } from "./schema.js";
+import type { ConnectionTable } from "./schema.js";
 
 export type ConnectionRow = Selectable<ConnectionTable>;
 export type NewConnectionRow = Insertable<ConnectionTable>;
@@ -14,8 +15,6 @@ export interface ConnectionFilter {
   limit: number;
   offset: number;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** Every column, named (TypeScript checks the list is complete): the hot lookups select these, not `*`. */
 const COLUMNS: Record<keyof ConnectionTable, true> = {
@@ -53,35 +52,59 @@ const COLUMNS: Record<keyof ConnectionTable, true> = {
 };
 const CONNECTION_COLUMNS = Object.keys(COLUMNS) as (keyof ConnectionTable)[];
 
+/** Who a connection's user is and how their accounts' discovery went (the account picker's pages). */
+const USER_COLUMNS = ["username", "display_name", "accounts_error", "accounts_synced_at"] as const;
+export type ConnectionUser = Pick<ConnectionRow, (typeof USER_COLUMNS)[number]>;
+
+/** The hot lookups, compiled once per database and shared by the repositories bound to its transactions. */
+interface Lookups {
+  byConnectionId: CompiledQuery<ConnectionRow>;
+  statusByConnectionId: CompiledQuery<ConnectionRow & { leased: unknown }>;
+}
+
+function compileLookups(db: Db): Lookups {
+  // Explicit columns, so PostgreSQL may keep them prepared (see prepareOnPostgres).
+  const byConnectionId = db.selectFrom("connections").select(CONNECTION_COLUMNS).where("connection_id", "=", "").compile() as CompiledQuery<ConnectionRow>;
+  if (byConnectionId.parameters.length !== 1) throw new Error("the connection lookup must have exactly one parameter");
+  const statusByConnectionId = db
+    .selectFrom("connections")
+    .select(CONNECTION_COLUMNS)
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom("refresh_leases").select("refresh_leases.connection_id").whereRef("refresh_leases.connection_id", "=", "connections.connection_id").where("refresh_leases.expires_at", ">", -1))
+        .as("leased"),
+    )
+    .where("connections.connection_id", "=", "")
+    .orderBy("connections.id", "asc")
+    .limit(1)
+    .offset(0)
+    .compile() as CompiledQuery<ConnectionRow & { leased: unknown }>;
+  if (JSON.stringify(statusByConnectionId.parameters) !== JSON.stringify([-1, "", 1, 0])) throw new Error("the status lookup's parameters must be [now, connection id, limit, offset]");
+  prepareOnPostgres(byConnectionId.sql);
+  prepareOnPostgres(statusByConnectionId.sql);
+  return { byConnectionId, statusByConnectionId };
+}
+
+/** Connections (table `connections`): the connection API's reads and writes, the hot token and status lookups. */
 export class ConnectionStore {
   /**
-   * The token read's lookup, built and compiled once (Kysely's query building was a good part of
-   * a read): each call reuses it with the connection id as its one parameter.
+   * The token read's lookup (built and compiled once: Kysely's query building was a good part of a
+   * read; each call reuses it with the connection id as its one parameter) and the status read's
+   * (a list filtered by connection id only, with whether a live refresh lease exists, `leased`):
+   * parameters [now, connection id, limit, offset].
    */
-  private readonly byConnectionId: CompiledQuery<ConnectionRow>;
-  /** The status read's query (a list filtered by connection id only) with whether a live refresh lease exists (`leased`), compiled once: parameters [now, connection id, limit, offset]. */
-  private readonly statusByConnectionId: CompiledQuery<ConnectionRow & { leased: unknown }>;
+  private readonly lookups: Lookups;
 
-  constructor(private readonly db: Kysely<Database>) {
-    // Explicit columns, so PostgreSQL may keep them prepared (see prepareOnPostgres).
-    this.byConnectionId = db.selectFrom("connections").select(CONNECTION_COLUMNS).where("connection_id", "=", "").compile() as CompiledQuery<ConnectionRow>;
-    if (this.byConnectionId.parameters.length !== 1) throw new Error("the connection lookup must have exactly one parameter");
-    this.statusByConnectionId = db
-      .selectFrom("connections")
-      .select(CONNECTION_COLUMNS)
-      .select((eb) =>
-        eb
-          .exists(eb.selectFrom("refresh_leases").select("refresh_leases.connection_id").whereRef("refresh_leases.connection_id", "=", "connections.connection_id").where("refresh_leases.expires_at", ">", -1))
-          .as("leased"),
-      )
-      .where("connections.connection_id", "=", "")
-      .orderBy("connections.id", "asc")
-      .limit(1)
-      .offset(0)
-      .compile() as CompiledQuery<ConnectionRow & { leased: unknown }>;
-    if (JSON.stringify(this.statusByConnectionId.parameters) !== JSON.stringify([-1, "", 1, 0])) throw new Error("the status lookup's parameters must be [now, connection id, limit, offset]");
-    prepareOnPostgres(this.byConnectionId.sql);
-    prepareOnPostgres(this.statusByConnectionId.sql);
+  constructor(
+    private readonly db: Db,
+    lookups?: Lookups,
+  ) {
+    this.lookups = lookups ?? compileLookups(db);
+  }
+
+  /** The same repository on a transaction of its database (the compiled lookups are reused). */
+  inTransaction(trx: Db): ConnectionStore {
+    return new ConnectionStore(trx, this.lookups);
   }
 
   /**
@@ -89,7 +112,7 @@ export class ConnectionStore {
    * holds a live refresh lease on at `now` (see RefreshLeaseStore), in one query instead of two.
    */
   async listByConnectionIdWithLeases(connectionId: string, limit: number, offset: number, now: number): Promise<{ rows: ConnectionRow[]; leased: Set<string> }> {
-    const { rows } = await this.db.executeQuery<ConnectionRow & { leased: unknown }>({ ...this.statusByConnectionId, parameters: [now, connectionId, limit, offset] });
+    const { rows } = await this.db.executeQuery<ConnectionRow & { leased: unknown }>({ ...this.lookups.statusByConnectionId, parameters: [now, connectionId, limit, offset] });
     const leased = new Set<string>();
     // PostgreSQL answers a boolean, SQLite 0 or 1. The rows keep their extra `leased` column (no copy
     // without it by object rest: on the token read that pattern made garbage outlive scavenges, see
@@ -113,13 +136,13 @@ export class ConnectionStore {
     return query.orderBy("id", "asc").limit(filter.limit).offset(filter.offset).execute();
   }
 
-  async findByConnectionId(connectionId: string, db: Db = this.db): Promise<ConnectionRow | undefined> {
-    const { rows } = await db.executeQuery<ConnectionRow>({ ...this.byConnectionId, parameters: [connectionId] });
+  async findByConnectionId(connectionId: string): Promise<ConnectionRow | undefined> {
+    const { rows } = await this.db.executeQuery<ConnectionRow>({ ...this.lookups.byConnectionId, parameters: [connectionId] });
     return rows[0];
   }
 
-  async findByAccount(endUserId: string, tenantId: string, objectId: string, db: Db = this.db): Promise<ConnectionRow | undefined> {
-    return db
+  async findByAccount(endUserId: string, tenantId: string, objectId: string): Promise<ConnectionRow | undefined> {
+    return this.db
       .selectFrom("connections")
       .selectAll()
       .where("end_user_id", "=", endUserId)
@@ -128,12 +151,12 @@ export class ConnectionStore {
       .executeTakeFirst();
   }
 
-  async insert(row: NewConnectionRow, db: Db = this.db): Promise<void> {
-    await db.insertInto("connections").values(row).execute();
+  async insert(row: NewConnectionRow): Promise<void> {
+    await this.db.insertInto("connections").values(row).execute();
   }
 
-  async update(connectionId: string, changes: Updateable<ConnectionTable>, db: Db = this.db): Promise<boolean> {
-    const result = await db.updateTable("connections").set(changes).where("connection_id", "=", connectionId).executeTakeFirst();
+  async update(connectionId: string, changes: Updateable<ConnectionTable>): Promise<boolean> {
+    const result = await this.db.updateTable("connections").set(changes).where("connection_id", "=", connectionId).executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }
 
@@ -147,9 +170,8 @@ export class ConnectionStore {
     connectionId: string,
     guard: { expected: number | null; bump: boolean },
     changes: Updateable<ConnectionTable>,
-    db: Db = this.db,
   ): Promise<boolean> {
-    let query = db
+    let query = this.db
       .updateTable("connections")
       .set((eb) => (guard.bump ? { ...changes, version: eb("version", "+", 1) } : changes))
       .where("connection_id", "=", connectionId);
@@ -158,8 +180,37 @@ export class ConnectionStore {
     return result.numUpdatedRows === 1n;
   }
 
-  async delete(connectionId: string, db: Db = this.db): Promise<boolean> {
-    const result = await db.deleteFrom("connections").where("connection_id", "=", connectionId).executeTakeFirst();
+  async delete(connectionId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom("connections").where("connection_id", "=", connectionId).executeTakeFirst();
     return result.numDeletedRows === 1n;
+  }
+
+  async exists(connectionId: string): Promise<boolean> {
+    return (await this.db.selectFrom("connections").select("connection_id").where("connection_id", "=", connectionId).executeTakeFirst()) !== undefined;
+  }
+
+  /** The stored selection (JSON), null when none; undefined when the connection does not exist. */
+  async selectedAccountIds(connectionId: string): Promise<string | null | undefined> {
+    const row = await this.db.selectFrom("connections").select("selected_account_ids").where("connection_id", "=", connectionId).executeTakeFirst();
+    return row?.selected_account_ids;
+  }
+
+  async findUser(connectionId: string): Promise<ConnectionUser | undefined> {
+    return this.db.selectFrom("connections").select(USER_COLUMNS).where("connection_id", "=", connectionId).executeTakeFirst();
+  }
+
+  /** How many connections have each status. */
+  async countByStatus(): Promise<{ status: ConnectionRow["status"]; n: number }[]> {
+    return this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  }
+
+  /** One page of every connection's encrypted credentials, in row order after `after` (a row id). */
+  async credentialsPage(after: number, limit: number): Promise<{ id: number; credentials_enc: string }[]> {
+    return this.db.selectFrom("connections").select(["id", "credentials_enc"]).where("id", ">", after).orderBy("id").limit(limit).execute();
+  }
+
+  /** One page of connection ids, in row order after `after` (a row id). */
+  async idsPage(after: number, limit: number): Promise<{ id: number; connection_id: string }[]> {
+    return this.db.selectFrom("connections").select(["id", "connection_id"]).where("id", ">", after).orderBy("id").limit(limit).execute();
   }
 }

@@ -25,11 +25,11 @@ const declined = { code: "consent_declined", actor: "end_user", aadsts: 65004 };
 
 describe("integration events", () => {
   it("errors by code count only the window asked for, most frequent first, with Microsoft's numbers", async () => {
-    await IntegrationEventStore.record(db, NOW - 25 * HOUR, "connect_failed", null, declined);
-    await IntegrationEventStore.record(db, NOW - 2 * HOUR, "connect_failed", null, declined);
-    await IntegrationEventStore.record(db, NOW - 1 * HOUR, "connect_failed", null, { ...declined, aadsts: null });
-    await IntegrationEventStore.record(db, NOW - 3 * HOUR, "refresh_failed", "c-1", secretError);
-    await IntegrationEventStore.record(db, NOW - HOUR, "connect_succeeded", "c-2");
+    await events.record(NOW - 25 * HOUR, "connect_failed", null, declined);
+    await events.record(NOW - 2 * HOUR, "connect_failed", null, declined);
+    await events.record(NOW - 1 * HOUR, "connect_failed", null, { ...declined, aadsts: null });
+    await events.record(NOW - 3 * HOUR, "refresh_failed", "c-1", secretError);
+    await events.record(NOW - HOUR, "connect_succeeded", "c-2");
     expect(await events.errorsSince(NOW - 24 * HOUR)).toEqual([
       { code: "consent_declined", actor: "end_user", count: 2, last_at: NOW - HOUR, aadsts: [65004] },
       { code: "invalid_client_secret", actor: "product_team", count: 1, last_at: NOW - 3 * HOUR, aadsts: [7000215] },
@@ -39,12 +39,12 @@ describe("integration events", () => {
   });
 
   it("a configuration problem stays open until a connect or refresh succeeds after it; end users' errors never open one", async () => {
-    await IntegrationEventStore.record(db, NOW - 3 * HOUR, "connect_succeeded", "c-1");
-    await IntegrationEventStore.record(db, NOW - 2 * HOUR, "connect_failed", null, declined);
+    await events.record(NOW - 3 * HOUR, "connect_succeeded", "c-1");
+    await events.record(NOW - 2 * HOUR, "connect_failed", null, declined);
     expect(await events.openConfigurationProblem()).toBeNull();
-    await IntegrationEventStore.record(db, NOW - HOUR, "refresh_failed", "c-1", secretError);
+    await events.record(NOW - HOUR, "refresh_failed", "c-1", secretError);
     expect(await events.openConfigurationProblem()).toEqual({ code: "invalid_client_secret", aadsts: 7000215, at: NOW - HOUR });
-    await IntegrationEventStore.record(db, NOW, "refresh_succeeded", "c-1");
+    await events.record(NOW, "refresh_succeeded", "c-1");
     expect(await events.openConfigurationProblem()).toBeNull();
   });
 });

@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database, IntegrationEventKind } from "./schema.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from "kysely";
+import type { Db } from "./db.js";
+import type { IntegrationEventKind } from "./schema.js";
 
 export interface EventError {
   code: string;
@@ -20,11 +19,11 @@ export interface ErrorCount {
 
 /** What happened to the integration over time: connects, refreshes, admin consents and their errors. */
 export class IntegrationEventStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Db) {}
 
-  /** Written inside the caller's transaction so the event and the change it describes land together. */
-  static async record(db: Db, at: number, kind: IntegrationEventKind, connectionId: string | null, error?: EventError): Promise<void> {
-    await db
+  /** Written inside the caller's transaction (see Stores.transaction) so the event and the change it describes land together. */
+  async record(at: number, kind: IntegrationEventKind, connectionId: string | null, error?: EventError): Promise<void> {
+    await this.db
       .insertInto("integration_events")
       .values({ at, kind, connection_id: connectionId, code: error?.code ?? null, actor: error?.actor ?? null, aadsts: error?.aadsts ?? null })
       .execute();

@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { Database, ProxyHoldReason } from "./schema.js";
+import type { Db } from "./db.js";
+import type { ProxyHoldReason } from "./schema.js";
 
 /** The hold key of a connection's calls without a customer (a customer's key is its id). */
 export const USER_HOLD_PREFIX = "user:";
@@ -13,7 +13,7 @@ export interface ProxyHoldRow {
 
 /** The proxy's holds per Microsoft Advertising customer (table `proxy_holds`), shared by every instance. */
 export class ProxyHoldStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Db) {}
 
   /** The customer's hold, ended or not, or null. */
   async find(customerKey: string): Promise<ProxyHoldRow | null> {

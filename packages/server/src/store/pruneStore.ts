@@ -1,5 +1,5 @@
-import { PostgresAdapter, type Kysely } from "kysely";
-import type { Database } from "./schema.js";
+import { PostgresAdapter } from "kysely";
+import type { DatabaseHandle } from "./db.js";
 
 /**
  * Deletes what nobody needs any more, one bounded batch per call; each method returns how many rows
@@ -13,7 +13,7 @@ export class PruneStore {
    */
   private readonly skipLocked: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(private readonly db: DatabaseHandle) {
     this.skipLocked = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from "kysely";
-import type { Database } from "./schema.js";
+import { sql } from "kysely";
+import type { Db } from "./db.js";
 
 export interface RateLimitCount {
   hits: number;
@@ -13,7 +13,7 @@ export interface RateLimitCount {
  * in the current fixed window and the window's end. Ended rows are deleted by the prune job.
  */
 export class RateLimitStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Db) {}
 
   /**
    * Adds `hits` to a counter and returns its total over every instance: one atomic upsert, so

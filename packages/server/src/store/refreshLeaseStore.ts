@@ -1,6 +1,6 @@
-import type { CompiledQuery, Kysely } from "kysely";
+import type { CompiledQuery } from "kysely";
+import type { Db } from "./db.js";
 import { prepareOnPostgres } from "./preparedStatements.js";
-import type { Database } from "./schema.js";
 
 /**
  * Per-connection refresh leases shared by every instance on the database: taking one is a single
@@ -10,7 +10,7 @@ export class RefreshLeaseStore {
   /** heldAmong for one connection (a status read), compiled once: parameters [connection id, now]. */
   private readonly heldOne: CompiledQuery<{ connection_id: string }>;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(private readonly db: Db) {
     this.heldOne = db.selectFrom("refresh_leases").select("connection_id").where("connection_id", "=", "").where("expires_at", ">", 0).compile();
     if (this.heldOne.parameters.length !== 2) throw new Error("the lease lookup must have exactly two parameters");
     prepareOnPostgres(this.heldOne.sql);

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from "kysely";
-import type { Database } from "./schema.js";
+import { sql } from "kysely";
+import type { Db } from "./db.js";
 
 export interface StoredKeyUse {
   fingerprint: string;
@@ -9,7 +9,7 @@ export interface StoredKeyUse {
 
 /** Requests per API secret key (by fingerprint), summed over every instance (integration status). */
 export class SecretKeyUseStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Db) {}
 
   /** Adds uses counted by one instance; `last_used_at` only moves forward. */
   async add(uses: readonly StoredKeyUse[]): Promise<void> {

@@ -98,7 +98,7 @@ export async function runRefreshSimulation(options: RefreshSimulationOptions): P
   let t = Math.ceil(Date.now() / HOUR) * HOUR;
   const now = () => t;
   const services = createServices({ config, db, entra: createEntraClient(config.microsoft), logger, now });
-  const job = startRefreshAheadJob({ config: { ...config, refreshAhead: { ...config.refreshAhead, enabled: false } }, db, refresher: services.refresher, logger, lastFetched: services.lastFetched, now });
+  const job = startRefreshAheadJob({ config: { ...config, refreshAhead: { ...config.refreshAhead, enabled: false } }, schedule: services.stores.schedule, refresher: services.refresher, logger, lastFetched: services.lastFetched, now });
   const keepAliveMs = config.refreshAhead.touchIdleAfterSeconds * 1000;
   const activeMs = config.refreshAhead.activeWindowSeconds * 1000;
   const marginMs = config.tokenMinValiditySeconds * 1000;

@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.js";
+import type { ConnectionStore } from "../store/connectionStore.js";
 import { TokenCipher } from "./tokenCipher.js";
 
 export interface KeyUsage {
@@ -25,10 +24,10 @@ export function storedKeyId(stored: string): string | null {
  * order, the current one first, zero when unused), then any key rows name that is not configured.
  * Reads only the key id in each value's header; nothing is decrypted.
  */
-export async function encryptionKeyUsage(db: Kysely<Database>, configuredKeyIds: readonly string[]): Promise<KeyUsage[]> {
+export async function encryptionKeyUsage(store: Pick<ConnectionStore, "credentialsPage">, configuredKeyIds: readonly string[]): Promise<KeyUsage[]> {
   const counts = new Map<string | null, number>(configuredKeyIds.map((id) => [id, 0]));
   for (let after = -1; ; ) {
-    const rows = await db.selectFrom("connections").select(["id", "credentials_enc"]).where("id", ">", after).orderBy("id").limit(PAGE).execute();
+    const rows = await store.credentialsPage(after, PAGE);
     for (const row of rows) {
       const id = storedKeyId(row.credentials_enc);
       counts.set(id, (counts.get(id) ?? 0) + 1);

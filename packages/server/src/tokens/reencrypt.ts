@@ -1,10 +1,8 @@
 import { parseArgs } from "node:util";
-import type { Kysely } from "kysely";
 import { ConfigError, loadConfig } from "../config.js";
 import { AppError } from "../errors.js";
 import { ConnectionStore } from "../store/connectionStore.js";
 import { createDatabase } from "../store/createDatabase.js";
-import type { Database } from "../store/schema.js";
 import { encryptionKeyUsage, storedKeyId } from "./keyUsage.js";
 import { decryptCredentials, encryptCredentials } from "./storedCredentials.js";
 import { TokenCipher } from "./tokenCipher.js";
@@ -27,11 +25,10 @@ const TRIES = 3;
  * row a refresh rewrote meanwhile is read again (a refresh encrypts with the current key anyway).
  * The content does not change, so the version does not either.
  */
-export async function reencryptAll(db: Kysely<Database>, cipher: TokenCipher): Promise<ReencryptCounts> {
-  const store = new ConnectionStore(db);
+export async function reencryptAll(store: ConnectionStore, cipher: TokenCipher): Promise<ReencryptCounts> {
   const counts: ReencryptCounts = { reencrypted: 0, alreadyCurrent: 0, unreadable: new Map() };
   for (let after = -1; ; ) {
-    const page = await db.selectFrom("connections").select(["id", "connection_id"]).where("id", ">", after).orderBy("id").limit(PAGE).execute();
+    const page = await store.idsPage(after, PAGE);
     for (const { connection_id } of page) {
       for (let attempt = 1; attempt <= TRIES; attempt++) {
         const row = await store.findByConnectionId(connection_id);
@@ -94,7 +91,8 @@ export async function reencryptCli(args: string[], env: Record<string, string | 
   const cipher = new TokenCipher(config.encryptionKeys);
   const db = await createDatabase(config.databaseFile);
   try {
-    const counts = await reencryptAll(db, cipher);
+    const store = new ConnectionStore(db);
+    const counts = await reencryptAll(store, cipher);
     const current = cipher.currentKeyId;
     const lines = [`Re-encrypted ${connections(counts.reencrypted)} with key "${current}"; ${counts.alreadyCurrent} already used it.`];
     const unreadable = [...counts.unreadable].reduce((n, [, c]) => n + c, 0);
@@ -102,7 +100,7 @@ export async function reencryptCli(args: string[], env: Record<string, string | 
       const keys = [...counts.unreadable].map(([id, n]) => `key ${id === null ? "(none)" : `"${id}"`} (${n})`).join(", ");
       lines.push(`${connections(unreadable)} could not be read: ${keys} is not configured, or its value changed. Add the key to ENCRYPTION_KEYS (after "${current}") and run this again.`);
     }
-    const usage = await encryptionKeyUsage(db, cipher.keyIds);
+    const usage = await encryptionKeyUsage(store, cipher.keyIds);
     lines.push(`Keys in use now: ${usage.filter((u) => u.connections > 0).map((u) => `${u.key_id ?? "(none)"} (${connections(u.connections)})`).join(", ") || "none"}.`);
     out(`${lines.join("\n")}\n`);
     return unreadable > 0 ? 1 : 0;

@@ -1,26 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type SyncWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
-import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
-import { containsExactly } from "../store/like.js";
-import type { Database } from "../store/schema.js";
+import type { WebhookOutboxStore } from "../store/webhookOutboxStore.js";
 import { signWebhook } from "./signWebhook.js";
 import { systemClock, type Clock } from "../util/clock.js";
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 export interface WebhookOutbox {
   /**
-   * Queues an event. Pass the transaction that makes the change it reports, so the event exists
-   * exactly when the change does. Returns the event's idempotency id (null with no WEBHOOK_URL).
+   * Queues an event. Pass the outbox repository of the transaction that makes the change it reports
+   * (`tx.webhooks` in Stores.transaction), so the event exists exactly when the change does. Returns the event's idempotency id (null with no WEBHOOK_URL).
    */
-  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey"> | Omit<SyncWebhookBody, "idempotencyKey">, db?: Db, options?: { dueAt?: number }): Promise<string | null>;
+  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey"> | Omit<SyncWebhookBody, "idempotencyKey">, store?: WebhookOutboxStore, options?: { dueAt?: number }): Promise<string | null>;
   /**
    * Replaces a queued event's body (same idempotency id) and makes it due now, unless it was sent
    * or is being sent; false then (the event went out as it was).
    */
-  release(id: string, body: Omit<AuthWebhookBody, "idempotencyKey">, db?: Db): Promise<boolean>;
+  release(id: string, body: Omit<AuthWebhookBody, "idempotencyKey">, store?: WebhookOutboxStore): Promise<boolean>;
   /** Starts delivering (and keeps retrying) events from the database. */
   start(): void;
   /** Stops delivering; resolves when the delivery in flight has finished. */
@@ -40,7 +36,7 @@ const BATCH = 20;
  * and a claim left by a dead process expires after CLAIM_MS so another one delivers the event.
  */
 export function createWebhookOutbox(options: {
-  db: Kysely<Database>;
+  store: WebhookOutboxStore;
   url: string | null;
   signingKey: string;
   logger: Logger;
@@ -51,7 +47,7 @@ export function createWebhookOutbox(options: {
   pollMs?: number;
   now?: Clock;
 }): WebhookOutbox {
-  const { db, logger } = options;
+  const { store, logger } = options;
   const now = options.now ?? systemClock;
   const pollMs = options.pollMs ?? 1000;
   let running = false;
@@ -95,13 +91,7 @@ export function createWebhookOutbox(options: {
         : attempt >= options.maxAttempts
           ? { attempts: attempt, gave_up_at: at, locked_until: null, last_error: error }
           : { attempts: attempt, next_attempt_at: at + backoff(attempt), locked_until: null, last_error: error };
-    const record = () =>
-      db.transaction().execute(async (trx) => {
-        await trx.insertInto("webhook_attempts").values({ outbox_id: id, attempted_at: started, status_code: statusCode, error, duration_ms: at - started }).execute();
-        // Only while this dispatcher still holds its claim (its `locked_until` value is the claim's token).
-        const updated = await trx.updateTable("webhook_outbox").set(outcome).where("id", "=", id).where("locked_until", "=", claim).executeTakeFirst();
-        return Number(updated.numUpdatedRows) === 1;
-      });
+    const record = () => store.recordAttempt(id, claim, { startedAt: started, endedAt: at, statusCode, error }, outcome);
     const kept = await recordWhileClaimed(id, claim, record);
     if (!kept) logger.warn({ webhookId: id, attempt }, "webhook claim expired during its delivery; another dispatcher owns the event now");
     const log = { webhookId: id, attempt };
@@ -132,17 +122,7 @@ export function createWebhookOutbox(options: {
   /** Delivers every due event once; true when there may be more due right now. */
   async function drain(): Promise<boolean> {
     const t = now();
-    const due = await db
-      .selectFrom("webhook_outbox")
-      .select("id")
-      .where("delivered_at", "is", null)
-      .where("gave_up_at", "is", null)
-      .where("next_attempt_at", "<=", t)
-      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", t)]))
-      .orderBy("created_at")
-      .orderBy("id")
-      .limit(BATCH)
-      .execute();
+    const due = await store.due(t, BATCH);
     for (const row of due) {
       if (!running) return false;
       // The claim: one conditional UPDATE that re-checks that the event is still due and unclaimed
@@ -150,16 +130,7 @@ export function createWebhookOutbox(options: {
       // was read) and returns the event as it is now. Of several dispatchers, exactly one gets it.
       const at = now();
       const claim = at + CLAIM_MS;
-      const claimed = await db
-        .updateTable("webhook_outbox")
-        .set({ locked_until: claim })
-        .where("id", "=", row.id)
-        .where("delivered_at", "is", null)
-        .where("gave_up_at", "is", null)
-        .where("next_attempt_at", "<=", at)
-        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
-        .returning(["body", "attempts"])
-        .executeTakeFirst();
+      const claimed = await store.claim(row.id, at, claim);
       if (claimed) await deliver(row.id, claimed.body, claimed.attempts, claim);
     }
     return due.length === BATCH;
@@ -195,42 +166,21 @@ export function createWebhookOutbox(options: {
   }
 
   return {
-    async enqueue(body, target = db, enqueueOptions = {}) {
+    async enqueue(body, target = store, enqueueOptions = {}) {
       if (!options.url) return null;
       const id = randomUUID();
       const t = now();
-      await target
-        .insertInto("webhook_outbox")
-        .values({
-          id,
-          body: JSON.stringify({ ...body, idempotencyKey: id }),
-          created_at: t,
-          next_attempt_at: enqueueOptions.dueAt ?? t,
-          locked_until: null,
-          delivered_at: null,
-          gave_up_at: null,
-          last_error: null,
-        })
-        .execute();
+      await target.insert({ id, body: JSON.stringify({ ...body, idempotencyKey: id }), createdAt: t, dueAt: enqueueOptions.dueAt ?? t });
       // Wake the dispatcher soon; inside a transaction the row shows once the caller commits.
       again = true;
       if (running) setImmediate(() => schedule(0));
       return id;
     },
-    async release(id, body, target = db) {
-      const t = now();
-      const updated = await target
-        .updateTable("webhook_outbox")
-        .set({ body: JSON.stringify({ ...body, idempotencyKey: id }), next_attempt_at: t })
-        .where("id", "=", id)
-        .where("delivered_at", "is", null)
-        .where("gave_up_at", "is", null)
-        .where("attempts", "=", 0)
-        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", t)]))
-        .executeTakeFirst();
+    async release(id, body, target = store) {
+      const released = await target.release(id, JSON.stringify({ ...body, idempotencyKey: id }), now());
       again = true;
       if (running) setImmediate(() => schedule(0));
-      return Number(updated.numUpdatedRows) === 1;
+      return released;
     },
     start() {
       if (running || !options.url) return;
@@ -243,13 +193,8 @@ export function createWebhookOutbox(options: {
       await inFlight;
     },
     async deliveries({ limit, connectionId }) {
-      let query = db.selectFrom("webhook_outbox").selectAll().orderBy("created_at", "desc").orderBy("id").limit(limit);
-      if (connectionId) query = query.where(containsExactly("body", `"connectionId":${JSON.stringify(connectionId)}`));
-      const events = await query.execute();
-      const ids = events.map((e) => e.id);
-      const attempts = ids.length
-        ? await db.selectFrom("webhook_attempts").selectAll().where("outbox_id", "in", ids).orderBy("attempted_at").orderBy("id").execute()
-        : [];
+      const events = await store.latest(limit, connectionId);
+      const attempts = await store.attemptsOf(events.map((e) => e.id));
       return events.map((e) => {
         const body = JSON.parse(e.body) as AuthWebhookBody | SyncWebhookBody;
         return {

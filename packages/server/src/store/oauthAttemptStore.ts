@@ -1,10 +1,12 @@
-import type { Kysely, Selectable } from "kysely";
-import type { Database, OAuthAttemptTable } from "./schema.js";
+import type { Selectable } from "kysely";
+import { inTransaction, type Db } from "./db.js";
+import type { OAuthAttemptTable } from "./schema.js";
 
 export type AttemptRow = Selectable<OAuthAttemptTable>;
 
-export class AttemptStore {
-  constructor(private readonly db: Kysely<Database>) {}
+/** Sign-in attempts (table `oauth_attempts`): one per authorize redirect, single-use at the callback. */
+export class OAuthAttemptStore {
+  constructor(private readonly db: Db) {}
 
   async insert(row: AttemptRow): Promise<void> {
     await this.db.insertInto("oauth_attempts").values(row).execute();
@@ -15,7 +17,7 @@ export class AttemptStore {
    * and inserting in one transaction keeps one session from filling the table.
    */
   async insertBelowCap(row: AttemptRow, cap: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const existing = await trx
         .selectFrom("oauth_attempts")
         .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -43,6 +45,17 @@ export class AttemptStore {
       .where("consumed_at", "is", null)
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
+  }
+
+  /** Records the attempt's result unless one is recorded already: the first recorded result wins. */
+  async recordResultOnce(id: string, json: string): Promise<boolean> {
+    const recorded = await this.db.updateTable("oauth_attempts").set({ result: json }).where("id", "=", id).where("result", "is", null).executeTakeFirst();
+    return Number(recorded.numUpdatedRows) === 1;
+  }
+
+  /** The session's attempts that show `previous` show `json` instead (a reload of the callback then shows it). */
+  async replaceSessionResult(sessionId: string, previous: string | null, json: string): Promise<void> {
+    await this.db.updateTable("oauth_attempts").set({ result: json }).where("session_id", "=", sessionId).where("result", "=", previous).execute();
   }
 
   /** Attempts consumed before `consumedBefore` that never got a result. */

@@ -1,0 +1,112 @@
+import { PostgresAdapter, sql } from "kysely";
+import type { ConnectionRow } from "./connectionStore.js";
+import type { Db } from "./db.js";
+
+/**
+ * The `connections` columns the background work keeps: which connections are due for a refresh
+ * ahead of expiry, a keep-alive refresh or an account sync, and the account sync's own columns.
+ */
+export class ConnectionScheduleStore {
+  /** PostgreSQL locks the row an account sync compares against; SQLite has one writer at a time. */
+  private readonly lockRows: boolean;
+
+  constructor(private readonly db: Db) {
+    this.lockRows = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  /** Connected connections whose token expires before `expiringBefore` and that were read since `readSince`, soonest first. */
+  async expiringAndRead(expiringBefore: number, readSince: number, limit: number): Promise<ConnectionRow[]> {
+    return this.db
+      .selectFrom("connections")
+      .selectAll()
+      .where("status", "=", "connected")
+      .where("access_token_expires_at", "<", expiringBefore)
+      .where("last_fetched_at", ">=", readSince)
+      .orderBy("access_token_expires_at")
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Connected connections due for a keep-alive refresh: stored keep-alive times up to `t`, then rows
+   * without one last refreshed (or created) before `idleSince`. Two index lookups (an OR would scan).
+   */
+  async keepaliveDue(t: number, idleSince: number, limit: number): Promise<ConnectionRow[]> {
+    const due = await this.db
+      .selectFrom("connections")
+      .selectAll()
+      .where("keepalive_due_at", "<=", t)
+      .where("status", "=", "connected")
+      .orderBy("keepalive_due_at")
+      .limit(limit)
+      .execute();
+    const unscheduled = await this.db
+      .selectFrom("connections")
+      .selectAll()
+      .where("keepalive_due_at", "is", null)
+      .where("status", "=", "connected")
+      .where(sql<number>`coalesce(last_refreshed_at, created_at)`, "<", idleSince)
+      .limit(limit)
+      .execute();
+    return [...due, ...unscheduled];
+  }
+
+  /** Connected connections whose account sync is due at `t` (or never scheduled), soonest first. */
+  async dueForAccountSync(t: number, limit: number): Promise<{ connection_id: string; accounts_sync_due_at: number | null }[]> {
+    return this.db
+      .selectFrom("connections")
+      .select(["connection_id", "accounts_sync_due_at"])
+      .where("status", "=", "connected")
+      .where((eb) => eb.or([eb("accounts_sync_due_at", "is", null), eb("accounts_sync_due_at", "<=", t)]))
+      .orderBy("accounts_sync_due_at")
+      .limit(limit)
+      .execute();
+  }
+
+  /** Takes a due connection's sync until `until`, only while it still holds the due time read (`seen`): true for exactly one caller. */
+  async claimDueAccountSync(connectionId: string, seen: number | null, until: number): Promise<boolean> {
+    const claimed = await this.db
+      .updateTable("connections")
+      .set({ accounts_sync_due_at: until })
+      .where("connection_id", "=", connectionId)
+      .where((eb) => (seen === null ? eb("accounts_sync_due_at", "is", null) : eb("accounts_sync_due_at", "=", seen)))
+      .executeTakeFirst();
+    return Number(claimed.numUpdatedRows) === 1;
+  }
+
+  /** Moves the connection's next account sync to `dueAt` unconditionally (a connect claims it from the job). */
+  async setAccountSyncDue(connectionId: string, dueAt: number): Promise<void> {
+    await this.db.updateTable("connections").set({ accounts_sync_due_at: dueAt }).where("connection_id", "=", connectionId).execute();
+  }
+
+  /**
+   * What an account sync compares against, read inside its transaction; on PostgreSQL the row is
+   * locked, so runs for one connection (job, on demand, connect) are serialized.
+   */
+  async accountSyncState(connectionId: string): Promise<{ accounts_synced_at: number | null; selected_account_ids: string | null } | undefined> {
+    return this.db
+      .selectFrom("connections")
+      .select(["accounts_synced_at", "selected_account_ids"])
+      .where("connection_id", "=", connectionId)
+      .$if(this.lockRows, (q) => q.forUpdate())
+      .executeTakeFirst();
+  }
+
+  async recordAccountsSynced(connectionId: string, sync: { msUserId: string; at: number; dueAt: number }): Promise<void> {
+    await this.db
+      .updateTable("connections")
+      .set({ ms_user_id: sync.msUserId, accounts_synced_at: sync.at, accounts_error: null, accounts_sync_due_at: sync.dueAt })
+      .where("connection_id", "=", connectionId)
+      .execute();
+  }
+
+  /** The stored account-sync error (JSON) or null; undefined when the connection does not exist. */
+  async accountsError(connectionId: string): Promise<string | null | undefined> {
+    const row = await this.db.selectFrom("connections").select("accounts_error").where("connection_id", "=", connectionId).executeTakeFirst();
+    return row?.accounts_error;
+  }
+
+  async recordAccountsError(connectionId: string, json: string, retryAt: number): Promise<void> {
+    await this.db.updateTable("connections").set({ accounts_error: json, accounts_sync_due_at: retryAt }).where("connection_id", "=", connectionId).execute();
+  }
+}

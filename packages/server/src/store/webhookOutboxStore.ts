@@ -1,0 +1,100 @@
+import type { Selectable, Updateable } from "kysely";
+import { inTransaction, type Db } from "./db.js";
+import { containsExactly } from "./like.js";
+import type { WebhookAttemptTable, WebhookOutboxTable } from "./schema.js";
+
+export type WebhookOutboxRow = Selectable<WebhookOutboxTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptTable>;
+
+/** The webhook outbox (tables `webhook_outbox` and `webhook_attempts`): queued events and their delivery attempts. */
+export class WebhookOutboxStore {
+  constructor(private readonly db: Db) {}
+
+  /** Queues an event due at `dueAt`. */
+  async insert(event: { id: string; body: string; createdAt: number; dueAt: number }): Promise<void> {
+    await this.db
+      .insertInto("webhook_outbox")
+      .values({ id: event.id, body: event.body, created_at: event.createdAt, next_attempt_at: event.dueAt, locked_until: null, delivered_at: null, gave_up_at: null, last_error: null })
+      .execute();
+  }
+
+  /** Replaces a queued event's body and makes it due at `at`, unless it was sent, tried or is claimed; false then. */
+  async release(id: string, body: string, at: number): Promise<boolean> {
+    const updated = await this.db
+      .updateTable("webhook_outbox")
+      .set({ body, next_attempt_at: at })
+      .where("id", "=", id)
+      .where("delivered_at", "is", null)
+      .where("gave_up_at", "is", null)
+      .where("attempts", "=", 0)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
+  }
+
+  /** Ids of events due at `at` and not claimed, oldest first. */
+  async due(at: number, limit: number): Promise<{ id: string }[]> {
+    return this.db
+      .selectFrom("webhook_outbox")
+      .select("id")
+      .where("delivered_at", "is", null)
+      .where("gave_up_at", "is", null)
+      .where("next_attempt_at", "<=", at)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
+      .orderBy("created_at")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Claims an event until `claim` (also the claim's token) in one conditional UPDATE that re-checks
+   * it is still due at `at` and unclaimed, returning the event as it is now; of several dispatchers
+   * exactly one gets it.
+   */
+  async claim(id: string, at: number, claim: number): Promise<{ body: string; attempts: number } | undefined> {
+    return this.db
+      .updateTable("webhook_outbox")
+      .set({ locked_until: claim })
+      .where("id", "=", id)
+      .where("delivered_at", "is", null)
+      .where("gave_up_at", "is", null)
+      .where("next_attempt_at", "<=", at)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
+      .returning(["body", "attempts"])
+      .executeTakeFirst();
+  }
+
+  /**
+   * Logs a delivery attempt and writes its outcome, in one transaction, the outcome only while the
+   * dispatcher still holds its claim (`locked_until` is the claim's token). False when it lost it.
+   */
+  async recordAttempt(
+    id: string,
+    claim: number,
+    attempt: { startedAt: number; endedAt: number; statusCode: number | null; error: string | null },
+    outcome: Updateable<WebhookOutboxTable>,
+  ): Promise<boolean> {
+    return inTransaction(this.db, async (trx) => {
+      await trx
+        .insertInto("webhook_attempts")
+        .values({ outbox_id: id, attempted_at: attempt.startedAt, status_code: attempt.statusCode, error: attempt.error, duration_ms: attempt.endedAt - attempt.startedAt })
+        .execute();
+      const updated = await trx.updateTable("webhook_outbox").set(outcome).where("id", "=", id).where("locked_until", "=", claim).executeTakeFirst();
+      return Number(updated.numUpdatedRows) === 1;
+    });
+  }
+
+  /** The newest events (of one connection, when given), newest first. */
+  async latest(limit: number, connectionId?: string): Promise<WebhookOutboxRow[]> {
+    let query = this.db.selectFrom("webhook_outbox").selectAll().orderBy("created_at", "desc").orderBy("id").limit(limit);
+    if (connectionId) query = query.where(containsExactly("body", `"connectionId":${JSON.stringify(connectionId)}`));
+    return query.execute();
+  }
+
+  /** The attempts of these events, in the order they were made. */
+  async attemptsOf(ids: readonly string[]): Promise<WebhookAttemptRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom("webhook_attempts").selectAll().where("outbox_id", "in", ids).orderBy("attempted_at").orderBy("id").execute();
+  }
+}
