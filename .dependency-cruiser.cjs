@@ -61,8 +61,6 @@ const TEST_CODE = [
   "^packages/widget/src/react/testRender\\.tsx$",
 ];
 const SOURCE = "^packages/[^/]+/src/";
-// Outside store/, `import type` from kysely is allowed for now; set to false to forbid those too.
-const KYSELY_TYPES_OUTSIDE_STORE = true;
 
 const floorRules = FLOORS.flatMap(({ floor, folders }) => {
   const higher = FLOORS.filter((f) => f.floor > floor).flatMap((f) => f.folders);
@@ -107,10 +105,10 @@ module.exports = {
     ...floorRules,
     {
       name: "kysely-only-in-store",
-      comment: "Every query lives in store/: only store/ imports kysely (a type-only import is allowed elsewhere).",
+      comment: "Every query lives in store/: only store/ imports kysely.",
       severity: "error",
       from: { path: `^${SERVER}/`, pathNot: [`^${SERVER}/store/`, ...TEST_CODE] },
-      to: { path: "/node_modules/kysely/", ...(KYSELY_TYPES_OUTSIDE_STORE ? { dependencyTypesNot: ["type-only"] } : {}) },
+      to: { path: "/node_modules/kysely/" },
     },
     {
       name: "no-test-code-in-source",
