@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
+import type { Services } from "./composition.js";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
@@ -7,19 +8,18 @@ import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
 import { securityHeaders } from "./http/securityHeaders.js";
+import { proxyRoutes } from "./proxy/proxyRoutes.js";
 import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { actionsRoutes } from "./routes/actionsRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { mountConnectionReads } from "./routes/connectionReads.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
+import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
-import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
-import { proxyRoutes } from "./proxy/proxyRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { openapiRoutes } from "./routes/openapiRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
-import type { Services } from "./composition.js";
 
 export interface AppDeps {
   config: Config;
@@ -49,7 +49,8 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   const json = express.json({ limit: "100kb" });
   // A request without a body (no Content-Length, no Transfer-Encoding: every GET the API gets) is
   // skipped here at once, as the parser itself would skip it after some work.
-  const jsonBody: RequestHandler = (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next));
+  const jsonBody: RequestHandler = (req, res, next) =>
+    req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next);
   // The token and status reads (the hot path) as the first routes, before the proxy's router and
   // the other routers, with what those have in front of them (a body parsed as JSON, the key).
   mountConnectionReads(app, { connections, basePath: config.basePath, before: [jsonBody, secretKey] });

@@ -1,34 +1,34 @@
+import type { Logger } from "pino";
+import { AccountSync } from "./accounts/accountSync.js";
+import { RecordsService } from "./accounts/recordsService.js";
 import { proxyActionProxy } from "./actions/actionProxy.js";
 import { ActionService } from "./actions/actionService.js";
-import { AccountPickerService } from "./connect/accountPickerService.js";
-import { AccountSync } from "./accounts/accountSync.js";
-import { loadPickerStrings } from "./connect/pages/pickerStrings.js";
-import { RecordsService } from "./accounts/recordsService.js";
-import { MsAdsClient } from "./msads/msadsClient.js";
-import { ProxyService } from "./proxy/proxyService.js";
 import { AdminConsentService } from "./admin/adminConsentService.js";
-import type { Logger } from "pino";
-import { createSlackAlerter, type Alerter } from "./alerts/slackAlerter.js";
+import { type Alerter, createSlackAlerter } from "./alerts/slackAlerter.js";
 import type { Config } from "./config.js";
-import type { EntraClient } from "./oauth/entraClient.js";
-import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
-import { IntegrationStatusService } from "./integration/integrationStatusService.js";
-import type { ConnectionStore } from "./store/connectionStore.js";
-import type { DatabaseHandle } from "./store/db.js";
-import { SharedRateLimitCounter } from "./http/sharedRateLimitCounter.js";
-import { Stores } from "./store/stores.js";
-import { SecretKeys } from "./tokens/secretKeys.js";
-import { TokenCipher } from "./tokens/tokenCipher.js";
-import { createWebhookOutbox, type WebhookOutbox } from "./webhooks/webhookOutbox.js";
+import { AccountPickerService } from "./connect/accountPickerService.js";
 import { ConnectFlowService } from "./connect/connectFlowService.js";
-import { ConnectionService } from "./connections/connectionService.js";
 import { ConnectSessionService } from "./connect/connectSessionService.js";
-import { HealthService } from "./http/healthService.js";
-import { KeyUseRecorder } from "./integration/keyUseRecorder.js";
+import { loadPickerStrings } from "./connect/pages/pickerStrings.js";
+import { ConnectionService } from "./connections/connectionService.js";
 import { LastFetchedRecorder } from "./connections/lastFetchedRecorder.js";
 import { TokenBudget } from "./connections/tokenBudget.js";
 import { TokenRefresher } from "./connections/tokenRefresher.js";
+import { HealthService } from "./http/healthService.js";
+import { SharedRateLimitCounter } from "./http/sharedRateLimitCounter.js";
+import { IntegrationStatusService } from "./integration/integrationStatusService.js";
+import { KeyUseRecorder } from "./integration/keyUseRecorder.js";
+import { MsAdsClient } from "./msads/msadsClient.js";
+import type { EntraClient } from "./oauth/entraClient.js";
+import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
+import { ProxyService } from "./proxy/proxyService.js";
+import type { ConnectionStore } from "./store/connectionStore.js";
+import type { DatabaseHandle } from "./store/db.js";
+import { Stores } from "./store/stores.js";
+import { SecretKeys } from "./tokens/secretKeys.js";
+import { TokenCipher } from "./tokens/tokenCipher.js";
 import type { Clock } from "./util/clock.js";
+import { createWebhookOutbox, type WebhookOutbox } from "./webhooks/webhookOutbox.js";
 
 export interface Services {
   /** Every repository, built once over the database; the jobs get theirs from here too. */
@@ -84,7 +84,13 @@ export function createServices({
   const stores = new Stores(db, { bookkeepingDb });
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = stores.connections;
-  const outbox = createWebhookOutbox({ store: stores.webhooks, url: config.webhookUrl, signingKey: config.webhookSigningKey, logger, ...config.webhookDelivery });
+  const outbox = createWebhookOutbox({
+    store: stores.webhooks,
+    url: config.webhookUrl,
+    signingKey: config.webhookSigningKey,
+    logger,
+    ...config.webhookDelivery,
+  });
   const alerter = createSlackAlerter({ store: stores.alerts, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
   const budget = new TokenBudget(stores.tokenBudget, config.tokenRequestsPerMinute, now);
   const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
@@ -119,5 +125,31 @@ export function createServices({
   const proxy = new ProxyService({ config, stores, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
-  return { stores, sessions, connections, flow, refresher, outbox, alerter, connectionStore, cipher, integrationStatus, adminConsent, health, msads, accountSync, records: new RecordsService(stores), picker, proxy, actions, lastFetched, secretKeys, keyUses, rateLimitCounter: config.databaseUrl && config.rateLimit.store === "database" ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger) : null };
+  return {
+    stores,
+    sessions,
+    connections,
+    flow,
+    refresher,
+    outbox,
+    alerter,
+    connectionStore,
+    cipher,
+    integrationStatus,
+    adminConsent,
+    health,
+    msads,
+    accountSync,
+    records: new RecordsService(stores),
+    picker,
+    proxy,
+    actions,
+    lastFetched,
+    secretKeys,
+    keyUses,
+    rateLimitCounter:
+      config.databaseUrl && config.rateLimit.store === "database"
+        ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)
+        : null,
+  };
 }

@@ -34,7 +34,9 @@ describe("loadConfig", () => {
     expect(config.publicUrl).toBe("http://localhost:3003");
     expect(config.microsoft.clientSecretExpiresAt).toBeNull();
     expect(config.adminConsentLinkTtlSeconds).toBe(7 * 86_400);
-    expect(loadConfig({ ...base, DATA_DIR: dataDir, MICROSOFT_CLIENT_SECRET_EXPIRES_AT: "2027-05-31" }).microsoft.clientSecretExpiresAt).toBe(Date.UTC(2027, 4, 31));
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, MICROSOFT_CLIENT_SECRET_EXPIRES_AT: "2027-05-31" }).microsoft.clientSecretExpiresAt).toBe(
+      Date.UTC(2027, 4, 31),
+    );
     expect(config.allowedOrigins).toEqual(["http://localhost:3003"]);
     expect(config.secretKey.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(path.join(dataDir, "secret-key"), "utf8").trim()).toBe(config.secretKey);
@@ -69,7 +71,15 @@ describe("loadConfig", () => {
     const one = "a".repeat(32);
     const two = "b".repeat(40);
     const three = "c".repeat(33);
-    const prod = { ...base, NODE_ENV: "production", PUBLIC_URL: "https://connect.example", ALLOWED_ORIGINS: "https://app.example", ADS_CONNECT_WEBHOOK_SIGNING_KEY: "w".repeat(32), ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString("base64")}`, MICROSOFT_ADS_DEVELOPER_TOKEN: "TOKEN1" };
+    const prod = {
+      ...base,
+      NODE_ENV: "production",
+      PUBLIC_URL: "https://connect.example",
+      ALLOWED_ORIGINS: "https://app.example",
+      ADS_CONNECT_WEBHOOK_SIGNING_KEY: "w".repeat(32),
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString("base64")}`,
+      MICROSOFT_ADS_DEVELOPER_TOKEN: "TOKEN1",
+    };
     expect(loadConfig({ ...prod, ADS_CONNECT_SECRET_KEY: one }).secretKeys).toEqual([one]);
     expect(loadConfig({ ...prod, ADS_CONNECT_SECRET_KEY: one, ADS_CONNECT_SECRET_KEYS: ` ${two} , ${three},${one}` }).secretKeys).toEqual([one, two, three]);
     const listOnly = loadConfig({ ...prod, ADS_CONNECT_SECRET_KEYS: `${two},${three}` });
@@ -92,7 +102,14 @@ describe("loadConfig", () => {
 
   it("requires real secrets and refuses the emulator in production", () => {
     const problems = problemsOf({ ...base, NODE_ENV: "production", ENTRA_EMULATOR_URL: "http://127.0.0.1:4011" }).join("\n");
-    for (const name of ["PUBLIC_URL", "ADS_CONNECT_SECRET_KEY", "ADS_CONNECT_WEBHOOK_SIGNING_KEY", "ENCRYPTION_KEYS", "ALLOWED_ORIGINS", "ENTRA_EMULATOR_URL"]) {
+    for (const name of [
+      "PUBLIC_URL",
+      "ADS_CONNECT_SECRET_KEY",
+      "ADS_CONNECT_WEBHOOK_SIGNING_KEY",
+      "ENCRYPTION_KEYS",
+      "ALLOWED_ORIGINS",
+      "ENTRA_EMULATOR_URL",
+    ]) {
       expect(problems).toContain(`${name}:`);
     }
   });
@@ -104,7 +121,13 @@ describe("loadConfig", () => {
     expect(dev.microsoft.adsApiUrl).toBeNull();
     expect(dev.accountSync).toEqual({ enabled: true, intervalSeconds: 6 * 3600 });
     expect(announced.join("\n")).toMatch(/MICROSOFT_ADS_DEVELOPER_TOKEN not set: using the sandbox's universal developer token/);
-    const set = loadConfig({ ...base, DATA_DIR: tempDir(), MICROSOFT_ADS_DEVELOPER_TOKEN: "ABC123XYZ", MICROSOFT_ADS_API_URL: "http://127.0.0.1:4012/", ACCOUNT_SYNC_INTERVAL_SECONDS: "600" });
+    const set = loadConfig({
+      ...base,
+      DATA_DIR: tempDir(),
+      MICROSOFT_ADS_DEVELOPER_TOKEN: "ABC123XYZ",
+      MICROSOFT_ADS_API_URL: "http://127.0.0.1:4012/",
+      ACCOUNT_SYNC_INTERVAL_SECONDS: "600",
+    });
     expect(set.microsoft).toMatchObject({ adsDeveloperToken: "ABC123XYZ", adsApiUrl: "http://127.0.0.1:4012" });
     expect(set.accountSync.intervalSeconds).toBe(600);
     const production = problemsOf({ ...base, NODE_ENV: "production", MICROSOFT_ADS_API_URL: "http://127.0.0.1:4012" }).join("\n");
@@ -142,9 +165,14 @@ describe("loadConfig", () => {
 
   it("derives the path prefix from PUBLIC_URL and refuses a query or fragment in it", () => {
     const dataDir = tempDir();
-    expect(loadConfig({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://Example.com/ads-connect/" })).toMatchObject({ publicUrl: "https://example.com/ads-connect", basePath: "/ads-connect" });
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://Example.com/ads-connect/" })).toMatchObject({
+      publicUrl: "https://example.com/ads-connect",
+      basePath: "/ads-connect",
+    });
     expect(loadConfig({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://example.com" }).basePath).toBe("");
-    expect(problemsOf({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://example.com/x?tenant=a" })).toEqual([expect.stringMatching(/^PUBLIC_URL: .*without a query or fragment/)]);
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, PUBLIC_URL: "https://example.com/x?tenant=a" })).toEqual([
+      expect.stringMatching(/^PUBLIC_URL: .*without a query or fragment/),
+    ]);
   });
 
   it("reads rate-limit, retention and proxy settings, and refuses a TRUST_PROXY that trusts everyone", () => {
@@ -171,8 +199,12 @@ describe("loadConfig", () => {
     const dir = tempDir();
     const relative = path.relative(process.cwd(), dir);
     expect(loadConfig({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: relative }).actionsDir).toBe(dir);
-    expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dir, "missing") })).toEqual([expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/)]);
-    expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dataDir, "secret-key") })).toEqual([expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/)]);
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dir, "missing") })).toEqual([
+      expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/),
+    ]);
+    expect(problemsOf({ ...base, DATA_DIR: dataDir, ACTIONS_DIR: path.join(dataDir, "secret-key") })).toEqual([
+      expect.stringMatching(/^ACTIONS_DIR: must be an existing folder/),
+    ]);
   });
 
   it("reads the Microsoft Advertising proxy's limits, with defaults, and refuses nonsense", () => {
@@ -186,9 +218,34 @@ describe("loadConfig", () => {
       maxHoldSeconds: 900,
       retryBaseMs: 500,
     });
-    const set = { PROXY_MAX_REQUEST_BYTES: "2048", PROXY_MAX_RESPONSE_BYTES: "4096", PROXY_TIMEOUT_SECONDS: "30", PROXY_THROTTLE_HOLD_SECONDS: "5", PROXY_429_HOLD_SECONDS: "2", PROXY_MAX_HOLD_SECONDS: "120", PROXY_RETRY_BASE_MS: "20" };
-    expect(loadConfig({ ...base, DATA_DIR: dataDir, ...set }).proxy).toEqual({ maxRequestBytes: 2048, maxResponseBytes: 4096, timeoutMs: 30_000, throttleHoldSeconds: 5, http429HoldSeconds: 2, maxHoldSeconds: 120, retryBaseMs: 20 });
-    expect(problemsOf({ ...base, DATA_DIR: dataDir, PROXY_MAX_REQUEST_BYTES: "10", PROXY_TIMEOUT_SECONDS: "0", PROXY_THROTTLE_HOLD_SECONDS: "x", PROXY_MAX_HOLD_SECONDS: "3153600000" })).toEqual([
+    const set = {
+      PROXY_MAX_REQUEST_BYTES: "2048",
+      PROXY_MAX_RESPONSE_BYTES: "4096",
+      PROXY_TIMEOUT_SECONDS: "30",
+      PROXY_THROTTLE_HOLD_SECONDS: "5",
+      PROXY_429_HOLD_SECONDS: "2",
+      PROXY_MAX_HOLD_SECONDS: "120",
+      PROXY_RETRY_BASE_MS: "20",
+    };
+    expect(loadConfig({ ...base, DATA_DIR: dataDir, ...set }).proxy).toEqual({
+      maxRequestBytes: 2048,
+      maxResponseBytes: 4096,
+      timeoutMs: 30_000,
+      throttleHoldSeconds: 5,
+      http429HoldSeconds: 2,
+      maxHoldSeconds: 120,
+      retryBaseMs: 20,
+    });
+    expect(
+      problemsOf({
+        ...base,
+        DATA_DIR: dataDir,
+        PROXY_MAX_REQUEST_BYTES: "10",
+        PROXY_TIMEOUT_SECONDS: "0",
+        PROXY_THROTTLE_HOLD_SECONDS: "x",
+        PROXY_MAX_HOLD_SECONDS: "3153600000",
+      }),
+    ).toEqual([
       expect.stringMatching(/^PROXY_MAX_REQUEST_BYTES/),
       expect.stringMatching(/^PROXY_TIMEOUT_SECONDS/),
       expect.stringMatching(/^PROXY_THROTTLE_HOLD_SECONDS/),

@@ -63,7 +63,9 @@ describe("the error family", () => {
   const errors = errorClasses(declaredClasses());
 
   it("finds the error classes in src", () => {
-    expect(errors.map((c) => c.name)).toEqual(expect.arrayContaining(["AppError", "ConnectFlowError", "MsAdsError", "DatabaseBusyError", "ActionError", "NoTokenBudget"]));
+    expect(errors.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["AppError", "ConnectFlowError", "MsAdsError", "DatabaseBusyError", "ActionError", "NoTokenBudget"]),
+    );
   });
 
   it("every error class in src extends AppError, or is listed as internal", async () => {

@@ -1,6 +1,14 @@
-export { createApp, type AppDeps } from "./app.js";
-export { loadConfig, ConfigError, type Config } from "./config.js";
-export { startAdsConnect, type RunningServer, type StartOptions } from "./server.js";
+export {
+  type Action,
+  type ActionContext,
+  type ActionDefinition,
+  ActionError,
+  type ActionProxyRequest,
+  type ActionProxyResponse,
+  defineAction,
+} from "./actions.js";
+export { type AppDeps, createApp } from "./app.js";
+export { type Config, ConfigError, loadConfig } from "./config.js";
+export { type ProxyBody, type ProxyCall, type ProxyMsAdsDetails, ProxyMsAdsError, type ProxyResponse, ProxyService } from "./proxy/proxyService.js";
+export { type RunningServer, type StartOptions, startAdsConnect } from "./server.js";
 export { signWebhook } from "./webhooks/signWebhook.js";
-export { ActionError, defineAction, type Action, type ActionContext, type ActionDefinition, type ActionProxyRequest, type ActionProxyResponse } from "./actions.js";
-export { ProxyService, ProxyMsAdsError, type ProxyCall, type ProxyResponse, type ProxyBody, type ProxyMsAdsDetails } from "./proxy/proxyService.js";

@@ -1,17 +1,20 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { connectAs, startHarness } from "./testing/harness.js";
 import { createLogger, redactUrl } from "./logger.js";
+import { connectAs, startHarness } from "./testing/harness.js";
 
 /** A logger writing to memory, as the server's does in tests. */
 function capture() {
   const lines: string[] = [];
-  const logger = createLogger("debug", new Writable({
+  const logger = createLogger(
+    "debug",
+    new Writable({
       write: (chunk: Buffer, _enc, done) => {
         lines.push(chunk.toString("utf8"));
         done();
       },
-    }));
+    }),
+  );
   return { logger, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -40,12 +43,29 @@ describe("logs", () => {
     const description = "AADSTS50020: User account 'ada@fabrikam.example' from identity provider 'live.com' does not exist in tenant 'Contoso'.";
     logger.warn({ requestId: "r-1", error: "access_denied", error_description: description }, "admin consent not granted");
     logger.warn({ requestId: "r-2", description }, "admin consent not granted");
-    logger.info({ account: { username: "ada@fabrikam.example", display_name: "Ada Lovelace", email: "ada@fabrikam.example" }, endUser: { endUserId: "eu-77", endUserEmail: "ada@fabrikam.example" } }, "connected");
+    logger.info(
+      {
+        account: { username: "ada@fabrikam.example", display_name: "Ada Lovelace", email: "ada@fabrikam.example" },
+        endUser: { endUserId: "eu-77", endUserEmail: "ada@fabrikam.example" },
+      },
+      "connected",
+    );
     logger.info({ end_user_id: "eu-77", preferred_username: "ada@fabrikam.example", displayName: "Ada Lovelace" }, "x");
     logger.info({ url: `/oauth/callback?error=access_denied&error_description=${encodeURIComponent(description)}&state=s` }, "callback");
     logger.error({ err: new Error(description) }, "sign-in failed");
     // As pino-http hands errors over: already a plain object, with stack and every property.
-    logger.error({ err: { type: "ResponseBodyError", message: "server responded with an error", stack: "at ada@fabrikam.example", error_description: description, cause: { body: description } } }, "failed");
+    logger.error(
+      {
+        err: {
+          type: "ResponseBodyError",
+          message: "server responded with an error",
+          stack: "at ada@fabrikam.example",
+          error_description: description,
+          cause: { body: description },
+        },
+      },
+      "failed",
+    );
     logger.child({ username: "ada@fabrikam.example" }).info("child");
     logger.info(`free text about ada@fabrikam.example`);
     const all = lines.join("");
@@ -122,7 +142,9 @@ describe("logs", () => {
       await h.webhooks.waitFor(3);
       await h.server.services.outbox.stop();
 
-      const users = h.emulator.users.filter((u) => ["adele@contoso.example", "declined@contoso.example", "alex@outlook.example", "revoked@contoso.example"].includes(u.username));
+      const users = h.emulator.users.filter((u) =>
+        ["adele@contoso.example", "declined@contoso.example", "alex@outlook.example", "revoked@contoso.example"].includes(u.username),
+      );
       const personal = [
         endUser.id,
         endUser.email,

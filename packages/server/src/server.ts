@@ -1,18 +1,18 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino, { type DestinationStream, type Logger } from "pino";
+import { type AccountSyncJob, startAccountSyncJob } from "./accounts/accountSyncJob.js";
 import { createApp } from "./app.js";
-import { loadConfig, type Config } from "./config.js";
+import { createServices, type Services } from "./composition.js";
+import { type Config, loadConfig } from "./config.js";
+import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
+import { type RefreshAheadJob, startRefreshAheadJob } from "./connections/refreshAheadJob.js";
+import { type PruneJob, startPruneJob } from "./jobs/pruneJob.js";
 import { trackHttpRequests } from "./lifecycle/httpDrain.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase, dialectOf, openBookkeepingDatabase } from "./store/createDatabase.js";
-import { startAccountSyncJob, type AccountSyncJob } from "./accounts/accountSyncJob.js";
-import { startPruneJob, type PruneJob } from "./jobs/pruneJob.js";
 import type { DatabaseHandle } from "./store/db.js";
-import { startRefreshAheadJob, type RefreshAheadJob } from "./connections/refreshAheadJob.js";
-import { createServices, type Services } from "./composition.js";
-import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
 
 export interface RunningServer {
   url: string;
@@ -59,9 +59,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
   });
   try {
     const actualPort = (server.address() as AddressInfo).port;
-    const config = loadConfig({ ...env, PORT: String(actualPort), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${actualPort}` }, (m) =>
-      bootLog.warn(m),
-    );
+    const config = loadConfig({ ...env, PORT: String(actualPort), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${actualPort}` }, (m) => bootLog.warn(m));
     const logger = createLogger(config.logLevel, destination);
     let checkpointWarnedAt = 0;
     const db = await createDatabase({
@@ -100,7 +98,13 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     services.outbox.start();
     services.lastFetched.start();
     services.keyUses.start();
-    const refreshAhead = startRefreshAheadJob({ config, schedule: services.stores.schedule, refresher: services.refresher, logger, lastFetched: services.lastFetched });
+    const refreshAhead = startRefreshAheadJob({
+      config,
+      schedule: services.stores.schedule,
+      refresher: services.refresher,
+      logger,
+      lastFetched: services.lastFetched,
+    });
     const prune = startPruneJob({ config, store: services.stores.prune, logger });
     const accountSyncJob = startAccountSyncJob({ config, schedule: services.stores.schedule, sync: services.accountSync, logger });
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
@@ -117,7 +121,13 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
       // The reads recorded in memory are written once the requests in flight have finished.
-      const work = Promise.all([drain.finish().then(() => Promise.all([services.lastFetched.stop(), services.keyUses.stop(), services.rateLimitCounter?.stop()])), refreshAhead.stop(), prune.stop(), accountSyncJob.stop(), services.outbox.stop()]).then(() => true as const);
+      const work = Promise.all([
+        drain.finish().then(() => Promise.all([services.lastFetched.stop(), services.keyUses.stop(), services.rateLimitCounter?.stop()])),
+        refreshAhead.stop(),
+        prune.stop(),
+        accountSyncJob.stop(),
+        services.outbox.stop(),
+      ]).then(() => true as const);
       const inTime = await Promise.race([work, deadline]);
       clearTimeout(timer);
       if (!inTime) {

@@ -15,37 +15,127 @@ const secret = (code: ErrorCode, message: string): CatalogueEntry => ({ code, ac
  * act, and to a message a person understands. Unknown numbers fall back to {@link UNKNOWN_AADSTS}.
  */
 export const AADSTS_CATALOGUE: Readonly<Record<number, CatalogueEntry>> = {
-  65004: { code: "consent_declined", actor: "end_user", message: "You declined the permissions Microsoft Advertising needs. Connect again and choose Accept to continue." },
-  65001: consent("Your organization has not approved this app yet. Send your Microsoft 365 administrator the approval link, then connect again once they have approved."),
-  90094: consent("Your organization requires an administrator to approve this app. Send your Microsoft 365 administrator the approval link, then connect again once they have approved."),
-  90095: consent("Your organization requires an administrator to approve this app. Send your administrator the approval link (or the request Microsoft offered), then connect again once they have approved."),
-  50076: { code: "mfa_required", actor: "end_user", message: "Your organization requires multi-factor authentication. Connect again and complete the extra sign-in step." },
-  50079: { code: "mfa_required", actor: "end_user", message: "Your organization requires you to set up multi-factor authentication. Set it up when Microsoft asks, then connect again." },
-  53003: { code: "conditional_access_blocked", actor: "end_user_admin", message: "Your organization's access policies blocked this sign-in. Ask your administrator to allow Microsoft Advertising access from this app." },
-  530032: { code: "conditional_access_blocked", actor: "end_user_admin", message: "Your organization's security policy blocked this sign-in. Ask your administrator to allow this app, then connect again." },
+  65004: {
+    code: "consent_declined",
+    actor: "end_user",
+    message: "You declined the permissions Microsoft Advertising needs. Connect again and choose Accept to continue.",
+  },
+  65001: consent(
+    "Your organization has not approved this app yet. Send your Microsoft 365 administrator the approval link, then connect again once they have approved.",
+  ),
+  90094: consent(
+    "Your organization requires an administrator to approve this app. Send your Microsoft 365 administrator the approval link, then connect again once they have approved.",
+  ),
+  90095: consent(
+    "Your organization requires an administrator to approve this app. Send your administrator the approval link (or the request Microsoft offered), then connect again once they have approved.",
+  ),
+  50076: {
+    code: "mfa_required",
+    actor: "end_user",
+    message: "Your organization requires multi-factor authentication. Connect again and complete the extra sign-in step.",
+  },
+  50079: {
+    code: "mfa_required",
+    actor: "end_user",
+    message: "Your organization requires you to set up multi-factor authentication. Set it up when Microsoft asks, then connect again.",
+  },
+  53003: {
+    code: "conditional_access_blocked",
+    actor: "end_user_admin",
+    message: "Your organization's access policies blocked this sign-in. Ask your administrator to allow Microsoft Advertising access from this app.",
+  },
+  530032: {
+    code: "conditional_access_blocked",
+    actor: "end_user_admin",
+    message: "Your organization's security policy blocked this sign-in. Ask your administrator to allow this app, then connect again.",
+  },
   50058: { code: "login_required", actor: "end_user", message: "You are not signed in to Microsoft. Connect again and sign in." },
-  50020: { code: "account_not_allowed", actor: "end_user", message: "This Microsoft account cannot sign in to this app. Use an account from the expected organization, or a work account." },
-  70011: { code: "invalid_scope", actor: "product_team", message: "The app asked Microsoft for permissions in a form Microsoft rejects. The product team must fix the requested scopes." },
-  28000: { code: "invalid_scope", actor: "product_team", message: "The app asked Microsoft for permissions of more than one resource at once. The product team must request only Microsoft Advertising scopes." },
-  700022: { code: "invalid_scope", actor: "product_team", message: "The app asked Microsoft for permissions of more than one resource at once. The product team must request only Microsoft Advertising scopes." },
-  28002: { code: "invalid_scope", actor: "product_team", message: "Microsoft rejected the permissions the app asked for when issuing tokens. The product team must check the requested scopes (user_scopes)." },
-  28003: { code: "invalid_scope", actor: "product_team", message: "The app asked Microsoft for tokens without any permission. The product team must request the Microsoft Advertising scope." },
-  50011: { code: "redirect_uri_mismatch", actor: "product_team", message: "The app's redirect URI is not registered in Microsoft Entra. The product team must add it to the app registration." },
-  70004: { code: "redirect_uri_mismatch", actor: "product_team", message: "The redirect URI the app sent is not valid for this app registration. The product team must register $PUBLIC_URL/oauth/callback exactly (see pnpm doctor)." },
-  500112: { code: "redirect_uri_mismatch", actor: "product_team", message: "The redirect URI changed between sign-in and token exchange. The product team must check the server's PUBLIC_URL." },
-  7000215: secret("invalid_client_secret", "The app's Microsoft client secret is wrong. The product team must set the secret's value (not its ID) in MICROSOFT_CLIENT_SECRET."),
-  7000222: secret("client_secret_expired", "The app's Microsoft client secret has expired. The product team must create a new secret in Microsoft Entra and update MICROSOFT_CLIENT_SECRET."),
-  70002: secret("invalid_client_secret", "Microsoft could not validate the app's credentials. The product team must check MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET (a Web app with a client secret)."),
-  50194: secret("app_not_multitenant", "This app is registered for a single organization, so accounts from other organizations cannot connect. The product team must allow other organizations in the app registration (supported account types) or set MICROSOFT_TENANT to its tenant."),
-  700016: secret("app_not_found", "Microsoft does not know this app in that directory. The product team must check MICROSOFT_CLIENT_ID and the app's supported account types."),
-  90002: { code: "tenant_not_found", actor: "end_user", message: "Microsoft could not find that organization. Check the organization (tenant) you sign in with." },
+  50020: {
+    code: "account_not_allowed",
+    actor: "end_user",
+    message: "This Microsoft account cannot sign in to this app. Use an account from the expected organization, or a work account.",
+  },
+  70011: {
+    code: "invalid_scope",
+    actor: "product_team",
+    message: "The app asked Microsoft for permissions in a form Microsoft rejects. The product team must fix the requested scopes.",
+  },
+  28000: {
+    code: "invalid_scope",
+    actor: "product_team",
+    message: "The app asked Microsoft for permissions of more than one resource at once. The product team must request only Microsoft Advertising scopes.",
+  },
+  700022: {
+    code: "invalid_scope",
+    actor: "product_team",
+    message: "The app asked Microsoft for permissions of more than one resource at once. The product team must request only Microsoft Advertising scopes.",
+  },
+  28002: {
+    code: "invalid_scope",
+    actor: "product_team",
+    message: "Microsoft rejected the permissions the app asked for when issuing tokens. The product team must check the requested scopes (user_scopes).",
+  },
+  28003: {
+    code: "invalid_scope",
+    actor: "product_team",
+    message: "The app asked Microsoft for tokens without any permission. The product team must request the Microsoft Advertising scope.",
+  },
+  50011: {
+    code: "redirect_uri_mismatch",
+    actor: "product_team",
+    message: "The app's redirect URI is not registered in Microsoft Entra. The product team must add it to the app registration.",
+  },
+  70004: {
+    code: "redirect_uri_mismatch",
+    actor: "product_team",
+    message:
+      "The redirect URI the app sent is not valid for this app registration. The product team must register $PUBLIC_URL/oauth/callback exactly (see pnpm doctor).",
+  },
+  500112: {
+    code: "redirect_uri_mismatch",
+    actor: "product_team",
+    message: "The redirect URI changed between sign-in and token exchange. The product team must check the server's PUBLIC_URL.",
+  },
+  7000215: secret(
+    "invalid_client_secret",
+    "The app's Microsoft client secret is wrong. The product team must set the secret's value (not its ID) in MICROSOFT_CLIENT_SECRET.",
+  ),
+  7000222: secret(
+    "client_secret_expired",
+    "The app's Microsoft client secret has expired. The product team must create a new secret in Microsoft Entra and update MICROSOFT_CLIENT_SECRET.",
+  ),
+  70002: secret(
+    "invalid_client_secret",
+    "Microsoft could not validate the app's credentials. The product team must check MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET (a Web app with a client secret).",
+  ),
+  50194: secret(
+    "app_not_multitenant",
+    "This app is registered for a single organization, so accounts from other organizations cannot connect. The product team must allow other organizations in the app registration (supported account types) or set MICROSOFT_TENANT to its tenant.",
+  ),
+  700016: secret(
+    "app_not_found",
+    "Microsoft does not know this app in that directory. The product team must check MICROSOFT_CLIENT_ID and the app's supported account types.",
+  ),
+  90002: {
+    code: "tenant_not_found",
+    actor: "end_user",
+    message: "Microsoft could not find that organization. Check the organization (tenant) you sign in with.",
+  },
   54005: { code: "code_already_redeemed", actor: "end_user", message: "This sign-in was already used. Connect again to start a new one." },
   70008: { code: "grant_expired", actor: "end_user", message: "The Microsoft sign-in has expired. Connect again to sign in anew." },
   700082: { code: "grant_expired", actor: "end_user", message: "The Microsoft connection expired after a long time without use. Reconnect to sign in again." },
-  50173: { code: "grant_expired", actor: "end_user", message: "The Microsoft connection was revoked (for example after a password change). Reconnect to sign in again." },
+  50173: {
+    code: "grant_expired",
+    actor: "end_user",
+    message: "The Microsoft connection was revoked (for example after a password change). Reconnect to sign in again.",
+  },
   70000: { code: "grant_expired", actor: "end_user", message: "Microsoft no longer accepts this sign-in. Connect again to sign in anew." },
   501481: { code: "pkce_mismatch", actor: "end_user", message: "The sign-in could not be verified. Connect again from the same window." },
-  50196: { code: "provider_temporarily_unavailable", actor: "none", message: "Microsoft is receiving too many requests right now. Wait a moment and connect again." },
+  50196: {
+    code: "provider_temporarily_unavailable",
+    actor: "none",
+    message: "Microsoft is receiving too many requests right now. Wait a moment and connect again.",
+  },
   90033: { code: "provider_temporarily_unavailable", actor: "none", message: "Microsoft had a temporary problem. Wait a moment and connect again." },
 };
 

@@ -112,9 +112,7 @@ export const ApiErrorBodySchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
-      .optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional(),
     /** Microsoft Advertising's own words when it refused a call: numeric codes and the TrackingId to quote to its support. */
     msads: MsAdsErrorDetailsSchema.optional(),
     /** Microsoft's answer as text (at most 64 KB), beside `msads`. */

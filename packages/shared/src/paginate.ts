@@ -64,7 +64,8 @@ export interface PagedRequest extends PageOptions {
 export function pagedRequest<T>(request: PagedRequest, send: (data: Record<string, unknown>) => Promise<unknown>): AsyncGenerator<T[], void, undefined> {
   return pages<T>(async (PageInfo) => {
     const body = await send({ ...request.data, PageInfo });
-    if (typeof body !== "object" || body === null || !(request.items in body)) throw new TypeError(`The response to ${request.endpoint} has no "${request.items}" list`);
+    if (typeof body !== "object" || body === null || !(request.items in body))
+      throw new TypeError(`The response to ${request.endpoint} has no "${request.items}" list`);
     const list = (body as Record<string, unknown>)[request.items];
     return Array.isArray(list) ? (list as T[]) : [];
   }, request);

@@ -1,8 +1,15 @@
 import { AdsConnectClient } from "@ads-connect/node";
-import { CONNECT_SUCCESS, ConnectionSchema, RecordsResponseSchema, SyncWebhookBodySchema, WebhookDeliveriesResponseSchema, type AdAccountRecord } from "@ads-connect/shared";
+import {
+  type AdAccountRecord,
+  CONNECT_SUCCESS,
+  ConnectionSchema,
+  RecordsResponseSchema,
+  SyncWebhookBodySchema,
+  WebhookDeliveriesResponseSchema,
+} from "@ads-connect/shared";
 import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 let client: AdsConnectClient;
@@ -19,7 +26,9 @@ async function connect(username: string): Promise<string> {
 }
 
 const deliveriesOf = async (connectionId: string) =>
-  WebhookDeliveriesResponseSchema.parse((await h.api("GET", `/webhooks/deliveries?connectionId=${connectionId}`)).json).deliveries.filter((d) => d.type === "sync");
+  WebhookDeliveriesResponseSchema.parse((await h.api("GET", `/webhooks/deliveries?connectionId=${connectionId}`)).json).deliveries.filter(
+    (d) => d.type === "sync",
+  );
 
 /** Sync webhooks that arrived for the connection, signature checked by the typed client. */
 const syncWebhooksOf = (connectionId: string) =>
@@ -32,7 +41,10 @@ async function allRecords(connectionId: string, query = ""): Promise<AdAccountRe
   const records: AdAccountRecord[] = [];
   let cursor: string | null = null;
   do {
-    const res = await h.api("GET", `/records?model=AdAccount&limit=2${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, undefined, { "Connection-Id": connectionId, "Provider-Config-Key": "microsoft-ads" });
+    const res = await h.api("GET", `/records?model=AdAccount&limit=2${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, undefined, {
+      "Connection-Id": connectionId,
+      "Provider-Config-Key": "microsoft-ads",
+    });
     expect(res.status).toBe(200);
     const page = RecordsResponseSchema.parse(res.json);
     records.push(...page.records);
@@ -77,7 +89,11 @@ describe("sync", () => {
     const username = "agency@contoso.example";
     const id = await connect(username);
     const [first, second] = h.ads.accounts(username);
-    await h.server.db.updateTable("connections").set({ selected_account_ids: JSON.stringify([first!.Id]) }).where("connection_id", "=", id).execute();
+    await h.server.db
+      .updateTable("connections")
+      .set({ selected_account_ids: JSON.stringify([first!.Id]) })
+      .where("connection_id", "=", id)
+      .execute();
     h.ads.removeAccess(username, first!.Id);
     h.ads.removeAccess(username, second!.Id);
     expect(await client.triggerSync(id)).toMatchObject({ success: true, results: { added: 0, updated: 0, deleted: 2 } });
@@ -106,9 +122,20 @@ describe("records API", () => {
     const page = await nango.listRecords<AdAccountRecord>({ providerConfigKey: "microsoft-ads", connectionId: id, model: "AdAccount", limit: 1000 });
     expect(page.records).toHaveLength(1000);
     expect(page.next_cursor).toEqual(expect.any(String));
-    const next = await nango.listRecords<AdAccountRecord>({ providerConfigKey: "microsoft-ads", connectionId: id, model: "AdAccount", limit: 1000, cursor: page.next_cursor! });
+    const next = await nango.listRecords<AdAccountRecord>({
+      providerConfigKey: "microsoft-ads",
+      connectionId: id,
+      model: "AdAccount",
+      limit: 1000,
+      cursor: page.next_cursor!,
+    });
     expect(next.records[0]!.id).toBe(expected[1000]);
-    const some = await nango.listRecords<AdAccountRecord>({ providerConfigKey: "microsoft-ads", connectionId: id, model: "AdAccount", ids: [expected[5]!, expected[7]!] });
+    const some = await nango.listRecords<AdAccountRecord>({
+      providerConfigKey: "microsoft-ads",
+      connectionId: id,
+      model: "AdAccount",
+      ids: [expected[5]!, expected[7]!],
+    });
     expect(some.records.map((r) => r.id)).toEqual([expected[5], expected[7]]);
     await nango.triggerSync("microsoft-ads", ["accounts"], id);
   });
@@ -140,7 +167,11 @@ describe("records API", () => {
 describe("scheduled sync", () => {
   it("two instances share the due connections: each is synced once", async () => {
     const ids = [await connect("megan@contoso.example"), await connect("alex@outlook.example")];
-    await h.server.db.updateTable("connections").set({ accounts_sync_due_at: Date.now() - 1 }).where("connection_id", "in", ids).execute();
+    await h.server.db
+      .updateTable("connections")
+      .set({ accounts_sync_due_at: Date.now() - 1 })
+      .where("connection_id", "in", ids)
+      .execute();
     const other = await h.startInstance();
     try {
       const before = h.ads.callCount("Accounts/Search");

@@ -1,17 +1,17 @@
 import type { AccountsError, AdAccount } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { publicAccountsError, type StoredAccountsError, toAccountsError } from "../connections/accountsError.js";
 import { AppError } from "../errors.js";
 import { queryUser, searchAccountsOfUser, toAdAccount } from "../msads/customerManagement.js";
-import type { MsAdsClient } from "../msads/msadsClient.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
-import { parseJson } from "../util/parseJson.js";
+import type { MsAdsClient } from "../msads/msadsClient.js";
 import type { Stores } from "../store/stores.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import { parseJson } from "../util/parseJson.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { applyAccountSync, type SyncCounts } from "./applyAccountSync.js";
-import { publicAccountsError, toAccountsError, type StoredAccountsError } from "../connections/accountsError.js";
 import { syncWebhook } from "./syncWebhook.js";
-import { systemClock, type Clock } from "../util/clock.js";
 
 export type SyncRun =
   | { ok: true; results: SyncCounts; removedSelectedAccountIds: string[] }
@@ -96,7 +96,10 @@ export class AccountSync {
   private refuseEmulatorTokens(): void {
     const { microsoft } = this.deps.config;
     if (microsoft.emulatorUrl && !microsoft.adsApiUrl) {
-      throw new MsAdsError("not_configured", "Sign-in uses the Entra emulator (ENTRA_EMULATOR_URL) but MICROSOFT_ADS_API_URL is not set: the emulator's tokens mean nothing to Microsoft Advertising, so no call was made. Start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL to its URL.");
+      throw new MsAdsError(
+        "not_configured",
+        "Sign-in uses the Entra emulator (ENTRA_EMULATOR_URL) but MICROSOFT_ADS_API_URL is not set: the emulator's tokens mean nothing to Microsoft Advertising, so no call was made. Start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL to its URL.",
+      );
     }
   }
 
@@ -142,7 +145,10 @@ export class AccountSync {
     const stored = toAccountsError(err, this.now(), previous?.failures ?? 0, this.intervalMs);
     await this.deps.stores.schedule.recordAccountsError(connectionId, JSON.stringify(stored), Date.parse(stored.retry_at!));
     // Codes only: no tokens, no personal data.
-    this.deps.logger.warn({ connectionId, code: stored.code, msadsCodes: stored.msads_codes, trackingId: stored.tracking_id, retryAt: stored.retry_at }, "Microsoft Advertising account sync failed; the connection is kept");
+    this.deps.logger.warn(
+      { connectionId, code: stored.code, msadsCodes: stored.msads_codes, trackingId: stored.tracking_id, retryAt: stored.retry_at },
+      "Microsoft Advertising account sync failed; the connection is kept",
+    );
     return { ok: false, error: publicAccountsError(stored)! };
   }
 }

@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
-import { SYNC_CLAIM_MS, type AccountSync } from "./accountSync.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import { type AccountSync, SYNC_CLAIM_MS } from "./accountSync.js";
 
 export interface AccountSyncJob {
   /** One pass: syncs the connections due now; resolves with how many it ran. */
@@ -19,7 +19,13 @@ const BATCH = 50;
  * conditional UPDATE of `accounts_sync_due_at` (it must still hold the value read), so exactly one
  * instance runs it; the claim lasts SYNC_CLAIM_MS in case that instance dies.
  */
-export function startAccountSyncJob(deps: { config: Config; schedule: ConnectionScheduleStore; sync: AccountSync; logger: Logger; now?: Clock }): AccountSyncJob {
+export function startAccountSyncJob(deps: {
+  config: Config;
+  schedule: ConnectionScheduleStore;
+  sync: AccountSync;
+  logger: Logger;
+  now?: Clock;
+}): AccountSyncJob {
   const { config, schedule, sync, logger } = deps;
   const now = deps.now ?? systemClock;
   const pollMs = Math.min(60_000, config.accountSync.intervalSeconds * 1000);

@@ -15,7 +15,12 @@ export interface SyncCounts {
  * with `deleted_at` and kept. Each change takes the next cursor; a move in Microsoft's order alone
  * updates `position` without counting as a change.
  */
-export async function applyAccountSync(store: AdAccountStore, connectionId: string, fetched: AdAccount[], now: number): Promise<SyncCounts & { removed: string[] }> {
+export async function applyAccountSync(
+  store: AdAccountStore,
+  connectionId: string,
+  fetched: AdAccount[],
+  now: number,
+): Promise<SyncCounts & { removed: string[] }> {
   const stored = await store.listForConnection(connectionId);
   const byId = new Map(stored.map((row) => [row.account_id, row]));
   let cursor = await store.maxCursor(connectionId);
@@ -31,7 +36,18 @@ export async function applyAccountSync(store: AdAccountStore, connectionId: stri
     const row = byId.get(account.id);
     if (!row) {
       counts.added++;
-      inserts.push({ connection_id: connectionId, account_id: account.id, customer_id: account.customer_id, data, first_seen_at: now, last_modified_at: now, last_action: "ADDED", deleted_at: null, cursor: ++cursor, position });
+      inserts.push({
+        connection_id: connectionId,
+        account_id: account.id,
+        customer_id: account.customer_id,
+        data,
+        first_seen_at: now,
+        last_modified_at: now,
+        last_action: "ADDED",
+        deleted_at: null,
+        cursor: ++cursor,
+        position,
+      });
       continue;
     }
     const changes: Partial<AdAccountTable> = {};

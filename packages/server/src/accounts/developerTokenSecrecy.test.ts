@@ -1,6 +1,6 @@
 import { CONNECT_SUCCESS } from "@ads-connect/shared";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 const DEVELOPER_TOKEN = "ZZDEVTOKEN7QX";
 let h: Harness;

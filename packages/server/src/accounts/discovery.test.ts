@@ -1,6 +1,14 @@
-import { AdAccountSchema, CONNECT_SUCCESS, ConnectionSchema, SyncWebhookBodySchema, WEBHOOK_SIGNATURE_HEADER, WebhookDeliveriesResponseSchema, type AdAccount } from "@ads-connect/shared";
+import {
+  type AdAccount,
+  AdAccountSchema,
+  CONNECT_SUCCESS,
+  ConnectionSchema,
+  SyncWebhookBodySchema,
+  WEBHOOK_SIGNATURE_HEADER,
+  WebhookDeliveriesResponseSchema,
+} from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { signWebhook } from "../webhooks/signWebhook.js";
 
 let h: Harness;
@@ -76,11 +84,23 @@ describe("discovery after connect", () => {
     const { result } = await connectAs(h, "many@contoso.example");
     if (result.type !== CONNECT_SUCCESS) throw new Error("connect failed");
     expect(h.ads.callCount("Accounts/Search") - before).toBe(3);
-    const pages = h.ads.requests.slice(requestsBefore).filter((r) => r.operation === "Accounts/Search").map((r) => (r.body as { PageInfo: { Index: number; Size: number } }).PageInfo);
-    expect(pages).toEqual([{ Index: 0, Size: 1000 }, { Index: 1, Size: 1000 }, { Index: 2, Size: 1000 }]);
+    const pages = h.ads.requests
+      .slice(requestsBefore)
+      .filter((r) => r.operation === "Accounts/Search")
+      .map((r) => (r.body as { PageInfo: { Index: number; Size: number } }).PageInfo);
+    expect(pages).toEqual([
+      { Index: 0, Size: 1000 },
+      { Index: 1, Size: 1000 },
+      { Index: 2, Size: 1000 },
+    ]);
     const c = await connection(result.connection_id);
     expect(c.accounts.map((a) => a.id)).toEqual(h.ads.accounts("many@contoso.example").map((a) => a.Id));
-    const stored = await h.server.db.selectFrom("ad_accounts").select(["account_id", "position"]).where("connection_id", "=", result.connection_id).orderBy("position").execute();
+    const stored = await h.server.db
+      .selectFrom("ad_accounts")
+      .select(["account_id", "position"])
+      .where("connection_id", "=", result.connection_id)
+      .orderBy("position")
+      .execute();
     expect(stored).toHaveLength(2500);
     expect(stored.map((r) => r.position)).toEqual([...Array(2500).keys()]);
   });
@@ -162,8 +182,16 @@ describe("discovery failures keep the connection", () => {
     await h.server.accountSyncJob.runOnce();
     expect(h.ads.callCount() - calls).toBe(1);
     // Time passes: the retry comes due, and the hold the 117 set (the one client's, as for the proxy) ends.
-    await h.server.db.updateTable("connections").set({ accounts_sync_due_at: Date.now() - 1 }).where("connection_id", "=", result.connection_id).execute();
-    await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).where("customer_key", "=", `user:${result.connection_id}`).execute();
+    await h.server.db
+      .updateTable("connections")
+      .set({ accounts_sync_due_at: Date.now() - 1 })
+      .where("connection_id", "=", result.connection_id)
+      .execute();
+    await h.server.db
+      .updateTable("proxy_holds")
+      .set({ until: Date.now() - 1 })
+      .where("customer_key", "=", `user:${result.connection_id}`)
+      .execute();
     await h.server.accountSyncJob.runOnce();
     const after = await connection(result.connection_id);
     expect(after.accounts_error).toBeNull();

@@ -1,4 +1,4 @@
-import { AD_ACCOUNT_MODEL, AdAccountSchema, PROVIDER_CONFIG_KEY, type AdAccountRecord, type RecordsQuery, type RecordsResponse } from "@ads-connect/shared";
+import { AD_ACCOUNT_MODEL, type AdAccountRecord, AdAccountSchema, PROVIDER_CONFIG_KEY, type RecordsQuery, type RecordsResponse } from "@ads-connect/shared";
 import { AppError } from "../errors.js";
 import type { AdAccountAction, AdAccountStore } from "../store/adAccountStore.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
@@ -12,7 +12,13 @@ export function encodeCursor(cursor: number): string {
 
 function decodeCursor(value: string): number {
   const match = /^adsc:(\d{1,15})$/.exec(Buffer.from(value, "base64url").toString("utf8"));
-  if (!match) throw new AppError("invalid_query", "Invalid request query. cursor: not a cursor this server returned (pass next_cursor or a record's _nango_metadata.cursor as is)", 400, { details: [{ path: "cursor", message: "not a valid cursor" }] });
+  if (!match)
+    throw new AppError(
+      "invalid_query",
+      "Invalid request query. cursor: not a cursor this server returned (pass next_cursor or a record's _nango_metadata.cursor as is)",
+      400,
+      { details: [{ path: "cursor", message: "not a valid cursor" }] },
+    );
   return Number(match[1]);
 }
 
@@ -26,10 +32,17 @@ export class RecordsService {
 
   async list(input: { connectionId: string | undefined; providerConfigKey: string | undefined; query: RecordsQuery }): Promise<RecordsResponse> {
     const { connectionId, providerConfigKey, query } = input;
-    if (!connectionId) throw new AppError("invalid_query", "The Connection-Id header is required", 400, { details: [{ path: "Connection-Id", message: "required header" }] });
-    if (!providerConfigKey) throw new AppError("invalid_query", "The Provider-Config-Key header is required", 400, { details: [{ path: "Provider-Config-Key", message: "required header" }] });
+    if (!connectionId)
+      throw new AppError("invalid_query", "The Connection-Id header is required", 400, { details: [{ path: "Connection-Id", message: "required header" }] });
+    if (!providerConfigKey)
+      throw new AppError("invalid_query", "The Provider-Config-Key header is required", 400, {
+        details: [{ path: "Provider-Config-Key", message: "required header" }],
+      });
     if (providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
-    if (query.model !== AD_ACCOUNT_MODEL) throw new AppError("invalid_query", `Invalid request query. model: unknown model "${query.model}" (this server syncs ${AD_ACCOUNT_MODEL})`, 400, { details: [{ path: "model", message: `must be ${AD_ACCOUNT_MODEL}` }] });
+    if (query.model !== AD_ACCOUNT_MODEL)
+      throw new AppError("invalid_query", `Invalid request query. model: unknown model "${query.model}" (this server syncs ${AD_ACCOUNT_MODEL})`, 400, {
+        details: [{ path: "model", message: `must be ${AD_ACCOUNT_MODEL}` }],
+      });
     if (!(await this.stores.connections.exists(connectionId))) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const after = query.cursor ? decodeCursor(query.cursor) : 0;

@@ -1,6 +1,6 @@
 import { CONNECT_SUCCESS, ConnectionSchema } from "@ads-connect/shared";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 // Account sync reaches Microsoft Advertising through the same client as the proxy and actions:
 // the customer holds after 117/429 and the response size limit (PROXY_MAX_RESPONSE_BYTES) apply to it too.
@@ -23,7 +23,10 @@ describe("account sync through the one Microsoft Advertising client", () => {
   it("a held connection is not called during sync: recorded as msads_rate_limited, retried after the hold", async () => {
     const id = await connect("adele@contoso.example");
     // Sync's calls are the user's own (no CustomerId): their hold is the connection's user key, as for the proxy's user-level calls.
-    await h.server.db.insertInto("proxy_holds").values({ customer_key: `user:${id}`, until: Date.now() + 60_000, reason: "call_rate_exceeded" }).execute();
+    await h.server.db
+      .insertInto("proxy_holds")
+      .values({ customer_key: `user:${id}`, until: Date.now() + 60_000, reason: "call_rate_exceeded" })
+      .execute();
     const before = h.ads.callCount();
     const sync = await h.api("POST", `/connections/${id}/sync`);
     expect(sync.status).toBe(200);
@@ -33,7 +36,10 @@ describe("account sync through the one Microsoft Advertising client", () => {
     expect(Date.parse(error!.retry_at!)).toBeGreaterThanOrEqual(Date.now() + 30_000);
 
     // The hold ends (moved, not waited for): the next sync reaches Microsoft and clears the error.
-    await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).execute();
+    await h.server.db
+      .updateTable("proxy_holds")
+      .set({ until: Date.now() - 1 })
+      .execute();
     expect((await h.api("POST", `/connections/${id}/sync`)).json).toMatchObject({ success: true, accounts_error: null });
     expect(h.ads.callCount()).toBeGreaterThan(before);
   });

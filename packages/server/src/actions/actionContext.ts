@@ -1,8 +1,8 @@
-import { pagedRequest, type AdAccount, type ConnectionSummary } from "@ads-connect/shared";
+import { type AdAccount, type ConnectionSummary, pagedRequest } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import type { ActionProxy } from "./actionProxy.js";
-import { ActionError, type ActionContext, type ActionProxyRequest } from "./defineAction.js";
+import { type ActionContext, ActionError, type ActionProxyRequest } from "./defineAction.js";
 
 /**
  * An action that needs the end user's choice while none was made (the picker is open, or was left
@@ -40,7 +40,8 @@ export function actionContext(deps: { connection: ConnectionSummary; proxy: Acti
     // Account-scoped by default: the given account (its customer), else the first selected one.
     if (accountId !== undefined) customerId ??= get(accountId).customer_id;
     else if (customerId === undefined && selected[0]) ({ id: accountId, customer_id: customerId } = selected[0]);
-    if (customerId !== undefined && !all.some((a) => a.customer_id === customerId)) throw new ActionError(`Customer ${customerId} is not one of this connection's Microsoft Advertising customers`, 400);
+    if (customerId !== undefined && !all.some((a) => a.customer_id === customerId))
+      throw new ActionError(`Customer ${customerId} is not one of this connection's Microsoft Advertising customers`, 400);
     const query = request.params ? new URLSearchParams(Object.entries(request.params).map(([k, v]) => [k, String(v)])).toString() : "";
     const answer = await proxy.call({
       connectionId: summary.connection_id,
@@ -58,7 +59,20 @@ export function actionContext(deps: { connection: ConnectionSummary; proxy: Acti
     accounts: { selected, chosen, all, get },
     proxy: call,
     paginate: <T>(request: Parameters<ActionContext["paginate"]>[0]) =>
-      pagedRequest<T>(request, async (data) => (await call({ method: request.method ?? "POST", endpoint: request.endpoint, data, ...(request.headers ? { headers: request.headers } : {}), ...(request.customerId ? { customerId: request.customerId } : {}), ...(request.accountId ? { accountId: request.accountId } : {}) })).data),
+      pagedRequest<T>(
+        request,
+        async (data) =>
+          (
+            await call({
+              method: request.method ?? "POST",
+              endpoint: request.endpoint,
+              data,
+              ...(request.headers ? { headers: request.headers } : {}),
+              ...(request.customerId ? { customerId: request.customerId } : {}),
+              ...(request.accountId ? { accountId: request.accountId } : {}),
+            })
+          ).data,
+      ),
     logger,
   };
 }

@@ -31,7 +31,8 @@ export class ActionRegistry {
   /** Registers an action (`file` null: pre-built); returns why not when its name is taken. */
   add(action: Action, file: string | null): string | null {
     const existing = this.actions.get(action.name);
-    if (existing) return `duplicate action name "${action.name}" (already defined ${existing.info.file ? `in ${existing.info.file}` : "by ads-connect (pre-built)"})`;
+    if (existing)
+      return `duplicate action name "${action.name}" (already defined ${existing.info.file ? `in ${existing.info.file}` : "by ads-connect (pre-built)"})`;
     this.actions.set(action.name, {
       action,
       info: {

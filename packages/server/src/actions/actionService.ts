@@ -1,13 +1,13 @@
-import { PROVIDER_CONFIG_KEY, type ActionsListResponse } from "@ads-connect/shared";
+import { type ActionsListResponse, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Logger } from "pino";
-import { AppError } from "../errors.js";
 import type { ConnectionService } from "../connections/connectionService.js";
+import { AppError } from "../errors.js";
+import type { ReportDownloadOptions } from "../msads/reportDownload.js";
 import { actionContext } from "./actionContext.js";
 import { toActionError } from "./actionErrors.js";
 import type { ActionProxy } from "./actionProxy.js";
 import { ActionRegistry } from "./actionRegistry.js";
 import { loadActionsDir } from "./loadActionsDir.js";
-import type { ReportDownloadOptions } from "../msads/reportDownload.js";
 import { prebuiltActions } from "./prebuilt/index.js";
 
 const issuesOf = (error: { issues: { path: PropertyKey[]; message: string; code: string }[] }, prefix: string) =>
@@ -35,8 +35,10 @@ export class ActionService {
 
   async trigger(request: { connectionId: string | undefined; providerConfigKey: string | undefined; actionName: string; input: unknown }): Promise<unknown> {
     const { connectionId, providerConfigKey, actionName } = request;
-    if (!connectionId) throw new AppError("invalid_body", "The Connection-Id header is required", 400, { details: [{ path: "Connection-Id", message: "required header" }] });
-    if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
+    if (!connectionId)
+      throw new AppError("invalid_body", "The Connection-Id header is required", 400, { details: [{ path: "Connection-Id", message: "required header" }] });
+    if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY)
+      throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
     const registered = this.registry.get(actionName);
     if (!registered) throw new AppError("unknown_action", `No action named "${actionName.slice(0, 100)}"; GET /actions lists them`, 400);
     const { action } = registered;
@@ -61,7 +63,12 @@ export class ActionService {
     if (!output.success) {
       const details = issuesOf(output.error, "output");
       logger.error({ errors: details }, "action output does not match its schema");
-      throw new AppError("invalid_action_output", `The action "${action.name}" returned output that does not match its schema (${details[0]!.path}: ${details[0]!.message}); nothing was returned.`, 500, { details });
+      throw new AppError(
+        "invalid_action_output",
+        `The action "${action.name}" returned output that does not match its schema (${details[0]!.path}: ${details[0]!.message}); nothing was returned.`,
+        500,
+        { details },
+      );
     }
     logger.info({ ms: Date.now() - started }, "action ran");
     return output.data;

@@ -1,9 +1,9 @@
+import { ActionsListResponseSchema, ApiErrorBodySchema, CONNECT_SUCCESS, ConnectionSchema } from "@ads-connect/shared";
 import { Nango } from "@nangohq/node";
 import fc from "fast-check";
-import { ActionsListResponseSchema, ApiErrorBodySchema, CONNECT_SUCCESS, ConnectionSchema } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { beginSignIn, connectAs, pickerForm, signInAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, type Harness, pickerForm, signInAs, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 let nango: Nango;
@@ -21,7 +21,12 @@ async function connect(username: string, choose?: (ids: string[]) => string[]) {
 
 /** Runs an action over HTTP (as Nango's client does) and keeps the status and error body. */
 async function trigger(connectionId: string, action_name: string, input?: unknown) {
-  const res = await h.api("POST", "/action/trigger", { action_name, ...(input === undefined ? {} : { input }) }, { "Connection-Id": connectionId, "Provider-Config-Key": "microsoft-ads" });
+  const res = await h.api(
+    "POST",
+    "/action/trigger",
+    { action_name, ...(input === undefined ? {} : { input }) },
+    { "Connection-Id": connectionId, "Provider-Config-Key": "microsoft-ads" },
+  );
   return { ...res, error: res.status >= 400 ? ApiErrorBodySchema.parse(res.json).error : null };
 }
 
@@ -30,9 +35,16 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
     const id = await connect("three@contoso.example", (ids) => ids.slice(1));
     const [, second] = h.ads.accounts("three@contoso.example");
     const requestsBefore = h.ads.requests.length;
-    const out = await nango.triggerAction<unknown, { account_id: string; campaigns: { id: string; name: string; status: string; type: string }[] }>("microsoft-ads", id, "list-campaigns", {});
+    const out = await nango.triggerAction<unknown, { account_id: string; campaigns: { id: string; name: string; status: string; type: string }[] }>(
+      "microsoft-ads",
+      id,
+      "list-campaigns",
+      {},
+    );
     expect(out.account_id).toBe(second!.Id);
-    expect(out.campaigns.map((c) => [c.id, c.name, c.status, c.type])).toEqual(h.ads.campaigns(second!.Id).map((c) => [c.Id, c.Name, c.Status, c.CampaignType]));
+    expect(out.campaigns.map((c) => [c.id, c.name, c.status, c.type])).toEqual(
+      h.ads.campaigns(second!.Id).map((c) => [c.Id, c.Name, c.Status, c.CampaignType]),
+    );
     expect(out.campaigns.map((c) => c.name)).toEqual(["Contoso Shopping Brand", "Contoso Shopping Generic", "Contoso Shopping Products"]);
     const call = h.ads.requests.slice(requestsBefore).find((r) => r.operation === "Campaigns/QueryByAccountId")!;
     expect(call).toMatchObject({ customerId: second!.ParentCustomerId, customerAccountId: second!.Id, body: { AccountId: second!.Id } });
@@ -43,7 +55,10 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
     const id = await connect("megan@contoso.example");
     const [account] = h.ads.accounts("megan@contoso.example");
     for (let i = 0; i < 1197; i++) h.ads.addCampaign(account!.Id, { Name: `Bulk ${String(i + 1).padStart(4, "0")}` });
-    const out = await nango.triggerAction<unknown, { campaigns: { id: string }[] }>("microsoft-ads", id, "list-campaigns", { account_id: account!.Id, campaign_types: ["Search", "Shopping"] });
+    const out = await nango.triggerAction<unknown, { campaigns: { id: string }[] }>("microsoft-ads", id, "list-campaigns", {
+      account_id: account!.Id,
+      campaign_types: ["Search", "Shopping"],
+    });
     expect(out.campaigns).toHaveLength(1200);
     expect(out.campaigns.map((c) => c.id)).toEqual(h.ads.campaigns(account!.Id).map((c) => c.Id));
   });
@@ -64,11 +79,19 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
     const [account] = h.ads.accounts("adele@contoso.example");
     const brand = h.ads.campaigns(account!.Id).find((c) => c.Name.endsWith("Brand"))!;
     expect(brand.Status).toBe("Active");
-    expect(await nango.triggerAction("microsoft-ads", id, "pause-campaign", { campaign_id: brand.Id })).toEqual({ account_id: account!.Id, campaign_id: brand.Id, status: "Paused" });
+    expect(await nango.triggerAction("microsoft-ads", id, "pause-campaign", { campaign_id: brand.Id })).toEqual({
+      account_id: account!.Id,
+      campaign_id: brand.Id,
+      status: "Paused",
+    });
     expect(h.ads.campaigns(account!.Id).find((c) => c.Id === brand.Id)!.Status).toBe("Paused");
     const update = h.ads.requests.filter((r) => r.operation === "Campaigns/Update").at(-1)!;
     expect(update.body).toEqual({ AccountId: account!.Id, Campaigns: [{ Id: brand.Id, Status: "Paused" }] });
-    expect(await nango.triggerAction("microsoft-ads", id, "resume-campaign", { campaign_id: brand.Id })).toEqual({ account_id: account!.Id, campaign_id: brand.Id, status: "Active" });
+    expect(await nango.triggerAction("microsoft-ads", id, "resume-campaign", { campaign_id: brand.Id })).toEqual({
+      account_id: account!.Id,
+      campaign_id: brand.Id,
+      status: "Active",
+    });
     expect(h.ads.campaigns(account!.Id).find((c) => c.Id === brand.Id)!.Status).toBe("Active");
     const unknown = await trigger(id, "pause-campaign", { campaign_id: "999999999999" });
     expect(unknown.status).toBe(404);
@@ -82,18 +105,38 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
     // A name CSV must quote: a comma and a double quote.
     h.ads.addCampaign(account!.Id, { Name: 'Spring "Sale", 2026' });
     h.ads.reportPollsBeforeReady(2);
-    const before = { submit: h.ads.callCount("GenerateReport/Submit"), poll: h.ads.callCount("GenerateReport/Poll"), download: h.ads.callCount("ReportDownload") };
-    type Report = { report_request_id: string; rows: { time_period: string | null; campaign_id: string; campaign_name: string; impressions: number; clicks: number; spend: number; ctr: number }[] };
-    const out = await nango.triggerAction<unknown, Report>("microsoft-ads", id, "get-performance-report", { account_id: account!.Id, start_date: "2026-01-01", end_date: "2026-01-03", aggregation: "Daily" });
+    const before = {
+      submit: h.ads.callCount("GenerateReport/Submit"),
+      poll: h.ads.callCount("GenerateReport/Poll"),
+      download: h.ads.callCount("ReportDownload"),
+    };
+    type Report = {
+      report_request_id: string;
+      rows: { time_period: string | null; campaign_id: string; campaign_name: string; impressions: number; clicks: number; spend: number; ctr: number }[];
+    };
+    const out = await nango.triggerAction<unknown, Report>("microsoft-ads", id, "get-performance-report", {
+      account_id: account!.Id,
+      start_date: "2026-01-01",
+      end_date: "2026-01-03",
+      aggregation: "Daily",
+    });
     expect(h.ads.callCount("GenerateReport/Submit") - before.submit).toBe(1);
     // Two Pending answers, then Success.
     expect(h.ads.callCount("GenerateReport/Poll") - before.poll).toBe(3);
     expect(h.ads.callCount("ReportDownload") - before.download).toBe(1);
     const submit = h.ads.requests.filter((r) => r.operation === "GenerateReport/Submit").at(-1)!;
-    expect(submit.body).toMatchObject({ ReportRequest: { Type: "CampaignPerformanceReportRequest", Scope: { AccountIds: [account!.Id] }, Time: { CustomDateRangeStart: { Day: 1, Month: 1, Year: 2026 }, CustomDateRangeEnd: { Day: 3, Month: 1, Year: 2026 } } } });
+    expect(submit.body).toMatchObject({
+      ReportRequest: {
+        Type: "CampaignPerformanceReportRequest",
+        Scope: { AccountIds: [account!.Id] },
+        Time: { CustomDateRangeStart: { Day: 1, Month: 1, Year: 2026 }, CustomDateRangeEnd: { Day: 3, Month: 1, Year: 2026 } },
+      },
+    });
     const campaigns = h.ads.campaigns(account!.Id);
     expect(out.rows).toHaveLength(campaigns.length * 3);
-    expect(out.rows.map((r) => `${r.campaign_id} ${r.time_period}`)).toEqual(campaigns.flatMap((c) => ["2026-01-01", "2026-01-02", "2026-01-03"].map((d) => `${c.Id} ${d}`)));
+    expect(out.rows.map((r) => `${r.campaign_id} ${r.time_period}`)).toEqual(
+      campaigns.flatMap((c) => ["2026-01-01", "2026-01-02", "2026-01-03"].map((d) => `${c.Id} ${d}`)),
+    );
     expect(out.rows.map((r) => r.campaign_name)).toEqual(campaigns.flatMap((c) => [c.Name, c.Name, c.Name]));
     expect(out.rows.at(-1)!.campaign_name).toBe('Spring "Sale", 2026');
     for (const row of out.rows) {
@@ -107,7 +150,11 @@ describe("pre-built actions through @nangohq/node's triggerAction", () => {
   it("get-performance-report defaults to the last 30 days (Summary: a row per campaign); a failed report is a clear 502", async () => {
     const id = await connect("megan@contoso.example");
     const [account] = h.ads.accounts("megan@contoso.example");
-    const out = await nango.triggerAction<unknown, { start_date: null; rows: { campaign_id: string; time_period: null; impressions: number }[] }>("microsoft-ads", id, "get-performance-report");
+    const out = await nango.triggerAction<unknown, { start_date: null; rows: { campaign_id: string; time_period: null; impressions: number }[] }>(
+      "microsoft-ads",
+      id,
+      "get-performance-report",
+    );
     const submit = h.ads.requests.filter((r) => r.operation === "GenerateReport/Submit").at(-1)!;
     expect(submit.body).toMatchObject({ ReportRequest: { Aggregation: "Summary", Time: { PredefinedTime: "Last30Days" } } });
     expect(out.rows.map((r) => r.campaign_id)).toEqual(h.ads.campaigns(account!.Id).map((c) => c.Id));
@@ -123,14 +170,27 @@ describe("errors", () => {
   it("while the end user has not chosen (the picker is open): 409 accounts_not_chosen naming the picker, nothing sent to Microsoft; an explicit account_id still works", async () => {
     const username = "three@contoso.example";
     const browser = new BrowserClient();
-    const picker = await signInAs(browser, await beginSignIn(browser, h.startUrl((await h.createSession({ end_user: { id: "picker-still-open" } })).token)), username);
+    const picker = await signInAs(
+      browser,
+      await beginSignIn(browser, h.startUrl((await h.createSession({ end_user: { id: "picker-still-open" } })).token)),
+      username,
+    );
     expect(pickerForm(picker)).not.toBeNull();
-    const row = await h.server.db.selectFrom("connections").select(["connection_id", "selected_account_ids"]).where("end_user_id", "=", "picker-still-open").executeTakeFirstOrThrow();
+    const row = await h.server.db
+      .selectFrom("connections")
+      .select(["connection_id", "selected_account_ids"])
+      .where("end_user_id", "=", "picker-still-open")
+      .executeTakeFirstOrThrow();
     expect(row.selected_account_ids).toBeNull();
     const accounts = h.ads.accounts(username);
     const brand = h.ads.campaigns(accounts[0]!.Id).find((c) => c.Name.endsWith("Brand"))!;
     const callsBefore = h.ads.callCount();
-    for (const [name, input] of [["list-accounts", {}], ["list-campaigns", {}], ["pause-campaign", { campaign_id: brand.Id }], ["get-performance-report", {}]] as const) {
+    for (const [name, input] of [
+      ["list-accounts", {}],
+      ["list-campaigns", {}],
+      ["pause-campaign", { campaign_id: brand.Id }],
+      ["get-performance-report", {}],
+    ] as const) {
       const refused = await trigger(row.connection_id, name, input);
       expect([name, refused.status, refused.error?.code]).toEqual([name, 409, "accounts_not_chosen"]);
       expect(refused.error!.message).toMatch(/account picker/);
@@ -167,7 +227,12 @@ describe("errors", () => {
     const body = fc.oneof(
       fc.jsonValue().map((v) => JSON.stringify(v)),
       fc.string(),
-      fc.record({ action_name: fc.oneof(fc.constantFrom("list-accounts", "list-campaigns", "pause-campaign", "resume-campaign"), fc.string()), input: fc.jsonValue() }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          action_name: fc.oneof(fc.constantFrom("list-accounts", "list-campaigns", "pause-campaign", "resume-campaign"), fc.string()),
+          input: fc.jsonValue(),
+        })
+        .map((v) => JSON.stringify(v)),
     );
     await fc.assert(
       fc.asyncProperty(body, async (raw) => {
@@ -202,7 +267,10 @@ describe("errors", () => {
     h.ads.injectFault(106, { operation: "Campaigns/QueryByAccountId" });
     const fault = await trigger(id, "list-campaigns");
     expect(fault.status).toBe(502);
-    expect(fault.error).toMatchObject({ code: "msads_error", msads: { codes: [106], tracking_id: expect.any(String), errors: [expect.objectContaining({ code: 106, error_code: "UserIsNotAuthorized" })] } });
+    expect(fault.error).toMatchObject({
+      code: "msads_error",
+      msads: { codes: [106], tracking_id: expect.any(String), errors: [expect.objectContaining({ code: 106, error_code: "UserIsNotAuthorized" })] },
+    });
     const refreshesBefore = h.emulator.stats.tokenRequests.refresh_token;
     const queriesBefore = h.ads.callCount("Campaigns/QueryByAccountId");
     h.ads.injectFault(109, { operation: "Campaigns/QueryByAccountId" });
@@ -218,7 +286,10 @@ describe("errors", () => {
     const held = await trigger(id, "list-campaigns");
     expect([held.status, held.error!.code, h.ads.callCount("Campaigns/QueryByAccountId") - heldBefore]).toEqual([429, "msads_rate_limited", 0]);
     // The window passed (moved in the database rather than waited for): calls go through again.
-    await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).execute();
+    await h.server.db
+      .updateTable("proxy_holds")
+      .set({ until: Date.now() - 1 })
+      .execute();
     expect((await trigger(id, "list-campaigns")).status).toBe(200);
   });
 

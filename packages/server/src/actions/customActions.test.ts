@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Nango } from "@nangohq/node";
 import { ActionsListResponseSchema, CONNECT_SUCCESS } from "@ads-connect/shared";
+import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeBlocks, readDoc } from "../docs/markdown.js";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 const SERVER_DIR = fileURLToPath(new URL("../../", import.meta.url));
 /** The README's worked example, exactly as documented (docs/snippets.test.ts also type-checks it against the built packages). */
@@ -53,8 +53,10 @@ const BAD_MODULES: Record<string, string> = {
   "broken-syntax.ts": "export const x = ;\n",
   "throws.mjs": 'throw new Error("the config file is missing");\n',
   "no-action.ts": "export const notAnAction = { name: 'x', run() {} };\n",
-  "duplicate.mjs": 'import { z } from "zod";\nimport { defineAction } from "@ads-connect/server/actions";\nexport default defineAction({ name: "list-campaigns", input: z.object({}), output: z.object({}), async run() { return {}; } });\n',
-  "bad-definition.ts": 'import { z } from "zod";\nimport { defineAction } from "@ads-connect/server/actions";\nexport default defineAction({ name: "Bad Name", input: z.object({}), output: z.object({}), async run() { return {}; } });\n',
+  "duplicate.mjs":
+    'import { z } from "zod";\nimport { defineAction } from "@ads-connect/server/actions";\nexport default defineAction({ name: "list-campaigns", input: z.object({}), output: z.object({}), async run() { return {}; } });\n',
+  "bad-definition.ts":
+    'import { z } from "zod";\nimport { defineAction } from "@ads-connect/server/actions";\nexport default defineAction({ name: "Bad Name", input: z.object({}), output: z.object({}), async run() { return {}; } });\n',
 };
 
 let h: Harness;
@@ -93,7 +95,10 @@ describe("ACTIONS_DIR", () => {
       ["crashes", "buggy.ts"],
       ["wrong-output", "buggy.ts"],
     ]);
-    expect(list.actions.find((a) => a.name === "active-campaigns")).toMatchObject({ description: expect.stringMatching(/active campaigns/), input_schema: { type: "object", properties: { min_daily_budget: { type: "number" } } } });
+    expect(list.actions.find((a) => a.name === "active-campaigns")).toMatchObject({
+      description: expect.stringMatching(/active campaigns/),
+      input_schema: { type: "object", properties: { min_daily_budget: { type: "number" } } },
+    });
     const reasons = Object.fromEntries(list.failed.map((f) => [f.file, f.reason]));
     expect(Object.keys(reasons).sort()).toEqual(Object.keys(BAD_MODULES).sort());
     expect(reasons["broken-syntax.ts"]).toMatch(/^failed to load: .*broken-syntax\.ts:1:\d+: ERROR/);
@@ -107,7 +112,9 @@ describe("ACTIONS_DIR", () => {
       expect(reason).not.toMatch(/\n|\s+at\s+\S+\s+\(/);
     }
     // One log line per bad module, naming the file and the reason.
-    const logged = h.logs.map((l) => JSON.parse(l) as { msg: string; file?: string; reason?: string; err?: unknown }).filter((l) => l.msg === "action module not loaded");
+    const logged = h.logs
+      .map((l) => JSON.parse(l) as { msg: string; file?: string; reason?: string; err?: unknown })
+      .filter((l) => l.msg === "action module not loaded");
     expect(logged.map((l) => [l.file, l.reason]).sort()).toEqual(Object.entries(reasons).sort());
     expect(logged.every((l) => l.err === undefined)).toBe(true);
     expect((await h.api("GET", "/health")).status).toBe(200);
@@ -122,7 +129,12 @@ describe("ACTIONS_DIR", () => {
     expect(expected.length).toBeGreaterThan(0);
     const out = await nango.triggerAction("microsoft-ads", id, "active-campaigns", { min_daily_budget: 30 });
     expect(out).toEqual({ campaigns: expected.map((c) => ({ id: c.Id, name: c.Name, daily_budget: c.DailyBudget })) });
-    const bad = await h.api("POST", "/action/trigger", { action_name: "active-campaigns", input: { min_daily_budget: -1 } }, { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" });
+    const bad = await h.api(
+      "POST",
+      "/action/trigger",
+      { action_name: "active-campaigns", input: { min_daily_budget: -1 } },
+      { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" },
+    );
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ error: { code: "invalid_action_input", errors: [{ path: "input.min_daily_budget" }] } });
   });
@@ -134,8 +146,15 @@ describe("ACTIONS_DIR", () => {
     const out = await nango.triggerAction<unknown, { ids: string[]; pages: number[] }>("microsoft-ads", id, "all-accounts", {});
     expect(out.pages).toEqual([1000, 1000, 500]);
     expect(out.ids).toEqual(expected);
-    const sent = h.ads.requests.slice(before).filter((r) => r.operation === "Accounts/Search").map((r) => (r.body as { PageInfo: unknown }).PageInfo);
-    expect(sent).toEqual([{ Index: 0, Size: 1000 }, { Index: 1, Size: 1000 }, { Index: 2, Size: 1000 }]);
+    const sent = h.ads.requests
+      .slice(before)
+      .filter((r) => r.operation === "Accounts/Search")
+      .map((r) => (r.body as { PageInfo: unknown }).PageInfo);
+    expect(sent).toEqual([
+      { Index: 0, Size: 1000 },
+      { Index: 1, Size: 1000 },
+      { Index: 2, Size: 1000 },
+    ]);
     const small = await nango.triggerAction<unknown, { ids: string[]; pages: number[] }>("microsoft-ads", id, "all-accounts", { size: 300 });
     expect(small.pages).toEqual([...Array(8).fill(300), 100]);
     expect(small.ids).toEqual(expected);
@@ -145,7 +164,10 @@ describe("ACTIONS_DIR", () => {
     const none = await connect("none@contoso.example");
     const headers = { "Connection-Id": none, "Provider-Config-Key": "microsoft-ads" };
     const refused = await h.api("POST", "/action/trigger", { action_name: "all-accounts" }, headers);
-    expect([refused.status, refused.json]).toEqual([409, { error: { code: "action_failed", message: "This connection has no Microsoft Advertising accounts" } }]);
+    expect([refused.status, refused.json]).toEqual([
+      409,
+      { error: { code: "action_failed", message: "This connection has no Microsoft Advertising accounts" } },
+    ]);
     const wrong = await h.api("POST", "/action/trigger", { action_name: "wrong-output" }, headers);
     expect(wrong.status).toBe(500);
     expect(wrong.json).toMatchObject({ error: { code: "invalid_action_output", errors: [{ path: "output.count" }] } });

@@ -60,7 +60,8 @@ export type Action<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodT
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-const isSchema = (value: unknown): value is z.ZodType => typeof value === "object" && value !== null && typeof (value as { safeParse?: unknown }).safeParse === "function";
+const isSchema = (value: unknown): value is z.ZodType =>
+  typeof value === "object" && value !== null && typeof (value as { safeParse?: unknown }).safeParse === "function";
 
 /**
  * An action for POST /action/trigger: its name, zod schemas for input and output, and `run`.
@@ -80,11 +81,13 @@ const isSchema = (value: unknown): value is z.ZodType => typeof value === "objec
  */
 export function defineAction<I extends z.ZodType, O extends z.ZodType>(definition: ActionDefinition<I, O>): Action<I, O> {
   if (typeof definition !== "object" || definition === null) throw new TypeError("defineAction needs an object { name, input, output, run }");
-  if (typeof definition.name !== "string" || !NAME.test(definition.name)) throw new TypeError(`defineAction: name must be lower-case letters, digits and dashes (got ${JSON.stringify(definition.name)})`);
+  if (typeof definition.name !== "string" || !NAME.test(definition.name))
+    throw new TypeError(`defineAction: name must be lower-case letters, digits and dashes (got ${JSON.stringify(definition.name)})`);
   if (!isSchema(definition.input)) throw new TypeError(`defineAction "${definition.name}": input must be a zod schema`);
   if (!isSchema(definition.output)) throw new TypeError(`defineAction "${definition.name}": output must be a zod schema`);
   if (typeof definition.run !== "function") throw new TypeError(`defineAction "${definition.name}": run must be a function`);
-  if (definition.description !== undefined && typeof definition.description !== "string") throw new TypeError(`defineAction "${definition.name}": description must be a string`);
+  if (definition.description !== undefined && typeof definition.description !== "string")
+    throw new TypeError(`defineAction "${definition.name}": description must be a string`);
   return Object.freeze({ ...definition, [ACTION]: true as const });
 }
 

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { zipSync, strToU8 } from "fflate";
 import { ApiErrorBodySchema } from "@ads-connect/shared";
+import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportRecords } from "../msads/reportCsv.js";
 import { isAllowedReportUrl } from "../msads/reportDownload.js";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 import { connectUser } from "../testing/proxyTesting.js";
 
 /**
@@ -58,7 +58,14 @@ beforeAll(async () => {
   closedPort = (closed.address() as AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  h = await startHarness({ env: { MICROSOFT_ADS_API_URL: frontUrl, REPORT_MAX_CSV_BYTES: String(CSV_LIMIT), REPORT_MAX_DOWNLOAD_BYTES: String(DOWNLOAD_LIMIT), PROXY_RETRY_BASE_MS: "10" } });
+  h = await startHarness({
+    env: {
+      MICROSOFT_ADS_API_URL: frontUrl,
+      REPORT_MAX_CSV_BYTES: String(CSV_LIMIT),
+      REPORT_MAX_DOWNLOAD_BYTES: String(DOWNLOAD_LIMIT),
+      PROXY_RETRY_BASE_MS: "10",
+    },
+  });
   emulatorUrl = h.ads.url;
   id = await connectUser(h, "adele@contoso.example");
 });
@@ -74,14 +81,27 @@ let h: Harness;
 let id: string;
 
 async function report(input: Record<string, unknown> = {}) {
-  const res = await h.api("POST", "/action/trigger", { action_name: "get-performance-report", input: { start_date: "2026-01-01", end_date: "2026-01-02", aggregation: "Daily", ...input } }, { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" });
+  const res = await h.api(
+    "POST",
+    "/action/trigger",
+    { action_name: "get-performance-report", input: { start_date: "2026-01-01", end_date: "2026-01-02", aggregation: "Daily", ...input } },
+    { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" },
+  );
   const error = res.status >= 400 ? ApiErrorBodySchema.parse(res.json).error : null;
-  return { status: res.status, error, json: res.json as { rows: { campaign_id: string; campaign_name: string; impressions: number; clicks: number; spend: number; time_period: string | null }[]; next_cursor: string | null } };
+  return {
+    status: res.status,
+    error,
+    json: res.json as {
+      rows: { campaign_id: string; campaign_name: string; impressions: number; clicks: number; spend: number; time_period: string | null }[];
+      next_cursor: string | null;
+    },
+  };
 }
 
 /** Serves `body` as the report download (once per request), with the given headers. */
 function serve(body: Uint8Array | string, headers: Record<string, string> = {}) {
-  download = (_req, res) => res.writeHead(200, { "content-type": "application/x-zip-compressed", ...headers }).end(typeof body === "string" ? body : Buffer.from(body));
+  download = (_req, res) =>
+    res.writeHead(200, { "content-type": "application/x-zip-compressed", ...headers }).end(typeof body === "string" ? body : Buffer.from(body));
 }
 
 describe("get-performance-report's download", () => {
@@ -257,18 +277,28 @@ describe("reportRecords (the ZIP's CSV, streamed)", () => {
 
   it("gives the same records whatever the chunking: characters and rows cut between chunks, LF or CRLF", async () => {
     const csv = '\ufeffA,B\r\n"Café ""🚀""",x\r\n\r\nÅngström,"a\r\nb"\r\n';
-    const expected = [["A", "B"], ['Café "🚀"', "x"], ["Ångström", "a\r\nb"]];
+    const expected = [
+      ["A", "B"],
+      ['Café "🚀"', "x"],
+      ["Ångström", "a\r\nb"],
+    ];
     for (const level of [0, 6] as const) {
       const zip = zipSync({ "r.csv": strToU8(csv) }, { level });
       for (const size of [1, 3, 7, 1 << 16]) expect(await records(zip, size)).toEqual(expected);
     }
-    expect(await records(zipSync({ "r.csv": strToU8("A,B\n1,2\n") }), 5)).toEqual([["A", "B"], ["1", "2"]]);
+    expect(await records(zipSync({ "r.csv": strToU8("A,B\n1,2\n") }), 5)).toEqual([
+      ["A", "B"],
+      ["1", "2"],
+    ]);
   });
 
   it("refuses a row longer than 1 MiB (an unclosed quote), a ZIP without CSV, and what is no ZIP", async () => {
     const open = zipSync({ "r.csv": strToU8(`A,B\r\n"${"x".repeat(2 * 1024 * 1024)}`) });
     await expect(records(open, 1 << 16)).rejects.toMatchObject({ code: "report_invalid", message: expect.stringMatching(/row longer than/) });
-    await expect(records(zipSync({ "notes.txt": strToU8("hello") }), 1 << 16)).rejects.toMatchObject({ code: "report_invalid", message: expect.stringMatching(/no CSV/) });
+    await expect(records(zipSync({ "notes.txt": strToU8("hello") }), 1 << 16)).rejects.toMatchObject({
+      code: "report_invalid",
+      message: expect.stringMatching(/no CSV/),
+    });
     await expect(records(strToU8("<html>"), 1 << 16)).rejects.toMatchObject({ code: "report_invalid", message: expect.stringMatching(/not a ZIP/) });
   });
 });

@@ -2,7 +2,7 @@ import { FABRIKAM_TENANT_ID } from "@ads-connect/entra-emulator";
 import type { IntegrationStatusResponse } from "@ads-connect/shared";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BrowserClient, type Page } from "../testing/browserClient.js";
-import { connectAs, signInAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, signInAs, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 let h: Harness;
@@ -49,13 +49,17 @@ describe("admin consent", () => {
     expect(done.body).toContain("People in your organization can now connect Microsoft Advertising");
     // Reported by the administrator's browser: unverified until a sign-in from the tenant works.
     const reported = (await h.api("GET", "/integrations/microsoft-ads/status")).json as IntegrationStatusResponse;
-    expect(reported.data.admin_consents).toEqual([{ tenant_id: FABRIKAM_TENANT_ID, granted_at: expect.any(String), status: "pending_verification", verified_at: null }]);
+    expect(reported.data.admin_consents).toEqual([
+      { tenant_id: FABRIKAM_TENANT_ID, granted_at: expect.any(String), status: "pending_verification", verified_at: null },
+    ]);
 
     const { result } = await connectAs(h, "needs-admin@fabrikam.example");
     expect(result).toMatchObject({ type: "ads-connect:success", account: { username: "needs-admin@fabrikam.example", tenant_id: FABRIKAM_TENANT_ID } });
 
     const status = (await h.api("GET", "/integrations/microsoft-ads/status")).json as IntegrationStatusResponse;
-    expect(status.data.admin_consents).toEqual([{ tenant_id: FABRIKAM_TENANT_ID, granted_at: expect.any(String), status: "verified", verified_at: expect.any(String) }]);
+    expect(status.data.admin_consents).toEqual([
+      { tenant_id: FABRIKAM_TENANT_ID, granted_at: expect.any(String), status: "verified", verified_at: expect.any(String) },
+    ]);
     // Opening the link again says so instead of asking Microsoft again.
     const again = await new BrowserClient().get(link);
     expect(mainData(again)).toBe("approved");
@@ -87,7 +91,10 @@ describe("admin consent", () => {
     const decision = await httpRequest(new URL("/organizations/v2.0/adminconsent", h.emulator.url).href, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ interaction: /name="interaction" value="([^"]+)"/.exec(consentPage.body)![1]!, username: "admin@fabrikam.example" }).toString(),
+      body: new URLSearchParams({
+        interaction: /name="interaction" value="([^"]+)"/.exec(consentPage.body)![1]!,
+        username: "admin@fabrikam.example",
+      }).toString(),
     });
     const callbackUrl = decision.headers.get("location")!;
     expect(callbackUrl).toContain("/oauth/admin-consent/callback?admin_consent=True");
@@ -147,7 +154,10 @@ describe("admin consent", () => {
   });
 
   it("an approval for another tenant than the one the link names is refused and not recorded", async () => {
-    const session = await h.createSession({ end_user: { id: "fab-user" }, integrations_config_defaults: { "microsoft-ads": { connection_config: { tenant: FABRIKAM_TENANT_ID } } } });
+    const session = await h.createSession({
+      end_user: { id: "fab-user" },
+      integrations_config_defaults: { "microsoft-ads": { connection_config: { tenant: FABRIKAM_TENANT_ID } } },
+    });
     const { result } = await connectAs(h, "needs-admin@fabrikam.example", { token: session.token });
     if (result.type !== "ads-connect:error") throw new Error("expected an error");
     const link = result.error.admin_consent_url!;

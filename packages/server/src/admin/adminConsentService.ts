@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { parseAadsts } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { TENANT_ID } from "../tenant.js";
 import { ENTRA_ORIGIN, type EntraClient } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri } from "../oauth/redirectUris.js";
 import { ADS_SCOPES } from "../oauth/scopes.js";
 import type { Stores } from "../store/stores.js";
+import { TENANT_ID } from "../tenant.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 export const ADMIN_CONSENT_COOKIE = "adsc_admin_consent";
 
@@ -35,9 +35,7 @@ const invalid = (status: number, code: string, heading: string, ...paragraphs: s
 export class AdminConsentService {
   private readonly now: Clock;
 
-  constructor(
-    private readonly deps: { config: Config; stores: Stores; logger: Logger; entra?: EntraClient; now?: Clock },
-  ) {
+  constructor(private readonly deps: { config: Config; stores: Stores; logger: Logger; entra?: EntraClient; now?: Clock }) {
     this.now = deps.now ?? systemClock;
   }
 
@@ -74,7 +72,11 @@ export class AdminConsentService {
       end_user_id: request.endUserId,
       tenant: generic ? "organizations" : request.tenant,
       // The resource permissions the sign-in asked for (admin consent takes no OpenID scopes).
-      scope: request.scope.split(" ").filter((s) => s.includes("/")).join(" ") || ADS_SCOPES[this.deps.config.microsoft.adsEnvironment],
+      scope:
+        request.scope
+          .split(" ")
+          .filter((s) => s.includes("/"))
+          .join(" ") || ADS_SCOPES[this.deps.config.microsoft.adsEnvironment],
       created_at: now,
       expires_at: now + this.deps.config.adminConsentLinkTtlSeconds * 1000,
       state_hash: null,
@@ -92,14 +94,32 @@ export class AdminConsentService {
     const { config } = this.deps;
     const consents = this.deps.stores.adminConsents;
     const request = token ? await consents.findRequestByTokenHash(hashToken(token)) : undefined;
-    if (!request) return invalid(404, "admin_consent_link_invalid", "This approval link is not valid", "Ask the person who sent it to connect again and send you the new link.");
+    if (!request)
+      return invalid(
+        404,
+        "admin_consent_link_invalid",
+        "This approval link is not valid",
+        "Ask the person who sent it to connect again and send you the new link.",
+      );
     const now = this.now();
     // Only an approval a sign-in has since confirmed: a browser-reported one may be forged.
     const verifiedAt = request.granted_tenant_id ? await consents.verifiedAt(request.granted_tenant_id) : undefined;
     if (verifiedAt != null) {
-      return { kind: "page", status: 200, result: "approved", heading: "Already approved", paragraphs: ["Your organization has approved this app. Users can connect Microsoft Advertising now."] };
+      return {
+        kind: "page",
+        status: 200,
+        result: "approved",
+        heading: "Already approved",
+        paragraphs: ["Your organization has approved this app. Users can connect Microsoft Advertising now."],
+      };
     }
-    if (request.expires_at <= now) return invalid(410, "admin_consent_link_expired", "This approval link has expired", "Ask the person who sent it to connect again and send you the new link.");
+    if (request.expires_at <= now)
+      return invalid(
+        410,
+        "admin_consent_link_expired",
+        "This approval link has expired",
+        "Ask the person who sent it to connect again and send you the new link.",
+      );
 
     const state = newToken("");
     const binding = newToken("");
@@ -121,12 +141,19 @@ export class AdminConsentService {
     const { stores, logger } = this.deps;
     const state = query.get("state");
     const request = state ? await stores.adminConsents.findRequestByStateHash(hashToken(state)) : undefined;
-    if (!state || !request) return invalid(400, "state_invalid", "This approval response is not valid", "It does not belong to an approval in progress. Open the approval link again.");
+    if (!state || !request)
+      return invalid(
+        400,
+        "state_invalid",
+        "This approval response is not valid",
+        "It does not belong to an approval in progress. Open the approval link again.",
+      );
     if (!binding || !request.binding_hash || !secretsEqual(hashToken(binding), request.binding_hash)) {
       return invalid(403, "attempt_browser_mismatch", "This approval was started in another browser", "Open the approval link again in this browser.");
     }
     // Single use: whoever clears the state first handles the answer.
-    if (!(await stores.adminConsents.claimRequestState(request.id, hashToken(state)))) return invalid(400, "state_already_used", "This approval response was already used", "Open the approval link again if needed.");
+    if (!(await stores.adminConsents.claimRequestState(request.id, hashToken(state))))
+      return invalid(400, "state_already_used", "This approval response was already used", "Open the approval link again if needed.");
     const now = this.now();
     if ((request.state_expires_at ?? 0) <= now) return invalid(400, "attempt_expired", "The approval took too long", "Open the approval link again.");
 
@@ -154,7 +181,10 @@ export class AdminConsentService {
         status: 200,
         result: "approved",
         heading: "Approved for your organization",
-        paragraphs: ["People in your organization can now connect Microsoft Advertising to this app.", "Let the person who asked know they can connect again. You can close this window."],
+        paragraphs: [
+          "People in your organization can now connect Microsoft Advertising to this app.",
+          "Let the person who asked know they can connect again. You can close this window.",
+        ],
       };
     }
 

@@ -2,11 +2,11 @@ import { Writable } from "node:stream";
 import type { Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
+import { AlertStore } from "../store/alertStore.js";
 import { createDatabase } from "../store/createDatabase.js";
 import type { Database } from "../store/schema.js";
 import { startWebhookReceiver } from "../testing/webhookReceiver.js";
-import { AlertStore } from "../store/alertStore.js";
-import { createSlackAlerter, type Alerter } from "./slackAlerter.js";
+import { type Alerter, createSlackAlerter } from "./slackAlerter.js";
 
 const HOUR_SECONDS = 3600;
 let db: Kysely<Database>;

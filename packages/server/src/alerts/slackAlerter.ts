@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { AlertStore } from "../store/alertStore.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 export interface Alert {
   /** Same key within the de-duplication window → sent once. */

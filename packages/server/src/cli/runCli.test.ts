@@ -21,7 +21,8 @@ describe("the ads-connect command", () => {
       const { code, out, err } = await cli([arg]);
       expect(code).toBe(0);
       expect(err).toBe("");
-      for (const word of ["start", "doctor", "migrate", "NODE_ENV=production", "MICROSOFT_CLIENT_ID", "ENCRYPTION_KEYS", "ALLOWED_ORIGINS"]) expect(out).toContain(word);
+      for (const word of ["start", "doctor", "migrate", "NODE_ENV=production", "MICROSOFT_CLIENT_ID", "ENCRYPTION_KEYS", "ALLOWED_ORIGINS"])
+        expect(out).toContain(word);
     }
   });
 

@@ -5,7 +5,6 @@ import { reencryptCli } from "../tokens/reencrypt.js";
 import type { CliIo } from "./cliIo.js";
 import { migrateCli } from "./migrateCli.js";
 
-
 interface Command {
   summary: string;
   /** Resolves to the exit code; `null` when the process keeps running (the server). */
@@ -15,9 +14,15 @@ interface Command {
 /** Every subcommand of `ads-connect`; a new one is one more entry. */
 const COMMANDS: Record<string, Command> = {
   start: { summary: "start the server (the default when no command is given)", run: startCommand },
-  doctor: { summary: "check the configuration, redirect URIs and client secret, then exit (ads-connect doctor --help)", run: (args, io) => doctorCli(args, io.env, io.out) },
+  doctor: {
+    summary: "check the configuration, redirect URIs and client secret, then exit (ads-connect doctor --help)",
+    run: (args, io) => doctorCli(args, io.env, io.out),
+  },
   migrate: { summary: "apply the database migrations and exit (run before starting a new version)", run: (_args, io) => migrateCli(io) },
-  reencrypt: { summary: "re-encrypt every stored token with the first ENCRYPTION_KEYS key, then exit (key rotation)", run: (args, io) => reencryptCli(args, io.env, io.out) },
+  reencrypt: {
+    summary: "re-encrypt every stored token with the first ENCRYPTION_KEYS key, then exit (key rotation)",
+    run: (args, io) => reencryptCli(args, io.env, io.out),
+  },
   help: {
     summary: "show this help",
     run: async (_args, io) => {

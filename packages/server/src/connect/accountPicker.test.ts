@@ -1,8 +1,20 @@
 import { AdsConnectClient } from "@ads-connect/node";
-import { AuthWebhookBodySchema, CONNECT_SUCCESS, type AuthWebhookBody, type ConnectResult } from "@ads-connect/shared";
+import { type AuthWebhookBody, AuthWebhookBodySchema, CONNECT_SUCCESS, type ConnectResult } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient, type Page } from "../testing/browserClient.js";
-import { beginSignIn, connectAs, pickerForm, resultOf, signInAs, startForm, startHarness, submitPicker, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import {
+  beginSignIn,
+  connectAs,
+  type Harness,
+  pickerForm,
+  resultOf,
+  signInAs,
+  startForm,
+  startHarness,
+  submitPicker,
+  submitStart,
+  WIDGET_ORIGIN,
+} from "../testing/harness.js";
 
 let h: Harness;
 let client: AdsConnectClient;
@@ -80,11 +92,19 @@ describe("account picker after sign-in", () => {
 
     const connection = await client.getConnection(result.connection_id);
     expect(connection.selected_account_ids).toEqual([accounts[0]!.Id, accounts[2]!.Id]);
-    expect((await client.listConnections({ connectionId: result.connection_id })).connections[0]!.selected_account_ids).toEqual([accounts[0]!.Id, accounts[2]!.Id]);
+    expect((await client.listConnections({ connectionId: result.connection_id })).connections[0]!.selected_account_ids).toEqual([
+      accounts[0]!.Id,
+      accounts[2]!.Id,
+    ]);
     expect((await sessionStatus(token)).data).toMatchObject({ status: "success", result: { accounts: result.accounts } });
 
     await expect.poll(() => authHooks(result.connection_id), { timeout: 10_000 }).toHaveLength(1);
-    expect(authHooks(result.connection_id)[0]).toMatchObject({ operation: "creation", success: true, accountSelection: "chosen", selectedAccounts: result.accounts });
+    expect(authHooks(result.connection_id)[0]).toMatchObject({
+      operation: "creation",
+      success: true,
+      accountSelection: "chosen",
+      selectedAccounts: result.accounts,
+    });
 
     // The callback loaded again shows the final result, not the picker.
     const again = await browser.get(page.url);
@@ -169,7 +189,7 @@ describe("the picker's form is bound and single-use", () => {
     const forged = await submitPicker(browser, page, [form.accountIds[0]!], { token: "forged-token" });
     expect(forged.status).toBe(400);
     expect(errorCodeOf(forged)).toBe("state_invalid");
-    expect(forged.body).not.toContain("postMessage(result, \"");
+    expect(forged.body).not.toContain('postMessage(result, "');
 
     const otherBrowser = await submitPicker(new BrowserClient(), page, [form.accountIds[0]!]);
     expect(otherBrowser.status).toBe(403);
@@ -207,7 +227,10 @@ describe("session setting account_selection", () => {
 
 describe("PATCH /connections/:id selected_account_ids", () => {
   it("accepts any subset of the connection's active accounts ([] too) and refuses strangers with a 400", async () => {
-    const { result } = await connectAs(h, "three@contoso.example", { token: (await h.createSession(endUser("patch-user"))).token, choose: (ids) => ids.slice(0, 1) });
+    const { result } = await connectAs(h, "three@contoso.example", {
+      token: (await h.createSession(endUser("patch-user"))).token,
+      choose: (ids) => ids.slice(0, 1),
+    });
     const id = success(result).connection_id;
     const ids = h.ads.accounts("three@contoso.example").map((a) => a.Id);
 
@@ -228,7 +251,10 @@ describe("PATCH /connections/:id selected_account_ids", () => {
 
 describe("change-accounts session", () => {
   it("its link opens only the picker (no Microsoft) and stores the new choice", async () => {
-    const { result } = await connectAs(h, "three@contoso.example", { token: (await h.createSession(endUser("change-user"))).token, choose: (ids) => ids.slice(0, 1) });
+    const { result } = await connectAs(h, "three@contoso.example", {
+      token: (await h.createSession(endUser("change-user"))).token,
+      choose: (ids) => ids.slice(0, 1),
+    });
     const id = success(result).connection_id;
     const ids = h.ads.accounts("three@contoso.example").map((a) => a.Id);
 
@@ -271,7 +297,8 @@ describe("change-accounts session", () => {
       expect(page.body).toContain("<bdi>Owner (owner@product.example)</bdi>");
       expect(pickerForm(page)).toBeNull();
       expect(page.body).not.toContain("Signed in as");
-      for (const text of [username, connection.account?.display_name ?? username, ...accounts.flatMap((a) => [a.Name, a.Number, a.Id])]) expect(page.body).not.toContain(text);
+      for (const text of [username, connection.account?.display_name ?? username, ...accounts.flatMap((a) => [a.Name, a.Number, a.Id])])
+        expect(page.body).not.toContain(text);
     }
     expect(syncCalls()).toBe(before);
     // The widget's popup shakes hands first, as for a connect link.
@@ -282,7 +309,10 @@ describe("change-accounts session", () => {
     // Another browser cannot use this page's proof.
     const browser = new BrowserClient();
     const start = await browser.get(h.startUrl(data.token));
-    const stolen = await new BrowserClient().postForm(new URL(startForm(start).action, start.url).href, { proof: startForm(start).proof, decision: "continue" });
+    const stolen = await new BrowserClient().postForm(new URL(startForm(start).action, start.url).href, {
+      proof: startForm(start).proof,
+      decision: "continue",
+    });
     expect(errorCodeOf(stolen)).toBe("attempt_browser_mismatch");
     expect(syncCalls()).toBe(before);
 
@@ -299,7 +329,10 @@ describe("change-accounts session", () => {
   });
 
   it("Cancel on its confirmation changes nothing", async () => {
-    const { result } = await connectAs(h, "three@contoso.example", { token: (await h.createSession(endUser("change-cancel"))).token, choose: (ids) => ids.slice(0, 1) });
+    const { result } = await connectAs(h, "three@contoso.example", {
+      token: (await h.createSession(endUser("change-cancel"))).token,
+      choose: (ids) => ids.slice(0, 1),
+    });
     const id = success(result).connection_id;
     const { data } = await client.createChangeAccountsSession({ connection_id: id });
     const browser = new BrowserClient();
@@ -318,12 +351,19 @@ describe("change-accounts session", () => {
 
 describe("reconnect", () => {
   it("keeps the selection while its accounts exist (no picker); asks again once it is empty", async () => {
-    const { result } = await connectAs(h, "three@contoso.example", { token: (await h.createSession(endUser("reconnect-user"))).token, choose: (ids) => ids.slice(1, 2) });
+    const { result } = await connectAs(h, "three@contoso.example", {
+      token: (await h.createSession(endUser("reconnect-user"))).token,
+      choose: (ids) => ids.slice(1, 2),
+    });
     const id = success(result).connection_id;
     const chosen = success(result).accounts;
 
     const browser = new BrowserClient();
-    const page = await signInAs(browser, await beginSignIn(browser, h.startUrl((await client.createReconnectSession({ connection_id: id })).data.token)), "three@contoso.example");
+    const page = await signInAs(
+      browser,
+      await beginSignIn(browser, h.startUrl((await client.createReconnectSession({ connection_id: id })).data.token)),
+      "three@contoso.example",
+    );
     expect(pickerForm(page)).toBeNull();
     const kept = success(resultOf(page));
     expect(kept).toMatchObject({ operation: "override", accounts: chosen });
@@ -331,7 +371,11 @@ describe("reconnect", () => {
 
     await client.patchConnection(id, { selected_account_ids: [] });
     const browser2 = new BrowserClient();
-    const asked = await signInAs(browser2, await beginSignIn(browser2, h.startUrl((await client.createReconnectSession({ connection_id: id })).data.token)), "three@contoso.example");
+    const asked = await signInAs(
+      browser2,
+      await beginSignIn(browser2, h.startUrl((await client.createReconnectSession({ connection_id: id })).data.token)),
+      "three@contoso.example",
+    );
     expect(pickerForm(asked)).not.toBeNull();
   });
 });

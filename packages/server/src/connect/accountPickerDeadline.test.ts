@@ -1,8 +1,8 @@
 import { AdsConnectClient } from "@ads-connect/node";
-import { AuthWebhookBodySchema, type AuthWebhookBody } from "@ads-connect/shared";
+import { type AuthWebhookBody, AuthWebhookBodySchema } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { beginSignIn, pickerForm, signInAs, startHarness, submitPicker, type Harness } from "../testing/harness.js";
+import { beginSignIn, type Harness, pickerForm, signInAs, startHarness, submitPicker } from "../testing/harness.js";
 
 let h: Harness;
 let client: AdsConnectClient;
@@ -28,7 +28,11 @@ describe("an abandoned account picker", () => {
     expect(form).not.toBeNull();
     // Held while the person chooses.
     expect(authHooksOf("abandoner")).toHaveLength(0);
-    const held = await h.server.db.selectFrom("webhook_outbox").select(["next_attempt_at", "delivered_at"]).where("body", "like", '%"type":"auth"%"endUserId":"abandoner"%').execute();
+    const held = await h.server.db
+      .selectFrom("webhook_outbox")
+      .select(["next_attempt_at", "delivered_at"])
+      .where("body", "like", '%"type":"auth"%"endUserId":"abandoner"%')
+      .execute();
     expect(held).toHaveLength(1);
     expect(held[0]!.delivered_at).toBeNull();
     expect(held[0]!.next_attempt_at).toBeGreaterThan(Date.now());

@@ -1,28 +1,28 @@
 import {
-  CONNECT_ERROR,
-  CONNECT_SUCCESS,
-  PROVIDER_CONFIG_KEY,
   type AccountSelectionOutcome,
   type AdAccount,
+  CONNECT_ERROR,
+  CONNECT_SUCCESS,
   type ConnectResult,
   type ConnectSuccess,
   type EndUserInput,
+  PROVIDER_CONFIG_KEY,
 } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { resolveSelection, sessionSelectionMode } from "../connections/accountSelection.js";
 import { AppError } from "../errors.js";
-import { isolate } from "./pages/htmlPage.js";
-import type { ResultNotice } from "./pages/resultPage.js";
-import { parseJson } from "../util/parseJson.js";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import type { Stores } from "../store/stores.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import { parseJson } from "../util/parseJson.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
-import { resolveSelection, sessionSelectionMode } from "../connections/accountSelection.js";
 import type { PickerPageInput } from "./pages/accountPickerPage.js";
+import { isolate } from "./pages/htmlPage.js";
 import { fill, type PickerStrings } from "./pages/pickerStrings.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import type { ResultNotice } from "./pages/resultPage.js";
 
 /** `connect_sessions.purpose` of a session that reopens only the account picker. */
 export const CHANGE_ACCOUNTS_PURPOSE = "change_accounts";
@@ -98,7 +98,15 @@ export class AccountPickerService {
     const { stores } = this.deps;
     const exists = connectionId ? await stores.connections.exists(connectionId) : false;
     if (!connectionId || !exists) {
-      return { kind: "result", status: 404, result: { type: CONNECT_ERROR, error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null } }, origin };
+      return {
+        kind: "result",
+        status: 404,
+        result: {
+          type: CONNECT_ERROR,
+          error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null },
+        },
+        origin,
+      };
     }
     // Microsoft is asked for the accounts once per session (its first picker), not on every load.
     if (await stores.sessions.claimPickerConnection(session.id, connectionId)) await this.deps.refreshAccounts(connectionId);
@@ -111,12 +119,18 @@ export class AccountPickerService {
   /** The picker's form: one-time token + this browser's binding, then a valid choice. */
   async submit(token: string | undefined, ids: string[], cookies: Record<string, string | undefined>): Promise<PickerOutcome> {
     const session = token ? await this.deps.stores.sessions.findByPickerTokenHash(hashToken(token)) : undefined;
-    if (!token || !session?.picker_connection_id) return refusal("state_invalid", "This account choice is not valid. Close this window and connect again from the app.");
+    if (!token || !session?.picker_connection_id)
+      return refusal("state_invalid", "This account choice is not valid. Close this window and connect again from the app.");
     const binding = cookies[pickerCookieName(session.id)];
     if (!binding || !session.picker_binding_hash || !secretsEqual(hashToken(binding), session.picker_binding_hash)) {
-      return refusal("attempt_browser_mismatch", "This account choice was opened in another browser or window. Close this window and try again from the app.", 403);
+      return refusal(
+        "attempt_browser_mismatch",
+        "This account choice was opened in another browser or window. Close this window and try again from the app.",
+        403,
+      );
     }
-    if (session.picker_done_at !== null) return refusal("state_already_used", "These accounts were already chosen. Close this window; to change them, use the app.");
+    if (session.picker_done_at !== null)
+      return refusal("state_already_used", "These accounts were already chosen. Close this window; to change them, use the app.");
     if ((session.picker_expires_at ?? 0) <= this.now()) {
       return refusal("attempt_expired", "This page was open too long. Your Microsoft account is connected without ad accounts; choose them from the app.");
     }
@@ -128,9 +142,19 @@ export class AccountPickerService {
     if (unknown.length > 0 || wrongCount) {
       // Same token, same page: nothing was spent.
       const page = await this.pageInput(session, active, mode === "single" ? "single" : "multiple", token);
-      return { kind: "picker", status: 400, cookie: null, page: { ...page, error: mode === "single" ? t.chooseOne : t.chooseAtLeastOne, checked: accounts.map((a) => a.id) } };
+      return {
+        kind: "picker",
+        status: 400,
+        cookie: null,
+        page: { ...page, error: mode === "single" ? t.chooseOne : t.chooseAtLeastOne, checked: accounts.map((a) => a.id) },
+      };
     }
-    const result = await this.finalize(session, accounts.map((a) => a.id), "chosen", hashToken(token));
+    const result = await this.finalize(
+      session,
+      accounts.map((a) => a.id),
+      "chosen",
+      hashToken(token),
+    );
     if (!result) return refusal("state_already_used", "These accounts were already chosen. Close this window; to change them, use the app.");
     return { kind: "result", status: 200, result, origin: session.picker_origin };
   }
@@ -152,7 +176,12 @@ export class AccountPickerService {
   }
 
   private async decided(session: ConnectSessionRow, accounts: AdAccount[], outcome: AccountSelectionOutcome, origin: string | null): Promise<PickerOutcome> {
-    const result = await this.finalize(session, accounts.map((a) => a.id), outcome, null);
+    const result = await this.finalize(
+      session,
+      accounts.map((a) => a.id),
+      outcome,
+      null,
+    );
     // Another load of the page decided first: show what it stored.
     const shown = result ?? parseJson<ConnectResult>((await this.session(session.id))?.last_result ?? "null");
     if (!shown) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
@@ -175,13 +204,24 @@ export class AccountPickerService {
   private async open(session: ConnectSessionRow, active: AdAccount[], mode: "single" | "multiple"): Promise<PickerOutcome> {
     const token = newToken("");
     const binding = newToken("");
-    if (!(await this.deps.stores.sessions.issuePickerToken(session.id, hashToken(token), hashToken(binding)))) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
+    if (!(await this.deps.stores.sessions.issuePickerToken(session.id, hashToken(token), hashToken(binding))))
+      return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
     // Outlives the deadline a little, so a late choice hears "expired" rather than "another browser".
     const maxAgeSeconds = Math.max(1, Math.ceil(((session.picker_expires_at ?? 0) - this.now()) / 1000)) + LATE_CHOICE_GRACE_SECONDS;
-    return { kind: "picker", status: 200, page: await this.pageInput(session, active, mode, token), cookie: { name: pickerCookieName(session.id), value: binding, maxAgeSeconds } };
+    return {
+      kind: "picker",
+      status: 200,
+      page: await this.pageInput(session, active, mode, token),
+      cookie: { name: pickerCookieName(session.id), value: binding, maxAgeSeconds },
+    };
   }
 
-  private async pageInput(session: ConnectSessionRow, accounts: AdAccount[], mode: "single" | "multiple", token: string): Promise<Omit<PickerPageInput, "action">> {
+  private async pageInput(
+    session: ConnectSessionRow,
+    accounts: AdAccount[],
+    mode: "single" | "multiple",
+    token: string,
+  ): Promise<Omit<PickerPageInput, "action">> {
     const row = await this.deps.stores.connections.findUser(session.picker_connection_id!);
     const user = row ? (row.display_name ? `${row.display_name} (${row.username})` : row.username) : "";
     return { mode, accounts, token, user, productName: this.deps.config.productName, strings: this.deps.strings };
@@ -234,7 +274,8 @@ export class AccountPickerService {
           selection: { accounts: chosen, outcome },
         });
         const released = await this.deps.outbox.release(session.picker_webhook_id, body, tx.webhooks);
-        if (!released) this.deps.logger.warn({ connectionId, webhookId: session.picker_webhook_id }, "the creation webhook went out before the accounts were chosen");
+        if (!released)
+          this.deps.logger.warn({ connectionId, webhookId: session.picker_webhook_id }, "the creation webhook went out before the accounts were chosen");
       }
       return success;
     });

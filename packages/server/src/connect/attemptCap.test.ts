@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { countRows } from "../testing/countRows.js";
-import { beginSignIn, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { beginSignIn, type Harness, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
 
 let h: Harness;
 beforeAll(async () => {

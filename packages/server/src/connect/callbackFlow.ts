@@ -1,16 +1,16 @@
-import { CONNECT_ERROR, CONNECT_SUCCESS, PROVIDER_CONFIG_KEY, type ConnectResult, type ConnectSuccess, type EndUserInput } from "@ads-connect/shared";
+import { CONNECT_ERROR, CONNECT_SUCCESS, type ConnectResult, type ConnectSuccess, type EndUserInput, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import { AppError, ConnectFlowError } from "../errors.js";
 import { signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromAuthorizeError, fromTokenRequestError } from "../oauth/translateEntraError.js";
-import type { AttemptRow } from "../store/oauthAttemptStore.js";
-import { DatabaseBusyError } from "../store/databaseBusy.js";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
+import { DatabaseBusyError } from "../store/databaseBusy.js";
+import type { AttemptRow } from "../store/oauthAttemptStore.js";
 import { hashToken, secretsEqual } from "../tokens/secureToken.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
-import { bindingCookieName, errorResult, type CallbackOutcome, type FlowDeps } from "./flowTypes.js";
+import { bindingCookieName, type CallbackOutcome, errorResult, type FlowDeps } from "./flowTypes.js";
 import type { ResultRecorder } from "./resultRecorder.js";
 import { DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING, SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
 
@@ -59,10 +59,11 @@ export class CallbackFlow {
       if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
       throw err;
     }
-    const outcome = consumed ? await this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query) : await this.replay(attempt, codeHash);
+    const outcome = consumed
+      ? await this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query)
+      : await this.replay(attempt, codeHash);
     return this.withPicker(attempt, outcome);
   }
-
 
   /**
    * A success goes on to the account picker (or is decided without asking). The connection is
@@ -80,7 +81,6 @@ export class CallbackFlow {
     }
   }
 
-
   private async afterConsume(attempt: AttemptRow, query: URLSearchParams): Promise<CallbackOutcome> {
     // The code is spent from here on: whatever happens, the browser gets a result page, the widget
     // a result, and the session a recorded result (or, failing that, the interrupted rule).
@@ -96,7 +96,6 @@ export class CallbackFlow {
       return { status: busy ? 503 : 500, result, origin: attempt.origin };
     }
   }
-
 
   /** After `consume`: checks, code exchange, and the recorded result (a success or a failure). */
   private async complete(attempt: AttemptRow, query: URLSearchParams): Promise<ConnectResult> {
@@ -131,7 +130,6 @@ export class CallbackFlow {
     if (result.type === CONNECT_SUCCESS) await this.deps.accounts.discoverAfterConnect(result.connection_id);
     return result;
   }
-
 
   /** Code → tokens → ID token checks → connection upsert, all or nothing. */
   private async exchange(attempt: AttemptRow, session: ConnectSessionRow, query: URLSearchParams): Promise<ConnectResult> {
@@ -185,7 +183,9 @@ export class CallbackFlow {
         tokens,
         scope: attempt.scope,
         tenant: attempt.tenant,
-        authorizationParams: this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined).authorizationParams,
+        authorizationParams: this.deps.sessions.effectiveParams(
+          session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined,
+        ).authorizationParams,
         now,
       });
       const success: ConnectSuccess = {
@@ -207,14 +207,25 @@ export class CallbackFlow {
       // Held back until the account picker's choice (which adds it and sends it at once); if no
       // choice comes, it goes out at the picker's deadline as it is.
       const pickerDeadline = now + this.deps.config.accountPicker.ttlSeconds * 1000;
-      const webhook = authWebhook({ operation: saved.operation, success: true, connectionId: saved.connectionId, endUser, session, selection: { accounts: [], outcome: "not_chosen" } });
+      const webhook = authWebhook({
+        operation: saved.operation,
+        success: true,
+        connectionId: saved.connectionId,
+        endUser,
+        session,
+        selection: { accounts: [], outcome: "not_chosen" },
+      });
       const webhookId = await this.deps.outbox.enqueue(webhook, tx.webhooks, { dueAt: pickerDeadline });
-      await tx.sessions.armPickerAfterConnect(session.id, { picker_connection_id: saved.connectionId, picker_origin: attempt.origin, picker_expires_at: pickerDeadline, picker_webhook_id: webhookId });
+      await tx.sessions.armPickerAfterConnect(session.id, {
+        picker_connection_id: saved.connectionId,
+        picker_origin: attempt.origin,
+        picker_expires_at: pickerDeadline,
+        picker_webhook_id: webhookId,
+      });
       return success;
     });
     return result;
   }
-
 
   /**
    * The attempt was used already. The same callback URL loaded again (a reload, a double

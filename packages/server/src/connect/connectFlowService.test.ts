@@ -2,7 +2,7 @@ import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID } from "@ads-connect/entra-emula
 import { AdsConnectClient } from "@ads-connect/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { beginSignIn, connectAs, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, type Harness, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
 
 let h: Harness;
 let client: AdsConnectClient;
@@ -43,14 +43,24 @@ describe("connect flow over real HTTP", () => {
     expect(connection.end_user).toMatchObject({ id: "end-user-1", email: "owner@product.example" });
     expect(connection.status).toBe("connected");
 
-    const row = await h.server.db.selectFrom("connections").select("credentials_enc").where("connection_id", "=", result.connection_id).executeTakeFirstOrThrow();
+    const row = await h.server.db
+      .selectFrom("connections")
+      .select("credentials_enc")
+      .where("connection_id", "=", result.connection_id)
+      .executeTakeFirstOrThrow();
     expect(row.credentials_enc).not.toContain(connection.credentials.access_token);
     expect(row.credentials_enc).not.toContain(connection.credentials.refresh_token!);
     expect(JSON.parse(row.credentials_enc)).toHaveProperty("ciphertext");
 
     const [webhook] = (await h.webhooks.waitFor(before + 1)).slice(before);
     const body = client.verifyWebhook(webhook!.rawBody, webhook!.headers);
-    expect(body).toMatchObject({ type: "auth", operation: "creation", success: true, connectionId: result.connection_id, endUser: { endUserId: "end-user-1" } });
+    expect(body).toMatchObject({
+      type: "auth",
+      operation: "creation",
+      success: true,
+      connectionId: result.connection_id,
+      endUser: { endUserId: "end-user-1" },
+    });
 
     expect((await sessionStatus(token)).data).toMatchObject({ status: "success", result: { type: "ads-connect:success" } });
   });
@@ -113,7 +123,9 @@ describe("refused, with a typed error and no connection stored", () => {
       const page = await new BrowserClient().get(short.startUrl(token));
       expect(page.status).toBe(401);
       expect(resultOf(page).type === "ads-connect:error" && resultOf(page)).toMatchObject({ error: { code: "connect_session_expired" } });
-      expect((await (await fetch(`${short.server.url}/connect/session/status`, { headers: { authorization: `Bearer ${token}` } })).json()).data.status).toBe("expired");
+      expect((await (await fetch(`${short.server.url}/connect/session/status`, { headers: { authorization: `Bearer ${token}` } })).json()).data.status).toBe(
+        "expired",
+      );
     } finally {
       await short.close();
     }
@@ -248,7 +260,11 @@ describe("one connect session, two overlapping callbacks", () => {
     expect(connections.map((c) => c.account.username)).toEqual(["megan@contoso.example"]);
     // One success webhook, no second one for the losing callback's account.
     // (Auth events only: the account sync's own `sync` event may come first.)
-    const authHooks = () => h.webhooks.received.slice(before).map((w) => client.verifyWebhook(w.rawBody, w.headers)).filter((w) => w?.type === "auth");
+    const authHooks = () =>
+      h.webhooks.received
+        .slice(before)
+        .map((w) => client.verifyWebhook(w.rawBody, w.headers))
+        .filter((w) => w?.type === "auth");
     await expect.poll(authHooks, { timeout: 10_000 }).toHaveLength(1);
     expect(authHooks().filter((w) => w.success === true)).toHaveLength(1);
     expect((await sessionStatus(token)).data).toMatchObject({ status: "success", result: { type: "ads-connect:success" } });
@@ -265,7 +281,9 @@ describe("a connect link works only with the person's go-ahead (consent phishing
     const page = await victim.get(connect_link, { follow: false });
     expect(page.status).toBe(200);
     expect(page.headers.get("location")).toBeNull();
-    expect(page.body).toContain("<bdi>This app</bdi> wants to connect your Microsoft Advertising account for <bdi>Mallory &#60;Ads&#62; (mallory@attacker.example)</bdi>.");
+    expect(page.body).toContain(
+      "<bdi>This app</bdi> wants to connect your Microsoft Advertising account for <bdi>Mallory &#60;Ads&#62; (mallory@attacker.example)</bdi>.",
+    );
     expect(page.body).toContain('data-connect-start="confirm"');
     expect(page.body).not.toContain("<Ads>");
     expect(page.body).not.toContain("postMessage");
@@ -331,9 +349,13 @@ describe("a connect link works only with the person's go-ahead (consent phishing
     // U+202E (right-to-left override) would show "…for Mallory" as "rof … yrollaM" and swallow the warning's sense.
     const named = await startHarness({ env: { PRODUCT_NAME: "Acme\u202e Reporting\u0007\u2066" } });
     try {
-      const { connect_link } = await named.createSession({ end_user: { id: "attacker-43", email: "m@attacker.example", display_name: "\u202eMallory\u202c\u061c\nVance\u0085\u009b" } });
+      const { connect_link } = await named.createSession({
+        end_user: { id: "attacker-43", email: "m@attacker.example", display_name: "\u202eMallory\u202c\u061c\nVance\u0085\u009b" },
+      });
       const page = await new BrowserClient().get(connect_link);
-      expect(page.body).toContain("<bdi>Acme Reporting</bdi> wants to connect your Microsoft Advertising account for <bdi>Mallory Vance (m@attacker.example)</bdi>.");
+      expect(page.body).toContain(
+        "<bdi>Acme Reporting</bdi> wants to connect your Microsoft Advertising account for <bdi>Mallory Vance (m@attacker.example)</bdi>.",
+      );
       expect(page.body).toContain("Continue only if you are <bdi>Mallory Vance (m@attacker.example)</bdi> or asked");
       expect(page.body).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
     } finally {

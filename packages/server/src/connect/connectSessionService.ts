@@ -1,25 +1,25 @@
 import { randomUUID } from "node:crypto";
 import {
-  PROVIDER_CONFIG_KEY,
   type ConnectResult,
   type ConnectSessionResponse,
   type CreateChangeAccountsSessionBody,
   type CreateConnectSessionBody,
   type CreateReconnectSessionBody,
   type IntegrationConfigDefaults,
+  PROVIDER_CONFIG_KEY,
   type SessionStatusResponse,
 } from "@ads-connect/shared";
-import { CHANGE_ACCOUNTS_PURPOSE } from "./accountPickerService.js";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
-import { effectiveAuthParams, type EffectiveAuthParams } from "../oauth/authParams.js";
+import { type EffectiveAuthParams, effectiveAuthParams } from "../oauth/authParams.js";
 import type { SessionTenantCheck } from "../oauth/sessionTenantCheck.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
 import type { ConnectSessionRow, ConnectSessionStore } from "../store/connectSessionStore.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
+import { CHANGE_ACCOUNTS_PURPOSE } from "./accountPickerService.js";
 import { SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
-import { systemClock, type Clock } from "../util/clock.js";
 
 export type { EffectiveAuthParams };
 
@@ -96,7 +96,8 @@ export class ConnectSessionService {
 
   /** The session itself if it can still be used, else a typed error saying why not. */
   async resolveRow(session: ConnectSessionRow): Promise<ConnectSessionRow> {
-    if (session.completed_at !== null) throw new AppError("connect_session_used", "This connect session already connected an account. Start a new session to connect again.", 409);
+    if (session.completed_at !== null)
+      throw new AppError("connect_session_used", "This connect session already connected an account. Start a new session to connect again.", 409);
     if (session.expires_at <= this.now()) throw new AppError("connect_session_expired", "The connect session has expired. Ask the product for a new one.", 401);
     return session;
   }
@@ -123,9 +124,7 @@ export class ConnectSessionService {
     let result = session.last_result ? parseJson<ConnectResult>(session.last_result) : null;
     // An attempt is in progress from the redirect to Microsoft until its result or its expiry…
     let attemptPending =
-      session.last_attempt_at !== null &&
-      session.last_attempt_at > (session.last_result_at ?? 0) &&
-      (session.last_attempt_expires_at ?? 0) > this.now();
+      session.last_attempt_at !== null && session.last_attempt_at > (session.last_result_at ?? 0) && (session.last_attempt_expires_at ?? 0) > this.now();
     // …or until it is known to be interrupted (consumed long ago, its result never recorded).
     if (attemptPending && session.completed_at === null) {
       const latest = await this.sessions.latestAttempt(session.id);
@@ -137,13 +136,17 @@ export class ConnectSessionService {
     // The account picker is open: the connection exists, its result (the chosen accounts) not yet.
     const choosing = session.picker_token_hash !== null && session.picker_done_at === null && (session.picker_expires_at ?? 0) > this.now();
     if (choosing) result = null;
-    const status =
-      choosing ? "authorizing"
-      : session.completed_at !== null ? "success"
-      : session.expires_at <= this.now() ? "expired"
-      : attemptPending ? "authorizing"
-      : result ? "error"
-      : "pending";
+    const status = choosing
+      ? "authorizing"
+      : session.completed_at !== null
+        ? "success"
+        : session.expires_at <= this.now()
+          ? "expired"
+          : attemptPending
+            ? "authorizing"
+            : result
+              ? "error"
+              : "pending";
     return {
       data: {
         status,

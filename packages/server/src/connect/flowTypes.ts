@@ -67,7 +67,10 @@ export interface ErrorOutcome {
 
 export type StartOutcome = StartPage | ErrorOutcome | PickerOutcome;
 
-export type ProceedOutcome = { kind: "redirect"; url: string; cookie: BindingCookie; startCookieName: string } | ErrorOutcome | (PickerOutcome & { startCookieName: string });
+export type ProceedOutcome =
+  | { kind: "redirect"; url: string; cookie: BindingCookie; startCookieName: string }
+  | ErrorOutcome
+  | (PickerOutcome & { startCookieName: string });
 
 export interface CallbackOutcome {
   status: number;

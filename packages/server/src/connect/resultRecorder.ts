@@ -1,6 +1,6 @@
 import { CONNECT_ERROR, type ConnectResult, type EndUserInput } from "@ads-connect/shared";
 import type { AttemptRow } from "../store/oauthAttemptStore.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { FlowDeps } from "./flowTypes.js";
@@ -51,7 +51,6 @@ export class ResultRecorder {
     });
   }
 
-
   /**
    * Records a failure of an attempt this process consumed. When the database refuses (busy, full),
    * retries in the background until the callback deadline; meanwhile a reload shows the failure.
@@ -79,7 +78,6 @@ export class ResultRecorder {
     })();
   }
 
-
   /**
    * For the shutdown: gives every attempt this process consumed and did not finish its result
    * (`server_restarting`, or the failure it could not record), so the widget's poll ends now.
@@ -96,14 +94,12 @@ export class ResultRecorder {
     return left.length;
   }
 
-
   /** At start: attempts a crashed process left consumed without a result get one. */
   async sweepInterrupted(): Promise<number> {
     const stale = await this.deps.stores.attempts.findInterrupted(this.now() - CALLBACK_DEADLINE_MS, 100);
     for (const attempt of stale) await this.recordFailure(attempt, SIGN_IN_INTERRUPTED);
     return stale.length;
   }
-
 
   /** The callback consumed this attempt and is working on it. */
   begin(attempt: AttemptRow): void {

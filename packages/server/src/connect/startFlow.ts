@@ -5,11 +5,20 @@ import { AppError, ConnectFlowError } from "../errors.js";
 import { signInRedirectUri } from "../oauth/redirectUris.js";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { CHANGE_ACCOUNTS_PURPOSE } from "./accountPickerService.js";
 import type { ConnectSessionService } from "./connectSessionService.js";
-import { bindingCookieName, errorResult, startCookieName, type BindingCookie, type ErrorOutcome, type FlowDeps, type ProceedOutcome, type StartOutcome } from "./flowTypes.js";
+import {
+  type BindingCookie,
+  bindingCookieName,
+  type ErrorOutcome,
+  errorResult,
+  type FlowDeps,
+  type ProceedOutcome,
+  type StartOutcome,
+  startCookieName,
+} from "./flowTypes.js";
 
 /** What the popup's page tells the browser to wait when Entra's discovery did not answer. */
 const DISCOVERY_RETRY_AFTER_SECONDS = 5;
@@ -36,7 +45,10 @@ export class StartFlow {
   async start(sessionToken: string | undefined, origin: string | undefined, flow?: string): Promise<StartOutcome> {
     const { config } = this.deps;
     if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
-      const error = new AppError("origin_not_allowed", "This page is not allowed to connect Microsoft Advertising. The product team must add its origin to ALLOWED_ORIGINS.");
+      const error = new AppError(
+        "origin_not_allowed",
+        "This page is not allowed to connect Microsoft Advertising. The product team must add its origin to ALLOWED_ORIGINS.",
+      );
       return { kind: "error", status: 400, result: errorResult(error), origin: null };
     }
     let session: ConnectSessionRow;
@@ -84,25 +96,32 @@ export class StartFlow {
     };
   }
 
-
   /**
    * The start page's form: after the widget's handshake (submitted by the page's script) or the
    * person's Continue or Cancel. Needs the page's one-time proof and the browser that opened it.
    */
   async proceed(proof: string | undefined, decision: string | undefined, cookies: Record<string, string | undefined>): Promise<ProceedOutcome> {
-    const refuse = (error: AppError, origin: string | null = null): ProceedOutcome => ({ kind: "error", status: error.status, result: errorResult(error), origin });
+    const refuse = (error: AppError, origin: string | null = null): ProceedOutcome => ({
+      kind: "error",
+      status: error.status,
+      result: errorResult(error),
+      origin,
+    });
     const session = proof ? await this.deps.sessions.findByStartProof(proof) : undefined;
     if (!proof || !session) return refuse(new AppError("state_invalid", "This connect page is no longer valid. Start connecting again from the app."));
     const binding = cookies[startCookieName(session.id)];
     if (!binding || !session.start_binding_hash || !secretsEqual(hashToken(binding), session.start_binding_hash)) {
-      return refuse(new AppError("attempt_browser_mismatch", "This connect page was opened in another browser or window. Start connecting again from the app.", 403));
+      return refuse(
+        new AppError("attempt_browser_mismatch", "This connect page was opened in another browser or window. Start connecting again from the app.", 403),
+      );
     }
     if (!(await this.deps.sessions.claimPendingStart(session.id, proof))) {
       return refuse(new AppError("state_already_used", "This connect page was already used. Start connecting again from the app."));
     }
     const origin = session.start_origin;
     const flow = session.start_flow ?? undefined;
-    if ((session.start_expires_at ?? 0) <= this.now()) return refuse(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."), origin);
+    if ((session.start_expires_at ?? 0) <= this.now())
+      return refuse(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."), origin);
     try {
       await this.deps.sessions.resolveRow(session);
     } catch (err) {
@@ -111,7 +130,9 @@ export class StartFlow {
     }
     const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
     if (decision === "cancel") {
-      const result = errorResult(new ConnectFlowError("user_cancelled", changeAccounts ? "You cancelled. Nothing was changed." : "You cancelled. Nothing was connected.", "end_user"));
+      const result = errorResult(
+        new ConnectFlowError("user_cancelled", changeAccounts ? "You cancelled. Nothing was changed." : "You cancelled. Nothing was connected.", "end_user"),
+      );
       await this.recordCancel(session, result);
       return { kind: "error", status: 200, result, origin };
     }
@@ -124,12 +145,14 @@ export class StartFlow {
     return outcome.kind === "error" ? outcome : { ...outcome, startCookieName: startCookieName(session.id) };
   }
 
-
   /**
    * The session's effective parameters and Entra's configuration for its tenant; Entra refusing the
    * tenant (AADSTS90002) or not answering is a result page, before any attempt exists.
    */
-  private async discover(session: ConnectSessionRow, origin: string | null): Promise<ErrorOutcome | { kind: "ok"; params: EffectiveParams; configuration: oidc.Configuration }> {
+  private async discover(
+    session: ConnectSessionRow,
+    origin: string | null,
+  ): Promise<ErrorOutcome | { kind: "ok"; params: EffectiveParams; configuration: oidc.Configuration }> {
     const params = this.deps.sessions.effectiveParams(session.integrations_config_defaults ? parseJson(session.integrations_config_defaults) : undefined);
     try {
       return { kind: "ok", params, configuration: await this.deps.entra.configuration(params.tenant) };
@@ -142,9 +165,12 @@ export class StartFlow {
     }
   }
 
-
   /** A new attempt (state, PKCE, nonce, browser binding) and Microsoft's authorize URL for it. */
-  private async redirectToMicrosoft(session: ConnectSessionRow, origin: string | undefined, flow: string | undefined): Promise<ErrorOutcome | { kind: "redirect"; url: string; cookie: BindingCookie }> {
+  private async redirectToMicrosoft(
+    session: ConnectSessionRow,
+    origin: string | undefined,
+    flow: string | undefined,
+  ): Promise<ErrorOutcome | { kind: "redirect"; url: string; cookie: BindingCookie }> {
     const { config } = this.deps;
     const discovery = await this.discover(session, origin ?? null);
     if (discovery.kind === "error") return discovery;
@@ -156,25 +182,32 @@ export class StartFlow {
     const attemptId = randomUUID();
     const createdAt = this.now();
     const ttl = config.attemptTtlSeconds;
-    const inserted = await this.deps.stores.attempts.insertBelowCap({
-      id: attemptId,
-      session_id: session.id,
-      state_hash: hashToken(state),
-      binding_hash: hashToken(binding),
-      code_verifier_enc: await this.deps.cipher.encrypt(verifier, `attempt:${attemptId}`),
-      nonce,
-      origin: origin ?? null,
-      tenant: params.tenant,
-      scope: params.scope,
-      pending_connection_id: session.reconnect_connection_id ?? randomUUID(),
-      created_at: createdAt,
-      expires_at: createdAt + ttl * 1000,
-      consumed_at: null,
-      code_hash: null,
-      result: null,
-    }, config.maxAttemptsPerSession);
+    const inserted = await this.deps.stores.attempts.insertBelowCap(
+      {
+        id: attemptId,
+        session_id: session.id,
+        state_hash: hashToken(state),
+        binding_hash: hashToken(binding),
+        code_verifier_enc: await this.deps.cipher.encrypt(verifier, `attempt:${attemptId}`),
+        nonce,
+        origin: origin ?? null,
+        tenant: params.tenant,
+        scope: params.scope,
+        pending_connection_id: session.reconnect_connection_id ?? randomUUID(),
+        created_at: createdAt,
+        expires_at: createdAt + ttl * 1000,
+        consumed_at: null,
+        code_hash: null,
+        result: null,
+      },
+      config.maxAttemptsPerSession,
+    );
     if (!inserted) {
-      const error = new AppError("too_many_attempts", "This connect session has started too many sign-ins. Close this window and connect again from the app.", 429);
+      const error = new AppError(
+        "too_many_attempts",
+        "This connect session has started too many sign-ins. Close this window and connect again from the app.",
+        429,
+      );
       return { kind: "error", status: 429, result: errorResult(error), origin: origin ?? null };
     }
     await this.deps.sessions.markAttemptStarted(session.id, createdAt, createdAt + ttl * 1000, flow ?? null);
@@ -192,11 +225,9 @@ export class StartFlow {
     return { kind: "redirect", url: url.href, cookie: { name: bindingCookieName(state), value: binding, maxAgeSeconds: ttl } };
   }
 
-
   /** The person cancelled on the start page: the session's latest result says so (no webhook). */
   private async recordCancel(session: ConnectSessionRow, result: ConnectResult): Promise<void> {
     const now = this.now();
     await this.deps.stores.sessions.recordResult(session.id, JSON.stringify(result), now, { openOnly: true });
   }
-
 }

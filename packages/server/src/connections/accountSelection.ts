@@ -22,9 +22,14 @@ export function resolveSelection(active: AdAccount[], ids: readonly string[]): {
 export function validateSelectionPatch(active: AdAccount[], ids: readonly string[]): string[] {
   const { accounts, unknown } = resolveSelection(active, ids);
   if (unknown.length > 0) {
-    throw new AppError("invalid_body", `selected_account_ids must be ids of this connection's active ad accounts; unknown: ${unknown.slice(0, 10).join(", ")}`, 400, {
-      details: unknown.slice(0, 50).map((id) => ({ path: "selected_account_ids", message: `"${id}" is not an active ad account of this connection` })),
-    });
+    throw new AppError(
+      "invalid_body",
+      `selected_account_ids must be ids of this connection's active ad accounts; unknown: ${unknown.slice(0, 10).join(", ")}`,
+      400,
+      {
+        details: unknown.slice(0, 50).map((id) => ({ path: "selected_account_ids", message: `"${id}" is not an active ad account of this connection` })),
+      },
+    );
   }
   return accounts.map((a) => a.id);
 }

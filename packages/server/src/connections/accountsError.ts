@@ -55,11 +55,27 @@ function describe(err: unknown): { code: string; message: string } {
         "Microsoft Advertising refused the access token (code 105 InvalidCredentials). Likely causes: the person signed in with an account or tenant that has no Microsoft Advertising access, the app asked for the wrong scope (msads.manage is needed, not ads.manage), or the developer token is for the other environment (sandbox vs production). The connection is kept; fix the cause and sync or reconnect.",
     };
   }
-  if (err.has(106)) return { code: "msads_not_authorized", message: "The signed-in user is not authorized for these Microsoft Advertising accounts (code 106 UserIsNotAuthorized)." };
+  if (err.has(106))
+    return {
+      code: "msads_not_authorized",
+      message: "The signed-in user is not authorized for these Microsoft Advertising accounts (code 106 UserIsNotAuthorized).",
+    };
   if (err.has(120)) return { code: "msads_login_denied", message: "Microsoft Advertising denied this user's sign-in (code 120 UserLoginAccessDenied)." };
-  if (err.has(109)) return { code: "msads_token_expired", message: "Microsoft Advertising said the access token expired (code 109) even after a refresh; it is retried later." };
-  if (err.has(117)) return { code: "msads_rate_limited", message: "Microsoft Advertising is throttling calls for this user (code 117 CallRateExceeded); it is retried after a pause." };
-  if (err.has(116)) return { code: "msads_missing_headers", message: "Microsoft Advertising said required headers were missing (code 116 RequestMissingHeaders); check MICROSOFT_ADS_DEVELOPER_TOKEN." };
+  if (err.has(109))
+    return {
+      code: "msads_token_expired",
+      message: "Microsoft Advertising said the access token expired (code 109) even after a refresh; it is retried later.",
+    };
+  if (err.has(117))
+    return {
+      code: "msads_rate_limited",
+      message: "Microsoft Advertising is throttling calls for this user (code 117 CallRateExceeded); it is retried after a pause.",
+    };
+  if (err.has(116))
+    return {
+      code: "msads_missing_headers",
+      message: "Microsoft Advertising said required headers were missing (code 116 RequestMissingHeaders); check MICROSOFT_ADS_DEVELOPER_TOKEN.",
+    };
   return { code: "msads_error", message: `Microsoft Advertising failed (code ${err.codes.join(", ") || "unknown"}); it is retried later.` };
 }
 

@@ -1,7 +1,7 @@
-import { type AdAccount, type ConnectionSummary } from "@ads-connect/shared";
-import { parseJson } from "../util/parseJson.js";
-import type { ConnectionRow } from "../store/connectionStore.js";
+import type { AdAccount, ConnectionSummary } from "@ads-connect/shared";
 import type { AdAccountStore } from "../store/adAccountStore.js";
+import type { ConnectionRow } from "../store/connectionStore.js";
+import { parseJson } from "../util/parseJson.js";
 import { publicAccountsError, type StoredAccountsError } from "./accountsError.js";
 
 type AccountFields = Pick<ConnectionSummary, "accounts" | "selected_account_ids" | "removed_selected_account_ids" | "accounts_error" | "accounts_synced_at">;

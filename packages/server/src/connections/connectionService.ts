@@ -1,34 +1,32 @@
+import type { AdAccount } from "@ads-connect/shared";
 import {
-  PROVIDER_CONFIG_KEY,
   type ApiEndUser,
-  type AuthWebhookBody,
   type Connection,
   type ConnectionSummary,
   type EndUserInput,
   type ListConnectionsQuery,
   type PatchConnectionBody,
+  PROVIDER_CONFIG_KEY,
 } from "@ads-connect/shared";
-import type { AdAccount } from "@ads-connect/shared";
 import type * as oidc from "openid-client";
 import type { Logger } from "pino";
-import { validateSelectionPatch } from "./accountSelection.js";
-import { AccountListCache, connectionAccountFields } from "./connectionAccountFields.js";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
 import type { Stores, TransactionStores } from "../store/stores.js";
-import type { ConnectSessionRow } from "../store/connectSessionStore.js";
-import { CredentialCache } from "./credentialCache.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import { parseJson } from "../util/parseJson.js";
+import { untilAborted } from "../util/untilAborted.js";
 import { authWebhook, type Organization, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
-import { parseJson } from "../util/parseJson.js";
+import { validateSelectionPatch } from "./accountSelection.js";
+import { AccountListCache, connectionAccountFields } from "./connectionAccountFields.js";
+import { CredentialCache } from "./credentialCache.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
-import { untilAborted } from "../util/untilAborted.js";
-import { systemClock, type Clock } from "../util/clock.js";
 
 export interface ConnectedAccount {
   tenant_id: string;
@@ -79,7 +77,17 @@ export class ConnectionService {
     const byIdOnly = query.connectionId && !query.endUserId && !query.endUserOrganizationId && !query.search;
     const { rows, leased } = byIdOnly
       ? await this.deps.stores.connections.listByConnectionIdWithLeases(query.connectionId!, limit, offset, Date.now())
-      : { rows: await this.deps.stores.connections.list({ connectionId: query.connectionId, endUserId: query.endUserId, endUserOrganizationId: query.endUserOrganizationId, search: query.search, limit, offset }), leased: undefined };
+      : {
+          rows: await this.deps.stores.connections.list({
+            connectionId: query.connectionId,
+            endUserId: query.endUserId,
+            endUserOrganizationId: query.endUserOrganizationId,
+            search: query.search,
+            limit,
+            offset,
+          }),
+          leased: undefined,
+        };
     const ids = rows.map((row) => row.connection_id);
     const [refreshing, accounts] = await Promise.all([
       leased ? this.deps.refresher.refreshingWithLeases(ids, leased) : this.deps.refresher.refreshingAmong(ids),
@@ -99,10 +107,13 @@ export class ConnectionService {
    * it is closer to expiry, or now with `forceRefresh`). When Microsoft is briefly unavailable the
    * last good token is served while it is still valid.
    */
-  async get(connectionId: string, options: { providerConfigKey?: string | undefined; forceRefresh?: boolean | undefined; includeRefreshToken?: boolean | undefined }): Promise<Connection> {
+  async get(
+    connectionId: string,
+    options: { providerConfigKey?: string | undefined; forceRefresh?: boolean | undefined; includeRefreshToken?: boolean | undefined },
+  ): Promise<Connection> {
     const fresh = await this.freshCredentials(await this.find(connectionId, options.providerConfigKey), options.forceRefresh ?? false);
     const { credentials } = fresh;
-    let { row } = fresh;
+    const { row } = fresh;
     const now = this.now();
     if (row.last_fetched_at === null || now - row.last_fetched_at >= LAST_FETCHED_GRANULARITY_MS) {
       this.deps.lastFetched.record(row.connection_id, now);
@@ -151,7 +162,11 @@ export class ConnectionService {
    * served as long as it is still valid. When `signal` aborts (the caller's deadline) the wait for
    * a refresh ends with its reason; the refresh itself runs on and stores its tokens.
    */
-  private async freshCredentials(found: ConnectionRow, forceRefresh: boolean, signal?: AbortSignal): Promise<{ row: ConnectionRow; credentials: StoredCredentials }> {
+  private async freshCredentials(
+    found: ConnectionRow,
+    forceRefresh: boolean,
+    signal?: AbortSignal,
+  ): Promise<{ row: ConnectionRow; credentials: StoredCredentials }> {
     let row = found;
     if (row.status === "expired") {
       throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
@@ -197,7 +212,10 @@ export class ConnectionService {
       const deleted = await tx.connections.delete(row.connection_id);
       if (deleted) {
         const endUser = parseJson<StoredEndUser>(row.end_user);
-        await this.deps.outbox.enqueue(authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }), tx.webhooks);
+        await this.deps.outbox.enqueue(
+          authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }),
+          tx.webhooks,
+        );
       }
       return deleted;
     });
@@ -269,23 +287,25 @@ export class ConnectionService {
     };
     if (existing) {
       // A new version: a refresh still in flight for the old credentials can no longer write.
-      await tx.connections.updateVersioned(connectionId, { expected: null, bump: true }, { ...common, tags: JSON.stringify({ ...parseJson(existing.tags), ...input.tags }) });
+      await tx.connections.updateVersioned(
+        connectionId,
+        { expected: null, bump: true },
+        { ...common, tags: JSON.stringify({ ...parseJson(existing.tags), ...input.tags }) },
+      );
       return { connectionId, operation: "override" };
     }
-    await tx.connections.insert(
-      {
-        ...common,
-        connection_id: connectionId,
-        provider_config_key: PROVIDER_CONFIG_KEY,
-        end_user_id: input.endUser.id,
-        tenant_id: account.tenant_id,
-        object_id: account.object_id,
-        metadata: null,
-        tags: JSON.stringify(input.tags),
-        created_at: now,
-        last_fetched_at: null,
-      },
-    );
+    await tx.connections.insert({
+      ...common,
+      connection_id: connectionId,
+      provider_config_key: PROVIDER_CONFIG_KEY,
+      end_user_id: input.endUser.id,
+      tenant_id: account.tenant_id,
+      object_id: account.object_id,
+      metadata: null,
+      tags: JSON.stringify(input.tags),
+      created_at: now,
+      last_fetched_at: null,
+    });
     return { connectionId, operation: "creation" };
   }
 

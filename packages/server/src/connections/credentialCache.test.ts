@@ -1,8 +1,15 @@
 import { expect, it } from "vitest";
-import { CredentialCache } from "./credentialCache.js";
 import type { StoredCredentials } from "../tokens/storedCredentials.js";
+import { CredentialCache } from "./credentialCache.js";
 
-const creds = (access_token: string): StoredCredentials => ({ access_token, refresh_token: "r", id_token: null, token_type: "Bearer", scope: "s", expires_at: 0 });
+const creds = (access_token: string): StoredCredentials => ({
+  access_token,
+  refresh_token: "r",
+  id_token: null,
+  token_type: "Bearer",
+  scope: "s",
+  expires_at: 0,
+});
 const row = (connection_id: string, version = 1, credentials_enc = `enc-${connection_id}-${version}`) => ({ connection_id, version, credentials_enc });
 
 it("serves an entry only for the same row version and ciphertext, and drops it otherwise", () => {

@@ -1,5 +1,5 @@
 import type { StoredCredentials } from "../tokens/storedCredentials.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 /**
  * Decrypted credentials kept in memory for a short while, so a token read does not run a JWE
@@ -14,9 +14,7 @@ export class CredentialCache {
 
   private readonly now: Clock;
 
-  constructor(
-    private readonly options: { maxEntries: number; ttlMs: number; now?: Clock } = { maxEntries: 10_000, ttlMs: 60_000 },
-  ) {
+  constructor(private readonly options: { maxEntries: number; ttlMs: number; now?: Clock } = { maxEntries: 10_000, ttlMs: 60_000 }) {
     this.now = options.now ?? systemClock;
   }
 

@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, type EntraEmulator, startEntraEmulator } from "@ads-connect/entra-emulator";
 import { WEBHOOK_IDEMPOTENCY_HEADER } from "@ads-connect/shared";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { beginSignIn, resultOf, signInAs, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { startLoadBalancer } from "../testing/loadBalancer.js";
-import { startPostgresCluster, type PostgresCluster } from "../testing/postgresCluster.js";
-import { startServerProcess, type ServerProcess } from "../testing/serverProcess.js";
+import { type PostgresCluster, startPostgresCluster } from "../testing/postgresCluster.js";
+import { type ServerProcess, startServerProcess } from "../testing/serverProcess.js";
 import { withDatabase } from "../testing/testDatabase.js";
 import { startWebhookReceiver } from "../testing/webhookReceiver.js";
 
@@ -88,7 +88,10 @@ async function connect(endUserId: string, username: string): Promise<string> {
   });
   const token = (JSON.parse(session.text) as { data: { token: string } }).data.token;
   const browser = new BrowserClient();
-  const loginPage = await beginSignIn(browser, `${lb.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin: WIDGET_ORIGIN })}`);
+  const loginPage = await beginSignIn(
+    browser,
+    `${lb.url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin: WIDGET_ORIGIN })}`,
+  );
   const result = resultOf(await signInAs(browser, loginPage, username));
   if (result.type !== "ads-connect:success") throw new Error(`connect failed: ${JSON.stringify(result)}`);
   return result.connection_id;

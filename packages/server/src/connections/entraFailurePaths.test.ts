@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, resultOf, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, resultOf, startHarness } from "../testing/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,7 +14,11 @@ async function connected(harness: Harness): Promise<string> {
   if (result.type !== "ads-connect:success") throw new Error(`connect failed: ${JSON.stringify(result)}`);
   return result.connection_id;
 }
-const logLines = (harness: Harness) => harness.logs.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = (harness: Harness) =>
+  harness.logs
+    .flatMap((l) => l.split("\n"))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const key = () => randomBytes(32).toString("base64");
 const TENANT_PATH = "integrations_config_defaults.microsoft-ads.connection_config.tenant";
 const sessionFor = (tenant: string) => ({
@@ -36,7 +40,10 @@ describe("Entra unreachable after a restart", () => {
   });
 
   it("a read that needs a new token answers 503 with Retry-After, and the refresh-ahead job logs each connection it could not refresh", async () => {
-    h = await startHarness({ emulator: { accessTokenLifetimeSeconds: 1 }, env: { REFRESH_AHEAD: "off", REFRESH_MAX_TRIES: "1", TOKEN_MIN_VALIDITY_SECONDS: "0" } });
+    h = await startHarness({
+      emulator: { accessTokenLifetimeSeconds: 1 },
+      env: { REFRESH_AHEAD: "off", REFRESH_MAX_TRIES: "1", TOKEN_MIN_VALIDITY_SECONDS: "0" },
+    });
     const id = await connected(h);
     const stale = ((await h.api("GET", `/connections/${id}`)).json as { credentials: { access_token: string } }).credentials.access_token;
     await expect.poll(() => h!.emulator.isAccessTokenValid(stale), { timeout: 5_000, interval: 100 }).toBe(false);
@@ -96,7 +103,13 @@ describe("errors that used to surface as a bare 500", () => {
     h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
     const id = await connected(h);
     h.emulator.injectTokenErrors("refresh_token", [
-      { status: 401, error: "invalid_client", aadsts: 7000215, description: "Invalid client secret provided.", wwwAuthenticate: 'Basic realm="login.microsoftonline.com"' },
+      {
+        status: 401,
+        error: "invalid_client",
+        aadsts: 7000215,
+        description: "Invalid client secret provided.",
+        wwwAuthenticate: 'Basic realm="login.microsoftonline.com"',
+      },
     ]);
     const read = await h.api("GET", `/connections/${id}?force_refresh=true`);
     expect(read.status).toBe(502);

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { runPeriodically, type PeriodicLoop } from "../jobs/periodicJob.js";
+import { type PeriodicLoop, runPeriodically } from "../jobs/periodicJob.js";
 import type { LastFetchedStore } from "../store/lastFetchedStore.js";
 
 /** How often the reads recorded in memory are written (and at most how late another instance sees them). */

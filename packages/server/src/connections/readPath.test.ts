@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
 import { connectAs, type Harness } from "../testing/harness.js";
-import { twoInstancesForFile } from "../testing/twoInstances.js";
 import { httpRequest } from "../testing/httpRequest.js";
+import { twoInstancesForFile } from "../testing/twoInstances.js";
 import { LAST_FETCHED_GRANULARITY_MS } from "./connectionService.js";
 import { LAST_FETCHED_SLOTS } from "./lastFetchedRecorder.js";
 
@@ -80,7 +80,11 @@ it("token reads record last_fetched_at at most once a minute per connection and 
   expect(b.services.lastFetched.pendingCount).toBe(0);
   expect(await storedLastFetched(id)).toBe(stored);
   // Once the stored value is older than the granularity, the next read records it again.
-  await h.server.db.updateTable("connections").set({ last_fetched_at: stored - LAST_FETCHED_GRANULARITY_MS }).where("connection_id", "=", id).execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ last_fetched_at: stored - LAST_FETCHED_GRANULARITY_MS })
+    .where("connection_id", "=", id)
+    .execute();
   const later = await read(b.url, id);
   expect(b.services.lastFetched.pendingCount).toBe(1);
   await b.services.lastFetched.flush();
@@ -171,7 +175,11 @@ it("a token read answers Nango's connection with every field, and the refresh to
   );
   expect(plain).toMatchObject({ connection_id: id, provider_config_key: "microsoft-ads", status: "connected", account: { username: "adele@contoso.example" } });
   expect(Object.keys(plain.credentials).sort()).toEqual(["access_token", "expires_at", "raw", "type"]);
-  expect(plain.credentials.raw).toMatchObject({ token_type: expect.stringMatching(/^bearer$/i), access_token: plain.credentials.access_token, expires_in: expect.any(Number) });
+  expect(plain.credentials.raw).toMatchObject({
+    token_type: expect.stringMatching(/^bearer$/i),
+    access_token: plain.credentials.access_token,
+    expires_in: expect.any(Number),
+  });
   const withRefresh = await read(h.server.url, id, "?refresh_token=true");
   expect(Object.keys(withRefresh.credentials).sort()).toEqual(["access_token", "expires_at", "raw", "refresh_token", "type"]);
   expect(withRefresh.credentials.refresh_token).toEqual(expect.any(String));

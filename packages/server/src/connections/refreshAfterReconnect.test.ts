@@ -1,6 +1,6 @@
 import { WebhookDeliveriesResponseSchema } from "@ads-connect/shared";
 import { afterEach, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -8,7 +8,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-const revoked = { status: 400, error: "invalid_grant", aadsts: 50173, description: "The provided grant has expired due to it being revoked, a fresh auth token is needed." };
+const revoked = {
+  status: 400,
+  error: "invalid_grant",
+  aadsts: 50173,
+  description: "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
+};
 
 it("a refresh that fails after a reconnect leaves the reconnected connection connected and reports nothing", async () => {
   h = await startHarness({ env: { REFRESH_AHEAD: "off" } });

@@ -20,7 +20,12 @@ it("refresh-ahead passes on two instances share the due connections: one slow re
   }
   // Both read just now and about to expire, the first one soonest (the passes take them in that order).
   const soon = Date.now() + 1000;
-  for (const [i, id] of ids.entries()) await h.server.db.updateTable("connections").set({ access_token_expires_at: soon + i, last_fetched_at: Date.now() }).where("connection_id", "=", id).execute();
+  for (const [i, id] of ids.entries())
+    await h.server.db
+      .updateTable("connections")
+      .set({ access_token_expires_at: soon + i, last_fetched_at: Date.now() })
+      .where("connection_id", "=", id)
+      .execute();
   const before = h.emulator.stats.tokenRequests.refresh_token;
 
   // Instance A's pass is inside the first connection's refresh; Microsoft's answer is held.

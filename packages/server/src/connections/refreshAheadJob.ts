@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
+import { runPeriodically } from "../jobs/periodicJob.js";
+import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
+import type { ConnectionRow } from "../store/connectionStore.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
-import type { ConnectionRow } from "../store/connectionStore.js";
-import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
-import { runPeriodically } from "../jobs/periodicJob.js";
-import { systemClock, type Clock } from "../util/clock.js";
 
 export interface RefreshAheadJob {
   /** One pass: refreshes what is due now; resolves with how many connections it refreshed. */
@@ -78,7 +78,8 @@ export function startRefreshAheadJob(deps: {
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.refreshAhead.concurrency, due.length) }, worker));
-    if (spent && next < due.length) logger.info({ refreshed, left: due.length - next }, "refresh-ahead pass stopped: token request budget spent or Entra throttling");
+    if (spent && next < due.length)
+      logger.info({ refreshed, left: due.length - next }, "refresh-ahead pass stopped: token request budget spent or Entra throttling");
     return refreshed;
   }
 

@@ -36,7 +36,11 @@ beforeEach(async () => {
 
 const refreshRequests = () => h.emulator.stats.tokenRequests.refresh_token;
 const rowsOf = async (which: string[]) =>
-  h.server.db.selectFrom("connections").select(["connection_id", "access_token_expires_at", "last_refreshed_at", "keepalive_due_at"]).where("connection_id", "in", which).execute();
+  h.server.db
+    .selectFrom("connections")
+    .select(["connection_id", "access_token_expires_at", "last_refreshed_at", "keepalive_due_at"])
+    .where("connection_id", "in", which)
+    .execute();
 /** A token read that needs a refresh (force_refresh: the token it holds is still valid for an hour). */
 const readWithRefresh = (server: { url: string }, id: string) =>
   fetch(`${server.url}/connections/${encodeURIComponent(id)}?force_refresh=true`, { headers: { authorization: `Bearer ${h.secretKey}` } });
@@ -45,9 +49,21 @@ it("keeps access tokens ahead only for connections read recently; an idle one wa
   const [read, unread, keepAlive] = ids as [string, string, string];
   const now = Date.now();
   // Two tokens about to expire: one connection read a minute ago, one nobody read. A third is due for its keep-alive.
-  await h.server.db.updateTable("connections").set({ access_token_expires_at: now + 1000, last_fetched_at: now - 60_000 }).where("connection_id", "=", read).execute();
-  await h.server.db.updateTable("connections").set({ access_token_expires_at: now + 1000 }).where("connection_id", "=", unread).execute();
-  await h.server.db.updateTable("connections").set({ keepalive_due_at: now - 1000 }).where("connection_id", "=", keepAlive).execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ access_token_expires_at: now + 1000, last_fetched_at: now - 60_000 })
+    .where("connection_id", "=", read)
+    .execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ access_token_expires_at: now + 1000 })
+    .where("connection_id", "=", unread)
+    .execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ keepalive_due_at: now - 1000 })
+    .where("connection_id", "=", keepAlive)
+    .execute();
   const before = refreshRequests();
 
   // The budget allows one request a minute: run passes (a fresh minute each) until both due ones are done.
@@ -75,7 +91,11 @@ it("keeps access tokens ahead only for connections read recently; an idle one wa
 
 it("the token request budget is shared by both instances' passes; a reader's refresh is counted but never refused", async () => {
   const now = Date.now();
-  await h.server.db.updateTable("connections").set({ access_token_expires_at: now + 1000, last_fetched_at: now }).where("connection_id", "in", ids).execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ access_token_expires_at: now + 1000, last_fetched_at: now })
+    .where("connection_id", "in", ids)
+    .execute();
   const before = refreshRequests();
   const startedAt = Date.now();
   const [a1, b1] = await Promise.all([h.server.refreshAhead.runOnce(), b.refreshAhead.runOnce()]);
@@ -106,9 +126,19 @@ it("Entra's throttling (429, AADSTS50196) pauses background refreshes on every i
   const shortExpiresAt = Date.parse(((await short.json()) as { credentials: { expires_at: string } }).credentials.expires_at);
   await h.server.db.deleteFrom("token_request_windows").execute();
   const now = Date.now();
-  await h.server.db.updateTable("connections").set({ access_token_expires_at: now + 1000, last_fetched_at: now }).where("connection_id", "in", ids).execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ access_token_expires_at: now + 1000, last_fetched_at: now })
+    .where("connection_id", "in", ids)
+    .execute();
   h.emulator.injectTokenErrors("refresh_token", [
-    { status: 429, error: "temporarily_unavailable", aadsts: 50196, description: "The server terminated an operation because it encountered a client request loop.", retryAfterSeconds: 30 },
+    {
+      status: 429,
+      error: "temporarily_unavailable",
+      aadsts: 50196,
+      description: "The server terminated an operation because it encountered a client request loop.",
+      retryAfterSeconds: 30,
+    },
   ]);
   const before = refreshRequests();
   expect(await h.server.refreshAhead.runOnce()).toBe(0);
@@ -140,9 +170,17 @@ it("Entra's throttling (429, AADSTS50196) pauses background refreshes on every i
 it("a pass works through due connections concurrently: one slow answer from Microsoft does not hold up the others", async () => {
   await h.server.db.deleteFrom("token_request_windows").execute();
   const now = Date.now();
-  await h.server.db.updateTable("connections").set({ keepalive_due_at: now - 1000 }).where("connection_id", "in", ids).execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ keepalive_due_at: now - 1000 })
+    .where("connection_id", "in", ids)
+    .execute();
   // Room for all four in this window (the budget is tested above).
-  await h.server.db.insertInto("token_request_windows").values({ window_start: Math.floor(now / 60_000) * 60_000, count: -10 }).onConflict((oc) => oc.column("window_start").doUpdateSet({ count: -10 })).execute();
+  await h.server.db
+    .insertInto("token_request_windows")
+    .values({ window_start: Math.floor(now / 60_000) * 60_000, count: -10 })
+    .onConflict((oc) => oc.column("window_start").doUpdateSet({ count: -10 }))
+    .execute();
   const hold = h.emulator.holdNextTokenResponse("refresh_token");
   const pass = h.server.refreshAhead.runOnce();
   await hold.held;

@@ -6,8 +6,15 @@ import { runRefreshSimulation } from "../testing/refreshSimulation.js";
 
 // One simulated day is half the two-day keep-alive period: each hour has the same mix of reads and
 // keep-alive refreshes as over the whole period, and half the connections come due, at half the cost.
-it("2,000 connections, 1% read each hour, a simulated day of a two-day keep-alive period: requests follow use, not size; no read waits for a refresh that could have run ahead; no connection past its keep-alive", { timeout: 120_000 }, async () => {
-  const result = await runRefreshSimulation({ connections: 2000, hours: 24, readFractionPerHour: 0.01, env: { REFRESH_IDLE_AFTER_SECONDS: String(2 * 86_400) } });
+it("2,000 connections, 1% read each hour, a simulated day of a two-day keep-alive period: requests follow use, not size; no read waits for a refresh that could have run ahead; no connection past its keep-alive", {
+  timeout: 120_000,
+}, async () => {
+  const result = await runRefreshSimulation({
+    connections: 2000,
+    hours: 24,
+    readFractionPerHour: 0.01,
+    env: { REFRESH_IDLE_AFTER_SECONDS: String(2 * 86_400) },
+  });
   expect(result.readErrors).toBe(0);
   expect(result.perHour.reduce((a, h) => a + h.readsMissedAhead, 0)).toBe(0);
   expect(result.worstKeepAliveOverdueMs).toBe(0);
@@ -23,9 +30,16 @@ it("2,000 connections, 1% read each hour, a simulated day of a two-day keep-aliv
   }
 });
 
-it("with demand above TOKEN_REQUESTS_PER_MINUTE the background refreshes never exceed it in any minute, and catch up without bursts", { timeout: 120_000 }, async () => {
+it("with demand above TOKEN_REQUESTS_PER_MINUTE the background refreshes never exceed it in any minute, and catch up without bursts", {
+  timeout: 120_000,
+}, async () => {
   // 600 connections due for keep-alive within a few hours, one request a minute allowed, nobody reading.
-  const result = await runRefreshSimulation({ connections: 600, hours: 6, readFractionPerHour: 0, env: { REFRESH_IDLE_AFTER_SECONDS: String(6 * 3600), TOKEN_REQUESTS_PER_MINUTE: "1" } });
+  const result = await runRefreshSimulation({
+    connections: 600,
+    hours: 6,
+    readFractionPerHour: 0,
+    env: { REFRESH_IDLE_AFTER_SECONDS: String(6 * 3600), TOKEN_REQUESTS_PER_MINUTE: "1" },
+  });
   expect(result.maxPerMinute).toBe(1);
   expect(result.perHour.every((h) => h.tokenRequests <= 60)).toBe(true);
   expect(result.perHour.reduce((a, h) => a + h.tokenRequests, 0)).toBeGreaterThan(300);

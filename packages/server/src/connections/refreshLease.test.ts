@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
 import { connectAs, type Harness } from "../testing/harness.js";
-import { twoInstancesForFile } from "../testing/twoInstances.js";
 import { httpRequest } from "../testing/httpRequest.js";
+import { twoInstancesForFile } from "../testing/twoInstances.js";
 
 // Two instances on one database (one SQLite file, or one PostgreSQL database in packages-pg).
 let h: Harness;

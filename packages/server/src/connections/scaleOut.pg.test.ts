@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, type EntraEmulator, startEntraEmulator } from "@ads-connect/entra-emulator";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { resultOf, signInAs, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { startLoadBalancer } from "../testing/loadBalancer.js";
-import { startServerProcess, type ServerProcess } from "../testing/serverProcess.js";
+import { type ServerProcess, startServerProcess } from "../testing/serverProcess.js";
 import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 
 // Three ads-connect processes (the server's own bin) on one PostgreSQL database behind one load

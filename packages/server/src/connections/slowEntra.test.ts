@@ -1,7 +1,7 @@
 import { WebhookDeliveriesResponseSchema } from "@ads-connect/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, resultOf, startHarness, type Harness, type HarnessOptions } from "../testing/harness.js";
+import { connectAs, type Harness, type HarnessOptions, resultOf, startHarness } from "../testing/harness.js";
 
 // Entra answers later than the server waits for it (ENTRA_TIMEOUT_MS): a temporary failure, never a dead grant.
 const TIMEOUT_MS = "1000";
@@ -42,7 +42,11 @@ const listed = async (harness: Harness, id: string) =>
   ((await harness.api("GET", `/connections?connectionId=${id}`)).json as { connections: { status: string; errors: { type: string }[] }[] }).connections[0];
 const queuedOperations = async (harness: Harness) =>
   WebhookDeliveriesResponseSchema.parse((await harness.api("GET", "/webhooks/deliveries")).json).deliveries.map((d) => `${d.operation}:${d.success}`);
-const logLines = (harness: Harness) => harness.logs.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = (harness: Harness) =>
+  harness.logs
+    .flatMap((l) => l.split("\n"))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 /** Waits until the emulator's token for the connection has expired, so a read must refresh. */
 async function staleToken(harness: Harness, id: string): Promise<void> {
   const token = (await read(harness, id)).body.credentials!.access_token;
@@ -96,7 +100,12 @@ describe("a token answer held past the server's Entra timeout", () => {
     const harness = await start({ env: { REFRESH_MAX_TRIES: "1" } });
     const id = await connected(harness);
     // Read just now and about to expire: due for the next pass.
-    const due = () => harness.server.db.updateTable("connections").set({ access_token_expires_at: Date.now() + 1000, last_fetched_at: Date.now() }).where("connection_id", "=", id).execute();
+    const due = () =>
+      harness.server.db
+        .updateTable("connections")
+        .set({ access_token_expires_at: Date.now() + 1000, last_fetched_at: Date.now() })
+        .where("connection_id", "=", id)
+        .execute();
     await due();
     const hold = holdRefresh(harness);
 

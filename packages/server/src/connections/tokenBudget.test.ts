@@ -5,8 +5,8 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { createDatabase } from "../store/createDatabase.js";
 import type { Database } from "../store/schema.js";
-import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 import { TokenBudgetStore } from "../store/tokenBudgetStore.js";
+import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 import { TokenBudget } from "./tokenBudget.js";
 
 let database: TestDatabase;

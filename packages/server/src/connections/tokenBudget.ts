@@ -1,5 +1,5 @@
 import type { TokenBudgetStore } from "../store/tokenBudgetStore.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 /**
  * The app's token requests to Microsoft, counted in the database so every instance shares one

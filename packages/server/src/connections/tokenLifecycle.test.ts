@@ -1,7 +1,7 @@
-import { AuthWebhookBodySchema, WebhookDeliveriesResponseSchema } from "@ads-connect/shared";
 import type { TokenErrorInjection } from "@ads-connect/entra-emulator";
+import { AuthWebhookBodySchema, WebhookDeliveriesResponseSchema } from "@ads-connect/shared";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { signWebhook } from "../webhooks/signWebhook.js";
 
 interface ConnectionBody {
@@ -28,7 +28,11 @@ const getConnection = async (harness: Harness, id: string, query = "") => {
   return { status: res.status, body: res.json as ConnectionBody & { error?: { code: string } } };
 };
 const webhookBodies = (harness: Harness) => harness.webhooks.received.map((w) => AuthWebhookBodySchema.parse(JSON.parse(w.rawBody)));
-const logLines = (harness: Harness) => harness.logs.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = (harness: Harness) =>
+  harness.logs
+    .flatMap((l) => l.split("\n"))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("token lifecycle against the emulator", () => {
   it("refresh ahead keeps a connection serving valid tokens across several lifetimes with no reads", async () => {
@@ -173,7 +177,9 @@ describe("token lifecycle against the emulator", () => {
     const failed = await getConnection(h, id, "?force_refresh=true");
     expect(failed.status).toBe(502);
     expect(failed.body.error?.code).toBe("invalid_client_secret");
-    expect(((await h.api("GET", `/connections?connectionId=${id}`)).json as { connections: { status: string; errors: unknown[] }[] }).connections[0]).toMatchObject({
+    expect(
+      ((await h.api("GET", `/connections?connectionId=${id}`)).json as { connections: { status: string; errors: unknown[] }[] }).connections[0],
+    ).toMatchObject({
       status: "connected",
       errors: [],
     });
@@ -192,7 +198,9 @@ describe("token lifecycle against the emulator", () => {
     h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
     const id = await connected(h);
     await h.webhooks.waitFor(1);
-    h.emulator.injectTokenErrors("refresh_token", [{ status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." }]);
+    h.emulator.injectTokenErrors("refresh_token", [
+      { status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." },
+    ]);
     const failed = await getConnection(h, id, "?force_refresh=true");
     expect(failed.status).toBe(502);
     expect(failed.body.error?.code).toBe("provider_error");
@@ -222,12 +230,18 @@ describe("token lifecycle against the emulator", () => {
     const deliveries = WebhookDeliveriesResponseSchema.parse((await h.api("GET", "/webhooks/deliveries")).json).deliveries;
     expect(deliveries).toHaveLength(4);
     await expect
-      .poll(async () => WebhookDeliveriesResponseSchema.parse((await h!.api("GET", "/webhooks/deliveries")).json).deliveries.every((d) => d.status === "delivered"))
+      .poll(async () =>
+        WebhookDeliveriesResponseSchema.parse((await h!.api("GET", "/webhooks/deliveries")).json).deliveries.every((d) => d.status === "delivered"),
+      )
       .toBe(true);
     const keys = webhookBodies(h).map((b) => b.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(keys)).toEqual(new Set(deliveries.map((d) => d.id)));
-    expect(webhookBodies(h).map((b) => `${b.operation}:${b.success}`).sort()).toEqual(["creation:false", "creation:true", "creation:true", "deletion:true"]);
+    expect(
+      webhookBodies(h)
+        .map((b) => `${b.operation}:${b.success}`)
+        .sort(),
+    ).toEqual(["creation:false", "creation:true", "creation:true", "deletion:true"]);
     for (const w of h.webhooks.received) expect(w.headers["x-nango-hmac-sha256"]).toBe(signWebhook(h.webhookSigningKey, w.rawBody));
     const log = WebhookDeliveriesResponseSchema.parse((await h.api("GET", "/webhooks/deliveries")).json).deliveries[0]!;
     expect(log.attempts.at(-1)?.status_code).toBe(200);

@@ -1,5 +1,5 @@
-import { DEAD_GRANT_AADSTS } from "@ads-connect/shared";
 import { randomUUID } from "node:crypto";
+import { DEAD_GRANT_AADSTS } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
 import type { Alerter } from "../alerts/slackAlerter.js";
@@ -12,12 +12,12 @@ import type { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
 import type { Stores } from "../store/stores.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import { parseJson } from "../util/parseJson.js";
 import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
-import { parseJson } from "../util/parseJson.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenBudget } from "./tokenBudget.js";
-import { systemClock, type Clock } from "../util/clock.js";
 
 /** Why a refresh failed, which decides who hears about it and what happens to the connection. */
 export type FailureClass = "dead_grant" | "transient" | "configuration" | "unknown";
@@ -152,9 +152,12 @@ export class TokenRefresher {
     for (;;) {
       const holder = randomUUID();
       if (await this.leases.acquire(id, holder, Date.now(), Date.now() + leaseMs)) {
-        const renew = setInterval(() => {
-          this.leases.renew(id, holder, Date.now() + leaseMs).catch(() => {});
-        }, Math.max(250, leaseMs / 3));
+        const renew = setInterval(
+          () => {
+            this.leases.renew(id, holder, Date.now() + leaseMs).catch(() => {});
+          },
+          Math.max(250, leaseMs / 3),
+        );
         try {
           // Refreshed by another instance between the caller's read and this lease: serve that.
           const fresh = await this.refreshedSince(seen);
@@ -228,7 +231,10 @@ export class TokenRefresher {
           continue;
         }
         if (!(await this.saveFailure(row, kind, error))) {
-          log.info({ attempt, code: error.code, aadsts: error.aadsts }, "token refresh failed, but the connection got new credentials meanwhile: failure discarded");
+          log.info(
+            { attempt, code: error.code, aadsts: error.aadsts },
+            "token refresh failed, but the connection got new credentials meanwhile: failure discarded",
+          );
           return this.superseded(connectionId, log);
         }
         log.error({ attempt, code: error.code, aadsts: error.aadsts, class: kind }, "token refresh failed");
@@ -269,7 +275,11 @@ export class TokenRefresher {
     return decryptCredentials(this.deps.cipher, row);
   }
 
-  private async saveSuccess(row: ConnectionRow, current: StoredCredentials, response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Promise<StoredCredentials | null> {
+  private async saveSuccess(
+    row: ConnectionRow,
+    current: StoredCredentials,
+    response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+  ): Promise<StoredCredentials | null> {
     const now = this.now();
     const next: StoredCredentials = {
       access_token: response.access_token,
@@ -328,28 +338,35 @@ export class TokenRefresher {
         // Nothing about the connection changes; the write only asks whether the row is still the one read.
         if (!(await tx.connections.updateVersioned(row.connection_id, guard, { version: row.version }))) return false;
         await tx.events.record(now, "refresh_failed", row.connection_id, error);
-        pending.alert = { key: `configuration:${error.code}`, text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}` };
+        pending.alert = {
+          key: `configuration:${error.code}`,
+          text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}`,
+        };
         return true;
       }
       const report = kind === "dead_grant" || kind === "unknown" || failures >= this.deps.config.transientAlertThreshold;
-      const stored = await tx.connections.updateVersioned(
-        row.connection_id,
-        guard,
-        {
-          ...(kind === "dead_grant" ? { status: "expired" as const, errors } : kind === "unknown" ? { status: "error" as const, errors } : {}),
-          refresh_failures: failures,
-          failure_reported: report ? 1 : row.failure_reported,
-          updated_at: now,
-        },
-      );
+      const stored = await tx.connections.updateVersioned(row.connection_id, guard, {
+        ...(kind === "dead_grant" ? { status: "expired" as const, errors } : kind === "unknown" ? { status: "error" as const, errors } : {}),
+        refresh_failures: failures,
+        failure_reported: report ? 1 : row.failure_reported,
+        updated_at: now,
+      });
       if (!stored) return false;
       await tx.events.record(now, "refresh_failed", row.connection_id, error);
       // One webhook per failure episode: a connection failing on every retry does not flood the receiver.
       if (report && row.failure_reported === 0) {
         await this.deps.outbox.enqueue(this.webhook(row, false, { type: error.code, description: error.message }), tx.webhooks);
       }
-      if (kind === "dead_grant") pending.alert = { key: `dead_grant:${row.connection_id}`, text: `:warning: Microsoft Ads ${who} has expired (${error.code}${error.aadsts ? `, AADSTS${error.aadsts}` : ""}). The end user must reconnect.` };
-      else if (report) pending.alert = { key: `failing:${row.connection_id}`, text: `:warning: Microsoft Ads ${who}: token refresh failed ${failures} times in a row (${error.code}).` };
+      if (kind === "dead_grant")
+        pending.alert = {
+          key: `dead_grant:${row.connection_id}`,
+          text: `:warning: Microsoft Ads ${who} has expired (${error.code}${error.aadsts ? `, AADSTS${error.aadsts}` : ""}). The end user must reconnect.`,
+        };
+      else if (report)
+        pending.alert = {
+          key: `failing:${row.connection_id}`,
+          text: `:warning: Microsoft Ads ${who}: token refresh failed ${failures} times in a row (${error.code}).`,
+        };
       return true;
     });
     if (!current) return false;

@@ -23,7 +23,11 @@ export function renderErrorReference(): string {
   const aadsts = aadstsByCode();
   const rows = ERROR_CODES.map((code) => {
     const e = ERROR_CATALOGUE[code];
-    const numbers = aadsts.get(code)?.map((n) => `AADSTS${n}`).join(", ") ?? "";
+    const numbers =
+      aadsts
+        .get(code)
+        ?.map((n) => `AADSTS${n}`)
+        .join(", ") ?? "";
     return `| \`${code}\` | ${e.http.length > 0 ? e.http.join(", ") : "—"} | ${ACTOR[e.actor]} | ${cell(e.message)} | ${cell(e.action)} | ${numbers} |`;
   });
   return [
@@ -31,7 +35,7 @@ export function renderErrorReference(): string {
     "",
     "<!-- Generated from the shared error catalogue (packages/shared/src/errorCatalogue.ts, aadstsCatalogue.ts) by `pnpm docs:reference`; do not edit by hand. -->",
     "",
-    "Every error ads-connect reports carries one of these codes: API errors as `{\"error\":{\"code\",\"message\"}}`,",
+    'Every error ads-connect reports carries one of these codes: API errors as `{"error":{"code","message"}}`,',
     "popup results and the session status as `error.code` with `actor`, a connection's `errors`. **HTTP** lists",
     "the statuses an API answer with the code can have (— : never an HTTP answer: the popup, the session",
     "status or the widget report it). Sign-in codes also reach token reads when a refresh fails: 424 when the",

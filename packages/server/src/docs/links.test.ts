@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, documentationFiles, readDoc, withoutCode } from "./markdown.js";
+import { documentationFiles, REPO_ROOT, readDoc, withoutCode } from "./markdown.js";
 
 /** Relative link targets of a Markdown text, with their lines: `[text](target)`, `[ref]: target`, `src="target"`. */
 function relativeLinks(markdown: string): { target: string; line: number }[] {
@@ -30,7 +30,10 @@ function anchors(markdown: string): Set<string> {
   for (const line of withoutCode(markdown).split("\n")) {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
-    const slug = heading[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+    const slug = heading[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     result.add(n === 0 ? slug : `${slug}-${n}`);
@@ -50,10 +53,16 @@ describe("relative links in the docs", () => {
         checked++;
         const pathPart = decodeURIComponent(target.replace(/[?#].*$/, ""));
         const anchor = /#(.+)$/.exec(target)?.[1];
-        const resolved = pathPart === "" ? path.join(REPO_ROOT, file) : pathPart.startsWith("/") ? path.join(REPO_ROOT, pathPart) : path.resolve(REPO_ROOT, path.dirname(file), pathPart);
+        const resolved =
+          pathPart === ""
+            ? path.join(REPO_ROOT, file)
+            : pathPart.startsWith("/")
+              ? path.join(REPO_ROOT, pathPart)
+              : path.resolve(REPO_ROOT, path.dirname(file), pathPart);
         if (!existsSync(resolved)) broken.push(`${file}:${line}: ${target}`);
         // An anchor into a Markdown page must name one of its headings.
-        else if (anchor && resolved.endsWith(".md") && !anchors(readDoc(path.relative(REPO_ROOT, resolved))).has(decodeURIComponent(anchor))) broken.push(`${file}:${line}: ${target} (no such heading)`);
+        else if (anchor && resolved.endsWith(".md") && !anchors(readDoc(path.relative(REPO_ROOT, resolved))).has(decodeURIComponent(anchor)))
+          broken.push(`${file}:${line}: ${target} (no such heading)`);
       }
     }
     expect(checked).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -7,9 +7,13 @@ export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url))
 /** The Markdown a reader meets: the README, the guides and references in docs/, each package's README. */
 export function documentationFiles(): string[] {
   const docs = existsSync(path.join(REPO_ROOT, "docs"))
-    ? readdirSync(path.join(REPO_ROOT, "docs"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))
+    ? readdirSync(path.join(REPO_ROOT, "docs"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => path.join("docs", f))
     : [];
-  const packages = readdirSync(path.join(REPO_ROOT, "packages")).map((p) => path.join("packages", p, "README.md")).filter((f) => existsSync(path.join(REPO_ROOT, f)));
+  const packages = readdirSync(path.join(REPO_ROOT, "packages"))
+    .map((p) => path.join("packages", p, "README.md"))
+    .filter((f) => existsSync(path.join(REPO_ROOT, f)));
   return ["README.md", ...docs.sort(), ...packages];
 }
 

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, codeBlocks, documentationFiles, readDoc } from "./markdown.js";
+import { codeBlocks, documentationFiles, REPO_ROOT, readDoc } from "./markdown.js";
 
 /**
  * Every ```ts / ```tsx block of the README, docs/ and the packages' READMEs type-checks as a module
@@ -32,11 +32,13 @@ interface Snippet {
 const GENERATED_PACKAGE_REFERENCES = /^docs[\\/]reference[\\/](widget|node)[\\/]/;
 
 function snippets(): Snippet[] {
-  return documentationFiles().filter((source) => !GENERATED_PACKAGE_REFERENCES.test(source)).flatMap((source) =>
-    codeBlocks(readDoc(source))
-      .filter((b) => (b.lang === "ts" || b.lang === "tsx") && !b.flags.includes("no-check"))
-      .map((b) => ({ source, line: b.line, file: `${source.replace(/[^A-Za-z0-9]+/g, "_")}_L${b.line}.${b.lang}`, code: b.code })),
-  );
+  return documentationFiles()
+    .filter((source) => !GENERATED_PACKAGE_REFERENCES.test(source))
+    .flatMap((source) =>
+      codeBlocks(readDoc(source))
+        .filter((b) => (b.lang === "ts" || b.lang === "tsx") && !b.flags.includes("no-check"))
+        .map((b) => ({ source, line: b.line, file: `${source.replace(/[^A-Za-z0-9]+/g, "_")}_L${b.line}.${b.lang}`, code: b.code })),
+    );
 }
 
 /** Workspace packages by name → folder. */
@@ -59,7 +61,11 @@ function installed(name: string): string | null {
   return null;
 }
 
-const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageOf = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 let dir: string | undefined;
 afterAll(() => {

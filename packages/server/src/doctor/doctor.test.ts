@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "@ads-connect/entra-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness, WIDGET_ORIGIN } from "../testing/harness.js";
 import { formatDoctorReport } from "./formatDoctorReport.js";
-import { runDoctor, type DoctorReport } from "./runDoctor.js";
+import { type DoctorReport, runDoctor } from "./runDoctor.js";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const WRONG_SECRET = "wrong-secret-value-never-printed";
@@ -77,7 +77,11 @@ describe("setup doctor against the emulator", () => {
 
   it("an unknown client id: AADSTS700016", async () => {
     const report = await runDoctor({ env: envWith({ MICROSOFT_CLIENT_ID: "00000000-1111-4222-8333-444444444444" }) });
-    expect(check(report, "client_credentials")).toMatchObject({ status: "fail", aadsts: 700016, summary: expect.stringMatching(/^Microsoft does not know MICROSOFT_CLIENT_ID 00000000-1111-4222-8333-444444444444 in organizations/) });
+    expect(check(report, "client_credentials")).toMatchObject({
+      status: "fail",
+      aadsts: 700016,
+      summary: expect.stringMatching(/^Microsoft does not know MICROSOFT_CLIENT_ID 00000000-1111-4222-8333-444444444444 in organizations/),
+    });
   });
 
   it("warns 30 days ahead of the secret's expiry and fails once it has passed", async () => {
@@ -94,7 +98,10 @@ describe("setup doctor against the emulator", () => {
 
   it("a public URL nobody answers on, an http public URL off localhost, an insecure origin", async () => {
     const closed = await runDoctor({ env: envWith({ PUBLIC_URL: "http://127.0.0.1:9" }), timeoutMs: 3000 });
-    expect(check(closed, "public_url")).toMatchObject({ status: "fail", summary: expect.stringContaining("PUBLIC_URL is not reachable from here (http://127.0.0.1:9/health") });
+    expect(check(closed, "public_url")).toMatchObject({
+      status: "fail",
+      summary: expect.stringContaining("PUBLIC_URL is not reachable from here (http://127.0.0.1:9/health"),
+    });
     const plain = await runDoctor({ env: envWith({ PUBLIC_URL: "http://ads.example.com", ALLOWED_ORIGINS: "http://app.example.com" }), timeoutMs: 3000 });
     expect(check(plain, "redirect_uri")).toMatchObject({ status: "fail", summary: expect.stringContaining("accepts http redirect URIs only for localhost") });
     expect(check(plain, "allowed_origins")).toMatchObject({ status: "warn", details: ["http://app.example.com"] });
@@ -111,7 +118,9 @@ describe("setup doctor against the emulator", () => {
 describe("the server bin's doctor subcommand", () => {
   const run = async (env: Record<string, string>, args: string[] = []) => {
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, "doctor", ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", MAIN, "doctor", ...args], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+      });
       return { code: 0, stdout };
     } catch (err) {
       const failed = err as { code: number; stdout: string };

@@ -1,12 +1,12 @@
 import * as oidc from "openid-client";
-import { ConfigError, loadConfig, type Config } from "../config.js";
+import { type Config, ConfigError, loadConfig } from "../config.js";
 import { ConnectFlowError } from "../errors.js";
 import { clientSecretExpiry, clientSecretExpiryProblem } from "../oauth/clientSecretExpiry.js";
 import { createEntraClient, ENTRA_ORIGIN } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromTokenRequestError } from "../oauth/translateEntraError.js";
-import { openReadOnly } from "../store/openReadOnly.js";
 import { ConnectionStore } from "../store/connectionStore.js";
+import { openReadOnly } from "../store/openReadOnly.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
 
 export type CheckStatus = "ok" | "info" | "warn" | "fail";
@@ -104,7 +104,12 @@ function redirectUriCheck(config: Config): DoctorCheck {
   return { id: "redirect_uri", status: "info", summary: `Register exactly these redirect URIs in Microsoft Entra (${where}):`, details };
 }
 
-async function discoveryCheck(config: Config, discover: () => Promise<oidc.Configuration>, tenant: string, checks: DoctorCheck[]): Promise<oidc.Configuration | null> {
+async function discoveryCheck(
+  config: Config,
+  discover: () => Promise<oidc.Configuration>,
+  tenant: string,
+  checks: DoctorCheck[],
+): Promise<oidc.Configuration | null> {
   const emulator = config.microsoft.emulatorUrl;
   const where = emulator ? `the Entra emulator at ${emulator} (development only)` : `Microsoft Entra (${ENTRA_ORIGIN})`;
   try {
@@ -112,8 +117,15 @@ async function discoveryCheck(config: Config, discover: () => Promise<oidc.Confi
     checks.push({ id: "identity_provider", status: "ok", summary: `Signing in with ${where}: discovery works for tenant ${tenant}.`, details: [] });
     return discovered;
   } catch (err) {
-    const reason = err instanceof ConnectFlowError ? `${err.code}${err.aadsts ? ` (AADSTS${err.aadsts})` : ""}: ${innermostMessage(err)}` : err instanceof Error ? err.message : String(err);
-    const fix = emulator ? "Start the emulator (pnpm emulator) or fix ENTRA_EMULATOR_URL." : "Check this machine's outbound HTTPS access to login.microsoftonline.com and the tenant name.";
+    const reason =
+      err instanceof ConnectFlowError
+        ? `${err.code}${err.aadsts ? ` (AADSTS${err.aadsts})` : ""}: ${innermostMessage(err)}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    const fix = emulator
+      ? "Start the emulator (pnpm emulator) or fix ENTRA_EMULATOR_URL."
+      : "Check this machine's outbound HTTPS access to login.microsoftonline.com and the tenant name.";
     checks.push({ id: "identity_provider", status: "fail", summary: `Cannot reach ${where} for tenant ${tenant}: ${reason}`, details: [fix] });
     return null;
   }
@@ -146,7 +158,8 @@ async function clientCredentialsCheck(config: Config, discovered: oidc.Configura
     };
     const verdict = verdicts[err.code] ?? `Microsoft refused the client-credentials request: ${err.code}`;
     const details = [err.message];
-    if (err.code === "app_not_found" && tenant === "organizations") details.push("Run the doctor with --tenant <your app's Directory (tenant) ID> to check in the app's home directory.");
+    if (err.code === "app_not_found" && tenant === "organizations")
+      details.push("Run the doctor with --tenant <your app's Directory (tenant) ID> to check in the app's home directory.");
     if (err.aadsts === 9001023) details.push("Pass --tenant <your app's Directory (tenant) ID>.");
     return { id, status: err.actor === "none" ? "warn" : "fail", summary: `${verdict}${number}.`, details, aadsts: err.aadsts };
   }
@@ -176,13 +189,23 @@ async function encryptionKeysCheck(config: Config): Promise<DoctorCheck> {
   try {
     db = openReadOnly(config.databaseFile);
   } catch (err) {
-    return { id, status: "warn", summary: `Could not open the database to see which encryption keys are in use: ${err instanceof Error ? err.message : String(err)}`, details: [] };
+    return {
+      id,
+      status: "warn",
+      summary: `Could not open the database to see which encryption keys are in use: ${err instanceof Error ? err.message : String(err)}`,
+      details: [],
+    };
   }
   if (!db) return { id, status: "info", summary: `No database yet: new tokens will be encrypted with key "${current}".`, details: [] };
   try {
-    const usage = await encryptionKeyUsage(new ConnectionStore(db), config.encryptionKeys.map((k) => k.id));
+    const usage = await encryptionKeyUsage(
+      new ConnectionStore(db),
+      config.encryptionKeys.map((k) => k.id),
+    );
     const findings = keyUsageFindings(usage, current);
-    const counts = usage.map((u) => `${u.key_id ?? "(none)"}: ${u.connections} connection${u.connections === 1 ? "" : "s"}${u.configured ? "" : " (not configured)"}`).join(", ");
+    const counts = usage
+      .map((u) => `${u.key_id ?? "(none)"}: ${u.connections} connection${u.connections === 1 ? "" : "s"}${u.configured ? "" : " (not configured)"}`)
+      .join(", ");
     const status = findings.some((f) => f.level === "error") ? "fail" : findings.length > 0 ? "warn" : "ok";
     return { id, status, summary: `Encryption keys (current "${current}"): ${counts}.`, details: findings.map((f) => f.message) };
   } catch (err) {
@@ -202,19 +225,27 @@ function allowedOriginsCheck(config: Config): DoctorCheck {
       details: insecure,
     };
   }
-  return { id: "allowed_origins", status: "ok", summary: "Pages on these origins may open the connect popup (ALLOWED_ORIGINS):", details: config.allowedOrigins };
+  return {
+    id: "allowed_origins",
+    status: "ok",
+    summary: "Pages on these origins may open the connect popup (ALLOWED_ORIGINS):",
+    details: config.allowedOrigins,
+  };
 }
 
 async function publicUrlCheck(config: Config, timeoutMs: number): Promise<DoctorCheck> {
   const url = `${config.publicUrl}/health`;
   // Said either way: with a prefix, the proxy and the redirect URIs must agree on it.
   const prefix = config.basePath
-    ? [`PUBLIC_URL has the path prefix "${config.basePath}": the server answers under ${config.basePath}/… and at /…, so the reverse proxy may strip the prefix or pass it on; cookies and redirect URIs carry it.`]
+    ? [
+        `PUBLIC_URL has the path prefix "${config.basePath}": the server answers under ${config.basePath}/… and at /…, so the reverse proxy may strip the prefix or pass it on; cookies and redirect URIs carry it.`,
+      ]
     : [];
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
     const body = (await response.json().catch(() => null)) as { ok?: unknown } | null;
-    if (response.ok && body?.ok === true) return { id: "public_url", status: "ok", summary: `PUBLIC_URL reaches an ads-connect server (${url}).`, details: prefix };
+    if (response.ok && body?.ok === true)
+      return { id: "public_url", status: "ok", summary: `PUBLIC_URL reaches an ads-connect server (${url}).`, details: prefix };
     return {
       id: "public_url",
       status: "fail",

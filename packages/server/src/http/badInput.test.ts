@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 let connectionId: string;
@@ -31,13 +31,43 @@ async function snapshot() {
 const jsonBody = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string(),
-  fc.constantFrom("{", "null", "[]", '{"end_user":{}}', '{"end_user":{"id":""}}', '{"end_user":{"id":"x","email":"not-an-email"}}', '{"end_user":{"id":"x"},"integrations_config_defaults":{"microsoft-ads":{"authorization_params":{"prompt":"sometimes"}}}}', '{"end_user":{"id":"x"},"integrations_config_defaults":{"microsoft-ads":{"user_scopes":"https://ads.microsoft.com/.default https://ads.microsoft.com/msads.manage"}}}', '{"end_user":{"id":"x"},"allowed_integrations":["github"]}', '{"end_user":{"id":"x"},"integrations_config_defaults":{"microsoft-ads":{"connection_config":{"tenant":"not a tenant!"}}}}'),
+  fc.constantFrom(
+    "{",
+    "null",
+    "[]",
+    '{"end_user":{}}',
+    '{"end_user":{"id":""}}',
+    '{"end_user":{"id":"x","email":"not-an-email"}}',
+    '{"end_user":{"id":"x"},"integrations_config_defaults":{"microsoft-ads":{"authorization_params":{"prompt":"sometimes"}}}}',
+    '{"end_user":{"id":"x"},"integrations_config_defaults":{"microsoft-ads":{"user_scopes":"https://ads.microsoft.com/.default https://ads.microsoft.com/msads.manage"}}}',
+    '{"end_user":{"id":"x"},"allowed_integrations":["github"]}',
+    '{"end_user":{"id":"x"},"integrations_config_defaults":{"microsoft-ads":{"connection_config":{"tenant":"not a tenant!"}}}}',
+  ),
 );
 const queryString = fc
-  .array(fc.tuple(fc.constantFrom("limit", "page", "connectionId", "endUserId", "provider_config_key", "force_refresh", "refresh_token", "integrationId", fc.sample(fc.string(), 1)[0] ?? "x"), fc.string()), { maxLength: 4 })
+  .array(
+    fc.tuple(
+      fc.constantFrom(
+        "limit",
+        "page",
+        "connectionId",
+        "endUserId",
+        "provider_config_key",
+        "force_refresh",
+        "refresh_token",
+        "integrationId",
+        fc.sample(fc.string(), 1)[0] ?? "x",
+      ),
+      fc.string(),
+    ),
+    { maxLength: 4 },
+  )
   .map((pairs) => new URLSearchParams(pairs).toString());
 // "." and ".." are path steps every HTTP client resolves away (to /connections/), not ids.
-const pathSegment = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s !== "." && s !== "..").map(encodeURIComponent);
+const pathSegment = fc
+  .string({ minLength: 1, maxLength: 40 })
+  .filter((s) => s !== "." && s !== "..")
+  .map(encodeURIComponent);
 
 describe("bad input gets a 4xx JSON error, changes nothing, never a 500 or a stack trace", () => {
   it("POST /connect/sessions and /connect/sessions/reconnect with arbitrary bodies", async () => {
@@ -111,15 +141,20 @@ describe("bad input gets a 4xx JSON error, changes nothing, never a 500 or a sta
   it("the popup pages with arbitrary query strings answer 4xx pages without stack traces", async () => {
     const browser = new BrowserClient();
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom("state", "code", "error", "error_description", "connect_session_token", "origin", "x"), fc.string()), { maxLength: 4 }), async (pairs) => {
-        const query = new URLSearchParams(pairs).toString();
-        for (const path of ["/oauth/connect/microsoft-ads", "/oauth/callback"]) {
-          const page = await browser.get(`${h.server.url}${path}?${query}`, { follow: false });
-          expect(page.status, page.body).toBeGreaterThanOrEqual(400);
-          expect(page.status).toBeLessThan(500);
-          expect(page.body).not.toMatch(STACK);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom("state", "code", "error", "error_description", "connect_session_token", "origin", "x"), fc.string()), {
+          maxLength: 4,
+        }),
+        async (pairs) => {
+          const query = new URLSearchParams(pairs).toString();
+          for (const path of ["/oauth/connect/microsoft-ads", "/oauth/callback"]) {
+            const page = await browser.get(`${h.server.url}${path}?${query}`, { follow: false });
+            expect(page.status, page.body).toBeGreaterThanOrEqual(400);
+            expect(page.status).toBeLessThan(500);
+            expect(page.body).not.toMatch(STACK);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

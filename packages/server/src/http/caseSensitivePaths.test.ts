@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 let h: Harness | undefined;
@@ -63,7 +63,11 @@ describe("paths match case-sensitively, as the rate limits and security headers 
     h = await startHarness({ env: { REFRESH_AHEAD: "off", PUBLIC_URL: "http://localhost:1/prefix" } });
     // The server's own address (its URL is the public one, which nothing serves here).
     const server = h.logs.map((l) => JSON.parse(l) as { msg?: string; url?: string }).find((l) => l.msg === "ads-connect listening")!.url!;
-    const session = await httpRequest(`${server}/connect/sessions`, { method: "POST", headers: { authorization: `Bearer ${h.secretKey}`, "content-type": "application/json" }, body: JSON.stringify({ end_user: { id: "prefix-user" } }) });
+    const session = await httpRequest(`${server}/connect/sessions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${h.secretKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ end_user: { id: "prefix-user" } }),
+    });
     const query = new URLSearchParams({ connect_session_token: (JSON.parse(session.text) as { data: { token: string } }).data.token });
     expect((await httpRequest(`${server}/prefix/health`)).status).toBe(200);
     expect((await httpRequest(`${server}/prefix/oauth/connect/microsoft-ads?${query}`)).status).toBe(200);

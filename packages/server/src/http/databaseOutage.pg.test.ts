@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
-import { startPostgresCluster, type PostgresCluster } from "../testing/postgresCluster.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
+import { type PostgresCluster, startPostgresCluster } from "../testing/postgresCluster.js";
 import { withDatabase } from "../testing/testDatabase.js";
 
 // PostgreSQL only: the server on a cluster of its own that the test stops and starts again.

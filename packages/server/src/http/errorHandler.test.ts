@@ -10,7 +10,10 @@ const logger = pino({ level: "silent" });
 describe("errorResponse: the one place errors become responses", () => {
   it("an AppError answers its status, code, message, fields and Retry-After", () => {
     const err = new AppError("invalid_body", "Invalid request body. a: required", 400, { details: [{ path: "a", message: "required" }] });
-    expect(errorResponse(logger, err)).toEqual({ status: 400, body: { error: { code: "invalid_body", message: "Invalid request body. a: required", errors: [{ path: "a", message: "required" }] } } });
+    expect(errorResponse(logger, err)).toEqual({
+      status: 400,
+      body: { error: { code: "invalid_body", message: "Invalid request body. a: required", errors: [{ path: "a", message: "required" }] } },
+    });
     expect(errorResponse(logger, new DatabaseBusyError())).toMatchObject({ status: 503, retryAfter: "2", body: { error: { code: "database_busy" } } });
   });
 
@@ -25,7 +28,11 @@ describe("errorResponse: the one place errors become responses", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
     expect(fromDatabaseError(refused)).toMatchObject({ code: "database_unavailable", status: 503, retryAfterSeconds: 5, cause: refused });
     expect(fromDatabaseError(new Error("a bug"))).toBeNull();
-    expect(errorResponse(logger, refused)).toEqual({ status: 503, retryAfter: "5", body: { error: { code: "database_unavailable", message: "The database is unreachable right now; try again shortly." } } });
+    expect(errorResponse(logger, refused)).toEqual({
+      status: 503,
+      retryAfter: "5",
+      body: { error: { code: "database_unavailable", message: "The database is unreachable right now; try again shortly." } },
+    });
   });
 
   it("anything else is a plain 500 without the error's message or stack", () => {

@@ -1,13 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "@ads-connect/entra-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../doctor/runDoctor.js";
 import { BrowserClient } from "../testing/browserClient.js";
-import { connectAs, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, resultOf, signInAs, startForm, startHarness, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 /**
@@ -122,7 +122,14 @@ it("the doctor shows the prefix and checks /health under it", async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-doctor-"));
   try {
     const report = await runDoctor({
-      env: { DATA_DIR: dataDir, PUBLIC_URL: proxy!.publicUrl, ALLOWED_ORIGINS: WIDGET_ORIGIN, MICROSOFT_CLIENT_ID: DEV_CLIENT_ID, MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET, ENTRA_EMULATOR_URL: harness.emulator.url },
+      env: {
+        DATA_DIR: dataDir,
+        PUBLIC_URL: proxy!.publicUrl,
+        ALLOWED_ORIGINS: WIDGET_ORIGIN,
+        MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
+        MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
+        ENTRA_EMULATOR_URL: harness.emulator.url,
+      },
     });
     const publicUrl = report.checks.find((c) => c.id === "public_url");
     expect(publicUrl).toMatchObject({ status: "ok" });

@@ -28,7 +28,8 @@ beforeEach(async () => {
 
 const listConnections = (url: string) => httpRequest(`${url}/connections`, { headers: { authorization: `Bearer ${h.secretKey}` } });
 /** The deployment-wide hits of the limiter counters whose keys start with `prefix`. */
-const hitsIn = async (prefix: string) => (await h.server.db.selectFrom("rate_limit_hits").select("hits").where("key", "like", `${prefix}%`).execute()).reduce((sum, row) => sum + Number(row.hits), 0);
+const hitsIn = async (prefix: string) =>
+  (await h.server.db.selectFrom("rate_limit_hits").select("hits").where("key", "like", `${prefix}%`).execute()).reduce((sum, row) => sum + Number(row.hits), 0);
 /** Sends, then waits until the instance has added the hit to the database (its flush). */
 async function flushed<T>(prefix: string, send: () => Promise<T>): Promise<T> {
   const before = await hitsIn(prefix);
@@ -60,7 +61,8 @@ it("the API allowance is one for the deployment: requests alternating between tw
 
 it("per-IP limits are shared too: an address's popup pages across both instances", async () => {
   const { token } = await h.createSession();
-  const start = (url: string) => httpRequest(`${url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin: "http://app.localhost:5173" })}`);
+  const start = (url: string) =>
+    httpRequest(`${url}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: token, origin: "http://app.localhost:5173" })}`);
   const statuses: number[] = [];
   for (let i = 0; i < 7; i++) statuses.push((await flushed("browser:", () => start(i % 2 === 0 ? h.server.url : b.url))).status);
   // Counting alone, the sixth and seventh would be each instance's third and fourth: allowed.
@@ -83,7 +85,10 @@ it("a new window starts once the old one has ended, and the prune job deletes en
   await flushed("browser:", () => httpRequest(`${b.url}/oauth/callback?code=c&state=s`));
   // The windows end now (the clock is not waited for). The instance learns it from its next flush,
   // which starts the new count with the hits it adds.
-  await h.server.db.updateTable("rate_limit_hits").set({ reset_at: Date.now() - 1 }).execute();
+  await h.server.db
+    .updateTable("rate_limit_hits")
+    .set({ reset_at: Date.now() - 1 })
+    .execute();
   await listConnections(b.url);
   await expect.poll(async () => (await h.server.db.selectFrom("rate_limit_hits").select("hits").where("key", "=", "api:key").executeTakeFirst())?.hits).toBe(1);
   expect((await flushed("api:", () => listConnections(b.url))).status).toBe(200);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { resultOf, startHarness, submitStart, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { type Harness, resultOf, startHarness, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 let h: Harness | undefined;
@@ -79,7 +79,8 @@ describe("rate limits over real HTTP", () => {
   it("the API is limited per secret key; requests without the key count per IP and cannot use up the key's allowance", async () => {
     h = await startHarness({ env: LIMITS });
     // Someone without the key hammers the API from the same address: limited on their own.
-    for (let i = 0; i < 4; i++) expect((await h.api("GET", "/connections", undefined, { authorization: "Bearer not-the-secret-key-not-the-secret" })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await h.api("GET", "/connections", undefined, { authorization: "Bearer not-the-secret-key-not-the-secret" })).status).toBe(401);
     expectJsonRateLimited(await get(`${h.server.url}/connections`, { authorization: "Bearer another-wrong-key-another-wrong-key" }));
     expectJsonRateLimited(await get(`${h.server.url}/connections`));
 
@@ -93,7 +94,10 @@ describe("rate limits over real HTTP", () => {
     );
 
     // One warning per client and window; the key itself never appears in logs (the limiter's counter is named `key`).
-    const reached = h.logs.flatMap((l) => l.split("\n")).filter((l) => l.includes('"rate limit reached"')).map((l) => JSON.parse(l) as { limiter: string });
+    const reached = h.logs
+      .flatMap((l) => l.split("\n"))
+      .filter((l) => l.includes('"rate limit reached"'))
+      .map((l) => JSON.parse(l) as { limiter: string });
     expect(reached.map((l) => l.limiter)).toEqual(["api_unauthenticated", "api"]);
     expect(h.logs.join("\n")).not.toContain(h.secretKey);
   });

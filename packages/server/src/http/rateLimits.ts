@@ -25,7 +25,17 @@ type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "p
  * one process) in this process's memory. The load balancer's probes (`/healthz`, `/readyz`) are
  * always counted in memory, per IP against the browser limit: they must answer while the database is away.
  */
-export function rateLimits({ config, logger, secretKeys, shared }: { config: Config; logger: Logger; secretKeys: SecretKeys; shared: RateLimitCounter | null }): RequestHandler {
+export function rateLimits({
+  config,
+  logger,
+  secretKeys,
+  shared,
+}: {
+  config: Config;
+  logger: Logger;
+  secretKeys: SecretKeys;
+  shared: RateLimitCounter | null;
+}): RequestHandler {
   if (!config.rateLimit.enabled) return (_req, _res, next) => next();
   const { windowSeconds, browser, sessionStatus, api } = config.rateLimit;
   const windowMs = windowSeconds * 1000;
@@ -37,7 +47,13 @@ export function rateLimits({ config, logger, secretKeys, shared }: { config: Con
     return token !== undefined && secretKeys.match(token) >= 0;
   };
 
-  const limiter = (name: Limiter, limit: number, keyOf: ((req: Request) => string) | string, respond: (req: Request, res: Response, retryAfter: number) => void, counter: RateLimitCounter): RequestHandler => {
+  const limiter = (
+    name: Limiter,
+    limit: number,
+    keyOf: ((req: Request) => string) | string,
+    respond: (req: Request, res: Response, retryAfter: number) => void,
+    counter: RateLimitCounter,
+  ): RequestHandler => {
     const policy = `${limit};w=${windowSeconds}`;
     const prefix = `${name}:`;
     // The API's one key, built once.
@@ -78,12 +94,15 @@ export function rateLimits({ config, logger, secretKeys, shared }: { config: Con
       next();
       return;
     }
-    const name: Limiter =
-      path.startsWith("/oauth/") ? "browser"
-      : path === "/connect/session/status" ? "session_status"
-      : path === "/healthz" || path === "/readyz" ? "probe"
-      : hasSecretKey(req) ? "api"
-      : "api_unauthenticated";
+    const name: Limiter = path.startsWith("/oauth/")
+      ? "browser"
+      : path === "/connect/session/status"
+        ? "session_status"
+        : path === "/healthz" || path === "/readyz"
+          ? "probe"
+          : hasSecretKey(req)
+            ? "api"
+            : "api_unauthenticated";
     limiters[name](req, res, next);
   };
 }

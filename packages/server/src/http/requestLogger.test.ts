@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -7,7 +7,11 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const logLines = () => h.logs.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = () =>
+  h.logs
+    .flatMap((l) => l.split("\n"))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const linesFor = (msg: string) => logLines().filter((l) => l.msg === msg);
 
 it("write one line per request: id, method, redacted URL, status, response time; the level follows the status", async () => {
@@ -19,7 +23,11 @@ it("write one line per request: id, method, redacted URL, status, response time;
   await expect.poll(() => linesFor(`GET /connections/nope-${id} 404`).length).toBe(1);
 
   const [ok] = linesFor(`GET /connections/${id} 200`);
-  expect(ok).toMatchObject({ level: 30, req: { method: "GET", url: `/connections/${id}?provider_config_key=microsoft-ads&token=%5BREDACTED%5D` }, res: { statusCode: 200 } });
+  expect(ok).toMatchObject({
+    level: 30,
+    req: { method: "GET", url: `/connections/${id}?provider_config_key=microsoft-ads&token=%5BREDACTED%5D` },
+    res: { statusCode: 200 },
+  });
   expect(typeof ok!.responseTime).toBe("number");
   expect(Object.keys(ok!.req as object)).toEqual(["id", "method", "url"]);
   expect(linesFor(`GET /connections/${id} 200`)).toHaveLength(1);

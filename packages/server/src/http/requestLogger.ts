@@ -68,7 +68,10 @@ export function requestLogger(logger: Logger, requestPrototype: object): Request
       this[CHILD] = value;
     },
   });
-  const lines = pino({ level: logger.level, base: logger.bindings(), serializers }, (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]);
+  const lines = pino(
+    { level: logger.level, base: logger.bindings(), serializers },
+    (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym],
+  );
   // Shared by every request (no closures made per request): the request carries its start time,
   // and the response's `close` (emitted once it is done, after `finish`, and also when the
   // connection closes first) writes the line.

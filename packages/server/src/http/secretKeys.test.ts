@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { IntegrationStatus } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 // Secret key rotation: ADS_CONNECT_SECRET_KEY (the old key, the harness's) and ADS_CONNECT_SECRET_KEYS

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 let connectionId: string;

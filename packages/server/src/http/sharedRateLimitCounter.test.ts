@@ -30,7 +30,10 @@ it("answers from the last known total plus local hits, and sends each key's new 
   expect(counter.hit("api:key", 1_000).hits).toBe(2);
   counter.hit("browser:1.2.3.4", 1_000);
   await counter.flush();
-  expect(db.calls).toEqual([["api:key", 2], ["browser:1.2.3.4", 1]]);
+  expect(db.calls).toEqual([
+    ["api:key", 2],
+    ["browser:1.2.3.4", 1],
+  ]);
   // The flush's answer is the deployment's total.
   expect(counter.hit("api:key", 1_000)).toEqual({ hits: 13, resetAt: 61_000 });
   await counter.stop();

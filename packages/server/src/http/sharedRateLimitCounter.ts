@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import type { RateLimitCounter, RateLimitHit } from "./rateLimitCounter.js";
 
 /** How long at most a hit waits in memory before it is added to the shared count. */

@@ -1,8 +1,8 @@
-import type { IntegrationStatus } from "@ads-connect/shared";
 import { AdsConnectApiError, AdsConnectClient } from "@ads-connect/node";
+import type { IntegrationStatus } from "@ads-connect/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { beginSignIn, connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -45,7 +45,9 @@ describe("GET /integrations/microsoft-ads/status", () => {
     const client = clientOf(h);
     await client.getConnection((ok.result as { connection_id: string }).connection_id, { forceRefresh: true });
     // The revoked grant turns its connection expired.
-    await expect(client.getConnection((revoked.result as { connection_id: string }).connection_id, { forceRefresh: true })).rejects.toBeInstanceOf(AdsConnectApiError);
+    await expect(client.getConnection((revoked.result as { connection_id: string }).connection_id, { forceRefresh: true })).rejects.toBeInstanceOf(
+      AdsConnectApiError,
+    );
 
     const s = await status(h);
     expect(Date.parse(s.last_successful_connect_at!)).toBeGreaterThanOrEqual(before);
@@ -65,7 +67,9 @@ describe("GET /integrations/microsoft-ads/status", () => {
     h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
     const ok = await connectAs(h, "adele@contoso.example");
     const id = (ok.result as { connection_id: string }).connection_id;
-    h.emulator.injectTokenErrors("refresh_token", [{ status: 401, error: "invalid_client", aadsts: 7000222, description: "The provided client secret keys are expired." }]);
+    h.emulator.injectTokenErrors("refresh_token", [
+      { status: 401, error: "invalid_client", aadsts: 7000222, description: "The provided client secret keys are expired." },
+    ]);
     await expect(clientOf(h).getConnection(id, { forceRefresh: true })).rejects.toMatchObject({ code: "client_secret_expired" });
 
     const broken = await status(h);
@@ -73,7 +77,9 @@ describe("GET /integrations/microsoft-ads/status", () => {
     expect(broken.problems).toEqual([
       { code: "client_secret_expired", aadsts: 7000222, since: expect.any(String), message: expect.stringContaining("create a new secret in Microsoft Entra") },
     ]);
-    expect(broken.errors_last_24h).toEqual([{ code: "client_secret_expired", actor: "product_team", count: 1, aadsts: [7000222], last_at: broken.problems[0]!.since }]);
+    expect(broken.errors_last_24h).toEqual([
+      { code: "client_secret_expired", actor: "product_team", count: 1, aadsts: [7000222], last_at: broken.problems[0]!.since },
+    ]);
 
     await clientOf(h).getConnection(id, { forceRefresh: true });
     const fixed = await status(h);
@@ -91,7 +97,9 @@ describe("GET /integrations/microsoft-ads/status", () => {
     const soon = await status(h);
     expect(soon.client_secret).toMatchObject({ state: "expiring_soon", days_left: 10 });
     expect(soon.configured).toBe(true);
-    expect(soon.problems).toEqual([{ code: "client_secret_expiring", aadsts: null, since: null, message: expect.stringMatching(/expires on \d{4}-\d{2}-\d{2} \(in 10 days\)/) }]);
+    expect(soon.problems).toEqual([
+      { code: "client_secret_expiring", aadsts: null, since: null, message: expect.stringMatching(/expires on \d{4}-\d{2}-\d{2} \(in 10 days\)/) },
+    ]);
     await h.close();
 
     h = await startHarness({ env: { REFRESH_AHEAD: "off", MICROSOFT_CLIENT_SECRET_EXPIRES_AT: "2020-01-31" } });
@@ -138,7 +146,9 @@ describe("configuration problems come only from Microsoft's token endpoint", () 
 
   it("the same error from the token endpoint does", async () => {
     h = await startHarness({ env: { REFRESH_AHEAD: "off" } });
-    h.emulator.injectTokenErrors("authorization_code", [{ status: 401, error: "invalid_client", aadsts: 7000215, description: "Invalid client secret provided." }]);
+    h.emulator.injectTokenErrors("authorization_code", [
+      { status: 401, error: "invalid_client", aadsts: 7000215, description: "Invalid client secret provided." },
+    ]);
     const { result } = await connectAs(h, "adele@contoso.example");
     expect(result).toMatchObject({ type: "ads-connect:error", error: { code: "invalid_client_secret", actor: "product_team", aadsts: 7000215 } });
     const s = await status(h);

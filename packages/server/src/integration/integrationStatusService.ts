@@ -2,11 +2,11 @@ import {
   AADSTS_CATALOGUE,
   CONNECTION_STATUSES,
   catalogueEntry,
-  PROVIDER_CONFIG_KEY,
-  UNKNOWN_AADSTS,
   type ErrorActor,
   type IntegrationProblem,
   type IntegrationStatus,
+  PROVIDER_CONFIG_KEY,
+  UNKNOWN_AADSTS,
 } from "@ads-connect/shared";
 import type { Config } from "../config.js";
 import { clientSecretExpiry, clientSecretExpiryProblem } from "../oauth/clientSecretExpiry.js";
@@ -15,9 +15,9 @@ import { adminConsentRedirectUri, signInRedirectUri } from "../oauth/redirectUri
 import { USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
 import type { Stores } from "../store/stores.js";
 import { encryptionKeyUsage, keyUsageFindings } from "../tokens/keyUsage.js";
-import type { KeyUseRecorder } from "./keyUseRecorder.js";
 import { keyFingerprint } from "../tokens/secretKeys.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import type { KeyUseRecorder } from "./keyUseRecorder.js";
 
 const DAY_MS = 86_400_000;
 const MAX_HOLDS_LISTED = 100;
@@ -49,7 +49,10 @@ export class IntegrationStatusService {
       this.stores.events.openConfigurationProblem(),
       this.stores.connections.countByStatus(),
       this.stores.adminConsents.listGrants(),
-      encryptionKeyUsage(this.stores.connections, this.config.encryptionKeys.map((k) => k.id)),
+      encryptionKeyUsage(
+        this.stores.connections,
+        this.config.encryptionKeys.map((k) => k.id),
+      ),
       this.stores.holds.active(now, MAX_HOLDS_LISTED),
       this.keyUses.usage(),
     ]);
@@ -60,13 +63,24 @@ export class IntegrationStatusService {
     const secret = clientSecretExpiry(microsoft.clientSecretExpiresAt, now);
     const problems: IntegrationProblem[] = [];
     if (openProblem) {
-      problems.push({ code: openProblem.code, message: messageFor(openProblem.code, openProblem.aadsts), aadsts: openProblem.aadsts, since: iso(openProblem.at) });
+      problems.push({
+        code: openProblem.code,
+        message: messageFor(openProblem.code, openProblem.aadsts),
+        aadsts: openProblem.aadsts,
+        since: iso(openProblem.at),
+      });
     }
     for (const finding of keyUsageFindings(keyUsage, currentKeyId)) {
       if (finding.level === "error") problems.push({ code: "credentials_unreadable", message: finding.message, aadsts: null, since: null });
     }
     const secretProblem = clientSecretExpiryProblem(secret);
-    if (secretProblem) problems.push({ code: secret.state === "expired" ? "client_secret_expired" : "client_secret_expiring", message: secretProblem, aadsts: null, since: null });
+    if (secretProblem)
+      problems.push({
+        code: secret.state === "expired" ? "client_secret_expired" : "client_secret_expiring",
+        message: secretProblem,
+        aadsts: null,
+        since: null,
+      });
 
     return {
       integration_id: PROVIDER_CONFIG_KEY,

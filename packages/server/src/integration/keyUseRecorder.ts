@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { runPeriodically, type PeriodicLoop } from "../jobs/periodicJob.js";
+import { type PeriodicLoop, runPeriodically } from "../jobs/periodicJob.js";
 import type { SecretKeyUseStore } from "../store/secretKeyUseStore.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 

@@ -2,7 +2,7 @@ import type { IntegrationStatusResponse, WebhookDelivery } from "@ads-connect/sh
 import { afterEach, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { countRows } from "../testing/countRows.js";
-import { beginSignIn, connectAs, resultOf, signInAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, type Harness, resultOf, signInAs, startHarness } from "../testing/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -12,7 +12,11 @@ afterEach(async () => {
 
 const count = countRows;
 const sessionStatus = async (harness: Harness, token: string) => harness.api("GET", "/connect/session/status", undefined, { authorization: `Bearer ${token}` });
-const logLines = (harness: Harness) => harness.logs.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = (harness: Harness) =>
+  harness.logs
+    .flatMap((l) => l.split("\n"))
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("pruning on a schedule", () => {
   it("deletes expired sessions with their attempts, old events and finished deliveries; keeps live flows and undelivered webhooks", async () => {
@@ -48,7 +52,10 @@ describe("pruning on a schedule", () => {
 
     // Delivered webhooks and their attempt logs go; undelivered ones stay.
     await expect
-      .poll(async () => ((await harness.api("GET", "/webhooks/deliveries")).json as { deliveries: WebhookDelivery[] }).deliveries.map((d) => d.status).sort(), { timeout: 15_000, interval: 200 })
+      .poll(async () => ((await harness.api("GET", "/webhooks/deliveries")).json as { deliveries: WebhookDelivery[] }).deliveries.map((d) => d.status).sort(), {
+        timeout: 15_000,
+        interval: 200,
+      })
       .toEqual(["pending", "pending"]);
     expect(await count(harness, "select count(*) as n from webhook_outbox where delivered_at is not null")).toBe(0);
     expect(await count(harness, "select count(*) as n from webhook_attempts where outbox_id not in (select id from webhook_outbox)")).toBe(0);
@@ -63,7 +70,8 @@ describe("pruning on a schedule", () => {
     const pruned = logLines(harness).filter((l) => l.msg === "pruned old records");
     expect(pruned.length).toBeGreaterThan(0);
     const totals = pruned.reduce<Record<string, number>>((sum, l) => {
-      for (const key of ["sessions", "attempts", "events", "webhooks", "webhookAttempts", "adminConsentLinks"]) sum[key] = (sum[key] ?? 0) + Number(l[key] ?? 0);
+      for (const key of ["sessions", "attempts", "events", "webhooks", "webhookAttempts", "adminConsentLinks"])
+        sum[key] = (sum[key] ?? 0) + Number(l[key] ?? 0);
       return sum;
     }, {});
     expect(totals.sessions).toBeGreaterThanOrEqual(3);

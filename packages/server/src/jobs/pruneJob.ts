@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { PruneStore } from "../store/pruneStore.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { runPeriodically } from "./periodicJob.js";
-import { systemClock, type Clock } from "../util/clock.js";
 
 export interface PruneCounts {
   sessions: number;
@@ -60,14 +60,30 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
     const sessions = await drain(() => store.expiredSessions(cutoff(retentionDays), BATCH), { sessions: 0, attempts: 0 });
     const webhooks = await drain(() => store.finishedWebhooks(cutoff(webhookRetentionDays), BATCH), { webhooks: 0, webhookAttempts: 0 });
     const events = await drain(async () => ({ events: await store.oldEvents(cutoff(eventRetentionDays), BATCH) }), { events: 0 });
-    const links = await drain(async () => ({ adminConsentLinks: await store.expiredAdminConsentLinks(cutoff(retentionDays), BATCH) }), { adminConsentLinks: 0 });
-    const counts: PruneCounts = { ...sessions, ...webhooks, ...events, ...links, proxyHolds: await store.endedProxyHolds(at, at + config.proxy.maxHoldSeconds * 1000 + HOLD_CLOCK_SLACK_MS), rateLimitWindows: await store.endedRateLimitWindows(at) };
+    const links = await drain(async () => ({ adminConsentLinks: await store.expiredAdminConsentLinks(cutoff(retentionDays), BATCH) }), {
+      adminConsentLinks: 0,
+    });
+    const counts: PruneCounts = {
+      ...sessions,
+      ...webhooks,
+      ...events,
+      ...links,
+      proxyHolds: await store.endedProxyHolds(at, at + config.proxy.maxHoldSeconds * 1000 + HOLD_CLOCK_SLACK_MS),
+      rateLimitWindows: await store.endedRateLimitWindows(at),
+    };
     const deleted = Object.values(counts).reduce((a, b) => a + b, 0);
     logger[deleted > 0 ? "info" : "debug"]({ ...counts, ms: Date.now() - started }, "pruned old records");
     return counts;
   }
 
-  const loop = runPeriodically({ name: "prune", enabled: config.prune.enabled, intervalMs, firstDelayMs: Math.min(intervalMs, FIRST_PASS_MAX_MS), logger, pass: () => runOnce() });
+  const loop = runPeriodically({
+    name: "prune",
+    enabled: config.prune.enabled,
+    intervalMs,
+    firstDelayMs: Math.min(intervalMs, FIRST_PASS_MAX_MS),
+    logger,
+    pass: () => runOnce(),
+  });
   return {
     runOnce,
     stop: () => loop.stop(),

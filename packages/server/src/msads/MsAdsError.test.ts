@@ -2,14 +2,24 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.js";
 import { MsAdsError, parseFault } from "./MsAdsError.js";
 
-const fault = (code: number) => ({ Type: "AdApiFaultDetail", TrackingId: "t-1", Errors: [{ Code: code, ErrorCode: `Code${code}`, Message: "m", Detail: null }] });
+const fault = (code: number) => ({
+  Type: "AdApiFaultDetail",
+  TrackingId: "t-1",
+  Errors: [{ Code: code, ErrorCode: `Code${code}`, Message: "m", Detail: null }],
+});
 
 describe("MsAdsError: Microsoft Advertising's failures as AppErrors", () => {
   it("a fault is a 502 msads_error carrying Microsoft's codes and TrackingId", () => {
     const err = parseFault(fault(106), 401, "Campaigns/QueryByAccountId")!;
     expect(err).toBeInstanceOf(AppError);
     expect([err.code, err.status, err.retryAfterSeconds]).toEqual(["msads_error", 502, undefined]);
-    expect(err.msads).toEqual({ http_status: 401, fault_type: "AdApiFaultDetail", codes: [106], errors: [{ code: 106, error_code: "Code106", message: "m", detail: null }], tracking_id: "t-1" });
+    expect(err.msads).toEqual({
+      http_status: 401,
+      fault_type: "AdApiFaultDetail",
+      codes: [106],
+      errors: [{ code: 106, error_code: "Code106", message: "m", detail: null }],
+      tracking_id: "t-1",
+    });
     expect(err.message).toMatch(/Campaigns\/QueryByAccountId failed: 106 Code106 \(TrackingId t-1\)/);
   });
 

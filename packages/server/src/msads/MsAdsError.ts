@@ -42,7 +42,11 @@ export const toWireErrors = (errors: MsAdsFaultError[]) => errors.map((e) => ({ 
  * a 429 with Retry-After past Microsoft's window; no answer is 504 (503 when our settings ruled the
  * call out); an answer that is not what Microsoft documents, a fault or another non-2xx, 502.
  */
-function asAppError(kind: MsAdsErrorKind, message: string, failure: MsAdsFailure): { code: ErrorCode; message: string; status: number; options: AppErrorOptions } {
+function asAppError(
+  kind: MsAdsErrorKind,
+  message: string,
+  failure: MsAdsFailure,
+): { code: ErrorCode; message: string; status: number; options: AppErrorOptions } {
   const errors = failure.errors ?? [];
   const msads: MsAdsErrorDetails = {
     http_status: failure.httpStatus ?? null,
@@ -100,7 +104,12 @@ const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 export function faultErrors(list: unknown[]): MsAdsFaultError[] {
   return list
     .filter((e): e is Record<string, unknown> => typeof e === "object" && e !== null)
-    .map((e) => ({ code: typeof e.Code === "number" ? e.Code : Number(e.Code ?? NaN), errorCode: str(e.ErrorCode), message: str(e.Message), detail: str(e.Detail) ?? str(e.Details) }));
+    .map((e) => ({
+      code: typeof e.Code === "number" ? e.Code : Number(e.Code ?? NaN),
+      errorCode: str(e.ErrorCode),
+      message: str(e.Message),
+      detail: str(e.Detail) ?? str(e.Details),
+    }));
 }
 
 /**
@@ -111,7 +120,13 @@ export function faultErrors(list: unknown[]): MsAdsFaultError[] {
 export function parseFault(body: unknown, httpStatus: number, operation: string): MsAdsError | null {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
   const b = body as Record<string, unknown>;
-  const list = Array.isArray(b.Errors) ? b.Errors : Array.isArray(b.OperationErrors) ? b.OperationErrors : Array.isArray(b.BatchErrors) && !("PartialErrors" in b) ? b.BatchErrors : null;
+  const list = Array.isArray(b.Errors)
+    ? b.Errors
+    : Array.isArray(b.OperationErrors)
+      ? b.OperationErrors
+      : Array.isArray(b.BatchErrors) && !("PartialErrors" in b)
+        ? b.BatchErrors
+        : null;
   const isFault = typeof b.Type === "string" ? /Fault/.test(b.Type) : list !== null && "TrackingId" in b;
   if (!isFault || !list) return null;
   const errors = faultErrors(list);

@@ -18,11 +18,7 @@ export class ProxyMsAdsError extends AppError {
   declare readonly msads: ProxyMsAdsDetails;
   declare readonly rawBody: string;
 
-  constructor(
-    msads: ProxyMsAdsDetails,
-    rawBody: string,
-    message: string,
-  ) {
+  constructor(msads: ProxyMsAdsDetails, rawBody: string, message: string) {
     const status = msads.http_status !== null && msads.http_status >= 400 && msads.http_status < 500 ? msads.http_status : 502;
     super("msads_error", message, status, { msads, rawBody: rawBody.slice(0, RAW_BODY_MAX) });
   }

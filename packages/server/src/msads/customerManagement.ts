@@ -1,18 +1,19 @@
-import { paginate, type AdAccount } from "@ads-connect/shared";
+import { type AdAccount, paginate } from "@ads-connect/shared";
 import { z } from "zod";
+import { MsAdsError } from "./MsAdsError.js";
 import type { MsAdsCallContext } from "./msadsCall.js";
 import type { MsAdsClient } from "./msadsClient.js";
-import { MsAdsError } from "./MsAdsError.js";
 
 /** int64 ids come as strings; numbers are accepted too and turned into strings. */
 const MsId = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(String);
-const text = z.string().nullish().transform((v) => v ?? null);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 export const UserQueryResponseSchema = z.object({
   User: z.looseObject({ Id: MsId, UserName: text, CustomerId: MsId.nullish() }),
-  CustomerRoles: z
-    .array(z.looseObject({ RoleId: z.number().int().nullish(), CustomerId: MsId, AccountIds: z.array(MsId).nullish() }))
-    .nullish(),
+  CustomerRoles: z.array(z.looseObject({ RoleId: z.number().int().nullish(), CustomerId: MsId, AccountIds: z.array(MsId).nullish() })).nullish(),
 });
 export type UserQueryResponse = z.infer<typeof UserQueryResponseSchema>;
 
@@ -23,7 +24,11 @@ export const AdvertiserAccountSchema = z.looseObject({
   AccountLifeCycleStatus: text,
   CurrencyCode: text,
   ParentCustomerId: MsId,
-  PauseReason: z.number().int().nullish().transform((v) => v ?? null),
+  PauseReason: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? null),
   TimeZone: text,
   Language: text,
   AccountFinancialStatus: text,
@@ -37,7 +42,11 @@ function validated<S extends z.ZodType>(schema: S, body: unknown, operation: str
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new MsAdsError("invalid_response", `Microsoft Advertising ${operation} answered an unexpected shape (${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"})`, { operation });
+  throw new MsAdsError(
+    "invalid_response",
+    `Microsoft Advertising ${operation} answered an unexpected shape (${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"})`,
+    { operation },
+  );
 }
 
 /** `User/Query` for the signed-in user (`UserId: null`). */

@@ -1,10 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MsAdsClient } from "./msadsClient.js";
-import { MsAdsError } from "./MsAdsError.js";
-import { msadsOrigin, msadsUrl } from "./msadsHosts.js";
 import { paginate } from "@ads-connect/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MsAdsError } from "./MsAdsError.js";
+import { MsAdsClient } from "./msadsClient.js";
+import { msadsOrigin, msadsUrl } from "./msadsHosts.js";
 
 /** A real HTTP server that answers each request with the next canned reply and records what it got. */
 let server: ReturnType<typeof createServer>;
@@ -30,8 +30,12 @@ describe("hosts", () => {
   it("picks the service's host per environment, or the one API URL with the path kept", () => {
     expect(msadsOrigin("CustomerManagement", "production")).toBe("https://clientcenter.api.bingads.microsoft.com");
     expect(msadsOrigin("CustomerManagement", "sandbox")).toBe("https://clientcenter.api.sandbox.bingads.microsoft.com");
-    expect(msadsUrl("/CampaignManagement/v13/Campaigns/QueryByAccountId", "sandbox", null)).toBe("https://campaign.api.sandbox.bingads.microsoft.com/CampaignManagement/v13/Campaigns/QueryByAccountId");
-    expect(msadsUrl("/Reporting/v13/GenerateReport/Submit", "production", "http://127.0.0.1:4012")).toBe("http://127.0.0.1:4012/Reporting/v13/GenerateReport/Submit");
+    expect(msadsUrl("/CampaignManagement/v13/Campaigns/QueryByAccountId", "sandbox", null)).toBe(
+      "https://campaign.api.sandbox.bingads.microsoft.com/CampaignManagement/v13/Campaigns/QueryByAccountId",
+    );
+    expect(msadsUrl("/Reporting/v13/GenerateReport/Submit", "production", "http://127.0.0.1:4012")).toBe(
+      "http://127.0.0.1:4012/Reporting/v13/GenerateReport/Submit",
+    );
     expect(() => msadsUrl("/Unknown/v13/X", "production", null)).toThrow();
   });
 });
@@ -41,18 +45,33 @@ describe("MsAdsClient", () => {
 
   it("sends Authorization, DeveloperToken, CustomerId and CustomerAccountId", async () => {
     replies.push({ status: 200, body: '{"ok":true}' });
-    await expect(client().post("/CampaignManagement/v13/Campaigns/QueryByAccountId", { AccountId: "1" }, { accessToken: "at-1", customerId: "22", accountId: "33" })).resolves.toEqual({ ok: true });
+    await expect(
+      client().post("/CampaignManagement/v13/Campaigns/QueryByAccountId", { AccountId: "1" }, { accessToken: "at-1", customerId: "22", accountId: "33" }),
+    ).resolves.toEqual({ ok: true });
     const last = seen.at(-1)!;
     expect(last.path).toBe("/CampaignManagement/v13/Campaigns/QueryByAccountId");
     expect(last.headers).toMatchObject({ authorization: "Bearer at-1", developertoken: "DEVTOKEN1", customerid: "22", customeraccountid: "33" });
   });
 
   it("parses faults whatever the HTTP status into codes and TrackingId, Detail and Details alike", async () => {
-    replies.push({ status: 200, body: JSON.stringify({ TrackingId: "t-200", Type: "AdApiFaultDetail", Errors: [{ Code: 109, Detail: null, ErrorCode: "AuthenticationTokenExpired", Message: "expired" }] }) });
-    replies.push({ status: 500, body: JSON.stringify({ TrackingId: "t-500", Type: "ApiFault", OperationErrors: [{ Code: 1102, Details: "bad id", Message: "Invalid account" }] }) });
+    replies.push({
+      status: 200,
+      body: JSON.stringify({
+        TrackingId: "t-200",
+        Type: "AdApiFaultDetail",
+        Errors: [{ Code: 109, Detail: null, ErrorCode: "AuthenticationTokenExpired", Message: "expired" }],
+      }),
+    });
+    replies.push({
+      status: 500,
+      body: JSON.stringify({ TrackingId: "t-500", Type: "ApiFault", OperationErrors: [{ Code: 1102, Details: "bad id", Message: "Invalid account" }] }),
+    });
     replies.push({ status: 502, body: "<html>bad gateway</html>" });
     const errors: MsAdsError[] = [];
-    for (let i = 0; i < 3; i++) await client().post("/CustomerManagement/v13/User/Query", {}, { accessToken: "x" }).catch((e: MsAdsError) => errors.push(e));
+    for (let i = 0; i < 3; i++)
+      await client()
+        .post("/CustomerManagement/v13/User/Query", {}, { accessToken: "x" })
+        .catch((e: MsAdsError) => errors.push(e));
     expect(errors.map((e) => [e.kind, e.codes, e.trackingId, e.httpStatus])).toEqual([
       ["fault", [109], "t-200", 200],
       ["fault", [1102], "t-500", 500],
@@ -63,8 +82,21 @@ describe("MsAdsClient", () => {
   });
 
   it("request: any method, the path's query kept, no body on GET; the caller's credential headers dropped; cookies not returned", async () => {
-    replies.push({ status: 200, body: '{"Campaigns":[]}', headers: { "set-cookie": "session=abc", trackingid: "t-ok" } }, { status: 200, body: '{"PartialErrors":[]}' }, { status: 302, body: "" });
-    const got = await client().request("GET", "/CampaignManagement/v13/Campaigns?AccountId=1", { ignored: true }, { accessToken: "at-2", accountId: "33", headers: { Authorization: "Bearer stolen", developertoken: "mine", "X-Custom": "yes", CustomerAccountId: "999" } });
+    replies.push(
+      { status: 200, body: '{"Campaigns":[]}', headers: { "set-cookie": "session=abc", trackingid: "t-ok" } },
+      { status: 200, body: '{"PartialErrors":[]}' },
+      { status: 302, body: "" },
+    );
+    const got = await client().request(
+      "GET",
+      "/CampaignManagement/v13/Campaigns?AccountId=1",
+      { ignored: true },
+      {
+        accessToken: "at-2",
+        accountId: "33",
+        headers: { Authorization: "Bearer stolen", developertoken: "mine", "X-Custom": "yes", CustomerAccountId: "999" },
+      },
+    );
     expect(got).toEqual({ status: 200, headers: expect.objectContaining({ "content-type": "application/json", trackingid: "t-ok" }), data: { Campaigns: [] } });
     expect(got.headers["set-cookie"]).toBeUndefined();
     const get = seen.at(-1)!;
@@ -73,7 +105,9 @@ describe("MsAdsClient", () => {
     await client().request("PUT", "/CampaignManagement/v13/Campaigns", { AccountId: "1", Campaigns: [] }, { accessToken: "at-2" });
     expect(seen.at(-1)).toMatchObject({ method: "PUT", body: '{"AccountId":"1","Campaigns":[]}', headers: { "content-type": "application/json" } });
     // A redirect is not followed (it could lead off Microsoft's hosts).
-    const redirected = await client().request("GET", "/CampaignManagement/v13/Campaigns", undefined, { accessToken: "at-2" }).catch((e: MsAdsError) => e);
+    const redirected = await client()
+      .request("GET", "/CampaignManagement/v13/Campaigns", undefined, { accessToken: "at-2" })
+      .catch((e: MsAdsError) => e);
     expect(redirected).toMatchObject({ kind: "http", httpStatus: 302 });
   });
 

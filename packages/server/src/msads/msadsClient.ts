@@ -2,18 +2,18 @@ import { setTimeout as delay } from "node:timers/promises";
 import { parseJsonText } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
-import { USER_HOLD_PREFIX, type ProxyHoldStore } from "../store/proxyHoldStore.js";
+import { type ProxyHoldStore, USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
 import type { Clock } from "../util/clock.js";
 import { retryAfterMs } from "../util/retryAfter.js";
 import { fetchFollowingRedirects } from "./fetchFollowingRedirects.js";
-import { msadsCallErrors as errors } from "./msadsCallErrors.js";
-import { isAllowedUrl, msadsUrl, type MsAdsEnvironment } from "./msadsHosts.js";
 import { MsAdsError, parseFault } from "./MsAdsError.js";
+import type { MsAdsAnswer, MsAdsCall, MsAdsCallContext, MsAdsResponse } from "./msadsCall.js";
+import { msadsCallErrors as errors } from "./msadsCallErrors.js";
+import { isAllowedUrl, type MsAdsEnvironment, msadsUrl } from "./msadsHosts.js";
 import { ProxyMsAdsError } from "./ProxyMsAdsError.js";
 import { boundedStream, readResponseBody, responseTooLarge } from "./responseBody.js";
-import { ThrottleHolds, type HoldLimits } from "./throttleHolds.js";
+import { type HoldLimits, ThrottleHolds } from "./throttleHolds.js";
 import type { TokenSource } from "./tokenSource.js";
-import type { MsAdsAnswer, MsAdsCall, MsAdsCallContext, MsAdsResponse } from "./msadsCall.js";
 
 export interface MsAdsLimits extends HoldLimits {
   timeoutMs: number;
@@ -37,7 +37,14 @@ export interface MsAdsClientOptions {
   fetch?: typeof fetch;
 }
 
-const DEFAULT_LIMITS: MsAdsLimits = { timeoutMs: 30_000, maxResponseBytes: 100 * 1024 * 1024, retryBaseMs: 500, throttleHoldSeconds: 60, http429HoldSeconds: 5, maxHoldSeconds: 900 };
+const DEFAULT_LIMITS: MsAdsLimits = {
+  timeoutMs: 30_000,
+  maxResponseBytes: 100 * 1024 * 1024,
+  retryBaseMs: 500,
+  throttleHoldSeconds: 60,
+  http429HoldSeconds: 5,
+  maxHoldSeconds: 900,
+};
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 /** Headers this client sets itself from the connection and settings; a caller's are dropped. */
 const INJECTED = new Set(["authorization", "developertoken", "customerid", "customeraccountid", "host", "content-length", "cookie"]);
@@ -104,8 +111,14 @@ export class MsAdsClient {
     }
     const { status, operation, fault, json } = answer;
     if (fault) throw fault;
-    if (status < 200 || status >= 300) throw new MsAdsError("http", `Microsoft Advertising ${operation} answered HTTP ${status}`, { httpStatus: status, operation, trackingId: answer.trackingId });
-    if (json === undefined) throw new MsAdsError("invalid_response", `Microsoft Advertising ${operation} answered something that is not JSON`, { httpStatus: status, operation });
+    if (status < 200 || status >= 300)
+      throw new MsAdsError("http", `Microsoft Advertising ${operation} answered HTTP ${status}`, {
+        httpStatus: status,
+        operation,
+        trackingId: answer.trackingId,
+      });
+    if (json === undefined)
+      throw new MsAdsError("invalid_response", `Microsoft Advertising ${operation} answered something that is not JSON`, { httpStatus: status, operation });
     const safe: Record<string, string> = {};
     answer.headers.forEach((value, name) => {
       if (!HIDDEN_RESPONSE_HEADERS.has(name)) safe[name] = value;
@@ -123,7 +136,17 @@ export class MsAdsClient {
     if (status >= 300 && status < 400 && status !== 304) throw errors.redirectRefused();
     if (fault || status >= 400) {
       const error = ProxyMsAdsError.from(fault, status, answer.trackingId, answer.text, answer.operation);
-      this.options.logger?.info({ connectionId: call.connectionId, operation: answer.operation, customerId: call.customerId ?? null, status, msadsCodes: error.msads.codes, trackingId: error.msads.tracking_id }, "Microsoft Advertising answered an error");
+      this.options.logger?.info(
+        {
+          connectionId: call.connectionId,
+          operation: answer.operation,
+          customerId: call.customerId ?? null,
+          status,
+          msadsCodes: error.msads.codes,
+          trackingId: error.msads.tracking_id,
+        },
+        "Microsoft Advertising answered an error",
+      );
       throw error;
     }
     return answer;
@@ -158,11 +181,14 @@ export class MsAdsClient {
       // The wait for a refresh ends at the deadline; the refresh itself finishes and stores its tokens.
       accessToken ??= await this.token(call.connectionId!, false, signal).catch(stopped);
       // 5xx and network errors for idempotent methods; any status the caller lists in retryOn.
-      const retryable = (status: number | null) => attempt < retries && ((status !== null && call.retryOn?.includes(status) === true) || ((status === null || status >= 500) && IDEMPOTENT.has(method)));
+      const retryable = (status: number | null) =>
+        attempt < retries && ((status !== null && call.retryOn?.includes(status) === true) || ((status === null || status >= 500) && IDEMPOTENT.has(method)));
       let response: Response;
       try {
         const headers = { ...own, ...this.headersFor({ accessToken, customerId: call.customerId, accountId: call.accountId }) };
-        response = await fetchFollowingRedirects(this.options.fetch ?? fetch, url, { method, headers, body: call.body ?? null, signal }, (next) => isAllowedUrl(next, allow));
+        response = await fetchFollowingRedirects(this.options.fetch ?? fetch, url, { method, headers, body: call.body ?? null, signal }, (next) =>
+          isAllowedUrl(next, allow),
+        );
       } catch (err) {
         if (err instanceof AppError || signal.aborted) stopped(err);
         if (retryable(null)) {
@@ -194,7 +220,10 @@ export class MsAdsClient {
       if (!refreshed && call.connectionId !== undefined && (fault?.has(109) || (response.status === 401 && !fault?.codes.length))) {
         // The token Microsoft saw expired (or was revoked) early: exactly one forced refresh and one retry.
         refreshed = true;
-        this.options.logger?.info({ ...log, trackingId: fault?.trackingId ?? trackingId }, "Microsoft Advertising refused the access token (109/401): refreshing it once and retrying");
+        this.options.logger?.info(
+          { ...log, trackingId: fault?.trackingId ?? trackingId },
+          "Microsoft Advertising refused the access token (109/401): refreshing it once and retrying",
+        );
         accessToken = await this.token(call.connectionId, true, signal).catch(stopped);
         attempt--;
         continue;
@@ -205,7 +234,10 @@ export class MsAdsClient {
         const seconds = this.holds.holdSeconds(retryAfter === null ? null : Math.ceil(retryAfter / 1000), callRate);
         const reason = callRate ? "call_rate_exceeded" : "too_many_requests";
         await this.holds.hold(holdKey, seconds, reason);
-        this.options.logger?.warn({ ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds, callRate }, "Microsoft Advertising is throttling this customer (429): holding its calls");
+        this.options.logger?.warn(
+          { ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds, callRate },
+          "Microsoft Advertising is throttling this customer (429): holding its calls",
+        );
         throw errors.rateLimited(seconds, fault ? ProxyMsAdsError.from(fault, response.status, trackingId, text, operation) : null, reason);
       }
       if (!response.ok && retryable(response.status)) {

@@ -25,11 +25,17 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** The same refusal for a bad URL and a bad redirect, sent before any connection: no port or host oracle. */
 const refused = (host: string) =>
-  new AppError("report_download_refused", `The report's download URL (or a redirect from it) points to ${host || "an invalid URL"}, which is not a Microsoft Advertising report host over https; nothing was fetched from it`, 502);
+  new AppError(
+    "report_download_refused",
+    `The report's download URL (or a redirect from it) points to ${host || "an invalid URL"}, which is not a Microsoft Advertising report host over https; nothing was fetched from it`,
+    502,
+  );
 export const reportTooLarge = (what: string, max: number, setting: string) =>
   new AppError("report_too_large", `The report's ${what} is larger than ${max} bytes (${setting}); ask for a shorter date range or Summary aggregation`, 502);
-const unreachable = () => new AppError("msads_unreachable", "Microsoft Advertising's report host could not be reached or broke off the download", 502, { retryAfterSeconds: 5 });
-const timedOut = (ms: number) => new AppError("msads_timeout", `Downloading the report took longer than ${Math.round(ms / 1000)} s (REPORT_DOWNLOAD_TIMEOUT_SECONDS)`, 504);
+const unreachable = () =>
+  new AppError("msads_unreachable", "Microsoft Advertising's report host could not be reached or broke off the download", 502, { retryAfterSeconds: 5 });
+const timedOut = (ms: number) =>
+  new AppError("msads_timeout", `Downloading the report took longer than ${Math.round(ms / 1000)} s (REPORT_DOWNLOAD_TIMEOUT_SECONDS)`, 504);
 
 /** Whether a download (or redirect) URL may be fetched: https on Microsoft's report hosts, or the emulator's origin. */
 export function isAllowedReportUrl(url: URL, options: Pick<ReportDownloadOptions, "environment" | "apiUrl" | "extraHosts">): boolean {
@@ -58,7 +64,12 @@ export async function* downloadReport(rawUrl: string, options: ReportDownloadOpt
     if (!REDIRECTS.has(response.status)) break;
     await response.body?.cancel().catch(() => {});
     const location = response.headers.get("location");
-    if (!location || hop >= MAX_REDIRECTS) throw new AppError("report_download_refused", `The report host redirected ${location ? `more than ${MAX_REDIRECTS} times` : "without a Location"}; nothing more was fetched`, 502);
+    if (!location || hop >= MAX_REDIRECTS)
+      throw new AppError(
+        "report_download_refused",
+        `The report host redirected ${location ? `more than ${MAX_REDIRECTS} times` : "without a Location"}; nothing more was fetched`,
+        502,
+      );
     url = parseUrl(location, url);
   }
   if (!response.ok || !response.body) {

@@ -1,6 +1,6 @@
 import type { ProxyHoldStore } from "../store/proxyHoldStore.js";
 import type { ProxyHoldReason } from "../store/schema.js";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 /** How long Microsoft's throttling holds a customer's calls (PROXY_THROTTLE_HOLD_SECONDS, PROXY_429_HOLD_SECONDS, PROXY_MAX_HOLD_SECONDS). */
 export interface HoldLimits {

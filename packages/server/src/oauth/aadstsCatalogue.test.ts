@@ -1,6 +1,6 @@
 import { AADSTS_CATALOGUE, SessionStatusResponseSchema, UNKNOWN_AADSTS } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 import { UNVERIFIED_SETUP_ERROR } from "./translateEntraError.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { countRows } from "../testing/countRows.js";
-import { beginSignIn, connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,7 +23,11 @@ async function authorizeUrl(defaults: Record<string, unknown>): Promise<URL> {
 
 describe("auth parameters are checked when the session is created", () => {
   it.each([
-    ["user_scopes", { user_scopes: "https://ads.microsoft.com/.default https://ads.microsoft.com/msads.manage" }, /\.default scope can't be combined with resource-specific scopes/],
+    [
+      "user_scopes",
+      { user_scopes: "https://ads.microsoft.com/.default https://ads.microsoft.com/msads.manage" },
+      /\.default scope can't be combined with resource-specific scopes/,
+    ],
     ["user_scopes", { user_scopes: "https://ads.microsoft.com/msads.manage https://graph.microsoft.com/User.Read" }, /more than one resource/],
     ["user_scopes", { user_scopes: "https://graph.microsoft.com/User.Read" }, /must include the Microsoft Advertising scope/],
     ["authorization_params.prompt", { authorization_params: { prompt: "always" } }, /must be one of login, consent, select_account, none/],
@@ -64,14 +68,24 @@ describe("auth parameters are checked when the session is created", () => {
     [{ user_scopes: "https://ads.microsoft.com/msads.manage" }, "common", "https://ads.microsoft.com/msads.manage openid profile email offline_access", {}],
     [{ user_scopes: "https://ads.microsoft.com/.default openid" }, "common", "https://ads.microsoft.com/.default openid profile email offline_access", {}],
     [{ connection_config: { tenant: "organizations" }, authorization_params: { prompt: "consent" } }, "organizations", null, { prompt: "consent" }],
-    [{ connection_config: { tenant: "consumers" }, authorization_params: { prompt: "login", login_hint: "alex@outlook.example" } }, "consumers", null, { prompt: "login", login_hint: "alex@outlook.example" }],
+    [
+      { connection_config: { tenant: "consumers" }, authorization_params: { prompt: "login", login_hint: "alex@outlook.example" } },
+      "consumers",
+      null,
+      { prompt: "login", login_hint: "alex@outlook.example" },
+    ],
     [
       { connection_config: { tenant: "contoso.example" }, authorization_params: { prompt: "select_account", domain_hint: "contoso.example" } },
       "contoso.example",
       null,
       { prompt: "select_account", domain_hint: "contoso.example" },
     ],
-    [{ connection_config: { tenant: "11111111-2222-3333-4444-555555555555" }, authorization_params: { prompt: "none" } }, "11111111-2222-3333-4444-555555555555", null, { prompt: "none" }],
+    [
+      { connection_config: { tenant: "11111111-2222-3333-4444-555555555555" }, authorization_params: { prompt: "none" } },
+      "11111111-2222-3333-4444-555555555555",
+      null,
+      { prompt: "none" },
+    ],
   ])("%j is accepted and reaches the authorize URL exactly", async (defaults, tenant, scope, params) => {
     const url = await authorizeUrl(defaults);
     expect(url.pathname).toBe(`/${tenant}/oauth2/v2.0/authorize`);

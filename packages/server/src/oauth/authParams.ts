@@ -1,4 +1,4 @@
-import { PROVIDER_CONFIG_KEY, type CreateConnectSessionBody } from "@ads-connect/shared";
+import { type CreateConnectSessionBody, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { TENANT } from "../tenant.js";
@@ -24,7 +24,10 @@ const invalid = (param: string, message: string) => {
 const CHECKS = new Map<string, (value: string) => string | null>([
   ["prompt", (v) => (PROMPTS.includes(v) ? null : `must be one of ${PROMPTS.join(", ")}`)],
   ["login_hint", (v) => (HINT.test(v) ? null : "must be a sign-in name such as ada@contoso.com (no spaces, at most 256 characters)")],
-  ["domain_hint", (v) => (DOMAIN.test(v) || v === "consumers" || v === "organizations" ? null : "must be a domain such as contoso.com, or consumers / organizations")],
+  [
+    "domain_hint",
+    (v) => (DOMAIN.test(v) || v === "consumers" || v === "organizations" ? null : "must be a domain such as contoso.com, or consumers / organizations"),
+  ],
 ]);
 
 /**
@@ -35,13 +38,17 @@ const CHECKS = new Map<string, (value: string) => string | null>([
 export function effectiveAuthParams(config: Config, all: CreateConnectSessionBody["integrations_config_defaults"]): EffectiveAuthParams {
   const unknown = Object.keys(all ?? {}).filter((k) => k !== PROVIDER_CONFIG_KEY);
   if (unknown.length > 0) {
-    throw new AppError("unknown_provider_config", `integrations_config_defaults: unknown integration "${unknown[0]}" (this server offers "${PROVIDER_CONFIG_KEY}")`);
+    throw new AppError(
+      "unknown_provider_config",
+      `integrations_config_defaults: unknown integration "${unknown[0]}" (this server offers "${PROVIDER_CONFIG_KEY}")`,
+    );
   }
   const defaults = all?.[PROVIDER_CONFIG_KEY];
   const params = defaults?.authorization_params ?? {};
   for (const [key, value] of Object.entries(params)) {
     const check = CHECKS.get(key);
-    if (!check) throw invalid(`authorization_params.${key}`, `not supported (allowed: ${[...CHECKS.keys()].join(", ")}); other parameters are not passed to Microsoft`);
+    if (!check)
+      throw invalid(`authorization_params.${key}`, `not supported (allowed: ${[...CHECKS.keys()].join(", ")}); other parameters are not passed to Microsoft`);
     const problem = check(value);
     if (problem) throw invalid(`authorization_params.${key}`, problem);
   }

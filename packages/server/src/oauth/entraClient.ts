@@ -21,8 +21,7 @@ export function createEntraClient(microsoft: Config["microsoft"]): EntraClient {
   const cache = new Map<string, Promise<oidc.Configuration>>();
   const emulatorUrl = microsoft.emulatorUrl;
   const customFetch: oidc.CustomFetch | undefined = emulatorUrl
-    ? (url, options) =>
-        fetch(url.startsWith(ENTRA_ORIGIN) ? emulatorUrl + url.slice(ENTRA_ORIGIN.length) : url, options as RequestInit)
+    ? (url, options) => fetch(url.startsWith(ENTRA_ORIGIN) ? emulatorUrl + url.slice(ENTRA_ORIGIN.length) : url, options as RequestInit)
     : undefined;
 
   return {

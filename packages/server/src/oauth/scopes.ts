@@ -21,11 +21,15 @@ export function buildScope(environment: keyof typeof ADS_SCOPES, userScopes: str
   const ads = ADS_SCOPES[environment];
   const adsResource = resourceOf(ads);
   if (resourceScopes.some((s) => s.endsWith("/.default") || s === ".default") && resourceScopes.length > 1) {
-    throw refuse(`.default scope can't be combined with resource-specific scopes (Entra would answer AADSTS70011: The provided value for the input parameter 'scope' isn't valid)`);
+    throw refuse(
+      `.default scope can't be combined with resource-specific scopes (Entra would answer AADSTS70011: The provided value for the input parameter 'scope' isn't valid)`,
+    );
   }
   const resources = new Set(resourceScopes.map(resourceOf));
   if (resources.size > 1) {
-    throw refuse(`the scopes name more than one resource (${[...resources].join(", ")}); Entra would answer AADSTS28000: Provided value for the input parameter scope isn't valid because it contains more than one resource`);
+    throw refuse(
+      `the scopes name more than one resource (${[...resources].join(", ")}); Entra would answer AADSTS28000: Provided value for the input parameter scope isn't valid because it contains more than one resource`,
+    );
   }
   if (resourceScopes.length > 0 && !resourceScopes.includes(ads) && !resourceScopes.includes(`${adsResource}/.default`)) {
     throw refuse(`must include the Microsoft Advertising scope ${ads} (or ${adsResource}/.default)`);

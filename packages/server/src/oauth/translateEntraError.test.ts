@@ -1,9 +1,9 @@
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, type EntraEmulator, startEntraEmulator } from "@ads-connect/entra-emulator";
 import { DEAD_GRANT_AADSTS, UNKNOWN_AADSTS } from "@ads-connect/shared";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, type EntraEmulator } from "@ads-connect/entra-emulator";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConnectFlowError } from "../errors.js";
 import { classify } from "../connections/tokenRefresher.js";
+import type { ConnectFlowError } from "../errors.js";
 import { ENTRA_ORIGIN } from "./entraClient.js";
 import { fromTokenRequestError } from "./translateEntraError.js";
 
@@ -92,7 +92,9 @@ describe("what openid-client throws, translated", () => {
 
   it("invalid_grant with an AADSTS number outside the catalogue is unknown, not a dead grant", async () => {
     const configuration = await discover();
-    emulator.injectTokenErrors("refresh_token", [{ status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." }]);
+    emulator.injectTokenErrors("refresh_token", [
+      { status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." },
+    ]);
     const error = await translated(oidc.refreshTokenGrant(configuration, emulator.mintRefreshToken("adele@contoso.example", { scopes: SCOPES })));
     expect(error).toMatchObject({ code: UNKNOWN_AADSTS.code, aadsts: 9002313 });
     expect(classify(error)).toBe("unknown");

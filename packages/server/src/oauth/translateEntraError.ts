@@ -1,4 +1,4 @@
-import { AADSTS_CATALOGUE, UNKNOWN_AADSTS, catalogueEntry, parseAadsts, type CatalogueEntry } from "@ads-connect/shared";
+import { AADSTS_CATALOGUE, type CatalogueEntry, catalogueEntry, parseAadsts, UNKNOWN_AADSTS } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import { ConnectFlowError } from "../errors.js";
 import { retryAfterMs } from "../util/retryAfter.js";
@@ -38,7 +38,18 @@ function isIdTokenFailure(err: oidc.ClientError): boolean {
 }
 
 /** Socket-level failures Node reports (on the error or its causes) when a server is unreachable or drops the connection. */
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+]);
 
 /**
  * Microsoft did not answer (in time): a timeout or abort (openid-client's OAUTH_TIMEOUT / OAUTH_ABORT,

@@ -1,7 +1,7 @@
 import { ApiErrorBodySchema } from "@ads-connect/shared";
 import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 import { codeOf, connectUser, INJECTED_HEADERS, rawRequest, TRANSPORT_HEADERS } from "../testing/proxyTesting.js";
 
 const QUERY = "/CampaignManagement/v13/Campaigns/QueryByAccountId";
@@ -25,7 +25,13 @@ const proxyHeaders = (extra: Record<string, string> = {}) => ({ "Connection-Id":
 describe("proxy with @nangohq/node unchanged", () => {
   it("calls Campaign Management for the connection's selected account with exactly the four injected headers", async () => {
     const selected = accounts[1]!;
-    const res = await nango.proxy<{ Campaigns: { Id: string }[] }>({ method: "POST", endpoint: QUERY, connectionId: id, providerConfigKey: "microsoft-ads", data: { AccountId: selected.Id, CampaignType: "Search Shopping" } });
+    const res = await nango.proxy<{ Campaigns: { Id: string }[] }>({
+      method: "POST",
+      endpoint: QUERY,
+      connectionId: id,
+      providerConfigKey: "microsoft-ads",
+      data: { AccountId: selected.Id, CampaignType: "Search Shopping" },
+    });
     expect(res.status).toBe(200);
     expect(res.data.Campaigns.map((c) => c.Id)).toEqual(h.ads.campaigns(selected.Id).map((c) => c.Id));
     const seen = h.ads.requests.at(-1)!;
@@ -39,16 +45,21 @@ describe("proxy with @nangohq/node unchanged", () => {
 
   it("never forwards the caller's Authorization, DeveloperToken, CustomerId, cookies or forwarding headers", async () => {
     const before = calls();
-    const res = await h.api("POST", `/proxy${QUERY}`, { AccountId: accounts[1]!.Id }, {
-      ...proxyHeaders(),
-      DeveloperToken: "SMUGGLED-DEVTOKEN",
-      CustomerId: "999",
-      CustomerAccountId: "998",
-      Cookie: "session=abc",
-      "X-Forwarded-For": "10.0.0.1",
-      Forwarded: "for=10.0.0.1",
-      "X-Custom": "not-prefixed",
-    });
+    const res = await h.api(
+      "POST",
+      `/proxy${QUERY}`,
+      { AccountId: accounts[1]!.Id },
+      {
+        ...proxyHeaders(),
+        DeveloperToken: "SMUGGLED-DEVTOKEN",
+        CustomerId: "999",
+        CustomerAccountId: "998",
+        Cookie: "session=abc",
+        "X-Forwarded-For": "10.0.0.1",
+        Forwarded: "for=10.0.0.1",
+        "X-Custom": "not-prefixed",
+      },
+    );
     expect(res.status).toBe(200);
     expect(calls()).toBe(before + 1);
     const seen = h.ads.requests.at(-1)!;
@@ -57,10 +68,29 @@ describe("proxy with @nangohq/node unchanged", () => {
   });
 
   it("forwards Nango-Proxy- headers and refuses ones that name credentials, cookies, host or forwarding, sending nothing", async () => {
-    await nango.proxy({ method: "POST", endpoint: QUERY, connectionId: id, providerConfigKey: "microsoft-ads", data: { AccountId: accounts[1]!.Id }, headers: { "X-Trace": "t-1" } });
+    await nango.proxy({
+      method: "POST",
+      endpoint: QUERY,
+      connectionId: id,
+      providerConfigKey: "microsoft-ads",
+      data: { AccountId: accounts[1]!.Id },
+      headers: { "X-Trace": "t-1" },
+    });
     expect(h.ads.requests.at(-1)!.headerNames).toContain("x-trace");
     const before = calls();
-    for (const name of ["Authorization", "DeveloperToken", "CustomerId", "CustomerAccountId", "Cookie", "Host", "X-Forwarded-For", "Forwarded", "Connection-Id", "Transfer-Encoding", "Proxy-Authorization"]) {
+    for (const name of [
+      "Authorization",
+      "DeveloperToken",
+      "CustomerId",
+      "CustomerAccountId",
+      "Cookie",
+      "Host",
+      "X-Forwarded-For",
+      "Forwarded",
+      "Connection-Id",
+      "Transfer-Encoding",
+      "Proxy-Authorization",
+    ]) {
       const res = await h.api("POST", `/proxy${QUERY}`, { AccountId: accounts[1]!.Id }, proxyHeaders({ [`Nango-Proxy-${name}`]: "x" }));
       expect([name, res.status, codeOf(res.json)]).toEqual([name, 400, "proxy_refused"]);
     }
@@ -69,14 +99,30 @@ describe("proxy with @nangohq/node unchanged", () => {
 
   it("Account-Id / Customer-Id pick another of the connection's accounts; a stranger's is refused (403) with nothing sent", async () => {
     const other = accounts[0]!; // not selected, but one of the connection's accounts
-    await nango.proxy({ method: "POST", endpoint: QUERY, connectionId: id, providerConfigKey: "microsoft-ads", data: { AccountId: other.Id }, headers: { "Account-Id": other.Id } });
+    await nango.proxy({
+      method: "POST",
+      endpoint: QUERY,
+      connectionId: id,
+      providerConfigKey: "microsoft-ads",
+      data: { AccountId: other.Id },
+      headers: { "Account-Id": other.Id },
+    });
     expect(h.ads.requests.at(-1)).toMatchObject({ customerAccountId: other.Id, customerId: other.ParentCustomerId });
     expect(h.ads.requests.at(-1)!.headerNames).not.toContain("account-id");
     const before = calls();
     const stranger = h.ads.accounts("adele@contoso.example")[0]!;
     const cases = [
       [await h.api("POST", `/proxy${QUERY}`, {}, proxyHeaders({ "Account-Id": stranger.Id })), 403, "account_not_in_connection"],
-      [await h.api("POST", `/proxy${QUERY}`, {}, proxyHeaders({ "Customer-Id": stranger.ParentCustomerId === other.ParentCustomerId ? "1" : stranger.ParentCustomerId })), 403, "account_not_in_connection"],
+      [
+        await h.api(
+          "POST",
+          `/proxy${QUERY}`,
+          {},
+          proxyHeaders({ "Customer-Id": stranger.ParentCustomerId === other.ParentCustomerId ? "1" : stranger.ParentCustomerId }),
+        ),
+        403,
+        "account_not_in_connection",
+      ],
       [await h.api("POST", `/proxy${QUERY}`, {}, proxyHeaders({ "Account-Id": "abc" })), 400, "invalid_header"],
       [await h.api("POST", `/proxy${QUERY}`, {}, proxyHeaders({ "Account-Id": other.Id, "Customer-Id": "12345" })), 400, "invalid_body"],
       [await h.api("POST", `/proxy${QUERY}`, {}, { "Provider-Config-Key": "microsoft-ads" }), 400, "invalid_header"],
@@ -116,7 +162,13 @@ describe("allow-list and limits", () => {
       const res = await rawRequest(h.server.url, "POST", path, { ...auth, "content-type": "application/json" }, "{}");
       expect([path, res.status, codeOf(res.json)]).toEqual([path, 400, "proxy_refused"]);
     }
-    for (const override of ["https://evil.example", "http://127.0.0.1:1", "https://user:pw@campaign.api.bingads.microsoft.com", "https://campaign.api.bingads.microsoft.com.evil.example", "not a url"]) {
+    for (const override of [
+      "https://evil.example",
+      "http://127.0.0.1:1",
+      "https://user:pw@campaign.api.bingads.microsoft.com",
+      "https://campaign.api.bingads.microsoft.com.evil.example",
+      "not a url",
+    ]) {
       const res = await h.api("POST", `/proxy${QUERY}`, {}, proxyHeaders({ "Base-Url-Override": override }));
       expect([override, res.status, codeOf(res.json)]).toEqual([override, 400, "proxy_refused"]);
     }
@@ -142,7 +194,13 @@ describe("allow-list and limits", () => {
     const instance = await h.startInstance({ MICROSOFT_ADS_API_URL: undefined as unknown as string });
     try {
       const before = calls();
-      const res = await rawRequest(instance.url, "POST", `/proxy${QUERY}`, { authorization: `Bearer ${h.secretKey}`, ...proxyHeaders(), "content-type": "application/json" }, JSON.stringify({ AccountId: accounts[1]!.Id }));
+      const res = await rawRequest(
+        instance.url,
+        "POST",
+        `/proxy${QUERY}`,
+        { authorization: `Bearer ${h.secretKey}`, ...proxyHeaders(), "content-type": "application/json" },
+        JSON.stringify({ AccountId: accounts[1]!.Id }),
+      );
       expect([res.status, codeOf(res.json)]).toEqual([503, "msads_not_configured"]);
       expect(calls()).toBe(before);
     } finally {
@@ -156,7 +214,13 @@ describe("faults, token refresh and retries", () => {
     const refreshes = h.emulator.stats.tokenRequests.refresh_token;
     const before = h.ads.callCount("Campaigns/QueryByAccountId");
     h.ads.injectFault(109, { operation: "Campaigns/QueryByAccountId" });
-    const res = await nango.proxy<{ Campaigns: unknown[] }>({ method: "POST", endpoint: QUERY, connectionId: id, providerConfigKey: "microsoft-ads", data: { AccountId: accounts[1]!.Id } });
+    const res = await nango.proxy<{ Campaigns: unknown[] }>({
+      method: "POST",
+      endpoint: QUERY,
+      connectionId: id,
+      providerConfigKey: "microsoft-ads",
+      data: { AccountId: accounts[1]!.Id },
+    });
     expect(res.status).toBe(200);
     expect(h.emulator.stats.tokenRequests.refresh_token).toBe(refreshes + 1);
     expect(h.ads.callCount("Campaigns/QueryByAccountId")).toBe(before + 2);
@@ -165,7 +229,13 @@ describe("faults, token refresh and retries", () => {
     h.ads.injectFault(109, { operation: "Campaigns/QueryByAccountId", times: 2 });
     const failed = await h.api("POST", `/proxy${QUERY}`, { AccountId: accounts[1]!.Id }, proxyHeaders());
     expect(failed.status).toBe(401);
-    expect(failed.json).toMatchObject({ error: { code: "msads_error", msads: { codes: [109], fault_type: "AdApiFaultDetail", tracking_id: expect.any(String), http_status: 401 }, raw_body: expect.stringContaining("AuthenticationTokenExpired") } });
+    expect(failed.json).toMatchObject({
+      error: {
+        code: "msads_error",
+        msads: { codes: [109], fault_type: "AdApiFaultDetail", tracking_id: expect.any(String), http_status: 401 },
+        raw_body: expect.stringContaining("AuthenticationTokenExpired"),
+      },
+    });
     expect(h.emulator.stats.tokenRequests.refresh_token).toBe(refreshes + 2);
     expect(h.ads.callCount("Campaigns/QueryByAccountId")).toBe(before + 4);
   });
@@ -173,7 +243,13 @@ describe("faults, token refresh and retries", () => {
   it("Microsoft's faults whatever the status become the usual error shape with codes, TrackingId and the raw body", async () => {
     const res = await h.api("POST", `/proxy${QUERY}`, { AccountId: accounts[1]!.Id, CampaignType: "Bogus" }, proxyHeaders());
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ error: { code: "msads_error", message: expect.stringContaining("100"), msads: { codes: [100], fault_type: "ApiFault", errors: [{ code: 100, detail: expect.stringContaining("CampaignType") }] } } });
+    expect(res.json).toMatchObject({
+      error: {
+        code: "msads_error",
+        message: expect.stringContaining("100"),
+        msads: { codes: [100], fault_type: "ApiFault", errors: [{ code: 100, detail: expect.stringContaining("CampaignType") }] },
+      },
+    });
     const { error } = ApiErrorBodySchema.parse(res.json);
     expect(error.msads!.tracking_id).toEqual(expect.any(String));
     expect(JSON.parse(error.raw_body!).TrackingId).toBe(error.msads!.tracking_id);
@@ -186,7 +262,15 @@ describe("faults, token refresh and retries", () => {
     const op = "Campaigns/QueryByAccountId";
     let before = h.ads.callCount(op);
     h.ads.injectFault(0, { operation: op, times: 2 });
-    const res = await nango.proxy<{ Campaigns: unknown[] }>({ method: "POST", endpoint: QUERY, connectionId: id, providerConfigKey: "microsoft-ads", data: { AccountId: accounts[1]!.Id }, retries: 3, retryOn: [500] });
+    const res = await nango.proxy<{ Campaigns: unknown[] }>({
+      method: "POST",
+      endpoint: QUERY,
+      connectionId: id,
+      providerConfigKey: "microsoft-ads",
+      data: { AccountId: accounts[1]!.Id },
+      retries: 3,
+      retryOn: [500],
+    });
     expect(res.status).toBe(200);
     expect(h.ads.callCount(op)).toBe(before + 3);
 
@@ -202,7 +286,12 @@ describe("faults, token refresh and retries", () => {
     const update = h.ads.campaigns(accounts[1]!.Id)[0]!;
     before = h.ads.callCount("Campaigns/Update");
     h.ads.injectFault(0, { operation: "Campaigns/Update" });
-    const put = await h.api("PUT", "/proxy/CampaignManagement/v13/Campaigns", { AccountId: accounts[1]!.Id, Campaigns: [{ Id: update.Id, Status: "Paused" }] }, proxyHeaders({ Retries: "1" }));
+    const put = await h.api(
+      "PUT",
+      "/proxy/CampaignManagement/v13/Campaigns",
+      { AccountId: accounts[1]!.Id, Campaigns: [{ Id: update.Id, Status: "Paused" }] },
+      proxyHeaders({ Retries: "1" }),
+    );
     expect(put.status).toBe(200);
     expect(h.ads.callCount("Campaigns/Update")).toBe(before + 2);
     expect(h.ads.campaigns(accounts[1]!.Id)[0]!.Status).toBe("Paused");

@@ -1,7 +1,7 @@
 import { AppError } from "../errors.js";
-import { parseJson } from "../util/parseJson.js";
 import type { AdAccountStore } from "../store/adAccountStore.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
+import { parseJson } from "../util/parseJson.js";
 
 /** The `CustomerId` / `CustomerAccountId` a proxied call carries (either may be absent: user-level calls). */
 export interface ProxyAccountHeaders {
@@ -13,7 +13,10 @@ const ID = /^\d{1,20}$/;
 
 function checkId(value: string | null | undefined, name: string): string | null {
   if (value === undefined || value === null || value === "") return null;
-  if (!ID.test(value)) throw new AppError("invalid_body", `${name} must be a Microsoft Advertising id (digits only)`, 400, { details: [{ path: name, message: "must be digits" }] });
+  if (!ID.test(value))
+    throw new AppError("invalid_body", `${name} must be a Microsoft Advertising id (digits only)`, 400, {
+      details: [{ path: name, message: "must be digits" }],
+    });
   return value;
 }
 
@@ -22,7 +25,11 @@ function checkId(value: string | null | undefined, name: string): string | null 
  * one of the connection's (active) accounts or their customers (403 otherwise), or else the first
  * of the connection's selected accounts in Microsoft's order; none when nothing is selected.
  */
-export async function resolveProxyAccount(stores: { connections: ConnectionStore; adAccounts: AdAccountStore }, connectionId: string, override: { customerId?: string | null; accountId?: string | null }): Promise<ProxyAccountHeaders> {
+export async function resolveProxyAccount(
+  stores: { connections: ConnectionStore; adAccounts: AdAccountStore },
+  connectionId: string,
+  override: { customerId?: string | null; accountId?: string | null },
+): Promise<ProxyAccountHeaders> {
   const customerId = checkId(override.customerId, "Customer-Id");
   const accountId = checkId(override.accountId, "Account-Id");
   const selectedIds = await stores.connections.selectedAccountIds(connectionId);
@@ -32,7 +39,10 @@ export async function resolveProxyAccount(stores: { connections: ConnectionStore
   if (accountId) {
     const account = active.find((a) => a.id === accountId);
     if (!account) throw notOurs(`Account-Id ${accountId}`);
-    if (customerId && customerId !== account.customer_id) throw new AppError("invalid_body", `Customer-Id ${customerId} is not the customer of account ${accountId} (${account.customer_id})`, 400, { details: [{ path: "Customer-Id", message: "does not match Account-Id" }] });
+    if (customerId && customerId !== account.customer_id)
+      throw new AppError("invalid_body", `Customer-Id ${customerId} is not the customer of account ${accountId} (${account.customer_id})`, 400, {
+        details: [{ path: "Customer-Id", message: "does not match Account-Id" }],
+      });
     return { customerId: account.customer_id, accountId };
   }
   const ids = new Set(selectedIds ? parseJson<string[]>(selectedIds) : []);

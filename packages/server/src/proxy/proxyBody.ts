@@ -4,7 +4,8 @@ import { AppError } from "../errors.js";
 /** A request body as the proxy takes it. */
 export type ProxyBody = Buffer | string | Readable | null | undefined;
 
-const tooLarge = (max: number) => new AppError("payload_too_large", `The request body is larger than the proxy's limit of ${max} bytes (PROXY_MAX_REQUEST_BYTES); nothing was sent`, 413);
+const tooLarge = (max: number) =>
+  new AppError("payload_too_large", `The request body is larger than the proxy's limit of ${max} bytes (PROXY_MAX_REQUEST_BYTES); nothing was sent`, 413);
 
 /**
  * The whole body as bytes, refused (413) past `max` before anything is sent: kept in memory so a

@@ -66,7 +66,11 @@ export function checkCallerHeaders(headers: Record<string, string>): Record<stri
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
     if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || isForbidden(name)) {
-      throw new AppError("proxy_refused", `The header ${rawName} may not be sent through the proxy: it sets credentials, customer and account itself (use Customer-Id / Account-Id to pick another account) and never forwards cookies, host or forwarding headers`, 400);
+      throw new AppError(
+        "proxy_refused",
+        `The header ${rawName} may not be sent through the proxy: it sets credentials, customer and account itself (use Customer-Id / Account-Id to pick another account) and never forwards cookies, host or forwarding headers`,
+        400,
+      );
     }
     if (/[\r\n\0]/.test(value)) throw new AppError("proxy_refused", `The header ${rawName} has a line break in its value`, 400);
     out[name] = value;

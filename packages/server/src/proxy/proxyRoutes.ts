@@ -1,11 +1,14 @@
 import { pipeline } from "node:stream/promises";
-import { Router, type Request, type RequestHandler } from "express";
+import { type Request, type RequestHandler, Router } from "express";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { nangoProxyHeaders } from "./proxyHeaders.js";
 import { MAX_PROXY_RETRIES, type ProxyService } from "./proxyService.js";
 
-const id = z.string().trim().regex(/^\d{1,20}$/, "must be a Microsoft Advertising id (digits)");
+const id = z
+  .string()
+  .trim()
+  .regex(/^\d{1,20}$/, "must be a Microsoft Advertising id (digits)");
 const empty = (v: unknown) => (v === "" ? undefined : v);
 
 /** Nango's proxy headers (`@nangohq/node`'s `proxy()` sends them), checked once per request with one schema. */
@@ -17,8 +20,21 @@ const ProxyHeadersSchema = z.object({
     empty,
     z
       .string()
-      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^\d{3}$/, "must be HTTP status codes").transform(Number).pipe(z.number().int().min(400).max(599))))
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^\d{3}$/, "must be HTTP status codes")
+            .transform(Number)
+            .pipe(z.number().int().min(400).max(599)),
+        ),
+      )
       .optional(),
   ),
   "base-url-override": z.preprocess(empty, z.string().optional()),
@@ -29,7 +45,11 @@ const ProxyHeadersSchema = z.object({
 function proxyHeaders(req: Request) {
   const forwarded = nangoProxyHeaders(req.headers);
   // Customer-Id / Account-Id choose the account; @nangohq/node sends them as Nango-Proxy-… headers.
-  const input = { ...req.headers, "customer-id": req.headers["customer-id"] ?? forwarded["customer-id"], "account-id": req.headers["account-id"] ?? forwarded["account-id"] };
+  const input = {
+    ...req.headers,
+    "customer-id": req.headers["customer-id"] ?? forwarded["customer-id"],
+    "account-id": req.headers["account-id"] ?? forwarded["account-id"],
+  };
   delete forwarded["customer-id"];
   delete forwarded["account-id"];
   const parsed = ProxyHeadersSchema.safeParse(input);
@@ -52,31 +72,37 @@ export function proxyRoutes(proxy: ProxyService, requireSecretKey: RequestHandle
     if (length > maxRequestBytes) {
       // Refused before reading or sending anything; the connection is closed after the answer.
       res.set("connection", "close");
-      throw new AppError("payload_too_large", `The request body is larger than the proxy's limit of ${maxRequestBytes} bytes (PROXY_MAX_REQUEST_BYTES); nothing was sent`, 413);
+      throw new AppError(
+        "payload_too_large",
+        `The request body is larger than the proxy's limit of ${maxRequestBytes} bytes (PROXY_MAX_REQUEST_BYTES); nothing was sent`,
+        413,
+      );
     }
     const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
     const controller = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) controller.abort();
     });
-    const answer = await proxy.call({
-      connectionId: headers["connection-id"],
-      providerConfigKey: headers["provider-config-key"],
-      method: req.method,
-      endpoint: req.url,
-      headers: headers.forwarded,
-      body: hasBody ? req : null,
-      customerId: headers["customer-id"],
-      accountId: headers["account-id"],
-      retries: headers.retries,
-      retryOn: headers["retry-on"],
-      baseUrlOverride: headers["base-url-override"],
-      signal: controller.signal,
-    }).catch((err: unknown) => {
-      // A body refused or timed out half-read: the rest is not read, so the connection cannot be reused.
-      if ((err instanceof AppError && err.status === 413) || (hasBody && !req.complete)) res.set("connection", "close");
-      throw err;
-    });
+    const answer = await proxy
+      .call({
+        connectionId: headers["connection-id"],
+        providerConfigKey: headers["provider-config-key"],
+        method: req.method,
+        endpoint: req.url,
+        headers: headers.forwarded,
+        body: hasBody ? req : null,
+        customerId: headers["customer-id"],
+        accountId: headers["account-id"],
+        retries: headers.retries,
+        retryOn: headers["retry-on"],
+        baseUrlOverride: headers["base-url-override"],
+        signal: controller.signal,
+      })
+      .catch((err: unknown) => {
+        // A body refused or timed out half-read: the rest is not read, so the connection cannot be reused.
+        if ((err instanceof AppError && err.status === 413) || (hasBody && !req.complete)) res.set("connection", "close");
+        throw err;
+      });
     // setHeader, not Express's set: Microsoft's Content-Type is passed on exactly (no charset added).
     res.status(answer.status);
     // A header the server set already (its security headers) is never replaced by Microsoft's.

@@ -1,18 +1,22 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 import { connectUser } from "../testing/proxyTesting.js";
 
 const DEVELOPER_TOKEN = "ZZPROXYDEVTOKEN9K";
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: { MICROSOFT_ADS_DEVELOPER_TOKEN: DEVELOPER_TOKEN, LOG_LEVEL: "trace", PROXY_RETRY_BASE_MS: "10" }, ads: { developerTokens: [DEVELOPER_TOKEN] } });
+  h = await startHarness({
+    env: { MICROSOFT_ADS_DEVELOPER_TOKEN: DEVELOPER_TOKEN, LOG_LEVEL: "trace", PROXY_RETRY_BASE_MS: "10" },
+    ads: { developerTokens: [DEVELOPER_TOKEN] },
+  });
 });
 afterAll(() => h.close());
 
 it("the developer token, access tokens and the secret key never appear in logs or proxied responses", async () => {
   const id = await connectUser(h, "three@contoso.example");
   const account = h.ads.accounts("three@contoso.example")[0]!;
-  const accessToken = async () => ((await h.api("GET", `/connections/${id}?provider_config_key=microsoft-ads`)).json as { credentials: { access_token: string } }).credentials.access_token;
+  const accessToken = async () =>
+    ((await h.api("GET", `/connections/${id}?provider_config_key=microsoft-ads`)).json as { credentials: { access_token: string } }).credentials.access_token;
   const tokens = [await accessToken()];
   const texts: string[] = [];
   const proxy = async (method: string, endpoint: string, body: unknown, headers: Record<string, string> = {}) => {

@@ -2,17 +2,17 @@ import type { Readable } from "node:stream";
 import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
+import { faultErrors, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import { msadsCallErrors } from "../msads/msadsCallErrors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
-import { faultErrors, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import type { Stores } from "../store/stores.js";
-import { resolveProxyAccount, type ProxyAccountHeaders } from "./proxyAccount.js";
-import { readRequestBody, type ProxyBody } from "./proxyBody.js";
+import { resolveProxyAccount } from "./proxyAccount.js";
+import { type ProxyBody, readRequestBody } from "./proxyBody.js";
 import { checkCallerHeaders, keptResponseHeaders } from "./proxyHeaders.js";
-import { resolveTarget, type ProxyAllowList } from "./proxyTarget.js";
+import { type ProxyAllowList, resolveTarget } from "./proxyTarget.js";
 
+export { type ProxyMsAdsDetails, ProxyMsAdsError } from "../msads/ProxyMsAdsError.js";
 export type { ProxyBody } from "./proxyBody.js";
-export { ProxyMsAdsError, type ProxyMsAdsDetails } from "../msads/ProxyMsAdsError.js";
 
 /** One call to Microsoft Advertising through the proxy (the HTTP route's and actions' shape). */
 export interface ProxyCall {
@@ -75,12 +75,17 @@ export class ProxyService {
 
   async call(call: ProxyCall): Promise<ProxyResponse> {
     const limits = this.deps.config.proxy;
-    if (call.providerConfigKey !== undefined && call.providerConfigKey !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
+    if (call.providerConfigKey !== undefined && call.providerConfigKey !== PROVIDER_CONFIG_KEY)
+      throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
     const method = call.method.toUpperCase();
     if (!METHODS.has(method)) throw new AppError("proxy_refused", `The method ${call.method} is not proxied`, 405);
     if (this.deps.config.microsoft.emulatorUrl && !this.deps.config.microsoft.adsApiUrl) {
       // The Entra emulator's tokens mean nothing to Microsoft: nothing is sent (as account discovery).
-      throw new AppError("msads_not_configured", "Sign-in uses the Entra emulator (ENTRA_EMULATOR_URL) but MICROSOFT_ADS_API_URL is not set, so no call was sent to Microsoft Advertising; start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL to its URL", 503);
+      throw new AppError(
+        "msads_not_configured",
+        "Sign-in uses the Entra emulator (ENTRA_EMULATOR_URL) but MICROSOFT_ADS_API_URL is not set, so no call was sent to Microsoft Advertising; start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL to its URL",
+        503,
+      );
     }
     const target = resolveTarget(call.endpoint, this.allow, call.baseUrlOverride);
     const callerHeaders = checkCallerHeaders(call.headers ?? {});
@@ -89,12 +94,14 @@ export class ProxyService {
 
     // One deadline from the start of the call: the body's read, then (in the client) the token refresh, every attempt and backoff.
     const deadline = AbortSignal.timeout(limits.timeoutMs);
-    const body = await readRequestBody(call.body, limits.maxRequestBytes, call.signal ? AbortSignal.any([call.signal, deadline]) : deadline).catch((err: unknown) => {
-      if (err instanceof AppError) throw err;
-      if (deadline.aborted) throw msadsCallErrors.timedOut(new URL(target.url).pathname.replace(/^.*?\/[A-Za-z]+\/v\d+\//, ""), limits.timeoutMs);
-      if (call.signal?.aborted) throw msadsCallErrors.cancelled();
-      throw err;
-    });
+    const body = await readRequestBody(call.body, limits.maxRequestBytes, call.signal ? AbortSignal.any([call.signal, deadline]) : deadline).catch(
+      (err: unknown) => {
+        if (err instanceof AppError) throw err;
+        if (deadline.aborted) throw msadsCallErrors.timedOut(new URL(target.url).pathname.replace(/^.*?\/[A-Za-z]+\/v\d+\//, ""), limits.timeoutMs);
+        if (call.signal?.aborted) throw msadsCallErrors.cancelled();
+        throw err;
+      },
+    );
     // Microsoft's REST API takes JSON: the default type of a body sent without one.
     if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
@@ -120,5 +127,3 @@ export class ProxyService {
     return { status: answer.status, headers, body: answer.bytes, json, partialErrors, trackingId: answer.trackingId };
   }
 }
-
-export type { ProxyAccountHeaders };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.js";
-import { checkCallerHeaders, keptResponseHeaders, nangoProxyHeaders } from "./proxyHeaders.js";
 import { isAllowedUrl, serviceOfPath } from "../msads/msadsHosts.js";
+import { checkCallerHeaders, keptResponseHeaders, nangoProxyHeaders } from "./proxyHeaders.js";
 import { resolveTarget } from "./proxyTarget.js";
 
 const production = { environment: "production", apiUrl: null } as const;
@@ -18,15 +18,31 @@ const refusal = (run: () => unknown) => {
 
 describe("resolveTarget", () => {
   it("picks the service's host per environment, or the API URL, with path and query kept", () => {
-    expect(resolveTarget("/CampaignManagement/v13/Campaigns/QueryByAccountId", production).url).toBe("https://campaign.api.bingads.microsoft.com/CampaignManagement/v13/Campaigns/QueryByAccountId");
-    expect(resolveTarget("/Reporting/v13/GenerateReport/Submit", sandbox).url).toBe("https://reporting.api.sandbox.bingads.microsoft.com/Reporting/v13/GenerateReport/Submit");
-    expect(resolveTarget("/CustomerManagement/v13/User/Query?x=1&y=%20", production)).toEqual({ service: "CustomerManagement", url: "https://clientcenter.api.bingads.microsoft.com/CustomerManagement/v13/User/Query?x=1&y=%20" });
+    expect(resolveTarget("/CampaignManagement/v13/Campaigns/QueryByAccountId", production).url).toBe(
+      "https://campaign.api.bingads.microsoft.com/CampaignManagement/v13/Campaigns/QueryByAccountId",
+    );
+    expect(resolveTarget("/Reporting/v13/GenerateReport/Submit", sandbox).url).toBe(
+      "https://reporting.api.sandbox.bingads.microsoft.com/Reporting/v13/GenerateReport/Submit",
+    );
+    expect(resolveTarget("/CustomerManagement/v13/User/Query?x=1&y=%20", production)).toEqual({
+      service: "CustomerManagement",
+      url: "https://clientcenter.api.bingads.microsoft.com/CustomerManagement/v13/User/Query?x=1&y=%20",
+    });
     expect(resolveTarget("/CampaignManagement/v13/Campaigns", emulator).url).toBe("http://127.0.0.1:4012/CampaignManagement/v13/Campaigns");
   });
 
   it("accepts a Base-Url-Override only on the list of the configured environment", () => {
-    expect(resolveTarget("/CampaignManagement/v13/Campaigns", production, "https://bulk.api.bingads.microsoft.com/").url).toBe("https://bulk.api.bingads.microsoft.com/CampaignManagement/v13/Campaigns");
-    for (const override of ["https://campaign.api.sandbox.bingads.microsoft.com", "http://campaign.api.bingads.microsoft.com", "https://campaign.api.bingads.microsoft.com:8443", "https://[::1]", "https://10.0.0.1", "https://campaign.api.bingads.microsoft.com/other"]) {
+    expect(resolveTarget("/CampaignManagement/v13/Campaigns", production, "https://bulk.api.bingads.microsoft.com/").url).toBe(
+      "https://bulk.api.bingads.microsoft.com/CampaignManagement/v13/Campaigns",
+    );
+    for (const override of [
+      "https://campaign.api.sandbox.bingads.microsoft.com",
+      "http://campaign.api.bingads.microsoft.com",
+      "https://campaign.api.bingads.microsoft.com:8443",
+      "https://[::1]",
+      "https://10.0.0.1",
+      "https://campaign.api.bingads.microsoft.com/other",
+    ]) {
       expect([override, refusal(() => resolveTarget("/CampaignManagement/v13/Campaigns", production, override))]).toEqual([override, "400 proxy_refused"]);
     }
     expect(refusal(() => resolveTarget("/CampaignManagement/v13/Campaigns", emulator, "https://campaign.api.bingads.microsoft.com"))).toBe("400 proxy_refused");
@@ -77,11 +93,37 @@ describe("resolveTarget", () => {
 
 describe("headers", () => {
   it("takes Nango-Proxy- headers without the prefix, Content-Type and Accept, nothing else", () => {
-    expect(nangoProxyHeaders({ "nango-proxy-x-trace": "t", "content-type": "application/json", accept: "*/*", authorization: "Bearer key", cookie: "a=b", "x-forwarded-for": "1.2.3.4" })).toEqual({ "x-trace": "t", "content-type": "application/json", accept: "*/*" });
+    expect(
+      nangoProxyHeaders({
+        "nango-proxy-x-trace": "t",
+        "content-type": "application/json",
+        accept: "*/*",
+        authorization: "Bearer key",
+        cookie: "a=b",
+        "x-forwarded-for": "1.2.3.4",
+      }),
+    ).toEqual({ "x-trace": "t", "content-type": "application/json", accept: "*/*" });
   });
 
   it("refuses credentials, cookies, host, forwarding, hop-by-hop and control headers, and line breaks", () => {
-    for (const name of ["Authorization", "DeveloperToken", "customerid", "CustomerAccountId", "Cookie", "Host", "X-Forwarded-Host", "Forwarded", "Via", "Connection", "Transfer-Encoding", "Content-Length", "Proxy-Authorization", "Nango-Activity-Log-Id", "Retries", "Password"]) {
+    for (const name of [
+      "Authorization",
+      "DeveloperToken",
+      "customerid",
+      "CustomerAccountId",
+      "Cookie",
+      "Host",
+      "X-Forwarded-Host",
+      "Forwarded",
+      "Via",
+      "Connection",
+      "Transfer-Encoding",
+      "Content-Length",
+      "Proxy-Authorization",
+      "Nango-Activity-Log-Id",
+      "Retries",
+      "Password",
+    ]) {
       expect([name, refusal(() => checkCallerHeaders({ [name]: "x" }))]).toEqual([name, "400 proxy_refused"]);
     }
     expect(refusal(() => checkCallerHeaders({ "x-a": "a\r\nInjected: 1" }))).toBe("400 proxy_refused");

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { AppError } from "../errors.js";
-import { allowedBases, isAllowedUrl, msadsOrigin, serviceOfPath, type MsAdsAllowList, type MsAdsService } from "../msads/msadsHosts.js";
+import { allowedBases, isAllowedUrl, type MsAdsAllowList, type MsAdsService, msadsOrigin, serviceOfPath } from "../msads/msadsHosts.js";
 
 /** Where proxied calls may go: the environment's Microsoft Advertising hosts, or only MICROSOFT_ADS_API_URL when set. */
 export type ProxyAllowList = MsAdsAllowList;
@@ -21,7 +21,8 @@ const refuse = (message: string) => new AppError("proxy_refused", message, 400);
 export function checkEndpoint(endpoint: string): { path: string; query: string; service: MsAdsService } {
   // Control characters, spaces and backslashes have no business in an API path.
   if (/[\u0000-\u0020\u007f\\]/.test(endpoint)) throw refuse("The endpoint contains spaces, control characters or backslashes");
-  if (/^\/*[A-Za-z][A-Za-z0-9+.-]*:/.test(endpoint)) throw refuse("The endpoint must be a path like /CampaignManagement/v13/Campaigns/QueryByAccountId, not an absolute URL: the host follows from the service");
+  if (/^\/*[A-Za-z][A-Za-z0-9+.-]*:/.test(endpoint))
+    throw refuse("The endpoint must be a path like /CampaignManagement/v13/Campaigns/QueryByAccountId, not an absolute URL: the host follows from the service");
   if (!endpoint.startsWith("/") || endpoint.startsWith("//")) throw refuse("The endpoint must be a path starting with a single /");
   const q = endpoint.indexOf("?");
   const path = q === -1 ? endpoint : endpoint.slice(0, q);
@@ -31,7 +32,10 @@ export function checkEndpoint(endpoint: string): { path: string; query: string; 
   if (path.split("/").some((segment) => segment === "." || segment === "..")) throw refuse("The endpoint must not contain . or .. segments");
   if (query.includes("#")) throw refuse("The endpoint must not contain a fragment");
   const service = serviceOfPath(path);
-  if (!service) throw refuse("The endpoint must start with a Microsoft Advertising service and version, e.g. /CampaignManagement/v13/, /CustomerManagement/v13/ or /Reporting/v13/");
+  if (!service)
+    throw refuse(
+      "The endpoint must start with a Microsoft Advertising service and version, e.g. /CampaignManagement/v13/, /CustomerManagement/v13/ or /Reporting/v13/",
+    );
   return { path, query, service };
 }
 
@@ -47,7 +51,8 @@ export function checkBaseUrlOverride(value: string, allow: ProxyAllowList): stri
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const trimmed = value.replace(/\/+$/, "");
   if (isIP(host) !== 0 && !allowedBases(allow).includes(trimmed)) throw refuse("Base-Url-Override must not be an IP address");
-  if (!allowedBases(allow).includes(trimmed)) throw refuse(`Base-Url-Override must be one of this server's Microsoft Advertising hosts (${allowedBases(allow).join(", ")})`);
+  if (!allowedBases(allow).includes(trimmed))
+    throw refuse(`Base-Url-Override must be one of this server's Microsoft Advertising hosts (${allowedBases(allow).join(", ")})`);
   return trimmed;
 }
 
@@ -61,6 +66,7 @@ export function resolveTarget(endpoint: string, allow: ProxyAllowList, baseUrlOv
   const url = `${base}${path}${query}`;
   const parsed = new URL(url);
   const basePath = new URL(base).pathname.replace(/\/+$/, "");
-  if (!isAllowedUrl(parsed, allow) || parsed.pathname !== `${basePath}${path}`) throw refuse("The endpoint does not resolve to a Microsoft Advertising URL unchanged");
+  if (!isAllowedUrl(parsed, allow) || parsed.pathname !== `${basePath}${path}`)
+    throw refuse("The endpoint does not resolve to a Microsoft Advertising URL unchanged");
   return { service, url: parsed.href };
 }

@@ -2,8 +2,8 @@ import { expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
 import type { Harness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
-import { twoInstancesForFile } from "../testing/twoInstances.js";
 import { codeOf, connectUser } from "../testing/proxyTesting.js";
+import { twoInstancesForFile } from "../testing/twoInstances.js";
 
 // Two instances on one database: a customer's hold after 117 is honoured by both.
 let h: Harness;
@@ -19,7 +19,12 @@ const QUERY = "/CampaignManagement/v13/Campaigns/QueryByAccountId";
 async function query(serverUrl: string, connectionId: string, accountId: string) {
   const res = await httpRequest(`${serverUrl}/proxy${QUERY}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${h.secretKey}`, "connection-id": connectionId, "provider-config-key": "microsoft-ads", "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${h.secretKey}`,
+      "connection-id": connectionId,
+      "provider-config-key": "microsoft-ads",
+      "content-type": "application/json",
+    },
     body: JSON.stringify({ AccountId: accountId }),
   });
   return { status: res.status, retryAfter: res.headers.get("retry-after"), json: JSON.parse(res.text) as unknown };
@@ -34,7 +39,11 @@ it("117: a 429 with Retry-After to the caller, then no calls to Microsoft for th
   expect((await query(h.server.url, id, account.Id)).status).toBe(200);
   expect((await query(b.url, id, account.Id)).status).toBe(200);
   const throttled = await query(h.server.url, id, account.Id);
-  expect(throttled).toMatchObject({ status: 429, retryAfter: "60", json: { error: { code: "msads_rate_limited", msads: { codes: [117], tracking_id: expect.any(String) } } } });
+  expect(throttled).toMatchObject({
+    status: 429,
+    retryAfter: "60",
+    json: { error: { code: "msads_rate_limited", msads: { codes: [117], tracking_id: expect.any(String) } } },
+  });
 
   // Three concurrent callers on each instance: all held here, none reaches Microsoft.
   const calls = h.ads.callCount();
@@ -51,7 +60,11 @@ it("117: a 429 with Retry-After to the caller, then no calls to Microsoft for th
 
   // The window passes (the hold's end moved to now: the clock is not waited for) and Microsoft lets calls through again.
   h.ads.throttle(null);
-  await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).where("customer_key", "=", account.ParentCustomerId).execute();
+  await h.server.db
+    .updateTable("proxy_holds")
+    .set({ until: Date.now() - 1 })
+    .where("customer_key", "=", account.ParentCustomerId)
+    .execute();
   expect((await query(b.url, id, account.Id)).status).toBe(200);
   expect(h.ads.callCount()).toBe(calls + 2);
   // The pruning job deletes ended holds.

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 import { codeOf, connectUser } from "../testing/proxyTesting.js";
 
 /**
@@ -29,7 +29,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  h = await startHarness({ env: { MICROSOFT_ADS_API_URL: frontUrl, PROXY_MAX_RESPONSE_BYTES: "65536", PROXY_TIMEOUT_SECONDS: "2", PROXY_RETRY_BASE_MS: "10", PROXY_MAX_HOLD_SECONDS: "300" } });
+  h = await startHarness({
+    env: {
+      MICROSOFT_ADS_API_URL: frontUrl,
+      PROXY_MAX_RESPONSE_BYTES: "65536",
+      PROXY_TIMEOUT_SECONDS: "2",
+      PROXY_RETRY_BASE_MS: "10",
+      PROXY_MAX_HOLD_SECONDS: "300",
+    },
+  });
   emulatorUrl = h.ads.url;
   id = await connectUser(h, "adele@contoso.example");
 });
@@ -81,7 +89,12 @@ function answerTest(path: string, req: http.IncomingMessage, res: http.ServerRes
     res.writeHead(200, { "content-type": "application/octet-stream" });
     Readable.from(Array.from({ length: 20 }, () => Buffer.alloc(8192, 66))).pipe(res);
   } else if (path.endsWith("/Test/Partial")) {
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ CampaignIds: ["1", null], PartialErrors: [{ Code: 1100, ErrorCode: "CampaignServiceInvalidCampaignName", Message: "bad name", Index: 1 }] }));
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        CampaignIds: ["1", null],
+        PartialErrors: [{ Code: 1100, ErrorCode: "CampaignServiceInvalidCampaignName", Message: "bad name", Index: 1 }],
+      }),
+    );
   } else if (path.endsWith("/Test/Plain429Century")) {
     // A 429 without fault 117 whose Retry-After asks for a century.
     res.writeHead(429, { "retry-after": "3153600000" }).end();
@@ -89,7 +102,13 @@ function answerTest(path: string, req: http.IncomingMessage, res: http.ServerRes
     res.writeHead(429, { "content-type": "text/plain" }).end("slow down");
   } else if (path.endsWith("/Test/Fault117Century")) {
     res.writeHead(429, { "content-type": "application/json", "retry-after": "99999999999999999999999" });
-    res.end(JSON.stringify({ TrackingId: "t-117", Type: "AdApiFaultDetail", Errors: [{ Code: 117, Detail: null, ErrorCode: "CallRateExceeded", Message: "Too many calls" }] }));
+    res.end(
+      JSON.stringify({
+        TrackingId: "t-117",
+        Type: "AdApiFaultDetail",
+        Errors: [{ Code: 117, Detail: null, ErrorCode: "CallRateExceeded", Message: "Too many calls" }],
+      }),
+    );
   } else if (path.endsWith("/Test/Unauthorized")) {
     // A 401 naming no fault: the proxy refreshes the token once and retries.
     res.writeHead(401).end();
@@ -122,7 +141,8 @@ describe("proxy against a real front server", () => {
     expect(res.headers.get("content-type")).toBe("text/csv");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="report.csv"');
     expect(res.headers.get("trackingid")).toBe("tracking-file-1");
-    for (const name of ["set-cookie", "www-authenticate", "server", "x-powered-by", "x-aspnet-version"]) expect([name, res.headers.get(name)]).toEqual([name, null]);
+    for (const name of ["set-cookie", "www-authenticate", "server", "x-powered-by", "x-aspnet-version"])
+      expect([name, res.headers.get(name)]).toEqual([name, null]);
   });
 
   it("passes back only listed headers: Microsoft's CSP, framing, CORS or HSTS headers never replace the server's own (review T8)", async () => {
@@ -132,10 +152,18 @@ describe("proxy against a real front server", () => {
     expect(res.headers.get("content-type")).toBe("text/html");
     expect(res.headers.get("trackingid")).toBe("tracking-hostile-1");
     expect(res.headers.get("x-ms-request-id")).toBe("req-1");
-    for (const name of ["content-security-policy", "x-frame-options", "x-content-type-options", "strict-transport-security", "cross-origin-resource-policy", "referrer-policy"]) {
+    for (const name of [
+      "content-security-policy",
+      "x-frame-options",
+      "x-content-type-options",
+      "strict-transport-security",
+      "cross-origin-resource-policy",
+      "referrer-policy",
+    ]) {
       expect([name, res.headers.get(name)]).toEqual([name, own.headers.get(name)]);
     }
-    for (const name of ["content-security-policy-report-only", "content-location", "content-base", "access-control-allow-origin"]) expect([name, res.headers.get(name)]).toEqual([name, null]);
+    for (const name of ["content-security-policy-report-only", "content-location", "content-base", "access-control-allow-origin"])
+      expect([name, res.headers.get(name)]).toEqual([name, null]);
   });
 
   it("bounds the response: a declared oversized body is refused with 502, a streamed one is cut", async () => {
@@ -180,14 +208,23 @@ describe("proxy against a real front server", () => {
     const answer = await new Promise<{ status: number; text: string; connection: string | undefined }>((resolve, reject) => {
       const req = http.request(`${h.server.url}${path}`, {
         method: "POST",
-        headers: { authorization: `Bearer ${h.secretKey}`, "connection-id": id, "provider-config-key": "microsoft-ads", "content-type": "application/json", "content-length": "100" },
+        headers: {
+          authorization: `Bearer ${h.secretKey}`,
+          "connection-id": id,
+          "provider-config-key": "microsoft-ads",
+          "content-type": "application/json",
+          "content-length": "100",
+        },
       });
       req.on("response", (res) => {
         let text = "";
-        res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, text, connection: res.headers.connection });
-        });
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (text += c))
+          .on("end", () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, text, connection: res.headers.connection });
+          });
       });
       req.on("error", reject);
       // Ten of the hundred bytes promised, and then nothing.
@@ -203,7 +240,12 @@ describe("proxy against a real front server", () => {
 
   describe("holds after a 429 (review T4)", () => {
     const holds = () => h.server.db.selectFrom("proxy_holds").selectAll().execute();
-    const statusHolds = async () => ((await h.api("GET", "/integrations/microsoft-ads/status")).json as { data: { holds: { customer_id: string | null; connection_id: string | null; until: string; reason: string | null }[] } }).data.holds;
+    const statusHolds = async () =>
+      (
+        (await h.api("GET", "/integrations/microsoft-ads/status")).json as {
+          data: { holds: { customer_id: string | null; connection_id: string | null; until: string; reason: string | null }[] };
+        }
+      ).data.holds;
     afterEach(() => h.server.db.deleteFrom("proxy_holds").execute());
 
     it("a century's Retry-After on a plain 429 is clamped to PROXY_MAX_HOLD_SECONDS, and the hold shows in the integration status", async () => {
@@ -212,7 +254,9 @@ describe("proxy against a real front server", () => {
       const [row, ...more] = await holds();
       expect(more).toEqual([]);
       expect(Number(row!.until)).toBeLessThanOrEqual(Date.now() + 300_000);
-      expect(await statusHolds()).toEqual([{ customer_id: row!.customer_key, connection_id: null, until: new Date(Number(row!.until)).toISOString(), reason: "too_many_requests" }]);
+      expect(await statusHolds()).toEqual([
+        { customer_id: row!.customer_key, connection_id: null, until: new Date(Number(row!.until)).toISOString(), reason: "too_many_requests" },
+      ]);
       expect(h.ads.accounts("adele@contoso.example").map((a) => a.ParentCustomerId)).toContain(row!.customer_key);
       // Held: the next call for the customer is answered here.
       const before = h.ads.callCount();
@@ -241,7 +285,10 @@ describe("proxy against a real front server", () => {
     it("a hold stored longer than the clamp (before it existed) is read as the clamp and shortened", async () => {
       const customer = h.ads.accounts("adele@contoso.example").map((a) => a.ParentCustomerId);
       const century = Date.now() + 100 * 365 * 86_400_000;
-      await h.server.db.insertInto("proxy_holds").values(customer.map((c) => ({ customer_key: c, until: century }))).execute();
+      await h.server.db
+        .insertInto("proxy_holds")
+        .values(customer.map((c) => ({ customer_key: c, until: century })))
+        .execute();
       const held = await proxy("POST", "/CustomerManagement/v13/User/Query", {}, { UserId: null });
       expect([held.status, codeOf(held.json)]).toEqual([429, "msads_rate_limited"]);
       expect(Number(held.headers.get("retry-after"))).toBeLessThanOrEqual(300);

@@ -1,5 +1,12 @@
-import { ACCOUNTS_SYNC_NAME, PROVIDER_CONFIG_KEY, ProviderConfigKeyQuerySchema, RecordsQuerySchema, TriggerSyncBodySchema, type SyncNowResponse } from "@ads-connect/shared";
-import { Router, type RequestHandler } from "express";
+import {
+  ACCOUNTS_SYNC_NAME,
+  PROVIDER_CONFIG_KEY,
+  ProviderConfigKeyQuerySchema,
+  RecordsQuerySchema,
+  type SyncNowResponse,
+  TriggerSyncBodySchema,
+} from "@ads-connect/shared";
+import { type RequestHandler, Router } from "express";
 import type { AccountSync, SyncRun } from "../accounts/accountSync.js";
 import type { RecordsService } from "../accounts/recordsService.js";
 import { AppError } from "../errors.js";
@@ -17,12 +24,15 @@ export function accountsRoutes(deps: { sync: AccountSync; records: RecordsServic
 
   router.get("/records", requireSecretKey, async (req, res) => {
     const query = parseWith(RecordsQuerySchema, req.query, "query");
-    res.set("cache-control", "no-store").json(await deps.records.list({ connectionId: req.get("connection-id"), providerConfigKey: req.get("provider-config-key"), query }));
+    res
+      .set("cache-control", "no-store")
+      .json(await deps.records.list({ connectionId: req.get("connection-id"), providerConfigKey: req.get("provider-config-key"), query }));
   });
 
   router.post("/connections/:connectionId/sync", requireSecretKey, async (req, res) => {
     const { provider_config_key } = parseWith(ProviderConfigKeyQuerySchema, req.query, "query");
-    if (provider_config_key !== undefined && provider_config_key !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
+    if (provider_config_key !== undefined && provider_config_key !== PROVIDER_CONFIG_KEY)
+      throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
     const connectionId = String(req.params.connectionId);
     res.json(toResponse(connectionId, await deps.sync.sync(connectionId)));
   });
@@ -32,7 +42,10 @@ export function accountsRoutes(deps: { sync: AccountSync; records: RecordsServic
     const body = parseWith(TriggerSyncBodySchema, req.body, "body");
     if (body.provider_config_key !== PROVIDER_CONFIG_KEY) throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
     const names = body.syncs.map((s) => (typeof s === "string" ? s : s.name));
-    if (names.some((n) => n !== ACCOUNTS_SYNC_NAME)) throw new AppError("invalid_body", `Invalid request body. syncs: this server has one sync, "${ACCOUNTS_SYNC_NAME}"`, 400, { details: [{ path: "syncs", message: `must be ["${ACCOUNTS_SYNC_NAME}"]` }] });
+    if (names.some((n) => n !== ACCOUNTS_SYNC_NAME))
+      throw new AppError("invalid_body", `Invalid request body. syncs: this server has one sync, "${ACCOUNTS_SYNC_NAME}"`, 400, {
+        details: [{ path: "syncs", message: `must be ["${ACCOUNTS_SYNC_NAME}"]` }],
+      });
     const response = toResponse(body.connection_id, await deps.sync.sync(body.connection_id));
     res.json({ success: response.success });
   });

@@ -1,5 +1,5 @@
 import { TriggerActionBodySchema } from "@ads-connect/shared";
-import { Router, type RequestHandler } from "express";
+import { type RequestHandler, Router } from "express";
 import type { ActionService } from "../actions/actionService.js";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
@@ -14,8 +14,14 @@ export function actionsRoutes(actions: ActionService, requireSecretKey: RequestH
 
   router.post("/action/trigger", requireSecretKey, async (req, res) => {
     const body = parseWith(TriggerActionBodySchema, req.body, "body");
-    if (req.get("x-async") === "true") throw new AppError("invalid_body", "Asynchronous actions (X-Async) are not supported: call without it; the answer is the action's output", 400);
-    const output = await actions.trigger({ connectionId: req.get("connection-id"), providerConfigKey: req.get("provider-config-key"), actionName: body.action_name, input: body.input });
+    if (req.get("x-async") === "true")
+      throw new AppError("invalid_body", "Asynchronous actions (X-Async) are not supported: call without it; the answer is the action's output", 400);
+    const output = await actions.trigger({
+      connectionId: req.get("connection-id"),
+      providerConfigKey: req.get("provider-config-key"),
+      actionName: body.action_name,
+      input: body.input,
+    });
     res.set("cache-control", "no-store").json(output);
   });
 

@@ -1,9 +1,9 @@
 import { parse as parseCookie } from "cookie";
-import { Router, type Response } from "express";
+import { type Response, Router } from "express";
 import { z } from "zod";
 import { ADMIN_CONSENT_COOKIE, type AdminConsentOutcome, type AdminConsentService } from "../admin/adminConsentService.js";
-import { parseWith } from "../http/parseWith.js";
 import { renderHtmlPage } from "../connect/pages/htmlPage.js";
+import { parseWith } from "../http/parseWith.js";
 import { ADMIN_CONSENT_CALLBACK_PATH } from "../oauth/redirectUris.js";
 
 const StartQuerySchema = z.object({ request: z.string().max(200).optional() });
@@ -27,8 +27,16 @@ export function adminConsentRoutes(adminConsent: AdminConsentService, secureCook
       res.redirect(302, outcome.url);
       return;
     }
-    const page = { heading: outcome.heading, paragraphs: outcome.paragraphs, data: { "admin-consent": outcome.result }, ...(outcome.code ? { code: outcome.code } : {}) };
-    res.status(outcome.status).type("html").send(renderHtmlPage(page, res.locals.cspNonce as string));
+    const page = {
+      heading: outcome.heading,
+      paragraphs: outcome.paragraphs,
+      data: { "admin-consent": outcome.result },
+      ...(outcome.code ? { code: outcome.code } : {}),
+    };
+    res
+      .status(outcome.status)
+      .type("html")
+      .send(renderHtmlPage(page, res.locals.cspNonce as string));
   };
 
   router.get("/oauth/admin-consent", async (req, res) => {

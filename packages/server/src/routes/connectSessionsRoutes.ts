@@ -1,10 +1,10 @@
 import { CreateChangeAccountsSessionBodySchema, CreateConnectSessionBodySchema, CreateReconnectSessionBodySchema } from "@ads-connect/shared";
 import cors from "cors";
-import { Router, type RequestHandler } from "express";
+import { type RequestHandler, Router } from "express";
+import type { ConnectSessionService } from "../connect/connectSessionService.js";
 import { AppError } from "../errors.js";
 import { bearerToken } from "../http/bearerToken.js";
 import { parseWith } from "../http/parseWith.js";
-import type { ConnectSessionService } from "../connect/connectSessionService.js";
 
 /** Product backend creates sessions (secret key); the widget polls one (its session token). */
 export function connectSessionsRoutes(sessions: ConnectSessionService, requireSecretKey: RequestHandler, allowedOrigins: string[]): Router {

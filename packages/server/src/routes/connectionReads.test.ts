@@ -1,9 +1,9 @@
-import { createServer, request, type RequestListener, type Server } from "node:http";
+import { createServer, type RequestListener, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GetConnectionQuerySchema, ListConnectionsQuerySchema } from "@ads-connect/shared";
 import express, { type Express } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type AppDeps } from "../app.js";
+import { type AppDeps, createApp } from "../app.js";
 import { AppError } from "../errors.js";
 import { errorHandler } from "../http/errorHandler.js";
 import { parseWith } from "../http/parseWith.js";
@@ -11,7 +11,7 @@ import { rateLimits } from "../http/rateLimits.js";
 import { requestLogger } from "../http/requestLogger.js";
 import { requireSecretKey } from "../http/requireSecretKey.js";
 import { securityHeaders } from "../http/securityHeaders.js";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 // The one read handler (routes/connectionReads.ts, which writes its JSON itself) against the same
@@ -50,7 +50,11 @@ function plainExpress({ config, logger, services }: AppDeps): Express {
     });
     app.get(`${prefix}/connections/:connectionId`, json, secretKey, async (req, res) => {
       const q = parseWith(GetConnectionQuerySchema.loose(), req.query, "query");
-      const connection = await services.connections.get(req.params.connectionId as string, { providerConfigKey: q.provider_config_key, forceRefresh: q.force_refresh, includeRefreshToken: q.refresh_token });
+      const connection = await services.connections.get(req.params.connectionId as string, {
+        providerConfigKey: q.provider_config_key,
+        forceRefresh: q.force_refresh,
+        includeRefreshToken: q.refresh_token,
+      });
       res.set("cache-control", "no-store").json(connection);
     });
   }
@@ -64,7 +68,10 @@ function plainExpress({ config, logger, services }: AppDeps): Express {
 beforeAll(async () => {
   // Rate limits on (the default), with an allowance these requests do not reach.
   h = await startHarness({ env: { REFRESH_AHEAD: "off", RATE_LIMIT_WINDOW_SECONDS: "600" } });
-  for (const [name, target] of [["adele@contoso.example", "connectionId"], ["megan@contoso.example", "expiredId"]] as const) {
+  for (const [name, target] of [
+    ["adele@contoso.example", "connectionId"],
+    ["megan@contoso.example", "expiredId"],
+  ] as const) {
     const { result } = await connectAs(h, name);
     if (result.type !== "ads-connect:success") throw new Error("setup connect failed");
     if (target === "connectionId") connectionId = result.connection_id;
@@ -118,7 +125,8 @@ async function compare(path: string, options: Parameters<typeof send>[2] = {}): 
   expect(withoutClock(answer.headers)).toEqual(withoutClock(plain.headers));
   expect(timeless(answer.body)).toBe(timeless(plain.body));
   // The lengths differ only with the clock's digits; each is its body's.
-  if (options.method !== "HEAD" && answer.status !== 304) for (const a of [answer, plain]) expect(a.headers).toContain(`Content-Length: ${Buffer.byteLength(a.body)}`);
+  if (options.method !== "HEAD" && answer.status !== 304)
+    for (const a of [answer, plain]) expect(a.headers).toContain(`Content-Length: ${Buffer.byteLength(a.body)}`);
   return answer;
 }
 
@@ -141,7 +149,9 @@ describe("the one read handler answers as plain Express routes do", () => {
       const status = await compare(`${prefix}/connections?connectionId=${connectionId}`, { headers: auth() });
       expect(status.status).toBe(200);
       expect(status.headers.some((h) => h.startsWith("cache-control"))).toBe(false);
-      expect((JSON.parse(status.body) as { connections: { connection_id: string; status: string }[] }).connections).toMatchObject([{ connection_id: connectionId, status: "connected" }]);
+      expect((JSON.parse(status.body) as { connections: { connection_id: string; status: string }[] }).connections).toMatchObject([
+        { connection_id: connectionId, status: "connected" },
+      ]);
       expect((await compare(`${prefix}/connections`, { headers: auth() })).status).toBe(200);
     }
   });
@@ -186,7 +196,11 @@ describe("the one read handler answers as plain Express routes do", () => {
     const lines = linesNow()
       .slice(-2)
       .map((l) => JSON.parse(l) as Record<string, unknown> & { req: { id: unknown } });
-    const shape = ({ time: _t, responseTime, req, ...rest }: Record<string, unknown> & { req: { id: unknown } }) => ({ ...rest, req: { ...req, id: typeof req.id }, responseTime: typeof responseTime });
+    const shape = ({ time: _t, responseTime, req, ...rest }: Record<string, unknown> & { req: { id: unknown } }) => ({
+      ...rest,
+      req: { ...req, id: typeof req.id },
+      responseTime: typeof responseTime,
+    });
     expect(shape(lines[0]!)).toEqual(shape(lines[1]!));
     expect(lines[0]!.req).toMatchObject({ method: "GET", url: `/connections/${connectionId}?token=%5BREDACTED%5D` });
     expect(h.logs.join("")).not.toContain("t0ps3cret");

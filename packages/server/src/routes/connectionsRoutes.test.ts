@@ -1,7 +1,7 @@
 import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { beginSignIn, connectAs, signInAs, startHarness, type Harness } from "../testing/harness.js";
 import { BrowserClient } from "../testing/browserClient.js";
+import { beginSignIn, connectAs, type Harness, signInAs, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 let nango: Nango;
@@ -29,7 +29,11 @@ describe("the unmodified @nangohq/node client against ads-connect", () => {
     const { connections } = await nango.listConnections({ userId: "nango-user" });
     expect(connections).toHaveLength(1);
     const listed = connections[0]!;
-    expect(listed).toMatchObject({ provider_config_key: "microsoft-ads", provider: "microsoft-ads", end_user: { id: "nango-user", organization: { id: "org-1" } } });
+    expect(listed).toMatchObject({
+      provider_config_key: "microsoft-ads",
+      provider: "microsoft-ads",
+      end_user: { id: "nango-user", organization: { id: "org-1" } },
+    });
 
     const full = await nango.getConnection("microsoft-ads", listed.connection_id);
     expect(full.connection_id).toBe(listed.connection_id);
@@ -74,7 +78,10 @@ describe("GET /connections?search=", () => {
     await connectAs(h, "megan@contoso.example", { token: (await h.createSession({ end_user: { id: "Search-User-7" } })).token });
     for (const search of ["MEGAN@CONTOSO", "megan@contoso", "search-user-7"]) {
       const res = await h.api("GET", `/connections?search=${encodeURIComponent(search)}`);
-      expect((res.json as { connections: { end_user: { id: string } }[] }).connections.map((c) => c.end_user.id), search).toContain("Search-User-7");
+      expect(
+        (res.json as { connections: { end_user: { id: string } }[] }).connections.map((c) => c.end_user.id),
+        search,
+      ).toContain("Search-User-7");
     }
   });
 });

@@ -1,7 +1,7 @@
 import { PatchConnectionBodySchema, ProviderConfigKeyQuerySchema } from "@ads-connect/shared";
-import { Router, type RequestHandler } from "express";
-import { parseWith } from "../http/parseWith.js";
+import { type RequestHandler, Router } from "express";
 import type { ConnectionService } from "../connections/connectionService.js";
+import { parseWith } from "../http/parseWith.js";
 
 /**
  * Nango-compatible connection API for product backends (secret key): updates and deletes. The

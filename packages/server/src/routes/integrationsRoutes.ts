@@ -1,5 +1,5 @@
 import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
-import { Router, type RequestHandler } from "express";
+import { type RequestHandler, Router } from "express";
 import { AppError } from "../errors.js";
 import type { IntegrationStatusService } from "../integration/integrationStatusService.js";
 

@@ -1,21 +1,24 @@
+import { randomBytes } from "node:crypto";
 import { CONNECT_ERROR, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import { parse as parseCookie } from "cookie";
-import { randomBytes } from "node:crypto";
-import express, { Router, type Response } from "express";
+import express, { type Response, Router } from "express";
 import { z } from "zod";
-import { AppError } from "../errors.js";
-import { parseWith } from "../http/parseWith.js";
 import type { PickerOutcome } from "../connect/accountPickerService.js";
+import type { BindingCookie, ConnectFlowService, ErrorOutcome } from "../connect/connectFlowService.js";
 import { renderAccountPickerPage } from "../connect/pages/accountPickerPage.js";
-import { ACCOUNT_PICKER_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
 import { renderResultPage } from "../connect/pages/resultPage.js";
 import { renderStartPage } from "../connect/pages/startPage.js";
-import type { BindingCookie, ConnectFlowService, ErrorOutcome } from "../connect/connectFlowService.js";
+import { AppError } from "../errors.js";
+import { parseWith } from "../http/parseWith.js";
+import { ACCOUNT_PICKER_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
 
 const StartQuerySchema = z.object({
   connect_session_token: z.string().max(200).optional(),
   origin: z.string().max(500).optional(),
-  flow: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "flow must be 8-64 letters, digits, - or _").optional(),
+  flow: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, "flow must be 8-64 letters, digits, - or _")
+    .optional(),
 });
 const CallbackQuerySchema = z.record(z.string(), z.string().max(20_000));
 // Missing or odd fields are the service's business: it answers with a result page, not JSON.
@@ -24,12 +27,20 @@ const PickerBodySchema = z
   .object({
     picker: z.string().max(200).optional().catch(undefined),
     account_id: z
-      .union([z.string().max(64).transform((id) => [id]), z.array(z.string().max(64)).max(10_000)])
+      .union([
+        z
+          .string()
+          .max(64)
+          .transform((id) => [id]),
+        z.array(z.string().max(64)).max(10_000),
+      ])
       .optional()
       .catch(undefined),
   })
   .catch({});
-const ContinueBodySchema = z.object({ proof: z.string().max(200).optional().catch(undefined), decision: z.string().max(20).optional().catch(undefined) }).catch({});
+const ContinueBodySchema = z
+  .object({ proof: z.string().max(200).optional().catch(undefined), decision: z.string().max(20).optional().catch(undefined) })
+  .catch({});
 
 /**
  * Browser-facing pages of the popup: start (→ handshake or confirmation → Microsoft) and callback
@@ -42,9 +53,14 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
 
   // Ties the next step to this browser: sent back only to that step's path (under the prefix).
   const setBindingCookie = (res: Response, cookie: BindingCookie, path: string) =>
-    res.cookie(cookie.name, cookie.value, { httpOnly: true, secure: secureCookies, sameSite: "lax", path: `${basePath}${path}`, maxAge: cookie.maxAgeSeconds * 1000 });
-  const page = (res: Response, status: number, html: string) =>
-    res.status(status).set("cache-control", "no-store").type("html").send(html);
+    res.cookie(cookie.name, cookie.value, {
+      httpOnly: true,
+      secure: secureCookies,
+      sameSite: "lax",
+      path: `${basePath}${path}`,
+      maxAge: cookie.maxAgeSeconds * 1000,
+    });
+  const page = (res: Response, status: number, html: string) => res.status(status).set("cache-control", "no-store").type("html").send(html);
 
   // A result page instead of going on; Microsoft being briefly unavailable says when to try again.
   const errorPage = (res: Response, outcome: ErrorOutcome) => {

@@ -1,5 +1,5 @@
 import { WebhookDeliveriesQuerySchema } from "@ads-connect/shared";
-import { Router, type RequestHandler } from "express";
+import { type RequestHandler, Router } from "express";
 import { parseWith } from "../http/parseWith.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 

@@ -1,4 +1,4 @@
-import { AdAccountSchema, type AdAccount } from "@ads-connect/shared";
+import { type AdAccount, AdAccountSchema } from "@ads-connect/shared";
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Db } from "./db.js";
 import type { AdAccountTable } from "./schema.js";
@@ -47,12 +47,20 @@ export class AdAccountStore {
 
   /** The connection's highest record cursor (0 with none). */
   async maxCursor(connectionId: string): Promise<number> {
-    const max = await this.db.selectFrom("ad_accounts").select((eb) => eb.fn.max("cursor").as("max")).where("connection_id", "=", connectionId).executeTakeFirst();
+    const max = await this.db
+      .selectFrom("ad_accounts")
+      .select((eb) => eb.fn.max("cursor").as("max"))
+      .where("connection_id", "=", connectionId)
+      .executeTakeFirst();
     return Number(max?.max ?? 0);
   }
 
   async insertMany(rows: readonly NewAdAccountRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_BATCH) await this.db.insertInto("ad_accounts").values(rows.slice(i, i + INSERT_BATCH)).execute();
+    for (let i = 0; i < rows.length; i += INSERT_BATCH)
+      await this.db
+        .insertInto("ad_accounts")
+        .values(rows.slice(i, i + INSERT_BATCH))
+        .execute();
   }
 
   async update(connectionId: string, accountId: string, changes: Updateable<AdAccountTable>): Promise<void> {

@@ -41,7 +41,11 @@ export class AdminConsentStore {
   }
 
   async completeRequest(id: string, at: number, grantedTenantId: string): Promise<void> {
-    await this.db.updateTable("admin_consent_requests").set({ completed_at: at, granted_tenant_id: grantedTenantId, error: null }).where("id", "=", id).execute();
+    await this.db
+      .updateTable("admin_consent_requests")
+      .set({ completed_at: at, granted_tenant_id: grantedTenantId, error: null })
+      .where("id", "=", id)
+      .execute();
   }
 
   async failRequest(id: string, error: string): Promise<void> {
@@ -65,7 +69,12 @@ export class AdminConsentStore {
 
   /** A sign-in from the tenant worked: its browser-reported approval (if any) is now verified. */
   async markVerified(tenantId: string, at: number): Promise<void> {
-    await this.db.updateTable("admin_consents").set({ verified_at: at }).where("tenant_id", "=", tenantId.toLowerCase()).where("verified_at", "is", null).execute();
+    await this.db
+      .updateTable("admin_consents")
+      .set({ verified_at: at })
+      .where("tenant_id", "=", tenantId.toLowerCase())
+      .where("verified_at", "is", null)
+      .execute();
   }
 
   /** Every approval, newest first. */

@@ -1,4 +1,4 @@
-import { inTransaction, type Db } from "./db.js";
+import { type Db, inTransaction } from "./db.js";
 
 /** When each alert was last sent (table `alerts_sent`), shared by every instance for deduplication. */
 export class AlertStore {
@@ -12,7 +12,11 @@ export class AlertStore {
     return inTransaction(this.db, async (trx) => {
       const last = await trx.selectFrom("alerts_sent").select("sent_at").where("key", "=", key).executeTakeFirst();
       if (last && last.sent_at > sentAfter) return false;
-      await trx.insertInto("alerts_sent").values({ key, sent_at: claim }).onConflict((oc) => oc.column("key").doUpdateSet({ sent_at: claim })).execute();
+      await trx
+        .insertInto("alerts_sent")
+        .values({ key, sent_at: claim })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ sent_at: claim }))
+        .execute();
       return true;
     });
   }

@@ -32,10 +32,19 @@ export class ConnectSessionStore {
   }
 
   /** The start page now shown for this session (a newer one replaces an older one). */
-  async setPendingStart(id: string, start: { proofHash: string; bindingHash: string; origin: string | null; flow: string | null; expiresAt: number }): Promise<void> {
+  async setPendingStart(
+    id: string,
+    start: { proofHash: string; bindingHash: string; origin: string | null; flow: string | null; expiresAt: number },
+  ): Promise<void> {
     await this.db
       .updateTable("connect_sessions")
-      .set({ start_proof_hash: start.proofHash, start_binding_hash: start.bindingHash, start_origin: start.origin, start_flow: start.flow, start_expires_at: start.expiresAt })
+      .set({
+        start_proof_hash: start.proofHash,
+        start_binding_hash: start.bindingHash,
+        start_origin: start.origin,
+        start_flow: start.flow,
+        start_expires_at: start.expiresAt,
+      })
       .where("id", "=", id)
       .execute();
   }
@@ -102,7 +111,12 @@ export class ConnectSessionStore {
 
   /** Claims the single-use session for one callback: true only for the first caller. */
   async claimCompletion(id: string, at: number): Promise<boolean> {
-    const claimed = await this.db.updateTable("connect_sessions").set({ completed_at: at }).where("id", "=", id).where("completed_at", "is", null).executeTakeFirst();
+    const claimed = await this.db
+      .updateTable("connect_sessions")
+      .set({ completed_at: at })
+      .where("id", "=", id)
+      .where("completed_at", "is", null)
+      .executeTakeFirst();
     return Number(claimed.numUpdatedRows) === 1;
   }
 

@@ -71,7 +71,13 @@ function compileLookups(db: Db): Lookups {
     .select(CONNECTION_COLUMNS)
     .select((eb) =>
       eb
-        .exists(eb.selectFrom("refresh_leases").select("refresh_leases.connection_id").whereRef("refresh_leases.connection_id", "=", "connections.connection_id").where("refresh_leases.expires_at", ">", -1))
+        .exists(
+          eb
+            .selectFrom("refresh_leases")
+            .select("refresh_leases.connection_id")
+            .whereRef("refresh_leases.connection_id", "=", "connections.connection_id")
+            .where("refresh_leases.expires_at", ">", -1),
+        )
         .as("leased"),
     )
     .where("connections.connection_id", "=", "")
@@ -79,7 +85,8 @@ function compileLookups(db: Db): Lookups {
     .limit(1)
     .offset(0)
     .compile() as CompiledQuery<ConnectionRow & { leased: unknown }>;
-  if (JSON.stringify(statusByConnectionId.parameters) !== JSON.stringify([-1, "", 1, 0])) throw new Error("the status lookup's parameters must be [now, connection id, limit, offset]");
+  if (JSON.stringify(statusByConnectionId.parameters) !== JSON.stringify([-1, "", 1, 0]))
+    throw new Error("the status lookup's parameters must be [now, connection id, limit, offset]");
   prepareOnPostgres(byConnectionId.sql);
   prepareOnPostgres(statusByConnectionId.sql);
   return { byConnectionId, statusByConnectionId };
@@ -111,8 +118,16 @@ export class ConnectionStore {
    * A status read's rows (the list filtered by connection id only) and which of them some instance
    * holds a live refresh lease on at `now` (see RefreshLeaseStore), in one query instead of two.
    */
-  async listByConnectionIdWithLeases(connectionId: string, limit: number, offset: number, now: number): Promise<{ rows: ConnectionRow[]; leased: Set<string> }> {
-    const { rows } = await this.db.executeQuery<ConnectionRow & { leased: unknown }>({ ...this.lookups.statusByConnectionId, parameters: [now, connectionId, limit, offset] });
+  async listByConnectionIdWithLeases(
+    connectionId: string,
+    limit: number,
+    offset: number,
+    now: number,
+  ): Promise<{ rows: ConnectionRow[]; leased: Set<string> }> {
+    const { rows } = await this.db.executeQuery<ConnectionRow & { leased: unknown }>({
+      ...this.lookups.statusByConnectionId,
+      parameters: [now, connectionId, limit, offset],
+    });
     const leased = new Set<string>();
     // PostgreSQL answers a boolean, SQLite 0 or 1. The rows keep their extra `leased` column (no copy
     // without it by object rest: on the token read that pattern made garbage outlive scavenges, see
@@ -166,11 +181,7 @@ export class ConnectionStore {
    * refresh's new tokens), so it starts a new version. False when nothing was written: someone
    * else stored credentials since, and this write is stale.
    */
-  async updateVersioned(
-    connectionId: string,
-    guard: { expected: number | null; bump: boolean },
-    changes: Updateable<ConnectionTable>,
-  ): Promise<boolean> {
+  async updateVersioned(connectionId: string, guard: { expected: number | null; bump: boolean }, changes: Updateable<ConnectionTable>): Promise<boolean> {
     let query = this.db
       .updateTable("connections")
       .set((eb) => (guard.bump ? { ...changes, version: eb("version", "+", 1) } : changes))
@@ -201,7 +212,11 @@ export class ConnectionStore {
 
   /** How many connections have each status. */
   async countByStatus(): Promise<{ status: ConnectionRow["status"]; n: number }[]> {
-    return this.db.selectFrom("connections").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
+    return this.db
+      .selectFrom("connections")
+      .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("status")
+      .execute();
   }
 
   /** One page of every connection's encrypted credentials, in row order after `after` (a row id). */

@@ -4,11 +4,11 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { DEFAULT_BUSY_RETRY_MS, retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS } from "./databaseBusy.js";
-import { migrateToLatest, type DialectName } from "./migrations.js";
+import { type DialectName, migrateToLatest } from "./migrations.js";
 import { usePreparedStatements } from "./preparedStatements.js";
 import type { Database } from "./schema.js";
 import { RetryingSqliteDialect, type SqliteCloseHooks } from "./sqliteDialect.js";
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer, type CheckpointResult } from "./walCheckpointer.js";
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, type CheckpointResult, WalCheckpointer } from "./walCheckpointer.js";
 
 /** While starting, another process may be migrating the same file; waiting for it is fine. */
 const MIGRATION_BUSY_RETRY_MS = 60_000;

@@ -1,7 +1,7 @@
 import SQLite from "better-sqlite3";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
-import { beginSignIn, resultOf, signInAs, startHarness, type Harness } from "../testing/harness.js";
+import { beginSignIn, type Harness, resultOf, signInAs, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 let h: Harness;

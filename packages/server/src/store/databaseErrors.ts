@@ -35,5 +35,8 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  */
 export function fromDatabaseError(err: unknown): AppError | null {
   if (!isDatabaseUnavailable(err)) return null;
-  return new AppError("database_unavailable", "The database is unreachable right now; try again shortly.", 503, { cause: err, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
+  return new AppError("database_unavailable", "The database is unreachable right now; try again shortly.", 503, {
+    cause: err,
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+  });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 
 let parent: string;
 let h: Harness | undefined;

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Kysely } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 import { createDatabase } from "./createDatabase.js";
 import { IntegrationEventStore } from "./integrationEventStore.js";

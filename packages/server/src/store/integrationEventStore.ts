@@ -31,7 +31,11 @@ export class IntegrationEventStore {
 
   /** When each kind last happened, or null. */
   async lastAt(kind: IntegrationEventKind): Promise<number | null> {
-    const row = await this.db.selectFrom("integration_events").select((eb) => eb.fn.max("at").as("at")).where("kind", "=", kind).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("integration_events")
+      .select((eb) => eb.fn.max("at").as("at"))
+      .where("kind", "=", kind)
+      .executeTakeFirst();
     return row?.at == null ? null : Number(row.at);
   }
 
@@ -57,9 +61,7 @@ export class IntegrationEventStore {
       if (aadsts !== null && !entry.aadsts.includes(aadsts)) entry.aadsts.push(aadsts);
       byCode.set(code, entry);
     }
-    return [...byCode.values()]
-      .map((e) => ({ ...e, aadsts: e.aadsts.sort((a, b) => a - b) }))
-      .sort((a, b) => b.count - a.count || b.last_at - a.last_at);
+    return [...byCode.values()].map((e) => ({ ...e, aadsts: e.aadsts.sort((a, b) => a - b) })).sort((a, b) => b.count - a.count || b.last_at - a.last_at);
   }
 
   /**

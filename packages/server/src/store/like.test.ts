@@ -1,6 +1,6 @@
 import { WebhookDeliveriesResponseSchema } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 let h: Harness;
 /** End user id → connection id, each connected over the real flow. */

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 
 /** `\`, `%` and `_` taken literally in a LIKE pattern written with `ESCAPE '\'`. */
 export function escapeLike(text: string): string {

@@ -1,4 +1,4 @@
-import { Migrator, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -78,8 +78,14 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       const identity = (c: ColumnDefinitionBuilder) => (dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey());
       // One column per statement: SQLite's ALTER TABLE adds one at a time.
       await db.schema.alterTable("connections").addColumn("last_refreshed_at", "bigint").execute();
-      await db.schema.alterTable("connections").addColumn("refresh_failures", "integer", (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable("connections").addColumn("failure_reported", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable("connections")
+        .addColumn("refresh_failures", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable("connections")
+        .addColumn("failure_reported", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema
         .createTable("webhook_outbox")
         .addColumn("id", "text", (c) => c.primaryKey())
@@ -154,7 +160,10 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
     async up(db: Kysely<unknown>) {
       // Bumped by every credential write (connect, reconnect, refresh): a refresh writes only if the
       // row is still the version it read, so a reconnect in the meantime wins.
-      await db.schema.alterTable("connections").addColumn("version", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable("connections")
+        .addColumn("version", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   },
   "0005_connect_proof_and_consent_verification": {

@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { inTransaction, type Db } from "./db.js";
+import { type Db, inTransaction } from "./db.js";
 import type { OAuthAttemptTable } from "./schema.js";
 
 export type AttemptRow = Selectable<OAuthAttemptTable>;

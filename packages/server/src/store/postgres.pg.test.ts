@@ -1,10 +1,10 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";
 import { createDatabase } from "./createDatabase.js";
-import type { Database } from "./schema.js";
 import { MIGRATION_NAMES } from "./migrations.js";
+import type { Database } from "./schema.js";
 
 // PostgreSQL only (the packages-pg project): what SQLite has no counterpart for.
 const opened: Kysely<Database>[] = [];
@@ -53,7 +53,11 @@ describe("PostgreSQL", () => {
     const db = await createDatabase({ url: database.url! });
     opened.push(db);
     await db.insertInto("alerts_sent").values({ key: "k", sent_at: 1_800_000_000_123 }).execute();
-    const row = await db.selectFrom("alerts_sent").select(["sent_at", (eb) => eb.fn.countAll().as("n")]).groupBy("sent_at").executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("alerts_sent")
+      .select(["sent_at", (eb) => eb.fn.countAll().as("n")])
+      .groupBy("sent_at")
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ sent_at: 1_800_000_000_123, n: 1 });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterEach, expect, it } from "vitest";
 import { newConnectionRow } from "../testing/connectionRow.js";
 import { createTestDatabase, type TestDatabase } from "../testing/testDatabase.js";

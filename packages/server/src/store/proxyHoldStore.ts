@@ -37,7 +37,14 @@ export class ProxyHoldStore {
 
   /** Holds not ended at `at`, the longest first, at most `limit`. */
   async active(at: number, limit: number): Promise<ProxyHoldRow[]> {
-    const rows = await this.db.selectFrom("proxy_holds").select(["customer_key", "until", "reason"]).where("until", ">", at).orderBy("until", "desc").orderBy("customer_key").limit(limit).execute();
+    const rows = await this.db
+      .selectFrom("proxy_holds")
+      .select(["customer_key", "until", "reason"])
+      .where("until", ">", at)
+      .orderBy("until", "desc")
+      .orderBy("customer_key")
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({ ...r, until: Number(r.until) }));
   }
 }

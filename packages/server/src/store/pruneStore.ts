@@ -30,7 +30,15 @@ export class PruneStore {
           .select("id")
           .where("expires_at", "<", cutoff)
           .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom("oauth_attempts").select("oauth_attempts.id").whereRef("oauth_attempts.session_id", "=", "connect_sessions.id").where("oauth_attempts.expires_at", ">=", cutoff).where((eb) => eb.or([eb("oauth_attempts.consumed_at", "is", null), eb("oauth_attempts.result", "is", null)])))),
+            not(
+              exists(
+                selectFrom("oauth_attempts")
+                  .select("oauth_attempts.id")
+                  .whereRef("oauth_attempts.session_id", "=", "connect_sessions.id")
+                  .where("oauth_attempts.expires_at", ">=", cutoff)
+                  .where((eb) => eb.or([eb("oauth_attempts.consumed_at", "is", null), eb("oauth_attempts.result", "is", null)])),
+              ),
+            ),
           )
           .limit(batch)
           .$if(this.skipLocked, (q) => q.forUpdate().skipLocked())
@@ -73,7 +81,12 @@ export class PruneStore {
         .selectFrom("integration_events")
         .select("id")
         .where("at", "<", cutoff)
-        .where("id", "not in", (eb) => eb.selectFrom("integration_events").select((e) => e.fn.max("id").as("id")).groupBy("kind"))
+        .where("id", "not in", (eb) =>
+          eb
+            .selectFrom("integration_events")
+            .select((e) => e.fn.max("id").as("id"))
+            .groupBy("kind"),
+        )
         .where("id", "not in", (eb) =>
           eb
             .selectFrom("integration_events")

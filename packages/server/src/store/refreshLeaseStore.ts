@@ -36,7 +36,12 @@ export class RefreshLeaseStore {
 
   /** When the live lease on the connection expires, or null when nobody holds one. */
   async heldUntil(connectionId: string, now: number): Promise<number | null> {
-    const row = await this.db.selectFrom("refresh_leases").select("expires_at").where("connection_id", "=", connectionId).where("expires_at", ">", now).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("refresh_leases")
+      .select("expires_at")
+      .where("connection_id", "=", connectionId)
+      .where("expires_at", ">", now)
+      .executeTakeFirst();
     return row ? Number(row.expires_at) : null;
   }
 
@@ -47,7 +52,12 @@ export class RefreshLeaseStore {
       const { rows } = await this.db.executeQuery<{ connection_id: string }>({ ...this.heldOne, parameters: [connectionIds[0], now] });
       return new Set(rows.map((r) => r.connection_id));
     }
-    const rows = await this.db.selectFrom("refresh_leases").select("connection_id").where("connection_id", "in", connectionIds).where("expires_at", ">", now).execute();
+    const rows = await this.db
+      .selectFrom("refresh_leases")
+      .select("connection_id")
+      .where("connection_id", "in", connectionIds)
+      .where("expires_at", ">", now)
+      .execute();
     return new Set(rows.map((r) => r.connection_id));
   }
 }

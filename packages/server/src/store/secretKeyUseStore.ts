@@ -28,7 +28,11 @@ export class SecretKeyUseStore {
 
   async list(fingerprints: readonly string[]): Promise<StoredKeyUse[]> {
     if (fingerprints.length === 0) return [];
-    const rows = await this.db.selectFrom("secret_key_uses").select(["fingerprint", "requests", "last_used_at"]).where("fingerprint", "in", fingerprints).execute();
+    const rows = await this.db
+      .selectFrom("secret_key_uses")
+      .select(["fingerprint", "requests", "last_used_at"])
+      .where("fingerprint", "in", fingerprints)
+      .execute();
     return rows.map((r) => ({ fingerprint: r.fingerprint, requests: Number(r.requests), lastUsedAt: Number(r.last_used_at) }));
   }
 }

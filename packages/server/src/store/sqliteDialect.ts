@@ -1,15 +1,15 @@
+import type SQLite from "better-sqlite3";
 import {
   CompiledQuery,
-  SqliteAdapter,
-  SqliteDialect,
-  SqliteDriver,
   type DatabaseConnection,
   type DialectAdapter,
   type Driver,
   type QueryResult,
+  SqliteAdapter,
+  SqliteDialect,
   type SqliteDialectConfig,
+  SqliteDriver,
 } from "kysely";
-import type SQLite from "better-sqlite3";
 import { retryWhileBusy } from "./databaseBusy.js";
 
 /** How long a query may keep retrying while another connection holds the lock; changeable at runtime. */

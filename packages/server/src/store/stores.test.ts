@@ -21,7 +21,19 @@ afterEach(async () => {
 const NOW = Date.UTC(2027, 0, 10, 12);
 
 function account(id: string): AdAccount {
-  return { id, customer_id: "9", number: null, name: `Account ${id}`, currency: "USD", time_zone: null, status: "Active", pause_reason: null, language: null, financial_status: null, mode: null };
+  return {
+    id,
+    customer_id: "9",
+    number: null,
+    name: `Account ${id}`,
+    currency: "USD",
+    time_zone: null,
+    status: "Active",
+    pause_reason: null,
+    language: null,
+    financial_status: null,
+    mode: null,
+  };
 }
 
 describe("Stores.transaction", () => {
@@ -43,7 +55,14 @@ describe("Stores.transaction", () => {
       stores.transaction(async (tx) => {
         await tx.events.record(NOW, "refresh_succeeded", "c1");
         // Opens no second transaction: runs inside this one.
-        expect(await tx.webhooks.recordAttempt("w1", NOW + 60_000, { startedAt: NOW, endedAt: NOW + 5, statusCode: 200, error: null }, { attempts: 1, delivered_at: NOW + 5, locked_until: null })).toBe(true);
+        expect(
+          await tx.webhooks.recordAttempt(
+            "w1",
+            NOW + 60_000,
+            { startedAt: NOW, endedAt: NOW + 5, statusCode: 200, error: null },
+            { attempts: 1, delivered_at: NOW + 5, locked_until: null },
+          ),
+        ).toBe(true);
         throw failure;
       }),
     ).rejects.toBe(failure);

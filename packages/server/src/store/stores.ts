@@ -5,7 +5,7 @@ import { AlertStore } from "./alertStore.js";
 import { ConnectionScheduleStore } from "./connectionScheduleStore.js";
 import { ConnectionStore } from "./connectionStore.js";
 import { ConnectSessionStore } from "./connectSessionStore.js";
-import { inTransaction, type DatabaseHandle, type Db } from "./db.js";
+import { type DatabaseHandle, type Db, inTransaction } from "./db.js";
 import { IntegrationEventStore } from "./integrationEventStore.js";
 import { LastFetchedStore } from "./lastFetchedStore.js";
 import { pendingMigrations } from "./migrations.js";

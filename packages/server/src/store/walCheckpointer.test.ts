@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createDatabase, openBookkeepingDatabase } from "./createDatabase.js";
 import type { Database } from "./schema.js";
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer, type CheckpointResult } from "./walCheckpointer.js";
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, type CheckpointResult, WalCheckpointer } from "./walCheckpointer.js";
 
 let dir: string;
 let file: string;

@@ -1,5 +1,5 @@
 import type { Selectable, Updateable } from "kysely";
-import { inTransaction, type Db } from "./db.js";
+import { type Db, inTransaction } from "./db.js";
 import { containsExactly } from "./like.js";
 import type { WebhookAttemptTable, WebhookOutboxTable } from "./schema.js";
 
@@ -14,7 +14,16 @@ export class WebhookOutboxStore {
   async insert(event: { id: string; body: string; createdAt: number; dueAt: number }): Promise<void> {
     await this.db
       .insertInto("webhook_outbox")
-      .values({ id: event.id, body: event.body, created_at: event.createdAt, next_attempt_at: event.dueAt, locked_until: null, delivered_at: null, gave_up_at: null, last_error: null })
+      .values({
+        id: event.id,
+        body: event.body,
+        created_at: event.createdAt,
+        next_attempt_at: event.dueAt,
+        locked_until: null,
+        delivered_at: null,
+        gave_up_at: null,
+        last_error: null,
+      })
       .execute();
   }
 
@@ -78,7 +87,13 @@ export class WebhookOutboxStore {
     return inTransaction(this.db, async (trx) => {
       await trx
         .insertInto("webhook_attempts")
-        .values({ outbox_id: id, attempted_at: attempt.startedAt, status_code: attempt.statusCode, error: attempt.error, duration_ms: attempt.endedAt - attempt.startedAt })
+        .values({
+          outbox_id: id,
+          attempted_at: attempt.startedAt,
+          status_code: attempt.statusCode,
+          error: attempt.error,
+          duration_ms: attempt.endedAt - attempt.startedAt,
+        })
         .execute();
       const updated = await trx.updateTable("webhook_outbox").set(outcome).where("id", "=", id).where("locked_until", "=", claim).executeTakeFirst();
       return Number(updated.numUpdatedRows) === 1;

@@ -22,7 +22,11 @@ export class BrowserClient {
   }
 
   async postForm(url: string, form: Record<string, string>, options: { follow?: boolean } = {}): Promise<Page> {
-    return this.request(url, { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }, options.follow ?? true);
+    return this.request(
+      url,
+      { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } },
+      options.follow ?? true,
+    );
   }
 
   /** A form POST with an already encoded body (repeated fields, as checkboxes send them). */

@@ -2,18 +2,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { ConnectResultSchema, type ConnectResult } from "@ads-connect/shared";
 import {
   DEV_CLIENT_ID,
   DEV_CLIENT_SECRET,
-  startEntraEmulator,
-  startMicrosoftAdsEmulator,
   type EntraEmulator,
   type EntraEmulatorOptions,
   type MicrosoftAdsEmulator,
   type MicrosoftAdsEmulatorOptions,
+  startEntraEmulator,
+  startMicrosoftAdsEmulator,
 } from "@ads-connect/entra-emulator";
-import { startAdsConnect, type RunningServer } from "../server.js";
+import { type ConnectResult, ConnectResultSchema } from "@ads-connect/shared";
+import { type RunningServer, startAdsConnect } from "../server.js";
 import { BrowserClient, type Page } from "./browserClient.js";
 import { httpRequest } from "./httpRequest.js";
 import { createTestDatabase, testDatabaseKind } from "./testDatabase.js";
@@ -33,7 +33,12 @@ export interface Harness {
   logs: string[];
   secretKey: string;
   webhookSigningKey: string;
-  api(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; text: string; headers: Headers }>;
+  api(
+    method: string,
+    pathAndQuery: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: unknown; text: string; headers: Headers }>;
   createSession(body?: unknown): Promise<{ token: string; connect_link: string; expires_at: string }>;
   startUrl(token: string, origin?: string): string;
   /** Another instance on the same database and configuration (its own port), as a scaled-out deployment runs; the caller closes it. */
@@ -146,7 +151,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 /** Picks a user on the emulator's login page, as a person would by clicking their name. */
 export async function signInAs(browser: BrowserClient, loginPage: Page, username: string, options: { follow?: boolean } = {}): Promise<Page> {
   const interaction = /name="interaction" value="([^"]+)"/.exec(loginPage.body)?.[1];
-  const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(loginPage.body)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(loginPage.body)?.[1];
+  const action =
+    /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(loginPage.body)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(loginPage.body)?.[1];
   if (!interaction || !action) throw new Error(`Not a login page (${loginPage.status} ${loginPage.url}): ${loginPage.body.slice(0, 300)}`);
   return browser.postForm(new URL(action.replace(/&amp;/g, "&"), loginPage.url).href, { interaction, username }, options);
 }
@@ -167,7 +173,12 @@ export function startForm(page: Page): { action: string; proof: string } {
 }
 
 /** Submits the start page's form: Continue (what the page's script does after the widget's handshake) or Cancel. */
-export async function submitStart(browser: BrowserClient, startPage: Page, decision: "continue" | "cancel" = "continue", options: { follow?: boolean } = {}): Promise<Page> {
+export async function submitStart(
+  browser: BrowserClient,
+  startPage: Page,
+  decision: "continue" | "cancel" = "continue",
+  options: { follow?: boolean } = {},
+): Promise<Page> {
   const form = startForm(startPage);
   return browser.postForm(new URL(form.action, startPage.url).href, { proof: form.proof, decision }, options);
 }
@@ -205,7 +216,11 @@ export async function submitPicker(browser: BrowserClient, pickerPage: Page, acc
  * Whole flow for one user: start → login page → pick user → callback → (account picker →) result
  * page. A picker is answered with `choose` (default: every account, or the first in single mode).
  */
-export async function connectAs(h: Harness, username: string, options: { token?: string; browser?: BrowserClient; choose?: (accountIds: string[]) => string[] } = {}) {
+export async function connectAs(
+  h: Harness,
+  username: string,
+  options: { token?: string; browser?: BrowserClient; choose?: (accountIds: string[]) => string[] } = {},
+) {
   const browser = options.browser ?? new BrowserClient();
   const token = options.token ?? (await h.createSession()).token;
   const loginPage = await beginSignIn(browser, h.startUrl(token));

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { createDatabase } from "../store/createDatabase.js";
-import { startPostgresCluster, type PostgresCluster } from "./postgresCluster.js";
+import { type PostgresCluster, startPostgresCluster } from "./postgresCluster.js";
 import { TEMPLATE_DATABASE, TEST_POSTGRES_URL_ENV, withDatabase } from "./testDatabase.js";
 
 type Shared = { cluster: Promise<PostgresCluster>; users: number };

@@ -3,7 +3,17 @@ import { connectAs, type Harness } from "./harness.js";
 import { httpRequest } from "./httpRequest.js";
 
 /** Header names every proxied request carries for transport (fetch's own), besides the four injected ones. */
-export const TRANSPORT_HEADERS = ["accept", "accept-encoding", "accept-language", "connection", "content-length", "content-type", "host", "sec-fetch-mode", "user-agent"];
+export const TRANSPORT_HEADERS = [
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "connection",
+  "content-length",
+  "content-type",
+  "host",
+  "sec-fetch-mode",
+  "user-agent",
+];
 export const INJECTED_HEADERS = ["authorization", "customeraccountid", "customerid", "developertoken"];
 
 /** Connects the test user (choosing accounts with `choose`, default all) and returns the connection id. */
@@ -14,7 +24,13 @@ export async function connectUser(h: Harness, username: string, choose?: (ids: s
 }
 
 /** A request with its path sent byte for byte, its body parsed as JSON when it is. */
-export async function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
+export async function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
   const res = await httpRequest(baseUrl, { method, headers, rawPath: path, ...(body === undefined ? {} : { body }) });
   let json: unknown;
   try {

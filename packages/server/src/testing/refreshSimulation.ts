@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator } from "@ads-connect/entra-emulator";
+import { createServices } from "../composition.js";
 import { loadConfig } from "../config.js";
 import { startRefreshAheadJob } from "../connections/refreshAheadJob.js";
+import { keepAliveDueAt } from "../connections/refreshSchedule.js";
 import { createLogger } from "../logger.js";
 import { createEntraClient } from "../oauth/entraClient.js";
-import { createServices } from "../composition.js";
-import { keepAliveDueAt } from "../connections/refreshSchedule.js";
 import { createDatabase } from "../store/createDatabase.js";
 import { encryptCredentials } from "../tokens/storedCredentials.js";
 
@@ -98,7 +98,14 @@ export async function runRefreshSimulation(options: RefreshSimulationOptions): P
   let t = Math.ceil(Date.now() / HOUR) * HOUR;
   const now = () => t;
   const services = createServices({ config, db, entra: createEntraClient(config.microsoft), logger, now });
-  const job = startRefreshAheadJob({ config: { ...config, refreshAhead: { ...config.refreshAhead, enabled: false } }, schedule: services.stores.schedule, refresher: services.refresher, logger, lastFetched: services.lastFetched, now });
+  const job = startRefreshAheadJob({
+    config: { ...config, refreshAhead: { ...config.refreshAhead, enabled: false } },
+    schedule: services.stores.schedule,
+    refresher: services.refresher,
+    logger,
+    lastFetched: services.lastFetched,
+    now,
+  });
   const keepAliveMs = config.refreshAhead.touchIdleAfterSeconds * 1000;
   const activeMs = config.refreshAhead.activeWindowSeconds * 1000;
   const marginMs = config.tokenMinValiditySeconds * 1000;
@@ -116,7 +123,14 @@ export async function runRefreshSimulation(options: RefreshSimulationOptions): P
         const due = t + Math.round(random() * keepAliveMs);
         const refreshedAt = due - keepAliveDueAt(0, config.refreshAhead.touchIdleAfterSeconds, () => 0.5);
         const expiresAt = refreshedAt + HOUR;
-        const credentials = { access_token: `at-${j}`, refresh_token: emulator.mintRefreshToken("adele@contoso.example"), id_token: null, token_type: "Bearer", scope: "https://ads.microsoft.com/msads.manage offline_access", expires_at: expiresAt };
+        const credentials = {
+          access_token: `at-${j}`,
+          refresh_token: emulator.mintRefreshToken("adele@contoso.example"),
+          id_token: null,
+          token_type: "Bearer",
+          scope: "https://ads.microsoft.com/msads.manage offline_access",
+          expires_at: expiresAt,
+        };
         rows.push({
           connection_id: connectionId,
           provider_config_key: "microsoft-ads",
@@ -154,7 +168,16 @@ export async function runRefreshSimulation(options: RefreshSimulationOptions): P
     const readsPerHour = Math.round(options.connections * options.readFractionPerHour);
 
     for (let hour = 0; hour < options.hours; hour++) {
-      const figures: HourFigures = { hour, tokenRequests: 0, recentlyRead: 0, reads: 0, readsRefreshedOnDemand: 0, readsMissedAhead: 0, maxPerMinute: 0, keepAliveOverdueMs: 0 };
+      const figures: HourFigures = {
+        hour,
+        tokenRequests: 0,
+        recentlyRead: 0,
+        reads: 0,
+        readsRefreshedOnDemand: 0,
+        readsMissedAhead: 0,
+        maxPerMinute: 0,
+        keepAliveOverdueMs: 0,
+      };
       // This hour's reads, each at a random minute.
       const byMinute: string[][] = Array.from({ length: 60 }, () => []);
       for (let r = 0; r < readsPerHour; r++) byMinute[Math.floor(random() * 60)]!.push(ids[Math.floor(random() * ids.length)]!);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import type { RunningServer } from "../server.js";
-import { startHarness, type Harness } from "./harness.js";
+import { type Harness, startHarness } from "./harness.js";
 
 /**
  * A test file's two server instances on one database (one SQLite file, or one PostgreSQL database

@@ -57,9 +57,15 @@ export function keyUsageFindings(usage: readonly KeyUsage[], currentKeyId: strin
         message: `${connections(u.connections)} use ${name}, which is not in ENCRYPTION_KEYS: their tokens cannot be read. Add the key back (after "${currentKeyId}") and run ads-connect reencrypt.`,
       });
     } else if (u.configured && u.key_id !== currentKeyId && u.connections > 0) {
-      findings.push({ level: "warn", message: `${connections(u.connections)} use ${name}, not the current key "${currentKeyId}": run ads-connect reencrypt before removing ${name}.` });
+      findings.push({
+        level: "warn",
+        message: `${connections(u.connections)} use ${name}, not the current key "${currentKeyId}": run ads-connect reencrypt before removing ${name}.`,
+      });
     } else if (u.configured && u.key_id !== currentKeyId) {
-      findings.push({ level: "warn", message: `${name} is configured but no connection uses it: it can be removed from ENCRYPTION_KEYS (wait OAUTH_ATTEMPT_TTL_SECONDS after the last restart so sign-ins in progress finish).` });
+      findings.push({
+        level: "warn",
+        message: `${name} is configured but no connection uses it: it can be removed from ENCRYPTION_KEYS (wait OAUTH_ATTEMPT_TTL_SECONDS after the last restart so sign-ins in progress finish).`,
+      });
     }
   }
   return findings;

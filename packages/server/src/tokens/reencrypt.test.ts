@@ -4,7 +4,7 @@ import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "@ads-connect/entra-emulator";
 import { IntegrationStatusResponseSchema } from "@ads-connect/shared";
 import { afterEach, expect, it } from "vitest";
 import { runDoctor } from "../doctor/runDoctor.js";
-import { connectAs, startHarness, WIDGET_ORIGIN, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness, WIDGET_ORIGIN } from "../testing/harness.js";
 import { reencryptCli } from "./reencrypt.js";
 
 let h: Harness | undefined;

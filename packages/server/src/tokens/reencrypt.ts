@@ -98,10 +98,19 @@ export async function reencryptCli(args: string[], env: Record<string, string | 
     const unreadable = [...counts.unreadable].reduce((n, [, c]) => n + c, 0);
     if (unreadable > 0) {
       const keys = [...counts.unreadable].map(([id, n]) => `key ${id === null ? "(none)" : `"${id}"`} (${n})`).join(", ");
-      lines.push(`${connections(unreadable)} could not be read: ${keys} is not configured, or its value changed. Add the key to ENCRYPTION_KEYS (after "${current}") and run this again.`);
+      lines.push(
+        `${connections(unreadable)} could not be read: ${keys} is not configured, or its value changed. Add the key to ENCRYPTION_KEYS (after "${current}") and run this again.`,
+      );
     }
     const usage = await encryptionKeyUsage(store, cipher.keyIds);
-    lines.push(`Keys in use now: ${usage.filter((u) => u.connections > 0).map((u) => `${u.key_id ?? "(none)"} (${connections(u.connections)})`).join(", ") || "none"}.`);
+    lines.push(
+      `Keys in use now: ${
+        usage
+          .filter((u) => u.connections > 0)
+          .map((u) => `${u.key_id ?? "(none)"} (${connections(u.connections)})`)
+          .join(", ") || "none"
+      }.`,
+    );
     out(`${lines.join("\n")}\n`);
     return unreadable > 0 ? 1 : 0;
   } finally {

@@ -1,5 +1,5 @@
 import { hash, timingSafeEqual } from "node:crypto";
-import { systemClock, type Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 /** One key's use not yet written to the database (never the key: its fingerprint). */
 export interface SecretKeyUse {

@@ -1,6 +1,6 @@
-import type { ConnectionRow } from "../store/connectionStore.js";
 import { AppError } from "../errors.js";
-import { UnreadableSecretError, type TokenCipher } from "./tokenCipher.js";
+import type { ConnectionRow } from "../store/connectionStore.js";
+import { type TokenCipher, UnreadableSecretError } from "./tokenCipher.js";
 
 /** What is encrypted at rest for a connection (one ciphertext, so tokens change together). */
 export interface StoredCredentials {

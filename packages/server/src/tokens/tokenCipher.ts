@@ -1,4 +1,4 @@
-import { FlattenedEncrypt, decodeProtectedHeader, flattenedDecrypt, type FlattenedJWE } from "jose";
+import { decodeProtectedHeader, FlattenedEncrypt, type FlattenedJWE, flattenedDecrypt } from "jose";
 import type { EncryptionKey } from "../config.js";
 
 /**

@@ -1,6 +1,6 @@
-import { PROVIDER_CONFIG_KEY, type AccountSelectionOutcome, type AdAccount, type AuthWebhookBody, type EndUserInput } from "@ads-connect/shared";
-import { parseJson } from "../util/parseJson.js";
+import { type AccountSelectionOutcome, type AdAccount, type AuthWebhookBody, type EndUserInput, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
+import { parseJson } from "../util/parseJson.js";
 
 export interface Organization {
   id: string;

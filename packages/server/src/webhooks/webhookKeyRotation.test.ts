@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { AdsConnectClient, WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from "@ads-connect/node";
+import { AdsConnectClient, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from "@ads-connect/node";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 // Rotating the webhook signing key: the receiver (the product backend) accepts the old and the new
 // key during the overlap, the server switches ADS_CONNECT_WEBHOOK_SIGNING_KEY, then the receiver

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { WEBHOOK_IDEMPOTENCY_HEADER } from "@ads-connect/shared";
 import { afterEach, expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 
 // Three instances on one database (one SQLite file, or one PostgreSQL database in packages-pg), so
 // three webhook dispatchers share one outbox, as a scaled-out deployment runs them.
@@ -28,7 +28,18 @@ async function queue(harness: Harness, count: number): Promise<string[]> {
   const body = (id: string, i: number) => JSON.stringify({ type: "auth", operation: "refresh", success: true, connectionId: `c-${i}`, idempotencyKey: id });
   await harness.server.db
     .insertInto("webhook_outbox")
-    .values(ids.map((id, i) => ({ id, body: body(id, i), created_at: t, next_attempt_at: t, locked_until: null, delivered_at: null, gave_up_at: null, last_error: null })))
+    .values(
+      ids.map((id, i) => ({
+        id,
+        body: body(id, i),
+        created_at: t,
+        next_attempt_at: t,
+        locked_until: null,
+        delivered_at: null,
+        gave_up_at: null,
+        last_error: null,
+      })),
+    )
     .execute();
   return ids;
 }
@@ -44,7 +55,12 @@ it("three dispatchers on one outbox: every event reaches the receiver exactly on
   const harness = await threeInstances();
   const ids = await queue(harness, 300);
   await harness.webhooks.waitFor(ids.length, 20_000);
-  await expect.poll(async () => (await harness.server.db.selectFrom("webhook_outbox").select("id").where("delivered_at", "is", null).execute()).length, { timeout: 20_000, interval: 100 }).toBe(0);
+  await expect
+    .poll(async () => (await harness.server.db.selectFrom("webhook_outbox").select("id").where("delivered_at", "is", null).execute()).length, {
+      timeout: 20_000,
+      interval: 100,
+    })
+    .toBe(0);
   await stopAll(harness);
   const keys = harness.webhooks.received.map((w) => w.headers[WEBHOOK_IDEMPOTENCY_HEADER.toLowerCase()]);
   expect(keys.length).toBe(ids.length);

@@ -1,6 +1,6 @@
 import { WEBHOOK_IDEMPOTENCY_HEADER } from "@ads-connect/shared";
 import { afterEach, expect, it } from "vitest";
-import { startHarness, type Harness } from "../testing/harness.js";
+import { type Harness, startHarness } from "../testing/harness.js";
 import { authWebhook } from "./authWebhook.js";
 
 let h: Harness | undefined;
@@ -34,7 +34,12 @@ it("stop() during a slow delivery, with an event queued while that pass runs: it
   outbox.start();
   const third = await outbox.enqueue(event("c-third"));
   await h.webhooks.waitFor(3, 10_000);
-  await expect.poll(async () => (await db.selectFrom("webhook_outbox").select("id").where("delivered_at", "is", null).execute()).length, { timeout: 10_000, interval: 50 }).toBe(0);
+  await expect
+    .poll(async () => (await db.selectFrom("webhook_outbox").select("id").where("delivered_at", "is", null).execute()).length, {
+      timeout: 10_000,
+      interval: 50,
+    })
+    .toBe(0);
   const keys = h.webhooks.received.map(key);
   expect(keys.sort()).toEqual([first, second, third].sort());
 });

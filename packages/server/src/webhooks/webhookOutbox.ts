@@ -1,17 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type AuthWebhookBody, type SyncWebhookBody, type WebhookDelivery } from "@ads-connect/shared";
+import { type AuthWebhookBody, type SyncWebhookBody, WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type WebhookDelivery } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
 import type { WebhookOutboxStore } from "../store/webhookOutboxStore.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { signWebhook } from "./signWebhook.js";
-import { systemClock, type Clock } from "../util/clock.js";
 
 export interface WebhookOutbox {
   /**
    * Queues an event. Pass the outbox repository of the transaction that makes the change it reports
    * (`tx.webhooks` in Stores.transaction), so the event exists exactly when the change does. Returns the event's idempotency id (null with no WEBHOOK_URL).
    */
-  enqueue(body: Omit<AuthWebhookBody, "idempotencyKey"> | Omit<SyncWebhookBody, "idempotencyKey">, store?: WebhookOutboxStore, options?: { dueAt?: number }): Promise<string | null>;
+  enqueue(
+    body: Omit<AuthWebhookBody, "idempotencyKey"> | Omit<SyncWebhookBody, "idempotencyKey">,
+    store?: WebhookOutboxStore,
+    options?: { dueAt?: number },
+  ): Promise<string | null>;
   /**
    * Replaces a queued event's body (same idempotency id) and makes it due now, unless it was sent
    * or is being sent; false then (the event went out as it was).

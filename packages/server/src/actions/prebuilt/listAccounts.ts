@@ -1,7 +1,7 @@
 import { AdAccountSchema } from "@ads-connect/shared";
 import { z } from "zod";
-import { defineAction } from "../defineAction.js";
 import { accountsNotChosen } from "../actionContext.js";
+import { defineAction } from "../defineAction.js";
 
 /** The connection's stored accounts (no call to Microsoft): the selected ones (409 while none was chosen), or all. */
 export const listAccounts = defineAction({

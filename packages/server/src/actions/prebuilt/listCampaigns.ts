@@ -30,7 +30,13 @@ export const CampaignOutputSchema = z.object({
 export const listCampaigns = defineAction({
   name: "list-campaigns",
   description: "The campaigns of one of the connection's accounts (default: the first selected), in Microsoft's order.",
-  input: z.object({ ...accountInput, campaign_types: z.array(z.enum(CAMPAIGN_TYPES)).min(1).default([...DEFAULT_TYPES]) }),
+  input: z.object({
+    ...accountInput,
+    campaign_types: z
+      .array(z.enum(CAMPAIGN_TYPES))
+      .min(1)
+      .default([...DEFAULT_TYPES]),
+  }),
   output: z.object({ account_id: z.string(), campaigns: z.array(CampaignOutputSchema) }),
   async run(ctx, input) {
     const account = ctx.accounts.get(input.account_id);
@@ -43,7 +49,15 @@ export const listCampaigns = defineAction({
     const campaigns = z.object({ Campaigns: z.array(CampaignSchema).nullish() }).parse(data).Campaigns ?? [];
     return {
       account_id: account.id,
-      campaigns: campaigns.map((c) => ({ id: c.Id, name: c.Name, status: c.Status, type: c.CampaignType ?? null, daily_budget: c.DailyBudget ?? null, budget_type: c.BudgetType ?? null, time_zone: c.TimeZone ?? null })),
+      campaigns: campaigns.map((c) => ({
+        id: c.Id,
+        name: c.Name,
+        status: c.Status,
+        type: c.CampaignType ?? null,
+        daily_budget: c.DailyBudget ?? null,
+        budget_type: c.BudgetType ?? null,
+        time_zone: c.TimeZone ?? null,
+      })),
     };
   },
 });

@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { ActionError, defineAction, type ActionContext } from "../defineAction.js";
 import { reportRecords } from "../../msads/reportCsv.js";
 import { downloadReport, type ReportDownloadOptions } from "../../msads/reportDownload.js";
+import { type ActionContext, ActionError, defineAction } from "../defineAction.js";
 import { accountInput } from "./msadsInput.js";
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a real date");
+const DAY = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "must be a real date");
 /** Rows per answer: a large report comes in pages (next_cursor), never as one unbounded answer. */
 const DEFAULT_PAGE_SIZE = 10_000;
 const MAX_PAGE_SIZE = 100_000;
@@ -13,7 +16,20 @@ const MAX_PAGE_SIZE = 100_000;
 const FIRST_POLL_DELAY_MS = 500;
 const MAX_POLL_DELAY_MS = 15_000;
 
-const COLUMNS = ["AccountId", "CampaignId", "CampaignName", "CampaignStatus", "CurrencyCode", "Impressions", "Clicks", "Ctr", "AverageCpc", "Spend", "Conversions", "Revenue"] as const;
+const COLUMNS = [
+  "AccountId",
+  "CampaignId",
+  "CampaignName",
+  "CampaignStatus",
+  "CurrencyCode",
+  "Impressions",
+  "Clicks",
+  "Ctr",
+  "AverageCpc",
+  "Spend",
+  "Conversions",
+  "Revenue",
+] as const;
 
 const RowSchema = z.object({
   /** The day (Daily aggregation), else null. */
@@ -66,51 +82,73 @@ const ymd = (d: string) => {
  * from Microsoft's report host and returns one page of its rows as JSON; `next_cursor` asks for
  * the next page of the same report (polled again for a fresh URL, the rows before it skipped).
  */
-export const performanceReportAction = (download: ReportDownloadOptions) => defineAction({
-  name: "get-performance-report",
-  description: "Campaign performance (impressions, clicks, spend, conversions, revenue) of one account for a date range (default: the last 30 days), per campaign or per campaign and day.",
-  input: z
-    .object({
-      ...accountInput,
-      start_date: DAY.optional(),
-      end_date: DAY.optional(),
-      aggregation: z.enum(["Summary", "Daily"]).default("Summary"),
-      /** How long to wait for Microsoft to build the report. */
-      timeout_seconds: z.number().int().min(5).max(900).default(300),
-      /** Rows per answer; past them next_cursor is set. */
-      page_size: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-      /** A previous answer's next_cursor: the next page of that report (its account, dates and aggregation; theirs in this input are ignored). */
-      cursor: z.string().min(1).max(2000).optional(),
-    })
-    .refine((i) => (i.start_date === undefined) === (i.end_date === undefined), { message: "give both start_date and end_date, or neither (the last 30 days)", path: ["end_date"] })
-    .refine((i) => !i.start_date || !i.end_date || i.start_date <= i.end_date, { message: "end_date is before start_date", path: ["end_date"] }),
-  output: z.object({
-    report_request_id: z.string(),
-    account_id: z.string(),
-    aggregation: z.enum(["Summary", "Daily"]),
-    start_date: z.string().nullable(),
-    end_date: z.string().nullable(),
-    rows: z.array(RowSchema),
-    /** Set when the report has more rows: pass it as `cursor` for the next page. */
-    next_cursor: z.string().nullable(),
-  }),
-  async run(ctx, input) {
-    const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor);
-    const account = ctx.accounts.get(cursor ? cursor.account_id : input.account_id);
-    const aggregation = cursor?.aggregation ?? input.aggregation;
-    const dates = cursor ? { start: cursor.start_date, end: cursor.end_date } : { start: input.start_date ?? null, end: input.end_date ?? null };
-    const id = cursor?.report_request_id ?? (await submitReport(ctx, account.id, aggregation, dates));
-    const url = await waitForReport(ctx, account.id, id, input.timeout_seconds * 1000);
-    const offset = cursor?.offset ?? 0;
-    const page = url === null ? { rows: [], more: false } : await readPage(url, download, aggregation, account.id, offset, input.page_size);
-    const next_cursor = page.more ? encodeCursor({ report_request_id: id, account_id: account.id, aggregation, start_date: dates.start, end_date: dates.end, offset: offset + page.rows.length }) : null;
-    return { report_request_id: id, account_id: account.id, aggregation, start_date: dates.start, end_date: dates.end, rows: page.rows, next_cursor };
-  },
-});
+export const performanceReportAction = (download: ReportDownloadOptions) =>
+  defineAction({
+    name: "get-performance-report",
+    description:
+      "Campaign performance (impressions, clicks, spend, conversions, revenue) of one account for a date range (default: the last 30 days), per campaign or per campaign and day.",
+    input: z
+      .object({
+        ...accountInput,
+        start_date: DAY.optional(),
+        end_date: DAY.optional(),
+        aggregation: z.enum(["Summary", "Daily"]).default("Summary"),
+        /** How long to wait for Microsoft to build the report. */
+        timeout_seconds: z.number().int().min(5).max(900).default(300),
+        /** Rows per answer; past them next_cursor is set. */
+        page_size: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+        /** A previous answer's next_cursor: the next page of that report (its account, dates and aggregation; theirs in this input are ignored). */
+        cursor: z.string().min(1).max(2000).optional(),
+      })
+      .refine((i) => (i.start_date === undefined) === (i.end_date === undefined), {
+        message: "give both start_date and end_date, or neither (the last 30 days)",
+        path: ["end_date"],
+      })
+      .refine((i) => !i.start_date || !i.end_date || i.start_date <= i.end_date, { message: "end_date is before start_date", path: ["end_date"] }),
+    output: z.object({
+      report_request_id: z.string(),
+      account_id: z.string(),
+      aggregation: z.enum(["Summary", "Daily"]),
+      start_date: z.string().nullable(),
+      end_date: z.string().nullable(),
+      rows: z.array(RowSchema),
+      /** Set when the report has more rows: pass it as `cursor` for the next page. */
+      next_cursor: z.string().nullable(),
+    }),
+    async run(ctx, input) {
+      const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor);
+      const account = ctx.accounts.get(cursor ? cursor.account_id : input.account_id);
+      const aggregation = cursor?.aggregation ?? input.aggregation;
+      const dates = cursor ? { start: cursor.start_date, end: cursor.end_date } : { start: input.start_date ?? null, end: input.end_date ?? null };
+      const id = cursor?.report_request_id ?? (await submitReport(ctx, account.id, aggregation, dates));
+      const url = await waitForReport(ctx, account.id, id, input.timeout_seconds * 1000);
+      const offset = cursor?.offset ?? 0;
+      const page = url === null ? { rows: [], more: false } : await readPage(url, download, aggregation, account.id, offset, input.page_size);
+      const next_cursor = page.more
+        ? encodeCursor({
+            report_request_id: id,
+            account_id: account.id,
+            aggregation,
+            start_date: dates.start,
+            end_date: dates.end,
+            offset: offset + page.rows.length,
+          })
+        : null;
+      return { report_request_id: id, account_id: account.id, aggregation, start_date: dates.start, end_date: dates.end, rows: page.rows, next_cursor };
+    },
+  });
 
-async function submitReport(ctx: ActionContext, accountId: string, aggregation: "Summary" | "Daily", dates: { start: string | null; end: string | null }): Promise<string> {
+async function submitReport(
+  ctx: ActionContext,
+  accountId: string,
+  aggregation: "Summary" | "Daily",
+  dates: { start: string | null; end: string | null },
+): Promise<string> {
   const columns = aggregation === "Daily" ? ["TimePeriod", ...COLUMNS] : [...COLUMNS];
-  const time = dates.start && dates.end ? { CustomDateRangeStart: ymd(dates.start), CustomDateRangeEnd: ymd(dates.end), PredefinedTime: null, ReportTimeZone: null } : { CustomDateRangeStart: null, CustomDateRangeEnd: null, PredefinedTime: "Last30Days", ReportTimeZone: null };
+  const time =
+    dates.start && dates.end
+      ? { CustomDateRangeStart: ymd(dates.start), CustomDateRangeEnd: ymd(dates.end), PredefinedTime: null, ReportTimeZone: null }
+      : { CustomDateRangeStart: null, CustomDateRangeEnd: null, PredefinedTime: "Last30Days", ReportTimeZone: null };
   const submitted = await ctx.proxy({
     method: "POST",
     endpoint: "/Reporting/v13/GenerateReport/Submit",
@@ -191,7 +229,11 @@ async function waitForReport(ctx: ActionContext, accountId: string, id: string, 
     const status = PollSchema.parse(data).ReportRequestStatus;
     if (status.Status === "Success") return status.ReportDownloadUrl ?? null;
     if (status.Status === "Error") throw new ActionError(`Microsoft Advertising could not build report ${id} (status Error)`, 502);
-    if (Date.now() + delay > deadline) throw new ActionError(`Report ${id} was not ready within ${Math.round(timeoutMs / 1000)} s (status ${status.Status}); try again with a larger timeout_seconds`, 504);
+    if (Date.now() + delay > deadline)
+      throw new ActionError(
+        `Report ${id} was not ready within ${Math.round(timeoutMs / 1000)} s (status ${status.Status}); try again with a larger timeout_seconds`,
+        504,
+      );
     await sleep(delay);
   }
 }

@@ -1,7 +1,7 @@
 import type { AdAccount } from "@ads-connect/shared";
 import { escapeHtml, isolate, plainText, renderHtmlPage } from "./htmlPage.js";
-import { scriptJson } from "./resultPage.js";
 import { fill, type PickerStrings } from "./pickerStrings.js";
+import { scriptJson } from "./resultPage.js";
 
 /** Past this many accounts the picker offers a search box. */
 export const SEARCH_THRESHOLD = 8;

@@ -56,7 +56,8 @@ export interface PageContent {
 function renderForm(form: NonNullable<PageContent["form"]>): string {
   const fields = Object.entries(form.fields).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
   const buttons = form.buttons.map(
-    (b) => `<button type="submit" name="${escapeHtml(b.name)}" value="${escapeHtml(b.value)}"${b.primary ? ' class="primary"' : ""}>${escapeHtml(b.label)}</button>`,
+    (b) =>
+      `<button type="submit" name="${escapeHtml(b.name)}" value="${escapeHtml(b.value)}"${b.primary ? ' class="primary"' : ""}>${escapeHtml(b.label)}</button>`,
   );
   return `  <form id="${escapeHtml(form.id)}" method="post" action="${escapeHtml(form.action)}">${fields.join("")}${buttons.join(" ")}</form>
 `;

@@ -1,8 +1,8 @@
 import { CONNECT_SUCCESS } from "@ads-connect/shared";
 import { describe, expect, it } from "vitest";
 import { renderAccountPickerPage } from "./accountPickerPage.js";
-import { PICKER_STRINGS_EN } from "./pickerStrings.js";
 import { isolate, plainText, renderHtmlPage } from "./htmlPage.js";
+import { PICKER_STRINGS_EN } from "./pickerStrings.js";
 import { renderResultPage } from "./resultPage.js";
 
 /** Controls and bidi formatting characters no page may carry from its inputs (tab and newline are the page's own). */
@@ -11,7 +11,9 @@ const RLO = "\u202e";
 
 describe("text from outside on the popup's pages", () => {
   it("plainText drops C0/C1 controls and bidi marks, embeddings, overrides and isolates; whitespace controls become spaces", () => {
-    expect(plainText(`a${RLO}b\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u0000\u001b\u007f\u0080\u009fc\td\ne\u0085f`)).toBe("abc d e f");
+    expect(plainText(`a${RLO}b\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u0000\u001b\u007f\u0080\u009fc\td\ne\u0085f`)).toBe(
+      "abc d e f",
+    );
     expect(plainText("Zoë 東京 مرحبا")).toBe("Zoë 東京 مرحبا");
   });
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { testAdAccount } from "../../testing/testAdAccount.js";
 import { renderAccountPickerPage } from "./accountPickerPage.js";
 import { loadPickerStrings, PICKER_STRINGS_EN } from "./pickerStrings.js";
-import { testAdAccount } from "../../testing/testAdAccount.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "picker-strings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +17,9 @@ const file = (name: string, content: string) => {
 describe("picker strings", () => {
   it("English by default; a file overrides any keys (a translation) and the page uses them, lang included", () => {
     expect(loadPickerStrings(null)).toEqual(PICKER_STRINGS_EN);
-    const strings = loadPickerStrings(file("de.json", JSON.stringify({ lang: "de", headingMultiple: "Wählen Sie Ihre Konten", submit: "Weiter", number: "Nummer" })));
+    const strings = loadPickerStrings(
+      file("de.json", JSON.stringify({ lang: "de", headingMultiple: "Wählen Sie Ihre Konten", submit: "Weiter", number: "Nummer" })),
+    );
     expect(strings.legend).toBe(PICKER_STRINGS_EN.legend);
     const html = renderAccountPickerPage(
       { mode: "multiple", accounts: [testAdAccount(1), testAdAccount(2)], action: "https://x.example/a", token: "t", user: "U", productName: "P", strings },
@@ -36,7 +38,15 @@ describe("picker strings", () => {
 
   it("escapes account names (they come from Microsoft, typed by people)", () => {
     const html = renderAccountPickerPage(
-      { mode: "single", accounts: [testAdAccount(1, { name: '<img src=x onerror="alert(1)">' })], action: "https://x.example/a", token: "t", user: "U", productName: "P", strings: PICKER_STRINGS_EN },
+      {
+        mode: "single",
+        accounts: [testAdAccount(1, { name: '<img src=x onerror="alert(1)">' })],
+        action: "https://x.example/a",
+        token: "t",
+        user: "U",
+        productName: "P",
+        strings: PICKER_STRINGS_EN,
+      },
       "nonce",
     );
     expect(html).not.toContain("<img");

@@ -31,7 +31,8 @@ export const PICKER_STRINGS_EN = {
   noAccountsNext:
     "Next step: sign up at ads.microsoft.com to create an account, or ask the administrator of an existing account to invite {user}. Then choose “Change accounts” in {product}.",
   accountsUnavailableHeading: "Your accounts could not be loaded",
-  accountsUnavailableBody: "{user} is connected, but Microsoft Advertising did not list its accounts just now. {product} will try again; you can choose accounts later.",
+  accountsUnavailableBody:
+    "{user} is connected, but Microsoft Advertising did not list its accounts just now. {product} will try again; you can choose accounts later.",
   close: "Close",
 } as const;
 
@@ -39,7 +40,10 @@ export type PickerStrings = { [K in keyof typeof PICKER_STRINGS_EN]: string };
 export type PickerStringKey = keyof PickerStrings;
 
 const OverridesSchema = z.strictObject(
-  Object.fromEntries(Object.keys(PICKER_STRINGS_EN).map((key) => [key, z.string().min(1).max(1000).optional()])) as Record<PickerStringKey, z.ZodOptional<z.ZodString>>,
+  Object.fromEntries(Object.keys(PICKER_STRINGS_EN).map((key) => [key, z.string().min(1).max(1000).optional()])) as Record<
+    PickerStringKey,
+    z.ZodOptional<z.ZodString>
+  >,
 );
 
 /** The English table with the file's overrides on top; a wrong file stops the server at start with the reason. */
@@ -52,7 +56,10 @@ export function loadPickerStrings(file: string | null): PickerStrings {
     throw new Error(`ACCOUNT_PICKER_STRINGS_FILE: cannot read it as JSON (${(err as Error).message})`);
   }
   const parsed = OverridesSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`ACCOUNT_PICKER_STRINGS_FILE: ${parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `ACCOUNT_PICKER_STRINGS_FILE: ${parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`,
+    );
   return { ...PICKER_STRINGS_EN, ...parsed.data };
 }
 

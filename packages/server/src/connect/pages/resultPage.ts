@@ -3,7 +3,10 @@ import { escapeHtml, isolate, renderHtmlPage } from "./htmlPage.js";
 
 /** JSON safe to place inside a <script> element. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**
@@ -23,7 +26,13 @@ export function renderResultPage(result: ConnectResult, targetOrigin: string | n
   if (notice) return renderNoticePage(result, targetOrigin, cspNonce, notice);
   const ok = result.type === CONNECT_SUCCESS;
   // Names from Microsoft (the user's, the accounts'), each in its own <bdi>.
-  const chosen = ok && result.accounts.length > 0 ? `Accounts: ${result.accounts.map((a) => (a.number ? `${isolate(a.name ?? a.id)} (${a.number})` : isolate(a.name ?? a.id))).slice(0, 5).join(", ")}${result.accounts.length > 5 ? ` and ${result.accounts.length - 5} more` : ""}.` : null;
+  const chosen =
+    ok && result.accounts.length > 0
+      ? `Accounts: ${result.accounts
+          .map((a) => (a.number ? `${isolate(a.name ?? a.id)} (${a.number})` : isolate(a.name ?? a.id)))
+          .slice(0, 5)
+          .join(", ")}${result.accounts.length > 5 ? ` and ${result.accounts.length - 5} more` : ""}.`
+      : null;
   const detail = ok
     ? `Signed in as ${isolate(result.account.display_name ?? result.account.username)} (${isolate(result.account.username)}).`
     : result.error.message;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../../testing/harness.js";
 import { openApiValidator } from "../../testing/openapiValidator.js";
 import { buildOpenApiDocument } from "./document.js";
 
@@ -54,7 +54,10 @@ describe("answers of the API against the documents", () => {
     const connection = { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" };
 
     await both("POST", "/connect/sessions/reconnect", "/connect/sessions/reconnect", { connection_id: id, integration_id: "microsoft-ads" });
-    await call(answers, "POST", "/connect/sessions/change-accounts", "/connect/sessions/change-accounts", { connection_id: id, integration_id: "microsoft-ads" });
+    await call(answers, "POST", "/connect/sessions/change-accounts", "/connect/sessions/change-accounts", {
+      connection_id: id,
+      integration_id: "microsoft-ads",
+    });
     await both("GET", "/connections", "/connections");
     await both("GET", "/connections", "/connections?limit=0");
     await both("GET", "/connections/{connectionId}", `/connections/${id}?provider_config_key=microsoft-ads`);
@@ -86,10 +89,13 @@ describe("answers of the API against the documents", () => {
     const doc = buildOpenApiDocument();
     const api = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops as Record<string, { tags: string[] }>)
-        .filter(([method, op]) => !["Browser pages", "Proxy"].includes(op.tags[0]!) && method !== "options" && !["/openapi.json", "/health", "/healthz", "/readyz"].includes(path))
+        .filter(
+          ([method, op]) =>
+            !["Browser pages", "Proxy"].includes(op.tags[0]!) && method !== "options" && !["/openapi.json", "/health", "/healthz", "/readyz"].includes(path),
+        )
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
-    const seen = (ok: boolean) => new Set(answers.filter((a) => (a.status < 400) === ok).map((a) => `${a.method} ${a.path}`));
+    const seen = (ok: boolean) => new Set(answers.filter((a) => a.status < 400 === ok).map((a) => `${a.method} ${a.path}`));
     expect(api.filter((op) => !seen(true).has(op))).toEqual([]);
     // An error answer's shape is one schema (Error); one error per area of the API shows it.
     expect(seen(false).size).toBeGreaterThanOrEqual(6);

@@ -1,7 +1,10 @@
-import { componentSchemas, ref, toJsonSchema, type JsonSchema } from "./components.js";
+import { componentSchemas, type JsonSchema, ref, toJsonSchema } from "./components.js";
 import { OPERATIONS, type Operation } from "./operations.js";
 
-export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> } };
+export type OpenApiDocument = Record<string, unknown> & {
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> };
+};
 
 const SECURITY = { secretKey: [{ secretKey: [] }], connectSession: [{ connectSessionToken: [] }], none: [] } as const;
 
@@ -32,8 +35,16 @@ export function buildOpenApiDocument(publicUrl?: string): OpenApiDocument {
     paths,
     components: {
       securitySchemes: {
-        secretKey: { type: "http", scheme: "bearer", description: "The product backend's secret key (ADS_CONNECT_SECRET_KEY or one of ADS_CONNECT_SECRET_KEYS). Never send it to a browser." },
-        connectSessionToken: { type: "http", scheme: "bearer", description: "A connect session's token (`data.token` of POST /connect/sessions), for the widget." },
+        secretKey: {
+          type: "http",
+          scheme: "bearer",
+          description: "The product backend's secret key (ADS_CONNECT_SECRET_KEY or one of ADS_CONNECT_SECRET_KEYS). Never send it to a browser.",
+        },
+        connectSessionToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "A connect session's token (`data.token` of POST /connect/sessions), for the widget.",
+        },
       },
       schemas: componentSchemas(),
     },
@@ -50,7 +61,8 @@ function operation(op: Operation): Record<string, unknown> {
   for (const [status, { description, body }] of Object.entries(op.responses)) responses[status] = response(description, body);
   // Every API error has one shape; the statuses each route can answer with are in the error catalogue.
   if (op.auth !== "none" || op.path === "/readyz") {
-    if (op.auth !== "none") responses["401"] ??= response(op.auth === "secretKey" ? "Missing or wrong secret key" : "Missing or unknown session token", "Error");
+    if (op.auth !== "none")
+      responses["401"] ??= response(op.auth === "secretKey" ? "Missing or wrong secret key" : "Missing or unknown session token", "Error");
     responses["429"] ??= response("Rate limited (Retry-After)", "Error");
     responses.default ??= response("An error: `{ error: { code, message } }`", "Error");
   }

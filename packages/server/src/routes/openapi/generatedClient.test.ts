@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, startHarness, type Harness } from "../../testing/harness.js";
+import { connectAs, type Harness, startHarness } from "../../testing/harness.js";
 
 // Inside the server package (so `openapi-fetch` resolves from its node_modules), in a git-ignored `.tmp/`.
 const TMP_ROOT = fileURLToPath(new URL("../../../.tmp/", import.meta.url));
@@ -63,7 +63,10 @@ describe("a client generated from /openapi.json (openapi-typescript + openapi-fe
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
 
-    const client = (await import(path.join(dir, "client.ts"))) as { createSession: (u: string, k: string, e: string) => Promise<string>; readToken: (u: string, k: string, e: string) => Promise<{ connectionId: string; accessToken: string }> };
+    const client = (await import(path.join(dir, "client.ts"))) as {
+      createSession: (u: string, k: string, e: string) => Promise<string>;
+      readToken: (u: string, k: string, e: string) => Promise<{ connectionId: string; accessToken: string }>;
+    };
     const token = await client.createSession(h.server.url, h.secretKey, "generated-client-user");
     expect(token).toMatch(/^adsc_cs_/);
     const { result } = await connectAs(h, "adele@contoso.example", { token });

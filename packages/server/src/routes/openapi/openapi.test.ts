@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPENAPI_FILE, renderOpenApiFile } from "../../../../../scripts/docs-openapi.js";
 import { createApp } from "../../app.js";
 import { expressRoutes } from "../../testing/expressRoutes.js";
-import { startHarness, type Harness } from "../../testing/harness.js";
+import { type Harness, startHarness } from "../../testing/harness.js";
 import { buildOpenApiDocument } from "./document.js";
 
 const NANGO_EXCERPT = new URL("../../../../../docs/reference/nango-excerpt.json", import.meta.url);
@@ -31,7 +31,10 @@ describe("the OpenAPI document", () => {
     const doc = buildOpenApiDocument();
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
     // The proxy passes any method on; the document lists the ones Microsoft Advertising's API uses.
-    const expected = documented.filter((op) => !op.endsWith(" /proxy/{endpoint}")).concat("ALL /proxy/*").sort();
+    const expected = documented
+      .filter((op) => !op.endsWith(" /proxy/{endpoint}"))
+      .concat("ALL /proxy/*")
+      .sort();
     expect(mounted).toEqual(expected);
   });
 
