@@ -8,13 +8,13 @@ import { codeBlocks, readDoc } from "../docs/markdown.js";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
 const SERVER_DIR = fileURLToPath(new URL("../../", import.meta.url));
-/** The README's worked example, exactly as documented (docs/snippets.test.ts also type-checks it against the built packages). */
+/** The actions guide's worked example, exactly as documented (docs/snippets.test.ts also type-checks it against the built packages). */
 function readmeExample(): { file: string; code: string } {
-  for (const block of codeBlocks(readDoc("README.md"))) {
+  for (const block of codeBlocks(readDoc("docs/actions.md"))) {
     const file = /^<!-- actions-example: (\S+)/.exec(block.comment ?? "")?.[1];
     if (file && block.lang === "ts") return { file, code: block.code };
   }
-  throw new Error("README.md has no actions-example block");
+  throw new Error("docs/actions.md has no actions-example block");
 }
 
 /** Every account of the user through ctx.paginate (Customer Management's PageInfo paging), as a .mjs module. */
