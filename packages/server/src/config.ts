@@ -21,7 +21,7 @@ export interface Config {
   secretKeys: string[];
   /** The first of `secretKeys`: the one the server's own tools (demo stack, e2e) call the API with. */
   secretKey: string;
-  /** Signs every webhook; receivers accept the old and the new key while it is rotated (README). */
+  /** Signs every webhook; receivers accept the old and the new key while it is rotated (docs/tokens-and-webhooks.md). */
   webhookSigningKey: string;
   webhookUrl: string | null;
   allowedOrigins: string[];

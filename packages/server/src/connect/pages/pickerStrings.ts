@@ -4,7 +4,7 @@ import { z } from "zod";
 /**
  * Every text of the account picker and its end pages, in one table (English). `{placeholders}` are
  * filled in when the page is made. Translate or reword by pointing ACCOUNT_PICKER_STRINGS_FILE at a
- * JSON object with any of these keys (see README "Account picker").
+ * JSON object with any of these keys (see docs/accounts.md).
  */
 export const PICKER_STRINGS_EN = {
   lang: "en",
