@@ -2,7 +2,7 @@ import { buffer } from "node:stream/consumers";
 import type { ProxyService } from "../proxy/proxyService.js";
 
 /** One call to Microsoft Advertising for a connection, as actions make it (a JSON body). */
-export interface ProxyCall {
+export interface ActionProxyCall {
   connectionId: string;
   method: string;
   /** A Microsoft Advertising API path with its query, e.g. "/CampaignManagement/v13/Campaigns". */
@@ -24,7 +24,7 @@ export interface ProxyAnswer {
 
 /** How actions reach Microsoft Advertising: faults reject (AppError), 2xx answers resolve. */
 export interface ActionProxy {
-  call(request: ProxyCall): Promise<ProxyAnswer>;
+  call(request: ActionProxyCall): Promise<ProxyAnswer>;
 }
 
 /**
