@@ -22,7 +22,7 @@ export function keyFingerprint(key: string): string {
  * whichever matches, so timing tells neither whether nor which key matched.
  *
  * A valid request's use is counted in memory (an increment on the hot token read, never a database
- * write per request); `takePending` hands the counts to the periodic writer (services/keyUseRecorder.ts).
+ * write per request); `takePending` hands the counts to the periodic writer (integration/keyUseRecorder.ts).
  */
 export class SecretKeys {
   private readonly digests: Buffer[];
