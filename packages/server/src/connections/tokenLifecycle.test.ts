@@ -214,6 +214,23 @@ describe("token lifecycle against the emulator", () => {
     expect(h.emulator.isAccessTokenValid(back.body.credentials.access_token)).toBe(true);
   });
 
+  it("a connection left in error by a failure nobody could classify is refreshed again by the background job, which brings it back", async () => {
+    h = await startHarness({ env: { REFRESH_AHEAD: "off", REFRESH_MAX_TRIES: "1" } });
+    const id = await connected(h);
+    // Read just now and about to expire: due for the refresh-ahead pass.
+    const due = () =>
+      h!.server.db.updateTable("connections").set({ access_token_expires_at: Date.now() + 1000, last_fetched_at: Date.now() }).where("connection_id", "=", id).execute();
+    await due();
+    h.emulator.injectTokenErrors("refresh_token", [{ status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." }]);
+    expect(await h.server.refreshAhead.runOnce()).toBe(0);
+    const listed = async () => ((await h!.api("GET", `/connections?connectionId=${id}`)).json as { connections: { status: string }[] }).connections[0];
+    expect(await listed()).toMatchObject({ status: "error" });
+    // Only a read used to try again: a rarely read connection stayed out of every later pass.
+    await due();
+    expect(await h.server.refreshAhead.runOnce()).toBe(1);
+    expect(await listed()).toMatchObject({ status: "connected", errors: [] });
+  });
+
   it("webhooks survive a receiver that is down and a server restart: each event arrives once per idempotency id", async () => {
     // Retries every 50-200 ms: without the highest cap (100 tries) a slow run could give an early event up (default 12) before the receiver recovers.
     h = await startHarness({ env: { REFRESH_AHEAD: "off", WEBHOOK_RETRY_BASE_MS: "50", WEBHOOK_RETRY_MAX_MS: "200", WEBHOOK_MAX_ATTEMPTS: "100" } });

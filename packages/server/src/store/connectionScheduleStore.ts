@@ -2,6 +2,9 @@ import { PostgresAdapter, sql } from "kysely";
 import type { ConnectionRow } from "./connectionStore.js";
 import type { Db } from "./db.js";
 
+/** Statuses whose grant may still work: background refreshes keep trying them (an expired one needs its user). */
+const LIVE = ["connected", "error"] as const;
+
 /**
  * The `connections` columns the background work keeps: which connections are due for a refresh
  * ahead of expiry, a keep-alive refresh or an account sync, and the account sync's own columns.
@@ -14,12 +17,15 @@ export class ConnectionScheduleStore {
     this.lockRows = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
-  /** Connected connections whose token expires before `expiringBefore` and that were read since `readSince`, soonest first. */
+  /**
+   * Live connections (connected, or in error after a refresh failure nobody could classify, so a later
+   * pass tries again) whose token expires before `expiringBefore` and that were read since `readSince`, soonest first.
+   */
   async expiringAndRead(expiringBefore: number, readSince: number, limit: number): Promise<ConnectionRow[]> {
     return this.db
       .selectFrom("connections")
       .selectAll()
-      .where("status", "=", "connected")
+      .where("status", "in", LIVE)
       .where("access_token_expires_at", "<", expiringBefore)
       .where("last_fetched_at", ">=", readSince)
       .orderBy("access_token_expires_at")
@@ -28,7 +34,7 @@ export class ConnectionScheduleStore {
   }
 
   /**
-   * Connected connections due for a keep-alive refresh: stored keep-alive times up to `t`, then rows
+   * Live connections (as above) due for a keep-alive refresh: stored keep-alive times up to `t`, then rows
    * without one last refreshed (or created) before `idleSince`. Two index lookups (an OR would scan).
    */
   async keepaliveDue(t: number, idleSince: number, limit: number): Promise<ConnectionRow[]> {
@@ -36,7 +42,7 @@ export class ConnectionScheduleStore {
       .selectFrom("connections")
       .selectAll()
       .where("keepalive_due_at", "<=", t)
-      .where("status", "=", "connected")
+      .where("status", "in", LIVE)
       .orderBy("keepalive_due_at")
       .limit(limit)
       .execute();
@@ -44,7 +50,7 @@ export class ConnectionScheduleStore {
       .selectFrom("connections")
       .selectAll()
       .where("keepalive_due_at", "is", null)
-      .where("status", "=", "connected")
+      .where("status", "in", LIVE)
       .where(sql<number>`coalesce(last_refreshed_at, created_at)`, "<", idleSince)
       .limit(limit)
       .execute();
