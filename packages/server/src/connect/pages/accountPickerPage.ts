@@ -53,10 +53,10 @@ const STYLE = `
 /** "Number F12A34BC · Account ID 180278106 · Customer 251186883": users confuse the three, so all are named. */
 function metaLine(account: AdAccount, t: PickerStrings): string {
   const parts = [
-    account.number ? `${t.number} ${account.number}` : null,
-    `${t.accountId} ${account.id}`,
-    `${t.customer} ${account.customer_id}`,
-    account.status && account.status !== "Active" ? fill(t.status, { status: account.status }) : null,
+    account.number ? `${t.number} ${plainText(account.number)}` : null,
+    `${t.accountId} ${plainText(account.id)}`,
+    `${t.customer} ${plainText(account.customer_id)}`,
+    account.status && account.status !== "Active" ? fill(t.status, { status: plainText(account.status) }) : null,
   ];
   return parts.filter((p): p is string => p !== null).join(" · ");
 }

@@ -10,8 +10,8 @@ const ISOLATE_END = "\ue001";
  * and isolates (U+061C, U+200E/F, U+202A–E, U+2066–9): a U+202E in a name would turn the
  * sentence around it; and the isolation markers themselves.
  */
-const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000\ue001]/g;
-const WHITESPACE_CONTROLS = /[\t\n\v\f\r\u0085]/g;
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ue000\ue001]/g;
+const WHITESPACE_CONTROLS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 
 /** Text from outside (a name, an email, PRODUCT_NAME) without control and bidi formatting characters. */
 export function plainText(text: string): string {

@@ -6,7 +6,7 @@ import { PICKER_STRINGS_EN } from "./pickerStrings.js";
 import { renderResultPage } from "./resultPage.js";
 
 /** Controls and bidi formatting characters no page may carry from its inputs (tab and newline are the page's own). */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000\ue001]/;
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff\ue000\ue001]/;
 const RLO = "\u202e";
 
 describe("text from outside on the popup's pages", () => {
@@ -15,6 +15,8 @@ describe("text from outside on the popup's pages", () => {
       "abc d e f",
     );
     expect(plainText("Zoë 東京 مرحبا")).toBe("Zoë 東京 مرحبا");
+    // Invisible characters (zero-width space/joiners, word joiner, BOM) go; line and paragraph separators become spaces.
+    expect(plainText("a\u200bb\u200c\u200dc\u2060\u2064\ufeffd\u2028e\u2029f")).toBe("abcd e f");
   });
 
   it("isolate() parts become <bdi> elements; a stray or forged marker is dropped, never markup", () => {
@@ -29,7 +31,7 @@ describe("text from outside on the popup's pages", () => {
     const html = renderAccountPickerPage(
       {
         mode: "multiple",
-        accounts: [{ id: "180278106", customer_id: "251186883", name: `${RLO}Contoso\u0007 Ads`, number: "F12A34BC", status: "Active" } as never],
+        accounts: [{ id: "180278106", customer_id: "251186883", name: `${RLO}Contoso\u0007 Ads`, number: `F12A${RLO}34BC`, status: `Paused${RLO}` } as never],
         action: "https://ads-connect.example/oauth/connect/microsoft-ads/accounts",
         token: "t",
         user: `${RLO}Adele Vance (adele@contoso.example)`,
@@ -51,13 +53,13 @@ describe("text from outside on the popup's pages", () => {
         provider_config_key: "microsoft-ads",
         operation: "creation",
         account: { username: `adele${RLO}@contoso.example`, display_name: `${RLO}Adele`, tenant_id: "t", account_type: "organizational" },
-        accounts: [{ id: "1", customer_id: "2", name: `${RLO}Contoso`, number: "F1" } as never],
+        accounts: [{ id: "1", customer_id: "2", name: `${RLO}Contoso`, number: `F${RLO}1` } as never],
       } as never,
       null,
       "n",
     );
     expect(html).toContain("Signed in as <bdi>Adele</bdi> (<bdi>adele@contoso.example</bdi>).");
-    expect(html).toContain("Accounts: <bdi>Contoso</bdi> (F1).");
+    expect(html).toContain("Accounts: <bdi>Contoso</bdi> (<bdi>F1</bdi>).");
     expect(html.replace(/<script[\s\S]*<\/script>/, "")).not.toMatch(UNSAFE);
   });
 });

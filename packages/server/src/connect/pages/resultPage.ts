@@ -29,7 +29,7 @@ export function renderResultPage(result: ConnectResult, targetOrigin: string | n
   const chosen =
     ok && result.accounts.length > 0
       ? `Accounts: ${result.accounts
-          .map((a) => (a.number ? `${isolate(a.name ?? a.id)} (${a.number})` : isolate(a.name ?? a.id)))
+          .map((a) => (a.number ? `${isolate(a.name ?? a.id)} (${isolate(a.number)})` : isolate(a.name ?? a.id)))
           .slice(0, 5)
           .join(", ")}${result.accounts.length > 5 ? ` and ${result.accounts.length - 5} more` : ""}.`
       : null;
