@@ -1,5 +1,16 @@
 import type { ErrorActor, ErrorCode } from "./errorCodes.js";
 
+/**
+ * What one AADSTS number means here: our error code, who must act, and a message a person understands.
+ *
+ * @example
+ * ```ts
+ * import { type CatalogueEntry, catalogueEntry, UNKNOWN_AADSTS } from "@ads-connect/node";
+ *
+ * const entry: CatalogueEntry = catalogueEntry(65001) ?? UNKNOWN_AADSTS;
+ * console.log(entry.code, entry.actor, entry.message); // admin_consent_required end_user_admin …
+ * ```
+ */
 export interface CatalogueEntry {
   code: ErrorCode;
   actor: ErrorActor;
@@ -13,6 +24,14 @@ const secret = (code: ErrorCode, message: string): CatalogueEntry => ({ code, ac
 /**
  * Microsoft Entra errors (AADSTSnnnn) we can meet while connecting, mapped to our codes, to who must
  * act, and to a message a person understands. Unknown numbers fall back to {@link UNKNOWN_AADSTS}.
+ *
+ * @example
+ * ```ts
+ * import { AADSTS_CATALOGUE } from "@ads-connect/node";
+ *
+ * const entry = AADSTS_CATALOGUE[50076];
+ * if (entry) console.log(`${entry.code}: ${entry.message}`); // mfa_required: Your organization requires …
+ * ```
  */
 export const AADSTS_CATALOGUE: Readonly<Record<number, CatalogueEntry>> = {
   65004: {
@@ -144,21 +163,60 @@ export const AADSTS_CATALOGUE: Readonly<Record<number, CatalogueEntry>> = {
  * expired or revoked grants (70000, 70008, 700082, 50173, 54005), consent revoked (65001), and MFA
  * now required for it (50076, 50079). The only refresh failures that expire a connection: any other
  * answer, known or not, leaves it in place.
+ *
+ * @example
+ * ```ts
+ * import { DEAD_GRANT_AADSTS, parseAadsts } from "@ads-connect/node";
+ *
+ * const aadsts = parseAadsts("AADSTS70008: The provided authorization code or refresh token has expired.");
+ * const mustReconnect = aadsts !== null && DEAD_GRANT_AADSTS.has(aadsts); // true
+ * ```
  */
 export const DEAD_GRANT_AADSTS: ReadonlySet<number> = new Set([70000, 70008, 700082, 50173, 54005, 65001, 50076, 50079]);
 
+/**
+ * The entry for an AADSTS number the catalogue does not know: `provider_error`, for the product team.
+ *
+ * @example
+ * ```ts
+ * import { AADSTS_CATALOGUE, UNKNOWN_AADSTS } from "@ads-connect/node";
+ *
+ * const entry = AADSTS_CATALOGUE[9999999] ?? UNKNOWN_AADSTS;
+ * console.log(entry.code); // "provider_error"
+ * ```
+ */
 export const UNKNOWN_AADSTS: CatalogueEntry = {
   code: "provider_error",
   actor: "product_team",
   message: "Microsoft refused the sign-in with an error this app does not recognize. The product team can find Microsoft's error code in the server logs.",
 };
 
-/** The catalogue's entry for Microsoft's number, if it has one. */
+/**
+ * The catalogue's entry for Microsoft's number, if it has one.
+ *
+ * @example
+ * ```ts
+ * import { catalogueEntry, parseAadsts } from "@ads-connect/node";
+ *
+ * const entry = catalogueEntry(parseAadsts("AADSTS65004: User declined to consent to access the app."));
+ * console.log(entry?.code, entry?.message); // consent_declined You declined the permissions …
+ * ```
+ */
 export function catalogueEntry(aadsts: number | null): CatalogueEntry | undefined {
   return aadsts === null ? undefined : AADSTS_CATALOGUE[aadsts];
 }
 
-/** The AADSTS number at the start of an Entra `error_description`, or null. */
+/**
+ * The AADSTS number at the start of an Entra `error_description`, or null.
+ *
+ * @example
+ * ```ts
+ * import { parseAadsts } from "@ads-connect/node";
+ *
+ * parseAadsts("AADSTS50076: Due to a configuration change made by your administrator …"); // 50076
+ * parseAadsts("invalid_grant"); // null
+ * ```
+ */
 export function parseAadsts(description: string | null | undefined): number | null {
   const match = /^AADSTS(\d+)/.exec(description ?? "");
   return match ? Number(match[1]) : null;

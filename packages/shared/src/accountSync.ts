@@ -1,12 +1,29 @@
 import { z } from "zod";
 import { AD_ACCOUNT_MODEL, AdAccountRecordSchema } from "./adAccount.js";
 
-/** The sync that keeps a connection's accounts (Nango's `syncName`). */
+/**
+ * The sync that keeps a connection's accounts (Nango's `syncName`).
+ *
+ * @example
+ * ```ts
+ * import { ACCOUNTS_SYNC_NAME, PROVIDER_CONFIG_KEY, type TriggerSyncBody } from "@ads-connect/node";
+ *
+ * const body: TriggerSyncBody = { provider_config_key: PROVIDER_CONFIG_KEY, connection_id: connectionId, syncs: [ACCOUNTS_SYNC_NAME] };
+ * ```
+ */
 export const ACCOUNTS_SYNC_NAME = "accounts";
 
 /**
  * Why the last account discovery or sync failed (null once one succeeded). The connection stays
  * connected; the sync job retries at `retry_at`, and `POST /connections/:id/sync` retries now.
+ *
+ * @example
+ * ```ts
+ * import { AccountsErrorSchema } from "@ads-connect/node";
+ *
+ * const error = AccountsErrorSchema.parse(json); // a connection's `accounts_error`
+ * if (error.msads_codes.includes(105)) console.log("Microsoft refused the credentials; next try at", error.retry_at);
+ * ```
  */
 export const AccountsErrorSchema = z.object({
   /** e.g. "msads_invalid_credentials" (105), "msads_rate_limited" (117), "msads_unreachable". */
@@ -19,14 +36,45 @@ export const AccountsErrorSchema = z.object({
   tracking_id: z.string().nullable(),
   retry_at: z.string().nullable(),
 });
+
+/**
+ * A parsed {@link AccountsErrorSchema}: why the last account discovery or sync failed.
+ *
+ * @example
+ * ```ts
+ * import type { AccountsError } from "@ads-connect/node";
+ *
+ * function supportNote(error: AccountsError): string {
+ *   return `${error.code} at ${error.at} (TrackingId ${error.tracking_id ?? "none"})`;
+ * }
+ * ```
+ */
 export type AccountsError = z.infer<typeof AccountsErrorSchema>;
 
-/** Added/updated/deleted counts of one sync run (Nango's `SyncResult`). */
+/**
+ * Added/updated/deleted counts of one sync run (Nango's `SyncResult`).
+ *
+ * @example
+ * ```ts
+ * import { SyncResultCountsSchema } from "@ads-connect/node";
+ *
+ * const { added, updated, deleted } = SyncResultCountsSchema.parse({ added: 2, updated: 0, deleted: 1 });
+ * ```
+ */
 export const SyncResultCountsSchema = z.object({ added: z.number().int(), updated: z.number().int(), deleted: z.number().int() });
 
 /**
  * Nango-shaped `sync` webhook body, sent (signed, through the outbox) when a sync changed any
  * account. `modifiedAfter` is what to pass as `modified_after` to `GET /records` for the changes.
+ *
+ * @example
+ * ```ts
+ * import { SyncWebhookBodySchema } from "@ads-connect/node";
+ *
+ * // after checking the signature (verifyWebhookSignature)
+ * const body = SyncWebhookBodySchema.parse(JSON.parse(rawBody));
+ * const { records } = await client.listRecords({ connectionId: body.connectionId, modifiedAfter: body.modifiedAfter });
+ * ```
  */
 export const SyncWebhookBodySchema = z.object({
   from: z.literal("ads-connect"),
@@ -48,9 +96,32 @@ export const SyncWebhookBodySchema = z.object({
   removedSelectedAccountIds: z.array(z.string()),
   idempotencyKey: z.string(),
 });
+
+/**
+ * A parsed {@link SyncWebhookBodySchema}: the `sync` webhook sent when a connection's accounts changed.
+ *
+ * @example
+ * ```ts
+ * import type { SyncWebhookBody } from "@ads-connect/node";
+ *
+ * function onSync(event: SyncWebhookBody) {
+ *   console.log(`${event.connectionId}: ${event.responseResults.added} added, ${event.removedSelectedAccountIds.length} selected gone`);
+ * }
+ * ```
+ */
 export type SyncWebhookBody = z.infer<typeof SyncWebhookBodySchema>;
 
-/** `GET /records` query (Nango's); `Connection-Id` and `Provider-Config-Key` come as headers. */
+/**
+ * `GET /records` query (Nango's); `Connection-Id` and `Provider-Config-Key` come as headers.
+ *
+ * @example
+ * ```ts
+ * import { RecordsQuerySchema } from "@ads-connect/node";
+ *
+ * const query = RecordsQuerySchema.parse({ model: "AdAccount", limit: "100", ids: "123456789" });
+ * console.log(query.limit, query.ids); // 100 ["123456789"]
+ * ```
+ */
 export const RecordsQuerySchema = z.object({
   model: z.string().min(1).max(255),
   cursor: z.string().max(200).optional(),
@@ -68,20 +139,84 @@ export const RecordsQuerySchema = z.object({
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .optional(),
 });
+
+/**
+ * A parsed {@link RecordsQuerySchema}: the `GET /records` query.
+ *
+ * @example
+ * ```ts
+ * import type { RecordsQuery } from "@ads-connect/node";
+ *
+ * const query: RecordsQuery = { model: "AdAccount", modified_after: "2026-01-01T00:00:00Z", filter: "added,updated" };
+ * ```
+ */
 export type RecordsQuery = z.infer<typeof RecordsQuerySchema>;
 
+/**
+ * `GET /records`: a page of ad account records and the cursor of the next page (null on the last).
+ *
+ * @example
+ * ```ts
+ * import { RecordsResponseSchema } from "@ads-connect/node";
+ *
+ * const { records, next_cursor } = RecordsResponseSchema.parse(await response.json());
+ * for (const record of records) console.log(record.id, record._nango_metadata.last_action);
+ * ```
+ */
 export const RecordsResponseSchema = z.object({ records: z.array(AdAccountRecordSchema), next_cursor: z.string().nullable() });
+
+/**
+ * A parsed {@link RecordsResponseSchema}: one page of `GET /records`.
+ *
+ * @example
+ * ```ts
+ * import type { RecordsResponse } from "@ads-connect/node";
+ *
+ * const deletedIds = (page: RecordsResponse) => page.records.filter((r) => r._nango_metadata.deleted_at !== null).map((r) => r.id);
+ * ```
+ */
 export type RecordsResponse = z.infer<typeof RecordsResponseSchema>;
 
-/** `POST /connections/:id/sync`: the sync ran now; a Microsoft failure is reported, not thrown. */
+/**
+ * `POST /connections/:id/sync`: the sync ran now; a Microsoft failure is reported, not thrown.
+ *
+ * @example
+ * ```ts
+ * import { SyncNowResponseSchema } from "@ads-connect/node";
+ *
+ * const result = SyncNowResponseSchema.parse(await response.json());
+ * if (!result.success) console.warn(result.accounts_error?.message);
+ * ```
+ */
 export const SyncNowResponseSchema = z.object({
   success: z.boolean(),
   results: SyncResultCountsSchema.nullable(),
   accounts_error: AccountsErrorSchema.nullable(),
 });
+
+/**
+ * A parsed {@link SyncNowResponseSchema}: what `POST /connections/:id/sync` (`client.triggerSync`) answers.
+ *
+ * @example
+ * ```ts
+ * import type { SyncNowResponse } from "@ads-connect/node";
+ *
+ * const result: SyncNowResponse = await client.triggerSync(connectionId);
+ * console.log(result.results?.added ?? result.accounts_error?.code);
+ * ```
+ */
 export type SyncNowResponse = z.infer<typeof SyncNowResponseSchema>;
 
-/** Nango's `POST /sync/trigger` body, for clients written against Nango. */
+/**
+ * Nango's `POST /sync/trigger` body, for clients written against Nango.
+ *
+ * @example
+ * ```ts
+ * import { TriggerSyncBodySchema } from "@ads-connect/node";
+ *
+ * const body = TriggerSyncBodySchema.parse({ provider_config_key: "microsoft-ads", connection_id: connectionId, syncs: [] });
+ * ```
+ */
 export const TriggerSyncBodySchema = z.object({
   provider_config_key: z.string().max(255),
   connection_id: z.string().min(1).max(255),
@@ -91,4 +226,17 @@ export const TriggerSyncBodySchema = z.object({
   full_resync: z.boolean().optional(),
   opts: z.looseObject({ reset: z.boolean().optional(), emptyCache: z.boolean().optional() }).optional(),
 });
+
+/**
+ * A parsed {@link TriggerSyncBodySchema}: Nango's `POST /sync/trigger` body.
+ *
+ * @example
+ * ```ts
+ * import type { TriggerSyncBody } from "@ads-connect/node";
+ *
+ * const body: TriggerSyncBody = { provider_config_key: "microsoft-ads", connection_id: connectionId, syncs: ["accounts"] };
+ * const headers = { Authorization: `Bearer ${secretKey}`, "Content-Type": "application/json" };
+ * await fetch(`${serverUrl}/sync/trigger`, { method: "POST", headers, body: JSON.stringify(body) });
+ * ```
+ */
 export type TriggerSyncBody = z.infer<typeof TriggerSyncBodySchema>;

@@ -6,9 +6,27 @@ import type { ErrorCode } from "./errorCodes.js";
  * configures and runs the ads-connect server (environment, Entra app registration, database), or
  * nobody (temporary: trying again works). The wire's `actor` field (ErrorActorSchema) folds the
  * operator into `product_team`.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorCatalogueActor } from "@ads-connect/node";
+ *
+ * const isOurs = (actor: ErrorCatalogueActor) => actor === "product_team" || actor === "operator";
+ * ```
  */
 export type ErrorCatalogueActor = "end_user" | "end_user_admin" | "product_team" | "operator" | "none";
 
+/**
+ * One error code's reference entry: its HTTP status(es), who must act, a typical message and the next step.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CATALOGUE, type ErrorCatalogueEntry } from "@ads-connect/node";
+ *
+ * const entry: ErrorCatalogueEntry = ERROR_CATALOGUE.rate_limited;
+ * console.log(entry.http, entry.action);
+ * ```
+ */
 export interface ErrorCatalogueEntry {
   /**
    * Every HTTP status the server answers with this code; empty when the code is never an HTTP
@@ -29,6 +47,15 @@ const RETRY = "Nothing to fix: connect again (or retry the call) in a moment.";
  * Every error code with its HTTP status(es), who must act, a plain message and what to do. The
  * source of docs/reference/errors.md (`pnpm docs:reference`); Microsoft Entra's AADSTS numbers
  * behind the sign-in codes are in AADSTS_CATALOGUE.
+ *
+ * @example
+ * ```ts
+ * import { ApiErrorBodySchema, ERROR_CATALOGUE, ErrorCodeSchema } from "@ads-connect/node";
+ *
+ * const { error } = ApiErrorBodySchema.parse(await response.json());
+ * const code = ErrorCodeSchema.safeParse(error.code);
+ * if (code.success) console.log(ERROR_CATALOGUE[code.data].action);
+ * ```
  */
 export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCatalogueEntry>> = {
   invalid_body: {

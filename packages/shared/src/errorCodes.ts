@@ -3,6 +3,13 @@ import { z } from "zod";
 /**
  * Every error code ads-connect returns, in API errors, popup results, session status and connection
  * errors. One list so the server, the widget and product backends agree on the words.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CODES, type ErrorCode } from "@ads-connect/node";
+ *
+ * const isErrorCode = (code: string): code is ErrorCode => (ERROR_CODES as readonly string[]).includes(code);
+ * ```
  */
 export const ERROR_CODES = [
   // request problems (product backend or widget sent something wrong)
@@ -86,14 +93,67 @@ export const ERROR_CODES = [
   "internal_error",
 ] as const;
 
+/**
+ * A zod enum of {@link ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCodeSchema } from "@ads-connect/node";
+ *
+ * const code = ErrorCodeSchema.safeParse(json);
+ * if (code.success && code.data === "rate_limited") console.log("slow down and retry");
+ * ```
+ */
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+/**
+ * One of {@link ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CATALOGUE, type ErrorCode } from "@ads-connect/node";
+ *
+ * const retryable = (code: ErrorCode) => ERROR_CATALOGUE[code].actor === "none";
+ * ```
+ */
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
-/** Who has to do something about an error. */
+/**
+ * Who has to do something about an error.
+ *
+ * @example
+ * ```ts
+ * import { ErrorActorSchema } from "@ads-connect/node";
+ *
+ * const actor = ErrorActorSchema.parse(json);
+ * if (actor === "end_user_admin") console.log("the user's administrator must act");
+ * ```
+ */
 export const ErrorActorSchema = z.enum(["end_user", "end_user_admin", "product_team", "none"]);
+
+/**
+ * A parsed {@link ErrorActorSchema}: who must act on an error.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorActor } from "@ads-connect/node";
+ *
+ * const audience: Record<ErrorActor, string> = { end_user: "you", end_user_admin: "your administrator", product_team: "our team", none: "nobody" };
+ * ```
+ */
 export type ErrorActor = z.infer<typeof ErrorActorSchema>;
 
-/** What Microsoft Advertising said when a call made for a connection failed (the error body's `msads`; no request headers: they hold tokens). */
+/**
+ * What Microsoft Advertising said when a call made for a connection failed (the error body's `msads`; no request headers: they hold tokens).
+ *
+ * @example
+ * ```ts
+ * import { MsAdsErrorDetailsSchema } from "@ads-connect/node";
+ *
+ * const msads = MsAdsErrorDetailsSchema.parse(json); // an error body's `msads`
+ * if (msads.codes.includes(117)) console.log("throttled by Microsoft; TrackingId", msads.tracking_id);
+ * ```
+ */
 export const MsAdsErrorDetailsSchema = z.object({
   /** Microsoft's HTTP status (the proxy answers 502 for its 5xx and for a fault in a 2xx). */
   http_status: z.number().int().nullable(),
@@ -105,9 +165,32 @@ export const MsAdsErrorDetailsSchema = z.object({
   /** Quote it to Microsoft support. */
   tracking_id: z.string().nullable(),
 });
+
+/**
+ * A parsed {@link MsAdsErrorDetailsSchema}: Microsoft Advertising's own words on a failed call.
+ *
+ * @example
+ * ```ts
+ * import type { MsAdsErrorDetails } from "@ads-connect/node";
+ *
+ * const supportNote = (msads: MsAdsErrorDetails) => `Microsoft codes ${msads.codes.join(", ")}, TrackingId ${msads.tracking_id}`;
+ * ```
+ */
 export type MsAdsErrorDetails = z.infer<typeof MsAdsErrorDetailsSchema>;
 
-/** Body of every 4xx/5xx response: `{ error: { code, message, errors?, msads?, raw_body? } }`. */
+/**
+ * Body of every 4xx/5xx response: `{ error: { code, message, errors?, msads?, raw_body? } }`.
+ *
+ * @example
+ * ```ts
+ * import { ApiErrorBodySchema } from "@ads-connect/node";
+ *
+ * if (!response.ok) {
+ *   const { error } = ApiErrorBodySchema.parse(await response.json());
+ *   console.log(error.code, error.message, error.msads?.tracking_id);
+ * }
+ * ```
+ */
 export const ApiErrorBodySchema = z.object({
   error: z.object({
     code: z.string(),
@@ -119,4 +202,15 @@ export const ApiErrorBodySchema = z.object({
     raw_body: z.string().optional(),
   }),
 });
+
+/**
+ * A parsed {@link ApiErrorBodySchema}: an error answer's body.
+ *
+ * @example
+ * ```ts
+ * import type { ApiErrorBody } from "@ads-connect/node";
+ *
+ * const details = (body: ApiErrorBody) => body.error.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") ?? body.error.message;
+ * ```
+ */
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;

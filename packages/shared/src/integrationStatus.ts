@@ -1,18 +1,60 @@
 import { z } from "zod";
 import { ErrorActorSchema } from "./errorCodes.js";
 
+/**
+ * Every connection status, the keys of the integration status's `connections.by_status`.
+ *
+ * @example
+ * ```ts
+ * import { CONNECTION_STATUSES } from "@ads-connect/node";
+ *
+ * const { data } = await client.getIntegrationStatus();
+ * for (const status of CONNECTION_STATUSES) console.log(status, data.connections.by_status[status]);
+ * ```
+ */
 export const CONNECTION_STATUSES = ["connected", "refreshing", "expired", "error"] as const;
 
-/** Something the product team should fix, in plain language. */
+/**
+ * Something the product team should fix, in plain language.
+ *
+ * @example
+ * ```ts
+ * import { IntegrationProblemSchema } from "@ads-connect/node";
+ *
+ * const problem = IntegrationProblemSchema.parse(json);
+ * console.log(problem.code, problem.message, problem.aadsts);
+ * ```
+ */
 export const IntegrationProblemSchema = z.object({
   code: z.string(),
   message: z.string(),
   aadsts: z.number().int().nullable(),
   since: z.string().nullable(),
 });
+
+/**
+ * A parsed {@link IntegrationProblemSchema}: a problem of the integration's setup.
+ *
+ * @example
+ * ```ts
+ * import type { IntegrationProblem } from "@ads-connect/node";
+ *
+ * const line = (p: IntegrationProblem) => `${p.code} (since ${p.since ?? "unknown"}): ${p.message}`;
+ * ```
+ */
 export type IntegrationProblem = z.infer<typeof IntegrationProblemSchema>;
 
-/** `GET /integrations/microsoft-ads/status` (secret key): is the integration healthy, and if not, why. */
+/**
+ * `GET /integrations/microsoft-ads/status` (secret key): is the integration healthy, and if not, why.
+ *
+ * @example
+ * ```ts
+ * import { IntegrationStatusResponseSchema } from "@ads-connect/node";
+ *
+ * const { data } = IntegrationStatusResponseSchema.parse(await response.json());
+ * if (data.client_secret.state === "expiring_soon") console.warn(`client secret: ${data.client_secret.days_left} days left`);
+ * ```
+ */
 export const IntegrationStatusResponseSchema = z.object({
   data: z.object({
     integration_id: z.string(),
@@ -94,5 +136,30 @@ export const IntegrationStatusResponseSchema = z.object({
     ),
   }),
 });
+
+/**
+ * A parsed {@link IntegrationStatusResponseSchema}: what `client.getIntegrationStatus` returns.
+ *
+ * @example
+ * ```ts
+ * import type { IntegrationStatusResponse } from "@ads-connect/node";
+ *
+ * const answer: IntegrationStatusResponse = await client.getIntegrationStatus();
+ * const healthy = answer.data.configured && answer.data.problems.length === 0;
+ * ```
+ */
 export type IntegrationStatusResponse = z.infer<typeof IntegrationStatusResponseSchema>;
+
+/**
+ * The `data` of {@link IntegrationStatusResponse}: the integration's setup, counts, secrets, problems and holds.
+ *
+ * @example
+ * ```ts
+ * import type { IntegrationStatus } from "@ads-connect/node";
+ *
+ * function unusedKeys(status: IntegrationStatus) {
+ *   return status.encryption_keys.in_use.filter((k) => k.connections === 0).map((k) => k.key_id);
+ * }
+ * ```
+ */
 export type IntegrationStatus = IntegrationStatusResponse["data"];
