@@ -64,3 +64,22 @@ it("a window that has ended starts again from this hit", () => {
   counter.hit("api:key", 1_000);
   expect(counter.hit("api:key", 61_000)).toEqual({ hits: 1, resetAt: 121_000 });
 });
+
+it("while the database is away a flush tries one statement, not one per key; ended windows are forgotten, unsent hits and all", async () => {
+  const db = mapStore();
+  let clock = 1_000;
+  const counter = new SharedRateLimitCounter(db.store, 60_000, pino({ level: "silent" }), () => clock, 60_000);
+  for (let ip = 0; ip < 50; ip++) counter.hit(`browser:10.0.0.${ip}`, clock);
+  db.fail(true);
+  await counter.flush();
+  expect(db.calls).toHaveLength(1);
+  // An hour later, still down: the 50 clients' windows have ended and nothing of them is sent or kept.
+  clock = 3_601_000;
+  counter.hit("api:key", clock);
+  await counter.flush();
+  expect(db.calls.map(([key]) => key).slice(1)).toEqual(["api:key"]);
+  db.fail(false);
+  await counter.stop();
+  expect([...db.rows.keys()]).toEqual(["api:key"]);
+  expect(db.rows.get("api:key")).toEqual({ hits: 1, resetAt: 3_661_000 });
+});

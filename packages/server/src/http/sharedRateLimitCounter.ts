@@ -91,24 +91,29 @@ export class SharedRateLimitCounter implements RateLimitCounter {
     const now = this.now();
     const batch: [string, SharedCount, number][] = [];
     for (const [key, count] of this.counts) {
-      if (count.unflushed > 0) {
+      // An ended window's hits no longer count (hit() starts afresh), sent or not: forgotten, so a
+      // database outage cannot pile up every client ever seen or carry old hits into a new window.
+      if (count.resetAt <= now) this.counts.delete(key);
+      else if (count.unflushed > 0) {
         batch.push([key, count, count.unflushed]);
         count.inFlight = count.unflushed;
         count.unflushed = 0;
-      } else if (count.resetAt <= now) this.counts.delete(key);
+      }
     }
     let failed: unknown;
     for (const [key, count, hits] of batch) {
-      try {
-        const total = await this.store.add(key, hits, this.windowMs, now);
-        count.known = total.hits;
-        count.resetAt = total.resetAt;
-      } catch (err) {
-        failed ??= err;
-        count.unflushed += hits;
-      } finally {
-        count.inFlight = 0;
-      }
+      // After one failure the rest wait for the next flush: one statement's timeout per flush, not one per key.
+      if (failed === undefined) {
+        try {
+          const total = await this.store.add(key, hits, this.windowMs, now);
+          count.known = total.hits;
+          count.resetAt = total.resetAt;
+        } catch (err) {
+          failed = err;
+          count.unflushed += hits;
+        }
+      } else count.unflushed += hits;
+      count.inFlight = 0;
     }
     if (failed !== undefined && now - this.warnedAt >= 60_000) {
       this.warnedAt = now;
