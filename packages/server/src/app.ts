@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { Services } from "./composition.js";
@@ -28,7 +29,22 @@ export interface AppDeps {
 }
 
 /** Builds the Express app from its parts; listening is the caller's business. */
-export function createApp({ config, logger, services }: AppDeps): Express {
+export function createApp(deps: AppDeps): Express {
+  return buildApp(deps).app;
+}
+
+/**
+ * The server's request listener: the token and status reads' fast path (routes/connectionReads.ts),
+ * then the Express app for everything it leaves.
+ */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const { app, fastPath } = buildApp(deps);
+  return (req, res) => {
+    if (!fastPath(req, res)) app(req, res);
+  };
+}
+
+export function buildApp({ config, logger, services }: AppDeps): { app: Express; fastPath: (req: IncomingMessage, res: ServerResponse) => boolean } {
   const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
   const secretKey = requireSecretKey(services.secretKeys);
 
@@ -43,9 +59,15 @@ export function createApp({ config, logger, services }: AppDeps): Express {
   app.disable("etag");
   // Who the client is (req.ip, for per-IP rate limits) behind the proxies TRUST_PROXY names.
   app.set("trust proxy", config.trustProxy);
-  app.use(requestLogger(logger, app.request));
-  app.use(securityHeaders(config));
-  app.use(rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter }));
+  const middleware = {
+    requestLog: requestLogger(logger, app.request),
+    securityHeaders: securityHeaders(config),
+    rateLimits: rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter }),
+    secretKeys: services.secretKeys,
+  };
+  app.use(middleware.requestLog);
+  app.use(middleware.securityHeaders);
+  app.use(middleware.rateLimits);
   const json = express.json({ limit: "100kb" });
   // A request without a body (no Content-Length, no Transfer-Encoding: every GET the API gets) is
   // skipped here at once, as the parser itself would skip it after some work.
@@ -53,7 +75,7 @@ export function createApp({ config, logger, services }: AppDeps): Express {
     req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next);
   // The token and status reads (the hot path) as the first routes, before the proxy's router and
   // the other routers, with what those have in front of them (a body parsed as JSON, the key).
-  mountConnectionReads(app, { connections, basePath: config.basePath, before: [jsonBody, secretKey] });
+  const fastPath = mountConnectionReads(app, { connections, basePath: config.basePath, before: [jsonBody, secretKey], logger, middleware });
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);
   if (config.basePath) app.use(config.basePath, proxyRouter);
@@ -80,5 +102,5 @@ export function createApp({ config, logger, services }: AppDeps): Express {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);
   });
   app.use(errorHandler(logger));
-  return app;
+  return { app, fastPath };
 }

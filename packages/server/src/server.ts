@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { type AccountSyncJob, startAccountSyncJob } from "./accounts/accountSyncJob.js";
-import { createApp } from "./app.js";
+import { createRequestListener } from "./app.js";
 import { createServices, type Services } from "./composition.js";
 import { type Config, loadConfig } from "./config.js";
 import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
@@ -94,7 +94,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     sweepAgain.unref();
     // ACTIONS_DIR's modules before the first request; a bad one is logged and listed, not fatal.
     await services.actions.load(config.actionsDir);
-    server.on("request", createApp({ config, logger, services }));
+    server.on("request", createRequestListener({ config, logger, services }));
     services.outbox.start();
     services.lastFetched.start();
     services.keyUses.start();

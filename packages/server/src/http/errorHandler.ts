@@ -1,7 +1,9 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { fromDatabaseError } from "../store/databaseErrors.js";
+import { sendJson } from "./sendJson.js";
 
 interface HttpishError {
   status?: unknown;
@@ -68,11 +70,22 @@ export function errorResponse(logger: Logger, err: unknown): ErrorResponse {
   return { status: 500, body: { error: { code: "internal_error", message: "Something went wrong on the server. It has been logged." } } };
 }
 
-/** Express's error handler: the response `errorResponse` describes. */
+/**
+ * Answers with the response `errorResponse` describes, as Express's `res.json` writes it (also for
+ * a request answered ahead of Express). A response already under way is cut off: it cannot be
+ * turned into an error any more.
+ */
+export function sendError(logger: Logger, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  const { status, retryAfter, body } = errorResponse(logger, err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (retryAfter !== undefined) res.setHeader("retry-after", retryAfter);
+  sendJson(req, res, status, body);
+}
+
+/** Express's error handler: `sendError`. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    const { status, retryAfter, body } = errorResponse(logger, err);
-    if (retryAfter !== undefined) res.set("retry-after", retryAfter);
-    res.status(status).json(body);
-  };
+  return (err: unknown, req, res, _next) => sendError(logger, req, res, err);
 }

@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { CONNECT_ERROR, type ConnectResult } from "@ads-connect/shared";
-import type { Request, RequestHandler, Response } from "express";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ipKeyGenerator } from "express-rate-limit";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
@@ -8,6 +9,7 @@ import { renderResultPage } from "../connect/pages/resultPage.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 import { bearerToken } from "./bearerToken.js";
 import { MemoryRateLimitCounter, type RateLimitCounter } from "./rateLimitCounter.js";
+import { sendJson } from "./sendJson.js";
 
 type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "probe";
 
@@ -35,8 +37,8 @@ export function rateLimits({
   logger: Logger;
   secretKeys: SecretKeys;
   shared: RateLimitCounter | null;
-}): RequestHandler {
-  if (!config.rateLimit.enabled) return (_req, _res, next) => next();
+}): RateLimits {
+  if (!config.rateLimit.enabled) return Object.assign((_req: Request, _res: Response, next: NextFunction) => next(), { api: () => true });
   const { windowSeconds, browser, sessionStatus, api } = config.rateLimit;
   const windowMs = windowSeconds * 1000;
   const memory = new MemoryRateLimitCounter(windowMs);
@@ -47,48 +49,56 @@ export function rateLimits({
     return token !== undefined && secretKeys.match(token) >= 0;
   };
 
-  const limiter = (
+  /**
+   * Counts the request and sets the draft-7 headers: undefined when it may go on, else the seconds
+   * to wait (`Retry-After` set, the refusal logged once per client and window).
+   */
+  const counted = (
     name: Limiter,
     limit: number,
     keyOf: ((req: Request) => string) | string,
-    respond: (req: Request, res: Response, retryAfter: number) => void,
     counter: RateLimitCounter,
-  ): RequestHandler => {
+  ): ((req: IncomingMessage, res: ServerResponse) => number | undefined) => {
     const policy = `${limit};w=${windowSeconds}`;
     const prefix = `${name}:`;
     // The API's one key, built once.
     const fixedKey = typeof keyOf === "string" ? prefix + keyOf : undefined;
-    return (req, res, next) => {
+    return (req, res) => {
       const now = Date.now();
-      const { hits, resetAt } = counter.hit(fixedKey ?? prefix + (keyOf as (req: Request) => string)(req), now);
+      const { hits, resetAt } = counter.hit(fixedKey ?? prefix + (keyOf as (req: Request) => string)(req as Request), now);
       const reset = Math.max(0, Math.ceil((resetAt - now) / 1000));
       res.setHeader("RateLimit-Policy", policy);
       res.setHeader("RateLimit", `limit=${limit}, remaining=${Math.max(limit - hits, 0)}, reset=${reset}`);
-      if (hits <= limit) {
-        next();
-        return;
-      }
+      if (hits <= limit) return undefined;
       res.setHeader("Retry-After", String(reset));
       // One line per client and window, not one per refused request.
-      if (hits === limit + 1) logger.warn({ limiter: name, limit, windowSeconds, path: req.path }, "rate limit reached");
-      respond(req, res, reset || windowSeconds);
+      if (hits === limit + 1) logger.warn({ limiter: name, limit, windowSeconds, path: pathOf(req) }, "rate limit reached");
+      return reset || windowSeconds;
     };
   };
+  const limiter =
+    (count: ReturnType<typeof counted>, respond: (req: Request, res: Response, retryAfter: number) => void): RequestHandler =>
+    (req, res, next) => {
+      const retryAfter = count(req, res);
+      if (retryAfter === undefined) next();
+      else respond(req, res, retryAfter);
+    };
 
-  const json = (_req: Request, res: Response, retryAfter: number) => {
-    res.status(429).json({ error: { code: "rate_limited", message: `Too many requests. Try again in ${retryAfter} seconds.` } });
+  const json = (req: IncomingMessage, res: ServerResponse, retryAfter: number) => {
+    sendJson(req, res, 429, { error: { code: "rate_limited", message: `Too many requests. Try again in ${retryAfter} seconds.` } });
   };
 
   const counter = shared ?? memory;
+  const apiCount = counted("api", api, "key", counter);
   const limiters: Record<Limiter, RequestHandler> = {
-    browser: limiter("browser", browser, byIp, (req, res, retryAfter) => browserPage(config, req, res, retryAfter), counter),
-    session_status: limiter("session_status", sessionStatus, byIp, json, counter),
-    api: limiter("api", api, "key", json, counter),
-    api_unauthenticated: limiter("api_unauthenticated", browser, byIp, json, counter),
-    probe: limiter("probe", browser, byIp, json, memory),
+    browser: limiter(counted("browser", browser, byIp, counter), (req, res, retryAfter) => browserPage(config, req, res, retryAfter)),
+    session_status: limiter(counted("session_status", sessionStatus, byIp, counter), json),
+    api: limiter(apiCount, json),
+    api_unauthenticated: limiter(counted("api_unauthenticated", browser, byIp, counter), json),
+    probe: limiter(counted("probe", browser, byIp, memory), json),
   };
 
-  return (req, res, next) => {
+  const handler: RequestHandler = (req, res, next) => {
     const path = withoutBasePath(req.path, config.basePath);
     if (path === "/health") {
       next();
@@ -105,6 +115,29 @@ export function rateLimits({
             : "api_unauthenticated";
     limiters[name](req, res, next);
   };
+  return Object.assign(handler, {
+    api(req: IncomingMessage, res: ServerResponse): boolean {
+      const retryAfter = apiCount(req, res);
+      if (retryAfter === undefined) return true;
+      json(req, res, retryAfter);
+      return false;
+    },
+  });
+}
+
+/** The rate limits as Express middleware, and the API's limit alone for a request already known to carry a valid secret key. */
+export type RateLimits = RequestHandler & {
+  /** Counts a request with a valid secret key against the API's allowance: true when it may go on, else it was answered (429). */
+  api(req: IncomingMessage, res: ServerResponse): boolean;
+};
+
+/** The request's path as Express's `req.path` gives it, also for a request Express has not seen. */
+function pathOf(req: IncomingMessage): string {
+  const path = (req as Partial<Request>).path;
+  if (path !== undefined) return path;
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
 }
 
 /** The path as the routes see it: without PUBLIC_URL's path prefix when the request carries it. */

@@ -48,7 +48,7 @@ interface Slots {
  * the message scrubbed, errors serialized by `serializeError`), so they had nothing to do but cost
  * time on every request.
  */
-export function requestLogger(logger: Logger, requestPrototype: object): RequestHandler {
+export function requestLogger(logger: Logger, requestPrototype: object): RequestLog {
   const serializers = {
     req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactedUrl(req) }),
     res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
@@ -85,11 +85,21 @@ export function requestLogger(logger: Logger, requestPrototype: object): Request
     else lines.info({ req, res: this, responseTime }, msg);
   }
   let lastId = 0;
-  return (request, res, next) => {
+  const begin = (request: IncomingMessage, res: ServerResponse) => {
     const req = request as LoggedRequest & Partial<Slots>;
     req.id ??= ++lastId;
     req[STARTED] = Date.now();
     res.on("close", onClose);
+  };
+  const handler: RequestHandler = (req, res, next) => {
+    begin(req, res);
     next();
   };
+  return Object.assign(handler, { begin });
 }
+
+/** The request log as Express middleware, and its start alone for a request answered ahead of Express. */
+export type RequestLog = RequestHandler & {
+  /** Starts the request's log line (written when its response closes). */
+  begin(req: IncomingMessage, res: ServerResponse): void;
+};

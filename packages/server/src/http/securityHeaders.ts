@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeader } from "node:http";
+import type { OutgoingHttpHeader, ServerResponse } from "node:http";
 import type { Request, RequestHandler, Response } from "express";
 import helmet, { type HelmetOptions } from "helmet";
 import type { Config } from "../config.js";
@@ -44,7 +44,7 @@ function headersOf(middleware: RequestHandler): [string, OutgoingHttpHeader][] {
  * responses get the same headers with a static CSP, computed once at startup rather than by
  * helmet's dozen middlewares on every request (a token read is the hot path).
  */
-export function securityHeaders(config: Config): RequestHandler {
+export function securityHeaders(config: Config): SecurityHeaders {
   const entraOrigin = new URL(config.microsoft.emulatorUrl ?? ENTRA_ORIGIN).origin;
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
   const pages = helmet({
@@ -70,14 +70,21 @@ export function securityHeaders(config: Config): RequestHandler {
       },
     },
   });
-  const api = headersOf(helmet({ ...COMMON, contentSecurityPolicy: API_CSP }));
-  return (req, res, next) => {
+  const apiHeaders = headersOf(helmet({ ...COMMON, contentSecurityPolicy: API_CSP }));
+  const api = (res: ServerResponse) => {
+    for (const [name, value] of apiHeaders) res.setHeader(name, value);
+  };
+  const handler: RequestHandler = (req, res, next) => {
     if (isPagePath(withoutBasePath(req.path, config.basePath))) {
       res.locals.cspNonce = cspNonce();
       pages(req, res, next);
       return;
     }
-    for (const [name, value] of api) res.setHeader(name, value);
+    api(res);
     next();
   };
+  return Object.assign(handler, { api });
 }
+
+/** The security headers as Express middleware, and the API's (every path but the pages') alone for a request answered ahead of Express. */
+export type SecurityHeaders = RequestHandler & { api(res: ServerResponse): void };

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { GetConnectionQuerySchema, ListConnectionsQuerySchema } from "@ads-connect/shared";
 import express, { type Express } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppDeps, createApp } from "../app.js";
+import { type AppDeps, buildApp, createApp } from "../app.js";
 import { AppError } from "../errors.js";
 import { errorHandler } from "../http/errorHandler.js";
 import { parseWith } from "../http/parseWith.js";
@@ -14,16 +14,31 @@ import { securityHeaders } from "../http/securityHeaders.js";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
-// The one read handler (routes/connectionReads.ts, which writes its JSON itself) against the same
-// reads written the plain Express way (`res.json`) behind the same middleware, rate limits on:
-// every answer, success or error, must be the same, headers (names, order, values) and body, and
-// so must the request log line.
+// The one read handler (routes/connectionReads.ts, which writes its JSON itself), both through its
+// fast path ahead of Express (the server's request listener) and as the app's Express routes,
+// against the same reads written the plain Express way (`res.json`) behind the same middleware,
+// rate limits on: every answer, success or error, must be the same, headers (names, order, values)
+// and body, and so must the request log line.
 let h: Harness;
 let connectionId: string;
 let expiredId: string;
 const servers: Server[] = [];
+/** The server's listener: the fast path, then Express. */
 let appUrl: string;
+/** The app alone: the reads as its Express routes. */
+let routesUrl: string;
 let expressUrl: string;
+/** Requests the fast path answered (without Express). */
+let fastAnswered = 0;
+
+/** The server's request listener (as `createRequestListener` builds it), counting what the fast path answers. */
+function countingListener(deps: AppDeps): RequestListener {
+  const { app, fastPath } = buildApp(deps);
+  return (req, res) => {
+    if (fastPath(req, res)) fastAnswered++;
+    else app(req, res);
+  };
+}
 
 async function listen(listener: RequestListener): Promise<string> {
   const server = createServer(listener);
@@ -81,7 +96,8 @@ beforeAll(async () => {
   // Both answer under a path prefix too, as with PUBLIC_URL=…/prefix; each counts its own rate limits in memory.
   const { config, logger, services } = h.server;
   const deps = { config: { ...config, basePath: "/prefix" }, logger, services: { ...services, rateLimitCounter: null } };
-  appUrl = await listen(createApp(deps));
+  appUrl = await listen(countingListener(deps));
+  routesUrl = await listen(createApp(deps));
   expressUrl = await listen(plainExpress(deps));
 });
 afterAll(async () => {
@@ -117,16 +133,22 @@ function send(base: string, path: string, options: { method?: string; headers?: 
 const timeless = (body: string) => body.replace(/"last_fetched_at":"[^"]+"/, '"last_fetched_at":"…"').replace(/"expires_in":\d+/, '"expires_in":0');
 const withoutClock = (headers: string[]) => headers.filter((h) => !h.startsWith("Content-Length:")).map((h) => h.replace(/reset=\d+/, "reset=…"));
 
-/** The same request to both servers: the same answer. */
-async function compare(path: string, options: Parameters<typeof send>[2] = {}): Promise<Answer> {
-  const answer = await send(appUrl, path, options);
-  const plain = await send(expressUrl, path, options);
-  expect(answer.status).toBe(plain.status);
-  expect(withoutClock(answer.headers)).toEqual(withoutClock(plain.headers));
-  expect(timeless(answer.body)).toBe(timeless(plain.body));
+/**
+ * The same request to the server's listener, the app's routes and plain Express: the same answer.
+ * `fast`: whether the fast path must have answered it (else Express did).
+ */
+async function compare(path: string, options: Parameters<typeof send>[2] = {}, fast?: boolean, urls = [appUrl, routesUrl, expressUrl]): Promise<Answer> {
+  const before = fastAnswered;
+  const [answer, routes, plain] = [await send(urls[0]!, path, options), await send(urls[1]!, path, options), await send(urls[2]!, path, options)];
+  if (fast !== undefined) expect({ path, fast: fastAnswered > before }).toEqual({ path, fast });
+  for (const other of [answer, routes]) {
+    expect(other.status).toBe(plain.status);
+    expect(withoutClock(other.headers)).toEqual(withoutClock(plain.headers));
+    expect(timeless(other.body)).toBe(timeless(plain.body));
+  }
   // The lengths differ only with the clock's digits; each is its body's.
   if (options.method !== "HEAD" && answer.status !== 304)
-    for (const a of [answer, plain]) expect(a.headers).toContain(`Content-Length: ${Buffer.byteLength(a.body)}`);
+    for (const a of [answer, routes, plain]) expect(a.headers).toContain(`Content-Length: ${Buffer.byteLength(a.body)}`);
   return answer;
 }
 
@@ -136,7 +158,11 @@ const errorCode = (answer: Answer) => (JSON.parse(answer.body) as { error: { cod
 describe("the one read handler answers as plain Express routes do", () => {
   it("token and status reads, at the root and under the path prefix", async () => {
     for (const prefix of ["", "/prefix"]) {
-      const token = await compare(`${prefix}/connections/${connectionId}?provider_config_key=microsoft-ads&refresh_token=true&extra=1`, { headers: auth() });
+      const token = await compare(
+        `${prefix}/connections/${connectionId}?provider_config_key=microsoft-ads&refresh_token=true&extra=1`,
+        { headers: auth() },
+        true,
+      );
       expect(token.status).toBe(200);
       expect(token.headers).toContain("cache-control: no-store");
       expect(token.headers).toContain("Content-Type: application/json; charset=utf-8");
@@ -146,29 +172,31 @@ describe("the one read handler answers as plain Express routes do", () => {
       expect(h.emulator.isAccessTokenValid(body.credentials.access_token)).toBe(true);
       expect(body.credentials.refresh_token).toBeDefined();
 
-      const status = await compare(`${prefix}/connections?connectionId=${connectionId}`, { headers: auth() });
+      const status = await compare(`${prefix}/connections?connectionId=${connectionId}`, { headers: auth() }, true);
       expect(status.status).toBe(200);
       expect(status.headers.some((h) => h.startsWith("cache-control"))).toBe(false);
       expect((JSON.parse(status.body) as { connections: { connection_id: string; status: string }[] }).connections).toMatchObject([
         { connection_id: connectionId, status: "connected" },
       ]);
-      expect((await compare(`${prefix}/connections`, { headers: auth() })).status).toBe(200);
+      expect((await compare(`${prefix}/connections`, { headers: auth() }, true)).status).toBe(200);
+      expect((await compare(`${prefix}/connections/${connectionId}/`, { headers: auth() }, true)).status).toBe(200);
     }
   });
 
   it("errors: 404 unknown connection, 400 bad query, 400 unknown provider config key, 424 expired, 401 without the key", async () => {
-    const cases: [string, Record<string, string>, number, string][] = [
-      ["/connections/no-such-connection", auth(), 404, "not_found"],
-      [`/connections/${connectionId}?force_refresh=maybe`, auth(), 400, "invalid_query"],
-      [`/connections/${connectionId}?provider_config_key=other`, auth(), 400, "unknown_provider_config"],
-      ["/connections?limit=0", auth(), 400, "invalid_query"],
-      [`/connections/${expiredId}`, auth(), 424, "grant_expired"],
-      [`/prefix/connections/${expiredId}`, auth(), 424, "grant_expired"],
-      [`/connections/${connectionId}`, {}, 401, "unauthorized"],
-      [`/connections?connectionId=${connectionId}`, { authorization: "Bearer not-the-key" }, 401, "unauthorized"],
+    // The fast path answers errors of the read itself; a request without a valid key is Express's.
+    const cases: [string, Record<string, string>, number, string, boolean][] = [
+      ["/connections/no-such-connection", auth(), 404, "not_found", true],
+      [`/connections/${connectionId}?force_refresh=maybe`, auth(), 400, "invalid_query", true],
+      [`/connections/${connectionId}?provider_config_key=other`, auth(), 400, "unknown_provider_config", true],
+      ["/connections?limit=0", auth(), 400, "invalid_query", true],
+      [`/connections/${expiredId}`, auth(), 424, "grant_expired", true],
+      [`/prefix/connections/${expiredId}`, auth(), 424, "grant_expired", true],
+      [`/connections/${connectionId}`, {}, 401, "unauthorized", false],
+      [`/connections?connectionId=${connectionId}`, { authorization: "Bearer not-the-key" }, 401, "unauthorized", false],
     ];
-    for (const [path, headers, status, code] of cases) {
-      const answer = await compare(path, { headers });
+    for (const [path, headers, status, code, fast] of cases) {
+      const answer = await compare(path, { headers }, fast);
       expect({ path, status: answer.status, code: errorCode(answer) }).toEqual({ path, status, code });
     }
   });
@@ -183,25 +211,48 @@ describe("the one read handler answers as plain Express routes do", () => {
       [`/Connections/${connectionId}`, { headers: auth() }, 404],
       ["/connectionsx", { headers: auth() }, 404],
     ];
-    for (const [path, options, status] of cases) expect({ path, status: (await compare(path, options)).status }).toEqual({ path, status });
+    // All but the trailing slash (Express's matcher allows it) are left to Express.
+    for (const [path, options, status] of cases) {
+      const fast = path.endsWith("/") && options?.method === undefined;
+      expect({ path, status: (await compare(path, options, fast)).status }).toEqual({ path, status });
+    }
+  });
+
+  it("429 from the rate limit, and the 401 after it, as plain Express gives them", async () => {
+    // Servers of their own with an API allowance of 2 (each counts in its own memory).
+    const { config, logger, services } = h.server;
+    const deps = { config: { ...config, rateLimit: { ...config.rateLimit, api: 2 } }, logger, services: { ...services, rateLimitCounter: null } };
+    const urls = [await listen(countingListener(deps)), await listen(createApp(deps)), await listen(plainExpress(deps))];
+    const path = `/connections/${connectionId}`;
+    expect((await compare(path, { headers: auth() }, true, urls)).status).toBe(200);
+    expect((await compare(`/connections?connectionId=${connectionId}`, { headers: auth() }, true, urls)).status).toBe(200);
+    const refused = await compare(path, { headers: auth() }, true, urls);
+    expect(refused.status).toBe(429);
+    expect(errorCode(refused)).toBe("rate_limited");
+    expect(refused.headers.some((header) => header.startsWith("Retry-After: "))).toBe(true);
+    expect(refused.headers).toContain("RateLimit-Policy: 2;w=600");
+    // Without a valid key: counted per IP against the browser limit, answered by Express.
+    const unauthorized = await compare(path, { headers: { authorization: "Bearer not-the-key" } }, false, urls);
+    expect(unauthorized.status).toBe(401);
   });
 
   it("write the same request log line", async () => {
     const lineFor = (l: string) => l.includes(`"GET /connections/${connectionId} 200"`);
     const linesNow = () => h.logs.flatMap((l) => l.split("\n")).filter(lineFor);
     const before = linesNow().length;
-    await compare(`/connections/${connectionId}?token=t0ps3cret`, { headers: auth() });
-    // The handler's and the plain route's (each written when its response closes).
-    await expect.poll(() => linesNow().length).toBe(before + 2);
+    await compare(`/connections/${connectionId}?token=t0ps3cret`, { headers: auth() }, true);
+    // The fast path's, the app route's and the plain route's (each written when its response closes).
+    await expect.poll(() => linesNow().length).toBe(before + 3);
     const lines = linesNow()
-      .slice(-2)
+      .slice(-3)
       .map((l) => JSON.parse(l) as Record<string, unknown> & { req: { id: unknown } });
     const shape = ({ time: _t, responseTime, req, ...rest }: Record<string, unknown> & { req: { id: unknown } }) => ({
       ...rest,
       req: { ...req, id: typeof req.id },
       responseTime: typeof responseTime,
     });
-    expect(shape(lines[0]!)).toEqual(shape(lines[1]!));
+    expect(shape(lines[0]!)).toEqual(shape(lines[2]!));
+    expect(shape(lines[1]!)).toEqual(shape(lines[2]!));
     expect(lines[0]!.req).toMatchObject({ method: "GET", url: `/connections/${connectionId}?token=%5BREDACTED%5D` });
     expect(h.logs.join("")).not.toContain("t0ps3cret");
   });

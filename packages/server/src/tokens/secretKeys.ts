@@ -54,10 +54,15 @@ export class SecretKeys {
   verify(candidate: string): boolean {
     const index = this.match(candidate);
     if (index < 0) return false;
+    this.use(index);
+    return true;
+  }
+
+  /** Counts a use of the key at `index` (what `match` returned), for a caller that matched it already. */
+  use(index: number): void {
     const use = this.pending[index]!;
     use.requests++;
     use.lastUsedAt = this.now();
-    return true;
   }
 
   /** The uses counted since the last call (keys used at least once), and starts counting afresh. */
