@@ -14,10 +14,11 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
     (res as Response).status(status).json(body);
     return;
   }
-  // Encoded once: its length is the header's.
-  const bytes = Buffer.from(JSON.stringify(body), "utf8");
+  // Written as a string: Node sends it in one write with the header block (a Buffer would be
+  // allocated, encoded, and sent as a second chunk beside the header).
+  const json = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Content-Length", bytes.length);
-  res.end(bytes);
+  res.setHeader("Content-Length", Buffer.byteLength(json, "utf8"));
+  res.end(json, "utf8");
 }
