@@ -74,7 +74,8 @@ export function buildApp({ config, logger, services }: AppDeps): { app: Express;
   const jsonBody: RequestHandler = (req, res, next) =>
     req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : json(req, res, next);
   // The token and status reads (the hot path) as the first routes, before the proxy's router and
-  // the other routers, with what those have in front of them (a body parsed as JSON, the key).
+  // the other routers, with what those have in front of them (a body parsed as JSON, the key); the
+  // same handler's fast path, which `createRequestListener` runs ahead of Express, comes back.
   const fastPath = mountConnectionReads(app, { connections, basePath: config.basePath, before: [jsonBody, secretKey], logger, middleware });
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);
