@@ -99,7 +99,8 @@ export function rateLimits({
   };
 
   const handler: RequestHandler = (req, res, next) => {
-    const path = withoutBasePath(req.path, config.basePath);
+    // Express routes `/x/` as `/x` (routing is not strict): one spelling, one bucket.
+    const path = withoutTrailingSlash(withoutBasePath(req.path, config.basePath));
     if (path === "/health") {
       next();
       return;
@@ -138,6 +139,10 @@ function pathOf(req: IncomingMessage): string {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   return q === -1 ? url : url.slice(0, q);
+}
+
+function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
 /** The path as the routes see it: without PUBLIC_URL's path prefix when the request carries it. */
