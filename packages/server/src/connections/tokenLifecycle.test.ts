@@ -219,9 +219,15 @@ describe("token lifecycle against the emulator", () => {
     const id = await connected(h);
     // Read just now and about to expire: due for the refresh-ahead pass.
     const due = () =>
-      h!.server.db.updateTable("connections").set({ access_token_expires_at: Date.now() + 1000, last_fetched_at: Date.now() }).where("connection_id", "=", id).execute();
+      h!.server.db
+        .updateTable("connections")
+        .set({ access_token_expires_at: Date.now() + 1000, last_fetched_at: Date.now() })
+        .where("connection_id", "=", id)
+        .execute();
     await due();
-    h.emulator.injectTokenErrors("refresh_token", [{ status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." }]);
+    h.emulator.injectTokenErrors("refresh_token", [
+      { status: 400, error: "invalid_grant", aadsts: 9002313, description: "Invalid request. Request is malformed or invalid." },
+    ]);
     expect(await h.server.refreshAhead.runOnce()).toBe(0);
     const listed = async () => ((await h!.api("GET", `/connections?connectionId=${id}`)).json as { connections: { status: string }[] }).connections[0];
     expect(await listed()).toMatchObject({ status: "error" });
