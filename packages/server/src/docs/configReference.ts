@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EnvSchema } from "../config.js";
+import { EnvSchema } from "../envSchema.js";
 
 /** What `.meta()` carries on each variable of the env schema (see EnvSchema). */
 export interface EnvVariableDoc {
@@ -57,7 +57,7 @@ export function renderConfigurationReference(): string {
   return [
     "# Configuration reference",
     "",
-    "<!-- Generated from the server's environment schema (packages/server/src/config.ts) by `pnpm docs:reference`; do not edit by hand. -->",
+    "<!-- Generated from the server's environment schema (packages/server/src/envSchema.ts) by `pnpm docs:reference`; do not edit by hand. -->",
     "",
     "Environment variables, checked once at start; each bad value is reported by name. Outside production",
     "(`NODE_ENV` ≠ `production`) the secrets get development defaults, generated once into `DATA_DIR` and",

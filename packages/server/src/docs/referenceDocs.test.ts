@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ERROR_CATALOGUE, ERROR_CODES } from "@ads-connect/shared";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { EnvSchema } from "../config.js";
+import { EnvSchema } from "../envSchema.js";
 import { envVariableDocs } from "./configReference.js";
 import { references } from "./references.js";
 
