@@ -23,6 +23,8 @@ import type { EntraClient } from "./oauth/entraClient.js";
 import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
 import { ProxyService } from "./proxy/proxyService.js";
 import type { ConnectionStore } from "./store/connectionStore.js";
+import { ConnectionChangeFeed } from "./store/connectionChanges.js";
+import { dialectOf } from "./store/createDatabase.js";
 import type { DatabaseHandle } from "./store/db.js";
 import { Stores } from "./store/stores.js";
 import { SecretKeys } from "./tokens/secretKeys.js";
@@ -61,6 +63,8 @@ export interface Services {
   keyUses: KeyUseRecorder;
   /** Rate-limit counts shared by every instance on PostgreSQL, flushed in batches (stopped by the server); null on SQLite (one process: counted in memory). */
   rateLimitCounter: SharedRateLimitCounter | null;
+  /** PostgreSQL: which connection rows every instance changes (started and stopped by the server); null on SQLite. */
+  connectionChanges: ConnectionChangeFeed | null;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -96,7 +100,11 @@ export function createServices({
   const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, stores.sessions, connectionStore, Date.now, sessionTenantCheck(entra, logger));
   const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger);
-  const connections = new ConnectionService({ config, stores, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
+  const connectionChanges =
+    config.databaseUrl && dialectOf({ url: config.databaseUrl }) === "postgres" && config.tokenReadCacheSeconds > 0
+      ? new ConnectionChangeFeed({ url: config.databaseUrl, connectTimeoutMs: config.databasePool.connectTimeoutMs, logger })
+      : null;
+  const connections = new ConnectionService({ config, stores, cipher, refresher, outbox, logger, lastFetched, changes: connectionChanges ?? undefined, ...(now ? { now } : {}) });
   const adminConsent = new AdminConsentService({ config, stores, logger, entra });
   const msads = new MsAdsClient({
     environment: config.microsoft.adsEnvironment,
@@ -151,5 +159,6 @@ export function createServices({
       config.databaseUrl && config.rateLimit.store === "database"
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)
         : null,
+    connectionChanges,
   };
 }

@@ -135,6 +135,8 @@ export interface Config {
   refreshMaxTries: number;
   /** How long one instance's refresh lease on a connection lasts without renewal (a dead holder blocks others at most this long). */
   refreshLeaseSeconds: number;
+  /** PostgreSQL: how long at most a token read serves a connection row from memory (0: never). */
+  tokenReadCacheSeconds: number;
   webhookDelivery: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   slack: { webhookUrl: string | null; dedupSeconds: number };
   /** Consecutive transient refresh failures of one connection before an alert. */
@@ -259,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     tokenRequestsPerMinute: e.TOKEN_REQUESTS_PER_MINUTE,
     refreshMaxTries: e.REFRESH_MAX_TRIES,
     refreshLeaseSeconds: e.REFRESH_LEASE_SECONDS,
+    tokenReadCacheSeconds: e.TOKEN_READ_CACHE_SECONDS,
     webhookDelivery: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, baseDelayMs: e.WEBHOOK_RETRY_BASE_MS, maxDelayMs: e.WEBHOOK_RETRY_MAX_MS },
     slack: { webhookUrl: e.SLACK_WEBHOOK_URL ?? null, dedupSeconds: e.ALERT_DEDUP_SECONDS },
     transientAlertThreshold: e.TRANSIENT_ALERT_THRESHOLD,

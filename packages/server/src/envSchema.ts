@@ -335,6 +335,10 @@ export const EnvSchema = z.object({
       "app-wide cap on background token requests to Microsoft, shared by every instance on the database (refreshes for a waiting reader are counted, never refused)",
   }),
   REFRESH_MAX_TRIES: seconds(1, 10).default(4).meta({ description: "tries of one refresh on 429/5xx/timeouts" }),
+  TOKEN_READ_CACHE_SECONDS: seconds(0, 60).default(5).meta({
+    description:
+      "PostgreSQL: token reads serve a connection's row kept in memory, dropped as soon as any instance changes it (told by PostgreSQL's LISTEN/NOTIFY, one extra database connection per instance; while that connection is down every read goes to the database) and in any case this long after it was read (`0`: every read goes to the database); SQLite reads the row every time",
+  }),
   REFRESH_LEASE_SECONDS: seconds(1, 600).default(10).meta({
     description:
       "instances sharing a database refresh a connection one at a time under a lease; a lease left by a crashed instance blocks the others at most this long",

@@ -95,6 +95,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     // ACTIONS_DIR's modules before the first request; a bad one is logged and listed, not fatal.
     await services.actions.load(config.actionsDir);
     server.on("request", createRequestListener({ config, logger, services }));
+    services.connectionChanges?.start();
     services.outbox.start();
     services.lastFetched.start();
     services.keyUses.start();
@@ -136,6 +137,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       }
       const unfinished = await services.flow.failUnfinished();
       if (unfinished > 0) logger.warn({ attempts: unfinished }, "sign-ins left unfinished by the shutdown got a server_restarting result");
+      await services.connectionChanges?.stop();
       await bookkeepingDb?.destroy();
       await db.destroy();
       logger.info("shut down");

@@ -12,6 +12,7 @@ import type * as oidc from "openid-client";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
+import type { ConnectionChangeFeed } from "../store/connectionChanges.js";
 import type { ConnectionRow, ConnectionStore } from "../store/connectionStore.js";
 import type { Stores, TransactionStores } from "../store/stores.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
@@ -23,6 +24,7 @@ import { authWebhook, type Organization, type StoredEndUser } from "../webhooks/
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { validateSelectionPatch } from "./accountSelection.js";
 import { AccountListCache, connectionAccountFields } from "./connectionAccountFields.js";
+import { ConnectionRowCache } from "./connectionRowCache.js";
 import { CredentialCache } from "./credentialCache.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
@@ -46,6 +48,8 @@ export const LAST_FETCHED_GRANULARITY_MS = 60_000;
 export class ConnectionService {
   private readonly credentialCache: CredentialCache;
   private readonly accountLists = new AccountListCache();
+  /** PostgreSQL with a change feed: the rows token reads serve from memory (see ConnectionRowCache). */
+  private readonly rowCache: ConnectionRowCache | undefined;
 
   private readonly now: Clock;
 
@@ -62,10 +66,14 @@ export class ConnectionService {
       now?: Clock;
       /** Decrypted credentials kept per row version; `maxEntries: 0` turns the cache off. */
       credentialCache?: { maxEntries: number; ttlMs: number };
+      /** PostgreSQL: the connection rows' changes; token reads then keep rows up to `config.tokenReadCacheSeconds`. */
+      changes?: ConnectionChangeFeed | undefined;
     },
   ) {
     this.now = deps.now ?? systemClock;
     this.credentialCache = new CredentialCache({ ...(deps.credentialCache ?? { maxEntries: 10_000, ttlMs: 60_000 }), now: () => this.now() });
+    const ttlMs = deps.config.tokenReadCacheSeconds * 1000;
+    if (deps.changes && ttlMs > 0) this.rowCache = new ConnectionRowCache(deps.changes, { maxEntries: 10_000, ttlMs, now: () => this.now() });
   }
 
   async list(query: ListConnectionsQuery): Promise<{ connections: ConnectionSummary[] }> {
@@ -111,7 +119,7 @@ export class ConnectionService {
     connectionId: string,
     options: { providerConfigKey?: string | undefined; forceRefresh?: boolean | undefined; includeRefreshToken?: boolean | undefined },
   ): Promise<Connection> {
-    const fresh = await this.freshCredentials(await this.find(connectionId, options.providerConfigKey), options.forceRefresh ?? false);
+    const fresh = await this.freshCredentials(await this.find(connectionId, options.providerConfigKey, true), options.forceRefresh ?? false);
     const { credentials } = fresh;
     const { row } = fresh;
     const now = this.now();
@@ -152,7 +160,7 @@ export class ConnectionService {
    * refreshed like a read's, without the read bookkeeping (`last_fetched_at` is the product's reads).
    */
   async accessToken(connectionId: string, options: { forceRefresh?: boolean; signal?: AbortSignal | undefined } = {}): Promise<string> {
-    const { credentials } = await this.freshCredentials(await this.find(connectionId, undefined), options.forceRefresh ?? false, options.signal);
+    const { credentials } = await this.freshCredentials(await this.find(connectionId, undefined, true), options.forceRefresh ?? false, options.signal);
     return credentials.access_token;
   }
 
@@ -309,6 +317,8 @@ export class ConnectionService {
     return { connectionId, operation: "creation" };
   }
 
+  private readonly readRow = (connectionId: string) => this.deps.stores.connections.findByConnectionId(connectionId);
+
   /** The row's credentials, decrypted once per row version and ciphertext (see CredentialCache). */
   private async decrypt(row: ConnectionRow): Promise<StoredCredentials> {
     const cached = this.credentialCache.get(row);
@@ -318,11 +328,15 @@ export class ConnectionService {
     return credentials;
   }
 
-  private async find(connectionId: string, providerConfigKey: string | undefined): Promise<ConnectionRow> {
+  /** `kept`: a token read, which may serve the row kept in memory (see ConnectionRowCache); writes read the database. */
+  private async find(connectionId: string, providerConfigKey: string | undefined, kept = false): Promise<ConnectionRow> {
     if (providerConfigKey !== undefined && providerConfigKey !== PROVIDER_CONFIG_KEY) {
       throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
     }
-    const row = await this.deps.stores.connections.findByConnectionId(connectionId);
+    const row =
+      kept && this.rowCache
+        ? await this.rowCache.find(connectionId, this.readRow)
+        : await this.deps.stores.connections.findByConnectionId(connectionId);
     if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     return row;
   }
