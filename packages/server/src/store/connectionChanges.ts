@@ -4,6 +4,9 @@ import type { Logger } from "pino";
 /** The channel the `connections` table's trigger notifies with the changed row's connection id (migration 0022). */
 export const CONNECTION_CHANGES_CHANNEL = "adsc_connection_changed";
 
+/** The listening connection's `application_name`. */
+export const CONNECTION_CHANGES_APPLICATION = "ads-connect connection changes";
+
 /** What a subscriber hears: one connection's row changed, or the feed lost track or the table was emptied (anything may have changed). */
 export interface ConnectionChangeListener {
   changed(connectionId: string): void;
@@ -104,7 +107,13 @@ export class ConnectionChangeFeed {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, connectionTimeoutMillis: this.options.connectTimeoutMs, keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.options.url,
+      connectionTimeoutMillis: this.options.connectTimeoutMs,
+      keepAlive: true,
+      // How operators (and pg_stat_activity) tell it from the pool's connections.
+      application_name: CONNECTION_CHANGES_APPLICATION,
+    });
     this.client = client;
     client.on("error", () => this.lost(client));
     client.on("end", () => this.lost(client));
