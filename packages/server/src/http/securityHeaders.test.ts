@@ -38,6 +38,10 @@ it("JSON responses (token and status reads, health, errors, unknown paths) carry
     expect(res.headers.get("cross-origin-resource-policy")).toBe("same-origin");
     expect(res.headers.get("cross-origin-opener-policy")).toBeNull();
     expect(res.headers.get("x-powered-by")).toBeNull();
+    // Headers for documents only (see DOCUMENT_ONLY in securityHeaders.ts).
+    for (const name of ["origin-agent-cluster", "x-dns-prefetch-control", "x-download-options", "x-permitted-cross-domain-policies", "x-xss-protection"]) {
+      expect(res.headers.get(name)).toBeNull();
+    }
     // No ETag (every body hashed for conditional requests nobody makes; token reads are no-store).
     expect(res.headers.get("etag")).toBeNull();
   }

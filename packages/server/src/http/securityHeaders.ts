@@ -28,6 +28,23 @@ const API_CSP: HelmetOptions["contentSecurityPolicy"] = {
   directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
 };
 
+/**
+ * helmet's headers that only mean something for a document a browser renders (HTML), left off the
+ * JSON answers: `Origin-Agent-Cluster` (how documents share a process), `X-DNS-Prefetch-Control`
+ * (prefetching a document's links), `X-Download-Options` (IE8 opening downloaded HTML),
+ * `X-Permitted-Cross-Domain-Policies` (Flash and Acrobat policy files: the API serves none) and
+ * `X-XSS-Protection: 0` (the legacy XSS auditor, of HTML). What guards a JSON answer stays: the
+ * strict CSP, `nosniff` (never read as anything but JSON), `X-Frame-Options`, HSTS,
+ * `Referrer-Policy` and `Cross-Origin-Resource-Policy`. Pages keep all of helmet's headers.
+ */
+const DOCUMENT_ONLY: HelmetOptions = {
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+};
+
 /** The headers a helmet middleware sets, run once on a stand-in response. */
 function headersOf(middleware: RequestHandler): [string, OutgoingHttpHeader][] {
   const headers: [string, OutgoingHttpHeader][] = [];
@@ -70,7 +87,7 @@ export function securityHeaders(config: Config): SecurityHeaders {
       },
     },
   });
-  const apiHeaders = headersOf(helmet({ ...COMMON, contentSecurityPolicy: API_CSP }));
+  const apiHeaders = headersOf(helmet({ ...COMMON, ...DOCUMENT_ONLY, contentSecurityPolicy: API_CSP }));
   const api = (res: ServerResponse) => {
     for (const [name, value] of apiHeaders) res.setHeader(name, value);
   };
