@@ -22,8 +22,8 @@ import { MsAdsClient } from "./msads/msadsClient.js";
 import type { EntraClient } from "./oauth/entraClient.js";
 import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
 import { ProxyService } from "./proxy/proxyService.js";
-import type { ConnectionStore } from "./store/connectionStore.js";
 import { ConnectionChangeFeed } from "./store/connectionChanges.js";
+import type { ConnectionStore } from "./store/connectionStore.js";
 import { dialectOf } from "./store/createDatabase.js";
 import type { DatabaseHandle } from "./store/db.js";
 import { Stores } from "./store/stores.js";
@@ -104,7 +104,17 @@ export function createServices({
     config.databaseUrl && dialectOf({ url: config.databaseUrl }) === "postgres" && config.tokenReadCacheSeconds > 0
       ? new ConnectionChangeFeed({ url: config.databaseUrl, connectTimeoutMs: config.databasePool.connectTimeoutMs, logger })
       : null;
-  const connections = new ConnectionService({ config, stores, cipher, refresher, outbox, logger, lastFetched, changes: connectionChanges ?? undefined, ...(now ? { now } : {}) });
+  const connections = new ConnectionService({
+    config,
+    stores,
+    cipher,
+    refresher,
+    outbox,
+    logger,
+    lastFetched,
+    changes: connectionChanges ?? undefined,
+    ...(now ? { now } : {}),
+  });
   const adminConsent = new AdminConsentService({ config, stores, logger, entra });
   const msads = new MsAdsClient({
     environment: config.microsoft.adsEnvironment,

@@ -49,10 +49,6 @@ export class ConnectionRowCache implements ConnectionChangeListener {
     this.entries.clear();
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   private keep(connectionId: string, row: ConnectionRow): void {
     this.entries.delete(connectionId);
     // Oldest first out: entries live `ttlMs` at most anyway.

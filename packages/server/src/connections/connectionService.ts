@@ -334,9 +334,7 @@ export class ConnectionService {
       throw new AppError("unknown_provider_config", `provider_config_key must be "${PROVIDER_CONFIG_KEY}"`);
     }
     const row =
-      kept && this.rowCache
-        ? await this.rowCache.find(connectionId, this.readRow)
-        : await this.deps.stores.connections.findByConnectionId(connectionId);
+      kept && this.rowCache ? await this.rowCache.find(connectionId, this.readRow) : await this.deps.stores.connections.findByConnectionId(connectionId);
     if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     return row;
   }

@@ -38,9 +38,7 @@ export class ConnectionChangeFeed {
   /** The fence the callers that came while one was in flight wait for (sent when that one is back). */
   private nextFence: { promise: Promise<boolean>; resolve: (ok: boolean) => void } | undefined;
 
-  constructor(
-    private readonly options: { url: string; connectTimeoutMs: number; logger: Logger; retryMs?: number },
-  ) {}
+  constructor(private readonly options: { url: string; connectTimeoutMs: number; logger: Logger; retryMs?: number }) {}
 
   /** True while every committed change of a connection row reaches the subscribers. */
   get listening(): boolean {

@@ -318,7 +318,9 @@ END $$`,
       await sql
         .raw("CREATE TRIGGER connections_changed AFTER INSERT OR UPDATE OR DELETE ON connections FOR EACH ROW EXECUTE FUNCTION adsc_connection_changed()")
         .execute(db);
-      await sql.raw("CREATE TRIGGER connections_truncated AFTER TRUNCATE ON connections FOR EACH STATEMENT EXECUTE FUNCTION adsc_connection_changed()").execute(db);
+      await sql
+        .raw("CREATE TRIGGER connections_truncated AFTER TRUNCATE ON connections FOR EACH STATEMENT EXECUTE FUNCTION adsc_connection_changed()")
+        .execute(db);
     },
   },
 });
