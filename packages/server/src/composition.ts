@@ -102,7 +102,13 @@ export function createServices({
   const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger);
   const connectionChanges =
     config.databaseUrl && dialectOf({ url: config.databaseUrl }) === "postgres" && config.tokenReadCacheSeconds > 0
-      ? new ConnectionChangeFeed({ url: config.databaseUrl, connectTimeoutMs: config.databasePool.connectTimeoutMs, logger })
+      ? new ConnectionChangeFeed({
+          url: config.databaseUrl,
+          connectTimeoutMs: config.databasePool.connectTimeoutMs,
+          // As the pool's queries: a fence that hangs fails, and reads go to the database.
+          queryTimeoutMs: config.databasePool.statementTimeoutMs + 1000,
+          logger,
+        })
       : null;
   const connections = new ConnectionService({
     config,

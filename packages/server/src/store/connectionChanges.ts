@@ -38,7 +38,7 @@ export class ConnectionChangeFeed {
   /** The fence the callers that came while one was in flight wait for (sent when that one is back). */
   private nextFence: { promise: Promise<boolean>; resolve: (ok: boolean) => void } | undefined;
 
-  constructor(private readonly options: { url: string; connectTimeoutMs: number; logger: Logger; retryMs?: number }) {}
+  constructor(private readonly options: { url: string; connectTimeoutMs: number; queryTimeoutMs: number; logger: Logger; retryMs?: number }) {}
 
   /** True while every committed change of a connection row reaches the subscribers. */
   get listening(): boolean {
@@ -75,7 +75,11 @@ export class ConnectionChangeFeed {
     this.fenceInFlight = true;
     client.query("").then(
       () => this.fenceBack(fence, client, true),
-      () => this.fenceBack(fence, client, false),
+      () => {
+        // A fence that failed or timed out: the connection cannot be trusted to have told everything.
+        this.lost(client);
+        this.fenceBack(fence, client, false);
+      },
     );
   }
 
@@ -109,6 +113,7 @@ export class ConnectionChangeFeed {
       connectionString: this.options.url,
       connectionTimeoutMillis: this.options.connectTimeoutMs,
       keepAlive: true,
+      query_timeout: this.options.queryTimeoutMs,
       // How operators (and pg_stat_activity) tell it from the pool's connections.
       application_name: CONNECTION_CHANGES_APPLICATION,
     });
