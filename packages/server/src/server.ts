@@ -19,6 +19,8 @@ import { NO_TELEMETRY, startTelemetry, type Telemetry } from "./telemetry/startT
 
 export interface RunningServer {
   url: string;
+  /** Where this instance itself listens (differs from `url` when PUBLIC_URL points at a load balancer in front). */
+  address: string;
   config: Config;
   logger: Logger;
   services: Services;
@@ -170,6 +172,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     logger.info({ url, publicUrl: config.publicUrl }, "ads-connect listening");
     return {
       url: config.publicUrl,
+      address: `http://${host === "0.0.0.0" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${actualPort}`,
       config,
       logger,
       services,
