@@ -110,7 +110,11 @@ function expectConnectTree(spans: ReceivedSpan[], traceId: string) {
   expect(exchange.attributes["url.full"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[^?]*token$/);
   const sync = byName("ads_connect sync run");
   expect(sync.parentSpanId).toBe(callback.spanId);
-  expect(sync.attributes).toMatchObject({ "ads_connect.operation.type": "sync", "ads_connect.operation.action": "run", "ads_connect.integration": "microsoft-ads" });
+  expect(sync.attributes).toMatchObject({
+    "ads_connect.operation.type": "sync",
+    "ads_connect.operation.action": "run",
+    "ads_connect.integration": "microsoft-ads",
+  });
   const adsCalls = spans.filter((s) => s.kind === CLIENT && s.attributes["ads_connect.peer"] === "microsoft_advertising");
   expect(adsCalls.length).toBeGreaterThanOrEqual(2);
   for (const call of adsCalls) {

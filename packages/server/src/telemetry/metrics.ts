@@ -27,7 +27,7 @@ function instruments(): Instruments {
   const provider = metrics.getMeterProvider();
   if (cached?.provider === provider) return cached.instruments;
   const meter = provider.getMeter("ads-connect");
-  const tokenReads = meter.createObservableCounter("ads_connect.token.reads", { description: "Token reads served (GET /connection/:id)", unit: "{read}" });
+  const tokenReads = meter.createObservableCounter("ads_connect.token.reads", { description: "Token reads served (GET /connections/:id)", unit: "{read}" });
   tokenReads.addCallback((result) => result.observe(tokenReadCount));
   const made: Instruments = {
     meter,

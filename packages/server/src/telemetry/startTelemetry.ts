@@ -16,6 +16,9 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
+/** How long the last export at shutdown may take. */
+const SHUTDOWN_EXPORT_MS = 3000;
+
 export const NO_TELEMETRY: Telemetry = {
   tracing: false,
   prometheus: null,
@@ -67,7 +70,14 @@ export async function startTelemetry(options: { env: Record<string, string | und
       mine.users--;
       if (mine.users > 0) return handle.flush();
       if (shared === mine) shared = undefined;
-      await handle.shutdown();
+      // A collector that is down is retried by the exporters: the stop does not wait for it long.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SHUTDOWN_EXPORT_MS);
+        timer.unref();
+      });
+      await Promise.race([handle.shutdown(), bound]);
+      clearTimeout(timer);
     },
   };
 }

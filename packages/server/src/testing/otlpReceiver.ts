@@ -28,7 +28,10 @@ export interface ReceivedPoint {
 
 const flat = (attributes: OtlpAttribute[] | undefined) =>
   Object.fromEntries(
-    (attributes ?? []).map((a) => [a.key, a.value.stringValue ?? (a.value.intValue !== undefined ? Number(a.value.intValue) : (a.value.boolValue ?? a.value.doubleValue))]),
+    (attributes ?? []).map((a) => [
+      a.key,
+      a.value.stringValue ?? (a.value.intValue !== undefined ? Number(a.value.intValue) : (a.value.boolValue ?? a.value.doubleValue)),
+    ]),
   );
 
 /**
