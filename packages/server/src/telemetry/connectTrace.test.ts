@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../server.js";
 import { BrowserClient } from "../testing/browserClient.js";
-import { type Harness, pickerForm, resultOf, signInAs, startHarness, submitPicker, submitStart } from "../testing/harness.js";
+import { connectAs, type Harness, pickerForm, resultOf, signInAs, startHarness, submitPicker, submitStart } from "../testing/harness.js";
 import { startLoadBalancer } from "../testing/loadBalancer.js";
 import { type ReceivedSpan, startOtlpReceiver } from "../testing/otlpReceiver.js";
 
@@ -36,6 +36,8 @@ afterAll(async () => {
   await otlp?.close();
 });
 
+/** Tokens the tests saw, for the scan of everything exported. */
+const tokensSeen: string[] = [];
 const SERVER = 2;
 const CLIENT = 3;
 const USER = "three@contoso.example";
@@ -170,9 +172,75 @@ describe("a connect flow is one trace", () => {
     expect(only(trace, (s) => s.name === "GET /oauth/connect/:integration", "start page").parentSpanId).toBe(created.spanId);
   });
 
+  it("a proxy call (its upstream call a client span Microsoft receives), a throttled one (117), an action and a forced refresh are traced and counted", async () => {
+    lb.route(h.server.address);
+    const { result } = await connectAs(h, "adele@contoso.example");
+    if (result.type !== "ads-connect:success") throw new Error(`connect failed: ${JSON.stringify(result)}`);
+    const id = result.connection_id;
+    const account = h.ads.accounts("adele@contoso.example")[0]!;
+    const headers = { "Connection-Id": id, "Provider-Config-Key": "microsoft-ads" };
+    const proxied = () => h.api("POST", "/proxy/CampaignManagement/v13/Campaigns/QueryByAccountId", { AccountId: account.Id }, headers);
+    expect((await proxied()).status).toBe(200);
+    h.ads.throttle(0);
+    const throttled = await proxied();
+    h.ads.throttle(null);
+    expect(throttled.status).toBe(429);
+    const campaigns = await h.api("POST", "/action/trigger", { action_name: "list-campaigns" }, headers);
+    expect(campaigns.status).toBe(429); // the customer is held: the action's call is refused too
+    const refreshed = await h.api("GET", `/connections/${id}?force_refresh=true&refresh_token=true`);
+    expect(refreshed.status).toBe(200);
+    const { credentials } = refreshed.json as { credentials: { access_token: string; refresh_token: string } };
+    tokensSeen.push(credentials.access_token, credentials.refresh_token);
+    await exported((s) => s.name === "ads_connect refresh_token" && s.attributes["ads_connect.connection.id"] === id);
+
+    const mine = otlp.spans.filter((s) => s.attributes["ads_connect.connection.id"] === id);
+    const calls = mine.filter((s) => s.name === "ads_connect proxy call");
+    expect(calls.map((c) => c.attributes["http.response.status_code"])).toEqual([200, 429, 429]);
+    const [ok, held, inAction] = calls as [ReceivedSpan, ReceivedSpan, ReceivedSpan];
+    expect(ok.attributes).toMatchObject({
+      "ads_connect.operation.type": "proxy",
+      "ads_connect.operation.action": "call",
+      "ads_connect.integration": "microsoft-ads",
+    });
+    const okServer = only(otlp.spans, (s) => s.spanId === ok.parentSpanId, "the proxy request's server span");
+    expect(okServer).toMatchObject({ kind: SERVER, attributes: { "http.request.method": "POST", "http.response.status_code": 200 } });
+    const upstream = only(otlp.spans, (s) => s.parentSpanId === ok.spanId && s.kind === CLIENT, "the upstream call");
+    expect(upstream.attributes).toMatchObject({ "ads_connect.peer": "microsoft_advertising", "http.response.status_code": 200 });
+    expect(upstream.attributes["url.full"]).toMatch(/\/CampaignManagement\/v13\/Campaigns\/QueryByAccountId$/);
+    expect(h.ads.requests.some((r) => r.traceparent === `00-${ok.traceId}-${upstream.spanId}-01`)).toBe(true);
+    // The 117: recorded with its fault code; the held call never left (no client span under it).
+    expect(held.attributes).toMatchObject({ "error.type": "msads_rate_limited", "ads_connect.msads.fault_code": "117" });
+    expect(held.status?.code).toBe(2);
+    const action = only(mine, (s) => s.name === "ads_connect action run", "action span");
+    expect(action.attributes).toMatchObject({
+      "ads_connect.operation.type": "action",
+      "ads_connect.action.name": "list-campaigns",
+      "error.type": "msads_rate_limited",
+    });
+    expect(inAction.parentSpanId).toBe(action.spanId);
+    expect(otlp.spans.some((s) => s.parentSpanId === inAction.spanId)).toBe(false);
+    // The read that forced a refresh: the fast path makes no server span, the refresh is a trace of its own.
+    const refresh = only(mine, (s) => s.name === "ads_connect refresh_token", "refresh span");
+    expect(refresh).toMatchObject({
+      parentSpanId: undefined,
+      attributes: { "ads_connect.operation.action": "refresh_token", "ads_connect.refresh.reason": "forced" },
+    });
+    const entra = only(otlp.spans, (s) => s.parentSpanId === refresh.spanId && s.kind === CLIENT, "refresh's call to Entra");
+    expect(entra.attributes["ads_connect.peer"]).toBe("microsoft_entra");
+
+    expect(otlp.total("ads_connect.proxy.calls", { "http.response.status_code": 200 })).toBe(1);
+    expect(otlp.total("ads_connect.proxy.calls", { "http.response.status_code": 429 })).toBe(2);
+    expect(otlp.total("ads_connect.proxy.calls", { "http.response.status_code": 429, "ads_connect.msads.fault_code": "117" })).toBe(1);
+    expect(otlp.total("ads_connect.refreshes", { "ads_connect.outcome": "success", "ads_connect.refresh.reason": "forced" })).toBe(1);
+    expect(otlp.total("ads_connect.refresh.duration", { "ads_connect.outcome": "success" })).toBe(1);
+    expect(otlp.total("ads_connect.token.reads")).toBeGreaterThanOrEqual(1);
+  });
+
   it("no token, code, secret, e-mail address or query string in anything exported", () => {
     const exported = otlp.bodies.join("\n");
     expect(exported).not.toContain(h.secretKey);
+    expect(tokensSeen.length).toBeGreaterThanOrEqual(2);
+    for (const token of tokensSeen) expect(exported).not.toContain(token);
     expect(exported).not.toContain("person@product.example");
     expect(exported).not.toContain(USER);
     expect(exported).not.toMatch(/connect_session_token|adsc_cs_|[?&](code|state)=|Bearer /);
