@@ -318,6 +318,9 @@ const record = (line: string) => {
   results.push(line);
 };
 
+/** The latest throughput run of token reads (readPath's), for the OpenTelemetry comparison. */
+let lastTokenRun: Run | undefined;
+
 async function readPath(label: string, env: Record<string, string>, count: number, options: { throughput: boolean }) {
   console.log(`${label}: seeding…`);
   const hot = await seed(env, count);
@@ -373,6 +376,7 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
         // drifts); the ratios are to the mean of the two.
         const bareBefore = await wrk(bare.url, tokenPaths, bare.child.pid);
         const token = await wrk(server.url, tokenPaths, server.child.pid);
+        lastTokenRun = token;
         const status = await wrk(server.url, statusPaths, server.child.pid);
         const bareAfter = await wrk(bare.url, tokenPaths, bare.child.pid);
         throughputRows(label, bareBefore, bareAfter, token, status);
@@ -403,14 +407,21 @@ async function openTelemetryOffAndOn() {
   try {
     const label = (state: string) => `SQLite, ${CONNECTIONS.toLocaleString("en")} connections, OpenTelemetry ${state}`;
     const off = await readPath(label("off"), serverEnv({ DATA_DIR: path.join(work, "otel-off") }), CONNECTIONS, { throughput: THROUGHPUT });
+    const offRun = lastTokenRun;
     const on = await readPath(
       label("on (OTLP traces and metrics)"),
       serverEnv({ DATA_DIR: path.join(work, "otel-on"), OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_METRIC_EXPORT_INTERVAL: "5000" }),
       CONNECTIONS,
       { throughput: THROUGHPUT },
     );
+    const onRun = lastTokenRun;
+    // CPU time per read is the steadier figure on a shared machine; open-loop latency moves with its load.
+    const cpu =
+      THROUGHPUT && offRun && onRun
+        ? `CPU/read ${(onRun.cpuUsPerRequest / offRun.cpuUsPerRequest).toFixed(2)}×, req/s ${(onRun.rps / offRun.rps).toFixed(2)}×`
+        : "";
     record(
-      `| OpenTelemetry | token reads, export on / off (SQLite, open loop) | p50 ${(on.p50 / off.p50).toFixed(2)}× | p99 ${(on.p99 / off.p99).toFixed(2)}× | |`,
+      `| OpenTelemetry | token reads, export on / off (SQLite) | p50 ${(on.p50 / off.p50).toFixed(2)}× | p99 ${(on.p99 / off.p99).toFixed(2)}× | ${cpu} |`,
     );
   } finally {
     collector.close();
