@@ -393,6 +393,12 @@ export const EnvSchema = z.object({
     .string()
     .default("parentbased_always_on")
     .meta({ description: "OpenTelemetry: `parentbased_always_on`, `parentbased_traceidratio` (OTEL_TRACES_SAMPLER_ARG), `always_off`…" }),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .meta({ description: "OpenTelemetry: the sampled share of traces for the `traceidratio` samplers (0-1)" }),
   OTEL_SDK_DISABLED: z.string().default("false").meta({ description: "OpenTelemetry: `true` loads no SDK and exports nothing, whatever else is set" }),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
