@@ -147,6 +147,11 @@ describe("a connect flow is one trace", () => {
     expect(otlp.metric("ads_connect.webhook.backlog")).toEqual([expect.objectContaining({ value: expect.any(Number) })]);
     expect(otlp.metric("ads_connect.webhook.oldest_pending_age")).toEqual([expect.objectContaining({ value: expect.any(Number) })]);
     expect(otlp.metric("ads_connect.msads.holds.active")).toEqual([expect.objectContaining({ value: 0 })]);
+    // The database pool's gauges: PostgreSQL's pool (SQLite has one connection and reports none).
+    if (h.server.config.databaseUrl) {
+      expect(otlp.total("ads_connect.db.pool.max")).toBe(h.server.config.databasePool.size);
+      expect(otlp.metric("ads_connect.db.pool.connections").map((p) => p.attributes.state)).toEqual(expect.arrayContaining(["used", "idle"]));
+    } else expect(otlp.metric("ads_connect.db.pool.max")).toEqual([]);
   });
 
   it("with Microsoft's redirect back (and the picker) served by the second instance: still one trace under the session's creation", async () => {
