@@ -53,10 +53,13 @@ export async function startSdk(options: { settings: OtelSettings | null; prometh
   const meterProvider = readers.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
 
-  // Spans follow the async work that made them (one request's awaits), and trace context goes in
-  // and out as W3C `traceparent`.
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  if (tracerProvider) {
+    // Spans follow the async work that made them (one request's awaits), and trace context goes in
+    // and out as W3C `traceparent`. Only with traces: AsyncLocalStorage's hooks cost every promise
+    // of the process (the read path included) something, which metrics alone do not need.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  }
 
   const flush = async () => {
     await Promise.all([tracerProvider?.forceFlush(), meterProvider?.forceFlush()]).catch((err: unknown) =>
