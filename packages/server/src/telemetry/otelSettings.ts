@@ -29,13 +29,14 @@ type Env = Record<string, string | undefined>;
 
 const SAMPLERS = new Set(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"]);
 
-/** Null when nothing is to be exported (no endpoint, `none` exporters, or OTEL_SDK_DISABLED=true). */
+/** Null when nothing is to be exported (no endpoint, `none` exporters, or OTEL_SDK_DISABLED=true); `traces` and `metrics` null when only refused settings are left. */
 export function otelSettings(env: Env): OtelSettings | null {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return null;
   const warnings: string[] = [];
   const traces = exporterWanted(env.OTEL_TRACES_EXPORTER) ? target(env, "TRACES", "v1/traces", warnings) : null;
   const metrics = exporterWanted(env.OTEL_METRICS_EXPORTER) ? target(env, "METRICS", "v1/metrics", warnings) : null;
-  if (!traces && !metrics) return null;
+  // Nothing to export; the settings still come back when some were refused, for their warnings.
+  if (!traces && !metrics && warnings.length === 0) return null;
   const resourceAttributes = parsePairs(env.OTEL_RESOURCE_ATTRIBUTES);
   const serviceName = env.OTEL_SERVICE_NAME?.trim() || resourceAttributes["service.name"] || "ads-connect";
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000);

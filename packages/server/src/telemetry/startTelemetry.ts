@@ -39,8 +39,9 @@ let shared: { handle: Promise<SdkHandle>; users: number } | undefined;
  * imported and every `@opentelemetry/api` call in the code is the API's no-op.
  */
 export async function startTelemetry(options: { env: Record<string, string | undefined>; prometheus: boolean; logger: Logger }): Promise<Telemetry> {
-  const settings: OtelSettings | null = otelSettings(options.env);
-  for (const warning of settings?.warnings ?? []) options.logger.warn(`OpenTelemetry: ${warning}`);
+  const read = otelSettings(options.env);
+  for (const warning of read?.warnings ?? []) options.logger.warn(`OpenTelemetry: ${warning}`);
+  const settings: OtelSettings | null = read?.traces || read?.metrics ? read : null;
   if (!settings && !options.prometheus) return NO_TELEMETRY;
   if (!shared) {
     const handle = import("./sdk.js").then((sdk) => sdk.startSdk({ settings, prometheus: options.prometheus, logger: options.logger }));
