@@ -15,7 +15,7 @@ const FLOORS = [
   ["msads"],
   ["oauth"],
   ["webhooks", "alerts", "jobs"],
-  ["store", "tokens"],
+  ["store", "tokens", "telemetry"],
   ["ground", "lifecycle", "util"],
 ].map((folders, i, all) => ({ floor: all.length - 1 - i, folders }));
 
@@ -109,6 +109,14 @@ module.exports = {
       severity: "error",
       from: { path: `^${SERVER}/`, pathNot: [`^${SERVER}/store/`, ...TEST_CODE] },
       to: { path: "/node_modules/kysely/" },
+    },
+    {
+      name: "opentelemetry-sdk-only-in-telemetry",
+      comment:
+        "The code calls @opentelemetry/api only; the SDK and exporters are loaded (by dynamic import, when OTEL_* asks for them) by telemetry/sdk.ts alone.",
+      severity: "error",
+      from: { path: `^${SERVER}/`, pathNot: [`^${SERVER}/telemetry/sdk\\.ts$`, ...TEST_CODE] },
+      to: { path: "/node_modules/@opentelemetry/(?!api/)" },
     },
     {
       name: "no-test-code-in-source",

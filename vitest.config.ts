@@ -22,6 +22,9 @@ const NO_STORAGE = [
   "packages/server/src/store/walCheckpointer.test.ts",
   // The docs checks read files and compile snippets; no database.
   "packages/server/src/docs/**",
+  // Which modules a server start loads, in a child process of its own (SQLite).
+  "packages/server/src/telemetry/noSdk.test.ts",
+  "packages/server/src/telemetry/otelSettings.test.ts",
   // The refresh simulation runs on its own SQLite file under a fake clock.
   "packages/server/src/connections/refreshCost.simulation.test.ts",
 ];

@@ -12,6 +12,8 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,8 +33,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
 const BIG = Number(process.env.BENCH_BIG_CONNECTIONS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const HOT = 1000;
-// BENCH_PARTS: which parts run (default all); BENCH_WRK=off skips the throughput runs (latency only).
-const PARTS = new Set((process.env.BENCH_PARTS ?? "sqlite,postgres,big").split(","));
+// BENCH_PARTS: which parts run (default all; `otel` is the read path with OpenTelemetry's export
+// off and on, each against its own bare-handler baseline); BENCH_WRK=off skips the throughput runs (latency only).
+const PARTS = new Set((process.env.BENCH_PARTS ?? "sqlite,postgres,big,otel").split(","));
 const THROUGHPUT = process.env.BENCH_WRK !== "off";
 const SECRET = "bench-secret-key-0123456789abcdefghijklmnop";
 const work = mkdtempSync(path.join(tmpdir(), "ads-connect-bench-"));
@@ -315,6 +318,9 @@ const record = (line: string) => {
   results.push(line);
 };
 
+/** The latest throughput run of token reads (readPath's), for the OpenTelemetry comparison. */
+let lastTokenRun: Run | undefined;
+
 async function readPath(label: string, env: Record<string, string>, count: number, options: { throughput: boolean }) {
   console.log(`${label}: seeding…`);
   const hot = await seed(env, count);
@@ -370,6 +376,7 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
         // drifts); the ratios are to the mean of the two.
         const bareBefore = await wrk(bare.url, tokenPaths, bare.child.pid);
         const token = await wrk(server.url, tokenPaths, server.child.pid);
+        lastTokenRun = token;
         const status = await wrk(server.url, statusPaths, server.child.pid);
         const bareAfter = await wrk(bare.url, tokenPaths, bare.child.pid);
         throughputRows(label, bareBefore, bareAfter, token, status);
@@ -385,6 +392,41 @@ async function readPath(label: string, env: Record<string, string>, count: numbe
   }
   if (traceFile) explainTail(traceFile, paced!, measuredFrom, SECONDS);
   return paced!;
+}
+
+/**
+ * The token read path with OpenTelemetry off (no OTEL_* settings: no SDK loaded) and on (traces and
+ * metrics exported over OTLP/HTTP to a local collector that takes everything, metrics every 5 s),
+ * each on a fresh SQLite database of CONNECTIONS; the rows compare each to the bare handler, and
+ * the last row the two servers' open-loop latency.
+ */
+async function openTelemetryOffAndOn() {
+  const collector = createServer((req, res) => req.resume().on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}")));
+  await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  try {
+    const label = (state: string) => `SQLite, ${CONNECTIONS.toLocaleString("en")} connections, OpenTelemetry ${state}`;
+    const off = await readPath(label("off"), serverEnv({ DATA_DIR: path.join(work, "otel-off") }), CONNECTIONS, { throughput: THROUGHPUT });
+    const offRun = lastTokenRun;
+    const on = await readPath(
+      label("on (OTLP traces and metrics)"),
+      serverEnv({ DATA_DIR: path.join(work, "otel-on"), OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_METRIC_EXPORT_INTERVAL: "5000" }),
+      CONNECTIONS,
+      { throughput: THROUGHPUT },
+    );
+    const onRun = lastTokenRun;
+    // CPU time per read is the steadier figure on a shared machine; open-loop latency moves with its load.
+    const cpu =
+      THROUGHPUT && offRun && onRun
+        ? `CPU/read ${(onRun.cpuUsPerRequest / offRun.cpuUsPerRequest).toFixed(2)}×, req/s ${(onRun.rps / offRun.rps).toFixed(2)}×`
+        : "";
+    record(
+      `| OpenTelemetry | token reads, export on / off (SQLite) | p50 ${(on.p50 / off.p50).toFixed(2)}× | p99 ${(on.p99 / off.p99).toFixed(2)}× | ${cpu} |`,
+    );
+  } finally {
+    collector.close();
+    collector.closeAllConnections();
+  }
 }
 
 /** A latency row: quantiles from when each request was sent (see bench/open-loop.ts), and from when it was due. */
@@ -448,6 +490,7 @@ try {
       await cluster.destroy();
     }
   }
+  if (PARTS.has("otel")) await openTelemetryOffAndOn();
   if (BIG > 0 && PARTS.has("big") && sqliteSmall) {
     const big = await readPath(`SQLite, ${BIG.toLocaleString("en")} connections`, serverEnv({ DATA_DIR: path.join(work, "sqlite-big") }), BIG, {
       throughput: false,

@@ -5,6 +5,8 @@ import type { Services } from "./composition.js";
 import type { Config } from "./config.js";
 import { AppError } from "./errors.js";
 import { errorHandler } from "./http/errorHandler.js";
+import { httpTracing } from "./http/httpTracing.js";
+import { metricsRoute } from "./http/metricsEndpoint.js";
 import { rateLimits } from "./http/rateLimits.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { requireSecretKey } from "./http/requireSecretKey.js";
@@ -21,11 +23,14 @@ import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { openapiRoutes } from "./routes/openapiRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
+import { NO_TELEMETRY, type Telemetry } from "./telemetry/startTelemetry.js";
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   services: Services;
+  /** The OpenTelemetry SDK's parts the app serves (HTTP server spans, `/metrics`); none by default. */
+  telemetry?: Telemetry;
 }
 
 /** Builds the Express app from its parts; listening is the caller's business. */
@@ -44,7 +49,10 @@ export function createRequestListener(deps: AppDeps): RequestListener {
   };
 }
 
-export function buildApp({ config, logger, services }: AppDeps): { app: Express; fastPath: (req: IncomingMessage, res: ServerResponse) => boolean } {
+export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }: AppDeps): {
+  app: Express;
+  fastPath: (req: IncomingMessage, res: ServerResponse) => boolean;
+} {
   const { sessions, connections, flow, outbox, integrationStatus, adminConsent, health, accountSync, records, proxy } = services;
   const secretKey = requireSecretKey(services.secretKeys);
 
@@ -65,9 +73,16 @@ export function buildApp({ config, logger, services }: AppDeps): { app: Express;
     rateLimits: rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter }),
     secretKeys: services.secretKeys,
   };
+  if (telemetry.tracing) app.use(httpTracing());
   app.use(middleware.requestLog);
   app.use(middleware.securityHeaders);
   app.use(middleware.rateLimits);
+  // Scrapes with METRICS_KEY, ahead of the API's secret key; on METRICS_PORT instead when that is set.
+  if (config.metrics.enabled && config.metrics.port === null) {
+    const scrape = metricsRoute(config, telemetry);
+    app.get("/metrics", scrape);
+    if (config.basePath) app.get(`${config.basePath}/metrics`, scrape);
+  }
   const json = express.json({ limit: "100kb" });
   // A request without a body (no Content-Length, no Transfer-Encoding: every GET the API gets) is
   // skipped here at once, as the parser itself would skip it after some work.

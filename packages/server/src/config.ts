@@ -145,6 +145,8 @@ export interface Config {
   production: boolean;
   /** How long a graceful stop waits for requests in flight and job passes before dropping them. */
   shutdownTimeoutSeconds: number;
+  /** `/metrics` for Prometheus: off, on the server's port behind `key`, or on a port of its own. */
+  metrics: { enabled: boolean; key: string | null; port: number | null; host: string };
 }
 
 /** Invalid settings. Not an AppError: raised before any server listens (the CLI and doctor print its problems). */
@@ -240,6 +242,8 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       announce("MICROSOFT_ADS_DEVELOPER_TOKEN not set: using the sandbox's universal developer token (works with the sandbox and the local emulator only)");
     }
   }
+  if (isOn(e.METRICS_ENABLED) && e.METRICS_PORT === undefined && !e.METRICS_KEY)
+    problems.push("METRICS_KEY: required with METRICS_ENABLED=on unless METRICS_PORT serves /metrics on a port of its own");
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -331,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     logLevel: e.LOG_LEVEL,
     production,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    metrics: { enabled: isOn(e.METRICS_ENABLED), key: e.METRICS_KEY ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
   };
 }
 

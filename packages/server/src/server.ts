@@ -7,15 +7,20 @@ import { createServices, type Services } from "./composition.js";
 import { type Config, loadConfig } from "./config.js";
 import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
 import { type RefreshAheadJob, startRefreshAheadJob } from "./connections/refreshAheadJob.js";
+import { startMetricsServer } from "./http/metricsEndpoint.js";
 import { type PruneJob, startPruneJob } from "./jobs/pruneJob.js";
 import { trackHttpRequests } from "./lifecycle/httpDrain.js";
 import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
-import { createDatabase, dialectOf, openBookkeepingDatabase } from "./store/createDatabase.js";
+import { createDatabase, databasePoolUsage, dialectOf, openBookkeepingDatabase } from "./store/createDatabase.js";
 import type { DatabaseHandle } from "./store/db.js";
+import { observeInstance } from "./telemetry/metrics.js";
+import { NO_TELEMETRY, startTelemetry, type Telemetry } from "./telemetry/startTelemetry.js";
 
 export interface RunningServer {
   url: string;
+  /** Where this instance itself listens (differs from `url` when PUBLIC_URL points at a load balancer in front). */
+  address: string;
   config: Config;
   logger: Logger;
   services: Services;
@@ -25,6 +30,10 @@ export interface RunningServer {
   prune: PruneJob;
   /** Re-syncs connections' Microsoft Advertising accounts on ACCOUNT_SYNC_INTERVAL_SECONDS. */
   accountSyncJob: AccountSyncJob;
+  /** OpenTelemetry's SDK when OTEL_* (or METRICS_ENABLED) loaded it; `flush()` exports what is pending. */
+  telemetry: Telemetry;
+  /** Where `/metrics` is served on METRICS_PORT; null when it is not (off, or on the server's own port). */
+  metricsUrl: string | null;
   /**
    * Graceful stop: refuses new connections, lets requests in flight and the current job passes
    * finish within SHUTDOWN_TIMEOUT_SECONDS, drops what is left, gives sign-ins left unfinished a
@@ -61,6 +70,8 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     const actualPort = (server.address() as AddressInfo).port;
     const config = loadConfig({ ...env, PORT: String(actualPort), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${actualPort}` }, (m) => bootLog.warn(m));
     const logger = createLogger(config.logLevel, destination);
+    // Before anything makes instruments: without OTEL_* settings nothing is imported here.
+    const telemetry = await startTelemetry({ env, prometheus: config.metrics.enabled, logger });
     let checkpointWarnedAt = 0;
     const db = await createDatabase({
       url: config.databaseUrl,
@@ -94,7 +105,19 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     sweepAgain.unref();
     // ACTIONS_DIR's modules before the first request; a bad one is logged and listed, not fatal.
     await services.actions.load(config.actionsDir);
-    server.on("request", createRequestListener({ config, logger, services }));
+    server.on("request", createRequestListener({ config, logger, services, telemetry }));
+    const stopObserving =
+      telemetry === NO_TELEMETRY
+        ? () => {}
+        : observeInstance({
+            holdsActive: () => services.stores.holds.countActive(Date.now()),
+            webhookBacklog: async () => {
+              const { pending, oldestCreatedAt } = await services.stores.webhooks.backlog();
+              return { pending, oldestAgeSeconds: oldestCreatedAt === null ? 0 : Math.max(0, (Date.now() - oldestCreatedAt) / 1000) };
+            },
+            databasePool: () => databasePoolUsage(db),
+          });
+    const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(config, telemetry) : null;
     services.connectionChanges?.start();
     services.outbox.start();
     services.lastFetched.start();
@@ -138,6 +161,10 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       const unfinished = await services.flow.failUnfinished();
       if (unfinished > 0) logger.warn({ attempts: unfinished }, "sign-ins left unfinished by the shutdown got a server_restarting result");
       await services.connectionChanges?.stop();
+      // The last export (and its gauges' queries) before the database closes.
+      await metricsServer?.close();
+      stopObserving();
+      await telemetry.shutdown();
       await bookkeepingDb?.destroy();
       await db.destroy();
       logger.info("shut down");
@@ -147,6 +174,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     logger.info({ url, publicUrl: config.publicUrl }, "ads-connect listening");
     return {
       url: config.publicUrl,
+      address: `http://${host === "0.0.0.0" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${actualPort}`,
       config,
       logger,
       services,
@@ -154,6 +182,8 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       refreshAhead,
       prune,
       accountSyncJob,
+      telemetry,
+      metricsUrl: metricsServer?.url ?? null,
       close() {
         closing ??= shutDown();
         return closing;

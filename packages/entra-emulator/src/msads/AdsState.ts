@@ -57,6 +57,8 @@ export interface AdsRequestRecord {
   headerNames: string[];
   customerId: string | null;
   customerAccountId: string | null;
+  /** The W3C `traceparent` header the caller sent (trace and span ids only, no secret), or null. */
+  traceparent: string | null;
 }
 
 export interface AdsFaultInjection {

@@ -30,6 +30,7 @@ export function adsAuthenticator(state: AdsState, lookup: AccessTokenLookup) {
       headerNames: Object.keys(req.headers).sort(),
       customerId: req.get("customerid") ?? null,
       customerAccountId: req.get("customeraccountid") ?? null,
+      traceparent: req.get("traceparent") ?? null,
     });
     const authorization = req.get("authorization");
     const developerToken = req.get("developertoken");

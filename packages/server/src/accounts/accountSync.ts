@@ -1,4 +1,4 @@
-import type { AccountsError, AdAccount } from "@ads-connect/shared";
+import { type AccountsError, type AdAccount, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { publicAccountsError, type StoredAccountsError, toAccountsError } from "../connections/accountsError.js";
@@ -7,6 +7,8 @@ import { queryUser, searchAccountsOfUser, toAdAccount } from "../msads/customerM
 import { MsAdsError } from "../msads/MsAdsError.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import type { Stores } from "../store/stores.js";
+import { recordSyncRun } from "../telemetry/metrics.js";
+import { inSpan, operationAttributes, recordFailure } from "../telemetry/tracing.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
@@ -71,6 +73,21 @@ export class AccountSync {
 
   /** Discovers (or re-syncs) the connection's accounts now. Microsoft's failures are recorded and returned, not thrown. */
   async discover(connectionId: string, options: { timeoutMs?: number; announceInitial?: boolean } = {}): Promise<SyncRun> {
+    const attributes = {
+      ...operationAttributes({ type: "sync", action: "run", connectionId, integration: PROVIDER_CONFIG_KEY }),
+      "ads_connect.sync.model": "accounts",
+    };
+    return inSpan("ads_connect sync run", { attributes }, async (span) => {
+      const started = performance.now();
+      const run = await this.discoverNow(connectionId, options);
+      const code = run.ok ? null : (run.error?.code ?? "not_found");
+      if (code) recordFailure(span, { code });
+      recordSyncRun("accounts", run.ok ? "success" : "failure", (performance.now() - started) / 1000, code);
+      return run;
+    });
+  }
+
+  private async discoverNow(connectionId: string, options: { timeoutMs?: number; announceInitial?: boolean }): Promise<SyncRun> {
     const signal = AbortSignal.timeout(options.timeoutMs ?? 120_000);
     let fetched: { userId: string; accounts: AdAccount[] };
     try {

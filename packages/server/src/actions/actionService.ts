@@ -1,12 +1,14 @@
-import { type ActionsListResponse, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
+import { type ActionsListResponse, type ConnectionSummary, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { ConnectionService } from "../connections/connectionService.js";
 import { AppError } from "../errors.js";
 import type { ReportDownloadOptions } from "../msads/reportDownload.js";
+import { inSpan, operationAttributes } from "../telemetry/tracing.js";
 import { actionContext } from "./actionContext.js";
 import { toActionError } from "./actionErrors.js";
 import type { ActionProxy } from "./actionProxy.js";
 import { ActionRegistry } from "./actionRegistry.js";
+import type { Action } from "./defineAction.js";
 import { loadActionsDir } from "./loadActionsDir.js";
 import { prebuiltActions } from "./prebuilt/index.js";
 
@@ -49,11 +51,20 @@ export class ActionService {
     }
     const connection = (await this.deps.connections.list({ connectionId })).connections.find((c) => c.connection_id === connectionId);
     if (!connection) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    const attributes = {
+      ...operationAttributes({ type: "action", action: "run", connectionId, integration: PROVIDER_CONFIG_KEY }),
+      "ads_connect.action.name": action.name,
+    };
+    return inSpan("ads_connect action run", { attributes }, () => this.run(action, connection, input.data));
+  }
+
+  private async run(action: Action, connection: ConnectionSummary, input: unknown): Promise<unknown> {
+    const connectionId = connection.connection_id;
     const logger = this.deps.logger.child({ action: action.name, connectionId });
     const started = Date.now();
     let result: unknown;
     try {
-      result = await action.run(actionContext({ connection, proxy: this.deps.proxy, logger }), input.data);
+      result = await action.run(actionContext({ connection, proxy: this.deps.proxy, logger }), input);
     } catch (err) {
       const error = toActionError(err, action.name, logger);
       logger.info({ code: error.code, status: error.status, ms: Date.now() - started }, "action failed");

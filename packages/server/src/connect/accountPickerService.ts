@@ -14,6 +14,7 @@ import { resolveSelection, sessionSelectionMode } from "../connections/accountSe
 import { AppError } from "../errors.js";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import type { Stores } from "../store/stores.js";
+import { joinTrace } from "../telemetry/tracing.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
@@ -121,6 +122,10 @@ export class AccountPickerService {
     const session = token ? await this.deps.stores.sessions.findByPickerTokenHash(hashToken(token)) : undefined;
     if (!token || !session?.picker_connection_id)
       return refusal("state_invalid", "This account choice is not valid. Close this window and connect again from the app.");
+    return joinTrace(session.trace_context, "ads_connect connect picker", () => this.submitFor(session, token, ids, cookies));
+  }
+
+  private async submitFor(session: ConnectSessionRow, token: string, ids: string[], cookies: Record<string, string | undefined>): Promise<PickerOutcome> {
     const binding = cookies[pickerCookieName(session.id)];
     if (!binding || !session.picker_binding_hash || !secretsEqual(hashToken(binding), session.picker_binding_hash)) {
       return refusal(
@@ -135,7 +140,7 @@ export class AccountPickerService {
       return refusal("attempt_expired", "This page was open too long. Your Microsoft account is connected without ad accounts; choose them from the app.");
     }
     const mode = sessionSelectionMode(session.account_selection);
-    const active = await this.deps.stores.adAccounts.active(session.picker_connection_id);
+    const active = await this.deps.stores.adAccounts.active(session.picker_connection_id ?? "");
     const { accounts, unknown } = resolveSelection(active, ids);
     const t = this.deps.strings;
     const wrongCount = mode === "single" ? accounts.length !== 1 || new Set(ids).size !== 1 : accounts.length === 0;

@@ -6,11 +6,12 @@ import { fromAuthorizeError, fromTokenRequestError } from "../oauth/translateEnt
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import { DatabaseBusyError } from "../store/databaseBusy.js";
 import type { AttemptRow } from "../store/oauthAttemptStore.js";
+import { joinTrace } from "../telemetry/tracing.js";
 import { hashToken, secretsEqual } from "../tokens/secureToken.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
-import { bindingCookieName, type CallbackOutcome, errorResult, type FlowDeps } from "./flowTypes.js";
+import { bindingCookieName, type CallbackOutcome, countConnectResult, errorResult, type FlowDeps } from "./flowTypes.js";
 import type { ResultRecorder } from "./resultRecorder.js";
 import { DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING, SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
 
@@ -44,6 +45,17 @@ export class CallbackFlow {
     if (!state) return refuse(new AppError("state_invalid", "The sign-in response is missing its state. Connect again."));
     const attempt = await this.deps.stores.attempts.findByStateHash(hashToken(state));
     if (!attempt) return refuse(new AppError("state_invalid", "This sign-in response does not belong to any connect attempt. Connect again."));
+    return joinTrace(attempt.trace_context, "ads_connect connect callback", () => this.callbackFor(attempt, state, code, query, cookies));
+  }
+
+  private async callbackFor(
+    attempt: AttemptRow,
+    state: string,
+    code: string | null,
+    query: URLSearchParams,
+    cookies: Record<string, string | undefined>,
+  ): Promise<CallbackOutcome> {
+    const refuse = (error: AppError): CallbackOutcome => ({ status: error.status, result: errorResult(error), origin: null });
     const binding = cookies[bindingCookieName(state)];
     if (!binding || !secretsEqual(hashToken(binding), attempt.binding_hash)) {
       return refuse(new AppError("attempt_browser_mismatch", "This sign-in was started in another browser or window. Connect again from the app.", 403));
@@ -92,6 +104,7 @@ export class CallbackFlow {
       if (busy) this.deps.logger.warn({ err }, "sign-in callback: database busy after the attempt was consumed");
       else this.deps.logger.error({ err }, "sign-in callback failed after the attempt was consumed");
       const result = busy ? DATABASE_BUSY : INTERNAL_ERROR;
+      countConnectResult(result);
       await this.results.recordOrRetry(attempt, result);
       return { status: busy ? 503 : 500, result, origin: attempt.origin };
     }
@@ -125,6 +138,7 @@ export class CallbackFlow {
       }
       await this.results.recordOrRetry(attempt, result);
     }
+    countConnectResult(result);
     // The connection is stored: discover its accounts now (bounded; a failure is recorded on the
     // connection as accounts_error and retried by the sync job, never undoing the connect).
     if (result.type === CONNECT_SUCCESS) await this.deps.accounts.discoverAfterConnect(result.connection_id);

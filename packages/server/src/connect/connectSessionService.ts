@@ -15,6 +15,7 @@ import { type EffectiveAuthParams, effectiveAuthParams } from "../oauth/authPara
 import type { SessionTenantCheck } from "../oauth/sessionTenantCheck.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
 import type { ConnectSessionRow, ConnectSessionStore } from "../store/connectSessionStore.js";
+import { currentTraceparent } from "../telemetry/tracing.js";
 import { hashToken, newToken } from "../tokens/secureToken.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
@@ -190,6 +191,9 @@ export class ConnectSessionService {
       last_result: null,
       last_result_at: null,
       completed_at: null,
+      // The connect flow's trace starts with the request creating its session (the product
+      // backend's trace, when it sent a traceparent): every later step of the flow joins it.
+      trace_context: currentTraceparent(),
       start_proof_hash: null,
       start_binding_hash: null,
       start_origin: null,

@@ -7,6 +7,8 @@ import type { ConnectionService } from "../connections/connectionService.js";
 import { type AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
 import type { Stores } from "../store/stores.js";
+import { countConnect } from "../telemetry/metrics.js";
+import { markErrorAnswer } from "../telemetry/tracing.js";
 import { hashToken } from "../tokens/secureToken.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import type { Clock } from "../util/clock.js";
@@ -97,4 +99,12 @@ export function errorResult(error: AppError): ConnectResult {
     type: CONNECT_ERROR,
     error: { code: error.code, message: error.message, actor: flow?.actor ?? "end_user", aadsts: flow?.aadsts ?? null },
   };
+}
+
+/** A connect attempt's end in the metrics (outcome, error code) and on the request's span. */
+export function countConnectResult(result: ConnectResult): void {
+  if (result.type === CONNECT_ERROR) {
+    countConnect("failure", result.error.code);
+    markErrorAnswer(result.error.code, 200);
+  } else countConnect("success");
 }

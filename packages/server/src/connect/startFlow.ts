@@ -4,6 +4,8 @@ import * as oidc from "openid-client";
 import { AppError, ConnectFlowError } from "../errors.js";
 import { signInRedirectUri } from "../oauth/redirectUris.js";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
+import { countConnect } from "../telemetry/metrics.js";
+import { currentTraceparent, joinTrace } from "../telemetry/tracing.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
@@ -60,7 +62,11 @@ export class StartFlow {
       if (!(err instanceof AppError)) throw err;
       return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
     }
+    return joinTrace(session.trace_context, "ads_connect connect start", () => this.startPage(session, origin, flow));
+  }
 
+  private async startPage(session: ConnectSessionRow, origin: string | undefined, flow: string | undefined): Promise<StartOutcome> {
+    const { config } = this.deps;
     // A change-accounts session skips Microsoft, but its link is guarded like a connect link: the
     // picker names the signed-in user and every account and changes the selection, so it opens only
     // after the handshake or the person's Continue (proceed), never on a bare page load.
@@ -109,6 +115,16 @@ export class StartFlow {
     });
     const session = proof ? await this.deps.sessions.findByStartProof(proof) : undefined;
     if (!proof || !session) return refuse(new AppError("state_invalid", "This connect page is no longer valid. Start connecting again from the app."));
+    return joinTrace(session.trace_context, "ads_connect connect continue", () => this.proceedFor(session, proof, decision, cookies, refuse));
+  }
+
+  private async proceedFor(
+    session: ConnectSessionRow,
+    proof: string,
+    decision: string | undefined,
+    cookies: Record<string, string | undefined>,
+    refuse: (error: AppError, origin?: string | null) => ProceedOutcome,
+  ): Promise<ProceedOutcome> {
     const binding = cookies[startCookieName(session.id)];
     if (!binding || !session.start_binding_hash || !secretsEqual(hashToken(binding), session.start_binding_hash)) {
       return refuse(
@@ -130,6 +146,7 @@ export class StartFlow {
     }
     const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
     if (decision === "cancel") {
+      countConnect("cancelled");
       const result = errorResult(
         new ConnectFlowError("user_cancelled", changeAccounts ? "You cancelled. Nothing was changed." : "You cancelled. Nothing was connected.", "end_user"),
       );
@@ -199,6 +216,7 @@ export class StartFlow {
         consumed_at: null,
         code_hash: null,
         result: null,
+        trace_context: session.trace_context ?? currentTraceparent(),
       },
       config.maxAttemptsPerSession,
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DEAD_GRANT_AADSTS } from "@ads-connect/shared";
+import { DEAD_GRANT_AADSTS, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
 import type { Alerter } from "../alerts/slackAlerter.js";
@@ -10,6 +10,8 @@ import { entraRetryAfterMs, fromTokenRequestError, isEntraThrottling } from "../
 import type { ConnectionRow } from "../store/connectionStore.js";
 import type { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
 import type { Stores } from "../store/stores.js";
+import { recordRefresh } from "../telemetry/metrics.js";
+import { errorCode, inSpan, operationAttributes } from "../telemetry/tracing.js";
 import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -116,7 +118,11 @@ export class TokenRefresher {
   refresh(row: ConnectionRow, reason: RefreshReason): Promise<StoredCredentials> {
     const running = this.inflight.get(row.connection_id);
     if (running) return running;
-    const p = this.refreshLeased(row, reason).finally(() => this.inflight.delete(row.connection_id));
+    const attributes = {
+      ...operationAttributes({ type: "auth", action: "refresh_token", connectionId: row.connection_id, integration: PROVIDER_CONFIG_KEY }),
+      "ads_connect.refresh.reason": reason,
+    };
+    const p = inSpan("ads_connect refresh_token", { attributes }, () => this.refreshLeased(row, reason)).finally(() => this.inflight.delete(row.connection_id));
     this.inflight.set(row.connection_id, p);
     return p;
   }
@@ -190,7 +196,21 @@ export class TokenRefresher {
     return decryptCredentials(this.deps.cipher, row);
   }
 
+  /** One refresh with Entra, counted in the metrics by outcome with its latency. */
   private async refreshOnce(connectionId: string, reason: RefreshReason): Promise<StoredCredentials> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const saved = await this.refreshWithEntra(connectionId, reason);
+      recordRefresh("success", reason, seconds());
+      return saved;
+    } catch (err) {
+      if (!(err instanceof NoTokenBudget)) recordRefresh("failure", reason, seconds(), errorCode(err));
+      throw err;
+    }
+  }
+
+  private async refreshWithEntra(connectionId: string, reason: RefreshReason): Promise<StoredCredentials> {
     const { config, logger } = this.deps;
     // Read the row now, not the caller's copy: another refresh may have rotated the token since.
     const row = await this.deps.stores.connections.findByConnectionId(connectionId);

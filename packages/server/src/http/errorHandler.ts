@@ -3,6 +3,7 @@ import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { fromDatabaseError } from "../store/databaseErrors.js";
+import { markErrorAnswer } from "../telemetry/tracing.js";
 import { sendJson } from "./sendJson.js";
 
 interface HttpishError {
@@ -77,6 +78,7 @@ export function errorResponse(logger: Logger, err: unknown): ErrorResponse {
  */
 export function sendError(logger: Logger, req: IncomingMessage, res: ServerResponse, err: unknown): void {
   const { status, retryAfter, body } = errorResponse(logger, err);
+  markErrorAnswer(body.error.code, status);
   if (res.headersSent) {
     res.destroy();
     return;

@@ -3,6 +3,7 @@ import { parseJsonText } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { type ProxyHoldStore, USER_HOLD_PREFIX } from "../store/proxyHoldStore.js";
+import { tracedFetch } from "../telemetry/tracedFetch.js";
 import type { Clock } from "../util/clock.js";
 import { retryAfterMs } from "../util/retryAfter.js";
 import { fetchFollowingRedirects } from "./fetchFollowingRedirects.js";
@@ -186,8 +187,11 @@ export class MsAdsClient {
       let response: Response;
       try {
         const headers = { ...own, ...this.headersFor({ accessToken, customerId: call.customerId, accountId: call.accountId }) };
-        response = await fetchFollowingRedirects(this.options.fetch ?? fetch, url, { method, headers, body: call.body ?? null, signal }, (next) =>
-          isAllowedUrl(next, allow),
+        response = await fetchFollowingRedirects(
+          tracedFetch(this.options.fetch ?? fetch, "microsoft_advertising"),
+          url,
+          { method, headers, body: call.body ?? null, signal },
+          (next) => isAllowedUrl(next, allow),
         );
       } catch (err) {
         if (err instanceof AppError || signal.aborted) stopped(err);

@@ -1,5 +1,6 @@
 import * as oidc from "openid-client";
 import type { Config } from "../config.js";
+import { tracedFetch } from "../telemetry/tracedFetch.js";
 import { fromTokenRequestError } from "./translateEntraError.js";
 
 export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
@@ -20,9 +21,11 @@ export interface EntraClient {
 export function createEntraClient(microsoft: Config["microsoft"]): EntraClient {
   const cache = new Map<string, Promise<oidc.Configuration>>();
   const emulatorUrl = microsoft.emulatorUrl;
-  const customFetch: oidc.CustomFetch | undefined = emulatorUrl
-    ? (url, options) => fetch(url.startsWith(ENTRA_ORIGIN) ? emulatorUrl + url.slice(ENTRA_ORIGIN.length) : url, options as RequestInit)
-    : undefined;
+  // Each request to Entra is a client span (no query in it) carrying `traceparent`; with the
+  // emulator configured, sent there instead.
+  const traced = tracedFetch(fetch, "microsoft_entra");
+  const customFetch: oidc.CustomFetch = (url, options) =>
+    traced(emulatorUrl && url.startsWith(ENTRA_ORIGIN) ? emulatorUrl + url.slice(ENTRA_ORIGIN.length) : url, options as RequestInit);
 
   return {
     configuration(tenant) {
@@ -36,7 +39,7 @@ export function createEntraClient(microsoft: Config["microsoft"]): EntraClient {
           {
             // Seconds; kept by the configuration for its token requests too (ENTRA_TIMEOUT_MS).
             timeout: microsoft.timeoutMs / 1000,
-            ...(customFetch ? { [oidc.customFetch]: customFetch } : {}),
+            [oidc.customFetch]: customFetch,
             // The emulator's endpoints are plain http on loopback; real Entra is always https.
             execute: emulatorUrl ? [oidc.allowInsecureRequests] : [],
           },

@@ -6,6 +6,8 @@ import { faultErrors, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import { msadsCallErrors } from "../msads/msadsCallErrors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import type { Stores } from "../store/stores.js";
+import { countProxyCall } from "../telemetry/metrics.js";
+import { errorCode, inSpan, operationAttributes } from "../telemetry/tracing.js";
 import { resolveProxyAccount } from "./proxyAccount.js";
 import { type ProxyBody, readRequestBody } from "./proxyBody.js";
 import { checkCallerHeaders, keptResponseHeaders } from "./proxyHeaders.js";
@@ -73,7 +75,27 @@ export class ProxyService {
     this.allow = { environment: deps.config.microsoft.adsEnvironment, apiUrl: deps.config.microsoft.adsApiUrl };
   }
 
-  async call(call: ProxyCall): Promise<ProxyResponse> {
+  /** One call, as a span (`proxy` / `call`) and in the metrics by the status answered and Microsoft's fault code. */
+  call(call: ProxyCall): Promise<ProxyResponse> {
+    const attributes = operationAttributes({ type: "proxy", action: "call", connectionId: call.connectionId, integration: PROVIDER_CONFIG_KEY });
+    return inSpan("ads_connect proxy call", { attributes }, async (span) => {
+      try {
+        const response = await this.forward(call);
+        span.setAttribute("http.response.status_code", response.status);
+        countProxyCall(response.status);
+        return response;
+      } catch (err) {
+        const status = err instanceof AppError ? err.status : 500;
+        const fault = err instanceof AppError ? err.msads?.codes[0] : undefined;
+        span.setAttribute("http.response.status_code", status);
+        if (fault !== undefined) span.setAttribute("ads_connect.msads.fault_code", String(fault));
+        countProxyCall(status, fault, errorCode(err));
+        throw err;
+      }
+    });
+  }
+
+  private async forward(call: ProxyCall): Promise<ProxyResponse> {
     const limits = this.deps.config.proxy;
     if (call.providerConfigKey !== undefined && call.providerConfigKey !== PROVIDER_CONFIG_KEY)
       throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);

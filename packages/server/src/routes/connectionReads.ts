@@ -11,6 +11,7 @@ import type { RateLimits } from "../http/rateLimits.js";
 import type { RequestLog } from "../http/requestLogger.js";
 import type { SecurityHeaders } from "../http/securityHeaders.js";
 import { sendJson } from "../http/sendJson.js";
+import { countTokenRead } from "../telemetry/metrics.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 
 /** Built once: unknown query parameters are allowed on a token read (Nango clients send extras). */
@@ -45,6 +46,7 @@ function connectionReads(connections: ConnectionService) {
       forceRefresh: parsed.force_refresh,
       includeRefreshToken: parsed.refresh_token,
     });
+    countTokenRead();
     res.setHeader("cache-control", TOKEN_READ_CACHE_CONTROL);
     sendJson(req, res, 200, connection);
   };

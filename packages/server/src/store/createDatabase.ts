@@ -113,6 +113,14 @@ function createPrivateFile(file: string): void {
   closeSync(openSync(file, "a", 0o600));
 }
 
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The PostgreSQL pool's connections (the metrics' gauges); null on SQLite, which has one connection. */
+export function databasePoolUsage(db: Kysely<Database>): { max: number; total: number; idle: number; waiting: number } | null {
+  const pool = pools.get(db);
+  return pool ? { max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
 async function openPostgres(t: DatabaseTarget): Promise<Kysely<Database>> {
   const url = t.url!;
   const statementTimeoutMs = t.statementTimeoutMs ?? 15_000;
@@ -135,6 +143,7 @@ async function openPostgres(t: DatabaseTarget): Promise<Kysely<Database>> {
     usePreparedStatements(client);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   try {
     await withMigrationLock(url, t.connectTimeoutMs ?? 3_000, () => migrateToLatest(db as Kysely<unknown>, "postgres"));
   } catch (err) {

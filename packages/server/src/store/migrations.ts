@@ -297,6 +297,16 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  "0020_trace_context": {
+    async up(db: Kysely<unknown>) {
+      // OpenTelemetry (issue 26): the W3C traceparent of a connect flow, kept with its session and
+      // attempts so the flow's requests join one trace on any instance, and of a queued webhook so
+      // its delivery joins the trace that queued it. Ids only; null when tracing is off.
+      await db.schema.alterTable("connect_sessions").addColumn("trace_context", "text").execute();
+      await db.schema.alterTable("oauth_attempts").addColumn("trace_context", "text").execute();
+      await db.schema.alterTable("webhook_outbox").addColumn("trace_context", "text").execute();
+    },
+  },
   "0022_connection_changes": {
     async up(db: Kysely<unknown>) {
       // PostgreSQL: every write of a connection row (from any instance, job or hand-written SQL)

@@ -47,4 +47,14 @@ export class ProxyHoldStore {
       .execute();
     return rows.map((r) => ({ ...r, until: Number(r.until) }));
   }
+
+  /** How many holds have not ended at `at` (the metrics' gauge). */
+  async countActive(at: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("proxy_holds")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("until", ">", at)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
 }

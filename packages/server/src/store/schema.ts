@@ -19,6 +19,8 @@ export interface ConnectSessionTable {
   last_result: string | null;
   last_result_at: number | null;
   completed_at: number | null;
+  /** The connect flow's trace (W3C `traceparent`, ids only) so each of its requests joins it, on any instance; null without tracing. */
+  trace_context?: string | null;
   /**
    * The popup start page waiting for the person's go-ahead (the widget's handshake or Continue):
    * hash of its one-time proof, hash of the browser binding, and what the attempt will carry.
@@ -63,6 +65,8 @@ export interface OAuthAttemptTable {
   consumed_at: number | null;
   code_hash: string | null;
   result: string | null;
+  /** The connect flow's trace (`traceparent`), copied from its session for the callback. */
+  trace_context?: string | null;
 }
 
 export interface ConnectionTable {
@@ -120,6 +124,8 @@ export interface WebhookOutboxTable {
   delivered_at: number | null;
   gave_up_at: number | null;
   last_error: string | null;
+  /** The trace that queued the event (`traceparent`): its delivery is traced under it and sends it on. */
+  trace_context?: string | null;
 }
 
 export interface WebhookAttemptTable {

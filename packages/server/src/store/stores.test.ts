@@ -49,7 +49,7 @@ describe("Stores.transaction", () => {
   it("rolls every repository's writes back when the work throws, including a repository's own transaction run inside it", async () => {
     await stores.webhooks.insert({ id: "w1", body: "{}", createdAt: NOW, dueAt: NOW });
     const claimed = await stores.webhooks.claim("w1", NOW, NOW + 60_000);
-    expect(claimed).toEqual({ body: "{}", attempts: 0 });
+    expect(claimed).toEqual({ body: "{}", attempts: 0, trace_context: null });
     const failure = new Error("boom");
     await expect(
       stores.transaction(async (tx) => {

@@ -11,7 +11,7 @@ export class WebhookOutboxStore {
   constructor(private readonly db: Db) {}
 
   /** Queues an event due at `dueAt`. */
-  async insert(event: { id: string; body: string; createdAt: number; dueAt: number }): Promise<void> {
+  async insert(event: { id: string; body: string; createdAt: number; dueAt: number; traceContext?: string | null }): Promise<void> {
     await this.db
       .insertInto("webhook_outbox")
       .values({
@@ -23,6 +23,7 @@ export class WebhookOutboxStore {
         delivered_at: null,
         gave_up_at: null,
         last_error: null,
+        trace_context: event.traceContext ?? null,
       })
       .execute();
   }
@@ -39,6 +40,17 @@ export class WebhookOutboxStore {
       .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
       .executeTakeFirst();
     return Number(updated.numUpdatedRows) === 1;
+  }
+
+  /** Events neither delivered nor given up, and the oldest one's creation time (the metrics' backlog gauges). */
+  async backlog(): Promise<{ pending: number; oldestCreatedAt: number | null }> {
+    const row = await this.db
+      .selectFrom("webhook_outbox")
+      .select((eb) => [eb.fn.countAll<number | string>().as("n"), eb.fn.min("created_at").as("oldest")])
+      .where("delivered_at", "is", null)
+      .where("gave_up_at", "is", null)
+      .executeTakeFirst();
+    return { pending: Number(row?.n ?? 0), oldestCreatedAt: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest) };
   }
 
   /** Ids of events due at `at` and not claimed, oldest first. */
@@ -61,7 +73,7 @@ export class WebhookOutboxStore {
    * it is still due at `at` and unclaimed, returning the event as it is now; of several dispatchers
    * exactly one gets it.
    */
-  async claim(id: string, at: number, claim: number): Promise<{ body: string; attempts: number } | undefined> {
+  async claim(id: string, at: number, claim: number): Promise<{ body: string; attempts: number; trace_context?: string | null } | undefined> {
     return this.db
       .updateTable("webhook_outbox")
       .set({ locked_until: claim })
@@ -70,7 +82,7 @@ export class WebhookOutboxStore {
       .where("gave_up_at", "is", null)
       .where("next_attempt_at", "<=", at)
       .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
-      .returning(["body", "attempts"])
+      .returning(["body", "attempts", "trace_context"])
       .executeTakeFirst();
   }
 

@@ -1,8 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { type AuthWebhookBody, type SyncWebhookBody, WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type WebhookDelivery } from "@ads-connect/shared";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
 import type { WebhookOutboxStore } from "../store/webhookOutboxStore.js";
+import { countWebhookDelivery } from "../telemetry/metrics.js";
+import {
+  activeSpan,
+  currentTraceparent,
+  extractContext,
+  injectTraceHeaders,
+  inSpan,
+  operationAttributes,
+  recordFailure,
+  SpanKind,
+} from "../telemetry/tracing.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { signWebhook } from "./signWebhook.js";
 
@@ -77,6 +89,8 @@ export function createWebhookOutbox(options: {
           [WEBHOOK_SIGNATURE_HEADER]: signWebhook(options.signingKey, raw),
           [WEBHOOK_IDEMPOTENCY_HEADER]: id,
           "user-agent": "ads-connect",
+          // The receiver may continue the trace (W3C traceparent; nothing without tracing).
+          ...injectTraceHeaders({}),
         },
         body: raw,
         signal: AbortSignal.timeout(10_000),
@@ -99,6 +113,10 @@ export function createWebhookOutbox(options: {
     const kept = await recordWhileClaimed(id, claim, record);
     if (!kept) logger.warn({ webhookId: id, attempt }, "webhook claim expired during its delivery; another dispatcher owns the event now");
     const log = { webhookId: id, attempt };
+    countWebhookDelivery(error === null ? "delivered" : attempt >= options.maxAttempts ? "gave_up" : "failed");
+    const span = activeSpan();
+    if (statusCode !== null) span?.setAttribute("http.response.status_code", statusCode);
+    if (error !== null) recordFailure(span, { code: statusCode === null ? "network_error" : `http_${statusCode}` });
     if (error === null) logger.info(log, "webhook delivered");
     else if (attempt >= options.maxAttempts) logger.error({ ...log, failure: error }, "webhook delivery failed, giving up");
     else logger.warn({ ...log, failure: error }, "webhook delivery failed, will retry");
@@ -135,7 +153,7 @@ export function createWebhookOutbox(options: {
       const at = now();
       const claim = at + CLAIM_MS;
       const claimed = await store.claim(row.id, at, claim);
-      if (claimed) await deliver(row.id, claimed.body, claimed.attempts, claim);
+      if (claimed) await traceDelivery(row.id, claimed.attempts, claimed.trace_context, () => deliver(row.id, claimed.body, claimed.attempts, claim));
     }
     return due.length === BATCH;
   }
@@ -174,7 +192,9 @@ export function createWebhookOutbox(options: {
       if (!options.url) return null;
       const id = randomUUID();
       const t = now();
-      await target.insert({ id, body: JSON.stringify({ ...body, idempotencyKey: id }), createdAt: t, dueAt: enqueueOptions.dueAt ?? t });
+      // The trace that queued it (a connect flow's, a refresh's): the delivery is traced under it.
+      const traceContext = currentTraceparent();
+      await target.insert({ id, body: JSON.stringify({ ...body, idempotencyKey: id }), createdAt: t, dueAt: enqueueOptions.dueAt ?? t, traceContext });
       // Wake the dispatcher soon; inside a transaction the row shows once the caller commits.
       again = true;
       if (running) setImmediate(() => schedule(0));
@@ -218,4 +238,18 @@ export function createWebhookOutbox(options: {
       });
     },
   };
+}
+
+/** A delivery attempt as a span (`webhook` / `deliver`) under the trace that queued the event. */
+function traceDelivery(id: string, attempts: number, traceparent: string | null | undefined, deliver: () => Promise<void>): Promise<void> {
+  const attributes = {
+    ...operationAttributes({ type: "webhook", action: "deliver" }),
+    "ads_connect.webhook.id": id,
+    "ads_connect.webhook.attempt": attempts + 1,
+  };
+  return inSpan(
+    "ads_connect webhook deliver",
+    { kind: SpanKind.CLIENT, attributes, parent: traceparent ? extractContext({ traceparent }) : ROOT_CONTEXT },
+    deliver,
+  );
 }
