@@ -13,11 +13,11 @@ export function isPagePath(path: string): boolean {
 }
 
 /** What pages and API responses share (everything but the CSP). */
-const COMMON: HelmetOptions = {
+const COMMON = {
   // The popup must keep its opener to post the result back; COOP here would cut it.
   crossOriginOpenerPolicy: false,
   referrerPolicy: { policy: "no-referrer" },
-};
+} satisfies HelmetOptions;
 
 /**
  * A strict CSP for everything that is not a page (JSON, and the JSON 404 for unknown paths): it
@@ -37,13 +37,13 @@ const API_CSP: HelmetOptions["contentSecurityPolicy"] = {
  * strict CSP, `nosniff` (never read as anything but JSON), `X-Frame-Options`, HSTS,
  * `Referrer-Policy` and `Cross-Origin-Resource-Policy`. Pages keep all of helmet's headers.
  */
-const DOCUMENT_ONLY: HelmetOptions = {
+const DOCUMENT_ONLY = {
   originAgentCluster: false,
   xDnsPrefetchControl: false,
   xDownloadOptions: false,
   xPermittedCrossDomainPolicies: false,
   xXssProtection: false,
-};
+} satisfies HelmetOptions;
 
 /** The headers a helmet middleware sets, run once on a stand-in response. */
 function headersOf(middleware: RequestHandler): [string, OutgoingHttpHeader][] {
