@@ -1,5 +1,7 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 
+import { operationsMigration } from "./operationsMigration.js";
+
 export type DialectName = "sqlite" | "postgres";
 
 // Written once for both dialects: only types and statements that SQLite and PostgreSQL share.
@@ -296,6 +298,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  ...operationsMigration(dialect),
 });
 
 /**
