@@ -88,7 +88,7 @@ describe("a full run through the operation log", () => {
     expect((await listAll()).length).toBe(before);
   });
 
-  it("records a forced refresh", async () => {
+  it("records a forced refresh and a refresh-ahead", async () => {
     expect((await h.api("GET", `/connections/${connectionId}?provider_config_key=microsoft-ads&force_refresh=true`)).status).toBe(200);
     await remember();
     const [refresh] = await listAll(`&type=auth:refresh_token&connection_id=${connectionId}`);
@@ -96,6 +96,17 @@ describe("a full run through the operation log", () => {
     expect((await detail(refresh!.id)).messages).toEqual([
       expect.objectContaining({ type: "http", request: expect.objectContaining({ method: "POST" }), response: { status: 200 } }),
     ]);
+
+    // Read just now and about to expire: the refresh-ahead pass refreshes it.
+    await h.server.db
+      .updateTable("connections")
+      .set({ access_token_expires_at: Date.now() + 1000, last_fetched_at: Date.now() })
+      .where("connection_id", "=", connectionId)
+      .execute();
+    expect(await h.server.refreshAhead.runOnce()).toBe(1);
+    await remember();
+    const [ahead] = await listAll(`&type=auth:refresh_token&connection_id=${connectionId}`);
+    expect(ahead).toMatchObject({ state: "success", meta: { trigger: "refresh_ahead" } });
   });
 
   it("records proxy calls with their HTTP steps: a retry, a 109 refresh, a 117 hold whose 429 carries the operation id", async () => {
