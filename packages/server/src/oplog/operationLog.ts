@@ -75,8 +75,8 @@ export class OperationLog implements OperationSink {
    * The handle of an operation started earlier, maybe by another instance (a connect attempt's id
    * travels in its connect session): what it writes is merged into the stored row.
    */
-  resume(id: string, start: OperationStart): Operation {
-    return new Operation(this, start, this.now(), this.now, id);
+  resume(id: string, start: OperationStart, startedAt: number = this.now()): Operation {
+    return new Operation(this, start, startedAt, this.now, id);
   }
 
   /** Rows waiting to be written. */

@@ -24,16 +24,25 @@ function fieldsOf(raw: string): { connectionId: string | null; meta: Record<stri
  */
 export function recordDelivery(
   operations: OperationLog,
-  delivery: { id: string; raw: string; url: string; attempt: number; maxAttempts: number; statusCode: number | null; error: string | null; durationMs: number },
+  delivery: {
+    id: string;
+    raw: string;
+    url: string;
+    attempt: number;
+    maxAttempts: number;
+    statusCode: number | null;
+    error: string | null;
+    startedAt: number;
+    durationMs: number;
+  },
 ): void {
   const { connectionId, meta } = fieldsOf(delivery.raw);
-  const op = operations.resume(`webhook-${delivery.id}`, {
-    type: "webhook",
-    action: "deliver",
-    connectionId,
-    integration: PROVIDER_CONFIG_KEY,
-    meta: { ...meta, webhookId: delivery.id },
-  });
+  const op = operations.resume(
+    `webhook-${delivery.id}`,
+    { type: "webhook", action: "deliver", connectionId, integration: PROVIDER_CONFIG_KEY, meta: { ...meta, webhookId: delivery.id } },
+    // The first attempt's start is the operation's (a later attempt's is ignored by the merge).
+    delivery.startedAt,
+  );
   const url = new URL(delivery.url);
   op.http({
     method: "POST",

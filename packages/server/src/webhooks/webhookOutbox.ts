@@ -94,7 +94,17 @@ export function createWebhookOutbox(options: {
     }
     const at = now();
     const attempt = attempts + 1;
-    recordDelivery(operations, { id, raw, url: options.url!, attempt, maxAttempts: options.maxAttempts, statusCode, error, durationMs: at - started });
+    recordDelivery(operations, {
+      id,
+      raw,
+      url: options.url!,
+      attempt,
+      maxAttempts: options.maxAttempts,
+      statusCode,
+      error,
+      startedAt: started,
+      durationMs: at - started,
+    });
     const outcome =
       error === null
         ? { attempts: attempt, delivered_at: at, locked_until: null, last_error: null }
