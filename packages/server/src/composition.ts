@@ -21,6 +21,8 @@ import { KeyUseRecorder } from "./integration/keyUseRecorder.js";
 import { MsAdsClient } from "./msads/msadsClient.js";
 import type { EntraClient } from "./oauth/entraClient.js";
 import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
+import { OperationLog } from "./oplog/operationLog.js";
+import { OperationQueries } from "./oplog/operationQueries.js";
 import { ProxyService } from "./proxy/proxyService.js";
 import { ConnectionChangeFeed } from "./store/connectionChanges.js";
 import type { ConnectionStore } from "./store/connectionStore.js";
@@ -65,6 +67,10 @@ export interface Services {
   rateLimitCounter: SharedRateLimitCounter | null;
   /** PostgreSQL: which connection rows every instance changes (started and stopped by the server); null on SQLite. */
   connectionChanges: ConnectionChangeFeed | null;
+  /** The operation log's recorder (`operations.start(...)`), written in batches (started and stopped by the server). */
+  operations: OperationLog;
+  /** The logs API's reads (`GET /logs/operations`). */
+  operationQueries: OperationQueries;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -86,9 +92,11 @@ export function createServices({
   bookkeepingDb?: DatabaseHandle;
 }): Services {
   const stores = new Stores(db, { bookkeepingDb });
+  const operations = new OperationLog(stores.operations, logger, now ? { now } : {});
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = stores.connections;
   const outbox = createWebhookOutbox({
+    operations,
     store: stores.webhooks,
     url: config.webhookUrl,
     signingKey: config.webhookSigningKey,
@@ -97,7 +105,7 @@ export function createServices({
   });
   const alerter = createSlackAlerter({ store: stores.alerts, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
   const budget = new TokenBudget(stores.tokenBudget, config.tokenRequestsPerMinute, now);
-  const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
+  const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, operations, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, stores.sessions, connectionStore, Date.now, sessionTenantCheck(entra, logger));
   const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger);
   const connectionChanges =
@@ -121,7 +129,7 @@ export function createServices({
     changes: connectionChanges ?? undefined,
     ...(now ? { now } : {}),
   });
-  const adminConsent = new AdminConsentService({ config, stores, logger, entra });
+  const adminConsent = new AdminConsentService({ config, stores, logger, entra, operations });
   const msads = new MsAdsClient({
     environment: config.microsoft.adsEnvironment,
     developerToken: config.microsoft.adsDeveloperToken,
@@ -132,7 +140,7 @@ export function createServices({
     logger,
     ...(now ? { now } : {}),
   });
-  const accountSync = new AccountSync({ config, stores, client: msads, outbox, logger });
+  const accountSync = new AccountSync({ config, stores, client: msads, outbox, logger, operations });
   const picker = new AccountPickerService({
     config,
     stores,
@@ -140,15 +148,29 @@ export function createServices({
     strings: loadPickerStrings(config.accountPicker.stringsFile),
     logger,
     refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
+    operations,
   });
-  const flow = new ConnectFlowService({ config, stores, sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
+  const flow = new ConnectFlowService({
+    config,
+    stores,
+    sessions,
+    connections,
+    entra,
+    cipher,
+    outbox,
+    adminConsent,
+    accounts: accountSync,
+    picker,
+    logger,
+    operations,
+  });
   const secretKeys = new SecretKeys(config.secretKeys);
   const keyUses = new KeyUseRecorder(secretKeys, stores.secretKeyUses, logger);
   const integrationStatus = new IntegrationStatusService(config, stores, keyUses);
   const health = new HealthService(stores);
-  const proxy = new ProxyService({ config, stores, msads });
+  const proxy = new ProxyService({ config, stores, msads, operations });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
-  const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
+  const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload, operations });
   return {
     stores,
     sessions,
@@ -171,6 +193,8 @@ export function createServices({
     lastFetched,
     secretKeys,
     keyUses,
+    operations,
+    operationQueries: new OperationQueries(stores.operations, operations),
     rateLimitCounter:
       config.databaseUrl && config.rateLimit.store === "database"
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)

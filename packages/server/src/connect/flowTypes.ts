@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import type { ConnectionService } from "../connections/connectionService.js";
 import { type AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
+import type { OperationLog } from "../oplog/operationLog.js";
 import type { Stores } from "../store/stores.js";
 import { countConnect } from "../telemetry/metrics.js";
 import { markErrorAnswer } from "../telemetry/tracing.js";
@@ -33,6 +34,8 @@ export interface FlowDeps {
   picker: AccountPickerService;
   logger: Logger;
   now?: Clock;
+  /** The operation log: each connect attempt is an `auth/create_connection` operation. */
+  operations?: OperationLog;
 }
 
 export interface BindingCookie {

@@ -1,6 +1,8 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { CONNECTION_CHANGES_CHANNEL } from "./connectionChanges.js";
 
+import { operationsMigration } from "./operationsMigration.js";
+
 export type DialectName = "sqlite" | "postgres";
 
 // Written once for both dialects: only types and statements that SQLite and PostgreSQL share.
@@ -297,6 +299,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  ...operationsMigration(dialect),
   "0020_trace_context": {
     async up(db: Kysely<unknown>) {
       // OpenTelemetry (issue 26): the W3C traceparent of a connect flow, kept with its session and
