@@ -10,4 +10,5 @@ export * from "./errorCodes.js";
 export * from "./health.js";
 export * from "./integrationStatus.js";
 export * from "./paginate.js";
+export * from "./syncModels.js";
 export * from "./webhook.js";
