@@ -87,6 +87,10 @@ export class AdsState {
   /** Each account's campaigns, seeded on first use (ids and names derive from the account). */
   private readonly campaignsByAccount = new Map<string, AdsCampaign[]>();
   private readonly campaignAccount = new Map<string, string>();
+  /** Campaigns per account of accounts whose user's plan asks for many (by account id). */
+  private readonly campaignCounts = new Map<string, number>();
+  /** Conversions attributed late to a campaign's past day (`<campaign id>|<YYYY-MM-DD>`), added to its report numbers. */
+  readonly lateConversions = new Map<string, number>();
   /** Report jobs by ReportRequestId. */
   readonly reports = new Map<string, AdsReportJob>();
   /** Polls that answer Pending before a report is ready. */
@@ -124,7 +128,10 @@ export class AdsState {
       };
       this.users.set(user.username.toLowerCase(), adsUser);
       plan.customers.forEach((c, i) => {
-        for (const name of c.accounts) this.addAccount(adsUser, customers[i]!.id, { Name: name });
+        for (const name of c.accounts) {
+          const account = this.addAccount(adsUser, customers[i]!.id, { Name: name });
+          if (plan.campaignsPerAccount !== undefined) this.campaignCounts.set(account.Id, plan.campaignsPerAccount);
+        }
       });
     });
   }
@@ -207,7 +214,7 @@ export class AdsState {
     if (!campaigns) {
       const account = this.accounts.get(accountId);
       if (!account) throw new Error(`No account ${accountId}`);
-      campaigns = seedCampaigns(account.Id, account.Name, account.TimeZone);
+      campaigns = seedCampaigns(account.Id, account.Name, account.TimeZone, this.campaignCounts.get(accountId));
       this.campaignsByAccount.set(accountId, campaigns);
       for (const c of campaigns) this.campaignAccount.set(c.Id, accountId);
     }
@@ -237,6 +244,12 @@ export class AdsState {
       if (this.accounts.has(derived)) accountId = derived;
     }
     return accountId ? this.campaign(accountId, campaignId) : undefined;
+  }
+
+  /** Conversions (and their revenue) that arrive late for a campaign's past day: later reports show the day revised. */
+  addLateConversions(campaignId: string, day: string, conversions: number): void {
+    const key = `${campaignId}|${day}`;
+    this.lateConversions.set(key, (this.lateConversions.get(key) ?? 0) + conversions);
   }
 
   /** Counts a call against the user and customer's window; false when over the limit (117). */
