@@ -26,6 +26,8 @@ export {
   type ListConnectionsParams,
   type ListRecordsParams,
   type ProxyParams,
+  type RecordModel,
+  type RecordOf,
   type ProxyResponse,
   verifyWebhookSignature,
 } from "./AdsConnectClient.js";

@@ -25,6 +25,8 @@ import { ProxyService } from "./proxy/proxyService.js";
 import type { ConnectionStore } from "./store/connectionStore.js";
 import type { DatabaseHandle } from "./store/db.js";
 import { Stores } from "./store/stores.js";
+import { SyncRunner } from "./sync/syncRunner.js";
+import { SyncService } from "./sync/syncService.js";
 import { SecretKeys } from "./tokens/secretKeys.js";
 import { TokenCipher } from "./tokens/tokenCipher.js";
 import type { Clock } from "./util/clock.js";
@@ -61,6 +63,12 @@ export interface Services {
   keyUses: KeyUseRecorder;
   /** Rate-limit counts shared by every instance on PostgreSQL, flushed in batches (stopped by the server); null on SQLite (one process: counted in memory). */
   rateLimitCounter: SharedRateLimitCounter | null;
+  /** Runs one campaign or performance sync for one connection (the sync job calls it). */
+  syncRunner: SyncRunner;
+  /** The campaign syncs' API: records, trigger, pause/start, status, frequency. */
+  syncs: SyncService;
+  /** Wakes the sync job after a trigger (the server sets `wake` once the job runs). */
+  syncWaker: { wake: () => void };
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -125,6 +133,9 @@ export function createServices({
   const proxy = new ProxyService({ config, stores, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
+  const syncRunner = new SyncRunner({ config, stores, client: msads, outbox, budget, reportDownload, logger });
+  const syncWaker = { wake: () => {} };
+  const syncs = new SyncService({ config, stores, wake: () => syncWaker.wake() });
   return {
     stores,
     sessions,
@@ -151,5 +162,8 @@ export function createServices({
       config.databaseUrl && config.rateLimit.store === "database"
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)
         : null,
+    syncRunner,
+    syncs,
+    syncWaker,
   };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { type AccountSyncJob, startAccountSyncJob } from "./accounts/accountSyncJob.js";
 import { createRequestListener } from "./app.js";
+import { type SyncJob, startSyncJob } from "./sync/syncJob.js";
 import { createServices, type Services } from "./composition.js";
 import { type Config, loadConfig } from "./config.js";
 import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
@@ -25,6 +26,8 @@ export interface RunningServer {
   prune: PruneJob;
   /** Re-syncs connections' Microsoft Advertising accounts on ACCOUNT_SYNC_INTERVAL_SECONDS. */
   accountSyncJob: AccountSyncJob;
+  /** Runs the campaign and daily performance syncs when due (issue 29). */
+  syncJob: SyncJob;
   /**
    * Graceful stop: refuses new connections, lets requests in flight and the current job passes
    * finish within SHUTDOWN_TIMEOUT_SECONDS, drops what is left, gives sign-ins left unfinished a
@@ -107,6 +110,8 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     });
     const prune = startPruneJob({ config, store: services.stores.prune, logger });
     const accountSyncJob = startAccountSyncJob({ config, schedule: services.stores.schedule, sync: services.accountSync, logger });
+    const syncJob = startSyncJob({ config, schedules: services.stores.syncSchedules, runner: services.syncRunner, logger });
+    services.syncWaker.wake = () => syncJob.wake();
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
     // Discover the default tenant now so a wrong setup shows at boot; requests retry it if this fails.
     entra.configuration(config.microsoft.tenant).then(
@@ -126,6 +131,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
         refreshAhead.stop(),
         prune.stop(),
         accountSyncJob.stop(),
+        syncJob.stop(),
         services.outbox.stop(),
       ]).then(() => true as const);
       const inTime = await Promise.race([work, deadline]);
@@ -152,6 +158,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       refreshAhead,
       prune,
       accountSyncJob,
+      syncJob,
       close() {
         closing ??= shutDown();
         return closing;

@@ -18,13 +18,6 @@ export interface MicrosoftAdsEmulatorOptions {
   developerTokens?: string[];
   /** One line per notable event; never tokens. */
   logger?: (line: string) => void;
-  /** Changes a campaign's fields (a rename: `{ Name }`) as a later query shows it. */
-  updateCampaign(campaignId: string, fields: Partial<AdsCampaign>): AdsCampaign;
-  /**
-   * `conversions` more conversions (each 50.00 of revenue) attributed to the campaign's past `day`
-   * (`YYYY-MM-DD`): later reports show that day revised, as Microsoft's do when conversions come late.
-   */
-  addLateConversions(campaignId: string, day: string, conversions: number): void;
   /** PollGenerateReport answers Pending this many times before Success. Default 1. */
   reportPollsBeforeReady?: number;
   /** 117 CallRateExceeded after this many calls per 60 s per user and customer. Default: no throttling. */
@@ -64,6 +57,13 @@ export interface MicrosoftAdsEmulator {
   addCampaign(accountId: string, fields?: Partial<AdsCampaign>): AdsCampaign;
   /** Sets a campaign's `Status` ("Active", "Paused", "BudgetPaused", "Deleted", …) as a later query shows it. */
   setCampaignStatus(campaignId: string, status: string): AdsCampaign;
+  /** Changes a campaign's fields (a rename: `{ Name }`) as a later query shows it. */
+  updateCampaign(campaignId: string, fields: Partial<AdsCampaign>): AdsCampaign;
+  /**
+   * `conversions` more conversions (each 50.00 of revenue) attributed to the campaign's past `day`
+   * (`YYYY-MM-DD`): later reports show that day revised, as Microsoft's do when conversions come late.
+   */
+  addLateConversions(campaignId: string, day: string, conversions: number): void;
   /** Changes a campaign's fields (a rename: `{ Name }`) as a later query shows it. */
   updateCampaign(campaignId: string, fields: Partial<AdsCampaign>): AdsCampaign;
   /**

@@ -47,7 +47,7 @@ async function allRecords(connectionId: string, query = ""): Promise<AdAccountRe
     });
     expect(res.status).toBe(200);
     const page = RecordsResponseSchema.parse(res.json);
-    records.push(...page.records);
+    records.push(...(page.records as AdAccountRecord[]));
     cursor = page.next_cursor;
   } while (cursor);
   return records;
