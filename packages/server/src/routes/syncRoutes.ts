@@ -21,7 +21,8 @@ export function syncRoutes(syncs: SyncService, requireSecretKey: RequestHandler)
   router.get("/sync/status", requireSecretKey, async (req, res) => {
     const query = parseWith(SyncStatusQuerySchema, req.query, "query");
     SyncService.checkProviderConfigKey(query.provider_config_key);
-    const names = syncs.names(query.syncs.split(",").map((n) => n.trim()).filter(Boolean));
+    // Nango writes a variant as "name::variant"; these syncs have the base variant only.
+    const names = syncs.names(query.syncs.split(",").map((n) => n.trim().split("::")[0]!).filter(Boolean));
     res.set("cache-control", "no-store").json({ syncs: await syncs.status(query.connection_id, names) });
   });
 
