@@ -64,6 +64,8 @@ export interface AdsFaultInjection {
   /** Only calls to this operation (e.g. "Accounts/Search"); default any. */
   operation?: string;
   remaining: number;
+  /** Matching calls to let through before the fault starts (a fault in the middle of a run). */
+  skip?: number;
 }
 
 /** Microsoft's `LastModifiedTime`: no time zone, 1–7 fraction digits. */
@@ -283,6 +285,10 @@ export class AdsState {
     const index = this.faults.findIndex((f) => f.remaining > 0 && (f.operation === undefined || f.operation === operation));
     if (index === -1) return null;
     const fault = this.faults[index]!;
+    if (fault.skip) {
+      fault.skip--;
+      return null;
+    }
     if (--fault.remaining === 0) this.faults.splice(index, 1);
     return fault.code;
   }

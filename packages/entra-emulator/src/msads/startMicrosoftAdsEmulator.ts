@@ -91,7 +91,12 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
     },
     injectFault(code, injection = {}) {
       if (!(code in ADS_FAULTS)) throw new Error(`Unknown fault code ${code}`);
-      state.faults.push({ code, remaining: injection.times ?? 1, ...(injection.operation ? { operation: injection.operation } : {}) });
+      state.faults.push({
+        code,
+        remaining: injection.times ?? 1,
+        ...(injection.operation ? { operation: injection.operation } : {}),
+        ...(injection.after ? { skip: checkCount(injection.after, "after") } : {}),
+      });
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
