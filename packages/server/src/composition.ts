@@ -21,6 +21,8 @@ import { KeyUseRecorder } from "./integration/keyUseRecorder.js";
 import { MsAdsClient } from "./msads/msadsClient.js";
 import type { EntraClient } from "./oauth/entraClient.js";
 import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
+import { OperationLog } from "./oplog/operationLog.js";
+import { OperationQueries } from "./oplog/operationQueries.js";
 import { ProxyService } from "./proxy/proxyService.js";
 import type { ConnectionStore } from "./store/connectionStore.js";
 import type { DatabaseHandle } from "./store/db.js";
@@ -69,6 +71,10 @@ export interface Services {
   syncs: SyncService;
   /** Wakes the sync job after a trigger (the server sets `wake` once the job runs). */
   syncWaker: { wake: () => void };
+  /** The operation log's recorder (`operations.start(...)`), written in batches (started and stopped by the server). */
+  operations: OperationLog;
+  /** The logs API's reads (`GET /logs/operations`). */
+  operationQueries: OperationQueries;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -90,6 +96,7 @@ export function createServices({
   bookkeepingDb?: DatabaseHandle;
 }): Services {
   const stores = new Stores(db, { bookkeepingDb });
+  const operations = new OperationLog(stores.operations, logger, now ? { now } : {});
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = stores.connections;
   const outbox = createWebhookOutbox({
@@ -133,7 +140,7 @@ export function createServices({
   const proxy = new ProxyService({ config, stores, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
-  const syncRunner = new SyncRunner({ config, stores, client: msads, outbox, budget, reportDownload, logger });
+  const syncRunner = new SyncRunner({ config, stores, client: msads, outbox, budget, reportDownload, logger, operations });
   const syncWaker = { wake: () => {} };
   const syncs = new SyncService({ config, stores, wake: () => syncWaker.wake() });
   return {
@@ -158,6 +165,8 @@ export function createServices({
     lastFetched,
     secretKeys,
     keyUses,
+    operations,
+    operationQueries: new OperationQueries(stores.operations, operations),
     rateLimitCounter:
       config.databaseUrl && config.rateLimit.store === "database"
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)

@@ -1,5 +1,7 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 
+import { operationsMigration } from "./operationsMigration.js";
+
 export type DialectName = "sqlite" | "postgres";
 
 // Written once for both dialects: only types and statements that SQLite and PostgreSQL share.
@@ -353,6 +355,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex("sync_records_date").on("sync_records").columns(["model", "record_date"]).execute();
     },
   },
+  ...operationsMigration(dialect),
 });
 
 /**

@@ -15,6 +15,8 @@ import { MsAdsError } from "../msads/MsAdsError.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import { dailyPerformance } from "../msads/performanceReport.js";
 import type { ReportDownloadOptions } from "../msads/reportDownload.js";
+import type { Operation } from "../oplog/operation.js";
+import type { OperationLog } from "../oplog/operationLog.js";
 import type { SyncScheduleRow } from "../store/syncScheduleStore.js";
 import type { Stores } from "../store/stores.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -22,7 +24,6 @@ import { parseJson } from "../util/parseJson.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { addDays, chunks, todayIn } from "./accountDays.js";
 import { addCounts, applyRecords, noCounts, type RecordCounts } from "./applyRecords.js";
-import type { SyncOperation, SyncOperations } from "./operationSeam.js";
 import { defaultFrequencySeconds, MODEL_OF, type SyncName } from "./syncDefinitions.js";
 import { modelSyncWebhook } from "./syncWebhook.js";
 
@@ -66,7 +67,8 @@ export class SyncRunner {
       budget: TokenBudget;
       reportDownload: ReportDownloadOptions;
       logger: Logger;
-      operations?: SyncOperations | undefined;
+      /** The operation log: each run is a `sync/run` operation with its persisted results. */
+      operations?: OperationLog | undefined;
       now?: Clock;
     },
   ) {
@@ -146,7 +148,7 @@ export class SyncRunner {
     if (!ended) return "lost";
     if (name === CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME && this.deps.config.syncs.retentionDays > 0)
       await stores.syncRecords.deleteOlderThan(model, addDays(todayIn(null, finished), -this.deps.config.syncs.retentionDays));
-    op?.persistResults?.({ model, ...state.counts });
+    op?.persistResults({ model, ...state.counts });
     op?.succeed();
     this.deps.logger.info({ connectionId, sync: name, syncType: state.syncType, ...state.counts }, "sync run finished");
     return "done";
@@ -223,7 +225,7 @@ export class SyncRunner {
   }
 
   /** A run cut short: a hold keeps its progress for when the hold ends; another failure is recorded and retried later. */
-  private async stopped(row: SyncScheduleRow, holder: string, state: RunState, err: unknown, op: SyncOperation | undefined): Promise<RunOutcome> {
+  private async stopped(row: SyncScheduleRow, holder: string, state: RunState, err: unknown, op: Operation | undefined): Promise<RunOutcome> {
     const { stores, logger } = this.deps;
     const t = this.now();
     const code = err instanceof AppError || err instanceof MsAdsError ? err.code : "internal_error";
@@ -231,7 +233,7 @@ export class SyncRunner {
     if (!(err instanceof AppError) && !(err instanceof MsAdsError)) logger.error({ err, connectionId: row.connection_id, sync: row.sync_name }, "sync run failed unexpectedly");
     const lastError = JSON.stringify({ code, message, at: new Date(t).toISOString() });
     if (err instanceof AppError && err.code === "not_found") {
-      op?.fail({ code, message });
+      op?.fail(err);
       return "lost";
     }
     if (err instanceof AppError && err.code === "msads_rate_limited") {
@@ -259,7 +261,7 @@ export class SyncRunner {
       lease_until: null,
       lease_holder: null,
     });
-    op?.fail({ code, message });
+    op?.fail(err);
     logger.warn({ connectionId: row.connection_id, sync: row.sync_name, code }, "sync run failed; it is tried again later");
     return "failed";
   }
