@@ -90,6 +90,15 @@ describe("campaign and daily performance syncs", () => {
     // modifiedAfter gives exactly the run's changes.
     const hook = hooks.find((b) => b.model === CAMPAIGN_MODEL)!;
     expect(await records(id, CAMPAIGN_MODEL, `&modified_after=${encodeURIComponent(hook.modifiedAfter)}`)).toHaveLength(9);
+    // Each run is a sync/run operation in the operation log, with its persisted results.
+    await h.server.services.operations.flush();
+    const ops = (await h.api("GET", `/logs/operations?connection_id=${id}&type=sync`)).json as { operations: { id: string; action: string; state: string }[] };
+    expect(ops.operations.map((o) => [o.action, o.state])).toEqual([
+      ["run", "success"],
+      ["run", "success"],
+    ]);
+    const detail = (await h.api("GET", `/logs/operations/${ops.operations[0]!.id}`)).json as { messages: { persistResults?: { model: string } }[] };
+    expect(detail.messages.some((m) => m.persistResults !== undefined)).toBe(true);
   });
 
   it("a campaign renamed, one paused and one deleted: the next run reports 0 added, 2 updated, 1 deleted", async () => {
