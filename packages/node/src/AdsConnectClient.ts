@@ -3,15 +3,15 @@ import {
   AD_ACCOUNT_MODEL,
   type AdAccountRecord,
   AdAccountRecordSchema,
+  ApiErrorBodySchema,
+  type AuthWebhookBody,
+  AuthWebhookBodySchema,
   CAMPAIGN_MODEL,
   CAMPAIGN_PERFORMANCE_DAILY_MODEL,
   type CampaignPerformanceDailyRecord,
   CampaignPerformanceDailyRecordSchema,
   type CampaignRecord,
   CampaignRecordSchema,
-  ApiErrorBodySchema,
-  type AuthWebhookBody,
-  AuthWebhookBodySchema,
   ConnectionSchema,
   ConnectSessionResponseSchema,
   type CreateChangeAccountsSessionBody,
@@ -36,8 +36,8 @@ import {
   SyncStatusResponseSchema,
   type SyncWebhookBody,
   SyncWebhookBodySchema,
-  WEBHOOK_SIGNATURE_HEADER,
   UpdateSyncFrequencyResponseSchema,
+  WEBHOOK_SIGNATURE_HEADER,
   WebhookDeliveriesResponseSchema,
 } from "@ads-connect/shared";
 import { z } from "zod";
@@ -411,7 +411,9 @@ export class AdsConnectClient {
    * for await (const account of client.records({ connectionId, modifiedAfter: "2025-01-01T00:00:00Z" })) console.log(account.name, account._nango_metadata.last_action);
    * ```
    */
-  async *records<M extends RecordModel = typeof AD_ACCOUNT_MODEL>(params: Omit<ListRecordsParams<M>, "cursor"> & { cursor?: string }): AsyncGenerator<RecordOf<M>> {
+  async *records<M extends RecordModel = typeof AD_ACCOUNT_MODEL>(
+    params: Omit<ListRecordsParams<M>, "cursor"> & { cursor?: string },
+  ): AsyncGenerator<RecordOf<M>> {
     let cursor = params.cursor;
     do {
       const page = await this.listRecords({ ...params, ...(cursor ? { cursor } : {}) });

@@ -27,8 +27,8 @@ export {
   type ListOperationsParams,
   type ListRecordsParams,
   type ProxyParams,
+  type ProxyResponse,
   type RecordModel,
   type RecordOf,
-  type ProxyResponse,
   verifyWebhookSignature,
 } from "./AdsConnectClient.js";

@@ -12,7 +12,6 @@ import { securityHeaders } from "./http/securityHeaders.js";
 import { proxyRoutes } from "./proxy/proxyRoutes.js";
 import { accountsRoutes } from "./routes/accountsRoutes.js";
 import { actionsRoutes } from "./routes/actionsRoutes.js";
-import { syncRoutes } from "./routes/syncRoutes.js";
 import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { mountConnectionReads } from "./routes/connectionReads.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
@@ -22,6 +21,7 @@ import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { logsRoutes } from "./routes/logsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { openapiRoutes } from "./routes/openapiRoutes.js";
+import { syncRoutes } from "./routes/syncRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
 
 export interface AppDeps {

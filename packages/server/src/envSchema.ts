@@ -195,11 +195,15 @@ export const EnvSchema = z.object({
     .default(6 * 3600)
     .meta({ description: "how often each connection's Microsoft Advertising accounts are synced" }),
   SYNCS: onOff.default("on").meta({
-    description: "the scheduled campaign and daily performance syncs (`off` to disable the job; `POST /sync/trigger` still marks them due for an instance that runs it)",
+    description:
+      "the scheduled campaign and daily performance syncs (`off` to disable the job; `POST /sync/trigger` still marks them due for an instance that runs it)",
   }),
   SYNC_CAMPAIGNS_FREQUENCY_SECONDS: seconds(300, 30 * 86_400)
     .default(3600)
-    .meta({ description: "how often the `campaigns` sync runs per connection (the integration's default; `PUT /sync/update-connection-frequency` overrides it per connection)" }),
+    .meta({
+      description:
+        "how often the `campaigns` sync runs per connection (the integration's default; `PUT /sync/update-connection-frequency` overrides it per connection)",
+    }),
   SYNC_PERFORMANCE_FREQUENCY_SECONDS: seconds(300, 30 * 86_400)
     .default(6 * 3600)
     .meta({ description: "how often the `campaign-performance-daily` sync runs per connection (the integration's default)" }),

@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { type AccountSyncJob, startAccountSyncJob } from "./accounts/accountSyncJob.js";
 import { createRequestListener } from "./app.js";
-import { type SyncJob, startSyncJob } from "./sync/syncJob.js";
 import { createServices, type Services } from "./composition.js";
 import { type Config, loadConfig } from "./config.js";
 import { CALLBACK_DEADLINE_MS } from "./connect/signInFailures.js";
@@ -14,6 +13,7 @@ import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase, dialectOf, openBookkeepingDatabase } from "./store/createDatabase.js";
 import type { DatabaseHandle } from "./store/db.js";
+import { type SyncJob, startSyncJob } from "./sync/syncJob.js";
 
 export interface RunningServer {
   url: string;

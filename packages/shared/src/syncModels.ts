@@ -209,7 +209,7 @@ export type CampaignPerformanceDailyRecord = z.infer<typeof CampaignPerformanceD
  * ```ts
  * import { UpdateSyncFrequencyBodySchema } from "@ads-connect/node";
  *
- * const body = UpdateSyncFrequencyBodySchema.parse({ provider_config_key: "microsoft-ads", connection_id: id, sync_name: "campaigns", frequency: "every 30 minutes" });
+ * const body = UpdateSyncFrequencyBodySchema.parse({ provider_config_key: "microsoft-ads", connection_id: connectionId, sync_name: "campaigns", frequency: "every 30 minutes" });
  * ```
  */
 export const UpdateSyncFrequencyBodySchema = z.object({
@@ -227,7 +227,7 @@ export const UpdateSyncFrequencyBodySchema = z.object({
  * ```ts
  * import type { UpdateSyncFrequencyBody } from "@ads-connect/node";
  *
- * const body: UpdateSyncFrequencyBody = { provider_config_key: "microsoft-ads", connection_id: id, sync_name: "campaigns", frequency: "every 2 hours" };
+ * const body: UpdateSyncFrequencyBody = { provider_config_key: "microsoft-ads", connection_id: connectionId, sync_name: "campaigns", frequency: "every 2 hours" };
  * ```
  */
 export type UpdateSyncFrequencyBody = z.infer<typeof UpdateSyncFrequencyBodySchema>;
@@ -239,7 +239,7 @@ export type UpdateSyncFrequencyBody = z.infer<typeof UpdateSyncFrequencyBodySche
  * ```ts
  * import { SyncControlBodySchema } from "@ads-connect/node";
  *
- * const body = SyncControlBodySchema.parse({ provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaigns"] });
+ * const body = SyncControlBodySchema.parse({ provider_config_key: "microsoft-ads", connection_id: connectionId, syncs: ["campaigns"] });
  * ```
  */
 export const SyncControlBodySchema = z.object({
@@ -256,7 +256,7 @@ export const SyncControlBodySchema = z.object({
  * ```ts
  * import type { SyncControlBody } from "@ads-connect/node";
  *
- * const body: SyncControlBody = { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaign-performance-daily"] };
+ * const body: SyncControlBody = { provider_config_key: "microsoft-ads", connection_id: connectionId, syncs: ["campaign-performance-daily"] };
  * ```
  */
 export type SyncControlBody = z.infer<typeof SyncControlBodySchema>;
@@ -268,7 +268,7 @@ export type SyncControlBody = z.infer<typeof SyncControlBodySchema>;
  * ```ts
  * import { SyncStatusQuerySchema } from "@ads-connect/node";
  *
- * const query = SyncStatusQuerySchema.parse({ provider_config_key: "microsoft-ads", syncs: "*", connection_id: id });
+ * const query = SyncStatusQuerySchema.parse({ provider_config_key: "microsoft-ads", syncs: "*", connection_id: connectionId });
  * ```
  */
 export const SyncStatusQuerySchema = z.object({

@@ -40,11 +40,7 @@ export function decimal(value: number): string {
  * Campaign Management's GetCampaignsByAccountId (`POST /Campaigns/QueryByAccountId`) for one account,
  * every campaign type; the answer's size is bounded by the client (PROXY_MAX_RESPONSE_BYTES).
  */
-export async function campaignsOfAccount(
-  client: MsAdsClient,
-  account: { id: string; customerId: string },
-  context: MsAdsCallContext,
-): Promise<MsCampaign[]> {
+export async function campaignsOfAccount(client: MsAdsClient, account: { id: string; customerId: string }, context: MsAdsCallContext): Promise<MsCampaign[]> {
   const body = await client.post(
     "/CampaignManagement/v13/Campaigns/QueryByAccountId",
     { AccountId: account.id, CampaignType: ALL_CAMPAIGN_TYPES, ReturnAdditionalFields: null },

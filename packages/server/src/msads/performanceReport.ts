@@ -64,18 +64,23 @@ export async function* dailyPerformance(
     account,
   );
   const id = z.object({ ReportRequestId: z.string().min(1) }).safeParse(submitted);
-  if (!id.success) throw new MsAdsError("invalid_response", "Microsoft Advertising GenerateReport/Submit answered without a ReportRequestId", { operation: "GenerateReport/Submit" });
+  if (!id.success)
+    throw new MsAdsError("invalid_response", "Microsoft Advertising GenerateReport/Submit answered without a ReportRequestId", {
+      operation: "GenerateReport/Submit",
+    });
   const deadline = Date.now() + timeoutMs;
   let url: string | null = null;
   for (let wait = FIRST_POLL_DELAY_MS; ; wait = Math.min(wait * 2, MAX_POLL_DELAY_MS)) {
     const poll = PollSchema.safeParse(await client.post("/Reporting/v13/GenerateReport/Poll", { ReportRequestId: id.data.ReportRequestId }, account));
-    if (!poll.success) throw new MsAdsError("invalid_response", "Microsoft Advertising GenerateReport/Poll answered an unexpected shape", { operation: "GenerateReport/Poll" });
+    if (!poll.success)
+      throw new MsAdsError("invalid_response", "Microsoft Advertising GenerateReport/Poll answered an unexpected shape", { operation: "GenerateReport/Poll" });
     const { Status, ReportDownloadUrl } = poll.data.ReportRequestStatus;
     if (Status === "Success") {
       url = ReportDownloadUrl ?? null;
       break;
     }
-    if (Status === "Error") throw new AppError("report_failed", "Microsoft Advertising could not build the performance report (PollGenerateReport Status Error)", 502);
+    if (Status === "Error")
+      throw new AppError("report_failed", "Microsoft Advertising could not build the performance report (PollGenerateReport Status Error)", 502);
     if (Date.now() + wait > deadline)
       throw new AppError("msads_timeout", `Microsoft Advertising did not finish the performance report within ${Math.round(timeoutMs / 1000)} s`, 504);
     await sleep(wait, undefined, context.signal ? { signal: context.signal } : undefined);

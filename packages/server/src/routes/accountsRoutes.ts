@@ -30,9 +30,14 @@ export function accountsRoutes(deps: { sync: AccountSync; records: RecordsServic
     const input = { connectionId: req.get("connection-id"), providerConfigKey: req.get("provider-config-key"), query };
     if (!SYNC_MODELS.includes(query.model)) {
       if (query.model !== AD_ACCOUNT_MODEL)
-        throw new AppError("invalid_query", `Invalid request query. model: unknown model "${query.model}" (this server syncs ${[AD_ACCOUNT_MODEL, ...SYNC_MODELS].join(", ")})`, 400, {
-          details: [{ path: "model", message: `must be one of ${[AD_ACCOUNT_MODEL, ...SYNC_MODELS].join(", ")}` }],
-        });
+        throw new AppError(
+          "invalid_query",
+          `Invalid request query. model: unknown model "${query.model}" (this server syncs ${[AD_ACCOUNT_MODEL, ...SYNC_MODELS].join(", ")})`,
+          400,
+          {
+            details: [{ path: "model", message: `must be one of ${[AD_ACCOUNT_MODEL, ...SYNC_MODELS].join(", ")}` }],
+          },
+        );
       res.set("cache-control", "no-store").json(await deps.records.list(input));
       return;
     }

@@ -22,7 +22,12 @@ export function syncRoutes(syncs: SyncService, requireSecretKey: RequestHandler)
     const query = parseWith(SyncStatusQuerySchema, req.query, "query");
     SyncService.checkProviderConfigKey(query.provider_config_key);
     // Nango writes a variant as "name::variant"; these syncs have the base variant only.
-    const names = syncs.names(query.syncs.split(",").map((n) => n.trim().split("::")[0]!).filter(Boolean));
+    const names = syncs.names(
+      query.syncs
+        .split(",")
+        .map((n) => n.trim().split("::")[0]!)
+        .filter(Boolean),
+    );
     res.set("cache-control", "no-store").json({ syncs: await syncs.status(query.connection_id, names) });
   });
 

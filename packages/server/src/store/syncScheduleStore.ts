@@ -30,7 +30,13 @@ export class SyncScheduleStore {
               e.val(0).as("reset_requested"),
             ])
             .where("c.accounts_synced_at", "is not", null)
-            .where((w) => w.not(w.exists(w.selectFrom("sync_schedules as s").select("s.sync_name").whereRef("s.connection_id", "=", "c.connection_id").where("s.sync_name", "=", name)))),
+            .where((w) =>
+              w.not(
+                w.exists(
+                  w.selectFrom("sync_schedules as s").select("s.sync_name").whereRef("s.connection_id", "=", "c.connection_id").where("s.sync_name", "=", name),
+                ),
+              ),
+            ),
         )
         .onConflict((oc) => oc.columns(["connection_id", "sync_name"]).doNothing())
         .execute();

@@ -1,4 +1,3 @@
-import { Nango } from "@nangohq/node";
 import {
   CAMPAIGN_MODEL,
   CAMPAIGN_PERFORMANCE_DAILY_MODEL,
@@ -9,6 +8,7 @@ import {
   type SyncWebhookBody,
   SyncWebhookBodySchema,
 } from "@ads-connect/shared";
+import { Nango } from "@nangohq/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 
@@ -168,7 +168,12 @@ describe("campaign and daily performance syncs", () => {
 
   it("bad input is a clear 4xx", async () => {
     expect((await trigger(id, ["nope"])).json).toMatchObject({ error: { code: "invalid_body" } });
-    const freq = await h.api("PUT", "/sync/update-connection-frequency", { provider_config_key: "microsoft-ads", connection_id: id, sync_name: "campaigns", frequency: "every 2 seconds" });
+    const freq = await h.api("PUT", "/sync/update-connection-frequency", {
+      provider_config_key: "microsoft-ads",
+      connection_id: id,
+      sync_name: "campaigns",
+      frequency: "every 2 seconds",
+    });
     expect(freq.status).toBe(400);
     expect((await h.api("GET", "/sync/status?provider_config_key=microsoft-ads&syncs=*&connection_id=nope")).status).toBe(404);
   });

@@ -1,9 +1,4 @@
-import {
-  CAMPAIGN_MODEL,
-  CAMPAIGN_PERFORMANCE_DAILY_MODEL,
-  CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME,
-  CAMPAIGNS_SYNC_NAME,
-} from "@ads-connect/shared";
+import { CAMPAIGN_MODEL, CAMPAIGN_PERFORMANCE_DAILY_MODEL, CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME, CAMPAIGNS_SYNC_NAME } from "@ads-connect/shared";
 import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 

@@ -55,7 +55,14 @@ export function startSyncJob(deps: { config: Config; schedules: SyncScheduleStor
     return running;
   }
 
-  const loop = runPeriodically({ name: "sync", enabled: config.syncs.enabled, intervalMs: config.syncs.pollSeconds * 1000, unref: true, logger, pass: runOnce });
+  const loop = runPeriodically({
+    name: "sync",
+    enabled: config.syncs.enabled,
+    intervalMs: config.syncs.pollSeconds * 1000,
+    unref: true,
+    logger,
+    pass: runOnce,
+  });
   return {
     runOnce,
     wake() {

@@ -1,11 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  type AdAccount,
-  CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME,
-  CAMPAIGNS_SYNC_NAME,
-  PROVIDER_CONFIG_KEY,
-  type SyncWebhookBody,
-} from "@ads-connect/shared";
+import { type AdAccount, CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME, CAMPAIGNS_SYNC_NAME, PROVIDER_CONFIG_KEY, type SyncWebhookBody } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { TokenBudget } from "../connections/tokenBudget.js";
@@ -17,8 +11,8 @@ import { dailyPerformance } from "../msads/performanceReport.js";
 import type { ReportDownloadOptions } from "../msads/reportDownload.js";
 import type { Operation } from "../oplog/operation.js";
 import type { OperationLog } from "../oplog/operationLog.js";
-import type { SyncScheduleRow } from "../store/syncScheduleStore.js";
 import type { Stores } from "../store/stores.js";
+import type { SyncScheduleRow } from "../store/syncScheduleStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
@@ -100,15 +94,28 @@ export class SyncRunner {
     const state: RunState = row.run_state
       ? parseJson<RunState>(row.run_state)
       : { startedAt: t, syncType: row.initial_done && !row.reset_requested ? "INCREMENTAL" : "INITIAL", done: [], counts: noCounts(), ranges: {} };
-    const op = this.deps.operations?.start({ type: "sync", action: "run", connectionId, integration: PROVIDER_CONFIG_KEY, meta: { syncName: name, syncType: state.syncType, resumed: row.run_state !== null } });
+    const op = this.deps.operations?.start({
+      type: "sync",
+      action: "run",
+      connectionId,
+      integration: PROVIDER_CONFIG_KEY,
+      meta: { syncName: name, syncType: state.syncType, resumed: row.run_state !== null },
+    });
     const save = () =>
-      stores.syncSchedules.updateHeld(connectionId, name, holder, { status: "RUNNING", run_started_at: state.startedAt, run_state: JSON.stringify(state), lease_until: this.now() + SYNC_LEASE_MS });
+      stores.syncSchedules.updateHeld(connectionId, name, holder, {
+        status: "RUNNING",
+        run_started_at: state.startedAt,
+        run_state: JSON.stringify(state),
+        lease_until: this.now() + SYNC_LEASE_MS,
+      });
     if (!(await save())) return "lost";
     try {
       const accounts = await this.selectedAccounts(connectionId);
       for (const account of accounts) {
         const ok =
-          name === CAMPAIGNS_SYNC_NAME ? await this.campaignsOf(account, connectionId, model, state, save) : await this.performanceOf(account, row, connectionId, model, state, save);
+          name === CAMPAIGNS_SYNC_NAME
+            ? await this.campaignsOf(account, connectionId, model, state, save)
+            : await this.performanceOf(account, row, connectionId, model, state, save);
         if (!ok) return "lost";
       }
     } catch (err) {
@@ -230,7 +237,8 @@ export class SyncRunner {
     const t = this.now();
     const code = err instanceof AppError || err instanceof MsAdsError ? err.code : "internal_error";
     const message = err instanceof AppError || err instanceof MsAdsError ? err.message : "The sync failed unexpectedly";
-    if (!(err instanceof AppError) && !(err instanceof MsAdsError)) logger.error({ err, connectionId: row.connection_id, sync: row.sync_name }, "sync run failed unexpectedly");
+    if (!(err instanceof AppError) && !(err instanceof MsAdsError))
+      logger.error({ err, connectionId: row.connection_id, sync: row.sync_name }, "sync run failed unexpectedly");
     const lastError = JSON.stringify({ code, message, at: new Date(t).toISOString() });
     if (err instanceof AppError && err.code === "not_found") {
       op?.fail(err);
@@ -247,7 +255,9 @@ export class SyncRunner {
         lease_until: null,
         lease_holder: null,
       });
-      op?.log("warn", "Microsoft Advertising is holding this customer's calls (117/429): the run resumes when the hold ends", { until: new Date(until).toISOString() });
+      op?.log("warn", "Microsoft Advertising is holding this customer's calls (117/429): the run resumes when the hold ends", {
+        until: new Date(until).toISOString(),
+      });
       logger.warn({ connectionId: row.connection_id, sync: row.sync_name, until }, "sync run held by Microsoft's call rate; it resumes after the hold");
       return "held";
     }

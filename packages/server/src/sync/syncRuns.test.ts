@@ -73,15 +73,27 @@ describe("sync runs", () => {
     expect(syncHooks(id)).toEqual([]);
 
     // The hold ends (moved, not waited for): the run resumes on the other instance from the second account.
-    await h.server.db.updateTable("proxy_holds").set({ until: Date.now() - 1 }).execute();
-    await h.server.db.updateTable("sync_schedules").set({ due_at: Date.now() - 1 }).where("connection_id", "=", id).where("sync_name", "=", "campaign-performance-daily").execute();
+    await h.server.db
+      .updateTable("proxy_holds")
+      .set({ until: Date.now() - 1 })
+      .execute();
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ due_at: Date.now() - 1 })
+      .where("connection_id", "=", id)
+      .where("sync_name", "=", "campaign-performance-daily")
+      .execute();
     expect(await other.syncJob.runOnce()).toBe(1);
     expect(h.ads.callCount("GenerateReport/Submit") - submits).toBe(4);
     const accounts = h.ads.accounts(username).length;
     expect(await recordCount(id, CAMPAIGN_PERFORMANCE_DAILY_MODEL)).toBe(accounts * 3 * 10);
     const hooks = await hooksAfter(id, 1);
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]).toMatchObject({ model: CAMPAIGN_PERFORMANCE_DAILY_MODEL, syncType: "INITIAL", responseResults: { added: accounts * 30, updated: 0, deleted: 0 } });
+    expect(hooks[0]).toMatchObject({
+      model: CAMPAIGN_PERFORMANCE_DAILY_MODEL,
+      syncType: "INITIAL",
+      responseResults: { added: accounts * 30, updated: 0, deleted: 0 },
+    });
   });
 
   it("an account with 10,000 campaigns syncs them all", async () => {

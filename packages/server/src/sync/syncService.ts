@@ -44,9 +44,7 @@ const SCHEMAS = { Campaign: CampaignSchema, CampaignPerformanceDaily: CampaignPe
 export class SyncService {
   private readonly now: Clock;
 
-  constructor(
-    private readonly deps: { config: Config; stores: Stores; wake: () => void; now?: Clock },
-  ) {
+  constructor(private readonly deps: { config: Config; stores: Stores; wake: () => void; now?: Clock }) {
     this.now = deps.now ?? systemClock;
   }
 
@@ -82,9 +80,14 @@ export class SyncService {
     if (list.length === 0) return [...SYNC_NAMES];
     const unknown = list.filter((n) => !isSyncName(n));
     if (unknown.length > 0)
-      throw new AppError("invalid_body", `Invalid request. ${path}: unknown sync "${unknown[0]}" (this server's syncs: accounts, ${SYNC_NAMES.join(", ")})`, 400, {
-        details: [{ path, message: `must name ${SYNC_NAMES.join(" or ")}` }],
-      });
+      throw new AppError(
+        "invalid_body",
+        `Invalid request. ${path}: unknown sync "${unknown[0]}" (this server's syncs: accounts, ${SYNC_NAMES.join(", ")})`,
+        400,
+        {
+          details: [{ path, message: `must name ${SYNC_NAMES.join(" or ")}` }],
+        },
+      );
     return [...new Set(list)] as SyncName[];
   }
 
@@ -155,7 +158,10 @@ export class SyncService {
     const effective = seconds ?? defaultFrequencySeconds(this.deps.config, sync!);
     // The next run moves closer when the new frequency is shorter; a later one stays.
     const base = row.last_finished_at ?? this.now();
-    await this.deps.stores.syncSchedules.set({ connectionId, syncNames: [sync!] }, { frequency_seconds: seconds, due_at: Math.min(row.due_at, base + effective * 1000) });
+    await this.deps.stores.syncSchedules.set(
+      { connectionId, syncNames: [sync!] },
+      { frequency_seconds: seconds, due_at: Math.min(row.due_at, base + effective * 1000) },
+    );
     return effective;
   }
 
