@@ -229,11 +229,6 @@ export function* reportCsvLines(spec: ReportSpec, rows: Iterable<string[]>, rowC
   }
 }
 
-/** The whole CSV as one string (small reports, tests). */
-export function reportCsv(spec: ReportSpec, rows: string[][], now = Date.now()): string {
-  return [...reportCsvLines(spec, rows, rows.length, now)].join("");
-}
-
 /** Rows per batch deflated and written before waiting for the socket to drain. */
 const LINES_PER_WRITE = 2_000;
 

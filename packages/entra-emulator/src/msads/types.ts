@@ -64,13 +64,6 @@ export interface MicrosoftAdsEmulator {
    * (`YYYY-MM-DD`): later reports show that day revised, as Microsoft's do when conversions come late.
    */
   addLateConversions(campaignId: string, day: string, conversions: number): void;
-  /** Changes a campaign's fields (a rename: `{ Name }`) as a later query shows it. */
-  updateCampaign(campaignId: string, fields: Partial<AdsCampaign>): AdsCampaign;
-  /**
-   * `conversions` more conversions (each 50.00 of revenue) attributed to the campaign's past `day`
-   * (`YYYY-MM-DD`): later reports show that day revised, as Microsoft's do when conversions come late.
-   */
-  addLateConversions(campaignId: string, day: string, conversions: number): void;
   /** PollGenerateReport answers Pending `polls` times per report before Success (reports submitted earlier too). */
   reportPollsBeforeReady(polls: number): void;
   /** The next `times` (default 1) reports submitted end in Status "Error". */

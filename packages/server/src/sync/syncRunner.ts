@@ -203,8 +203,8 @@ export class SyncRunner {
       const backfillStart = addDays(today, -(config.syncs.backfillDays - 1));
       let start = state.syncType === "INITIAL" ? backfillStart : addDays(today, -(config.syncs.lookbackDays - 1));
       // A long pause: read from the day after the last one covered, back to the backfill at most.
-      if (state.syncType === "INCREMENTAL" && row.covered_until && addDays(row.covered_until, 1) < start)
-        start = addDays(row.covered_until, 1) < backfillStart ? backfillStart : addDays(row.covered_until, 1);
+      const resumeFrom = row.covered_until ? addDays(row.covered_until, 1) : null;
+      if (state.syncType === "INCREMENTAL" && resumeFrom !== null && resumeFrom < start) start = [resumeFrom, backfillStart].sort()[1]!;
       range = { start, end: today };
       state.ranges[account.id] = range;
       if (!(await save())) return false;
