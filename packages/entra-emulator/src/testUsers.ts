@@ -124,4 +124,11 @@ export const TEST_USERS: readonly TestUser[] = Object.freeze([
     "normal",
     "One Microsoft Advertising account with 1,000 campaigns: a year of daily performance is 365,000 report rows (streamed).",
   ),
+  work(
+    "tencampaigns@contoso.example",
+    "Tess Ten-Campaigns",
+    "a0e1e000-0000-4000-8000-000000000012",
+    "normal",
+    "One Microsoft Advertising account with 10 campaigns (the sync benchmark's connection).",
+  ),
 ]);

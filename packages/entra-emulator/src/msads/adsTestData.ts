@@ -31,6 +31,7 @@ export const ADS_PLANS: Readonly<Record<string, AdsUserPlan>> = Object.freeze({
   "rejected@contoso.example": { customers: [{ name: "Contoso", accounts: ["Remy's Ads"] }], rejected: true },
   "bigcampaigns@contoso.example": { customers: [{ name: "Big Campaigns Ltd.", accounts: ["Big Campaigns"] }], campaignsPerAccount: 10_000 },
   "bigreport@contoso.example": { customers: [{ name: "Big Report Ltd.", accounts: ["Big Report"] }], campaignsPerAccount: 1_000 },
+  "tencampaigns@contoso.example": { customers: [{ name: "Ten Campaigns Ltd.", accounts: ["Ten Campaigns"] }], campaignsPerAccount: 10 },
 });
 
 export function planFor(user: TestUser): AdsUserPlan {
