@@ -15,10 +15,12 @@ import { performance } from "node:perf_hooks";
 import { CONNECT_SUCCESS } from "@ads-connect/shared";
 import setupPostgres from "../packages/server/src/testing/postgresGlobalSetup.js";
 import { connectAs, type Harness, startHarness } from "../packages/server/src/testing/harness.js";
+import { decryptCredentials, encryptCredentials } from "../packages/server/src/tokens/storedCredentials.js";
 
 // The server's own PostgreSQL driver, for the bulk seed (bench has no dependency of its own on it).
 const require = createRequire(new URL("../packages/server/package.json", import.meta.url));
 interface PgClient {
+  on(event: "error", listener: () => void): void;
   connect(): Promise<void>;
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, string>[] }>;
   end(): Promise<void>;
@@ -42,15 +44,21 @@ async function connect(h: Harness, username: string): Promise<string> {
   return result.connection_id;
 }
 
-/** Copies a connection (row and accounts) `n` times in SQL; returns the new ids. */
-async function cloneConnection(h: Harness, id: string, n: number): Promise<string[]> {
+/** Copies a connection (row, its tokens re-encrypted for the copy, accounts) `n` times; returns the new ids. */
+async function cloneConnection(h: Harness, id: string, n: number, prefix: string): Promise<string[]> {
   const db = h.server.db;
+  const { cipher } = h.server.services;
   const { id: _serial, ...row } = await db.selectFrom("connections").selectAll().where("connection_id", "=", id).executeTakeFirstOrThrow();
+  const credentials = await decryptCredentials(cipher, row);
   const accounts = await db.selectFrom("ad_accounts").selectAll().where("connection_id", "=", id).execute();
-  const ids = Array.from({ length: n }, (_, i) => `bench-${i}-${id.slice(0, 8)}`);
+  const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
   for (let i = 0; i < ids.length; i += 200) {
     const batch = ids.slice(i, i + 200);
-    await db.insertInto("connections").values(batch.map((cid) => ({ ...row, connection_id: cid }))).execute();
+    const rows = await Promise.all(
+      // One connection per end user and Microsoft user: each copy is another end user's.
+      batch.map(async (cid) => ({ ...row, connection_id: cid, end_user_id: cid, credentials_enc: await encryptCredentials(cipher, cid, credentials) })),
+    );
+    await db.insertInto("connections").values(rows).execute();
     await db.insertInto("ad_accounts").values(batch.flatMap((cid) => accounts.map((a) => ({ ...a, connection_id: cid })))).execute();
   }
   return ids;
@@ -71,7 +79,7 @@ async function main() {
   try {
     if (PARTS.has("fleet")) {
       const first = await connect(h, "tencampaigns@contoso.example");
-      await cloneConnection(h, first, CONNECTIONS - 1);
+      await cloneConnection(h, first, CONNECTIONS - 1, "fleet");
       const others = await Promise.all(Array.from({ length: INSTANCES - 1 }, () => h.startInstance({ SYNCS: "off", LOG_LEVEL: "warn" })));
       const calls = h.ads.callCount();
       const rssBefore = process.memoryUsage().rss;
@@ -114,13 +122,14 @@ async function main() {
     if (PARTS.has("records")) {
       const url = h.server.config.databaseUrl!;
       const client = new pg.Client({ connectionString: url });
+      client.on("error", () => {});
       await client.connect();
       const connections = 1000;
       const perConnection = Math.ceil(ROWS / connections);
       const anyConnection = await h.server.db.selectFrom("connections").select("connection_id").executeTakeFirstOrThrow();
       const t0 = performance.now();
       // Records hang off connections (foreign key): the seeded ones belong to copies of one.
-      const seeded = await cloneConnection(h, anyConnection.connection_id, connections);
+      const seeded = await cloneConnection(h, anyConnection.connection_id, connections, "seeded");
       await client.query("ALTER TABLE sync_records SET UNLOGGED");
       for (const [i, cid] of seeded.entries()) {
         await client.query(
@@ -162,7 +171,7 @@ async function main() {
         return `p50 ${percentile(s, 50).toFixed(2)} ms, p99 ${percentile(s, 99).toFixed(2)} ms`;
       };
       log(
-        `records: ${(perConnection * connections).toLocaleString("en")} performance rows (${sizes.rows[0].size} with indexes, seeded in ${seedSeconds.toFixed(0)} s), ` +
+        `records: ${(perConnection * connections).toLocaleString("en")} performance rows (${sizes.rows[0]?.size} with indexes, seeded in ${seedSeconds.toFixed(0)} s), ` +
           `600 GET /records pages of 100: all ${stat(all)}; first page ${stat(times.first!)}; cursor ${stat(times.cursor!)}; modified_after ${stat(times.modified_after!)}`,
       );
       await client.end();

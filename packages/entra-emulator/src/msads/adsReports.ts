@@ -256,8 +256,13 @@ export async function writeZippedReport(id: string, lines: Iterable<string>, out
     batch = [];
     if (backpressure && !out.destroyed) {
       await new Promise<void>((resolve) => {
-        out.once("drain", resolve);
-        out.once("close", resolve);
+        const done = () => {
+          out.off("drain", done);
+          out.off("close", done);
+          resolve();
+        };
+        out.on("drain", done);
+        out.on("close", done);
       });
       backpressure = false;
     }
