@@ -96,6 +96,21 @@ describe("sync runs", () => {
     });
   });
 
+  it("performance rows older than SYNC_PERFORMANCE_RETENTION_DAYS are deleted", async () => {
+    const id = await connect("megan@contoso.example");
+    await h.api("POST", "/sync/pause", { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaigns"] });
+    const keeping = await h.startInstance({ SYNC_PERFORMANCE_RETENTION_DAYS: "3" });
+    try {
+      expect(await keeping.syncJob.runOnce()).toBe(1);
+    } finally {
+      await keeping.close();
+    }
+    const days = await h.server.db.selectFrom("sync_records").select("record_date").distinct().where("connection_id", "=", id).execute();
+    const oldest = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    expect(days.length).toBeGreaterThan(0);
+    expect(days.every((d) => d.record_date! >= oldest)).toBe(true);
+  });
+
   it("an account with 10,000 campaigns syncs them all", async () => {
     const id = await connect("bigcampaigns@contoso.example");
     await h.api("POST", "/sync/pause", { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaign-performance-daily"] });
