@@ -13,8 +13,8 @@
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { CONNECT_SUCCESS } from "@ads-connect/shared";
-import setupPostgres from "../packages/server/src/testing/postgresGlobalSetup.js";
 import { connectAs, type Harness, startHarness } from "../packages/server/src/testing/harness.js";
+import setupPostgres from "../packages/server/src/testing/postgresGlobalSetup.js";
 import { decryptCredentials, encryptCredentials } from "../packages/server/src/tokens/storedCredentials.js";
 
 // The server's own PostgreSQL driver, for the bulk seed (bench has no dependency of its own on it).
@@ -59,7 +59,10 @@ async function cloneConnection(h: Harness, id: string, n: number, prefix: string
       batch.map(async (cid) => ({ ...row, connection_id: cid, end_user_id: cid, credentials_enc: await encryptCredentials(cipher, cid, credentials) })),
     );
     await db.insertInto("connections").values(rows).execute();
-    await db.insertInto("ad_accounts").values(batch.flatMap((cid) => accounts.map((a) => ({ ...a, connection_id: cid })))).execute();
+    await db
+      .insertInto("ad_accounts")
+      .values(batch.flatMap((cid) => accounts.map((a) => ({ ...a, connection_id: cid }))))
+      .execute();
   }
   return ids;
 }
@@ -70,7 +73,11 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   const teardown = await setupPostgres();
-  const h = await startHarness({ database: "postgres", env: { SYNCS: "off", SYNC_BACKFILL_DAYS: "90", LOG_LEVEL: "warn" }, ads: { reportPollsBeforeReady: 0 } });
+  const h = await startHarness({
+    database: "postgres",
+    env: { SYNCS: "off", SYNC_BACKFILL_DAYS: "90", LOG_LEVEL: "warn" },
+    ads: { reportPollsBeforeReady: 0 },
+  });
   const lines: string[] = [`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, PostgreSQL (throwaway cluster), shared machine.`];
   const log = (line: string) => {
     lines.push(line);
@@ -89,7 +96,10 @@ async function main() {
       const seconds = (performance.now() - t0) / 1000;
       const runs = ran.reduce((a, b) => a + b, 0);
       const perConnection = (h.ads.callCount() - calls) / CONNECTIONS;
-      const rows = await h.server.db.selectFrom("sync_records").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+      const rows = await h.server.db
+        .selectFrom("sync_records")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirstOrThrow();
       log(
         `fleet: ${CONNECTIONS} connections × 10 campaigns × 90 days on ${INSTANCES} instances: ${runs} runs in ${seconds.toFixed(1)} s ` +
           `(${(runs / seconds).toFixed(1)} runs/s), ${Number(rows.n).toLocaleString("en")} records, ${perConnection.toFixed(2)} Microsoft calls per connection ` +
@@ -102,7 +112,11 @@ async function main() {
       const year = await h.startInstance({ SYNCS: "off", SYNC_BACKFILL_DAYS: "365", LOG_LEVEL: "warn" });
       await h.api("POST", "/sync/pause", { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaigns"] });
       // Only this connection is due.
-      await h.server.db.updateTable("sync_schedules").set({ due_at: Date.now() + 86_400_000 }).where("connection_id", "!=", id).execute();
+      await h.server.db
+        .updateTable("sync_schedules")
+        .set({ due_at: Date.now() + 86_400_000 })
+        .where("connection_id", "!=", id)
+        .execute();
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
       peakRss = rssBefore;
@@ -126,8 +140,9 @@ async function main() {
       await client.connect();
       const connections = 1000;
       const perConnection = Math.ceil(ROWS / connections);
-      const anyConnection =
-        (await h.server.db.selectFrom("connections").select("connection_id").executeTakeFirst()) ?? { connection_id: await connect(h, "adele@contoso.example") };
+      const anyConnection = (await h.server.db.selectFrom("connections").select("connection_id").executeTakeFirst()) ?? {
+        connection_id: await connect(h, "adele@contoso.example"),
+      };
       const t0 = performance.now();
       // Records hang off connections (foreign key): the seeded ones belong to copies of one.
       const seeded = await cloneConnection(h, anyConnection.connection_id, connections, "seeded");
@@ -158,7 +173,11 @@ async function main() {
         const kind = (["first", "cursor", "modified_after"] as const)[i % 3]!;
         const cursor = Buffer.from(`adsc:${1 + ((i * 7919) % (perConnection - 200))}`).toString("base64url");
         const query =
-          kind === "first" ? "" : kind === "cursor" ? `&cursor=${cursor}` : `&modified_after=${new Date(1700000000000 + ((i * 7919) % perConnection)).toISOString()}`;
+          kind === "first"
+            ? ""
+            : kind === "cursor"
+              ? `&cursor=${cursor}`
+              : `&modified_after=${new Date(1700000000000 + ((i * 7919) % perConnection)).toISOString()}`;
         const t = performance.now();
         const res = await h.api("GET", `/records?model=CampaignPerformanceDaily&limit=100${query}`, undefined, {
           "Connection-Id": cid,
@@ -167,7 +186,9 @@ async function main() {
         times[kind]!.push(performance.now() - t);
         if (res.status !== 200) throw new Error(`records answered ${res.status}: ${res.text.slice(0, 200)}`);
       }
-      const all = Object.values(times).flat().sort((a, b) => a - b);
+      const all = Object.values(times)
+        .flat()
+        .sort((a, b) => a - b);
       const stat = (list: number[]) => {
         const s = [...list].sort((a, b) => a - b);
         return `p50 ${percentile(s, 50).toFixed(2)} ms, p99 ${percentile(s, 99).toFixed(2)} ms`;
