@@ -110,4 +110,25 @@ export const TEST_USERS: readonly TestUser[] = Object.freeze([
     "normal",
     "Signs in fine; Microsoft Advertising rejects the token (code 105, as with a wrong tenant or scope).",
   ),
+  work(
+    "bigcampaigns@contoso.example",
+    "Bianca Big-Campaigns",
+    "a0e1e000-0000-4000-8000-000000000010",
+    "normal",
+    "One Microsoft Advertising account with 10,000 campaigns of every type (generated when first asked for).",
+  ),
+  work(
+    "bigreport@contoso.example",
+    "Bert Big-Report",
+    "a0e1e000-0000-4000-8000-000000000011",
+    "normal",
+    "One Microsoft Advertising account with 1,000 campaigns: a year of daily performance is 365,000 report rows (streamed).",
+  ),
+  work(
+    "tencampaigns@contoso.example",
+    "Tess Ten-Campaigns",
+    "a0e1e000-0000-4000-8000-000000000012",
+    "normal",
+    "One Microsoft Advertising account with 10 campaigns (the sync benchmark's connection).",
+  ),
 ]);

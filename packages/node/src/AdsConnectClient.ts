@@ -2,9 +2,16 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   AD_ACCOUNT_MODEL,
   type AdAccountRecord,
+  AdAccountRecordSchema,
   ApiErrorBodySchema,
   type AuthWebhookBody,
   AuthWebhookBodySchema,
+  CAMPAIGN_MODEL,
+  CAMPAIGN_PERFORMANCE_DAILY_MODEL,
+  type CampaignPerformanceDailyRecord,
+  CampaignPerformanceDailyRecordSchema,
+  type CampaignRecord,
+  CampaignRecordSchema,
   ConnectionSchema,
   ConnectSessionResponseSchema,
   type CreateChangeAccountsSessionBody,
@@ -26,12 +33,14 @@ import {
   RecordsResponseSchema,
   SuccessResponseSchema,
   SyncNowResponseSchema,
+  SyncStatusResponseSchema,
   type SyncWebhookBody,
   SyncWebhookBodySchema,
+  UpdateSyncFrequencyResponseSchema,
   WEBHOOK_SIGNATURE_HEADER,
   WebhookDeliveriesResponseSchema,
 } from "@ads-connect/shared";
-import type { z } from "zod";
+import { z } from "zod";
 
 /**
  * A 4xx/5xx answer from the server, with its `{error:{code,message}}` body; every client method
@@ -153,10 +162,12 @@ export interface AdsConnectClientOptions {
  * const { records, next_cursor } = await client.listRecords(params);
  * ```
  */
-export interface ListRecordsParams {
+export interface ListRecordsParams<M extends RecordModel = RecordModel> {
   connectionId: string;
-  /** Default "AdAccount" (the only model). */
-  model?: string;
+  /** Default "AdAccount"; "Campaign" and "CampaignPerformanceDaily" are the campaign syncs' models. */
+  model?: M;
+  /** Only these record ids. */
+  ids?: string[];
   /** `next_cursor` of the previous page, or a record's `_nango_metadata.cursor`. */
   cursor?: string;
   /** 1-1000, default 100. */
@@ -166,6 +177,40 @@ export interface ListRecordsParams {
   /** Only records whose last action is one of these. */
   filter?: ("added" | "updated" | "deleted")[];
 }
+
+/**
+ * The records models: `AdAccount` (accounts sync), `Campaign`, `CampaignPerformanceDaily`.
+ *
+ * @example
+ * ```ts
+ * import type { RecordModel } from "@ads-connect/node";
+ *
+ * const model: RecordModel = "CampaignPerformanceDaily";
+ * ```
+ */
+export type RecordModel = typeof AD_ACCOUNT_MODEL | typeof CAMPAIGN_MODEL | typeof CAMPAIGN_PERFORMANCE_DAILY_MODEL;
+
+/**
+ * The record type of a model.
+ *
+ * @example
+ * ```ts
+ * import type { RecordOf } from "@ads-connect/node";
+ *
+ * const spend = (r: RecordOf<"CampaignPerformanceDaily">) => Number(r.spend);
+ * ```
+ */
+export type RecordOf<M extends RecordModel> = M extends typeof CAMPAIGN_MODEL
+  ? CampaignRecord
+  : M extends typeof CAMPAIGN_PERFORMANCE_DAILY_MODEL
+    ? CampaignPerformanceDailyRecord
+    : AdAccountRecord;
+
+const RECORD_SCHEMAS = {
+  [AD_ACCOUNT_MODEL]: AdAccountRecordSchema,
+  [CAMPAIGN_MODEL]: CampaignRecordSchema,
+  [CAMPAIGN_PERFORMANCE_DAILY_MODEL]: CampaignPerformanceDailyRecordSchema,
+} as const;
 
 /**
  * {@link AdsConnectClient.listOperations}' filters (all optional) and paging.
@@ -343,16 +388,19 @@ export class AdsConnectClient {
    * const { records, next_cursor } = await client.listRecords({ connectionId, limit: 100 });
    * ```
    */
-  listRecords(params: ListRecordsParams) {
-    const query = new URLSearchParams({ model: params.model ?? AD_ACCOUNT_MODEL });
+  listRecords<M extends RecordModel = typeof AD_ACCOUNT_MODEL>(params: ListRecordsParams<M>): Promise<{ records: RecordOf<M>[]; next_cursor: string | null }> {
+    const model: RecordModel = params.model ?? AD_ACCOUNT_MODEL;
+    const query = new URLSearchParams({ model });
+    for (const id of params.ids ?? []) query.append("ids", id);
     if (params.cursor) query.set("cursor", params.cursor);
     if (params.limit !== undefined) query.set("limit", String(params.limit));
     if (params.modifiedAfter) query.set("modified_after", params.modifiedAfter);
     if (params.filter?.length) query.set("filter", params.filter.join(","));
-    return this.#request("GET", `/records?${query}`, RecordsResponseSchema, undefined, {
+    const schema = RecordsResponseSchema.extend({ records: z.array(RECORD_SCHEMAS[model] ?? AdAccountRecordSchema) });
+    return this.#request("GET", `/records?${query}`, schema, undefined, {
       "Connection-Id": params.connectionId,
       "Provider-Config-Key": PROVIDER_CONFIG_KEY,
-    });
+    }) as Promise<{ records: RecordOf<M>[]; next_cursor: string | null }>;
   }
 
   /**
@@ -363,7 +411,9 @@ export class AdsConnectClient {
    * for await (const account of client.records({ connectionId, modifiedAfter: "2025-01-01T00:00:00Z" })) console.log(account.name, account._nango_metadata.last_action);
    * ```
    */
-  async *records(params: Omit<ListRecordsParams, "cursor"> & { cursor?: string }): AsyncGenerator<AdAccountRecord> {
+  async *records<M extends RecordModel = typeof AD_ACCOUNT_MODEL>(
+    params: Omit<ListRecordsParams<M>, "cursor"> & { cursor?: string },
+  ): AsyncGenerator<RecordOf<M>> {
     let cursor = params.cursor;
     do {
       const page = await this.listRecords({ ...params, ...(cursor ? { cursor } : {}) });
@@ -440,6 +490,60 @@ export class AdsConnectClient {
    */
   triggerSync(connectionId: string) {
     return this.#request("POST", `/connections/${encodeURIComponent(connectionId)}/sync?provider_config_key=${PROVIDER_CONFIG_KEY}`, SyncNowResponseSchema);
+  }
+
+  /**
+   * Nango's `POST /sync/trigger` for the campaign syncs: makes them due now (`reset`: a full resync
+   * of the backfill, reported as INITIAL); the sync job runs them and sends the `sync` webhooks.
+   *
+   * @example
+   * ```ts
+   * await client.triggerSyncs(connectionId, ["campaigns", "campaign-performance-daily"], { reset: false });
+   * ```
+   */
+  triggerSyncs(connectionId: string, syncs: string[], options: { reset?: boolean } = {}) {
+    const body = { provider_config_key: PROVIDER_CONFIG_KEY, connection_id: connectionId, syncs, opts: { reset: options.reset === true } };
+    return this.#request("POST", "/sync/trigger", SuccessResponseSchema, body);
+  }
+
+  /**
+   * Nango's `POST /sync/pause` (`paused: true`) or `POST /sync/start`: one connection's syncs, or every connection's without `connectionId`.
+   *
+   * @example
+   * ```ts
+   * await client.setSyncsPaused({ connectionId, syncs: ["campaign-performance-daily"], paused: true });
+   * ```
+   */
+  setSyncsPaused(params: { connectionId?: string; syncs: string[]; paused: boolean }) {
+    const body = { provider_config_key: PROVIDER_CONFIG_KEY, syncs: params.syncs, ...(params.connectionId ? { connection_id: params.connectionId } : {}) };
+    return this.#request("POST", params.paused ? "/sync/pause" : "/sync/start", SuccessResponseSchema, body);
+  }
+
+  /**
+   * Nango's `GET /sync/status`: status, last and next run, frequency, record counts and last error per sync.
+   *
+   * @example
+   * ```ts
+   * const { syncs } = await client.syncStatus({ connectionId, syncs: ["campaigns"] });
+   * ```
+   */
+  syncStatus(params: { connectionId?: string; syncs?: string[] }) {
+    const query = new URLSearchParams({ provider_config_key: PROVIDER_CONFIG_KEY, syncs: params.syncs?.length ? params.syncs.join(",") : "*" });
+    if (params.connectionId) query.set("connection_id", params.connectionId);
+    return this.#request("GET", `/sync/status?${query}`, SyncStatusResponseSchema);
+  }
+
+  /**
+   * Nango's `PUT /sync/update-connection-frequency`: the connection's own frequency for a sync ("every 2 hours"; null: the integration's).
+   *
+   * @example
+   * ```ts
+   * const { frequency } = await client.updateSyncFrequency({ connectionId, sync: "campaigns", frequency: "every 30 minutes" });
+   * ```
+   */
+  updateSyncFrequency(params: { connectionId: string; sync: string; frequency: string | null }) {
+    const body = { provider_config_key: PROVIDER_CONFIG_KEY, connection_id: params.connectionId, sync_name: params.sync, frequency: params.frequency };
+    return this.#request("PUT", "/sync/update-connection-frequency", UpdateSyncFrequencyResponseSchema, body);
   }
 
   /**

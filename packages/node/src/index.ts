@@ -28,5 +28,7 @@ export {
   type ListRecordsParams,
   type ProxyParams,
   type ProxyResponse,
+  type RecordModel,
+  type RecordOf,
   verifyWebhookSignature,
 } from "./AdsConnectClient.js";

@@ -23,6 +23,7 @@ import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { logsRoutes } from "./routes/logsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { openapiRoutes } from "./routes/openapiRoutes.js";
+import { syncRoutes } from "./routes/syncRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
 import { NO_TELEMETRY, type Telemetry } from "./telemetry/startTelemetry.js";
 
@@ -105,7 +106,8 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
   routes.use(healthRoutes(health));
   routes.use(openapiRoutes(config.publicUrl));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
-  routes.use(accountsRoutes({ sync: accountSync, records }, secretKey));
+  routes.use(accountsRoutes({ sync: accountSync, records, syncs: services.syncs }, secretKey));
+  routes.use(syncRoutes(services.syncs, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(actionsRoutes(services.actions, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));

@@ -29,6 +29,8 @@ import type { ConnectionStore } from "./store/connectionStore.js";
 import { dialectOf } from "./store/createDatabase.js";
 import type { DatabaseHandle } from "./store/db.js";
 import { Stores } from "./store/stores.js";
+import { SyncRunner } from "./sync/syncRunner.js";
+import { SyncService } from "./sync/syncService.js";
 import { SecretKeys } from "./tokens/secretKeys.js";
 import { TokenCipher } from "./tokens/tokenCipher.js";
 import type { Clock } from "./util/clock.js";
@@ -67,6 +69,12 @@ export interface Services {
   rateLimitCounter: SharedRateLimitCounter | null;
   /** PostgreSQL: which connection rows every instance changes (started and stopped by the server); null on SQLite. */
   connectionChanges: ConnectionChangeFeed | null;
+  /** Runs one campaign or performance sync for one connection (the sync job calls it). */
+  syncRunner: SyncRunner;
+  /** The campaign syncs' API: records, trigger, pause/start, status, frequency. */
+  syncs: SyncService;
+  /** Wakes the sync job after a trigger (the server sets `wake` once the job runs). */
+  syncWaker: { wake: () => void };
   /** The operation log's recorder (`operations.start(...)`), written in batches (started and stopped by the server). */
   operations: OperationLog;
   /** The logs API's reads (`GET /logs/operations`). */
@@ -171,6 +179,9 @@ export function createServices({
   const proxy = new ProxyService({ config, stores, msads, operations });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload, operations });
+  const syncRunner = new SyncRunner({ config, stores, client: msads, outbox, budget, reportDownload, logger, operations });
+  const syncWaker = { wake: () => {} };
+  const syncs = new SyncService({ config, stores, wake: () => syncWaker.wake() });
   return {
     stores,
     sessions,
@@ -200,5 +211,8 @@ export function createServices({
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)
         : null,
     connectionChanges,
+    syncRunner,
+    syncs,
+    syncWaker,
   };
 }

@@ -48,6 +48,17 @@ export interface Config {
   };
   /** How often each connection's Microsoft Advertising accounts are synced. */
   accountSync: { enabled: boolean; intervalSeconds: number };
+  /** The campaign and daily performance syncs (issue 29). */
+  syncs: {
+    enabled: boolean;
+    campaignsFrequencySeconds: number;
+    performanceFrequencySeconds: number;
+    backfillDays: number;
+    lookbackDays: number;
+    /** 0: kept. */
+    retentionDays: number;
+    pollSeconds: number;
+  };
   accountPicker: {
     /** How long the popup's account picker waits for a choice; the held creation webhook goes out then. */
     ttlSeconds: number;
@@ -292,6 +303,15 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       clientSecretExpiresAt: e.MICROSOFT_CLIENT_SECRET_EXPIRES_AT ?? null,
     },
     accountSync: { enabled: isOn(e.ACCOUNT_SYNC), intervalSeconds: e.ACCOUNT_SYNC_INTERVAL_SECONDS },
+    syncs: {
+      enabled: isOn(e.SYNCS),
+      campaignsFrequencySeconds: e.SYNC_CAMPAIGNS_FREQUENCY_SECONDS,
+      performanceFrequencySeconds: e.SYNC_PERFORMANCE_FREQUENCY_SECONDS,
+      backfillDays: e.SYNC_BACKFILL_DAYS,
+      lookbackDays: e.SYNC_LOOKBACK_DAYS,
+      retentionDays: e.SYNC_PERFORMANCE_RETENTION_DAYS,
+      pollSeconds: e.SYNC_POLL_SECONDS,
+    },
     accountPicker: {
       ttlSeconds: e.ACCOUNT_PICKER_TTL_SECONDS,
       stringsFile: e.ACCOUNT_PICKER_STRINGS_FILE ? path.resolve(e.ACCOUNT_PICKER_STRINGS_FILE) : null,

@@ -14,6 +14,7 @@ import { createLogger } from "./logger.js";
 import { createEntraClient } from "./oauth/entraClient.js";
 import { createDatabase, databasePoolUsage, dialectOf, openBookkeepingDatabase } from "./store/createDatabase.js";
 import type { DatabaseHandle } from "./store/db.js";
+import { type SyncJob, startSyncJob } from "./sync/syncJob.js";
 import { observeInstance } from "./telemetry/metrics.js";
 import { NO_TELEMETRY, startTelemetry, type Telemetry } from "./telemetry/startTelemetry.js";
 
@@ -34,6 +35,8 @@ export interface RunningServer {
   telemetry: Telemetry;
   /** Where `/metrics` is served on METRICS_PORT; null when it is not (off, or on the server's own port). */
   metricsUrl: string | null;
+  /** Runs the campaign and daily performance syncs when due (issue 29). */
+  syncJob: SyncJob;
   /**
    * Graceful stop: refuses new connections, lets requests in flight and the current job passes
    * finish within SHUTDOWN_TIMEOUT_SECONDS, drops what is left, gives sign-ins left unfinished a
@@ -132,6 +135,8 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     });
     const prune = startPruneJob({ config, store: services.stores.prune, logger });
     const accountSyncJob = startAccountSyncJob({ config, schedule: services.stores.schedule, sync: services.accountSync, logger });
+    const syncJob = startSyncJob({ config, schedules: services.stores.syncSchedules, runner: services.syncRunner, logger });
+    services.syncWaker.wake = () => syncJob.wake();
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
     // Discover the default tenant now so a wrong setup shows at boot; requests retry it if this fails.
     entra.configuration(config.microsoft.tenant).then(
@@ -151,6 +156,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
         refreshAhead.stop(),
         prune.stop(),
         accountSyncJob.stop(),
+        syncJob.stop(),
         services.outbox.stop(),
       ])
         // Last: what the requests and job passes recorded until they finished.
@@ -188,6 +194,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       accountSyncJob,
       telemetry,
       metricsUrl: metricsServer?.url ?? null,
+      syncJob,
       close() {
         closing ??= shutDown();
         return closing;

@@ -1,5 +1,13 @@
 import { z } from "zod";
 import { AD_ACCOUNT_MODEL, AdAccountRecordSchema } from "./adAccount.js";
+import {
+  CAMPAIGN_MODEL,
+  CAMPAIGN_PERFORMANCE_DAILY_MODEL,
+  CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME,
+  CAMPAIGNS_SYNC_NAME,
+  CampaignPerformanceDailyRecordSchema,
+  CampaignRecordSchema,
+} from "./syncModels.js";
 
 /**
  * The sync that keeps a connection's accounts (Nango's `syncName`).
@@ -65,7 +73,7 @@ export const SyncResultCountsSchema = z.object({ added: z.number().int(), update
 
 /**
  * Nango-shaped `sync` webhook body, sent (signed, through the outbox) when a sync changed any
- * account. `modifiedAfter` is what to pass as `modified_after` to `GET /records` for the changes.
+ * record of its model (one webhook per model and run). `modifiedAfter` is what to pass as `modified_after` to `GET /records` for the changes.
  *
  * @example
  * ```ts
@@ -81,18 +89,18 @@ export const SyncWebhookBodySchema = z.object({
   type: z.literal("sync"),
   connectionId: z.string(),
   providerConfigKey: z.string(),
-  syncName: z.literal(ACCOUNTS_SYNC_NAME),
-  model: z.literal(AD_ACCOUNT_MODEL),
+  syncName: z.enum([ACCOUNTS_SYNC_NAME, CAMPAIGNS_SYNC_NAME, CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME]),
+  model: z.enum([AD_ACCOUNT_MODEL, CAMPAIGN_MODEL, CAMPAIGN_PERFORMANCE_DAILY_MODEL]),
   /** The same as `model` (the name the issue and some Nango docs use). */
-  modelName: z.literal(AD_ACCOUNT_MODEL),
-  /** INITIAL for the discovery of a new connection, INCREMENTAL afterwards. */
+  modelName: z.enum([AD_ACCOUNT_MODEL, CAMPAIGN_MODEL, CAMPAIGN_PERFORMANCE_DAILY_MODEL]),
+  /** INITIAL for the first run of a sync for a connection (the accounts' discovery, a backfill), INCREMENTAL afterwards. */
   syncType: z.enum(["INITIAL", "INCREMENTAL"]),
   success: z.literal(true),
   modifiedAfter: z.string(),
   /** Nango's legacy name for modifiedAfter. */
   queryTimeStamp: z.string().nullable(),
   responseResults: SyncResultCountsSchema,
-  /** Our addition: accounts the end user had selected that are gone now (marked deleted). */
+  /** Our addition: accounts the end user had selected that are gone now (marked deleted); always empty for the campaign syncs. */
   removedSelectedAccountIds: z.array(z.string()),
   idempotencyKey: z.string(),
 });
@@ -133,7 +141,7 @@ export const RecordsQuerySchema = z.object({
     .max(50)
     .regex(/^(added|updated|deleted)(,(added|updated|deleted))*$/i, "must list added, updated and/or deleted, comma-separated")
     .optional(),
-  /** Only these account ids (repeat the parameter: `ids=1&ids=2`). */
+  /** Only these record ids (repeat the parameter: `ids=1&ids=2`). */
   ids: z
     .union([z.string().max(64), z.array(z.string().max(64)).max(1000)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -153,7 +161,7 @@ export const RecordsQuerySchema = z.object({
 export type RecordsQuery = z.infer<typeof RecordsQuerySchema>;
 
 /**
- * `GET /records`: a page of ad account records and the cursor of the next page (null on the last).
+ * `GET /records`: a page of records of one model (AdAccount, Campaign or CampaignPerformanceDaily) and the cursor of the next page (null on the last).
  *
  * @example
  * ```ts
@@ -163,7 +171,10 @@ export type RecordsQuery = z.infer<typeof RecordsQuerySchema>;
  * for (const record of records) console.log(record.id, record._nango_metadata.last_action);
  * ```
  */
-export const RecordsResponseSchema = z.object({ records: z.array(AdAccountRecordSchema), next_cursor: z.string().nullable() });
+export const RecordsResponseSchema = z.object({
+  records: z.array(z.union([AdAccountRecordSchema, CampaignRecordSchema, CampaignPerformanceDailyRecordSchema])),
+  next_cursor: z.string().nullable(),
+});
 
 /**
  * A parsed {@link RecordsResponseSchema}: one page of `GET /records`.

@@ -351,6 +351,12 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCatalogueEntry>> =
     message: "The downloaded report could not be read (not a ZIP with one CSV).",
     action: "Retry; if it persists, report it.",
   },
+  report_failed: {
+    http: [502],
+    actor: "none",
+    message: "Microsoft Advertising could not build the report (its status was Error).",
+    action: "Nothing to do: the sync tries again at its next run; if it persists, report it.",
+  },
   msads_error: {
     http: [400, 401, 403, 404, 502],
     actor: "product_team",

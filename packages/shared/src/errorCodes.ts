@@ -71,6 +71,7 @@ export const ERROR_CODES = [
   "report_download_refused",
   "report_too_large",
   "report_invalid",
+  "report_failed",
   // Microsoft Advertising answered a call made for a connection (the proxy's or an action's)
   "msads_error",
   "msads_rate_limited",

@@ -11,4 +11,5 @@ export * from "./health.js";
 export * from "./integrationStatus.js";
 export * from "./operations.js";
 export * from "./paginate.js";
+export * from "./syncModels.js";
 export * from "./webhook.js";

@@ -66,6 +66,8 @@ export interface AdsFaultInjection {
   /** Only calls to this operation (e.g. "Accounts/Search"); default any. */
   operation?: string;
   remaining: number;
+  /** Matching calls to let through before the fault starts (a fault in the middle of a run). */
+  skip?: number;
 }
 
 /** Microsoft's `LastModifiedTime`: no time zone, 1–7 fraction digits. */
@@ -89,6 +91,10 @@ export class AdsState {
   /** Each account's campaigns, seeded on first use (ids and names derive from the account). */
   private readonly campaignsByAccount = new Map<string, AdsCampaign[]>();
   private readonly campaignAccount = new Map<string, string>();
+  /** Campaigns per account of accounts whose user's plan asks for many (by account id). */
+  private readonly campaignCounts = new Map<string, number>();
+  /** Conversions attributed late to a campaign's past day (`<campaign id>|<YYYY-MM-DD>`), added to its report numbers. */
+  readonly lateConversions = new Map<string, number>();
   /** Report jobs by ReportRequestId. */
   readonly reports = new Map<string, AdsReportJob>();
   /** Polls that answer Pending before a report is ready. */
@@ -126,7 +132,10 @@ export class AdsState {
       };
       this.users.set(user.username.toLowerCase(), adsUser);
       plan.customers.forEach((c, i) => {
-        for (const name of c.accounts) this.addAccount(adsUser, customers[i]!.id, { Name: name });
+        for (const name of c.accounts) {
+          const account = this.addAccount(adsUser, customers[i]!.id, { Name: name });
+          if (plan.campaignsPerAccount !== undefined) this.campaignCounts.set(account.Id, plan.campaignsPerAccount);
+        }
       });
     });
   }
@@ -209,7 +218,7 @@ export class AdsState {
     if (!campaigns) {
       const account = this.accounts.get(accountId);
       if (!account) throw new Error(`No account ${accountId}`);
-      campaigns = seedCampaigns(account.Id, account.Name, account.TimeZone);
+      campaigns = seedCampaigns(account.Id, account.Name, account.TimeZone, this.campaignCounts.get(accountId));
       this.campaignsByAccount.set(accountId, campaigns);
       for (const c of campaigns) this.campaignAccount.set(c.Id, accountId);
     }
@@ -239,6 +248,12 @@ export class AdsState {
       if (this.accounts.has(derived)) accountId = derived;
     }
     return accountId ? this.campaign(accountId, campaignId) : undefined;
+  }
+
+  /** Conversions (and their revenue) that arrive late for a campaign's past day: later reports show the day revised. */
+  addLateConversions(campaignId: string, day: string, conversions: number): void {
+    const key = `${campaignId}|${day}`;
+    this.lateConversions.set(key, (this.lateConversions.get(key) ?? 0) + conversions);
   }
 
   /** Counts a call against the user and customer's window; false when over the limit (117). */
@@ -272,6 +287,10 @@ export class AdsState {
     const index = this.faults.findIndex((f) => f.remaining > 0 && (f.operation === undefined || f.operation === operation));
     if (index === -1) return null;
     const fault = this.faults[index]!;
+    if (fault.skip) {
+      fault.skip--;
+      return null;
+    }
     if (--fault.remaining === 0) this.faults.splice(index, 1);
     return fault.code;
   }

@@ -58,10 +58,27 @@ export function newCampaign(id: string, fields: Partial<AdsCampaign> & { Name: s
   };
 }
 
-/** An account's seeded campaigns: ids derive from the account id, names from the account name. */
-export function seedCampaigns(accountId: string, accountName: string, timeZone: string): AdsCampaign[] {
+/**
+ * An account's seeded campaigns: ids derive from the account id, names from the account name.
+ * `count` (a large account) gives that many instead, cycling through every campaign type, every
+ * tenth paused, budgets varying: the same account always gets the same campaigns.
+ */
+export function seedCampaigns(accountId: string, accountName: string, timeZone: string, count?: number): AdsCampaign[] {
   // Account ids count up from 180278106; campaign ids leave room for a million campaigns per account.
   const base = 400_000_000_000n + (BigInt(accountId) - 180_278_106n) * 1_000_000n;
+  if (count !== undefined)
+    return Array.from({ length: count }, (_, i) =>
+      newCampaign(
+        String(base + BigInt(i + 1)),
+        {
+          Name: `${accountName} Campaign ${String(i + 1).padStart(5, "0")}`,
+          CampaignType: CAMPAIGN_TYPES[i % CAMPAIGN_TYPES.length]!,
+          Status: i % 10 === 9 ? "Paused" : "Active",
+          DailyBudget: 10 + (i % 90) + 0.5 * (i % 2),
+        },
+        timeZone,
+      ),
+    );
   return SEEDS.map((s, i) =>
     newCampaign(String(base + BigInt(i + 1)), { Name: `${accountName} ${s.suffix}`, CampaignType: s.type, Status: s.status, DailyBudget: s.budget }, timeZone),
   );

@@ -7,7 +7,8 @@ export interface AdsReportJob {
   status: "Pending" | "Success" | "Error";
   /** Secret part of the download URL (Microsoft's is a pre-signed storage URL). */
   signature: string;
-  zip: Uint8Array | null;
+  /** Ready with rows: the download makes the zipped CSV as it is read (null URL when there are none). */
+  hasRows: boolean;
 }
 
 export interface ReportSpec {
@@ -22,4 +23,6 @@ export interface ReportSpec {
   excludeHeader: boolean;
   excludeFooter: boolean;
   excludeColumnHeaders: boolean;
+  /** `Time.ReportTimeZone` as asked (the emulator's days are UTC days whatever it says). */
+  reportTimeZone: string | null;
 }

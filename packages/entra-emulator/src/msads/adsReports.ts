@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { strToU8, zipSync } from "fflate";
+import type { Writable } from "node:stream";
+import { strToU8, Zip, ZipDeflate } from "fflate";
 import type { AdsAccount } from "./AdsState.js";
 import type { AdsCampaign } from "./adsCampaigns.js";
 import { invalidRequest } from "./adsFaults.js";
@@ -99,6 +100,7 @@ export function parseReportRequest(body: Record<string, unknown>, now = Date.now
     excludeHeader: r.ExcludeReportHeader === true,
     excludeFooter: r.ExcludeReportFooter === true,
     excludeColumnHeaders: r.ExcludeColumnHeaders === true,
+    reportTimeZone: typeof time.ReportTimeZone === "string" ? time.ReportTimeZone : null,
   };
 }
 
@@ -117,33 +119,56 @@ interface Metrics {
   revenue: number;
 }
 
-/** A campaign's deterministic numbers for one day (`YYYY-MM-DD`). */
-export function dailyMetrics(campaignId: string, day: string): Metrics {
+/** A campaign's deterministic numbers for one day (`YYYY-MM-DD`), plus conversions that arrived late for it (each worth 50.00 of revenue). */
+export function dailyMetrics(campaignId: string, day: string, late = 0): Metrics {
   const h = hash(`${campaignId}|${day}`);
   const impressions = 200 + (h % 4800);
   const clicks = Math.floor((impressions * (10 + ((h >>> 8) % 50))) / 1000);
   const cpcCents = 20 + ((h >>> 16) % 230);
   const conversions = Math.floor(clicks * (((h >>> 4) % 10) / 100));
-  return { impressions, clicks, spend: (clicks * cpcCents) / 100, conversions, revenue: conversions * (20 + ((h >>> 12) % 80)) };
+  return {
+    impressions,
+    clicks,
+    spend: (clicks * cpcCents) / 100,
+    conversions: conversions + late,
+    revenue: conversions * (20 + ((h >>> 12) % 80)) + late * 50,
+  };
 }
 
 const money = (n: number) => n.toFixed(2);
 const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
 
-/** The report's rows (one per campaign and day, or per campaign), up to today. */
-export function reportRows(spec: ReportSpec, accounts: { account: AdsAccount; campaigns: AdsCampaign[] }[], now = Date.now()): string[][] {
+/** The days a report covers, up to today (nothing happened yet on days after today). */
+function reportDays(spec: ReportSpec, now: number): string[] {
   const days: string[] = [];
-  // Nothing happened yet on days after today.
   const last = Math.min(spec.end.getTime(), Math.floor(now / DAY) * DAY);
   for (let t = spec.start.getTime(); t <= last; t += DAY) days.push(new Date(t).toISOString().slice(0, 10));
-  const rows: string[][] = [];
-  if (days.length === 0) return rows;
+  return days;
+}
+
+/** Whether the report has any row (Microsoft's download URL is null when it has none). */
+export function reportHasRows(spec: ReportSpec, accounts: { campaigns: AdsCampaign[] }[], now = Date.now()): boolean {
+  return reportDays(spec, now).length > 0 && accounts.some((a) => a.campaigns.length > 0);
+}
+
+/**
+ * The report's rows (one per campaign and day, or per campaign), up to today, made one at a time:
+ * a year of a thousand campaigns never sits in memory. `late` holds late conversions by `<campaign id>|<day>`.
+ */
+export function* reportRows(
+  spec: ReportSpec,
+  accounts: { account: AdsAccount; campaigns: AdsCampaign[] }[],
+  now = Date.now(),
+  late: ReadonlyMap<string, number> = new Map(),
+): Generator<string[]> {
+  const days = reportDays(spec, now);
+  if (days.length === 0) return;
   for (const { account, campaigns } of accounts) {
     for (const campaign of campaigns) {
       const groups = spec.aggregation === "Daily" ? days.map((d) => [d]) : [days];
       for (const group of groups) {
         const m = group
-          .map((d) => dailyMetrics(campaign.Id, d))
+          .map((d) => dailyMetrics(campaign.Id, d, late.get(`${campaign.Id}|${d}`) ?? 0))
           .reduce((a, b) => ({
             impressions: a.impressions + b.impressions,
             clicks: a.clicks + b.clicks,
@@ -169,37 +194,82 @@ export function reportRows(spec: ReportSpec, accounts: { account: AdsAccount; ca
           Conversions: String(m.conversions),
           Revenue: money(m.revenue),
         };
-        rows.push(spec.columns.map((c) => values[c]!));
+        yield spec.columns.map((c) => values[c]!);
       }
     }
   }
-  return rows;
 }
 
-/** The CSV as Microsoft writes it: BOM, quoted header lines, blank line, columns, rows, blank line, footer. */
-export function reportCsv(spec: ReportSpec, rows: string[][], now = Date.now()): string {
-  const lines: string[] = [];
+/** The CSV's lines as Microsoft writes them: BOM, quoted header lines, blank line, columns, rows, blank line, footer (CRLF). */
+export function* reportCsvLines(spec: ReportSpec, rows: Iterable<string[]>, rowCount: number, now = Date.now()): Generator<string> {
+  let first = true;
+  const line = (text: string) => {
+    const out = `${first ? "\ufeff" : ""}${text}\r\n`;
+    first = false;
+    return out;
+  };
   if (!spec.excludeHeader) {
     const d = new Date(now);
     const time = `${d.getUTCHours() % 12 || 12}:${String(d.getUTCMinutes()).padStart(2, "0")}:${String(d.getUTCSeconds()).padStart(2, "0")} ${d.getUTCHours() < 12 ? "AM" : "PM"}`;
-    lines.push(
+    for (const text of [
       quote(`Report Name: ${spec.name}`),
       quote(`Report Time: ${spec.timeLabel}`),
       quote("Time Zone: (GMT-08:00) Pacific Time (US & Canada); Tijuana"),
       quote(`Last Completed Available Day: ${mdy(d)} ${time} (GMT)`),
-      quote(`Rows: ${rows.length}`),
+      quote(`Rows: ${rowCount}`),
       "",
-    );
+    ])
+      yield line(text);
   }
-  if (!spec.excludeColumnHeaders) lines.push(spec.columns.map(quote).join(","));
-  for (const row of rows) lines.push(row.map(quote).join(","));
-  if (!spec.excludeFooter) lines.push("", quote(`©${new Date(now).getUTCFullYear()} Microsoft Corporation. All rights reserved. `));
-  return `\ufeff${lines.join("\r\n")}\r\n`;
+  if (!spec.excludeColumnHeaders) yield line(spec.columns.map(quote).join(","));
+  for (const row of rows) yield line(row.map(quote).join(","));
+  if (!spec.excludeFooter) {
+    yield line("");
+    yield line(quote(`©${new Date(now).getUTCFullYear()} Microsoft Corporation. All rights reserved. `));
+  }
 }
 
-/** A ZIP holding `<id>.csv`, as Microsoft's download URL serves it. */
-export function zipReport(id: string, csv: string): Uint8Array {
-  return zipSync({ [`${id}.csv`]: strToU8(csv) }, { level: 6 });
+/** Rows per batch deflated and written before waiting for the socket to drain. */
+const LINES_PER_WRITE = 2_000;
+
+/**
+ * Writes a ZIP holding `<id>.csv`, as Microsoft's download URL serves it, deflating the lines as
+ * they are made and waiting for `out` to drain: memory stays flat whatever the report's size.
+ */
+export async function writeZippedReport(id: string, lines: Iterable<string>, out: Writable): Promise<void> {
+  let backpressure = false;
+  const zip = new Zip((err, chunk, final) => {
+    if (err) {
+      out.destroy(err);
+      return;
+    }
+    if (!out.write(Buffer.from(chunk))) backpressure = true;
+    if (final) out.end();
+  });
+  const file = new ZipDeflate(`${id}.csv`, { level: 6 });
+  zip.add(file);
+  let batch: string[] = [];
+  for (const text of lines) {
+    batch.push(text);
+    if (batch.length < LINES_PER_WRITE) continue;
+    file.push(strToU8(batch.join("")), false);
+    batch = [];
+    if (backpressure && !out.destroyed) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off("drain", done);
+          out.off("close", done);
+          resolve();
+        };
+        out.on("drain", done);
+        out.on("close", done);
+      });
+      backpressure = false;
+    }
+    if (out.destroyed) return;
+  }
+  file.push(strToU8(batch.join("")), true);
+  zip.end();
 }
 
 export const newSignature = () => randomBytes(16).toString("hex");

@@ -6,6 +6,8 @@ export interface AdsUserPlan {
   customers: { name: string; accounts: string[] }[];
   /** Every call with this user's token fails with 105 InvalidCredentials (wrong tenant or scope). */
   rejected?: boolean;
+  /** Campaigns per account, generated when first asked for (default: the three seeded ones). */
+  campaignsPerAccount?: number;
 }
 
 const many = Array.from({ length: 2500 }, (_, i) => `Many Ads ${String(i + 1).padStart(4, "0")}`);
@@ -27,6 +29,9 @@ export const ADS_PLANS: Readonly<Record<string, AdsUserPlan>> = Object.freeze({
     ],
   },
   "rejected@contoso.example": { customers: [{ name: "Contoso", accounts: ["Remy's Ads"] }], rejected: true },
+  "bigcampaigns@contoso.example": { customers: [{ name: "Big Campaigns Ltd.", accounts: ["Big Campaigns"] }], campaignsPerAccount: 10_000 },
+  "bigreport@contoso.example": { customers: [{ name: "Big Report Ltd.", accounts: ["Big Report"] }], campaignsPerAccount: 1_000 },
+  "tencampaigns@contoso.example": { customers: [{ name: "Ten Campaigns Ltd.", accounts: ["Ten Campaigns"] }], campaignsPerAccount: 10 },
 });
 
 export function planFor(user: TestUser): AdsUserPlan {

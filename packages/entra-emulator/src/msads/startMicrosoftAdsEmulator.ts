@@ -69,6 +69,17 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
       campaign.Status = status;
       return { ...campaign };
     },
+    updateCampaign(campaignId, fields) {
+      const campaign = state.campaignById(campaignId);
+      if (!campaign) throw new Error(`No campaign ${campaignId}`);
+      Object.assign(campaign, fields, { Id: campaign.Id });
+      return { ...campaign };
+    },
+    addLateConversions(campaignId, day, conversions) {
+      if (!state.campaignById(campaignId)) throw new Error(`No campaign ${campaignId}`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error("day must be YYYY-MM-DD");
+      state.addLateConversions(campaignId, day, checkCount(conversions, "conversions"));
+    },
     reportPollsBeforeReady(polls) {
       state.reportPollsBeforeReady = checkCount(polls, "reportPollsBeforeReady");
     },
@@ -80,7 +91,12 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
     },
     injectFault(code, injection = {}) {
       if (!(code in ADS_FAULTS)) throw new Error(`Unknown fault code ${code}`);
-      state.faults.push({ code, remaining: injection.times ?? 1, ...(injection.operation ? { operation: injection.operation } : {}) });
+      state.faults.push({
+        code,
+        remaining: injection.times ?? 1,
+        ...(injection.operation ? { operation: injection.operation } : {}),
+        ...(injection.after ? { skip: checkCount(injection.after, "after") } : {}),
+      });
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

@@ -57,6 +57,13 @@ export interface MicrosoftAdsEmulator {
   addCampaign(accountId: string, fields?: Partial<AdsCampaign>): AdsCampaign;
   /** Sets a campaign's `Status` ("Active", "Paused", "BudgetPaused", "Deleted", …) as a later query shows it. */
   setCampaignStatus(campaignId: string, status: string): AdsCampaign;
+  /** Changes a campaign's fields (a rename: `{ Name }`) as a later query shows it. */
+  updateCampaign(campaignId: string, fields: Partial<AdsCampaign>): AdsCampaign;
+  /**
+   * `conversions` more conversions (each 50.00 of revenue) attributed to the campaign's past `day`
+   * (`YYYY-MM-DD`): later reports show that day revised, as Microsoft's do when conversions come late.
+   */
+  addLateConversions(campaignId: string, day: string, conversions: number): void;
   /** PollGenerateReport answers Pending `polls` times per report before Success (reports submitted earlier too). */
   reportPollsBeforeReady(polls: number): void;
   /** The next `times` (default 1) reports submitted end in Status "Error". */
@@ -66,6 +73,6 @@ export interface MicrosoftAdsEmulator {
    * (sliding, default 60 s; a shorter one lets tests see it pass); null lifts it. Counting restarts.
    */
   throttle(limit: number | null, options?: { windowMs?: number }): void;
-  /** The next `times` (default 1) calls (to `operation`, default any) fail with this fault. */
-  injectFault(code: AdsFaultCode, injection?: { times?: number; operation?: string }): void;
+  /** The next `times` (default 1) calls (to `operation`, default any) fail with this fault, after `after` (default 0) such calls went through. */
+  injectFault(code: AdsFaultCode, injection?: { times?: number; operation?: string; after?: number }): void;
 }

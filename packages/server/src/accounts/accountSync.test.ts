@@ -47,7 +47,7 @@ async function allRecords(connectionId: string, query = ""): Promise<AdAccountRe
     });
     expect(res.status).toBe(200);
     const page = RecordsResponseSchema.parse(res.json);
-    records.push(...page.records);
+    records.push(...(page.records as AdAccountRecord[]));
     cursor = page.next_cursor;
   } while (cursor);
   return records;
@@ -148,13 +148,13 @@ describe("records API", () => {
       [await get("model=AdAccount", { "Provider-Config-Key": "microsoft-ads" }), 400, "invalid_query"],
       [await get("model=AdAccount", { "Connection-Id": id }), 400, "invalid_query"],
       [await get("model=AdAccount", { ...both, "Provider-Config-Key": "google-ads" }), 400, "unknown_provider_config"],
-      [await get("model=Campaign", both), 400, "invalid_query"],
+      [await get("model=Nope", both), 400, "invalid_query"],
       [await get("model=AdAccount&cursor=bogus", both), 400, "invalid_query"],
       [await get("model=AdAccount&limit=0", both), 400, "invalid_query"],
       [await get("model=AdAccount&modified_after=yesterday", both), 400, "invalid_query"],
       [await get("model=AdAccount", { ...both, "Connection-Id": "nope" }), 404, "not_found"],
       [await h.api("POST", "/connections/nope/sync"), 404, "not_found"],
-      [await h.api("POST", "/sync/trigger", { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaigns"] }), 400, "invalid_body"],
+      [await h.api("POST", "/sync/trigger", { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["nope"] }), 400, "invalid_body"],
       [await h.api("GET", "/records?model=AdAccount", undefined, { ...both, authorization: "Bearer wrong" }), 401, "unauthorized"],
     ] as const;
     for (const [res, status, code] of cases) {

@@ -268,6 +268,46 @@ export interface SecretKeyUseTable {
   last_used_at: number;
 }
 
+/** A connection's sync (see 0016_sync_schedules); booleans are 0/1. */
+export interface SyncScheduleTable {
+  connection_id: string;
+  sync_name: string;
+  /** This connection's own frequency; null: the integration's. */
+  frequency_seconds: number | null;
+  paused: number;
+  due_at: number;
+  lease_until: number | null;
+  lease_holder: string | null;
+  /** "SUCCESS" | "ERROR" | "RUNNING" (a run holds or waits out a hold) | "PENDING" (never ran). */
+  status: string;
+  initial_done: number;
+  reset_requested: number;
+  /** The run in progress (also across a hold): when it began, and its JSON state (accounts done, counts). */
+  run_started_at: number | null;
+  run_state: string | null;
+  last_finished_at: number | null;
+  last_result: string | null;
+  last_error: string | null;
+  /** Performance: the last day a run covered (YYYY-MM-DD). */
+  covered_until: string | null;
+}
+
+/** A sync's record (see 0017_sync_records). */
+export interface SyncRecordTable {
+  connection_id: string;
+  model: string;
+  record_id: string;
+  account_id: string;
+  record_date: string | null;
+  data: string;
+  data_hash: string;
+  first_seen_at: number;
+  last_modified_at: number;
+  last_action: "ADDED" | "UPDATED" | "DELETED";
+  deleted_at: number | null;
+  cursor: number;
+}
+
 /** An operation of the operation log (0014_operations); Nango's `type`/`action` and states. */
 export interface OperationTable {
   id: string;
@@ -312,6 +352,8 @@ export interface Database {
   admin_consents: AdminConsentTable;
   refresh_leases: RefreshLeaseTable;
   ad_accounts: AdAccountTable;
+  sync_schedules: SyncScheduleTable;
+  sync_records: SyncRecordTable;
   token_request_windows: TokenRequestWindowTable;
   token_throttle: TokenThrottleTable;
   proxy_holds: ProxyHoldTable;

@@ -16,6 +16,8 @@ import { PruneStore } from "./pruneStore.js";
 import { RateLimitStore } from "./rateLimitStore.js";
 import { RefreshLeaseStore } from "./refreshLeaseStore.js";
 import { SecretKeyUseStore } from "./secretKeyUseStore.js";
+import { SyncRecordStore } from "./syncRecordStore.js";
+import { SyncScheduleStore } from "./syncScheduleStore.js";
 import { TokenBudgetStore } from "./tokenBudgetStore.js";
 import { WebhookOutboxStore } from "./webhookOutboxStore.js";
 
@@ -32,6 +34,8 @@ export class TransactionStores {
   readonly adminConsents: AdminConsentStore;
   readonly events: IntegrationEventStore;
   readonly webhooks: WebhookOutboxStore;
+  readonly syncSchedules: SyncScheduleStore;
+  readonly syncRecords: SyncRecordStore;
 
   constructor(db: Db, connections: ConnectionStore = new ConnectionStore(db)) {
     this.connections = connections;
@@ -42,6 +46,8 @@ export class TransactionStores {
     this.adminConsents = new AdminConsentStore(db);
     this.events = new IntegrationEventStore(db);
     this.webhooks = new WebhookOutboxStore(db);
+    this.syncSchedules = new SyncScheduleStore(db);
+    this.syncRecords = new SyncRecordStore(db);
   }
 }
 

@@ -68,6 +68,7 @@ export type ErrorCode =
   | "report_download_refused"
   | "report_too_large"
   | "report_invalid"
+  | "report_failed"
   | "msads_error"
   | "msads_rate_limited"
   | "msads_unreachable"

@@ -67,6 +67,15 @@ describe("answers of the API against the documents", () => {
     await both("GET", "/records", "/records", undefined, connection);
     await call(answers, "POST", "/connections/{connectionId}/sync", `/connections/${id}/sync`);
     await call(answers, "POST", "/sync/trigger", "/sync/trigger", { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["accounts"] });
+    const syncBody = { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaigns"] };
+    await call(answers, "POST", "/sync/pause", "/sync/pause", syncBody);
+    await call(answers, "POST", "/sync/pause", "/sync/pause", { ...syncBody, syncs: ["nope"] });
+    await call(answers, "POST", "/sync/start", "/sync/start", syncBody);
+    await call(answers, "GET", "/sync/status", `/sync/status?provider_config_key=microsoft-ads&syncs=*&connection_id=${id}`);
+    await call(answers, "GET", "/sync/status", "/sync/status?provider_config_key=microsoft-ads&syncs=*&connection_id=nope");
+    const frequency = { provider_config_key: "microsoft-ads", connection_id: id, sync_name: "campaigns", frequency: "every 2 hours" };
+    await call(answers, "PUT", "/sync/update-connection-frequency", "/sync/update-connection-frequency", frequency);
+    await call(answers, "PUT", "/sync/update-connection-frequency", "/sync/update-connection-frequency", { ...frequency, frequency: "often" });
     await call(answers, "GET", "/actions", "/actions");
     await both("POST", "/action/trigger", "/action/trigger", { action_name: "list-accounts" }, connection);
     await both("POST", "/action/trigger", "/action/trigger", { action_name: "no-such-action" }, connection);

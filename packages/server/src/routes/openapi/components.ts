@@ -17,9 +17,13 @@ import {
   RecordsResponseSchema,
   SessionStatusResponseSchema,
   SuccessResponseSchema,
+  SyncControlBodySchema,
   SyncNowResponseSchema,
+  SyncStatusResponseSchema,
   TriggerActionBodySchema,
   TriggerSyncBodySchema,
+  UpdateSyncFrequencyBodySchema,
+  UpdateSyncFrequencyResponseSchema,
   WebhookDeliveriesResponseSchema,
 } from "@ads-connect/shared";
 import { z } from "zod";
@@ -33,6 +37,8 @@ const REQUEST_BODIES = {
   CreateChangeAccountsSessionBody: CreateChangeAccountsSessionBodySchema,
   PatchConnectionBody: PatchConnectionBodySchema,
   TriggerSyncBody: TriggerSyncBodySchema,
+  SyncControlBody: SyncControlBodySchema,
+  UpdateSyncFrequencyBody: UpdateSyncFrequencyBodySchema,
   TriggerActionBody: TriggerActionBodySchema,
 } satisfies Record<string, z.ZodType>;
 
@@ -47,6 +53,8 @@ const RESPONSE_BODIES = {
   SuccessResponse: SuccessResponseSchema,
   RecordsResponse: RecordsResponseSchema,
   SyncNowResponse: SyncNowResponseSchema,
+  SyncStatusResponse: SyncStatusResponseSchema,
+  UpdateSyncFrequencyResponse: UpdateSyncFrequencyResponseSchema,
   WebhookDeliveriesResponse: WebhookDeliveriesResponseSchema,
   ActionsListResponse: ActionsListResponseSchema,
   ListOperationsResponse: ListOperationsResponseSchema,
