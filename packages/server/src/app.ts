@@ -16,6 +16,7 @@ import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { mountConnectionReads } from "./routes/connectionReads.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
+import { consoleRoutes } from "./routes/consoleRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
@@ -94,6 +95,13 @@ export function buildApp({ config, logger, services }: AppDeps): { app: Express;
   routes.use(actionsRoutes(services.actions, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
   routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
+  routes.use(
+    consoleRoutes(services.consoleAuth, services.console, {
+      secureCookies: config.publicUrl.startsWith("https:"),
+      basePath: config.basePath,
+      publicUrl: config.publicUrl,
+    }),
+  );
   routes.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:"), config.basePath));
   // With a path prefix in PUBLIC_URL, the routes answer under it and at the root, so a reverse
   // proxy may pass the prefix on or strip it.
