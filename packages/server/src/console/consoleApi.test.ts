@@ -60,7 +60,11 @@ describe("the operator console's API", () => {
   });
 
   it("the overview's connection counts are the integration status's", async () => {
-    const overview = (await consoleApi("GET", "/overview?range=7d")).json as { connections: unknown; totals: { connects_succeeded: number }; buckets: string[] };
+    const overview = (await consoleApi("GET", "/overview?range=7d")).json as {
+      connections: unknown;
+      totals: { connects_succeeded: number };
+      buckets: string[];
+    };
     const status = (await h.api("GET", "/integrations/microsoft-ads/status")).json as { data: { connections: unknown } };
     expect(overview.connections).toEqual(status.data.connections);
     expect(overview.totals.connects_succeeded).toBe(1);

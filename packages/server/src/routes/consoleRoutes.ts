@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseCookie } from "cookie";
@@ -147,12 +147,14 @@ export function consoleRoutes(auth: ConsoleAuth, service: ConsoleService, option
   });
 
   // The app: hashed assets cached for good, every other path the single page (its router reads the URL).
-  const built = existsSync(path.join(CONSOLE_APP_DIR, "index.html"));
+  const indexFile = path.join(CONSOLE_APP_DIR, "index.html");
+  const built = existsSync(indexFile);
+  // Vite writes absolute `/console/` URLs; behind PUBLIC_URL's path prefix they get the prefix.
+  const index = built ? readFileSync(indexFile, "utf8").replaceAll('"/console/', `"${options.basePath}/console/`) : NOT_BUILT_PAGE;
   const page = (_req: Request, res: Response) => {
     res.set("cache-control", "no-store").type("html");
     if (!auth.enabled) res.status(404).send(OFF_PAGE);
-    else if (!built) res.status(503).send(NOT_BUILT_PAGE);
-    else res.sendFile(path.join(CONSOLE_APP_DIR, "index.html"));
+    else res.status(built ? 200 : 503).send(index);
   };
   if (built) router.use("/console/assets", express.static(path.join(CONSOLE_APP_DIR, "assets"), { immutable: true, maxAge: "365d", index: false }));
   router.use("/console/assets", (req) => {
