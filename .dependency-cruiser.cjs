@@ -15,7 +15,7 @@ const FLOORS = [
   ["msads"],
   ["oauth"],
   ["webhooks", "alerts", "jobs"],
-  ["store", "tokens"],
+  ["store", "tokens", "oplog"],
   ["ground", "lifecycle", "util"],
 ].map((folders, i, all) => ({ floor: all.length - 1 - i, folders }));
 
@@ -29,6 +29,7 @@ const SAME_FLOOR = {
   routes: ["http"], // routes use http's request parsing, bearer token and health check
   actions: ["proxy"], // actions call Microsoft Advertising through the proxy
   tokens: ["store"], // token re-encryption and key usage read their rows through store/
+  oplog: ["store"], // the operation log's recorder writes (and its API reads) through store/
   ground: ["lifecycle", "util"], // the ground floor is one unit
   lifecycle: ["ground", "util"],
   util: ["ground", "lifecycle"],

@@ -12,9 +12,12 @@ import {
   type CreateReconnectSessionBody,
   IntegrationStatusResponseSchema,
   ListConnectionsResponseSchema,
+  ListOperationsResponseSchema,
   type MsAdsErrorDetails,
   type MsAdsRequest,
   type MsAdsResponse,
+  OperationResponseSchema,
+  type OperationState,
   type PagedRequest,
   type PatchConnectionBody,
   PROVIDER_CONFIG_KEY,
@@ -58,6 +61,8 @@ export class AdsConnectApiError extends Error {
     message: string,
     /** Microsoft Advertising's codes and TrackingId when it refused a proxied call or an action's call. */
     readonly msads: MsAdsErrorDetails | null = null,
+    /** The operation of the operation log that failed, when the request had one: `client.getOperation(operationId)`. */
+    readonly operationId: string | null = null,
   ) {
     super(message);
   }
@@ -160,6 +165,35 @@ export interface ListRecordsParams {
   modifiedAfter?: string;
   /** Only records whose last action is one of these. */
   filter?: ("added" | "updated" | "deleted")[];
+}
+
+/**
+ * {@link AdsConnectClient.listOperations}' filters (all optional) and paging.
+ *
+ * @example
+ * ```ts
+ * import { AdsConnectClient, type ListOperationsParams } from "@ads-connect/node";
+ *
+ * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
+ * const params: ListOperationsParams = { connectionId: "conn-1", state: "failed", limit: 20 };
+ * const { operations } = await client.listOperations(params);
+ * ```
+ */
+export interface ListOperationsParams {
+  connectionId?: string;
+  endUserId?: string;
+  /** A type (`proxy`) or a type and action (`auth:refresh_token`). */
+  type?: string;
+  state?: OperationState;
+  errorCode?: string;
+  /** Started at or after (ISO 8601 date-time). */
+  from?: string;
+  /** Started before (ISO 8601 date-time). */
+  to?: string;
+  /** `next_cursor` of the previous page. */
+  cursor?: string;
+  /** Operations a page, 1-100 (default 50). */
+  limit?: number;
 }
 
 /**
@@ -425,6 +459,32 @@ export class AdsConnectClient {
   }
 
   /**
+   * The operation log, newest first: connects, refreshes, proxy calls, actions, syncs, webhook deliveries…
+   * @example
+   * ```ts
+   * const { operations, next_cursor } = await client.listOperations({ connectionId, type: "auth:refresh_token", state: "failed" });
+   * ```
+   */
+  listOperations(params: ListOperationsParams = {}) {
+    const names = { connectionId: "connection_id", endUserId: "end_user_id", errorCode: "error_code" } as const;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(names[key as keyof typeof names] ?? key, String(value));
+    const suffix = query.size > 0 ? `?${query}` : "";
+    return this.#request("GET", `/logs/operations${suffix}`, ListOperationsResponseSchema);
+  }
+
+  /**
+   * One operation with its messages (log lines and HTTP steps); its id is also a failed request's `AdsConnectApiError.operationId`.
+   * @example
+   * ```ts
+   * const { operation, messages } = await client.getOperation(operationId);
+   * ```
+   */
+  getOperation(operationId: string) {
+    return this.#request("GET", `/logs/operations/${encodeURIComponent(operationId)}`, OperationResponseSchema);
+  }
+
+  /**
    * The integration's health: configuration, identity provider, connections by status, errors of the last 24 hours, secret expiry.
    * @example
    * ```ts
@@ -506,6 +566,9 @@ export function verifyWebhookSignature(rawBody: string, signature: string, keys:
 /** A 4xx/5xx answer as an AdsConnectApiError (its `{error:{code,message,msads?}}` body, when it has one). */
 function apiError(status: number, text: string, what: string): AdsConnectApiError {
   const error = ApiErrorBodySchema.safeParse(parseJsonText(text));
-  if (error.success) return new AdsConnectApiError(status, error.data.error.code, error.data.error.message, error.data.error.msads ?? null);
+  if (error.success) {
+    const { code, message, msads, operation_id } = error.data.error;
+    return new AdsConnectApiError(status, code, message, msads ?? null, operation_id ?? null);
+  }
   return new AdsConnectApiError(status, "unexpected_response", `HTTP ${status} from ${what}`);
 }

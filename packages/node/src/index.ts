@@ -24,6 +24,7 @@ export {
   AdsConnectClient,
   type AdsConnectClientOptions,
   type ListConnectionsParams,
+  type ListOperationsParams,
   type ListRecordsParams,
   type ProxyParams,
   type ProxyResponse,

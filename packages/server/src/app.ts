@@ -19,6 +19,7 @@ import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
 import { consoleRoutes } from "./routes/consoleRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
+import { logsRoutes } from "./routes/logsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { openapiRoutes } from "./routes/openapiRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
@@ -94,6 +95,7 @@ export function buildApp({ config, logger, services }: AppDeps): { app: Express;
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(actionsRoutes(services.actions, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
+  routes.use(logsRoutes(services.operationQueries, secretKey));
   routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
   routes.use(
     consoleRoutes(services.consoleAuth, services.console, {

@@ -24,6 +24,8 @@ import { KeyUseRecorder } from "./integration/keyUseRecorder.js";
 import { MsAdsClient } from "./msads/msadsClient.js";
 import type { EntraClient } from "./oauth/entraClient.js";
 import { sessionTenantCheck } from "./oauth/sessionTenantCheck.js";
+import { OperationLog } from "./oplog/operationLog.js";
+import { OperationQueries } from "./oplog/operationQueries.js";
 import { ProxyService } from "./proxy/proxyService.js";
 import type { ConnectionStore } from "./store/connectionStore.js";
 import type { DatabaseHandle } from "./store/db.js";
@@ -67,6 +69,10 @@ export interface Services {
   console: ConsoleService;
   /** Rate-limit counts shared by every instance on PostgreSQL, flushed in batches (stopped by the server); null on SQLite (one process: counted in memory). */
   rateLimitCounter: SharedRateLimitCounter | null;
+  /** The operation log's recorder (`operations.start(...)`), written in batches (started and stopped by the server). */
+  operations: OperationLog;
+  /** The logs API's reads (`GET /logs/operations`). */
+  operationQueries: OperationQueries;
 }
 
 /** Wires the services once; the app's routes and the background jobs share them. */
@@ -88,6 +94,7 @@ export function createServices({
   bookkeepingDb?: DatabaseHandle;
 }): Services {
   const stores = new Stores(db, { bookkeepingDb });
+  const operations = new OperationLog(stores.operations, logger, now ? { now } : {});
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = stores.connections;
   const outbox = createWebhookOutbox({
@@ -169,6 +176,8 @@ export function createServices({
     lastFetched,
     secretKeys,
     keyUses,
+    operations,
+    operationQueries: new OperationQueries(stores.operations, operations),
     rateLimitCounter:
       config.databaseUrl && config.rateLimit.store === "database"
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)

@@ -121,6 +121,8 @@ export interface Config {
     webhookRetentionDays: number;
     /** Integration events (the newest of each kind is always kept). */
     eventRetentionDays: number;
+    /** Operations of the operation log, with their messages. */
+    logRetentionDays: number;
   };
   /** A served access token stays valid at least this long. */
   tokenMinValiditySeconds: number;
@@ -336,6 +338,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       retentionDays: e.RETENTION_DAYS,
       webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS ?? e.RETENTION_DAYS,
       eventRetentionDays: e.EVENT_RETENTION_DAYS ?? e.RETENTION_DAYS,
+      logRetentionDays: e.LOG_RETENTION_DAYS,
     },
     tokenMinValiditySeconds: e.TOKEN_MIN_VALIDITY_SECONDS,
     logLevel: e.LOG_LEVEL,

@@ -330,6 +330,9 @@ export const EnvSchema = z.object({
   EVENT_RETENTION_DAYS: days
     .optional()
     .meta({ description: "integration events older than this are deleted (the newest of each kind stays)", unset: "`$RETENTION_DAYS`" }),
+  LOG_RETENTION_DAYS: days.default(15).meta({
+    description: "operations of the operation log (`GET /logs/operations`) and their messages are deleted this long after they started",
+  }),
   REFRESH_AHEAD: onOff.default("on").meta({ description: "background refresh of expiring and idle connections (`off` to disable)" }),
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60).meta({ description: "how often the background refresh looks for work" }),
   REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400)

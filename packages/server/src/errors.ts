@@ -46,6 +46,8 @@ export class AppError extends Error {
   readonly fieldErrors: FieldError[] | undefined;
   /** Sent as `Retry-After` when set (a temporary condition: Microsoft unreachable, a busy database). */
   readonly retryAfterSeconds: number | undefined;
+  /** The operation log's operation this error failed (set by `Operation.fail`), sent as `error.operation_id`. */
+  operationId: string | undefined;
 }
 
 /**

@@ -91,7 +91,7 @@ const isPlain = (value: object) => {
  * A log object with personal fields replaced and text scrubbed, to a small depth. Only plain
  * objects and arrays are walked: requests, responses and errors have serializers of their own.
  */
-function scrub(value: unknown, depth = 0): unknown {
+export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return scrubText(value);
   if (value === null || typeof value !== "object" || depth > 5 || !isPlain(value)) return value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));

@@ -98,6 +98,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
     services.outbox.start();
     services.lastFetched.start();
     services.keyUses.start();
+    services.operations.startFlushing();
     const refreshAhead = startRefreshAheadJob({
       config,
       schedule: services.stores.schedule,
@@ -127,7 +128,10 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
         prune.stop(),
         accountSyncJob.stop(),
         services.outbox.stop(),
-      ]).then(() => true as const);
+      ])
+        // Last: what the requests and job passes recorded until they finished.
+        .then(() => services.operations.stop())
+        .then(() => true as const);
       const inTime = await Promise.race([work, deadline]);
       clearTimeout(timer);
       if (!inTime) {

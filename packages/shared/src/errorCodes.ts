@@ -185,7 +185,7 @@ export const MsAdsErrorDetailsSchema = z.object({
 export type MsAdsErrorDetails = z.infer<typeof MsAdsErrorDetailsSchema>;
 
 /**
- * Body of every 4xx/5xx response: `{ error: { code, message, errors?, msads?, raw_body? } }`.
+ * Body of every 4xx/5xx response: `{ error: { code, message, errors?, msads?, raw_body?, operation_id? } }`.
  *
  * @example
  * ```ts
@@ -206,6 +206,8 @@ export const ApiErrorBodySchema = z.object({
     msads: MsAdsErrorDetailsSchema.optional(),
     /** Microsoft's answer as text (at most 64 KB), beside `msads`. */
     raw_body: z.string().optional(),
+    /** The operation of the operation log that failed (`GET /logs/operations/:id`), when the request had one. */
+    operation_id: z.string().optional(),
   }),
 });
 

@@ -204,6 +204,7 @@ export class ConnectSessionService {
       picker_expires_at: null,
       picker_done_at: null,
       picker_webhook_id: null,
+      operation_id: null,
     });
     const link = new URL(`${this.config.publicUrl}/oauth/connect/${PROVIDER_CONFIG_KEY}`);
     link.searchParams.set("connect_session_token", token);

@@ -43,13 +43,14 @@ function fromAppError(err: AppError): ErrorResponse {
         ...(err.fieldErrors ? { errors: err.fieldErrors } : {}),
         ...(err.msads ? { msads: err.msads } : {}),
         ...(err.rawBody !== undefined ? { raw_body: err.rawBody } : {}),
+        ...(err.operationId !== undefined ? { operation_id: err.operationId } : {}),
       },
     },
   };
 }
 
 /**
- * The one place errors become responses: an AppError as `{error:{code,message,errors?,msads?,raw_body?}}`
+ * The one place errors become responses: an AppError as `{error:{code,message,errors?,msads?,raw_body?,operation_id?}}`
  * with its status; Express's own 4xx errors and an unreachable database are first translated into
  * one; anything else is our bug: a plain 500, logged, no stack in the body.
  */

@@ -15,6 +15,9 @@ export interface PruneCounts {
   proxyHolds: number;
   /** Ended rate-limit windows (PostgreSQL's shared counters). */
   rateLimitWindows: number;
+  /** Operations of the operation log older than LOG_RETENTION_DAYS, and their messages. */
+  operations: number;
+  operationMessages: number;
 }
 
 export interface PruneJob {
@@ -32,8 +35,8 @@ const HOLD_CLOCK_SLACK_MS = 60_000;
 
 /**
  * Keeps the database from growing without bound: expired connect sessions and their attempts,
- * finished webhooks and their delivery logs, old integration events and expired admin-consent
- * links go once older than their retention; proxy holds once ended (or when longer than
+ * finished webhooks and their delivery logs, old integration events, the operation log's old
+ * operations and expired admin-consent links go once older than their retention; proxy holds once ended (or when longer than
  * PROXY_MAX_HOLD_SECONDS allows). Nothing a live sign-in or an undelivered webhook still needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
  * batches, each its own short transaction, yielding in between so requests keep flowing.
  */
@@ -55,7 +58,7 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
 
   async function runOnce(at = now()): Promise<PruneCounts> {
     const started = Date.now();
-    const { retentionDays, webhookRetentionDays, eventRetentionDays } = config.prune;
+    const { retentionDays, webhookRetentionDays, eventRetentionDays, logRetentionDays } = config.prune;
     const cutoff = (retention: number) => at - retention * DAY_MS;
     const sessions = await drain(() => store.expiredSessions(cutoff(retentionDays), BATCH), { sessions: 0, attempts: 0 });
     const webhooks = await drain(() => store.finishedWebhooks(cutoff(webhookRetentionDays), BATCH), { webhooks: 0, webhookAttempts: 0 });
@@ -63,8 +66,10 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
     const links = await drain(async () => ({ adminConsentLinks: await store.expiredAdminConsentLinks(cutoff(retentionDays), BATCH) }), {
       adminConsentLinks: 0,
     });
+    const operations = await drain(() => store.oldOperations(cutoff(logRetentionDays), BATCH), { operations: 0, operationMessages: 0 });
     const counts: PruneCounts = {
       ...sessions,
+      ...operations,
       ...webhooks,
       ...events,
       ...links,

@@ -1,5 +1,7 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 
+import { operationsMigration } from "./operationsMigration.js";
+
 export type DialectName = "sqlite" | "postgres";
 
 // Written once for both dialects: only types and statements that SQLite and PostgreSQL share.
@@ -296,6 +298,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+<<<<<<< HEAD
   "0015_operator_console": {
     async up(db: Kysely<unknown>) {
       // The operator console's sign-ins (issue 27): only the hash of the cookie's token is stored.
@@ -329,6 +332,9 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex("webhook_outbox_created").on("webhook_outbox").column("created_at").execute();
     },
   },
+=======
+  ...operationsMigration(dialect),
+>>>>>>> oplog26
 });
 
 /**

@@ -104,6 +104,25 @@ export class PruneStore {
     return Number(deleted.numDeletedRows);
   }
 
+  /** Operations of the operation log started before `cutoff`, with their messages. */
+  async oldOperations(cutoff: number, batch: number): Promise<{ operations: number; operationMessages: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const ids = (
+        await trx
+          .selectFrom("operations")
+          .select("id")
+          .where("started_at", "<", cutoff)
+          .limit(batch)
+          .$if(this.skipLocked, (q) => q.forUpdate().skipLocked())
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return { operations: 0, operationMessages: 0 };
+      const messages = await trx.deleteFrom("operation_messages").where("operation_id", "in", ids).executeTakeFirst();
+      const operations = await trx.deleteFrom("operations").where("id", "in", ids).executeTakeFirst();
+      return { operations: Number(operations.numDeletedRows), operationMessages: Number(messages.numDeletedRows) };
+    });
+  }
+
   /** Admin-consent links expired before `cutoff` (an approval in progress keeps its link); the approvals per tenant stay. */
   async expiredAdminConsentLinks(cutoff: number, batch: number): Promise<number> {
     const ids = (

@@ -45,6 +45,8 @@ export interface ConnectSessionTable {
   picker_done_at: number | null;
   /** The auth webhook (outbox id) held back until the choice is made. */
   picker_webhook_id: string | null;
+  /** The operation log's operation for this session's connect attempt (0014_operations). */
+  operation_id: string | null;
 }
 
 export interface OAuthAttemptTable {
@@ -273,6 +275,38 @@ export interface SecretKeyUseTable {
   last_used_at: number;
 }
 
+/** An operation of the operation log (0014_operations); Nango's `type`/`action` and states. */
+export interface OperationTable {
+  id: string;
+  type: string;
+  action: string;
+  state: string;
+  connection_id: string | null;
+  end_user_id: string | null;
+  integration: string | null;
+  session_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  /** JSON object, scrubbed. */
+  meta: string | null;
+}
+
+/** A log line or HTTP step under an operation. */
+export interface OperationMessageTable {
+  seq: Generated<number>;
+  id: string;
+  operation_id: string;
+  type: string;
+  level: string;
+  message: string;
+  created_at: number;
+  /** JSON: request, response, durationMs, retry, persistResults. */
+  details: string | null;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -291,4 +325,6 @@ export interface Database {
   rate_limit_hits: RateLimitHitTable;
   secret_key_uses: SecretKeyUseTable;
   console_sessions: ConsoleSessionTable;
+  operations: OperationTable;
+  operation_messages: OperationMessageTable;
 }

@@ -11,6 +11,7 @@ import { IntegrationEventStore } from "./integrationEventStore.js";
 import { LastFetchedStore } from "./lastFetchedStore.js";
 import { pendingMigrations } from "./migrations.js";
 import { OAuthAttemptStore } from "./oauthAttemptStore.js";
+import { OperationStore } from "./operationStore.js";
 import { ProxyHoldStore } from "./proxyHoldStore.js";
 import { PruneStore } from "./pruneStore.js";
 import { RateLimitStore } from "./rateLimitStore.js";
@@ -62,6 +63,8 @@ export class Stores extends TransactionStores {
   readonly lastFetched: LastFetchedStore;
   /** On the bookkeeping connection when there is one. */
   readonly secretKeyUses: SecretKeyUseStore;
+  /** The operation log, written in batches by oplog/. */
+  readonly operations: OperationStore;
 
   constructor(
     private readonly db: DatabaseHandle,
@@ -77,6 +80,7 @@ export class Stores extends TransactionStores {
     this.console = new ConsoleStore(db);
     this.lastFetched = new LastFetchedStore(options.bookkeepingDb ?? db);
     this.secretKeyUses = new SecretKeyUseStore(options.bookkeepingDb ?? db);
+    this.operations = new OperationStore(db);
   }
 
   /** Runs `fn` in one transaction, with the repositories bound to it: committed when `fn` resolves, rolled back when it throws. */

@@ -72,6 +72,11 @@ describe("answers of the API against the documents", () => {
     await both("POST", "/action/trigger", "/action/trigger", { action_name: "no-such-action" }, connection);
     await call(answers, "GET", "/proxy/{endpoint}", "/proxy/CustomerManagement/v13/User/Query", undefined, {});
     await call(answers, "GET", "/webhooks/deliveries", "/webhooks/deliveries");
+    const operations = await call(answers, "GET", "/logs/operations", `/logs/operations?connection_id=${id}&limit=5`);
+    await call(answers, "GET", "/logs/operations", "/logs/operations?state=nope");
+    const operationId = (operations.body as { operations: { id: string }[] }).operations[0]?.id ?? "none";
+    await call(answers, "GET", "/logs/operations/{id}", `/logs/operations/${operationId}`);
+    await call(answers, "GET", "/logs/operations/{id}", "/logs/operations/no-such-operation");
     await call(answers, "GET", "/integrations/{integration}/status", "/integrations/microsoft-ads/status");
     await call(answers, "GET", "/integrations/{integration}/status", "/integrations/other/status");
     await call(answers, "GET", "/health", "/health");
