@@ -298,7 +298,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
-<<<<<<< HEAD
+  ...operationsMigration(dialect),
   "0015_operator_console": {
     async up(db: Kysely<unknown>) {
       // The operator console's sign-ins (issue 27): only the hash of the cookie's token is stored.
@@ -332,9 +332,6 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex("webhook_outbox_created").on("webhook_outbox").column("created_at").execute();
     },
   },
-=======
-  ...operationsMigration(dialect),
->>>>>>> oplog26
 });
 
 /**
