@@ -16,6 +16,7 @@ import { LastFetchedRecorder } from "./connections/lastFetchedRecorder.js";
 import { TokenBudget } from "./connections/tokenBudget.js";
 import { TokenRefresher } from "./connections/tokenRefresher.js";
 import { ConsoleAuth } from "./console/consoleAuth.js";
+import { consoleOperations } from "./console/consoleOperations.js";
 import { ConsoleService } from "./console/consoleService.js";
 import { HealthService } from "./http/healthService.js";
 import { SharedRateLimitCounter } from "./http/sharedRateLimitCounter.js";
@@ -138,7 +139,9 @@ export function createServices({
   const proxy = new ProxyService({ config, stores, msads });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
+  const operationQueries = new OperationQueries(stores.operations, operations);
   const consoleService = new ConsoleService({
+    operations: consoleOperations(operationQueries, operations, stores.console),
     store: stores.console,
     connections,
     outbox,
@@ -177,7 +180,7 @@ export function createServices({
     secretKeys,
     keyUses,
     operations,
-    operationQueries: new OperationQueries(stores.operations, operations),
+    operationQueries,
     rateLimitCounter:
       config.databaseUrl && config.rateLimit.store === "database"
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)

@@ -91,6 +91,20 @@ describe("the operator console's API", () => {
     expect((await consoleApi("POST", `/connections/${connectionId}/reconnect-link`)).json).toMatchObject({ connect_link: expect.stringContaining("http") });
   });
 
+  it("records each action as an admin/operator_action operation, read back through the console's timeline", async () => {
+    const timeline = (await consoleApi("GET", `/connections/${connectionId}/operations`)).json as {
+      available: boolean;
+      operations: { id: string; type: string; action: string; state: string; meta: { operator_action: string } }[];
+    };
+    expect(timeline.available).toBe(true);
+    const op = timeline.operations.find((o) => o.type === "admin" && o.action === "operator_action");
+    expect(op).toMatchObject({ state: "success", meta: { operator_action: "reconnect_link" } });
+    const detail = (await consoleApi("GET", `/operations/${op!.id}`)).json as { messages: { message: string }[] };
+    expect(detail.messages[0]?.message).toContain("reconnect link");
+    const api = (await h.api("GET", `/logs/operations?connection_id=${connectionId}`)).json as { operations: { id: string }[] };
+    expect(api.operations.map((o) => o.id)).toContain(op!.id);
+  });
+
   it("signs out: the session no longer works", async () => {
     const old = cookie;
     expect((await consoleApi("DELETE", "/session")).status).toBe(200);

@@ -168,4 +168,18 @@ export class ConsoleStore {
     const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(options.limit).offset(options.offset).execute();
     return rows.map((r) => ({ ...r, created_at: Number(r.created_at), next_attempt_at: Number(r.next_attempt_at), attempts: Number(r.attempts) }));
   }
+
+  /** Operations of a type and action started since `since`, per bucket (`(started_at - since) / bucketMs`), optionally only those failed with `errorCode`. */
+  async operationBuckets(type: string, action: string, since: number, bucketMs: number, errorCode?: string): Promise<{ bucket: number; n: number }[]> {
+    const bucket = sql<number>`(${sql.ref("started_at")} - ${since}) / ${bucketMs}`;
+    let query = this.db
+      .selectFrom("operations")
+      .select([bucket.as("bucket"), (eb) => eb.fn.countAll<number>().as("n")])
+      .where("type", "=", type)
+      .where("action", "=", action)
+      .where("started_at", ">=", since);
+    if (errorCode) query = query.where("error_code", "=", errorCode);
+    const rows = await query.groupBy(bucket).execute();
+    return rows.map((r) => ({ bucket: Math.floor(Number(r.bucket)), n: Number(r.n) }));
+  }
 }
