@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { ApiError, api } from "./api.js";
+import { ApiError, api, ROOT } from "./api.js";
 import { ConnectionPage } from "./pages/ConnectionPage.js";
 import { ConnectionsPage } from "./pages/ConnectionsPage.js";
 import { OverviewPage } from "./pages/OverviewPage.js";
@@ -38,14 +38,11 @@ export function App() {
 
 function Shell() {
   const route = useRoute();
-  const queryClient = useQueryClient();
   const [menuOpen, setMenuOpen] = useState(false);
   const signOut = useMutation({
     mutationFn: () => api("DELETE", "/session"),
-    onSuccess: () => {
-      queryClient.clear();
-      void queryClient.invalidateQueries({ queryKey: ["session"] });
-    },
+    // A fresh page: nothing read under the session stays in memory.
+    onSuccess: () => window.location.assign(`${ROOT}/`),
   });
   const path = route.path;
   const section = path.startsWith("/connections") ? "connections" : path.startsWith("/webhooks") ? "webhooks" : "overview";

@@ -102,6 +102,7 @@ export interface Operation {
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;
+  meta: { operator_action?: string } | null;
 }
 
 export interface OperationMessage {

@@ -33,10 +33,18 @@ function TimelineItem({ op }: { op: Operation }) {
     enabled: open,
   });
   return (
-    <li className={`op state-${op.state}`} data-testid="operation" data-type={op.type} data-action={op.action} data-state={op.state}>
+    <li
+      className={`op state-${op.state}`}
+      data-testid="operation"
+      data-type={op.type}
+      data-action={op.action}
+      data-state={op.state}
+      data-operator-action={op.meta?.operator_action}
+    >
       <button type="button" className="op-head" aria-expanded={open} onClick={() => setOpen(!open)}>
         <span className="op-type">
           {op.type} · {op.action}
+          {op.meta?.operator_action ? ` · ${op.meta.operator_action.replaceAll("_", " ")}` : ""}
         </span>
         <span className={`badge op-${op.state}`}>{op.state}</span>
         <span className="muted">{when(op.startedAt)}</span>

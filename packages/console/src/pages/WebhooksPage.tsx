@@ -99,7 +99,7 @@ export function WebhooksPage() {
           </thead>
           <tbody>
             {table.getRowModel().rows.map((row) => (
-              <tr key={row.original.id} data-testid="delivery-row" data-status={row.original.status}>
+              <tr key={row.original.id} data-testid="delivery-row" data-status={row.original.status} data-id={row.original.id}>
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
                 ))}

@@ -117,7 +117,8 @@ export class ConsoleStore {
 
   /** Integration events since `since`, counted per kind and bucket (`(at - since) / bucketMs`). */
   async eventBuckets(since: number, bucketMs: number): Promise<{ kind: string; bucket: number; n: number }[]> {
-    const bucket = sql<number>`(${sql.ref("at")} - ${since}) / ${bucketMs}`;
+    // Literal numbers (safe integers computed here), so PostgreSQL sees the grouped expression as the selected one.
+    const bucket = sql<number>`(${sql.ref("at")} - ${sql.lit(Math.trunc(since))}) / ${sql.lit(Math.trunc(bucketMs))}`;
     const rows = await this.db
       .selectFrom("integration_events")
       .select(["kind", bucket.as("bucket"), (eb) => eb.fn.countAll<number>().as("n")])
@@ -171,7 +172,7 @@ export class ConsoleStore {
 
   /** Operations of a type and action started since `since`, per bucket (`(started_at - since) / bucketMs`), optionally only those failed with `errorCode`. */
   async operationBuckets(type: string, action: string, since: number, bucketMs: number, errorCode?: string): Promise<{ bucket: number; n: number }[]> {
-    const bucket = sql<number>`(${sql.ref("started_at")} - ${since}) / ${bucketMs}`;
+    const bucket = sql<number>`(${sql.ref("started_at")} - ${sql.lit(Math.trunc(since))}) / ${sql.lit(Math.trunc(bucketMs))}`;
     let query = this.db
       .selectFrom("operations")
       .select([bucket.as("bucket"), (eb) => eb.fn.countAll<number>().as("n")])
