@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildOpenApiDocument } from "../routes/openapi/document.js";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
+import { openApiValidator } from "../testing/openapiValidator.js";
+
+const documented = openApiValidator(buildOpenApiDocument() as never);
+/** Every answer of the console API, checked against the OpenAPI document at the end. */
+const answers: { method: string; path: string; status: number; body: unknown }[] = [];
 
 const OPERATOR_KEY = "operator-key-0123456789abcdefghijklmnopqrstuv";
 
@@ -19,7 +25,13 @@ describe("the operator console's API", () => {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { ...res, json: res.text.startsWith("{") ? (JSON.parse(res.text) as unknown) : undefined };
+    const json = res.text.startsWith("{") ? (JSON.parse(res.text) as unknown) : undefined;
+    const template = `/console/api${path
+      .split("?")[0]!
+      .replace(connectionId, "{id}")
+      .replace(/\/operations\/[^/]+$/, "/operations/{id}")}`;
+    answers.push({ method, path: template, status: res.status, body: json });
+    return { ...res, json };
   };
 
   beforeAll(async () => {
@@ -117,6 +129,11 @@ describe("the operator console's API", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await consoleApi("POST", "/session", { key: "wrong" })).status);
     expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("every answer is as the OpenAPI document says", () => {
+    expect(answers.length).toBeGreaterThan(15);
+    expect(answers.flatMap((a) => documented.check(a.method, a.path, a.status, a.body))).toEqual([]);
   });
 
   it("serves the app under a strict CSP with no inline script", async () => {

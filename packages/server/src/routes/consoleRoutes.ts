@@ -1,40 +1,28 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseCookie } from "cookie";
-import express, { type Request, type RequestHandler, type Response, Router } from "express";
-import { z } from "zod";
+import { type Request, type RequestHandler, type Response, Router } from "express";
 import type { ConsoleAuth } from "../console/consoleAuth.js";
+import {
+  ConsoleConnectionsQuerySchema as ConnectionsQuery,
+  ConsoleCursorQuerySchema as CursorQuery,
+  ConsoleDeleteBodySchema as DeleteBody,
+  ConsoleDeliveriesQuerySchema as DeliveriesQuery,
+  ConsoleOverviewQuerySchema as OverviewQuery,
+  ConsoleSignInBodySchema as SignInBody,
+} from "../console/consoleSchemas.js";
 import type { ConsoleService } from "../console/consoleService.js";
-import { RANGES } from "../console/overview.js";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
 
 /** Where the console's build lands (packages/console builds into the server package: `console-app/`, published with it). */
 export const CONSOLE_APP_DIR = fileURLToPath(new URL("../../console-app/", import.meta.url));
 const COOKIE = "adsc_console";
+/** The single page's paths (packages/console/src/router.ts). */
+export const CONSOLE_PAGES = ["/console", "/console/connections", "/console/connections/:id", "/console/webhooks"] as const;
 /** Mutations carry it: a cross-site form or a plain fetch cannot set a custom header without a CORS preflight, which this server never grants. */
 export const CONSOLE_REQUEST_HEADER = "x-console-request";
-
-const ConnectionsQuery = z.object({
-  q: z.string().max(255).optional(),
-  status: z.enum(["connected", "refreshing", "expired", "error"]).optional(),
-  error_code: z.string().max(100).optional(),
-  integration: z.string().max(100).optional(),
-  sort: z.enum(["created_at", "updated_at", "end_user_id", "status"]).default("created_at"),
-  order: z.enum(["asc", "desc"]).default("desc"),
-  page: z.coerce.number().int().min(0).max(100_000).default(0),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-const OverviewQuery = z.object({ range: z.enum(Object.keys(RANGES) as [keyof typeof RANGES]).default("24h") });
-const DeliveriesQuery = z.object({
-  status: z.enum(["pending", "failed", "delivered"]).optional(),
-  page: z.coerce.number().int().min(0).max(100_000).default(0),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-const SignInBody = z.object({ key: z.string().min(1).max(1000) });
-const DeleteBody = z.object({ confirm: z.string().max(255) });
-const CursorQuery = z.object({ cursor: z.string().max(500).optional() });
 
 const OFF_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
@@ -156,10 +144,14 @@ export function consoleRoutes(auth: ConsoleAuth, service: ConsoleService, option
     if (!auth.enabled) res.status(404).send(OFF_PAGE);
     else res.status(built ? 200 : 503).send(index);
   };
-  if (built) router.use("/console/assets", express.static(path.join(CONSOLE_APP_DIR, "assets"), { immutable: true, maxAge: "365d", index: false }));
-  router.use("/console/assets", (req) => {
-    throw new AppError("not_found", `No console file ${req.path}`, 404);
+  const assets = new Set(built && existsSync(path.join(CONSOLE_APP_DIR, "assets")) ? readdirSync(path.join(CONSOLE_APP_DIR, "assets")) : []);
+  router.get("/console/assets/:file", (req, res) => {
+    // Only the build's own files (their names carry a content hash): cached for good.
+    if (!assets.has(req.params.file)) throw new AppError("not_found", `No console file ${req.params.file}`, 404);
+    res.set("cache-control", "public, max-age=31536000, immutable");
+    res.sendFile(path.join(CONSOLE_APP_DIR, "assets", req.params.file));
   });
-  router.get(["/console", "/console/*rest"], page);
+  // The app's own pages (its router reads the URL); anything else under /console is a 404.
+  for (const route of CONSOLE_PAGES) router.get(route, page);
   return router;
 }

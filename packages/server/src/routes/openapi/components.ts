@@ -23,6 +23,7 @@ import {
   WebhookDeliveriesResponseSchema,
 } from "@ads-connect/shared";
 import { z } from "zod";
+import { ConsoleDeleteBodySchema, ConsoleSignInBodySchema } from "../../console/consoleSchemas.js";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -34,6 +35,8 @@ const REQUEST_BODIES = {
   PatchConnectionBody: PatchConnectionBodySchema,
   TriggerSyncBody: TriggerSyncBodySchema,
   TriggerActionBody: TriggerActionBodySchema,
+  ConsoleSignInBody: ConsoleSignInBodySchema,
+  ConsoleDeleteBody: ConsoleDeleteBodySchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies, as the server sends them (zod's output side). */
