@@ -45,7 +45,7 @@ export function ConnectionsPage({ search }: { search: URLSearchParams }) {
   const params = { q, status, error_code: errorCode, integration, sort, order, page, limit: PAGE_SIZE };
   const list = useQuery({
     queryKey: ["connections", params],
-    queryFn: () => api<{ total: number; connections: ConnectionRow[] }>("GET", `/connections${query(params)}`),
+    queryFn: () => api<{ total: number; total_capped: boolean; connections: ConnectionRow[] }>("GET", `/connections${query(params)}`),
     placeholderData: keepPreviousData,
   });
   const go = (changes: Record<string, string | number | undefined>) => {
@@ -69,6 +69,8 @@ export function ConnectionsPage({ search }: { search: URLSearchParams }) {
   });
   const total = list.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  // Past the counted matches the pager still goes on while full pages come back.
+  const more = list.data?.total_capped === true && (list.data.connections.length ?? 0) === PAGE_SIZE;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     go({ q: draft.trim(), error_code: draftCode.trim(), page: 0 });
@@ -117,7 +119,7 @@ export function ConnectionsPage({ search }: { search: URLSearchParams }) {
       </search>
       {list.error ? <p role="alert">{list.error.message}</p> : null}
       <p aria-live="polite" data-testid="result-count">
-        {list.isPending ? "Loading…" : `${total} connection${total === 1 ? "" : "s"}`}
+        {list.isPending ? "Loading…" : `${total.toLocaleString("en")}${list.data?.total_capped ? "+" : ""} connection${total === 1 ? "" : "s"}`}
       </p>
       <div className="table-wrap">
         <table data-testid="connections-table">
@@ -164,8 +166,9 @@ export function ConnectionsPage({ search }: { search: URLSearchParams }) {
         </button>
         <span>
           Page {page + 1} of {pages}
+          {list.data?.total_capped ? "+" : ""}
         </span>
-        <button type="button" disabled={page + 1 >= pages} onClick={() => go({ page: page + 1 })}>
+        <button type="button" disabled={page + 1 >= pages && !more} onClick={() => go({ page: page + 1 })}>
           Next
         </button>
       </nav>

@@ -95,10 +95,11 @@ export class ConsoleService {
   }
 
   async connections(query: ConsoleConnectionQuery & { integration?: string | undefined }) {
-    if (query.integration && query.integration !== PROVIDER_CONFIG_KEY) return { connections: [], total: 0 };
-    const { rows, total } = await this.deps.store.connections(query);
+    if (query.integration && query.integration !== PROVIDER_CONFIG_KEY) return { connections: [], total: 0, total_capped: false };
+    const { rows, total, capped } = await this.deps.store.connections(query);
     return {
       total,
+      total_capped: capped,
       connections: rows.map((r) => {
         const endUser = JSON.parse(r.end_user) as { id: string; email?: string | null; display_name?: string | null };
         return {

@@ -324,8 +324,11 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       await db.schema.createIndex("connections_username").on("connections").column("username").execute();
       await db.schema.createIndex("connections_created").on("connections").columns(["created_at", "id"]).execute();
       await db.schema.createIndex("connections_updated").on("connections").columns(["updated_at", "id"]).execute();
+      // A filter with a sort: the filtered rows come off the index already in order.
       await db.schema.createIndex("connections_status_created").on("connections").columns(["status", "created_at", "id"]).execute();
-      await db.schema.createIndex("connections_error_code").on("connections").columns(["error_code", "created_at"]).execute();
+      await db.schema.createIndex("connections_status_updated").on("connections").columns(["status", "updated_at", "id"]).execute();
+      await db.schema.createIndex("connections_error_code_created").on("connections").columns(["error_code", "created_at", "id"]).execute();
+      await db.schema.createIndex("connections_error_code_updated").on("connections").columns(["error_code", "updated_at", "id"]).execute();
       await db.schema.createIndex("ad_accounts_account_id").on("ad_accounts").column("account_id").execute();
       await db.schema.createIndex("ad_accounts_account_number").on("ad_accounts").column("account_number").execute();
       // The overview's time series read events and deliveries by time.
