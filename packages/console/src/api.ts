@@ -84,8 +84,7 @@ export interface ConnectionDetail {
     accounts: { id: string; number: string | null; name: string | null; customer_id: string | null }[];
     selected_account_ids: string[] | null;
     accounts_synced_at: string | null;
-    created_at: string;
-    updated_at: string;
+    created: string;
   };
   errors: { code: string; actor: string; message: string; action: string }[];
   accounts_error: { code: string; message: string; action: string } | null;

@@ -116,11 +116,7 @@ export function ConnectionPage({ id }: { id: string }) {
             </div>
             <div>
               <dt>Created</dt>
-              <dd>{when(c.created_at)}</dd>
-            </div>
-            <div>
-              <dt>Updated</dt>
-              <dd>{when(c.updated_at)}</dd>
+              <dd>{when(c.created)}</dd>
             </div>
             <div>
               <dt>Accounts synced</dt>
