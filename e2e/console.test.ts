@@ -49,10 +49,10 @@ const axe = async (p: Page, name: string) => {
 };
 const operatorActions = async (connectionId: string) =>
   (
-    await api<{ operations: { action: string; state: string; meta: { operator_action?: string } }[] }>("GET", `/logs/operations?connection_id=${connectionId}`)
+    await api<{ operations: { action: string; state: string; meta: { operatorAction?: string } }[] }>("GET", `/logs/operations?connection_id=${connectionId}`)
   ).operations
     .filter((o) => o.action === "operator_action")
-    .map((o) => `${o.meta.operator_action}:${o.state}`);
+    .map((o) => `${o.meta.operatorAction}:${o.state}`);
 
 beforeAll(async () => {
   // The server serves the built app; build it when this file runs alone (pnpm test builds first).
@@ -192,9 +192,9 @@ describe("the operator console in Chromium", () => {
       .toBe("delivered");
     await page.getByLabel("Status").selectOption("delivered");
     await page.locator(`[data-testid="delivery-row"][data-id="${id}"]`).waitFor();
-    const ops = (await api<{ operations: { meta: { operator_action?: string }; state: string }[] }>("GET", "/logs/operations?type=admin:operator_action"))
+    const ops = (await api<{ operations: { meta: { operatorAction?: string }; state: string }[] }>("GET", "/logs/operations?type=admin:operator_action"))
       .operations;
-    expect(ops.some((o) => o.meta.operator_action === "retry_webhook" && o.state === "success")).toBe(true);
+    expect(ops.some((o) => o.meta.operatorAction === "retry_webhook" && o.state === "success")).toBe(true);
   });
 
   it("axe finds nothing on every page, light and dark, and the pages fit a phone", async () => {

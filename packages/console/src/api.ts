@@ -101,7 +101,7 @@ export interface Operation {
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;
-  meta: { operator_action?: string } | null;
+  meta: { operatorAction?: string } | null;
 }
 
 export interface OperationMessage {

@@ -477,7 +477,8 @@ export class AdsConnectClient {
    * One operation with its messages (log lines and HTTP steps); its id is also a failed request's `AdsConnectApiError.operationId`.
    * @example
    * ```ts
-   * const { operation, messages } = await client.getOperation(operationId);
+   * const { operations } = await client.listOperations({ connectionId, state: "failed", limit: 1 });
+   * const { operation, messages } = await client.getOperation(operations[0]!.id);
    * ```
    */
   getOperation(operationId: string) {

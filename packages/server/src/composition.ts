@@ -99,6 +99,7 @@ export function createServices({
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = stores.connections;
   const outbox = createWebhookOutbox({
+    operations,
     store: stores.webhooks,
     url: config.webhookUrl,
     signingKey: config.webhookSigningKey,
@@ -107,11 +108,11 @@ export function createServices({
   });
   const alerter = createSlackAlerter({ store: stores.alerts, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
   const budget = new TokenBudget(stores.tokenBudget, config.tokenRequestsPerMinute, now);
-  const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, ...(now ? { now } : {}) });
+  const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, operations, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, stores.sessions, connectionStore, Date.now, sessionTenantCheck(entra, logger));
   const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger);
   const connections = new ConnectionService({ config, stores, cipher, refresher, outbox, logger, lastFetched, ...(now ? { now } : {}) });
-  const adminConsent = new AdminConsentService({ config, stores, logger, entra });
+  const adminConsent = new AdminConsentService({ config, stores, logger, entra, operations });
   const msads = new MsAdsClient({
     environment: config.microsoft.adsEnvironment,
     developerToken: config.microsoft.adsDeveloperToken,
@@ -122,7 +123,7 @@ export function createServices({
     logger,
     ...(now ? { now } : {}),
   });
-  const accountSync = new AccountSync({ config, stores, client: msads, outbox, logger });
+  const accountSync = new AccountSync({ config, stores, client: msads, outbox, logger, operations });
   const picker = new AccountPickerService({
     config,
     stores,
@@ -130,15 +131,29 @@ export function createServices({
     strings: loadPickerStrings(config.accountPicker.stringsFile),
     logger,
     refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
+    operations,
   });
-  const flow = new ConnectFlowService({ config, stores, sessions, connections, entra, cipher, outbox, adminConsent, accounts: accountSync, picker, logger });
+  const flow = new ConnectFlowService({
+    config,
+    stores,
+    sessions,
+    connections,
+    entra,
+    cipher,
+    outbox,
+    adminConsent,
+    accounts: accountSync,
+    picker,
+    logger,
+    operations,
+  });
   const secretKeys = new SecretKeys(config.secretKeys);
   const keyUses = new KeyUseRecorder(secretKeys, stores.secretKeyUses, logger);
   const integrationStatus = new IntegrationStatusService(config, stores, keyUses);
   const health = new HealthService(stores);
-  const proxy = new ProxyService({ config, stores, msads });
+  const proxy = new ProxyService({ config, stores, msads, operations });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
-  const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload });
+  const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload, operations });
   const operationQueries = new OperationQueries(stores.operations, operations);
   const consoleService = new ConsoleService({
     operations: consoleOperations(operationQueries, operations, stores.console),

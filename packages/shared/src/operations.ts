@@ -194,3 +194,27 @@ export const ListOperationsResponseSchema = z.object({ operations: z.array(Opera
  * ```
  */
 export const OperationResponseSchema = z.object({ operation: OperationSchema, messages: z.array(OperationMessageSchema) });
+
+/**
+ * A parsed {@link ListOperationsResponseSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ListOperationsResponse } from "@ads-connect/node";
+ *
+ * const failed = (page: ListOperationsResponse) => page.operations.filter((o) => o.state === "failed");
+ * ```
+ */
+export type ListOperationsResponse = z.infer<typeof ListOperationsResponseSchema>;
+
+/**
+ * A parsed {@link OperationResponseSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { OperationResponse } from "@ads-connect/node";
+ *
+ * const httpSteps = (answer: OperationResponse) => answer.messages.filter((m) => m.type === "http");
+ * ```
+ */
+export type OperationResponse = z.infer<typeof OperationResponseSchema>;

@@ -39,12 +39,12 @@ function TimelineItem({ op }: { op: Operation }) {
       data-type={op.type}
       data-action={op.action}
       data-state={op.state}
-      data-operator-action={op.meta?.operator_action}
+      data-operator-action={op.meta?.operatorAction}
     >
       <button type="button" className="op-head" aria-expanded={open} onClick={() => setOpen(!open)}>
         <span className="op-type">
           {op.type} · {op.action}
-          {op.meta?.operator_action ? ` · ${op.meta.operator_action.replaceAll("_", " ")}` : ""}
+          {op.meta?.operatorAction ? ` · ${op.meta.operatorAction.replaceAll("_", " ")}` : ""}
         </span>
         <span className={`badge op-${op.state}`}>{op.state}</span>
         <span className="muted">{when(op.startedAt)}</span>

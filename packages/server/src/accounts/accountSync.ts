@@ -1,4 +1,4 @@
-import type { AccountsError, AdAccount } from "@ads-connect/shared";
+import { ACCOUNTS_SYNC_NAME, type AccountsError, AD_ACCOUNT_MODEL, type AdAccount, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { publicAccountsError, type StoredAccountsError, toAccountsError } from "../connections/accountsError.js";
@@ -6,6 +6,8 @@ import { AppError } from "../errors.js";
 import { queryUser, searchAccountsOfUser, toAdAccount } from "../msads/customerManagement.js";
 import { MsAdsError } from "../msads/MsAdsError.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
+import type { Operation } from "../oplog/operation.js";
+import { OperationLog } from "../oplog/operationLog.js";
 import type { Stores } from "../store/stores.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
@@ -18,6 +20,15 @@ export type SyncRun =
   | { ok: false; error: AccountsError }
   /** The connection no longer exists. */
   | { ok: false; error: null };
+
+export interface SyncOptions {
+  timeoutMs?: number;
+  announceInitial?: boolean;
+  /** The operation the run is a step of (the connect attempt's); else it is a `sync/run` operation of its own. */
+  op?: Operation | undefined;
+  /** What started the run (the operation's `meta.trigger`): `schedule`, `request`, `connect`, `picker`. */
+  trigger?: string;
+}
 
 /** How long discovery may hold up the popup after a connect; past it, the sync job finishes the work. */
 export const CONNECT_DISCOVERY_TIMEOUT_MS = 20_000;
@@ -43,10 +54,15 @@ export class AccountSync {
       outbox: WebhookOutbox;
       logger: Logger;
       now?: Clock;
+      /** Each run is a `sync/run` operation (or steps of the connect attempt's, for the discovery after a connect). */
+      operations?: OperationLog;
     },
   ) {
     this.now = deps.now ?? systemClock;
+    this.operations = deps.operations ?? OperationLog.disabled();
   }
+
+  private readonly operations: OperationLog;
 
   private get intervalMs(): number {
     return this.deps.config.accountSync.intervalSeconds * 1000;
@@ -57,12 +73,12 @@ export class AccountSync {
    * job, then discovers within CONNECT_DISCOVERY_TIMEOUT_MS. Never throws: the connect succeeded
    * whatever happens here.
    */
-  async discoverAfterConnect(connectionId: string): Promise<SyncRun> {
+  async discoverAfterConnect(connectionId: string, op?: Operation): Promise<SyncRun> {
     try {
       await this.deps.stores.schedule.setAccountSyncDue(connectionId, this.now() + SYNC_CLAIM_MS);
       // The connect's auth webhook reports the new connection (with the accounts chosen), so its
       // first discovery sends no sync webhook; later syncs that change anything do.
-      return await this.discover(connectionId, { timeoutMs: CONNECT_DISCOVERY_TIMEOUT_MS, announceInitial: false });
+      return await this.discover(connectionId, { timeoutMs: CONNECT_DISCOVERY_TIMEOUT_MS, announceInitial: false, op, trigger: "connect" });
     } catch (err) {
       this.deps.logger.error({ err, connectionId }, "account discovery after connect failed");
       return { ok: false, error: null };
@@ -70,22 +86,49 @@ export class AccountSync {
   }
 
   /** Discovers (or re-syncs) the connection's accounts now. Microsoft's failures are recorded and returned, not thrown. */
-  async discover(connectionId: string, options: { timeoutMs?: number; announceInitial?: boolean } = {}): Promise<SyncRun> {
+  async discover(connectionId: string, options: SyncOptions = {}): Promise<SyncRun> {
+    // The discovery after a connect is a step of the connect attempt; any other run is a `sync/run` operation.
+    const op =
+      options.op ??
+      this.operations.start({
+        type: "sync",
+        action: "run",
+        connectionId,
+        integration: PROVIDER_CONFIG_KEY,
+        meta: { syncName: ACCOUNTS_SYNC_NAME, trigger: options.trigger ?? "request" },
+      });
+    if (options.op) op.log("info", "Discovering the Microsoft Advertising accounts");
+    const run = await this.run(connectionId, options, op);
+    if (run.ok) {
+      if (!options.op) op.succeed();
+    } else if (run.error) {
+      if (options.op) op.log("warn", `Account discovery failed (${run.error.code}); the sync job retries it`);
+      else op.fail({ code: run.error.code, message: run.error.message });
+    } else if (!options.op) op.fail(new AppError("not_found", `No connection with id "${connectionId}"`, 404));
+    return run;
+  }
+
+  private async run(connectionId: string, options: SyncOptions, op: Operation): Promise<SyncRun> {
     const signal = AbortSignal.timeout(options.timeoutMs ?? 120_000);
     let fetched: { userId: string; accounts: AdAccount[] };
     try {
       this.refuseEmulatorTokens();
-      fetched = await this.fetch(connectionId, signal);
+      fetched = await this.fetch(connectionId, signal, op);
     } catch (err) {
       if (err instanceof AppError && err.code === "not_found") return { ok: false, error: null };
       if (!(err instanceof MsAdsError) && !(err instanceof AppError)) this.deps.logger.error({ err, connectionId }, "account sync failed unexpectedly");
       return this.recordFailure(connectionId, err);
     }
-    return this.write(connectionId, fetched, options.announceInitial ?? true);
+    const run = await this.write(connectionId, fetched, options.announceInitial ?? true);
+    if (run.ok) {
+      const { added, updated, deleted } = run.results;
+      op.persistResults({ model: AD_ACCOUNT_MODEL, added, updated, deleted, unchanged: Math.max(0, fetched.accounts.length - added - updated) });
+    }
+    return run;
   }
 
   /** The same as discover: one code path for discovery and every later sync. */
-  sync(connectionId: string, options: { timeoutMs?: number } = {}): Promise<SyncRun> {
+  sync(connectionId: string, options: SyncOptions = {}): Promise<SyncRun> {
     return this.discover(connectionId, options);
   }
 
@@ -107,9 +150,9 @@ export class AccountSync {
    * The user and all their accounts, through the one client: the connection's token (refreshed once
    * on 109), its hold after 117/429 honoured and set, the answer's size bounded.
    */
-  private async fetch(connectionId: string, signal: AbortSignal): Promise<{ userId: string; accounts: AdAccount[] }> {
+  private async fetch(connectionId: string, signal: AbortSignal, op: Operation): Promise<{ userId: string; accounts: AdAccount[] }> {
     const { client } = this.deps;
-    const context = { connectionId, signal };
+    const context = { connectionId, signal, op };
     const user = await queryUser(client, context);
     const accounts = await searchAccountsOfUser(client, user.User.Id, context);
     return { userId: user.User.Id, accounts: accounts.map(toAdAccount) };

@@ -39,7 +39,7 @@ export function startAccountSyncJob(deps: {
       const claimed = await schedule.claimDueAccountSync(row.connection_id, row.accounts_sync_due_at, claimedAt + SYNC_CLAIM_MS);
       if (!claimed) continue;
       // One at a time: bounded load on Microsoft (117 counts calls per user and customer) and the database.
-      await sync.sync(row.connection_id);
+      await sync.sync(row.connection_id, { trigger: "schedule" });
       ran++;
     }
     return ran;

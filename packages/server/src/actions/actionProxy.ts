@@ -1,4 +1,5 @@
 import { buffer } from "node:stream/consumers";
+import type { Operation } from "../oplog/operation.js";
 import type { ProxyService } from "../proxy/proxyService.js";
 
 /** One call to Microsoft Advertising for a connection, as actions make it (a JSON body). */
@@ -13,6 +14,8 @@ export interface ActionProxyCall {
   customerId?: string;
   accountId?: string;
   retries?: number;
+  /** The action's operation: the call's HTTP steps are recorded under it. */
+  op?: Operation;
 }
 
 export interface ProxyAnswer {
@@ -44,6 +47,7 @@ export function proxyActionProxy(proxy: ProxyService): ActionProxy {
         customerId: request.customerId,
         accountId: request.accountId,
         retries: request.retries,
+        op: request.op,
       });
       const body = answer.json !== undefined ? answer.json : (Buffer.isBuffer(answer.body) ? answer.body : await buffer(answer.body)).toString("utf8");
       return { status: answer.status, headers: answer.headers, body };

@@ -3,10 +3,13 @@ import type { Logger } from "pino";
 import type { ConnectionService } from "../connections/connectionService.js";
 import { AppError } from "../errors.js";
 import type { ReportDownloadOptions } from "../msads/reportDownload.js";
+import type { Operation } from "../oplog/operation.js";
+import { OperationLog } from "../oplog/operationLog.js";
 import { actionContext } from "./actionContext.js";
 import { toActionError } from "./actionErrors.js";
 import type { ActionProxy } from "./actionProxy.js";
 import { ActionRegistry } from "./actionRegistry.js";
+import type { Action } from "./defineAction.js";
 import { loadActionsDir } from "./loadActionsDir.js";
 import { prebuiltActions } from "./prebuilt/index.js";
 
@@ -20,8 +23,19 @@ const issuesOf = (error: { issues: { path: PropertyKey[]; message: string; code:
 export class ActionService {
   readonly registry: ActionRegistry;
 
-  constructor(private readonly deps: { connections: ConnectionService; proxy: ActionProxy; logger: Logger; reportDownload: ReportDownloadOptions }) {
+  private readonly operations: OperationLog;
+
+  constructor(
+    private readonly deps: {
+      connections: ConnectionService;
+      proxy: ActionProxy;
+      logger: Logger;
+      reportDownload: ReportDownloadOptions;
+      operations?: OperationLog;
+    },
+  ) {
     this.registry = new ActionRegistry(prebuiltActions({ reportDownload: deps.reportDownload }));
+    this.operations = deps.operations ?? OperationLog.disabled();
   }
 
   /** Loads ACTIONS_DIR's modules (at start, once); failures are logged and listed, never thrown. */
@@ -41,19 +55,33 @@ export class ActionService {
       throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
     const registered = this.registry.get(actionName);
     if (!registered) throw new AppError("unknown_action", `No action named "${actionName.slice(0, 100)}"; GET /actions lists them`, 400);
-    const { action } = registered;
-    const input = action.input.safeParse(request.input === undefined ? {} : request.input);
+    const op = this.operations.start({ type: "action", action: "run", connectionId, integration: PROVIDER_CONFIG_KEY, meta: { actionName } });
+    try {
+      const output = await this.run(registered.action, connectionId, request.input, op);
+      op.succeed();
+      return output;
+    } catch (err) {
+      op.fail(err);
+      throw err;
+    }
+  }
+
+  private async run(action: Action, connectionId: string, rawInput: unknown, op: Operation): Promise<unknown> {
+    const input = action.input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!input.success) {
       const details = issuesOf(input.error, "input");
       throw new AppError("invalid_action_input", `Invalid input for "${action.name}". ${details[0]!.path}: ${details[0]!.message}`, 400, { details });
     }
     const connection = (await this.deps.connections.list({ connectionId })).connections.find((c) => c.connection_id === connectionId);
     if (!connection) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    op.update({ endUserId: connection.end_user?.id ?? null });
     const logger = this.deps.logger.child({ action: action.name, connectionId });
     const started = Date.now();
     let result: unknown;
     try {
-      result = await action.run(actionContext({ connection, proxy: this.deps.proxy, logger }), input.data);
+      // The action's calls are steps of its operation.
+      const proxy: ActionProxy = { call: (call) => this.deps.proxy.call({ ...call, op }) };
+      result = await action.run(actionContext({ connection, proxy, logger }), input.data);
     } catch (err) {
       const error = toActionError(err, action.name, logger);
       logger.info({ code: error.code, status: error.status, ms: Date.now() - started }, "action failed");

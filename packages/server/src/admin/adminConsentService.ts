@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { parseAadsts } from "@ads-connect/shared";
+import { PROVIDER_CONFIG_KEY, parseAadsts } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { ENTRA_ORIGIN, type EntraClient } from "../oauth/entraClient.js";
 import { adminConsentRedirectUri } from "../oauth/redirectUris.js";
 import { ADS_SCOPES } from "../oauth/scopes.js";
+import type { Operation } from "../oplog/operation.js";
+import { OperationLog } from "../oplog/operationLog.js";
+import type { AdminConsentRequestRow } from "../store/adminConsentStore.js";
 import type { Stores } from "../store/stores.js";
 import { TENANT_ID } from "../tenant.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
@@ -35,8 +38,11 @@ const invalid = (status: number, code: string, heading: string, ...paragraphs: s
 export class AdminConsentService {
   private readonly now: Clock;
 
-  constructor(private readonly deps: { config: Config; stores: Stores; logger: Logger; entra?: EntraClient; now?: Clock }) {
+  private readonly operations: OperationLog;
+
+  constructor(private readonly deps: { config: Config; stores: Stores; logger: Logger; entra?: EntraClient; now?: Clock; operations?: OperationLog }) {
     this.now = deps.now ?? systemClock;
+    this.operations = deps.operations ?? OperationLog.disabled();
   }
 
   /**
@@ -102,9 +108,13 @@ export class AdminConsentService {
         "Ask the person who sent it to connect again and send you the new link.",
       );
     const now = this.now();
+    const op = this.operationOf(request);
+    op.log("info", "Approval link opened");
     // Only an approval a sign-in has since confirmed: a browser-reported one may be forged.
     const verifiedAt = request.granted_tenant_id ? await consents.verifiedAt(request.granted_tenant_id) : undefined;
     if (verifiedAt != null) {
+      op.log("info", "Already approved for the organization");
+      op.succeed();
       return {
         kind: "page",
         status: 200,
@@ -113,13 +123,15 @@ export class AdminConsentService {
         paragraphs: ["Your organization has approved this app. Users can connect Microsoft Advertising now."],
       };
     }
-    if (request.expires_at <= now)
+    if (request.expires_at <= now) {
+      op.fail({ code: "admin_consent_link_expired", message: "The approval link has expired" });
       return invalid(
         410,
         "admin_consent_link_expired",
         "This approval link has expired",
         "Ask the person who sent it to connect again and send you the new link.",
       );
+    }
 
     const state = newToken("");
     const binding = newToken("");
@@ -133,6 +145,7 @@ export class AdminConsentService {
       state,
     }).toString();
     this.deps.logger.info({ requestId: request.id, tenant: request.tenant }, "admin consent started");
+    op.log("info", "Sent to Microsoft's admin consent");
     return { kind: "redirect", url: url.href, binding, maxAgeSeconds: ttl };
   }
 
@@ -155,13 +168,20 @@ export class AdminConsentService {
     if (!(await stores.adminConsents.claimRequestState(request.id, hashToken(state))))
       return invalid(400, "state_already_used", "This approval response was already used", "Open the approval link again if needed.");
     const now = this.now();
-    if ((request.state_expires_at ?? 0) <= now) return invalid(400, "attempt_expired", "The approval took too long", "Open the approval link again.");
+    const op = this.operationOf(request);
+    op.log("info", "Callback: back from Microsoft's admin consent");
+    const failed = (code: string, message: string) => op.fail({ code, message });
+    if ((request.state_expires_at ?? 0) <= now) {
+      failed("attempt_expired", "The approval took too long");
+      return invalid(400, "attempt_expired", "The approval took too long", "Open the approval link again.");
+    }
 
     const tenantId = query.get("tenant") ?? "";
     if (query.get("admin_consent")?.toLowerCase() === "true" && TENANT_ID.test(tenantId)) {
       const expected = await this.expectedTenantId(request.tenant);
       if (expected === undefined || (expected !== null && expected !== tenantId.toLowerCase())) {
         logger.warn({ requestId: request.id }, "admin consent for another tenant than requested refused");
+        failed("admin_consent_tenant_mismatch", "The approval is for another organization than requested");
         return invalid(
           400,
           "admin_consent_tenant_mismatch",
@@ -176,6 +196,7 @@ export class AdminConsentService {
         await tx.events.record(now, "admin_consent_granted", null);
       });
       logger.info({ requestId: request.id, tenantId }, "admin consent granted");
+      op.succeed();
       return {
         kind: "page",
         status: 200,
@@ -196,6 +217,8 @@ export class AdminConsentService {
     });
     // Microsoft's number, not its description (descriptions can name the account).
     logger.warn({ requestId: request.id, error, aadsts: parseAadsts(description) }, "admin consent not granted");
+    const aadsts = parseAadsts(description);
+    failed("admin_consent_declined", `Microsoft answered ${error.slice(0, 50)}${aadsts ? ` (AADSTS${aadsts})` : ""}`);
     return {
       kind: "page",
       status: 200,
@@ -207,5 +230,16 @@ export class AdminConsentService {
       ],
       code: error,
     };
+  }
+
+  /** The request's `admin/consent` operation: one per approval link, whichever instance serves its steps. */
+  private operationOf(request: AdminConsentRequestRow): Operation {
+    return this.operations.resume(`admin-consent-${request.id}`, {
+      type: "admin",
+      action: "consent",
+      sessionId: request.session_id,
+      endUserId: request.end_user_id,
+      integration: PROVIDER_CONFIG_KEY,
+    });
   }
 }

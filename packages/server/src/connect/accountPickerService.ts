@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { resolveSelection, sessionSelectionMode } from "../connections/accountSelection.js";
 import { AppError } from "../errors.js";
+import type { OperationLog } from "../oplog/operationLog.js";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import type { Stores } from "../store/stores.js";
 import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
@@ -19,11 +20,11 @@ import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
+import { ConnectOperations, endWithResult } from "./connectOperation.js";
 import type { PickerPageInput } from "./pages/accountPickerPage.js";
 import { isolate } from "./pages/htmlPage.js";
 import { fill, type PickerStrings } from "./pages/pickerStrings.js";
 import type { ResultNotice } from "./pages/resultPage.js";
-
 /** `connect_sessions.purpose` of a session that reopens only the account picker. */
 export const CHANGE_ACCOUNTS_PURPOSE = "change_accounts";
 
@@ -68,10 +69,15 @@ export class AccountPickerService {
       /** Refreshes a connection's accounts before a change-accounts picker (never throws). */
       refreshAccounts: (connectionId: string) => Promise<unknown>;
       now?: Clock;
+      /** The connect attempt's operation gets the picker's steps and the result. */
+      operations?: OperationLog;
     },
   ) {
     this.now = deps.now ?? systemClock;
+    this.ops = new ConnectOperations(deps.operations);
   }
+
+  private readonly ops: ConnectOperations;
 
   private get ttlMs(): number {
     return this.deps.config.accountPicker.ttlSeconds * 1000;
@@ -208,6 +214,7 @@ export class AccountPickerService {
       return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
     // Outlives the deadline a little, so a late choice hears "expired" rather than "another browser".
     const maxAgeSeconds = Math.max(1, Math.ceil(((session.picker_expires_at ?? 0) - this.now()) / 1000)) + LATE_CHOICE_GRACE_SECONDS;
+    this.ops.of(session).log("info", `Account picker shown: ${active.length} accounts to choose from (${mode})`);
     return {
       kind: "picker",
       status: 200,
@@ -279,7 +286,13 @@ export class AccountPickerService {
       }
       return success;
     });
-    if (result) this.deps.logger.info({ connectionId, outcome, accounts: ids.length }, "ad accounts selected");
+    if (result) {
+      this.deps.logger.info({ connectionId, outcome, accounts: ids.length }, "ad accounts selected");
+      const op = this.ops.of(session);
+      op.update({ connectionId });
+      op.log("info", `Accounts selected (${outcome}): ${ids.length}`);
+      endWithResult(op, result);
+    }
     return result;
   }
 

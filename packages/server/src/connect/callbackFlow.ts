@@ -3,6 +3,7 @@ import * as oidc from "openid-client";
 import { AppError, ConnectFlowError } from "../errors.js";
 import { signInRedirectUri } from "../oauth/redirectUris.js";
 import { fromAuthorizeError, fromTokenRequestError } from "../oauth/translateEntraError.js";
+import type { Operation } from "../oplog/operation.js";
 import type { ConnectSessionRow } from "../store/connectSessionStore.js";
 import { DatabaseBusyError } from "../store/databaseBusy.js";
 import type { AttemptRow } from "../store/oauthAttemptStore.js";
@@ -10,6 +11,7 @@ import { hashToken, secretsEqual } from "../tokens/secureToken.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { authWebhook } from "../webhooks/authWebhook.js";
+import { ConnectOperations, endWithResult } from "./connectOperation.js";
 import { bindingCookieName, type CallbackOutcome, errorResult, type FlowDeps } from "./flowTypes.js";
 import type { ResultRecorder } from "./resultRecorder.js";
 import { DATABASE_BUSY, INTERNAL_ERROR, SERVER_RESTARTING, SIGN_IN_INTERRUPTED, wasInterrupted } from "./signInFailures.js";
@@ -29,12 +31,14 @@ class ResultAlreadyRecorded extends Error {}
  */
 export class CallbackFlow {
   private readonly now: Clock;
+  private readonly ops: ConnectOperations;
 
   constructor(
     private readonly deps: FlowDeps,
     private readonly results: ResultRecorder,
   ) {
     this.now = deps.now ?? systemClock;
+    this.ops = new ConnectOperations(deps.operations);
   }
 
   async callback(query: URLSearchParams, cookies: Record<string, string | undefined>): Promise<CallbackOutcome> {
@@ -59,10 +63,14 @@ export class CallbackFlow {
       if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
       throw err;
     }
-    const outcome = consumed
-      ? await this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query)
-      : await this.replay(attempt, codeHash);
-    return this.withPicker(attempt, outcome);
+    if (!consumed) return this.withPicker(attempt, await this.replay(attempt, codeHash), null);
+    // The attempt's operation, started with the start page (maybe on another instance).
+    const session = await this.deps.stores.sessions.findById(attempt.session_id);
+    const op = session ? this.ops.of(session) : null;
+    op?.log("info", query.get("error") ? "Callback: Microsoft answered with an error" : "Callback: back from Microsoft's sign-in");
+    const outcome = await this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query, op);
+    if (outcome.result.type !== CONNECT_SUCCESS && op) endWithResult(op, outcome.result);
+    return this.withPicker(attempt, outcome, op);
   }
 
   /**
@@ -70,23 +78,26 @@ export class CallbackFlow {
    * stored already: if this step fails, the page still reports the success and the held creation
    * webhook goes out at the picker's deadline without a selection.
    */
-  private async withPicker(attempt: AttemptRow, outcome: CallbackOutcome): Promise<CallbackOutcome> {
+  private async withPicker(attempt: AttemptRow, outcome: CallbackOutcome, op: Operation | null): Promise<CallbackOutcome> {
     if (outcome.result.type !== CONNECT_SUCCESS || outcome.status !== 200) return outcome;
     try {
+      // The picker records its steps and the result on the operation.
       const next = await this.deps.picker.present(attempt.session_id, outcome.result, attempt.origin);
       return next.kind === "result" ? { status: next.status, result: next.result, origin: next.origin, next } : { ...outcome, next };
     } catch (err) {
       this.deps.logger.error({ err, connectionId: outcome.result.connection_id }, "account picker step failed; the connection is kept");
+      op?.log("error", "The account picker step failed; the connection is kept");
+      op?.succeed();
       return outcome;
     }
   }
 
-  private async afterConsume(attempt: AttemptRow, query: URLSearchParams): Promise<CallbackOutcome> {
+  private async afterConsume(attempt: AttemptRow, query: URLSearchParams, op: Operation | null): Promise<CallbackOutcome> {
     // The code is spent from here on: whatever happens, the browser gets a result page, the widget
     // a result, and the session a recorded result (or, failing that, the interrupted rule).
     this.results.begin(attempt);
     try {
-      return { status: 200, result: await this.complete(attempt, query), origin: attempt.origin };
+      return { status: 200, result: await this.complete(attempt, query, op), origin: attempt.origin };
     } catch (err) {
       const busy = err instanceof DatabaseBusyError;
       if (busy) this.deps.logger.warn({ err }, "sign-in callback: database busy after the attempt was consumed");
@@ -98,7 +109,7 @@ export class CallbackFlow {
   }
 
   /** After `consume`: checks, code exchange, and the recorded result (a success or a failure). */
-  private async complete(attempt: AttemptRow, query: URLSearchParams): Promise<ConnectResult> {
+  private async complete(attempt: AttemptRow, query: URLSearchParams, op: Operation | null): Promise<ConnectResult> {
     const session = await this.deps.stores.sessions.findById(attempt.session_id);
     if (!session) throw new Error(`the attempt's connect session ${attempt.session_id} is missing`);
     let result: ConnectResult;
@@ -107,7 +118,7 @@ export class CallbackFlow {
       if (session.completed_at !== null) throw new AppError("connect_session_used", "This connect session already connected an account.", 409);
       const error = query.get("error");
       if (error) throw fromAuthorizeError(error, query.get("error_description") ?? undefined);
-      result = await this.exchange(attempt, session, query);
+      result = await this.exchange(attempt, session, query, op);
       this.results.settled(attempt.id);
     } catch (err) {
       if (err instanceof ResultAlreadyRecorded) {
@@ -127,16 +138,32 @@ export class CallbackFlow {
     }
     // The connection is stored: discover its accounts now (bounded; a failure is recorded on the
     // connection as accounts_error and retried by the sync job, never undoing the connect).
-    if (result.type === CONNECT_SUCCESS) await this.deps.accounts.discoverAfterConnect(result.connection_id);
+    if (result.type === CONNECT_SUCCESS) {
+      op?.update({ connectionId: result.connection_id });
+      op?.log("info", `Connection stored (${result.operation})`);
+      await this.deps.accounts.discoverAfterConnect(result.connection_id, op ?? undefined);
+    }
     return result;
   }
 
   /** Code → tokens → ID token checks → connection upsert, all or nothing. */
-  private async exchange(attempt: AttemptRow, session: ConnectSessionRow, query: URLSearchParams): Promise<ConnectResult> {
+  private async exchange(attempt: AttemptRow, session: ConnectSessionRow, query: URLSearchParams, op: Operation | null): Promise<ConnectResult> {
     const configuration = await this.deps.entra.configuration(attempt.tenant);
     const currentUrl = new URL(signInRedirectUri(this.deps.config.publicUrl));
     currentUrl.search = query.toString();
     const verifier = await this.deps.cipher.decrypt(attempt.code_verifier_enc, `attempt:${attempt.id}`);
+    const began = performance.now();
+    const tokenEndpoint = new URL(configuration.serverMetadata().token_endpoint ?? "https://login.microsoftonline.com/token");
+    // The code exchange as an HTTP step (host and path only: the code and tokens never reach the log).
+    const step = (status: number) =>
+      op?.http({
+        method: "POST",
+        host: tokenEndpoint.host,
+        path: tokenEndpoint.pathname,
+        status,
+        durationMs: performance.now() - began,
+        message: "code exchange",
+      });
     const tokens = await oidc
       .authorizationCodeGrant(configuration, currentUrl, {
         pkceCodeVerifier: verifier,
@@ -145,8 +172,11 @@ export class CallbackFlow {
         idTokenExpected: true,
       })
       .catch(async (err: unknown) => {
+        const status = (err as { status?: unknown }).status;
+        step(typeof status === "number" ? status : 0);
         throw await fromTokenRequestError(err);
       });
+    step(200);
     if (!tokens.refresh_token) {
       throw new ConnectFlowError(
         "offline_access_missing",

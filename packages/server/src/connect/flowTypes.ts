@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import type { ConnectionService } from "../connections/connectionService.js";
 import { type AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
+import type { OperationLog } from "../oplog/operationLog.js";
 import type { Stores } from "../store/stores.js";
 import { hashToken } from "../tokens/secureToken.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
@@ -31,6 +32,8 @@ export interface FlowDeps {
   picker: AccountPickerService;
   logger: Logger;
   now?: Clock;
+  /** The operation log: each connect attempt is an `auth/create_connection` operation. */
+  operations?: OperationLog;
 }
 
 export interface BindingCookie {

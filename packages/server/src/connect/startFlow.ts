@@ -8,6 +8,7 @@ import { hashToken, newToken, secretsEqual } from "../tokens/secureToken.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { CHANGE_ACCOUNTS_PURPOSE } from "./accountPickerService.js";
+import { ConnectOperations, endWithResult } from "./connectOperation.js";
 import type { ConnectSessionService } from "./connectSessionService.js";
 import {
   type BindingCookie,
@@ -31,9 +32,11 @@ type EffectiveParams = ReturnType<ConnectSessionService["effectiveParams"]>;
  */
 export class StartFlow {
   private readonly now: Clock;
+  private readonly ops: ConnectOperations;
 
   constructor(private readonly deps: FlowDeps) {
     this.now = deps.now ?? systemClock;
+    this.ops = new ConnectOperations(deps.operations);
   }
 
   /**
@@ -65,10 +68,16 @@ export class StartFlow {
     // picker names the signed-in user and every account and changes the selection, so it opens only
     // after the handshake or the person's Continue (proceed), never on a bare page load.
     const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
+    // A new attempt: its operation in the log, kept on the session for the steps that follow.
+    const op = this.ops.begin(session);
+    op.log("info", changeAccounts ? "Start: change the connection's accounts" : "Start: connect page opened");
     if (!changeAccounts) {
       // A tenant Entra does not know (AADSTS90002) shows now, before anyone is asked to confirm.
       const discovery = await this.discover(session, origin ?? null);
-      if (discovery.kind === "error") return discovery;
+      if (discovery.kind === "error") {
+        endWithResult(op, discovery.result);
+        return discovery;
+      }
     }
 
     const proof = newToken("");
@@ -81,6 +90,7 @@ export class StartFlow {
       origin: origin ?? null,
       flow: flow ?? null,
       expiresAt: now + ttl * 1000,
+      operationId: op.id,
     });
     // The widget's polling sees the attempt from here: its popup may show the confirmation (COOP).
     await this.deps.sessions.markAttemptStarted(session.id, now, now + ttl * 1000, flow ?? null);
@@ -120,13 +130,18 @@ export class StartFlow {
     }
     const origin = session.start_origin;
     const flow = session.start_flow ?? undefined;
+    const op = this.ops.of(session);
+    const fail = (error: AppError): ProceedOutcome => {
+      op.fail(error);
+      return refuse(error, origin);
+    };
     if ((session.start_expires_at ?? 0) <= this.now())
-      return refuse(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."), origin);
+      return fail(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."));
     try {
       await this.deps.sessions.resolveRow(session);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      return refuse(err, origin);
+      return fail(err);
     }
     const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
     if (decision === "cancel") {
@@ -134,15 +149,22 @@ export class StartFlow {
         new ConnectFlowError("user_cancelled", changeAccounts ? "You cancelled. Nothing was changed." : "You cancelled. Nothing was connected.", "end_user"),
       );
       await this.recordCancel(session, result);
+      endWithResult(op, result);
       return { kind: "error", status: 200, result, origin };
     }
+    op.log("info", "Continue: the go-ahead was given (the widget's handshake or the person's click)");
     if (changeAccounts) {
       const now = this.now();
       await this.deps.sessions.markAttemptStarted(session.id, now, now + this.deps.config.accountPicker.ttlSeconds * 1000, flow ?? null);
       return { ...(await this.deps.picker.openForChange(session, origin)), startCookieName: startCookieName(session.id) };
     }
     const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow);
-    return outcome.kind === "error" ? outcome : { ...outcome, startCookieName: startCookieName(session.id) };
+    if (outcome.kind === "error") {
+      endWithResult(op, outcome.result);
+      return outcome;
+    }
+    op.log("info", "Sent to Microsoft's sign-in");
+    return { ...outcome, startCookieName: startCookieName(session.id) };
   }
 
   /**

@@ -7,6 +7,8 @@ import type { Config } from "../config.js";
 import { AppError, ConnectFlowError } from "../errors.js";
 import type { EntraClient } from "../oauth/entraClient.js";
 import { entraRetryAfterMs, fromTokenRequestError, isEntraThrottling } from "../oauth/translateEntraError.js";
+import type { Operation } from "../oplog/operation.js";
+import { OperationLog } from "../oplog/operationLog.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
 import type { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
 import type { Stores } from "../store/stores.js";
@@ -16,6 +18,7 @@ import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
+import { startRefreshOperation, tokenRequestStep } from "./refreshOperation.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import type { TokenBudget } from "./tokenBudget.js";
 
@@ -75,6 +78,7 @@ export class TokenRefresher {
   private readonly leases: RefreshLeaseStore;
 
   private readonly now: Clock;
+  private readonly operations: OperationLog;
 
   constructor(
     private readonly deps: {
@@ -91,9 +95,12 @@ export class TokenRefresher {
       now?: Clock;
       /** Waits between retries (tests can shorten it). */
       sleep?: (ms: number) => Promise<void>;
+      /** Each refresh that goes to Microsoft is an `auth/refresh_token` operation. */
+      operations?: OperationLog;
     },
   ) {
     this.now = deps.now ?? systemClock;
+    this.operations = deps.operations ?? OperationLog.disabled();
     this.leases = deps.stores.leases;
   }
 
@@ -190,27 +197,52 @@ export class TokenRefresher {
     return decryptCredentials(this.deps.cipher, row);
   }
 
+  /** One refresh as an operation of the log; its failure (an AppError) carries the operation's id. */
   private async refreshOnce(connectionId: string, reason: RefreshReason): Promise<StoredCredentials> {
+    const op = startRefreshOperation(this.operations, connectionId, reason);
+    try {
+      const credentials = await this.refreshAttempts(connectionId, reason, op);
+      op.succeed();
+      return credentials;
+    } catch (err) {
+      if (err instanceof NoTokenBudget) {
+        op.log("warn", `Not refreshed now: ${err.message}`);
+        op.end("cancelled");
+      } else op.fail(err);
+      throw err;
+    }
+  }
+
+  private async refreshAttempts(connectionId: string, reason: RefreshReason, op: Operation): Promise<StoredCredentials> {
     const { config, logger } = this.deps;
     // Read the row now, not the caller's copy: another refresh may have rotated the token since.
     const row = await this.deps.stores.connections.findByConnectionId(connectionId);
     if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    op.update({ endUserId: row.end_user_id });
     if (row.status === "expired") throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
     const current = await decryptCredentials(this.deps.cipher, row);
     const tenant = parseJson<{ tenant?: string }>(row.connection_config).tenant ?? config.microsoft.tenant;
     const log = logger.child({ connectionId, reason });
     const background = reason === "ahead" || reason === "idle";
+    let waitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       await this.takeBudget(background);
+      let configuration: oidc.Configuration | null = null;
+      const began = performance.now();
+      const step = (status: number) => tokenRequestStep(op, configuration, began, { status, attempt, maxTries: config.refreshMaxTries, waitedMs });
       try {
         // Discovery too: an unreachable or refusing Entra is a refresh failure like any other.
-        const configuration = await this.deps.entra.configuration(tenant);
+        configuration = await this.deps.entra.configuration(tenant);
         const response = await oidc.refreshTokenGrant(configuration, current.refresh_token);
+        step(200);
         const saved = await this.saveSuccess(row, current, response);
         if (saved) return saved;
         log.info({ attempt }, "token refreshed, but the connection got new credentials meanwhile: result discarded");
+        op.log("info", "Refreshed, but the connection got new credentials meanwhile (a reconnect): those are served");
         return await this.superseded(connectionId, log);
       } catch (err) {
+        const answered = (err as { status?: unknown }).status;
+        if (!(err instanceof AppError)) step(typeof answered === "number" ? answered : 0);
         // Our own errors (the database, a superseded row) go up as they are; Entra's are translated.
         if (err instanceof AppError && !(err instanceof ConnectFlowError)) throw err;
         const error = await fromTokenRequestError(err);
@@ -227,6 +259,8 @@ export class TokenRefresher {
           const backoff = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** (attempt - 1));
           const delayMs = cappedRetryAfterMs(err) ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
           log.warn({ attempt, code: error.code, aadsts: error.aadsts, delayMs }, "token refresh failed, retrying");
+          op.log("warn", `Attempt ${attempt} failed (${error.code}${error.aadsts ? `, AADSTS${error.aadsts}` : ""}): retrying in ${delayMs} ms`);
+          waitedMs += delayMs;
           await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delayMs);
           continue;
         }

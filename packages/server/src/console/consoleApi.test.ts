@@ -106,11 +106,11 @@ describe("the operator console's API", () => {
   it("records each action as an admin/operator_action operation, read back through the console's timeline", async () => {
     const timeline = (await consoleApi("GET", `/connections/${connectionId}/operations`)).json as {
       available: boolean;
-      operations: { id: string; type: string; action: string; state: string; meta: { operator_action: string } }[];
+      operations: { id: string; type: string; action: string; state: string; meta: { operatorAction: string } }[];
     };
     expect(timeline.available).toBe(true);
     const op = timeline.operations.find((o) => o.type === "admin" && o.action === "operator_action");
-    expect(op).toMatchObject({ state: "success", meta: { operator_action: "reconnect_link" } });
+    expect(op).toMatchObject({ state: "success", meta: { operatorAction: "reconnect_link" } });
     const detail = (await consoleApi("GET", `/operations/${op!.id}`)).json as { messages: { message: string }[] };
     expect(detail.messages[0]?.message).toContain("reconnect link");
     const api = (await h.api("GET", `/logs/operations?connection_id=${connectionId}`)).json as { operations: { id: string }[] };

@@ -23,12 +23,7 @@ export function consoleOperations(queries: OperationQueries, log: OperationLog, 
       return out;
     },
     async operatorAction(action, target, run) {
-      const op = log.start({
-        type: "admin",
-        action: "operator_action",
-        connectionId: target.connectionId ?? null,
-        meta: { operator_action: action, ...target.meta },
-      });
+      const op = log.operatorAction(action, { connectionId: target.connectionId ?? null, ...(target.meta ? { meta: target.meta } : {}) });
       op.log("info", `Operator action from the console: ${action.replaceAll("_", " ")}`);
       try {
         const result = await run();

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { Operation } from "../oplog/operation.js";
 import type { MsAdsError } from "./MsAdsError.js";
 
 /** Who a call is made for (a connection, whose token the client gets and refreshes, or a bare access token) and, for account-scoped calls, the customer and account. */
@@ -9,6 +10,8 @@ export type MsAdsCallContext = ({ accessToken: string; connectionId?: undefined 
   accountId?: string | null | undefined;
   /** The caller went away: the call stops (499). */
   signal?: AbortSignal | undefined;
+  /** The operation of the operation log the call belongs to: each HTTP step (retries, 109, 117 holds) is recorded under it. */
+  op?: Operation | undefined;
 };
 
 /** One call as the client sends it. */

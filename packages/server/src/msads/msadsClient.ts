@@ -175,8 +175,26 @@ export class MsAdsClient {
 
     let accessToken = call.accessToken ?? null;
     let refreshed = false;
+    const { op } = call;
+    const target = new URL(url);
+    let waitedMs = 0;
+    /** One HTTP step in the operation log: path without query, status (0: no answer), time, the retry. */
+    const step = (status: number, began: number, attempt: number, message?: string) =>
+      op?.http({
+        method,
+        host: target.host,
+        path: target.pathname,
+        status,
+        durationMs: performance.now() - began,
+        retry: attempt > 0 ? { attempt, max: retries, waitedMs: Math.round(waitedMs) } : undefined,
+        message,
+      });
     for (let attempt = 0; ; attempt++) {
-      if (holdKey) await this.refuseWhileHeld(holdKey);
+      if (holdKey)
+        await this.refuseWhileHeld(holdKey).catch((err: unknown) => {
+          op?.log("warn", `Customer held after Microsoft's throttling: ${operation} not sent`);
+          throw err;
+        });
       // After the hold check: a held customer costs no token refresh.
       // The wait for a refresh ends at the deadline; the refresh itself finishes and stores its tokens.
       accessToken ??= await this.token(call.connectionId!, false, signal).catch(stopped);
@@ -184,15 +202,17 @@ export class MsAdsClient {
       const retryable = (status: number | null) =>
         attempt < retries && ((status !== null && call.retryOn?.includes(status) === true) || ((status === null || status >= 500) && IDEMPOTENT.has(method)));
       let response: Response;
+      const began = performance.now();
       try {
         const headers = { ...own, ...this.headersFor({ accessToken, customerId: call.customerId, accountId: call.accountId }) };
         response = await fetchFollowingRedirects(this.options.fetch ?? fetch, url, { method, headers, body: call.body ?? null, signal }, (next) =>
           isAllowedUrl(next, allow),
         );
       } catch (err) {
+        step(0, began, attempt, signal.aborted ? "stopped" : "not reached");
         if (err instanceof AppError || signal.aborted) stopped(err);
         if (retryable(null)) {
-          await this.backoff(attempt, signal);
+          waitedMs += await this.backoff(attempt, signal);
           continue;
         }
         this.options.logger?.warn({ ...log, attempts: attempt + 1 }, "Microsoft Advertising could not be reached");
@@ -205,6 +225,7 @@ export class MsAdsClient {
       }
       const base = { status: response.status, headers: response.headers, trackingId, operation };
       if (call.stream && response.ok && !/json/i.test(response.headers.get("content-type") ?? "")) {
+        step(response.status, began, attempt, "file answer streamed");
         return { ...base, bytes: Buffer.alloc(0), text: "", json: undefined, fault: null, stream: boundedStream(response.body, limits.maxResponseBytes) };
       }
       const bytes = await readResponseBody(response.body, limits.maxResponseBytes).catch((err: unknown) => {
@@ -215,6 +236,7 @@ export class MsAdsClient {
       const text = bytes.toString("utf8");
       const json = text ? parseJsonText(text) : undefined;
       const fault = parseFault(json, response.status, operation);
+      step(response.status, began, attempt, fault?.codes.length ? `Microsoft Advertising error ${fault.codes.join(", ")}` : undefined);
       // 109, or a 401 without a fault naming another cause (105 InvalidCredentials and 106
       // UserIsNotAuthorized are 401s a new token does not mend).
       if (!refreshed && call.connectionId !== undefined && (fault?.has(109) || (response.status === 401 && !fault?.codes.length))) {
@@ -224,6 +246,7 @@ export class MsAdsClient {
           { ...log, trackingId: fault?.trackingId ?? trackingId },
           "Microsoft Advertising refused the access token (109/401): refreshing it once and retrying",
         );
+        op?.log("info", "Microsoft refused the access token (109/401): refreshing it once and retrying");
         accessToken = await this.token(call.connectionId, true, signal).catch(stopped);
         attempt--;
         continue;
@@ -234,6 +257,9 @@ export class MsAdsClient {
         const seconds = this.holds.holdSeconds(retryAfter === null ? null : Math.ceil(retryAfter / 1000), callRate);
         const reason = callRate ? "call_rate_exceeded" : "too_many_requests";
         await this.holds.hold(holdKey, seconds, reason);
+        op?.log("warn", `Microsoft Advertising is throttling this customer (${callRate ? "117 CallRateExceeded" : "429"}): its calls are held ${seconds} s`, {
+          holdSeconds: seconds,
+        });
         this.options.logger?.warn(
           { ...log, trackingId: fault?.trackingId ?? trackingId, holdSeconds: seconds, callRate },
           "Microsoft Advertising is throttling this customer (429): holding its calls",
@@ -241,7 +267,7 @@ export class MsAdsClient {
         throw errors.rateLimited(seconds, fault ? ProxyMsAdsError.from(fault, response.status, trackingId, text, operation) : null, reason);
       }
       if (!response.ok && retryable(response.status)) {
-        await this.backoff(attempt, signal);
+        waitedMs += await this.backoff(attempt, signal);
         continue;
       }
       return { ...base, bytes, text, json, fault, stream: null };
@@ -258,11 +284,13 @@ export class MsAdsClient {
     if (hold) throw errors.rateLimited(Math.max(1, Math.ceil((hold.until - (this.options.now ?? Date.now)()) / 1000)), null, hold.reason);
   }
 
-  /** Exponential backoff with jitter: base·2^attempt plus up to one base more, cut by the deadline. */
-  private async backoff(attempt: number, signal: AbortSignal): Promise<void> {
+  /** Exponential backoff with jitter: base·2^attempt plus up to one base more, cut by the deadline; resolves with the wait (ms). */
+  private async backoff(attempt: number, signal: AbortSignal): Promise<number> {
     const base = this.limits.retryBaseMs;
+    const wait = base * 2 ** attempt + Math.random() * base;
     try {
-      await delay(base * 2 ** attempt + Math.random() * base, undefined, { signal });
+      await delay(wait, undefined, { signal });
+      return wait;
     } catch {
       throw errors.timedOut("call", this.limits.timeoutMs);
     }

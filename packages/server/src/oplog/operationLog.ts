@@ -1,5 +1,6 @@
+import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Logger } from "pino";
-import type { OperationMessageRow, OperationStore } from "../store/operationStore.js";
+import type { OperationMessageRow, OperationRow, OperationStore } from "../store/operationStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { Operation, type OperationSink, type OperationStart } from "./operation.js";
 
@@ -24,7 +25,8 @@ const CHUNK = 100;
  * Without a store (`OperationLog.disabled()`) nothing is kept.
  */
 export class OperationLog implements OperationSink {
-  private dirty = new Map<string, Operation>();
+  /** Operations changed since the last flush; two handles of one operation (a resumed one) are merged when written. */
+  private dirty = new Set<Operation>();
   private messages: OperationMessageRow[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -55,11 +57,26 @@ export class OperationLog implements OperationSink {
   }
 
   /**
+   * An operator's action (the console's `admin/operator_action`): `name` says what was done (e.g.
+   * "delete_connection", "retry_webhook"); end it with `succeed()` or `fail(error)`.
+   */
+  operatorAction(name: string, target: { connectionId?: string | null; endUserId?: string | null; meta?: Record<string, unknown> } = {}): Operation {
+    return this.start({
+      type: "admin",
+      action: "operator_action",
+      connectionId: target.connectionId,
+      endUserId: target.endUserId,
+      integration: PROVIDER_CONFIG_KEY,
+      meta: { ...target.meta, operatorAction: name },
+    });
+  }
+
+  /**
    * The handle of an operation started earlier, maybe by another instance (a connect attempt's id
    * travels in its connect session): what it writes is merged into the stored row.
    */
-  resume(id: string, start: OperationStart): Operation {
-    return new Operation(this, start, this.now(), this.now, id);
+  resume(id: string, start: OperationStart, startedAt: number = this.now()): Operation {
+    return new Operation(this, start, startedAt, this.now, id);
   }
 
   /** Rows waiting to be written. */
@@ -69,8 +86,8 @@ export class OperationLog implements OperationSink {
 
   changed(op: Operation): void {
     if (!this.store) return;
-    if (!this.dirty.has(op.id) && !this.room()) return;
-    this.dirty.set(op.id, op);
+    if (!this.dirty.has(op) && !this.room()) return;
+    this.dirty.add(op);
     this.maybeFlush();
   }
 
@@ -84,9 +101,9 @@ export class OperationLog implements OperationSink {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (!this.store || this.pendingRows === 0) return;
-    const ops = [...this.dirty.values()];
+    const ops = [...this.dirty];
     const messages = this.messages;
-    this.dirty = new Map();
+    this.dirty = new Set();
     this.messages = [];
     this.flushing = this.write(this.store, ops, messages).finally(() => (this.flushing = undefined));
     await this.flushing;
@@ -118,7 +135,7 @@ export class OperationLog implements OperationSink {
 
   private async write(store: OperationStore, ops: Operation[], messages: OperationMessageRow[]): Promise<void> {
     // Snapshots taken now: an operation changed later is marked dirty again and written next time.
-    const rows = ops.map((op) => op.toRow());
+    const rows = mergeById(ops.map((op) => op.toRow()));
     let done = 0;
     try {
       for (; done < Math.max(rows.length, messages.length); done += CHUNK) {
@@ -135,4 +152,28 @@ export class OperationLog implements OperationSink {
       }
     }
   }
+}
+
+/**
+ * One row per operation id, as OperationStore.write merges a row into the stored one: the first
+ * handle's start, type and action; later handles' fields where set; an end is not undone.
+ */
+function mergeById(rows: OperationRow[]): OperationRow[] {
+  const byId = new Map<string, OperationRow>();
+  for (const row of rows) {
+    const before = byId.get(row.id);
+    if (!before) {
+      byId.set(row.id, row);
+      continue;
+    }
+    const merged = { ...before };
+    for (const [key, value] of Object.entries(row) as [keyof OperationRow, never][]) if (value !== null) merged[key] = value;
+    merged.started_at = before.started_at;
+    merged.type = before.type;
+    merged.action = before.action;
+    if (before.ended_at !== null && row.ended_at === null) merged.state = before.state;
+    merged.duration_ms = merged.ended_at === null ? null : merged.ended_at - merged.started_at;
+    byId.set(row.id, merged);
+  }
+  return [...byId.values()];
 }

@@ -5,6 +5,8 @@ import { AppError } from "../errors.js";
 import { faultErrors, type MsAdsFaultError } from "../msads/MsAdsError.js";
 import { msadsCallErrors } from "../msads/msadsCallErrors.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
+import type { Operation } from "../oplog/operation.js";
+import { OperationLog } from "../oplog/operationLog.js";
 import type { Stores } from "../store/stores.js";
 import { resolveProxyAccount } from "./proxyAccount.js";
 import { type ProxyBody, readRequestBody } from "./proxyBody.js";
@@ -35,6 +37,8 @@ export interface ProxyCall {
   /** Another allowed base URL (Nango's Base-Url-Override). */
   baseUrlOverride?: string | null | undefined;
   signal?: AbortSignal | undefined;
+  /** The operation the call is a step of (an action's run); without one the call is a `proxy/call` operation of its own. */
+  op?: Operation | undefined;
 }
 
 export interface ProxyResponse {
@@ -69,11 +73,38 @@ const METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELE
 export class ProxyService {
   private readonly allow: ProxyAllowList;
 
-  constructor(private readonly deps: { config: Config; stores: Pick<Stores, "connections" | "adAccounts">; msads: MsAdsClient }) {
+  private readonly operations: OperationLog;
+
+  constructor(private readonly deps: { config: Config; stores: Pick<Stores, "connections" | "adAccounts">; msads: MsAdsClient; operations?: OperationLog }) {
     this.allow = { environment: deps.config.microsoft.adsEnvironment, apiUrl: deps.config.microsoft.adsApiUrl };
+    this.operations = deps.operations ?? OperationLog.disabled();
   }
 
+  /** The call, as a `proxy/call` operation (or a step of the caller's): its failure carries the operation's id. */
   async call(call: ProxyCall): Promise<ProxyResponse> {
+    const own = call.op === undefined;
+    const op =
+      call.op ??
+      this.operations.start({
+        type: "proxy",
+        action: "call",
+        connectionId: call.connectionId,
+        integration: PROVIDER_CONFIG_KEY,
+        meta: { method: call.method.toUpperCase(), endpoint: call.endpoint.split("?")[0] },
+      });
+    try {
+      const answer = await this.send(call, op);
+      if (own) op.succeed();
+      return answer;
+    } catch (err) {
+      // An action's step fails the action (its service ends it); the error is tagged either way.
+      if (own) op.fail(err);
+      else if (err instanceof AppError) err.operationId ??= op.id;
+      throw err;
+    }
+  }
+
+  private async send(call: ProxyCall, op: Operation): Promise<ProxyResponse> {
     const limits = this.deps.config.proxy;
     if (call.providerConfigKey !== undefined && call.providerConfigKey !== PROVIDER_CONFIG_KEY)
       throw new AppError("unknown_provider_config", `Provider-Config-Key must be "${PROVIDER_CONFIG_KEY}"`);
@@ -118,6 +149,7 @@ export class ProxyService {
       deadline,
       signal: call.signal,
       stream: true,
+      op,
     });
     const headers = keptResponseHeaders(answer.headers);
     if (answer.stream) return { status: answer.status, headers, body: answer.stream, partialErrors: [], trackingId: answer.trackingId };

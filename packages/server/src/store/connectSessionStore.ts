@@ -34,7 +34,7 @@ export class ConnectSessionStore {
   /** The start page now shown for this session (a newer one replaces an older one). */
   async setPendingStart(
     id: string,
-    start: { proofHash: string; bindingHash: string; origin: string | null; flow: string | null; expiresAt: number },
+    start: { proofHash: string; bindingHash: string; origin: string | null; flow: string | null; expiresAt: number; operationId?: string | undefined },
   ): Promise<void> {
     await this.db
       .updateTable("connect_sessions")
@@ -44,6 +44,8 @@ export class ConnectSessionStore {
         start_origin: start.origin,
         start_flow: start.flow,
         start_expires_at: start.expiresAt,
+        // The attempt's operation in the operation log: its later steps (on any instance) add to it.
+        ...(start.operationId !== undefined ? { operation_id: start.operationId } : {}),
       })
       .where("id", "=", id)
       .execute();

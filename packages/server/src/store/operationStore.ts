@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Db } from "./db.js";
+import { type Db, inTransaction } from "./db.js";
 import type { OperationMessageTable, OperationTable } from "./schema.js";
 
 export type OperationRow = OperationTable;
@@ -31,28 +31,33 @@ export class OperationStore {
    * messages. Fields once set are not unset, and an ended operation is not set running again.
    */
   async write(operations: OperationRow[], messages: OperationMessageRow[]): Promise<void> {
-    if (operations.length > 0) {
-      await this.db
-        .insertInto("operations")
-        .values(operations)
-        .onConflict((oc) =>
-          oc.column("id").doUpdateSet({
-            state: sql`CASE WHEN operations.ended_at IS NOT NULL AND excluded.ended_at IS NULL THEN operations.state ELSE excluded.state END`,
-            connection_id: sql`COALESCE(excluded.connection_id, operations.connection_id)`,
-            end_user_id: sql`COALESCE(excluded.end_user_id, operations.end_user_id)`,
-            integration: sql`COALESCE(excluded.integration, operations.integration)`,
-            session_id: sql`COALESCE(excluded.session_id, operations.session_id)`,
-            error_code: sql`COALESCE(excluded.error_code, operations.error_code)`,
-            error_message: sql`COALESCE(excluded.error_message, operations.error_message)`,
-            ended_at: sql`COALESCE(excluded.ended_at, operations.ended_at)`,
-            // Measured from the first start stored, whichever instance wrote it.
-            duration_ms: sql`COALESCE(excluded.ended_at, operations.ended_at) - operations.started_at`,
-            meta: sql`COALESCE(excluded.meta, operations.meta)`,
-          }),
-        )
-        .execute();
-    }
-    if (messages.length > 0) await this.db.insertInto("operation_messages").values(messages).execute();
+    // One commit for both (on SQLite a commit is an fsync, under the one writer lock).
+    await inTransaction(this.db, async (db) => {
+      if (operations.length > 0) await this.upsert(db, operations);
+      if (messages.length > 0) await db.insertInto("operation_messages").values(messages).execute();
+    });
+  }
+
+  private async upsert(db: Db, operations: OperationRow[]): Promise<void> {
+    await db
+      .insertInto("operations")
+      .values(operations)
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet({
+          state: sql`CASE WHEN operations.ended_at IS NOT NULL AND excluded.ended_at IS NULL THEN operations.state ELSE excluded.state END`,
+          connection_id: sql`COALESCE(excluded.connection_id, operations.connection_id)`,
+          end_user_id: sql`COALESCE(excluded.end_user_id, operations.end_user_id)`,
+          integration: sql`COALESCE(excluded.integration, operations.integration)`,
+          session_id: sql`COALESCE(excluded.session_id, operations.session_id)`,
+          error_code: sql`COALESCE(excluded.error_code, operations.error_code)`,
+          error_message: sql`COALESCE(excluded.error_message, operations.error_message)`,
+          ended_at: sql`COALESCE(excluded.ended_at, operations.ended_at)`,
+          // Measured from the first start stored, whichever instance wrote it.
+          duration_ms: sql`COALESCE(excluded.ended_at, operations.ended_at) - operations.started_at`,
+          meta: sql`COALESCE(excluded.meta, operations.meta)`,
+        }),
+      )
+      .execute();
   }
 
   /** One page, newest first (started_at, then id, descending). */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type AuthWebhookBody, type SyncWebhookBody, WEBHOOK_IDEMPOTENCY_HEADER, WEBHOOK_SIGNATURE_HEADER, type WebhookDelivery } from "@ads-connect/shared";
 import type { Logger } from "pino";
+import { OperationLog } from "../oplog/operationLog.js";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
 import type { WebhookOutboxStore } from "../store/webhookOutboxStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -34,6 +35,7 @@ export interface WebhookOutbox {
 const CLAIM_MS = 60_000;
 const BATCH = 20;
 
+import { recordDelivery } from "./deliveryOperation.js";
 /**
  * Durable webhooks: events live in `webhook_outbox` (written in the transaction of the change they
  * report) until the receiver answers 2xx, retried with exponential backoff and jitter, across
@@ -52,8 +54,11 @@ export function createWebhookOutbox(options: {
   /** How often the database is checked for due events when nothing wakes the dispatcher. */
   pollMs?: number;
   now?: Clock;
+  /** Each event's delivery is a `webhook/deliver` operation, its attempts HTTP steps. */
+  operations?: OperationLog;
 }): WebhookOutbox {
   const { store, logger } = options;
+  const operations = options.operations ?? OperationLog.disabled();
   const now = options.now ?? systemClock;
   const pollMs = options.pollMs ?? 1000;
   let running = false;
@@ -91,6 +96,17 @@ export function createWebhookOutbox(options: {
     }
     const at = now();
     const attempt = attempts + 1;
+    recordDelivery(operations, {
+      id,
+      raw,
+      url: options.url!,
+      attempt,
+      maxAttempts: options.maxAttempts,
+      statusCode,
+      error,
+      startedAt: started,
+      durationMs: at - started,
+    });
     const outcome =
       error === null
         ? { attempts: attempt, delivered_at: at, locked_until: null, last_error: null }
