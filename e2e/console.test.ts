@@ -143,6 +143,12 @@ describe("the operator console in Chromium", () => {
     await page.getByRole("link", { name: "user-megan" }).click();
     await expect.poll(() => page.getByTestId("connection-errors").innerText()).toContain("grant_expired");
     expect(await page.getByTestId("connection-errors").innerText()).toMatch(/Next step: .+/);
+    // The product's refresh that failed is in the log, with its messages.
+    const refresh = page.locator('[data-testid="operation"][data-type="auth"][data-action="refresh_token"][data-state="failed"]').first();
+    await refresh.waitFor();
+    expect(await refresh.innerText()).toContain("grant_expired");
+    await refresh.getByRole("button").click();
+    await expect.poll(() => refresh.getByTestId("messages").locator("li").count()).toBeGreaterThan(0);
     // Forcing a refresh fails the same way: the notice says so and the log shows the failed operation.
     await page.getByTestId("action-refresh").click();
     await expect.poll(() => page.getByTestId("action-notice").innerText()).toMatch(/grant|sign in|expired/i);

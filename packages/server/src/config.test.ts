@@ -31,11 +31,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...base, DATA_DIR: tempDir() }).console).toEqual({ operatorKey: null, sessionTtlSeconds: 28_800 });
     const apiKey = "api-secret-key-0123456789abcdefghijklmnopq";
     const operatorKey = "operator-key-0123456789abcdefghijklmnopqrs";
-    expect(loadConfig({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEY: apiKey, CONSOLE_OPERATOR_KEY: operatorKey }).console.operatorKey).toBe(operatorKey);
+    expect(loadConfig({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEY: apiKey, CONSOLE_OPERATOR_KEY: operatorKey }).console.operatorKey).toBe(
+      operatorKey,
+    );
     expect(problemsOf({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEY: apiKey, CONSOLE_OPERATOR_KEY: apiKey })).toEqual([
       "CONSOLE_OPERATOR_KEY: must be its own key, not an API secret key or the webhook signing key",
     ]);
-    expect(problemsOf({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEYS: `${apiKey},${operatorKey}`, CONSOLE_OPERATOR_KEY: operatorKey })).toHaveLength(1);
+    expect(problemsOf({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEYS: `${apiKey},${operatorKey}`, CONSOLE_OPERATOR_KEY: operatorKey })).toHaveLength(
+      1,
+    );
     expect(problemsOf({ ...base, DATA_DIR: tempDir(), CONSOLE_OPERATOR_KEY: "short" })[0]).toContain("CONSOLE_OPERATOR_KEY");
   });
 
