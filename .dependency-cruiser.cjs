@@ -10,7 +10,7 @@ const FLOORS = [
   [".", "cli"],
   ["http", "routes"],
   ["connect"],
-  ["accounts", "sync", "proxy", "actions", "admin", "integration", "doctor"],
+  ["accounts", "sync", "proxy", "actions", "admin", "integration", "doctor", "console"],
   ["connections"],
   ["msads"],
   ["oauth"],

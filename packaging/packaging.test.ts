@@ -72,6 +72,10 @@ describe("the packed packages installed with npm outside the workspace", () => {
       dependencies: Record<string, string>;
     };
     expect(Object.keys(server.dependencies)).not.toContain("@ads-connect/entra-emulator");
+    // The operator console's build ships inside the server package (served at /console).
+    const consoleIndex = readFileSync(path.join(dir, "node_modules/@ads-connect/server/console-app/index.html"), "utf8");
+    expect(consoleIndex).toMatch(/<script type="module" crossorigin src="\/console\/assets\/index-[\w-]+\.js"><\/script>/);
+    expect(consoleIndex).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
   });
 
   it("the emulator runs from its bin (printing its URL and client) and from its API", async () => {

@@ -18,6 +18,7 @@ import { adminConsentRoutes } from "./routes/adminConsentRoutes.js";
 import { mountConnectionReads } from "./routes/connectionReads.js";
 import { connectionsRoutes } from "./routes/connectionsRoutes.js";
 import { connectSessionsRoutes } from "./routes/connectSessionsRoutes.js";
+import { consoleRoutes } from "./routes/consoleRoutes.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { logsRoutes } from "./routes/logsRoutes.js";
@@ -113,6 +114,13 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
   routes.use(integrationsRoutes(integrationStatus, secretKey));
   routes.use(logsRoutes(services.operationQueries, secretKey));
   routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
+  routes.use(
+    consoleRoutes(services.consoleAuth, services.console, {
+      secureCookies: config.publicUrl.startsWith("https:"),
+      basePath: config.basePath,
+      publicUrl: config.publicUrl,
+    }),
+  );
   routes.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:"), config.basePath));
   // With a path prefix in PUBLIC_URL, the routes answer under it and at the root, so a reverse
   // proxy may pass the prefix on or strip it.

@@ -1,3 +1,4 @@
+import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import { AccountSync } from "./accounts/accountSync.js";
 import { RecordsService } from "./accounts/recordsService.js";
@@ -14,6 +15,9 @@ import { ConnectionService } from "./connections/connectionService.js";
 import { LastFetchedRecorder } from "./connections/lastFetchedRecorder.js";
 import { TokenBudget } from "./connections/tokenBudget.js";
 import { TokenRefresher } from "./connections/tokenRefresher.js";
+import { ConsoleAuth } from "./console/consoleAuth.js";
+import { consoleOperations } from "./console/consoleOperations.js";
+import { ConsoleService } from "./console/consoleService.js";
 import { HealthService } from "./http/healthService.js";
 import { SharedRateLimitCounter } from "./http/sharedRateLimitCounter.js";
 import { IntegrationStatusService } from "./integration/integrationStatusService.js";
@@ -65,6 +69,9 @@ export interface Services {
   secretKeys: SecretKeys;
   /** Writes the keys' use (counted in memory) every few seconds (started by the server). */
   keyUses: KeyUseRecorder;
+  /** The operator console's sign-in (CONSOLE_OPERATOR_KEY) and its reads and actions. */
+  consoleAuth: ConsoleAuth;
+  console: ConsoleService;
   /** Rate-limit counts shared by every instance on PostgreSQL, flushed in batches (stopped by the server); null on SQLite (one process: counted in memory). */
   rateLimitCounter: SharedRateLimitCounter | null;
   /** PostgreSQL: which connection rows every instance changes (started and stopped by the server); null on SQLite. */
@@ -182,9 +189,27 @@ export function createServices({
   const syncRunner = new SyncRunner({ config, stores, client: msads, outbox, budget, reportDownload, logger, operations });
   const syncWaker = { wake: () => {} };
   const syncs = new SyncService({ config, stores, wake: () => syncWaker.wake() });
+  const operationQueries = new OperationQueries(stores.operations, operations);
+  const consoleService = new ConsoleService({
+    operations: consoleOperations(operationQueries, operations, stores.console),
+    store: stores.console,
+    connections,
+    outbox,
+    integrationStatus: () => integrationStatus.status(),
+    resyncAccounts: async (connectionId) => {
+      const run = await accountSync.discover(connectionId);
+      return run.ok ? { ok: true } : { ok: false, error: run.error };
+    },
+    reconnectLink: async (connectionId) => {
+      const { data } = await sessions.createReconnect({ integration_id: PROVIDER_CONFIG_KEY, connection_id: connectionId });
+      return { connect_link: data.connect_link, expires_at: data.expires_at };
+    },
+  });
   return {
     stores,
     sessions,
+    consoleAuth: new ConsoleAuth(config.console, stores.console),
+    console: consoleService,
     connections,
     flow,
     refresher,
@@ -205,7 +230,7 @@ export function createServices({
     secretKeys,
     keyUses,
     operations,
-    operationQueries: new OperationQueries(stores.operations, operations),
+    operationQueries,
     rateLimitCounter:
       config.databaseUrl && config.rateLimit.store === "database"
         ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)

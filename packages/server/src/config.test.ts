@@ -27,6 +27,22 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("loadConfig", () => {
+  it("the operator console is off without CONSOLE_OPERATOR_KEY, and its key must be its own", () => {
+    expect(loadConfig({ ...base, DATA_DIR: tempDir() }).console).toEqual({ operatorKey: null, sessionTtlSeconds: 28_800 });
+    const apiKey = "api-secret-key-0123456789abcdefghijklmnopq";
+    const operatorKey = "operator-key-0123456789abcdefghijklmnopqrs";
+    expect(loadConfig({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEY: apiKey, CONSOLE_OPERATOR_KEY: operatorKey }).console.operatorKey).toBe(
+      operatorKey,
+    );
+    expect(problemsOf({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEY: apiKey, CONSOLE_OPERATOR_KEY: apiKey })).toEqual([
+      "CONSOLE_OPERATOR_KEY: must be its own key, not an API secret key or the webhook signing key",
+    ]);
+    expect(problemsOf({ ...base, DATA_DIR: tempDir(), ADS_CONNECT_SECRET_KEYS: `${apiKey},${operatorKey}`, CONSOLE_OPERATOR_KEY: operatorKey })).toHaveLength(
+      1,
+    );
+    expect(problemsOf({ ...base, DATA_DIR: tempDir(), CONSOLE_OPERATOR_KEY: "short" })[0]).toContain("CONSOLE_OPERATOR_KEY");
+  });
+
   it("starts with zero configuration in development, generating and announcing each default", () => {
     const dataDir = tempDir();
     const announced: string[] = [];
@@ -178,8 +194,24 @@ describe("loadConfig", () => {
   it("reads rate-limit, retention and proxy settings, and refuses a TRUST_PROXY that trusts everyone", () => {
     const dataDir = tempDir();
     const config = loadConfig({ ...base, DATA_DIR: dataDir });
-    expect(config.rateLimit).toEqual({ enabled: true, windowSeconds: 60, browser: 120, sessionStatus: 600, api: 3000, store: "database" });
-    expect(config.prune).toEqual({ enabled: true, intervalSeconds: 3600, retentionDays: 30, webhookRetentionDays: 30, eventRetentionDays: 30 });
+    expect(config.rateLimit).toEqual({
+      enabled: true,
+      windowSeconds: 60,
+      browser: 120,
+      sessionStatus: 600,
+      api: 3000,
+      console: 600,
+      consoleSignIn: 10,
+      store: "database",
+    });
+    expect(config.prune).toEqual({
+      enabled: true,
+      intervalSeconds: 3600,
+      retentionDays: 30,
+      webhookRetentionDays: 30,
+      eventRetentionDays: 30,
+      logRetentionDays: 15,
+    });
     expect(config.maxAttemptsPerSession).toBe(20);
     expect(config.trustProxy).toBe(false);
     expect(loadConfig({ ...base, DATA_DIR: dataDir, TRUST_PROXY: "1" }).trustProxy).toBe(1);

@@ -21,6 +21,8 @@ export interface Config {
   secretKey: string;
   /** Signs every webhook; receivers accept the old and the new key while it is rotated (docs/tokens-and-webhooks.md). */
   webhookSigningKey: string;
+  /** The operator console: its sign-in key (null: the console is off) and how long a sign-in lasts. */
+  console: { operatorKey: string | null; sessionTtlSeconds: number };
   webhookUrl: string | null;
   allowedOrigins: string[];
   databaseFile: string;
@@ -114,6 +116,10 @@ export interface Config {
     sessionStatus: number;
     /** Product-backend API requests per window (all valid secret keys together). */
     api: number;
+    /** Operator console requests per client IP per window. */
+    console: number;
+    /** Operator console sign-in tries per client IP per window. */
+    consoleSignIn: number;
     /** `database`: counted in PostgreSQL, shared by every instance; `memory`: each process counts alone. SQLite always counts in memory. */
     store: "database" | "memory";
   };
@@ -208,6 +214,10 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       ...listedKeys,
     ]),
   ].filter(Boolean);
+  // The console's key signs in a person; an API key leaked to a backend's logs must not open it.
+  if (e.CONSOLE_OPERATOR_KEY && (secretKeys.includes(e.CONSOLE_OPERATOR_KEY) || e.CONSOLE_OPERATOR_KEY === e.ADS_CONNECT_WEBHOOK_SIGNING_KEY)) {
+    problems.push("CONSOLE_OPERATOR_KEY: must be its own key, not an API secret key or the webhook signing key");
+  }
   const webhookSigningKey = devSecret("ADS_CONNECT_WEBHOOK_SIGNING_KEY", "webhook-signing-key", e.ADS_CONNECT_WEBHOOK_SIGNING_KEY);
 
   let encryptionKeys: EncryptionKey[] = [];
@@ -267,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
     secretKeys,
     secretKey: secretKeys[0] ?? "",
     webhookSigningKey,
+    console: { operatorKey: e.CONSOLE_OPERATOR_KEY ?? null, sessionTtlSeconds: e.CONSOLE_SESSION_TTL_SECONDS },
     webhookUrl: e.WEBHOOK_URL ?? null,
     refreshAhead: {
       enabled: isOn(e.REFRESH_AHEAD),
@@ -344,6 +355,8 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       browser: e.RATE_LIMIT_BROWSER,
       sessionStatus: e.RATE_LIMIT_SESSION_STATUS,
       api: e.RATE_LIMIT_API,
+      console: e.RATE_LIMIT_CONSOLE,
+      consoleSignIn: e.RATE_LIMIT_CONSOLE_SIGN_IN,
       store: e.RATE_LIMIT_STORE,
     },
     prune: {

@@ -114,6 +114,15 @@ export const EnvSchema = z.object({
     secret: true,
     unset: "dev: generated into `$DATA_DIR/webhook-signing-key`",
   }),
+  CONSOLE_OPERATOR_KEY: secret.optional().meta({
+    description:
+      "the operator console's sign-in key (at least 32 characters; its own, never an API secret key): an operator types it at `/console` and gets a session cookie",
+    secret: true,
+    unset: "the console is off: `/console` says so and its API answers 404",
+  }),
+  CONSOLE_SESSION_TTL_SECONDS: seconds(60, 7 * 86_400)
+    .default(8 * 3600)
+    .meta({ description: "how long an operator's console sign-in lasts" }),
   WEBHOOK_URL: httpUrl.optional().meta({ description: "where auth and sync webhooks are POSTed" }),
   ALLOWED_ORIGINS: z
     .string()
@@ -339,6 +348,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_API: seconds(1, 10_000_000)
     .default(3000)
     .meta({ description: "product-backend API requests per window (all valid secret keys together; across all instances on PostgreSQL)" }),
+  RATE_LIMIT_CONSOLE: seconds(1, 1_000_000).default(600).meta({ description: "operator console requests (pages, files and its API) per client IP per window" }),
+  RATE_LIMIT_CONSOLE_SIGN_IN: seconds(1, 1000).default(10).meta({ description: "operator console sign-in tries per client IP per window" }),
   RATE_LIMIT_STORE: z.enum(["database", "memory"], { error: "must be database or memory" }).default("database").meta({
     description:
       "on PostgreSQL, where the limits count: `database` (shared by every instance: each adds its counts every 250 ms, so a limit can be exceeded by at most the deployment's requests in about 250 ms) or `memory` (each process alone, so N instances allow N times each limit); SQLite always counts in memory",

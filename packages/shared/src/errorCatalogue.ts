@@ -393,6 +393,36 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCatalogueEntry>> =
     message: "Sign-in uses the Entra emulator but MICROSOFT_ADS_API_URL is not set, so nothing was sent to Microsoft Advertising.",
     action: "Start the Microsoft Advertising emulator (npx msads-emulator) and set MICROSOFT_ADS_API_URL (development only).",
   },
+  console_off: {
+    http: [404],
+    actor: "operator",
+    message: "The operator console is off: no CONSOLE_OPERATOR_KEY is set.",
+    action: "Set CONSOLE_OPERATOR_KEY (at least 32 random characters, not an API secret key) and restart the server.",
+  },
+  console_sign_in_required: {
+    http: [401],
+    actor: "operator",
+    message: "Sign in to the operator console first (no session, or it expired).",
+    action: "Open /console and sign in with the operator key.",
+  },
+  console_key_invalid: {
+    http: [401],
+    actor: "operator",
+    message: "That is not the operator key.",
+    action: "Type the value of CONSOLE_OPERATOR_KEY exactly (not an API secret key).",
+  },
+  console_request_refused: {
+    http: [403],
+    actor: "operator",
+    message: "A console change must come from the console's own page (Origin and the console's request header).",
+    action: "Use the console at /console; another site cannot make changes with your session.",
+  },
+  confirmation_mismatch: {
+    http: [400],
+    actor: "operator",
+    message: "The typed confirmation does not match.",
+    action: "Type the connection id exactly to confirm the deletion.",
+  },
   credentials_unreadable: {
     http: [409],
     actor: "operator",

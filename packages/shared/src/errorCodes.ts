@@ -79,6 +79,12 @@ export const ERROR_CODES = [
   "msads_timeout",
   "msads_invalid_response",
   "msads_not_configured",
+  // the operator console (/console)
+  "console_off",
+  "console_sign_in_required",
+  "console_key_invalid",
+  "console_request_refused",
+  "confirmation_mismatch",
   // this server's own state
   "credentials_unreadable",
   // widget-side outcomes

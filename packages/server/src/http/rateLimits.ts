@@ -11,7 +11,7 @@ import { bearerToken } from "./bearerToken.js";
 import { MemoryRateLimitCounter, type RateLimitCounter } from "./rateLimitCounter.js";
 import { sendJson } from "./sendJson.js";
 
-type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "probe";
+type Limiter = "browser" | "session_status" | "api" | "api_unauthenticated" | "probe" | "console" | "console_sign_in";
 
 /**
  * Rate limits for every public endpoint but `/health`: popup and admin-consent pages and the
@@ -96,6 +96,8 @@ export function rateLimits({
     api: limiter(apiCount, json),
     api_unauthenticated: limiter(counted("api_unauthenticated", browser, byIp, counter), json),
     probe: limiter(counted("probe", browser, byIp, memory), json),
+    console: limiter(counted("console", config.rateLimit.console, byIp, counter), json),
+    console_sign_in: limiter(counted("console_sign_in", config.rateLimit.consoleSignIn, byIp, counter), json),
   };
 
   const handler: RequestHandler = (req, res, next) => {
@@ -105,15 +107,20 @@ export function rateLimits({
       next();
       return;
     }
-    const name: Limiter = path.startsWith("/oauth/")
-      ? "browser"
-      : path === "/connect/session/status"
-        ? "session_status"
-        : path === "/healthz" || path === "/readyz"
-          ? "probe"
-          : hasSecretKey(req)
-            ? "api"
-            : "api_unauthenticated";
+    const name: Limiter =
+      path === "/console/api/session" && req.method === "POST"
+        ? "console_sign_in"
+        : path === "/console" || path.startsWith("/console/")
+          ? "console"
+          : path.startsWith("/oauth/")
+            ? "browser"
+            : path === "/connect/session/status"
+              ? "session_status"
+              : path === "/healthz" || path === "/readyz"
+                ? "probe"
+                : hasSecretKey(req)
+                  ? "api"
+                  : "api_unauthenticated";
     limiters[name](req, res, next);
   };
   return Object.assign(handler, {

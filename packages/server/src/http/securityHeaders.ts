@@ -12,6 +12,31 @@ export function isPagePath(path: string): boolean {
   return path.startsWith("/oauth/");
 }
 
+/** The operator console's app and its pages (not its JSON API, which gets the API's headers). */
+export function isConsolePagePath(path: string): boolean {
+  return (path === "/console" || path.startsWith("/console/")) && !path.startsWith("/console/api/");
+}
+
+/**
+ * The console's CSP: its own script and style files only (Vite builds them with no inline code),
+ * its own API, nothing framed or framing it.
+ */
+const CONSOLE_CSP: HelmetOptions["contentSecurityPolicy"] = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
 /** What pages and API responses share (everything but the CSP). */
 const COMMON = {
   // The popup must keep its opener to post the result back; COOP here would cut it.
@@ -91,10 +116,17 @@ export function securityHeaders(config: Config): SecurityHeaders {
   const api = (res: ServerResponse) => {
     for (const [name, value] of apiHeaders) res.setHeader(name, value);
   };
+  const consoleHeaders = headersOf(helmet({ ...COMMON, crossOriginOpenerPolicy: { policy: "same-origin" }, contentSecurityPolicy: CONSOLE_CSP }));
   const handler: RequestHandler = (req, res, next) => {
-    if (isPagePath(withoutBasePath(req.path, config.basePath))) {
+    const path = withoutBasePath(req.path, config.basePath);
+    if (isPagePath(path)) {
       res.locals.cspNonce = cspNonce();
       pages(req, res, next);
+      return;
+    }
+    if (isConsolePagePath(path)) {
+      for (const [name, value] of consoleHeaders) res.setHeader(name, value);
+      next();
       return;
     }
     api(res);

@@ -10,6 +10,18 @@ export type AdAccountAction = AdAccountTable["last_action"];
 /** A discovery may add thousands: a few multi-row inserts, not one round trip each. */
 const INSERT_BATCH = 500;
 
+/** The account number's indexed copy (0015_operator_console, the console's search) from the JSON `data`. */
+function withAccountNumber<T extends Updateable<AdAccountTable>>(row: T): T {
+  if (row.data === undefined) return row;
+  let number: unknown = null;
+  try {
+    number = (JSON.parse(row.data) as { number?: unknown }).number;
+  } catch {
+    // Not JSON: no number to search by.
+  }
+  return { ...row, account_number: typeof number === "string" ? number : null };
+}
+
 /** The connections' Microsoft Advertising accounts (table `ad_accounts`), deleted ones kept with `deleted_at`. */
 export class AdAccountStore {
   constructor(private readonly db: Db) {}
@@ -59,12 +71,17 @@ export class AdAccountStore {
     for (let i = 0; i < rows.length; i += INSERT_BATCH)
       await this.db
         .insertInto("ad_accounts")
-        .values(rows.slice(i, i + INSERT_BATCH))
+        .values(rows.slice(i, i + INSERT_BATCH).map(withAccountNumber))
         .execute();
   }
 
   async update(connectionId: string, accountId: string, changes: Updateable<AdAccountTable>): Promise<void> {
-    await this.db.updateTable("ad_accounts").set(changes).where("connection_id", "=", connectionId).where("account_id", "=", accountId).execute();
+    await this.db
+      .updateTable("ad_accounts")
+      .set(withAccountNumber(changes))
+      .where("connection_id", "=", connectionId)
+      .where("account_id", "=", accountId)
+      .execute();
   }
 
   /**

@@ -49,8 +49,37 @@ const COLUMNS: Record<keyof ConnectionTable, true> = {
   accounts_error: true,
   accounts_sync_due_at: true,
   keepalive_due_at: true,
+  end_user_email: true,
+  error_code: true,
 };
 const CONNECTION_COLUMNS = Object.keys(COLUMNS) as (keyof ConnectionTable)[];
+
+/**
+ * The console's indexed copies (0015_operator_console) of what a write puts in the JSON columns:
+ * the end user's email, lowercase, and the first error's code.
+ */
+function withSearchColumns<T extends Updateable<ConnectionTable>>(changes: T): T {
+  if (changes.end_user === undefined && changes.errors === undefined) return changes;
+  const out = { ...changes };
+  if (changes.end_user !== undefined) {
+    const email = (safeJson(changes.end_user) as { email?: unknown } | null)?.email;
+    out.end_user_email = typeof email === "string" ? email.toLowerCase() : null;
+  }
+  if (changes.errors !== undefined) {
+    const first = (safeJson(changes.errors) as { type?: unknown }[] | null)?.[0]?.type;
+    out.error_code = typeof first === "string" ? first : null;
+  }
+  return out;
+}
+
+function safeJson(text: string | null | undefined): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /** Who a connection's user is and how their accounts' discovery went (the account picker's pages). */
 const USER_COLUMNS = ["username", "display_name", "accounts_error", "accounts_synced_at"] as const;
@@ -167,11 +196,11 @@ export class ConnectionStore {
   }
 
   async insert(row: NewConnectionRow): Promise<void> {
-    await this.db.insertInto("connections").values(row).execute();
+    await this.db.insertInto("connections").values(withSearchColumns(row)).execute();
   }
 
   async update(connectionId: string, changes: Updateable<ConnectionTable>): Promise<boolean> {
-    const result = await this.db.updateTable("connections").set(changes).where("connection_id", "=", connectionId).executeTakeFirst();
+    const result = await this.db.updateTable("connections").set(withSearchColumns(changes)).where("connection_id", "=", connectionId).executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }
 
@@ -184,7 +213,7 @@ export class ConnectionStore {
   async updateVersioned(connectionId: string, guard: { expected: number | null; bump: boolean }, changes: Updateable<ConnectionTable>): Promise<boolean> {
     let query = this.db
       .updateTable("connections")
-      .set((eb) => (guard.bump ? { ...changes, version: eb("version", "+", 1) } : changes))
+      .set((eb) => (guard.bump ? { ...withSearchColumns(changes), version: eb("version", "+", 1) } : withSearchColumns(changes)))
       .where("connection_id", "=", connectionId);
     if (guard.expected !== null) query = query.where("version", "=", guard.expected);
     const result = await query.executeTakeFirst();

@@ -112,6 +112,10 @@ export interface ConnectionTable {
   accounts_sync_due_at: number | null;
   /** When this connection's keep-alive refresh is due if nobody reads it (spread per connection). */
   keepalive_due_at: number | null;
+  /** The end user's email, lowercase (0015: the console's search; kept by ConnectionStore from `end_user`). */
+  end_user_email: string | null;
+  /** The first error's code (0015: the console's filter; kept by ConnectionStore from `errors`). */
+  error_code: string | null;
 }
 
 export interface WebhookOutboxTable {
@@ -225,6 +229,15 @@ export interface AdAccountTable {
   cursor: number;
   /** Place in Microsoft's `Accounts/Search` page order (index across all pages) at the last sync. */
   position: number;
+  /** The account's number (0015: the console's search; kept by AdAccountStore from `data`). */
+  account_number: string | null;
+}
+
+/** An operator's console sign-in (0015_operator_console): the hash of the cookie's token, until when it holds. */
+export interface ConsoleSessionTable {
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /** Microsoft token requests counted per time window, across instances (see TokenBudget). */
@@ -359,6 +372,7 @@ export interface Database {
   proxy_holds: ProxyHoldTable;
   rate_limit_hits: RateLimitHitTable;
   secret_key_uses: SecretKeyUseTable;
+  console_sessions: ConsoleSessionTable;
   operations: OperationTable;
   operation_messages: OperationMessageTable;
 }

@@ -5,6 +5,7 @@ import { AlertStore } from "./alertStore.js";
 import { ConnectionScheduleStore } from "./connectionScheduleStore.js";
 import { ConnectionStore } from "./connectionStore.js";
 import { ConnectSessionStore } from "./connectSessionStore.js";
+import { ConsoleStore } from "./consoleStore.js";
 import { type DatabaseHandle, type Db, inTransaction } from "./db.js";
 import { IntegrationEventStore } from "./integrationEventStore.js";
 import { LastFetchedStore } from "./lastFetchedStore.js";
@@ -62,6 +63,8 @@ export class Stores extends TransactionStores {
   readonly tokenBudget: TokenBudgetStore;
   readonly alerts: AlertStore;
   readonly rateLimits: RateLimitStore;
+  /** The operator console's sign-ins and reads. */
+  readonly console: ConsoleStore;
   /** On the bookkeeping connection when there is one (SQLite: writes that need no fsync). */
   readonly lastFetched: LastFetchedStore;
   /** On the bookkeeping connection when there is one. */
@@ -80,6 +83,7 @@ export class Stores extends TransactionStores {
     this.tokenBudget = new TokenBudgetStore(db);
     this.alerts = new AlertStore(db);
     this.rateLimits = new RateLimitStore(db);
+    this.console = new ConsoleStore(db);
     this.lastFetched = new LastFetchedStore(options.bookkeepingDb ?? db);
     this.secretKeyUses = new SecretKeyUseStore(options.bookkeepingDb ?? db);
     this.operations = new OperationStore(db);

@@ -124,4 +124,15 @@ export class WebhookOutboxStore {
     if (ids.length === 0) return [];
     return this.db.selectFrom("webhook_attempts").selectAll().where("outbox_id", "in", ids).orderBy("attempted_at").orderBy("id").execute();
   }
+
+  /** Makes an undelivered event due now (a given-up one too, its attempts kept): false when it does not exist or was delivered. */
+  async retryNow(id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("webhook_outbox")
+      .set({ next_attempt_at: at, gave_up_at: null, locked_until: null })
+      .where("id", "=", id)
+      .where("delivered_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
 }

@@ -34,6 +34,8 @@ export interface WebhookOutbox {
    * or is being sent; false then (the event went out as it was).
    */
   release(id: string, body: Omit<AuthWebhookBody, "idempotencyKey">, store?: WebhookOutboxStore): Promise<boolean>;
+  /** Makes an undelivered event (pending or given up) due now, for an operator: false when there is none to retry. */
+  retryNow(id: string): Promise<boolean>;
   /** Starts delivering (and keeps retrying) events from the database. */
   start(): void;
   /** Stops delivering; resolves when the delivery in flight has finished. */
@@ -221,6 +223,12 @@ export function createWebhookOutbox(options: {
       again = true;
       if (running) setImmediate(() => schedule(0));
       return released;
+    },
+    async retryNow(id) {
+      const due = await store.retryNow(id, now());
+      again = true;
+      if (due && running) setImmediate(() => schedule(0));
+      return due;
     },
     start() {
       if (running || !options.url) return;

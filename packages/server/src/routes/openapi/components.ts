@@ -27,6 +27,7 @@ import {
   WebhookDeliveriesResponseSchema,
 } from "@ads-connect/shared";
 import { z } from "zod";
+import { ConsoleDeleteBodySchema, ConsoleSignInBodySchema } from "../../console/consoleSchemas.js";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -40,6 +41,8 @@ const REQUEST_BODIES = {
   SyncControlBody: SyncControlBodySchema,
   UpdateSyncFrequencyBody: UpdateSyncFrequencyBodySchema,
   TriggerActionBody: TriggerActionBodySchema,
+  ConsoleSignInBody: ConsoleSignInBodySchema,
+  ConsoleDeleteBody: ConsoleDeleteBodySchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies, as the server sends them (zod's output side). */

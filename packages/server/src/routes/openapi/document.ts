@@ -6,7 +6,12 @@ export type OpenApiDocument = Record<string, unknown> & {
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> };
 };
 
-const SECURITY = { secretKey: [{ secretKey: [] }], connectSession: [{ connectSessionToken: [] }], none: [] } as const;
+const SECURITY = {
+  secretKey: [{ secretKey: [] }],
+  connectSession: [{ connectSessionToken: [] }],
+  consoleSession: [{ consoleSession: [] }],
+  none: [],
+} as const;
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, built from the shared zod schemas and the route list
@@ -40,6 +45,12 @@ export function buildOpenApiDocument(publicUrl?: string): OpenApiDocument {
           scheme: "bearer",
           description: "The product backend's secret key (ADS_CONNECT_SECRET_KEY or one of ADS_CONNECT_SECRET_KEYS). Never send it to a browser.",
         },
+        consoleSession: {
+          type: "apiKey",
+          in: "cookie",
+          name: "adsc_console",
+          description: "The operator console's session cookie, set by POST /console/api/session with the operator key (CONSOLE_OPERATOR_KEY).",
+        },
         connectSessionToken: {
           type: "http",
           scheme: "bearer",
@@ -62,7 +73,14 @@ function operation(op: Operation): Record<string, unknown> {
   // Every API error has one shape; the statuses each route can answer with are in the error catalogue.
   if (op.auth !== "none" || op.path === "/readyz") {
     if (op.auth !== "none")
-      responses["401"] ??= response(op.auth === "secretKey" ? "Missing or wrong secret key" : "Missing or unknown session token", "Error");
+      responses["401"] ??= response(
+        op.auth === "secretKey"
+          ? "Missing or wrong secret key"
+          : op.auth === "consoleSession"
+            ? "Not signed in to the console"
+            : "Missing or unknown session token",
+        "Error",
+      );
     responses["429"] ??= response("Rate limited (Retry-After)", "Error");
     responses.default ??= response("An error: `{ error: { code, message } }`", "Error");
   }

@@ -9,12 +9,18 @@ import {
   WebhookDeliveriesQuerySchema,
 } from "@ads-connect/shared";
 import type { z } from "zod";
+import {
+  ConsoleConnectionsQuerySchema,
+  ConsoleCursorQuerySchema,
+  ConsoleDeliveriesQuerySchema,
+  ConsoleOverviewQuerySchema,
+} from "../../console/consoleSchemas.js";
 import { ACCOUNT_PICKER_PATH, ADMIN_CONSENT_CALLBACK_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../../oauth/redirectUris.js";
 import { MAX_PROXY_RETRIES } from "../../proxy/proxyService.js";
 import type { RequestBodyName, ResponseBodyName } from "./components.js";
 
 /** Who may call: the product backend's secret key, the widget's connect session token, or anyone. */
-export type Auth = "secretKey" | "connectSession" | "none";
+export type Auth = "secretKey" | "connectSession" | "consoleSession" | "none";
 
 export interface HeaderParam {
   name: string;
@@ -46,6 +52,7 @@ const CONNECTION_HEADERS: HeaderParam[] = [
   { name: "Connection-Id", required: true, description: "The connection's id." },
   { name: "Provider-Config-Key", required: false, description: `The integration id; "${PROVIDER_CONFIG_KEY}" when given.` },
 ];
+const CONSOLE_REQUEST_HEADER: HeaderParam = { name: "X-Console-Request", required: true, description: "`1`: the console's own page made the change (CSRF)." };
 const CONNECTION_ID = { connectionId: "The connection's id (`connection_id`)." };
 const ok = (body: ResponseBodyName | "any", description = "OK") => ({ "200": { description, body } });
 const page = (description: string) => ({ description, body: "html" as const });
@@ -386,5 +393,188 @@ export const OPERATIONS: Operation[] = [
     tag: "Browser pages",
     auth: "none",
     responses: { default: page("The outcome") },
+  },
+  // The operator console (CONSOLE_OPERATOR_KEY): its pages and files, and its API (the session cookie)
+  ...(["/console", "/console/connections", "/console/connections/{id}", "/console/webhooks"] as const).map(
+    (path): Operation => ({
+      method: "get",
+      path,
+      operationId: `consolePage${
+        path === "/console"
+          ? ""
+          : path
+              .slice("/console/".length)
+              .replace(/\/\{id\}$/, "One")
+              .replace(/^./, (c) => c.toUpperCase())
+      }`,
+      summary: "The operator console's page (or, without CONSOLE_OPERATOR_KEY, a page saying it is off)",
+      tag: "Operator console",
+      auth: "none",
+      ...(path.endsWith("{id}") ? { pathParams: { id: "A connection id." } } : {}),
+      responses: { "200": page("The console"), "404": page("The console is off") },
+    }),
+  ),
+  {
+    method: "get",
+    path: "/console/assets/{file}",
+    operationId: "consoleAsset",
+    summary: "One of the console's built files (script, style), cached for good",
+    tag: "Operator console",
+    auth: "none",
+    pathParams: { file: "A file name from the build (with its content hash)." },
+    responses: { "200": { description: "The file", body: "empty" }, "404": { description: "No such file", body: "Error" } },
+  },
+  {
+    method: "get",
+    path: "/console/api/session",
+    operationId: "consoleSession",
+    summary: "Whether the console session cookie is signed in",
+    tag: "Operator console",
+    auth: "consoleSession",
+    responses: ok("any"),
+  },
+  {
+    method: "post",
+    path: "/console/api/session",
+    operationId: "consoleSignIn",
+    summary: "Sign in with the operator key: sets the HttpOnly, SameSite=Strict session cookie (rate-limited per IP)",
+    tag: "Operator console",
+    auth: "none",
+    headers: [CONSOLE_REQUEST_HEADER],
+    body: "ConsoleSignInBody",
+    responses: {
+      ...ok("any"),
+      "401": { description: "Not the operator key", body: "Error" },
+      "403": { description: "Not from the console's page", body: "Error" },
+      "404": { description: "The console is off", body: "Error" },
+      "429": { description: "Too many sign-in tries from this address (Retry-After)", body: "Error" },
+    },
+  },
+  {
+    method: "delete",
+    path: "/console/api/session",
+    operationId: "consoleSignOut",
+    summary: "Sign out: the session ends and the cookie is cleared",
+    tag: "Operator console",
+    auth: "consoleSession",
+    headers: [CONSOLE_REQUEST_HEADER],
+    responses: ok("any"),
+  },
+  {
+    method: "get",
+    path: "/console/api/overview",
+    operationId: "consoleOverview",
+    summary: "Connections by status, activity charts, top errors, integration status",
+    tag: "Operator console",
+    auth: "consoleSession",
+    query: ConsoleOverviewQuerySchema,
+    responses: ok("any"),
+  },
+  {
+    method: "get",
+    path: "/console/api/connections",
+    operationId: "consoleConnections",
+    summary: "One page of connections: search, filters, sort",
+    tag: "Operator console",
+    auth: "consoleSession",
+    query: ConsoleConnectionsQuerySchema,
+    responses: ok("any"),
+  },
+  {
+    method: "get",
+    path: "/console/api/connections/{id}",
+    operationId: "consoleConnection",
+    summary: "A connection with its errors and next steps",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "A connection id." },
+    responses: ok("any"),
+  },
+  {
+    method: "delete",
+    path: "/console/api/connections/{id}",
+    operationId: "consoleDeleteConnection",
+    summary: "Delete a connection (the id typed again)",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "A connection id." },
+    headers: [CONSOLE_REQUEST_HEADER],
+    body: "ConsoleDeleteBody",
+    responses: ok("any"),
+  },
+  {
+    method: "get",
+    path: "/console/api/connections/{id}/operations",
+    operationId: "consoleTimeline",
+    summary: "A connection's operation log, newest first",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "A connection id." },
+    query: ConsoleCursorQuerySchema,
+    responses: ok("any"),
+  },
+  {
+    method: "post",
+    path: "/console/api/connections/{id}/refresh",
+    operationId: "consoleForceRefresh",
+    summary: "Force a token refresh (an admin/operator_action operation)",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "A connection id." },
+    headers: [CONSOLE_REQUEST_HEADER],
+    responses: ok("any"),
+  },
+  {
+    method: "post",
+    path: "/console/api/connections/{id}/sync",
+    operationId: "consoleResyncAccounts",
+    summary: "Re-sync the connection's accounts (an admin/operator_action operation)",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "A connection id." },
+    headers: [CONSOLE_REQUEST_HEADER],
+    responses: ok("any"),
+  },
+  {
+    method: "post",
+    path: "/console/api/connections/{id}/reconnect-link",
+    operationId: "consoleReconnectLink",
+    summary: "A reconnect connect link for the connection (an admin/operator_action operation)",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "A connection id." },
+    headers: [CONSOLE_REQUEST_HEADER],
+    responses: ok("any"),
+  },
+  {
+    method: "get",
+    path: "/console/api/operations/{id}",
+    operationId: "consoleOperation",
+    summary: "One operation with its messages",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "An operation id." },
+    responses: ok("any"),
+  },
+  {
+    method: "get",
+    path: "/console/api/webhooks",
+    operationId: "consoleWebhooks",
+    summary: "Webhook deliveries: status, attempts, next retry",
+    tag: "Operator console",
+    auth: "consoleSession",
+    query: ConsoleDeliveriesQuerySchema,
+    responses: ok("any"),
+  },
+  {
+    method: "post",
+    path: "/console/api/webhooks/{id}/retry",
+    operationId: "consoleRetryWebhook",
+    summary: "Retry an undelivered webhook now (an admin/operator_action operation)",
+    tag: "Operator console",
+    auth: "consoleSession",
+    pathParams: { id: "A webhook event id." },
+    headers: [CONSOLE_REQUEST_HEADER],
+    responses: ok("any"),
   },
 ];
