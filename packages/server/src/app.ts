@@ -62,7 +62,7 @@ export function buildApp({ config, logger, services }: AppDeps): { app: Express;
   const middleware = {
     requestLog: requestLogger(logger, app.request),
     securityHeaders: securityHeaders(config),
-    rateLimits: rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter }),
+    rateLimits: rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter, pageStrings: services.pageStrings }),
     secretKeys: services.secretKeys,
   };
   app.use(middleware.requestLog);
@@ -93,8 +93,15 @@ export function buildApp({ config, logger, services }: AppDeps): { app: Express;
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(actionsRoutes(services.actions, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
-  routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
-  routes.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:"), config.basePath));
+  routes.use(
+    oauthRoutes(flow, {
+      secureCookies: config.publicUrl.startsWith("https:"),
+      publicUrl: config.publicUrl,
+      basePath: config.basePath,
+      pageStrings: services.pageStrings,
+    }),
+  );
+  routes.use(adminConsentRoutes(adminConsent, services.pageStrings, config.publicUrl.startsWith("https:"), config.basePath));
   // With a path prefix in PUBLIC_URL, the routes answer under it and at the root, so a reverse
   // proxy may pass the prefix on or strip it.
   if (config.basePath) app.use(config.basePath, routes);

@@ -9,5 +9,6 @@ export * from "./errorCatalogue.js";
 export * from "./errorCodes.js";
 export * from "./health.js";
 export * from "./integrationStatus.js";
+export * from "./locale.js";
 export * from "./paginate.js";
 export * from "./webhook.js";

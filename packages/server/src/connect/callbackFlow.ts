@@ -48,6 +48,8 @@ export class CallbackFlow {
     if (!binding || !secretsEqual(hashToken(binding), attempt.binding_hash)) {
       return refuse(new AppError("attempt_browser_mismatch", "This sign-in was started in another browser or window. Connect again from the app.", 403));
     }
+    // The result page speaks the session's language (set by the product) on whichever instance it lands.
+    const locale = (await this.deps.stores.sessions.findById(attempt.session_id))?.locale ?? null;
 
     const codeHash = code ? hashToken(code) : null;
     const consumedAt = this.now();
@@ -56,13 +58,13 @@ export class CallbackFlow {
       consumed = await this.deps.stores.attempts.consume(attempt.id, codeHash, consumedAt);
     } catch (err) {
       // Nothing is spent yet: the browser may load the same response again.
-      if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
+      if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin, locale };
       throw err;
     }
     const outcome = consumed
       ? await this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query)
       : await this.replay(attempt, codeHash);
-    return this.withPicker(attempt, outcome);
+    return { ...(await this.withPicker(attempt, outcome)), locale };
   }
 
   /**

@@ -60,6 +60,7 @@ export class StartFlow {
       if (!(err instanceof AppError)) throw err;
       return { kind: "error", status: err.status, result: errorResult(err), origin: origin ?? null };
     }
+    const locale = session.locale;
 
     // A change-accounts session skips Microsoft, but its link is guarded like a connect link: the
     // picker names the signed-in user and every account and changes the selection, so it opens only
@@ -68,7 +69,7 @@ export class StartFlow {
     if (!changeAccounts) {
       // A tenant Entra does not know (AADSTS90002) shows now, before anyone is asked to confirm.
       const discovery = await this.discover(session, origin ?? null);
-      if (discovery.kind === "error") return discovery;
+      if (discovery.kind === "error") return { ...discovery, locale };
     }
 
     const proof = newToken("");
@@ -93,6 +94,7 @@ export class StartFlow {
       origin: origin ?? null,
       flow: flow ?? null,
       changeAccounts,
+      locale,
     };
   }
 
@@ -100,7 +102,12 @@ export class StartFlow {
    * The start page's form: after the widget's handshake (submitted by the page's script) or the
    * person's Continue or Cancel. Needs the page's one-time proof and the browser that opened it.
    */
-  async proceed(proof: string | undefined, decision: string | undefined, cookies: Record<string, string | undefined>): Promise<ProceedOutcome> {
+  async proceed(
+    proof: string | undefined,
+    decision: string | undefined,
+    cookies: Record<string, string | undefined>,
+    browserLocale = "en",
+  ): Promise<ProceedOutcome> {
     const refuse = (error: AppError, origin: string | null = null): ProceedOutcome => ({
       kind: "error",
       status: error.status,
@@ -109,24 +116,26 @@ export class StartFlow {
     });
     const session = proof ? await this.deps.sessions.findByStartProof(proof) : undefined;
     if (!proof || !session) return refuse(new AppError("state_invalid", "This connect page is no longer valid. Start connecting again from the app."));
+    const locale = session.locale;
+    const refuseIn = (error: AppError, o: string | null = null): ProceedOutcome => ({ ...(refuse(error, o) as ErrorOutcome), locale });
     const binding = cookies[startCookieName(session.id)];
     if (!binding || !session.start_binding_hash || !secretsEqual(hashToken(binding), session.start_binding_hash)) {
-      return refuse(
+      return refuseIn(
         new AppError("attempt_browser_mismatch", "This connect page was opened in another browser or window. Start connecting again from the app.", 403),
       );
     }
     if (!(await this.deps.sessions.claimPendingStart(session.id, proof))) {
-      return refuse(new AppError("state_already_used", "This connect page was already used. Start connecting again from the app."));
+      return refuseIn(new AppError("state_already_used", "This connect page was already used. Start connecting again from the app."));
     }
     const origin = session.start_origin;
     const flow = session.start_flow ?? undefined;
     if ((session.start_expires_at ?? 0) <= this.now())
-      return refuse(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."), origin);
+      return refuseIn(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."), origin);
     try {
       await this.deps.sessions.resolveRow(session);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      return refuse(err, origin);
+      return refuseIn(err, origin);
     }
     const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
     if (decision === "cancel") {
@@ -134,15 +143,17 @@ export class StartFlow {
         new ConnectFlowError("user_cancelled", changeAccounts ? "You cancelled. Nothing was changed." : "You cancelled. Nothing was connected.", "end_user"),
       );
       await this.recordCancel(session, result);
-      return { kind: "error", status: 200, result, origin };
+      return { kind: "error", status: 200, result, origin, locale };
     }
     if (changeAccounts) {
       const now = this.now();
       await this.deps.sessions.markAttemptStarted(session.id, now, now + this.deps.config.accountPicker.ttlSeconds * 1000, flow ?? null);
       return { ...(await this.deps.picker.openForChange(session, origin)), startCookieName: startCookieName(session.id) };
     }
-    const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow);
-    return outcome.kind === "error" ? outcome : { ...outcome, startCookieName: startCookieName(session.id) };
+    // Microsoft's sign-in speaks the popup's language: the session's, else the browser's.
+    const uiLocale = session.locale ?? browserLocale;
+    const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow, uiLocale);
+    return outcome.kind === "error" ? { ...outcome, locale } : { ...outcome, startCookieName: startCookieName(session.id) };
   }
 
   /**
@@ -170,6 +181,7 @@ export class StartFlow {
     session: ConnectSessionRow,
     origin: string | undefined,
     flow: string | undefined,
+    uiLocale: string,
   ): Promise<ErrorOutcome | { kind: "redirect"; url: string; cookie: BindingCookie }> {
     const { config } = this.deps;
     const discovery = await this.discover(session, origin ?? null);
@@ -212,6 +224,8 @@ export class StartFlow {
     }
     await this.deps.sessions.markAttemptStarted(session.id, createdAt, createdAt + ttl * 1000, flow ?? null);
     const url = oidc.buildAuthorizationUrl(configuration, {
+      // The product's own authorization_params (its ui_locales too) come after, so they win.
+      ui_locales: uiLocale,
       ...params.authorizationParams,
       redirect_uri: signInRedirectUri(this.deps.config.publicUrl),
       response_type: "code",
