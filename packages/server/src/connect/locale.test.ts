@@ -69,6 +69,18 @@ describe("the popup's language", () => {
     expect(bad.text).toContain("locale");
   });
 
+  it("without PRODUCT_NAME the picker says 'this app' mid-sentence (not 'This app'), in the page's language", async () => {
+    for (const [lang, text] of [
+      ["en", "Choose which accounts <bdi>this app</bdi> may use."],
+      ["de", "Wählen Sie, welche Konten <bdi>diese App</bdi> verwenden darf."],
+    ] as const) {
+      const browser = new BrowserClient({ "accept-language": lang });
+      const { token } = await session();
+      const picker = await signInAs(browser, await submitStart(browser, await browser.get(h.startUrl(token))), "three@contoso.example");
+      expect(picker.body).toContain(text);
+    }
+  });
+
   it("an error page before any session (a wrong token) speaks the browser's language", async () => {
     const page = await new BrowserClient({ "accept-language": "fr-FR" }).get(h.startUrl("adsc_cs_nope"));
     expect(page.status).toBe(401);
