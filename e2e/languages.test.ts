@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { httpRequest } from "@ads-connect/server/testing";
+import type { AxeResults, RunOptions } from "axe-core";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clickForPopup, type DemoFixture, openDemo, signInAs, startDemoFixture, Widget } from "./demoStack.js";

@@ -1,4 +1,4 @@
-import type { ConnectLabels } from "../labels.js";
+import type { ConnectLabels } from "../labelTypes.js";
 
 // "and N more accounts" in Arabic's plural forms (the number written the Arabic way).
 const forms: Partial<Record<Intl.LDMLPluralRule, (n: string) => string>> = {

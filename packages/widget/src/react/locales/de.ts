@@ -1,4 +1,4 @@
-import type { ConnectLabels } from "../labels.js";
+import type { ConnectLabels } from "../labelTypes.js";
 
 /** German texts of the component (loaded only when used). */
 export default {

@@ -1,4 +1,4 @@
-import type { PageStrings } from "./pageStrings.js";
+import type { PageStrings } from "./types.js";
 
 /** Arabic (right to left; six plural forms). */
 export const AR: PageStrings = {

@@ -1,4 +1,4 @@
-import type { PageStrings } from "./pageStrings.js";
+import type { PageStrings } from "./types.js";
 
 /** German. */
 export const DE: PageStrings = {

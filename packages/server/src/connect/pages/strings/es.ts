@@ -1,4 +1,4 @@
-import type { PageStrings } from "./pageStrings.js";
+import type { PageStrings } from "./types.js";
 
 /** Spanish. */
 export const ES: PageStrings = {

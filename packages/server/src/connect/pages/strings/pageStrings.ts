@@ -7,22 +7,9 @@ import { EN } from "./en.js";
 import { ES } from "./es.js";
 import { FR } from "./fr.js";
 import { JA } from "./ja.js";
+import { type PageStrings, PLURAL_KEYS, type Plural } from "./types.js";
 
-/** One text per plural category of the language (Intl.PluralRules); `other` is always there. */
-export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
-
-/** The keys whose text depends on a number. */
-const PLURAL_KEYS = ["countAll", "countMatches", "accountsMore", "tooManyRetry", "tooManyReload"] as const;
-type PluralKey = (typeof PLURAL_KEYS)[number];
-type TextKey = Exclude<keyof typeof EN, PluralKey | "errors" | "dir">;
-
-/** Every text of the server's pages in one language (see en.ts). */
-export type PageStrings = { [K in TextKey]: string } & { [K in PluralKey]: Plural } & {
-  dir: "ltr" | "rtl";
-  /** The popup's failures by error code; a code left out shows `errorFallback`. */
-  errors: Partial<Record<string, string>>;
-};
-export type PageStringKey = keyof PageStrings;
+export type { PageStrings, Plural } from "./types.js";
 
 /** The built-in tables, one per supported language. */
 export const BUILT_IN: Readonly<Record<SupportedLocale, PageStrings>> = { en: EN as PageStrings, de: DE, fr: FR, es: ES, ja: JA, ar: AR };
