@@ -36,7 +36,7 @@ async function axeClean(page: Page, what: string, schemes: readonly ("light" | "
   for (const colorScheme of schemes) {
     await page.emulateMedia({ colorScheme });
     const violations = await page.evaluate(async () => {
-      const { axe } = window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } };
+      const { axe } = window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } };
       return (await axe.run(document, { resultTypes: ["violations"] })).violations.map(
         (v) => `${v.id} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
       );
