@@ -81,12 +81,12 @@ describe("account picker in Chromium", () => {
     expect(await page.locator(".adsc-account").count()).toBe(2500);
     const status = page.locator("#adsc-count");
     expect(await status.getAttribute("aria-live")).toBe("polite");
-    expect(await status.innerText()).toBe("2500 accounts");
+    expect(await status.innerText()).toBe("2,500 accounts");
 
     await search.fill("many ads 1234");
     const visible = () => page.locator(".adsc-account:not([hidden])").count();
     await expect.poll(visible).toBe(1);
-    await expect.poll(() => status.innerText()).toBe("1 of 2500 accounts match");
+    await expect.poll(() => status.innerText()).toBe("1 of 2,500 accounts matches");
     await search.press("Enter");
     expect(await page.locator("main[data-account-picker]").count()).toBe(1);
 

@@ -64,11 +64,15 @@ export async function resetConnections(f: DemoFixture): Promise<void> {
 /** The demo page, loaded and ready, in a fresh browser context. */
 export async function openDemo(
   f: DemoFixture,
-  options: { colorScheme?: "light" | "dark" } = {},
+  options: { colorScheme?: "light" | "dark"; query?: string; locale?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; widget: Widget }> {
-  const context = await f.browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: 900, height: 700 } });
+  const context = await f.browser.newContext({
+    colorScheme: options.colorScheme ?? "light",
+    viewport: { width: 900, height: 700 },
+    ...(options.locale ? { locale: options.locale } : {}),
+  });
   const page = await context.newPage();
-  await page.goto(f.stack.demo.url);
+  await page.goto(`${f.stack.demo.url}${options.query ?? ""}`);
   const widget = new Widget(page.getByTestId("connect").locator("[data-adsc-state]"));
   await expect.poll(() => widget.state()).toBe("idle");
   return { context, page, widget };

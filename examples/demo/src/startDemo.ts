@@ -36,7 +36,9 @@ export async function startDemo(options: { staticDir: string; port?: number; hos
   app.post("/api/connect-session", async (req, res) => {
     const connectionId = typeof req.body?.connection_id === "string" ? req.body.connection_id : undefined;
     const { client } = ads();
-    const common = { end_user: DEMO_END_USER, account_selection: DEMO_ACCOUNT_SELECTION } as const;
+    // The page's language (`/?lang=de`) for the popup's pages and Microsoft's sign-in too.
+    const locale = typeof req.body?.locale === "string" ? req.body.locale : undefined;
+    const common = { end_user: DEMO_END_USER, account_selection: DEMO_ACCOUNT_SELECTION, ...(locale ? { locale } : {}) } as const;
     // `change_accounts`: a session whose popup shows only the account picker of that connection.
     const session = !connectionId
       ? await client.createConnectSession(common)

@@ -15,10 +15,17 @@ interface DemoConnection {
 
 /** The product backend hands out connect session tokens; the secret key never reaches the page. */
 async function sessionToken(body: { connection_id?: string; change_accounts?: boolean } = {}): Promise<string> {
-  const res = await fetch("/api/connect-session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch("/api/connect-session", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...body, ...(lang ? { locale: lang } : {}) }),
+  });
   if (!res.ok) throw new Error(`connect session: HTTP ${res.status}`);
   return ((await res.json()) as { token: string }).token;
 }
+
+/** `/?lang=de`: the widget's language, and the connect session's (its popup pages and Microsoft's sign-in). */
+const lang = new URLSearchParams(window.location.search).get("lang") ?? undefined;
 
 const page: CSSProperties = { font: "16px/1.5 system-ui, sans-serif", maxWidth: 760, margin: "0 auto", padding: "2rem 1.25rem" };
 const card: CSSProperties = { border: "1px solid #d0d4da", borderRadius: 10, padding: "1.25rem 1.5rem", margin: "1.5rem 0" };
@@ -53,7 +60,7 @@ export function App({ serverUrl }: { serverUrl: string }) {
           Microsoft Advertising
         </h2>
         <div data-testid="connect">
-          <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={() => sessionToken()} onSuccess={onSuccess} />
+          <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={() => sessionToken()} onSuccess={onSuccess} lang={lang} />
         </div>
       </section>
 
@@ -107,6 +114,7 @@ export function App({ serverUrl }: { serverUrl: string }) {
                       getChangeAccountsToken={() => sessionToken({ connection_id: c.id, change_accounts: true })}
                       connected={{ displayName: c.name, username: c.username, status: c.status === "expired" ? "expired" : "connected", accounts: c.accounts }}
                       onSuccess={onSuccess}
+                      lang={lang}
                       labels={{ connectedAs: () => "", connectedTo: () => "" }}
                     />
                   </td>

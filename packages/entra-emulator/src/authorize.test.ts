@@ -70,6 +70,14 @@ describe("authorize", () => {
     expect(html).toMatch(/data-testid="user-megan@contoso\.example" autofocus/);
   });
 
+  it("honours ui_locales: the sign-in page names the first well-formed language tag it was asked for", async () => {
+    const page = async (ui_locales?: string) => (await flow.authorize(flow.authorizeQuery(ui_locales ? { ui_locales } : {}).query)).text();
+    expect(await page("ar-EG fr")).toContain('data-ui-locale="ar-EG"');
+    expect(await page("<x> ja")).toContain('data-ui-locale="ja"');
+    expect(await page()).toContain('data-ui-locale=""');
+    expect(emulator.lastAuthorizeRequest?.get("ui_locales")).toBeNull();
+  });
+
   it("lists only the users who fit the tenant path", async () => {
     const usersOn = async (tenant: string) => {
       const html = await (await flow.authorize(flow.authorizeQuery().query, tenant)).text();

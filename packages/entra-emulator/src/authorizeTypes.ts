@@ -19,4 +19,6 @@ export interface AuthorizeRequest extends RedirectTarget {
   codeChallengeMethod: "S256" | "plain";
   prompt: string | null;
   loginHint: string | null;
+  /** `ui_locales`' first well-formed language tag: the sign-in page's language (as Entra's). */
+  uiLocale: string | null;
 }

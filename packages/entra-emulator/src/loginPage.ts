@@ -21,7 +21,7 @@ export function loginPage(interactionId: string, request: AuthorizeRequest, user
     "Sign in — Entra emulator",
     `<h1>Sign in to the local Entra emulator</h1>
 <p class="note">This is a local emulator of Microsoft Entra ID for development and tests. It is not Microsoft; no real account is used.</p>
-<p class="meta">App: ${escapeHtml(request.clientId)}<br>Tenant: ${escapeHtml(request.tenant.segment)}<br>Scopes: ${escapeHtml(request.scopes.join(" ") || "(none)")}</p>
+<p class="meta" data-ui-locale="${escapeHtml(request.uiLocale ?? "")}">App: ${escapeHtml(request.clientId)}<br>Tenant: ${escapeHtml(request.tenant.segment)}<br>Scopes: ${escapeHtml(request.scopes.join(" ") || "(none)")}<br>Language (ui_locales): ${escapeHtml(request.uiLocale ?? "(browser default)")}</p>
 <p>Pick an account:</p>
 <form method="post" action="${escapeHtml(action)}">
 <input type="hidden" name="interaction" value="${escapeHtml(interactionId)}">

@@ -78,6 +78,7 @@ export function validateAuthorizeRequest(tenant: ResolvedTenant, query: URLSearc
       codeChallengeMethod: method,
       prompt,
       loginHint: query.get("login_hint"),
+      uiLocale: firstLocale(query.get("ui_locales")),
     },
   };
 }
@@ -88,4 +89,9 @@ function safeProtocol(uri: string): string {
   } catch {
     return "";
   }
+}
+
+/** Entra takes a space-separated list of language tags and shows the first it supports; here, the first well-formed one. */
+function firstLocale(uiLocales: string | null): string | null {
+  return (uiLocales ?? "").split(/\s+/).find((tag) => /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) ?? null;
 }

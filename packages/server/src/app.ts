@@ -73,7 +73,7 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
   const middleware = {
     requestLog: requestLogger(logger, app.request),
     securityHeaders: securityHeaders(config),
-    rateLimits: rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter }),
+    rateLimits: rateLimits({ config, logger, secretKeys: services.secretKeys, shared: services.rateLimitCounter, pageStrings: services.pageStrings }),
     secretKeys: services.secretKeys,
   };
   if (telemetry.tracing) app.use(httpTracing());
@@ -113,7 +113,14 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
   routes.use(actionsRoutes(services.actions, secretKey));
   routes.use(integrationsRoutes(integrationStatus, secretKey));
   routes.use(logsRoutes(services.operationQueries, secretKey));
-  routes.use(oauthRoutes(flow, { secureCookies: config.publicUrl.startsWith("https:"), publicUrl: config.publicUrl, basePath: config.basePath }));
+  routes.use(
+    oauthRoutes(flow, {
+      secureCookies: config.publicUrl.startsWith("https:"),
+      publicUrl: config.publicUrl,
+      basePath: config.basePath,
+      pageStrings: services.pageStrings,
+    }),
+  );
   routes.use(
     consoleRoutes(services.consoleAuth, services.console, {
       secureCookies: config.publicUrl.startsWith("https:"),
@@ -121,7 +128,7 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
       publicUrl: config.publicUrl,
     }),
   );
-  routes.use(adminConsentRoutes(adminConsent, config.publicUrl.startsWith("https:"), config.basePath));
+  routes.use(adminConsentRoutes(adminConsent, services.pageStrings, config.publicUrl.startsWith("https:"), config.basePath));
   // With a path prefix in PUBLIC_URL, the routes answer under it and at the root, so a reverse
   // proxy may pass the prefix on or strip it.
   if (config.basePath) app.use(config.basePath, routes);

@@ -10,7 +10,7 @@ import type { Config } from "./config.js";
 import { AccountPickerService } from "./connect/accountPickerService.js";
 import { ConnectFlowService } from "./connect/connectFlowService.js";
 import { ConnectSessionService } from "./connect/connectSessionService.js";
-import { loadPickerStrings } from "./connect/pages/pickerStrings.js";
+import { loadPageCatalogues, type PageCatalogues } from "./connect/pages/strings/pageStrings.js";
 import { ConnectionService } from "./connections/connectionService.js";
 import { LastFetchedRecorder } from "./connections/lastFetchedRecorder.js";
 import { TokenBudget } from "./connections/tokenBudget.js";
@@ -46,6 +46,8 @@ export interface Services {
   sessions: ConnectSessionService;
   connections: ConnectionService;
   flow: ConnectFlowService;
+  /** Every page's texts in every language, the product team's overrides included. */
+  pageStrings: PageCatalogues;
   refresher: TokenRefresher;
   outbox: WebhookOutbox;
   alerter: Alerter;
@@ -160,7 +162,6 @@ export function createServices({
     config,
     stores,
     outbox,
-    strings: loadPickerStrings(config.accountPicker.stringsFile),
     logger,
     refreshAccounts: (connectionId) => accountSync.discoverAfterConnect(connectionId),
     operations,
@@ -212,6 +213,7 @@ export function createServices({
     console: consoleService,
     connections,
     flow,
+    pageStrings: loadPageCatalogues({ pageStringsFile: config.pageStringsFile, pickerStringsFile: config.accountPicker.stringsFile }),
     refresher,
     outbox,
     alerter,

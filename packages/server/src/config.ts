@@ -64,9 +64,11 @@ export interface Config {
   accountPicker: {
     /** How long the popup's account picker waits for a choice; the held creation webhook goes out then. */
     ttlSeconds: number;
-    /** JSON file overriding the picker's texts (translation); null keeps English. */
+    /** JSON file overriding the picker's texts (one language, ACCOUNT_PICKER_STRINGS_FILE); null: none. */
     stringsFile: string | null;
   };
+  /** JSON file overriding any page's texts per language (PAGE_STRINGS_FILE); null: the built-in texts. */
+  pageStringsFile: string | null;
   /** Folder of the product team's action modules (.ts/.mjs/.js) loaded at start; null: pre-built actions only. */
   actionsDir: string | null;
   /** The proxy to Microsoft Advertising (`/proxy/*` and actions). */
@@ -98,7 +100,8 @@ export interface Config {
     timeoutMs: number;
   };
   /** The product's name on the page that asks a person to confirm a connect link ("<name> wants to connect…"). */
-  productName: string;
+  /** PRODUCT_NAME; null: each page says "this app" in its language. */
+  productName: string | null;
   /** How long an admin-consent link a blocked user sends to their administrator stays usable. */
   adminConsentLinkTtlSeconds: number;
   connectSessionTtlSeconds: number;
@@ -327,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       ttlSeconds: e.ACCOUNT_PICKER_TTL_SECONDS,
       stringsFile: e.ACCOUNT_PICKER_STRINGS_FILE ? path.resolve(e.ACCOUNT_PICKER_STRINGS_FILE) : null,
     },
+    pageStringsFile: e.PAGE_STRINGS_FILE ? path.resolve(e.PAGE_STRINGS_FILE) : null,
     actionsDir: e.ACTIONS_DIR ?? null,
     proxy: {
       maxRequestBytes: e.PROXY_MAX_REQUEST_BYTES,
@@ -343,7 +347,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       maxCsvBytes: e.REPORT_MAX_CSV_BYTES,
       timeoutMs: e.REPORT_DOWNLOAD_TIMEOUT_SECONDS * 1000,
     },
-    productName: e.PRODUCT_NAME,
+    productName: e.PRODUCT_NAME ?? null,
     adminConsentLinkTtlSeconds: e.ADMIN_CONSENT_LINK_TTL_SECONDS,
     connectSessionTtlSeconds: e.CONNECT_SESSION_TTL_SECONDS,
     attemptTtlSeconds: e.OAUTH_ATTEMPT_TTL_SECONDS,

@@ -241,12 +241,15 @@ export const EnvSchema = z.object({
   ACCOUNT_PICKER_TTL_SECONDS: seconds(1, 3600)
     .default(600)
     .meta({ description: "how long the popup's account picker waits for a choice; the held creation webhook goes out at this deadline without a selection" }),
-  ACCOUNT_PICKER_STRINGS_FILE: z
-    .string()
-    .trim()
-    .min(1)
-    .optional()
-    .meta({ description: "JSON file overriding (translating) the account picker's texts", unset: "English texts" }),
+  ACCOUNT_PICKER_STRINGS_FILE: z.string().trim().min(1).optional().meta({
+    description: "JSON file overriding the account picker's texts in one language (its `lang` key, else English); PAGE_STRINGS_FILE covers every page",
+    unset: "the built-in texts",
+  }),
+  PAGE_STRINGS_FILE: z.string().trim().min(1).optional().meta({
+    description:
+      'JSON file overriding any text of the popup\'s and the administrator\'s pages, per language (`{ "de": { "continue": "Los" } }`; keys in docs/languages.md)',
+    unset: "the built-in texts (en, de, fr, es, ja, ar)",
+  }),
   ACTIONS_DIR: z
     .string()
     .trim()
@@ -316,13 +319,10 @@ export const EnvSchema = z.object({
   REPORT_DOWNLOAD_TIMEOUT_SECONDS: seconds(1, 3600)
     .default(300)
     .meta({ description: "one report download's total time, redirects and parsing included (then 504 `msads_timeout`)" }),
-  PRODUCT_NAME: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .default("This app")
-    .meta({ description: 'your product\'s name on the page that asks a person to confirm a connect link ("Acme Ads Reporting wants to connect…")' }),
+  PRODUCT_NAME: z.string().trim().min(1).max(100).optional().meta({
+    description: 'your product\'s name on the popup\'s pages ("Acme Ads Reporting wants to connect…", "Choose which account Acme Ads Reporting may use.")',
+    unset: '"this app" in the page\'s language',
+  }),
   ADMIN_CONSENT_LINK_TTL_SECONDS: seconds(60, 90 * 86_400)
     .default(7 * 86_400)
     .meta({ description: "lifetime of an admin-consent link a blocked user sends to their administrator" }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AccountSelectionSchema } from "./adAccount.js";
+import { LocaleTagSchema } from "./locale.js";
 
 /**
  * The integration id of Microsoft Advertising (Nango's provider config key): `microsoft-ads`.
@@ -100,6 +101,11 @@ const ConnectSessionCommon = {
    * (checkboxes), or all of them without asking. Default: `"multiple"`.
    */
   account_selection: AccountSelectionSchema.optional(),
+  /**
+   * The popup's language (start, picker and result pages, and Microsoft's sign-in through
+   * `ui_locales`); without it, the browser's `Accept-Language` decides.
+   */
+  locale: LocaleTagSchema.optional(),
 };
 
 /**
@@ -210,6 +216,7 @@ export const CreateChangeAccountsSessionBodySchema = z.object({
   connection_id: z.string().min(1).max(255),
   integration_id: z.string().min(1).max(255),
   account_selection: AccountSelectionSchema.optional(),
+  locale: LocaleTagSchema.optional(),
 });
 
 /**

@@ -9,6 +9,7 @@ export * from "./errorCatalogue.js";
 export * from "./errorCodes.js";
 export * from "./health.js";
 export * from "./integrationStatus.js";
+export * from "./locale.js";
 export * from "./operations.js";
 export * from "./paginate.js";
 export * from "./syncModels.js";

@@ -15,12 +15,45 @@ import { type Clock, systemClock } from "../util/clock.js";
 
 export const ADMIN_CONSENT_COOKIE = "adsc_admin_consent";
 
+/** A text of the administrator's pages, by its key in the pages' string tables (the route picks the language). */
+export type AdminTextKey =
+  | "adminLinkInvalidHeading"
+  | "adminAskAgain"
+  | "adminAlreadyApprovedHeading"
+  | "adminAlreadyApprovedBody"
+  | "adminLinkExpiredHeading"
+  | "adminLinkExpiredOn"
+  | "adminResponseInvalidHeading"
+  | "adminResponseInvalidBody"
+  | "adminOtherBrowserHeading"
+  | "adminOtherBrowserBody"
+  | "adminResponseUsedHeading"
+  | "adminResponseUsedBody"
+  | "adminTooLongHeading"
+  | "adminOpenAgain"
+  | "adminTenantMismatchHeading"
+  | "adminTenantMismatchBody"
+  | "adminApprovedHeading"
+  | "adminApprovedBody"
+  | "adminApprovedNext"
+  | "adminDeclinedHeading"
+  | "adminMicrosoftSaid"
+  | "adminNotConfirmed"
+  | "adminDeclinedNext";
+/** A paragraph: its text's key, plain-text values for its placeholders, and a `{date}` (ms). */
+export interface AdminText {
+  key: AdminTextKey;
+  values?: Record<string, string>;
+  date?: number;
+}
+
 /** What the administrator's browser is shown (or sent to). */
 export type AdminConsentOutcome =
   | { kind: "redirect"; url: string; binding: string; maxAgeSeconds: number }
-  | { kind: "page"; status: number; result: "approved" | "declined" | "invalid"; heading: string; paragraphs: string[]; code?: string };
+  | { kind: "page"; status: number; result: "approved" | "declined" | "invalid"; heading: AdminTextKey; paragraphs: AdminText[]; code?: string };
 
-const invalid = (status: number, code: string, heading: string, ...paragraphs: string[]): AdminConsentOutcome => ({
+const text = (key: AdminTextKey): AdminText => ({ key });
+const invalid = (status: number, code: string, heading: AdminTextKey, ...paragraphs: AdminText[]): AdminConsentOutcome => ({
   kind: "page",
   status,
   result: "invalid",
@@ -100,13 +133,7 @@ export class AdminConsentService {
     const { config } = this.deps;
     const consents = this.deps.stores.adminConsents;
     const request = token ? await consents.findRequestByTokenHash(hashToken(token)) : undefined;
-    if (!request)
-      return invalid(
-        404,
-        "admin_consent_link_invalid",
-        "This approval link is not valid",
-        "Ask the person who sent it to connect again and send you the new link.",
-      );
+    if (!request) return invalid(404, "admin_consent_link_invalid", "adminLinkInvalidHeading", text("adminAskAgain"));
     const now = this.now();
     const op = this.operationOf(request);
     op.log("info", "Approval link opened");
@@ -119,8 +146,8 @@ export class AdminConsentService {
         kind: "page",
         status: 200,
         result: "approved",
-        heading: "Already approved",
-        paragraphs: ["Your organization has approved this app. Users can connect Microsoft Advertising now."],
+        heading: "adminAlreadyApprovedHeading",
+        paragraphs: [text("adminAlreadyApprovedBody")],
       };
     }
     if (request.expires_at <= now) {
@@ -128,8 +155,9 @@ export class AdminConsentService {
       return invalid(
         410,
         "admin_consent_link_expired",
-        "This approval link has expired",
-        "Ask the person who sent it to connect again and send you the new link.",
+        "adminLinkExpiredHeading",
+        { key: "adminLinkExpiredOn", date: request.expires_at },
+        text("adminAskAgain"),
       );
     }
 
@@ -154,26 +182,20 @@ export class AdminConsentService {
     const { stores, logger } = this.deps;
     const state = query.get("state");
     const request = state ? await stores.adminConsents.findRequestByStateHash(hashToken(state)) : undefined;
-    if (!state || !request)
-      return invalid(
-        400,
-        "state_invalid",
-        "This approval response is not valid",
-        "It does not belong to an approval in progress. Open the approval link again.",
-      );
+    if (!state || !request) return invalid(400, "state_invalid", "adminResponseInvalidHeading", text("adminResponseInvalidBody"));
     if (!binding || !request.binding_hash || !secretsEqual(hashToken(binding), request.binding_hash)) {
-      return invalid(403, "attempt_browser_mismatch", "This approval was started in another browser", "Open the approval link again in this browser.");
+      return invalid(403, "attempt_browser_mismatch", "adminOtherBrowserHeading", text("adminOtherBrowserBody"));
     }
     // Single use: whoever clears the state first handles the answer.
     if (!(await stores.adminConsents.claimRequestState(request.id, hashToken(state))))
-      return invalid(400, "state_already_used", "This approval response was already used", "Open the approval link again if needed.");
+      return invalid(400, "state_already_used", "adminResponseUsedHeading", text("adminResponseUsedBody"));
     const now = this.now();
     const op = this.operationOf(request);
     op.log("info", "Callback: back from Microsoft's admin consent");
     const failed = (code: string, message: string) => op.fail({ code, message });
     if ((request.state_expires_at ?? 0) <= now) {
       failed("attempt_expired", "The approval took too long");
-      return invalid(400, "attempt_expired", "The approval took too long", "Open the approval link again.");
+      return invalid(400, "attempt_expired", "adminTooLongHeading", text("adminOpenAgain"));
     }
 
     const tenantId = query.get("tenant") ?? "";
@@ -182,12 +204,7 @@ export class AdminConsentService {
       if (expected === undefined || (expected !== null && expected !== tenantId.toLowerCase())) {
         logger.warn({ requestId: request.id }, "admin consent for another tenant than requested refused");
         failed("admin_consent_tenant_mismatch", "The approval is for another organization than requested");
-        return invalid(
-          400,
-          "admin_consent_tenant_mismatch",
-          "This approval is for another organization",
-          "The link asked for the approval of a different organization. Open the approval link again and sign in as an administrator of that organization.",
-        );
+        return invalid(400, "admin_consent_tenant_mismatch", "adminTenantMismatchHeading", text("adminTenantMismatchBody"));
       }
       // Recorded as reported by the browser, unverified until a sign-in from the tenant works.
       await stores.transaction(async (tx) => {
@@ -201,11 +218,8 @@ export class AdminConsentService {
         kind: "page",
         status: 200,
         result: "approved",
-        heading: "Approved for your organization",
-        paragraphs: [
-          "People in your organization can now connect Microsoft Advertising to this app.",
-          "Let the person who asked know they can connect again. You can close this window.",
-        ],
+        heading: "adminApprovedHeading",
+        paragraphs: [text("adminApprovedBody"), text("adminApprovedNext")],
       };
     }
 
@@ -223,11 +237,8 @@ export class AdminConsentService {
       kind: "page",
       status: 200,
       result: "declined",
-      heading: "The app was not approved",
-      paragraphs: [
-        description ? `Microsoft said: ${description}` : "Microsoft did not confirm the approval.",
-        "Open the approval link again to retry, or tell the person who asked that the app was not approved.",
-      ],
+      heading: "adminDeclinedHeading",
+      paragraphs: [description ? { key: "adminMicrosoftSaid", values: { description } } : text("adminNotConfirmed"), text("adminDeclinedNext")],
       code: error,
     };
   }

@@ -70,9 +70,9 @@ describe("account picker after sign-in", () => {
     const [first] = rows(page);
     expect(first).toContain('type="checkbox"');
     expect(first).toContain(accounts[0]!.Name);
-    expect(first).toContain(`Number ${accounts[0]!.Number}`);
-    expect(first).toContain(`Account ID ${accounts[0]!.Id}`);
-    expect(first).toContain(`Customer ${accounts[0]!.ParentCustomerId}`);
+    expect(first).toContain(`Number <bdi>${accounts[0]!.Number}</bdi>`);
+    expect(first).toContain(`Account ID <bdi>${accounts[0]!.Id}</bdi>`);
+    expect(first).toContain(`Customer <bdi>${accounts[0]!.ParentCustomerId}</bdi>`);
     expect(page.body).toMatch(/<fieldset>\s*<legend>Microsoft Advertising accounts<\/legend>/);
     expect(page.body).toContain(`<label for="adsc-a-0">`);
     expect(page.body).not.toContain('id="adsc-search"'); // three accounts: no search box
@@ -175,7 +175,7 @@ describe("account picker after sign-in", () => {
     expect(form.accountIds).toHaveLength(2500);
     expect(page.body).toMatch(/<div class="adsc-search" id="adsc-search-box" hidden>/);
     expect(page.body).toContain('aria-live="polite"');
-    expect(page.body).toContain("2500 accounts");
+    expect(page.body).toContain("2,500 accounts");
     const done = await submitPicker(browser, page, form.accountIds.slice(1000, 1003));
     expect(success(resultOf(done)).accounts).toHaveLength(3);
   });

@@ -23,8 +23,6 @@ import { authWebhook } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { ConnectOperations, endWithResult } from "./connectOperation.js";
 import type { PickerPageInput } from "./pages/accountPickerPage.js";
-import { isolate } from "./pages/htmlPage.js";
-import { fill, type PickerStrings } from "./pages/pickerStrings.js";
 import type { ResultNotice } from "./pages/resultPage.js";
 /** `connect_sessions.purpose` of a session that reopens only the account picker. */
 export const CHANGE_ACCOUNTS_PURPOSE = "change_accounts";
@@ -37,8 +35,8 @@ export interface PickerCookie {
 
 /** What the popup shows next: the picker, or a result page (with a notice to read first, when there are no accounts). */
 export type PickerOutcome =
-  | { kind: "picker"; page: Omit<PickerPageInput, "action">; cookie: PickerCookie | null; status: number }
-  | { kind: "result"; status: number; result: ConnectResult; origin: string | null; notice?: ResultNotice };
+  | { kind: "picker"; page: Omit<PickerPageInput, "action" | "strings">; cookie: PickerCookie | null; status: number; locale: string | null }
+  | { kind: "result"; status: number; result: ConnectResult; origin: string | null; notice?: ResultNotice; locale?: string | null };
 
 const LATE_CHOICE_GRACE_SECONDS = 600;
 
@@ -65,7 +63,6 @@ export class AccountPickerService {
       config: Config;
       stores: Stores;
       outbox: WebhookOutbox;
-      strings: PickerStrings;
       logger: Logger;
       /** Refreshes a connection's accounts before a change-accounts picker (never throws). */
       refreshAccounts: (connectionId: string) => Promise<unknown>;
@@ -91,10 +88,10 @@ export class AccountPickerService {
    */
   async present(sessionId: string, success: ConnectSuccess, origin: string | null): Promise<PickerOutcome> {
     const session = await this.session(sessionId);
-    if (!session?.picker_connection_id) return { kind: "result", status: 200, result: success, origin };
+    if (!session?.picker_connection_id) return { kind: "result", status: 200, result: success, origin, locale: session?.locale ?? null };
     if (session.picker_done_at !== null || (session.picker_expires_at ?? 0) <= this.now()) {
       const recorded = session.last_result ? parseJson<ConnectResult>(session.last_result) : success;
-      return { kind: "result", status: 200, result: recorded, origin };
+      return { kind: "result", status: 200, result: recorded, origin, locale: session.locale };
     }
     return this.decide(session, success.operation === "override");
   }
@@ -113,6 +110,7 @@ export class AccountPickerService {
           error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null },
         },
         origin,
+        locale: session.locale,
       };
     }
     // Microsoft is asked for the accounts once per session (its first picker), not on every load.
@@ -148,7 +146,6 @@ export class AccountPickerService {
     const mode = sessionSelectionMode(session.account_selection);
     const active = await this.deps.stores.adAccounts.active(session.picker_connection_id ?? "");
     const { accounts, unknown } = resolveSelection(active, ids);
-    const t = this.deps.strings;
     const wrongCount = mode === "single" ? accounts.length !== 1 || new Set(ids).size !== 1 : accounts.length === 0;
     if (unknown.length > 0 || wrongCount) {
       // Same token, same page: nothing was spent.
@@ -157,7 +154,8 @@ export class AccountPickerService {
         kind: "picker",
         status: 400,
         cookie: null,
-        page: { ...page, error: mode === "single" ? t.chooseOne : t.chooseAtLeastOne, checked: accounts.map((a) => a.id) },
+        locale: session.locale,
+        page: { ...page, error: mode === "single" ? "chooseOne" : "chooseAtLeastOne", checked: accounts.map((a) => a.id) },
       };
     }
     const result = await this.finalize(
@@ -167,7 +165,7 @@ export class AccountPickerService {
       hashToken(token),
     );
     if (!result) return refusal("state_already_used", "These accounts were already chosen. Close this window; to change them, use the app.");
-    return { kind: "result", status: 200, result, origin: session.picker_origin };
+    return { kind: "result", status: 200, result, origin: session.picker_origin, locale: session.locale };
   }
 
   private async decide(session: ConnectSessionRow, reconnect: boolean): Promise<PickerOutcome> {
@@ -196,19 +194,16 @@ export class AccountPickerService {
     // Another load of the page decided first: show what it stored.
     const shown = result ?? parseJson<ConnectResult>((await this.session(session.id))?.last_result ?? "null");
     if (!shown) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
-    if (outcome !== "no_accounts" || shown.type !== CONNECT_SUCCESS) return { kind: "result", status: 200, result: shown, origin };
-    return { kind: "result", status: 200, result: shown, origin, notice: await this.noAccountsNotice(session.picker_connection_id!) };
+    const locale = session.locale;
+    if (outcome !== "no_accounts" || shown.type !== CONNECT_SUCCESS) return { kind: "result", status: 200, result: shown, origin, locale };
+    return { kind: "result", status: 200, result: shown, origin, locale, notice: await this.noAccountsNotice(session.picker_connection_id!) };
   }
 
   /** Zero accounts: what it means and the next step (or, when discovery failed, that it is retried). */
   private async noAccountsNotice(connectionId: string): Promise<ResultNotice> {
-    const t = this.deps.strings;
     const row = await this.deps.stores.connections.findUser(connectionId);
-    const values = { user: isolate(row?.username ?? ""), product: isolate(this.deps.config.productName) };
     const failed = row?.accounts_error != null && row.accounts_synced_at === null;
-    return failed
-      ? { heading: t.accountsUnavailableHeading, paragraphs: [fill(t.accountsUnavailableBody, values)], closeLabel: t.close, lang: t.lang }
-      : { heading: t.noAccountsHeading, paragraphs: [fill(t.noAccountsBody, values), fill(t.noAccountsNext, values)], closeLabel: t.close, lang: t.lang };
+    return { kind: failed ? "accounts_unavailable" : "no_accounts", user: row?.username ?? "", productName: this.deps.config.productName };
   }
 
   /** Shows the picker: a new one-time token and browser binding (an older page's token stops working). */
@@ -225,6 +220,7 @@ export class AccountPickerService {
       status: 200,
       page: await this.pageInput(session, active, mode, token),
       cookie: { name: pickerCookieName(session.id), value: binding, maxAgeSeconds },
+      locale: session.locale,
     };
   }
 
@@ -233,10 +229,10 @@ export class AccountPickerService {
     accounts: AdAccount[],
     mode: "single" | "multiple",
     token: string,
-  ): Promise<Omit<PickerPageInput, "action">> {
+  ): Promise<Omit<PickerPageInput, "action" | "strings">> {
     const row = await this.deps.stores.connections.findUser(session.picker_connection_id!);
     const user = row ? (row.display_name ? `${row.display_name} (${row.username})` : row.username) : "";
-    return { mode, accounts, token, user, productName: this.deps.config.productName, strings: this.deps.strings };
+    return { mode, accounts, token, user, productName: this.deps.config.productName };
   }
 
   /**

@@ -64,6 +64,9 @@ export class CallbackFlow {
     if (!binding || !secretsEqual(hashToken(binding), attempt.binding_hash)) {
       return refuse(new AppError("attempt_browser_mismatch", "This sign-in was started in another browser or window. Connect again from the app.", 403));
     }
+    // The result page speaks the session's language (set by the product) on whichever instance it lands.
+    const session = await this.deps.stores.sessions.findById(attempt.session_id);
+    const locale = session?.locale ?? null;
 
     const codeHash = code ? hashToken(code) : null;
     const consumedAt = this.now();
@@ -72,17 +75,16 @@ export class CallbackFlow {
       consumed = await this.deps.stores.attempts.consume(attempt.id, codeHash, consumedAt);
     } catch (err) {
       // Nothing is spent yet: the browser may load the same response again.
-      if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin };
+      if (err instanceof DatabaseBusyError) return { status: 503, result: DATABASE_BUSY, origin: attempt.origin, locale };
       throw err;
     }
-    if (!consumed) return this.withPicker(attempt, await this.replay(attempt, codeHash), null);
+    if (!consumed) return { ...(await this.withPicker(attempt, await this.replay(attempt, codeHash), null)), locale };
     // The attempt's operation, started with the start page (maybe on another instance).
-    const session = await this.deps.stores.sessions.findById(attempt.session_id);
     const op = session ? this.ops.of(session) : null;
     op?.log("info", query.get("error") ? "Callback: Microsoft answered with an error" : "Callback: back from Microsoft's sign-in");
     const outcome = await this.afterConsume({ ...attempt, consumed_at: consumedAt, code_hash: codeHash }, query, op);
     if (outcome.result.type !== CONNECT_SUCCESS && op) endWithResult(op, outcome.result);
-    return this.withPicker(attempt, outcome, op);
+    return { ...(await this.withPicker(attempt, outcome, op)), locale };
   }
 
   /**

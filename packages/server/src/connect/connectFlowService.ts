@@ -42,8 +42,13 @@ export class ConnectFlowService {
   }
 
   /** The start page's form (see StartFlow.proceed). */
-  proceed(proof: string | undefined, decision: string | undefined, cookies: Record<string, string | undefined>): Promise<ProceedOutcome> {
-    return this.starts.proceed(proof, decision, cookies);
+  proceed(
+    proof: string | undefined,
+    decision: string | undefined,
+    cookies: Record<string, string | undefined>,
+    browserLocale?: string,
+  ): Promise<ProceedOutcome> {
+    return this.starts.proceed(proof, decision, cookies, browserLocale);
   }
 
   /** Microsoft's redirect back (see CallbackFlow.callback). */

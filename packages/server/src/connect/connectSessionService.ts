@@ -82,7 +82,7 @@ export class ConnectSessionService {
     if (!connection) throw new AppError("not_found", `No connection with id "${body.connection_id}"`, 404);
     const endUser = parseJson<CreateConnectSessionBody["end_user"]>(connection.end_user);
     return this.insert(
-      { end_user: endUser, ...(body.account_selection ? { account_selection: body.account_selection } : {}) },
+      { end_user: endUser, ...(body.account_selection ? { account_selection: body.account_selection } : {}), ...(body.locale ? { locale: body.locale } : {}) },
       connection.connection_id,
       CHANGE_ACCOUNTS_PURPOSE,
     );
@@ -201,6 +201,7 @@ export class ConnectSessionService {
       start_expires_at: null,
       account_selection: body.account_selection ?? null,
       purpose,
+      locale: body.locale ?? null,
       picker_token_hash: null,
       picker_binding_hash: null,
       picker_connection_id: null,

@@ -50,7 +50,10 @@ export interface StartPage {
   /** One-time proof in the page's form; with the binding cookie it lets this browser continue once. */
   proof: string;
   cookie: BindingCookie;
-  productName: string;
+  /** PRODUCT_NAME; null: the page's "this app". */
+  productName: string | null;
+  /** The session's language tag; null: the browser's decides. */
+  locale: string | null;
   /** Whom the connection would belong to, as the product described its end user. */
   endUser: EndUserInput;
   /** The widget's page to shake hands with; null for a plain connect link. */
@@ -68,6 +71,8 @@ export interface ErrorOutcome {
   origin: string | null;
   /** Sent as `Retry-After` when Microsoft is temporarily unavailable. */
   retryAfterSeconds?: number;
+  /** The session's language tag, when the session is known. */
+  locale?: string | null;
 }
 
 export type StartOutcome = StartPage | ErrorOutcome | PickerOutcome;
@@ -84,6 +89,8 @@ export interface CallbackOutcome {
   origin: string | null;
   /** After a success: the account picker to show, or the result page's notice (no accounts). */
   next?: PickerOutcome;
+  /** The session's language tag, when the attempt is known. */
+  locale?: string | null;
 }
 
 /** Cookie that ties a start page to the browser that opened it (its Continue is refused elsewhere). */

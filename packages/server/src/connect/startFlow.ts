@@ -74,6 +74,7 @@ export class StartFlow {
     // picker names the signed-in user and every account and changes the selection, so it opens only
     // after the handshake or the person's Continue (proceed), never on a bare page load.
     const changeAccounts = session.purpose === CHANGE_ACCOUNTS_PURPOSE;
+    const locale = session.locale;
     // A new attempt: its operation in the log, kept on the session for the steps that follow.
     const op = this.ops.begin(session);
     op.log("info", changeAccounts ? "Start: change the connection's accounts" : "Start: connect page opened");
@@ -82,7 +83,7 @@ export class StartFlow {
       const discovery = await this.discover(session, origin ?? null);
       if (discovery.kind === "error") {
         endWithResult(op, discovery.result);
-        return discovery;
+        return { ...discovery, locale };
       }
     }
 
@@ -109,6 +110,7 @@ export class StartFlow {
       origin: origin ?? null,
       flow: flow ?? null,
       changeAccounts,
+      locale,
     };
   }
 
@@ -116,7 +118,12 @@ export class StartFlow {
    * The start page's form: after the widget's handshake (submitted by the page's script) or the
    * person's Continue or Cancel. Needs the page's one-time proof and the browser that opened it.
    */
-  async proceed(proof: string | undefined, decision: string | undefined, cookies: Record<string, string | undefined>): Promise<ProceedOutcome> {
+  async proceed(
+    proof: string | undefined,
+    decision: string | undefined,
+    cookies: Record<string, string | undefined>,
+    browserLocale = "en",
+  ): Promise<ProceedOutcome> {
     const refuse = (error: AppError, origin: string | null = null): ProceedOutcome => ({
       kind: "error",
       status: error.status,
@@ -125,7 +132,7 @@ export class StartFlow {
     });
     const session = proof ? await this.deps.sessions.findByStartProof(proof) : undefined;
     if (!proof || !session) return refuse(new AppError("state_invalid", "This connect page is no longer valid. Start connecting again from the app."));
-    return joinTrace(session.trace_context, "ads_connect connect continue", () => this.proceedFor(session, proof, decision, cookies, refuse));
+    return joinTrace(session.trace_context, "ads_connect connect continue", () => this.proceedFor(session, proof, decision, cookies, refuse, browserLocale));
   }
 
   private async proceedFor(
@@ -134,22 +141,25 @@ export class StartFlow {
     decision: string | undefined,
     cookies: Record<string, string | undefined>,
     refuse: (error: AppError, origin?: string | null) => ProceedOutcome,
+    browserLocale: string,
   ): Promise<ProceedOutcome> {
+    const locale = session.locale;
+    const refuseIn = (error: AppError, o: string | null = null): ProceedOutcome => ({ ...(refuse(error, o) as ErrorOutcome), locale });
     const binding = cookies[startCookieName(session.id)];
     if (!binding || !session.start_binding_hash || !secretsEqual(hashToken(binding), session.start_binding_hash)) {
-      return refuse(
+      return refuseIn(
         new AppError("attempt_browser_mismatch", "This connect page was opened in another browser or window. Start connecting again from the app.", 403),
       );
     }
     if (!(await this.deps.sessions.claimPendingStart(session.id, proof))) {
-      return refuse(new AppError("state_already_used", "This connect page was already used. Start connecting again from the app."));
+      return refuseIn(new AppError("state_already_used", "This connect page was already used. Start connecting again from the app."));
     }
     const origin = session.start_origin;
     const flow = session.start_flow ?? undefined;
     const op = this.ops.of(session);
     const fail = (error: AppError): ProceedOutcome => {
       op.fail(error);
-      return refuse(error, origin);
+      return refuseIn(error, origin);
     };
     if ((session.start_expires_at ?? 0) <= this.now())
       return fail(new AppError("attempt_expired", "This connect page was open too long and expired. Start connecting again from the app."));
@@ -167,7 +177,7 @@ export class StartFlow {
       );
       await this.recordCancel(session, result);
       endWithResult(op, result);
-      return { kind: "error", status: 200, result, origin };
+      return { kind: "error", status: 200, result, origin, locale };
     }
     op.log("info", "Continue: the go-ahead was given (the widget's handshake or the person's click)");
     if (changeAccounts) {
@@ -175,10 +185,12 @@ export class StartFlow {
       await this.deps.sessions.markAttemptStarted(session.id, now, now + this.deps.config.accountPicker.ttlSeconds * 1000, flow ?? null);
       return { ...(await this.deps.picker.openForChange(session, origin)), startCookieName: startCookieName(session.id) };
     }
-    const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow);
+    // Microsoft's sign-in speaks the popup's language: the session's, else the browser's.
+    const uiLocale = session.locale ?? browserLocale;
+    const outcome = await this.redirectToMicrosoft(session, origin ?? undefined, flow, uiLocale);
     if (outcome.kind === "error") {
       endWithResult(op, outcome.result);
-      return outcome;
+      return { ...outcome, locale };
     }
     op.log("info", "Sent to Microsoft's sign-in");
     return { ...outcome, startCookieName: startCookieName(session.id) };
@@ -209,6 +221,7 @@ export class StartFlow {
     session: ConnectSessionRow,
     origin: string | undefined,
     flow: string | undefined,
+    uiLocale: string,
   ): Promise<ErrorOutcome | { kind: "redirect"; url: string; cookie: BindingCookie }> {
     const { config } = this.deps;
     const discovery = await this.discover(session, origin ?? null);
@@ -252,6 +265,8 @@ export class StartFlow {
     }
     await this.deps.sessions.markAttemptStarted(session.id, createdAt, createdAt + ttl * 1000, flow ?? null);
     const url = oidc.buildAuthorizationUrl(configuration, {
+      // The product's own authorization_params (its ui_locales too) come after, so they win.
+      ui_locales: uiLocale,
       ...params.authorizationParams,
       redirect_uri: signInRedirectUri(this.deps.config.publicUrl),
       response_type: "code",

@@ -6,6 +6,8 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { renderHtmlPage } from "../connect/pages/htmlPage.js";
 import { renderResultPage } from "../connect/pages/resultPage.js";
+import { negotiateLocale } from "../connect/pages/strings/negotiate.js";
+import { BUILT_IN, fillPlural, type PageCatalogues } from "../connect/pages/strings/pageStrings.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 import { bearerToken } from "./bearerToken.js";
 import { MemoryRateLimitCounter, type RateLimitCounter } from "./rateLimitCounter.js";
@@ -32,7 +34,10 @@ export function rateLimits({
   logger,
   secretKeys,
   shared,
+  pageStrings = BUILT_IN,
 }: {
+  /** The pages' texts (default: the built-in ones): a refused page speaks the browser's language. */
+  pageStrings?: PageCatalogues;
   config: Config;
   logger: Logger;
   secretKeys: SecretKeys;
@@ -91,7 +96,7 @@ export function rateLimits({
   const counter = shared ?? memory;
   const apiCount = counted("api", api, "key", counter);
   const limiters: Record<Limiter, RequestHandler> = {
-    browser: limiter(counted("browser", browser, byIp, counter), (req, res, retryAfter) => browserPage(config, req, res, retryAfter)),
+    browser: limiter(counted("browser", browser, byIp, counter), (req, res, retryAfter) => browserPage(config, pageStrings, req, res, retryAfter)),
     session_status: limiter(counted("session_status", sessionStatus, byIp, counter), json),
     api: limiter(apiCount, json),
     api_unauthenticated: limiter(counted("api_unauthenticated", browser, byIp, counter), json),
@@ -165,21 +170,24 @@ export function withoutBasePath(path: string, basePath: string): string {
  * admin consent) was refused before anything was spent: it says so and loads itself again once the
  * window has passed, which finishes the sign-in or approval.
  */
-function browserPage(config: Config, req: Request, res: Response, retryAfter: number): void {
+function browserPage(config: Config, pageStrings: PageCatalogues, req: Request, res: Response, retryAfter: number): void {
   const nonce = res.locals.cspNonce as string;
-  const message = `Too many requests came from your network. Try again in ${retryAfter} seconds.`;
+  const t = pageStrings[negotiateLocale(req.get("accept-language"))];
+  const message = fillPlural(t, t.tooManyRetry, retryAfter, { seconds: retryAfter });
   const origin = typeof req.query.origin === "string" && config.allowedOrigins.includes(req.query.origin) ? req.query.origin : null;
   const path = withoutBasePath(req.path, config.basePath);
   res.status(429).set("cache-control", "no-store").type("html");
   if (path.startsWith("/oauth/connect/") && origin) {
     const result: ConnectResult = { type: CONNECT_ERROR, error: { code: "rate_limited", message, actor: "end_user", aadsts: null } };
-    res.send(renderResultPage(result, origin, nonce));
+    res.send(renderResultPage(result, origin, nonce, t));
     return;
   }
   const reload = req.method === "GET";
   const page = {
-    heading: "Too many requests",
-    paragraphs: [reload ? `Too many requests came from your network. This page tries again in ${retryAfter} seconds.` : message],
+    heading: t.tooManyHeading,
+    paragraphs: [reload ? fillPlural(t, t.tooManyReload, retryAfter, { seconds: retryAfter }) : message],
+    lang: t.lang,
+    dir: t.dir,
     code: "rate_limited",
     data: { ...(path.startsWith("/oauth/admin-consent") ? { "admin-consent": "invalid" } : {}), result: "error", "error-code": "rate_limited" },
     ...(reload ? { script: `setTimeout(function () { location.reload(); }, ${retryAfter * 1000});` } : {}),

@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { CONNECT_ERROR, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
+import { CONNECT_ERROR, type ConnectResult, PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import { parse as parseCookie } from "cookie";
-import express, { type Response, Router } from "express";
+import express, { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import type { PickerOutcome } from "../connect/accountPickerService.js";
 import type { BindingCookie, ConnectFlowService, ErrorOutcome } from "../connect/connectFlowService.js";
 import { renderAccountPickerPage } from "../connect/pages/accountPickerPage.js";
-import { renderResultPage } from "../connect/pages/resultPage.js";
+import { localizedResult, renderResultPage } from "../connect/pages/resultPage.js";
 import { renderStartPage } from "../connect/pages/startPage.js";
+import { resolveLocale } from "../connect/pages/strings/negotiate.js";
+import type { PageCatalogues } from "../connect/pages/strings/pageStrings.js";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
 import { ACCOUNT_PICKER_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../oauth/redirectUris.js";
@@ -47,9 +49,14 @@ const ContinueBodySchema = z
  * (→ result page). `basePath` is PUBLIC_URL's path prefix: the browser sees the pages under it, so
  * the cookie paths have it.
  */
-export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: boolean; publicUrl: string; basePath: string }): Router {
+export function oauthRoutes(
+  flow: ConnectFlowService,
+  options: { secureCookies: boolean; publicUrl: string; basePath: string; pageStrings: PageCatalogues },
+): Router {
   const router = Router({ caseSensitive: true });
   const { secureCookies, basePath } = options;
+  // The session's language when the product set one, else the browser's (Accept-Language).
+  const strings = (req: Request, sessionLocale?: string | null) => options.pageStrings[resolveLocale(sessionLocale, req.get("accept-language"))];
 
   // Ties the next step to this browser: sent back only to that step's path (under the prefix).
   const setBindingCookie = (res: Response, cookie: BindingCookie, path: string) =>
@@ -61,27 +68,32 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
       maxAge: cookie.maxAgeSeconds * 1000,
     });
   const page = (res: Response, status: number, html: string) => res.status(status).set("cache-control", "no-store").type("html").send(html);
+  const resultPage = (req: Request, res: Response, outcome: { result: ConnectResult; origin: string | null; locale?: string | null }) => {
+    const t = strings(req, outcome.locale);
+    return renderResultPage(localizedResult(outcome.result, t), outcome.origin, res.locals.cspNonce as string, t);
+  };
 
   // A result page instead of going on; Microsoft being briefly unavailable says when to try again.
-  const errorPage = (res: Response, outcome: ErrorOutcome) => {
+  const errorPage = (req: Request, res: Response, outcome: ErrorOutcome) => {
     if (outcome.retryAfterSeconds !== undefined) res.set("retry-after", String(outcome.retryAfterSeconds));
-    page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+    page(res, outcome.status, resultPage(req, res, outcome));
   };
 
   // The account picker, or the result it led to (a notice to read first when there are no accounts).
-  const pickerOrResult = (res: Response, outcome: PickerOutcome) => {
+  const pickerOrResult = (req: Request, res: Response, outcome: PickerOutcome) => {
     const nonce = res.locals.cspNonce as string;
+    const t = strings(req, outcome.locale);
     if (outcome.kind === "result") {
-      page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, nonce, outcome.notice));
+      page(res, outcome.status, renderResultPage(localizedResult(outcome.result, t), outcome.origin, nonce, t, outcome.notice));
       return;
     }
     if (outcome.cookie) setBindingCookie(res, outcome.cookie, ACCOUNT_PICKER_PATH);
-    page(res, outcome.status, renderAccountPickerPage({ ...outcome.page, action: `${options.publicUrl}${ACCOUNT_PICKER_PATH}` }, nonce));
+    page(res, outcome.status, renderAccountPickerPage({ ...outcome.page, strings: t, action: `${options.publicUrl}${ACCOUNT_PICKER_PATH}` }, nonce));
   };
 
   router.post(ACCOUNT_PICKER_PATH, express.urlencoded({ extended: false, limit: "512kb", parameterLimit: 10_010 }), async (req, res) => {
     const body = PickerBodySchema.parse(req.body ?? {});
-    pickerOrResult(res, await flow.chooseAccounts(body.picker, body.account_id ?? [], parseCookie(req.get("cookie") ?? "")));
+    pickerOrResult(req, res, await flow.chooseAccounts(body.picker, body.account_id ?? [], parseCookie(req.get("cookie") ?? "")));
   });
 
   router.get("/oauth/connect/:integration", async (req, res) => {
@@ -91,17 +103,18 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
     const query = parseWith(StartQuerySchema, req.query, "query");
     const outcome = await flow.start(query.connect_session_token, query.origin, query.flow);
     if (outcome.kind === "error") {
-      errorPage(res, outcome);
+      errorPage(req, res, outcome);
       return;
     }
     if (outcome.kind === "picker" || outcome.kind === "result") {
-      pickerOrResult(res, outcome);
+      pickerOrResult(req, res, outcome);
       return;
     }
     setBindingCookie(res, outcome.cookie, CONNECT_CONTINUE_PATH);
     const html = renderStartPage(
       {
         productName: outcome.productName,
+        strings: strings(req, outcome.locale),
         endUser: outcome.endUser,
         // The origin rides along (unused by the route) so a refusal before the route, like the
         // rate limit's, can still post its result to the widget.
@@ -119,15 +132,17 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
 
   router.post(CONNECT_CONTINUE_PATH, express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 10 }), async (req, res) => {
     const body = ContinueBodySchema.parse(req.body ?? {});
-    const outcome = await flow.proceed(body.proof, body.decision, parseCookie(req.get("cookie") ?? ""));
+    // The browser's language goes to Microsoft's sign-in (ui_locales) when the session names none.
+    const browserLocale = resolveLocale(null, req.get("accept-language"));
+    const outcome = await flow.proceed(body.proof, body.decision, parseCookie(req.get("cookie") ?? ""), browserLocale);
     if (outcome.kind === "error") {
-      errorPage(res, outcome);
+      errorPage(req, res, outcome);
       return;
     }
     res.clearCookie(outcome.startCookieName, { path: `${basePath}${CONNECT_CONTINUE_PATH}` });
     // A change-accounts session: the picker for its connection (or the result it led to), here.
     if (outcome.kind !== "redirect") {
-      pickerOrResult(res, outcome);
+      pickerOrResult(req, res, outcome);
       return;
     }
     setBindingCookie(res, outcome.cookie, SIGN_IN_CALLBACK_PATH);
@@ -141,8 +156,8 @@ export function oauthRoutes(flow: ConnectFlowService, options: { secureCookies: 
     const result = outcome.result;
     if (result.type === CONNECT_ERROR) req.log.warn({ code: result.error.code, aadsts: result.error.aadsts, actor: result.error.actor }, "connect failed");
     else req.log.info({ connectionId: result.connection_id, operation: result.operation }, "connected");
-    if (outcome.next) pickerOrResult(res, outcome.next);
-    else page(res, outcome.status, renderResultPage(outcome.result, outcome.origin, res.locals.cspNonce as string));
+    if (outcome.next) pickerOrResult(req, res, outcome.next);
+    else page(res, outcome.status, resultPage(req, res, outcome));
   });
 
   return router;

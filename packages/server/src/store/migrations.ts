@@ -429,6 +429,13 @@ END $$`,
         .execute(db);
     },
   },
+  "0019_session_locale": {
+    async up(db: Kysely<unknown>) {
+      // The popup's language as the product asked for it (a BCP 47 tag), so every page of the
+      // session, on any instance, speaks it; null: the browser's Accept-Language decides.
+      await db.schema.alterTable("connect_sessions").addColumn("locale", "text").execute();
+    },
+  },
 });
 
 /**

@@ -34,6 +34,8 @@ export interface ConnectSessionTable {
   account_selection: string | null;
   /** "connect" (default, null) or "change_accounts" (reopens only the picker for reconnect_connection_id). */
   purpose: string | null;
+  /** The popup's language tag from the session's body (0019_session_locale); null: Accept-Language decides. */
+  locale: string | null;
   /** The account picker step (0010_account_picker): hashed one-time token and browser binding. */
   picker_token_hash: string | null;
   picker_binding_hash: string | null;

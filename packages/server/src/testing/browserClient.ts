@@ -17,6 +17,9 @@ export class BrowserClient {
   /** Every URL visited, in order (redirects included). */
   readonly history: string[] = [];
 
+  /** `headers` go with every request, e.g. the browser's `accept-language`. */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   async get(url: string, options: { follow?: boolean } = {}): Promise<Page> {
     return this.request(url, { method: "GET" }, options.follow ?? true);
   }
@@ -40,7 +43,7 @@ export class BrowserClient {
     for (let hops = 0; hops < 20; hops++) {
       this.history.push(current);
       const cookie = await this.jar.getCookieString(current);
-      const response = await httpRequest(current, { ...requestInit, headers: { ...requestInit.headers, ...(cookie ? { cookie } : {}) } });
+      const response = await httpRequest(current, { ...requestInit, headers: { ...this.headers, ...requestInit.headers, ...(cookie ? { cookie } : {}) } });
       for (const setCookie of response.setCookies) await this.jar.setCookie(setCookie, current);
       const location = response.headers.get("location");
       if (follow && location && response.status >= 300 && response.status < 400) {

@@ -1,5 +1,5 @@
-import { type CSSProperties, useState } from "react";
-import { type ConnectLabels, DEFAULT_LABELS, type ShownAccount } from "./labels.js";
+import { type CSSProperties, useEffect, useState } from "react";
+import { type ConnectLabels, DEFAULT_LABELS, loadConnectLabels, resolveWidgetLanguage, type ShownAccount } from "./labels.js";
 import { type UseMicrosoftAdsConnectOptions, useMicrosoftAdsConnect } from "./useMicrosoftAdsConnect.js";
 
 /**
@@ -30,7 +30,13 @@ export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions 
    * connected state offers "Change accounts", which reopens only the account picker.
    */
   getChangeAccountsToken?: () => Promise<string>;
-  /** Texts to replace (see {@link DEFAULT_LABELS}). */
+  /**
+   * The component's language (`de`, `fr-CA`…; see {@link WIDGET_LANGUAGES}); default: the browser's
+   * first supported language, else English. Pass the same to `locale` when your backend creates the
+   * connect session, so the popup's pages and Microsoft's sign-in match.
+   */
+  lang?: string;
+  /** Texts to replace, in any language (see {@link DEFAULT_LABELS}); they win over the language's own. */
   labels?: Partial<ConnectLabels>;
   /** `auto` follows the user's light or dark preference. */
   theme?: "auto" | "light" | "dark";
@@ -85,10 +91,25 @@ const logo = (
  * }
  * ```
  */
-export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
+export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
   const { state, open, openWith, cancel } = useMicrosoftAdsConnect(options);
   const [copied, setCopied] = useState<string>();
-  const l = { ...DEFAULT_LABELS, ...labels };
+  const language = resolveWidgetLanguage(lang);
+  const [catalogue, setCatalogue] = useState<{ language: string; labels: ConnectLabels }>();
+  useEffect(() => {
+    let current = true;
+    if (language !== "en")
+      loadConnectLabels(language).then(
+        (loaded) => current && setCatalogue({ language, labels: loaded }),
+        () => {},
+      );
+    return () => {
+      current = false;
+    };
+  }, [language]);
+  // English until the language's catalogue has loaded (a few ms; English is built in).
+  const shown = catalogue?.language === language ? catalogue : { language: "en", labels: DEFAULT_LABELS };
+  const l = { ...shown.labels, ...labels, errors: { ...shown.labels.errors, ...labels?.errors } };
   let view = state.status as string;
   let text = "";
   let action = l.connect;
@@ -111,6 +132,8 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, labels,
   return (
     <div
       className={className}
+      lang={shown.language}
+      dir={shown.language === "ar" ? "rtl" : "ltr"}
       data-adsc-state={view}
       data-adsc-error-code={errorCode}
       style={{ ...root, colorScheme: theme === "auto" ? "light dark" : theme }}

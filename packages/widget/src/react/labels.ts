@@ -1,57 +1,6 @@
-import type { AdAccount, ErrorCode } from "../core/protocol.js";
+import type { ConnectLabels } from "./labelTypes.js";
 
-/**
- * What the connected state shows of an ad account.
- *
- * @example
- * ```tsx
- * import { ConnectMicrosoftAds, type ShownAccount } from "@ads-connect/widget";
- *
- * const accounts: ShownAccount[] = [{ name: "Contoso Search", number: "F12A34BC" }];
- * const button = <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={getSessionToken} connected={{ displayName: "Ada", status: "connected", accounts }} />;
- * ```
- */
-export type ShownAccount = Pick<AdAccount, "name" | "number">;
-
-/**
- * Every text the component shows; pass some or all to translate or reword them.
- *
- * @example
- * ```tsx
- * import { ConnectMicrosoftAds, type ConnectLabels } from "@ads-connect/widget";
- *
- * const german: Partial<ConnectLabels> = {
- *   connect: "Microsoft Ads verbinden",
- *   connectedAs: (name) => `Verbunden als ${name}`,
- *   errors: { consent_declined: "Sie haben die Berechtigungen abgelehnt." },
- * };
- * const button = <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={getSessionToken} labels={german} />;
- * ```
- */
-export interface ConnectLabels {
-  connect: string;
-  connecting: string;
-  openHint: string;
-  waiting: string;
-  cancel: string;
-  cancelled: string;
-  retry: string;
-  reconnect: string;
-  /** Connected without a Microsoft Advertising account chosen (the user has none yet). */
-  connectedAs: (name: string) => string;
-  /** Connected with chosen ad accounts: the first one, and how many more. */
-  connectedTo: (account: ShownAccount, more: number) => string;
-  /** The action that reopens only the account picker (with `getChangeAccountsToken`). */
-  changeAccounts: string;
-  /** `account` is the Microsoft sign-in name to use, when known. */
-  expired: (name: string, account?: string) => string;
-  /** The admin-consent link's text, shown when the user's organization must approve the app first. */
-  adminLink: string;
-  copyLink: string;
-  copied: string;
-  /** Replaces the server's English message for an error code. */
-  errors: Partial<Record<ErrorCode, string>>;
-}
+export type { ConnectLabels, ShownAccount } from "./labelTypes.js";
 
 /**
  * The component's English texts; spread them to change only a few.
@@ -82,3 +31,62 @@ export const DEFAULT_LABELS: ConnectLabels = {
   copied: "Copied",
   errors: {},
 };
+
+/**
+ * The languages the component speaks: English built in, the others loaded (a small separate
+ * chunk each) only when used.
+ *
+ * @example
+ * ```ts
+ * import { WIDGET_LANGUAGES } from "@ads-connect/widget";
+ *
+ * const offered = WIDGET_LANGUAGES.includes("ja"); // true
+ * ```
+ */
+export const WIDGET_LANGUAGES = ["en", "de", "fr", "es", "ja", "ar"] as const;
+
+// One dynamic import per language: the bundler makes each its own chunk, fetched on first use.
+const catalogues: Record<string, () => Promise<{ default: ConnectLabels }>> = {
+  de: () => import("./locales/de.js"),
+  fr: () => import("./locales/fr.js"),
+  es: () => import("./locales/es.js"),
+  ja: () => import("./locales/ja.js"),
+  ar: () => import("./locales/ar.js"),
+};
+
+/**
+ * The language the component speaks: `lang` when it is one of {@link WIDGET_LANGUAGES} (a region
+ * is ignored: `fr-CA` → `fr`), else the browser's first supported language, else English.
+ *
+ * @example
+ * ```ts
+ * import { resolveWidgetLanguage } from "@ads-connect/widget";
+ *
+ * resolveWidgetLanguage("de-AT"); // "de"
+ * resolveWidgetLanguage(undefined, ["pt-BR", "es"]); // "es"
+ * ```
+ */
+export function resolveWidgetLanguage(lang?: string, browser: readonly string[] = globalThis.navigator?.languages ?? []): string {
+  for (const tag of [lang, ...browser]) {
+    const primary = tag?.toLowerCase().split(/[-_]/)[0] ?? "";
+    if (primary === "en" || primary in catalogues) return primary;
+  }
+  return "en";
+}
+
+/**
+ * The component's texts in a language (see {@link resolveWidgetLanguage}); for your own UI over
+ * {@link useMicrosoftAdsConnect}. Loads that language's catalogue once; English needs no loading.
+ *
+ * @example
+ * ```ts
+ * import { loadConnectLabels } from "@ads-connect/widget";
+ *
+ * const labels = await loadConnectLabels("fr");
+ * console.log(labels.connect); // "Connecter Microsoft Ads"
+ * ```
+ */
+export async function loadConnectLabels(lang?: string): Promise<ConnectLabels> {
+  const load = catalogues[resolveWidgetLanguage(lang)];
+  return load ? { ...DEFAULT_LABELS, ...(await load()).default } : DEFAULT_LABELS;
+}

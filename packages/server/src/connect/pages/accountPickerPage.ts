@@ -1,7 +1,7 @@
 import type { AdAccount } from "@ads-connect/shared";
 import { escapeHtml, isolate, plainText, renderHtmlPage } from "./htmlPage.js";
-import { fill, type PickerStrings } from "./pickerStrings.js";
 import { scriptJson } from "./resultPage.js";
+import { fill, fillPlural, type PageStrings, productName } from "./strings/pageStrings.js";
 
 /** Past this many accounts the picker offers a search box. */
 export const SEARCH_THRESHOLD = 8;
@@ -16,29 +16,31 @@ export interface PickerPageInput {
   token: string;
   /** Who signed in, as Microsoft named them. */
   user: string;
-  productName: string;
-  strings: PickerStrings;
-  /** Shown above the list after a refused choice (e.g. nothing chosen). */
-  error?: string | undefined;
+  /** PRODUCT_NAME; null: the language's "this app". */
+  productName: string | null;
+  /** The page's language. */
+  strings: PageStrings;
+  /** Shown above the list after a refused choice (nothing, or not exactly one, chosen). */
+  error?: "chooseOne" | "chooseAtLeastOne" | undefined;
   /** Ids ticked when the page is shown again. */
   checked?: readonly string[] | undefined;
 }
 
 const STYLE = `
-  main { max-width: 40rem; width: calc(100% - 2rem); box-sizing: border-box; }
-  fieldset { border: 1px solid #c8c6c4; border-radius: 8px; margin: 0 0 1rem; padding: 0; }
-  legend { padding: 0 .5rem; margin-left: .5rem; font-weight: 600; }
-  .adsc-list { max-height: 55vh; overflow: auto; padding: .25rem; }
+  main { max-inline-size: 40rem; inline-size: calc(100% - 2rem); box-sizing: border-box; }
+  fieldset { border: 1px solid #c8c6c4; border-radius: 8px; margin-block: 0 1rem; margin-inline: 0; padding: 0; }
+  legend { padding-block: 0; padding-inline: .5rem; margin-inline-start: .5rem; font-weight: 600; }
+  .adsc-list { max-block-size: 55vh; overflow: auto; padding: .25rem; }
   .adsc-account { display: flex; gap: .6rem; align-items: flex-start; padding: .5rem; border-radius: 6px; }
   .adsc-account:hover, .adsc-account:focus-within { background: rgba(15,108,189,.08); }
-  .adsc-account input { margin-top: .3rem; width: 1.1rem; height: 1.1rem; flex: none; }
+  .adsc-account input { margin-block-start: .3rem; inline-size: 1.1rem; block-size: 1.1rem; flex: none; }
   .adsc-account label { cursor: pointer; flex: 1; }
   .adsc-name { display: block; font-weight: 600; }
   .adsc-meta { display: block; font-size: .85rem; color: #555; }
-  .adsc-search { margin: 0 0 .75rem; }
+  .adsc-search { margin-block: 0 .75rem; }
   .adsc-search label { display: block; font-weight: 600; }
-  .adsc-search input { font: inherit; width: 100%; box-sizing: border-box; padding: .45rem .6rem; border: 1px solid #8a8886; border-radius: 6px; background: transparent; color: inherit; }
-  .adsc-hint, .adsc-count { font-size: .85rem; color: #555; margin: .25rem 0 0; }
+  .adsc-search input { font: inherit; inline-size: 100%; box-sizing: border-box; padding-block: .45rem; padding-inline: .6rem; border: 1px solid #8a8886; border-radius: 6px; background: transparent; color: inherit; }
+  .adsc-hint, .adsc-count { font-size: .85rem; color: #555; margin-block: .25rem 0; margin-inline: 0; }
   .adsc-error { color: #a4262c; font-weight: 600; }
   :focus-visible { outline: 3px solid #0f6cbd; outline-offset: 2px; }
   [hidden] { display: none !important; }
@@ -50,13 +52,17 @@ const STYLE = `
   }
 `;
 
-/** "Number F12A34BC · Account ID 180278106 · Customer 251186883": users confuse the three, so all are named. */
-function metaLine(account: AdAccount, t: PickerStrings): string {
+/**
+ * "Number F12A34BC · Account ID 180278106 · Customer 251186883": users confuse the three, so all are
+ * named. Markup: each value in its own <bdi>, so a right-to-left page keeps it readable.
+ */
+function metaLine(account: AdAccount, t: PageStrings): string {
+  const value = (v: string) => `<bdi>${escapeHtml(plainText(v))}</bdi>`;
   const parts = [
-    account.number ? `${t.number} ${plainText(account.number)}` : null,
-    `${t.accountId} ${plainText(account.id)}`,
-    `${t.customer} ${plainText(account.customer_id)}`,
-    account.status && account.status !== "Active" ? fill(t.status, { status: plainText(account.status) }) : null,
+    account.number ? `${escapeHtml(t.number)} ${value(account.number)}` : null,
+    `${escapeHtml(t.accountId)} ${value(account.id)}`,
+    `${escapeHtml(t.customer)} ${value(account.customer_id)}`,
+    account.status && account.status !== "Active" ? escapeHtml(fill(t.status, { status: "\ue000" })).replace("\ue000", value(account.status)) : null,
   ];
   return parts.filter((p): p is string => p !== null).join(" · ");
 }
@@ -73,7 +79,7 @@ function row(account: AdAccount, index: number, input: PickerPageInput): string 
     `<div class="adsc-account" data-search="${escapeHtml(haystack)}">` +
     `<input type="${type}" id="${id}" name="account_id" value="${escapeHtml(account.id)}"${checked}${required} aria-describedby="${id}-meta">` +
     `<label for="${id}"><span class="adsc-name">${account.name ? `<bdi>${escapeHtml(plainText(account.name))}</bdi>` : escapeHtml(t.unnamed)}</span>` +
-    `<span class="adsc-meta" id="${id}-meta">${escapeHtml(metaLine(account, t))}</span></label></div>`
+    `<span class="adsc-meta" id="${id}-meta">${metaLine(account, t)}</span></label></div>`
   );
 }
 
@@ -91,11 +97,11 @@ export function renderAccountPickerPage(input: PickerPageInput, cspNonce: string
   <label for="adsc-search">${escapeHtml(t.searchLabel)}</label>
   <input type="search" id="adsc-search" autocomplete="off" spellcheck="false" aria-controls="adsc-list" aria-describedby="adsc-search-hint adsc-count">
   <p class="adsc-hint" id="adsc-search-hint">${escapeHtml(t.searchHint)}</p>
-  <p class="adsc-count" id="adsc-count" role="status" aria-live="polite">${escapeHtml(fill(t.countAll, { count }))}</p>
+  <p class="adsc-count" id="adsc-count" role="status" aria-live="polite">${escapeHtml(fillPlural(t, t.countAll, count, { count }))}</p>
 </div>
 `
     : "";
-  const error = `<p class="adsc-error" id="adsc-picker-error" role="alert"${input.error ? "" : " hidden"}>${escapeHtml(input.error ?? "")}</p>`;
+  const error = `<p class="adsc-error" id="adsc-picker-error" role="alert"${input.error ? "" : " hidden"}>${escapeHtml(input.error ? t[input.error] : "")}</p>`;
   const html = `  <form id="${PICKER_FORM_ID}" method="post" action="${escapeHtml(input.action)}">
 <input type="hidden" name="picker" value="${escapeHtml(input.token)}">
 ${search}${error}
@@ -111,8 +117,15 @@ ${input.accounts.map((a, i) => row(a, i, input)).join("\n")}
   const script = `
 (function () {
   var t = ${scriptJson({ countAll: t.countAll, countMatches: t.countMatches, noMatches: t.noMatches, chooseAtLeastOne: t.chooseAtLeastOne })};
+  var lang = ${scriptJson(t.lang)};
   var total = ${count};
-  function fill(s, v) { return s.replace(/\\{(\\w+)\\}/g, function (m, k) { return k in v ? String(v[k]) : m; }); }
+  var plural = new Intl.PluralRules(lang);
+  var number = new Intl.NumberFormat(lang);
+  // A plural text's form for n, its numbers written the language's way.
+  function fill(forms, n, v) {
+    var s = typeof forms === "string" ? forms : forms[plural.select(n)] || forms.other;
+    return s.replace(/\\{(\\w+)\\}/g, function (m, k) { return k in v ? (typeof v[k] === "number" ? number.format(v[k]) : String(v[k])) : m; });
+  }
   var form = document.getElementById(${scriptJson(PICKER_FORM_ID)});
   var error = document.getElementById("adsc-picker-error");
   var rows = Array.prototype.slice.call(document.querySelectorAll(".adsc-account"));
@@ -143,7 +156,7 @@ ${input.accounts.map((a, i) => row(a, i, input)).join("\n")}
     // Announced once typing pauses, not on every key.
     clearTimeout(timer);
     timer = setTimeout(function () {
-      status.textContent = !q ? fill(t.countAll, { count: total }) : matches ? fill(t.countMatches, { matches: matches, count: total }) : fill(t.noMatches, { query: input.value.trim() });
+      status.textContent = !q ? fill(t.countAll, total, { count: total }) : matches ? fill(t.countMatches, matches, { matches: matches, count: total }) : fill(t.noMatches, 0, { query: input.value.trim() });
     }, 250);
   }
   input.addEventListener("input", update);
@@ -154,11 +167,14 @@ ${input.accounts.map((a, i) => row(a, i, input)).join("\n")}
   return renderHtmlPage(
     {
       heading: input.mode === "single" ? t.headingSingle : t.headingMultiple,
-      paragraphs: [fill(input.mode === "single" ? t.intro : t.introMultiple, { user: isolate(input.user), product: isolate(input.productName) })],
+      paragraphs: [
+        fill(input.mode === "single" ? t.intro : t.introMultiple, { user: isolate(input.user), product: isolate(productName(t, input.productName)) }, t),
+      ],
       data: { "account-picker": input.mode, "account-count": String(count) },
       html,
       style: STYLE,
       lang: t.lang,
+      dir: t.dir,
       script,
     },
     cspNonce,

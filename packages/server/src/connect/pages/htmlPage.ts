@@ -49,8 +49,9 @@ export interface PageContent {
   html?: string;
   /** More CSS for this page. */
   style?: string;
-  /** The page's language (default "en"). */
+  /** The page's language (default "en") and writing direction (default "ltr"). */
   lang?: string;
+  dir?: "ltr" | "rtl";
 }
 
 function renderForm(form: NonNullable<PageContent["form"]>): string {
@@ -70,18 +71,18 @@ export function renderHtmlPage(content: PageContent, cspNonce: string): string {
     .join("");
   const script = content.script ? `<script nonce="${cspNonce}">${content.script}</script>` : "";
   return `<!doctype html>
-<html lang="${escapeHtml(content.lang ?? "en")}">
+<html lang="${escapeHtml(content.lang ?? "en")}" dir="${content.dir === "rtl" ? "rtl" : "ltr"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(content.heading.replace(/[\ue000\ue001]/g, ""))}</title>
 <style nonce="${cspNonce}">
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-height: 100vh; color: #1b1b1b; background: #f6f7f9; }
-  main { max-width: 28rem; padding: 2rem; background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-  h1 { font-size: 1.25rem; margin: 0 0 .5rem; }
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-block-size: 100vh; color: #1b1b1b; background: #f6f7f9; }
+  main { max-inline-size: 28rem; padding: 2rem; background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+  h1 { font-size: 1.25rem; margin-block: 0 .5rem; margin-inline: 0; }
   code { color: #555; font-size: .85em; }
-  button { font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid #8a8886; background: transparent; color: inherit; cursor: pointer; }
+  button { font: inherit; padding-block: .5rem; padding-inline: 1rem; border-radius: 6px; border: 1px solid #8a8886; background: transparent; color: inherit; cursor: pointer; }
   button.primary { background: #0f6cbd; border-color: #0f6cbd; color: #fff; }
   main[data-handshake="pending"] { visibility: hidden; }
   @media (prefers-color-scheme: dark) { body { background: #16181c; color: #eee; } main { background: #23262b; } code { color: #aaa; } }

@@ -2,8 +2,8 @@ import { CONNECT_SUCCESS } from "@ads-connect/shared";
 import { describe, expect, it } from "vitest";
 import { renderAccountPickerPage } from "./accountPickerPage.js";
 import { isolate, plainText, renderHtmlPage } from "./htmlPage.js";
-import { PICKER_STRINGS_EN } from "./pickerStrings.js";
 import { renderResultPage } from "./resultPage.js";
+import { BUILT_IN } from "./strings/pageStrings.js";
 
 /** Controls and bidi formatting characters no page may carry from its inputs (tab and newline are the page's own). */
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff\ue000\ue001]/;
@@ -36,7 +36,7 @@ describe("text from outside on the popup's pages", () => {
         token: "t",
         user: `${RLO}Adele Vance (adele@contoso.example)`,
         productName: `Acme${RLO}`,
-        strings: PICKER_STRINGS_EN,
+        strings: BUILT_IN.en,
       },
       "n",
     );
@@ -57,6 +57,7 @@ describe("text from outside on the popup's pages", () => {
       } as never,
       null,
       "n",
+      BUILT_IN.en,
     );
     expect(html).toContain("Signed in as <bdi>Adele</bdi> (<bdi>adele@contoso.example</bdi>).");
     expect(html).toContain("Accounts: <bdi>Contoso</bdi> (<bdi>F1</bdi>).");

@@ -1,6 +1,7 @@
 import type { EndUserInput } from "@ads-connect/shared";
 import { isolate, plainText, renderHtmlPage } from "./htmlPage.js";
 import { scriptJson } from "./resultPage.js";
+import { fill, type PageStrings, productName } from "./strings/pageStrings.js";
 
 /** The message the start page and the widget exchange (the widget sends back what it received). */
 export const HANDSHAKE_TYPE = "ads-connect:handshake";
@@ -16,7 +17,10 @@ export function endUserLabel(endUser: EndUserInput): string {
 }
 
 export interface StartPageInput {
-  productName: string;
+  /** PRODUCT_NAME; null: the language's "this app". */
+  productName: string | null;
+  /** The page's language. */
+  strings: PageStrings;
   endUser: EndUserInput;
   /** The form's target: the continue URL. */
   action: string;
@@ -39,8 +43,8 @@ export interface StartPageInput {
  */
 export function renderStartPage(input: StartPageInput, cspNonce: string): string {
   // Text from the product and its end user, each in its own <bdi>.
-  const who = isolate(endUserLabel(input.endUser));
-  const product = isolate(input.productName);
+  const t = input.strings;
+  const values = { who: isolate(endUserLabel(input.endUser)), product: isolate(productName(t, input.productName)) };
   const handshake = input.origin !== null && input.flow !== null;
   const script = handshake
     ? `
@@ -67,24 +71,18 @@ export function renderStartPage(input: StartPageInput, cspNonce: string): string
     : undefined;
   return renderHtmlPage(
     {
-      heading: input.changeAccounts ? "Change Microsoft Advertising accounts?" : "Connect Microsoft Advertising?",
-      paragraphs: input.changeAccounts
-        ? [
-            `${product} wants you to choose which Microsoft Advertising accounts it uses for ${who}.`,
-            `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: the next page lists your advertising accounts and would let them change which ones ${product} uses.`,
-          ]
-        : [
-            `${product} wants to connect your Microsoft Advertising account for ${who}.`,
-            `Continue only if you are ${who} or asked for this yourself. If someone sent you this link, choose Cancel: your advertising data would become available to their account.`,
-          ],
+      heading: input.changeAccounts ? t.startHeadingChange : t.startHeading,
+      paragraphs: (input.changeAccounts ? [t.startIntroChange, t.startWarningChange] : [t.startIntro, t.startWarning]).map((p) => fill(p, values, t)),
+      lang: t.lang,
+      dir: t.dir,
       data: { "connect-start": "confirm", ...(handshake ? { handshake: "pending" } : {}) },
       form: {
         id: "adsc-start",
         action: input.action,
         fields: { proof: input.proof },
         buttons: [
-          { name: "decision", value: "continue", label: "Continue", primary: true },
-          { name: "decision", value: "cancel", label: "Cancel" },
+          { name: "decision", value: "continue", label: t.continue, primary: true },
+          { name: "decision", value: "cancel", label: t.cancel },
         ],
       },
       ...(script ? { script } : {}),
