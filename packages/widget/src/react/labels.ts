@@ -35,6 +35,10 @@ export interface ConnectLabels {
   waiting: string;
   cancel: string;
   cancelled: string;
+  /** The sign-in window was closed before a result; the button then reads `retry`. */
+  closed: string;
+  /** No popup: the page is going to Microsoft's sign-in (redirect mode). */
+  redirecting: string;
   retry: string;
   reconnect: string;
   /** Connected without a Microsoft Advertising account chosen (the user has none yet). */
@@ -71,6 +75,8 @@ export const DEFAULT_LABELS: ConnectLabels = {
   waiting: "Waiting for Microsoft sign-in to finish…",
   cancel: "Cancel",
   cancelled: "Cancelled. Nothing was connected.",
+  closed: "Sign-in window closed.",
+  redirecting: "Going to Microsoft sign-in…",
   retry: "Try again",
   reconnect: "Reconnect",
   connectedAs: (name) => `Connected as ${name}`,
