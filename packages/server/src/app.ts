@@ -21,6 +21,7 @@ import { integrationsRoutes } from "./routes/integrationsRoutes.js";
 import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { openapiRoutes } from "./routes/openapiRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
+import { widgetRoutes } from "./routes/widgetRoutes.js";
 
 export interface AppDeps {
   config: Config;
@@ -89,6 +90,7 @@ export function buildApp({ config, logger, services }: AppDeps): { app: Express;
   routes.use(healthRoutes(health));
   routes.use(openapiRoutes(config.publicUrl));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
+  routes.use(widgetRoutes(flow, config.allowedOrigins));
   routes.use(accountsRoutes({ sync: accountSync, records }, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));
   routes.use(actionsRoutes(services.actions, secretKey));

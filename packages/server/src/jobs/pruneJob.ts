@@ -15,6 +15,8 @@ export interface PruneCounts {
   proxyHolds: number;
   /** Ended rate-limit windows (PostgreSQL's shared counters). */
   rateLimitWindows: number;
+  /** Expired redirect-mode sign-ins. */
+  redirects: number;
 }
 
 export interface PruneJob {
@@ -70,6 +72,7 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
       ...links,
       proxyHolds: await store.endedProxyHolds(at, at + config.proxy.maxHoldSeconds * 1000 + HOLD_CLOCK_SLACK_MS),
       rateLimitWindows: await store.endedRateLimitWindows(at),
+      redirects: await store.expiredRedirects(at),
     };
     const deleted = Object.values(counts).reduce((a, b) => a + b, 0);
     logger[deleted > 0 ? "info" : "debug"]({ ...counts, ms: Date.now() - started }, "pruned old records");

@@ -4,6 +4,7 @@ import { AdminConsentStore } from "./adminConsentStore.js";
 import { AlertStore } from "./alertStore.js";
 import { ConnectionScheduleStore } from "./connectionScheduleStore.js";
 import { ConnectionStore } from "./connectionStore.js";
+import { ConnectRedirectStore } from "./connectRedirectStore.js";
 import { ConnectSessionStore } from "./connectSessionStore.js";
 import { type DatabaseHandle, type Db, inTransaction } from "./db.js";
 import { IntegrationEventStore } from "./integrationEventStore.js";
@@ -59,6 +60,7 @@ export class Stores extends TransactionStores {
   readonly lastFetched: LastFetchedStore;
   /** On the bookkeeping connection when there is one. */
   readonly secretKeyUses: SecretKeyUseStore;
+  readonly redirects: ConnectRedirectStore;
 
   constructor(
     private readonly db: DatabaseHandle,
@@ -73,6 +75,7 @@ export class Stores extends TransactionStores {
     this.rateLimits = new RateLimitStore(db);
     this.lastFetched = new LastFetchedStore(options.bookkeepingDb ?? db);
     this.secretKeyUses = new SecretKeyUseStore(options.bookkeepingDb ?? db);
+    this.redirects = new ConnectRedirectStore(db);
   }
 
   /** Runs `fn` in one transaction, with the repositories bound to it: committed when `fn` resolves, rolled back when it throws. */
