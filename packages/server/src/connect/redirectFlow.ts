@@ -46,7 +46,12 @@ export class RedirectFlow {
     this.now = deps.now ?? systemClock;
   }
 
-  async start(input: { token: string | undefined; flow: string | undefined; returnTo: string | undefined; origin: string | undefined }): Promise<RedirectStart> {
+  async start(input: {
+    token: string | undefined;
+    flow: string | undefined;
+    returnTo: string | undefined;
+    origin: string | undefined;
+  }): Promise<RedirectStart> {
     const { config, stores } = this.deps;
     const returnTo = URL.canParse(input.returnTo ?? "") ? new URL(input.returnTo!) : null;
     const origin = input.origin;

@@ -12,10 +12,8 @@ const localError = (code: ConnectError["code"], message: string): ConnectResult 
   error: { code, message, actor: "end_user", aadsts: null },
 });
 
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+/** 128 random bits, as the server's `flow` pattern allows (digits and `-`). */
+const randomId = () => crypto.getRandomValues(new Uint32Array(4)).join("-");
 
 /**
  * Opens the Microsoft sign-in popup and reports the outcome through `onEvent`. Call it directly in
@@ -96,6 +94,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
   };
   const finish = (result: ConnectResult) => end(result.type === "ads-connect:success" ? { type: "success", result } : { type: "error", error: result.error });
   const cancel = (reason: CancelReason) => end({ type: "cancelled", reason });
+  const noToken = () => finish(localError("session_token_unavailable", "Could not start connecting to Microsoft. Try again in a moment."));
 
   function onMessage(event: MessageEvent) {
     if (event.origin !== serverOrigin || event.source !== popup || !popup) return;
@@ -180,9 +179,9 @@ export function connect(options: ConnectOptions): ConnectFlow {
       // No popup (blocked, an in-app browser, or asked for): this page goes to Microsoft and back.
       active = flow;
       onEvent?.({ type: "redirect" });
-      void (token ? Promise.resolve(token) : resolveToken(options, base, abort.signal)).then(
+      void resolveToken(options, base, abort.signal).then(
         (t) => import("./redirect.js").then((m) => m.redirectToServer(base, t, id, options.returnUrl ?? window.location.href)),
-        () => finish(localError("session_token_unavailable", "Could not start connecting to Microsoft. Try again in a moment.")),
+        noToken,
       );
       return flow;
     }
@@ -196,23 +195,23 @@ export function connect(options: ConnectOptions): ConnectFlow {
   onEvent?.({ type: "open" });
 
   if (!token) {
-    void resolveToken(options, base, abort.signal).then(
-      (t) => {
-        if (settled) return;
-        token = t;
-        navigated = true;
-        popup.location.href = startUrl(t);
-      },
-      () => finish(localError("session_token_unavailable", "Could not start connecting to Microsoft. Try again in a moment.")),
-    );
+    void resolveToken(options, base, abort.signal).then((t) => {
+      if (settled) return;
+      token = t;
+      navigated = true;
+      popup.location.href = startUrl(t);
+    }, noToken);
   }
   return flow;
 }
 
-/** A token from `getSessionToken`, fetched once more when the server says the first one is used up. */
+/**
+ * The given token, or one from `getSessionToken`, fetched once more when the server says the first
+ * one is used up. Neither given: a rejection (the flow's `session_token_unavailable`).
+ */
 async function resolveToken(options: ConnectOptions, base: string, signal: AbortSignal): Promise<string> {
-  const get = options.getSessionToken;
-  if (!get) throw new Error("sessionToken or getSessionToken is required");
+  const get = options.getSessionToken!;
+  if (options.sessionToken) return options.sessionToken;
   const first = await get();
   const status = await fetchSessionStatus(base, first, signal).catch(() => null);
   // An expired session, or one that already connected, cannot start another attempt.

@@ -23,6 +23,6 @@ export function resumeRedirect(serverUrl: string): Promise<ConnectResult | null>
   if (!token) return Promise.resolve(null);
   // Taken out at once: a second widget on the page, or a reload, does not redeem it again.
   url.searchParams.delete(RESULT_PARAM);
-  window.history.replaceState(history.state, "", url);
+  window.history.replaceState(window.history.state, "", url);
   return import("./redirect.js").then((m) => m.redeem(serverUrl, token));
 }
