@@ -51,20 +51,10 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
     b.part = "button";
     s.part = "status";
     s.setAttribute("role", "status");
-    Object.assign(root.style, { display: "inline-flex", flexDirection: "column", alignItems: "flex-start", gap: ".5em" });
-    Object.assign(b.style, {
-      display: "inline-flex",
-      alignItems: "center",
-      gap: ".6em",
-      padding: ".6em 1.1em",
-      border: "1px solid var(--adsc-border, currentColor)",
-      borderRadius: "var(--adsc-radius, 4px)",
-      background: "var(--adsc-button-bg, transparent)",
-      color: "var(--adsc-button-text, inherit)",
-      font: "inherit",
-      fontWeight: "600",
-      cursor: "pointer",
-    });
+    // CSSOM, not style attributes: a strict CSP (no 'unsafe-inline' styles) allows it.
+    root.style.cssText = "display:inline-flex;flex-direction:column;align-items:flex-start;gap:.5em";
+    b.style.cssText =
+      "display:inline-flex;align-items:center;gap:.6em;padding:.6em 1.1em;border:1px solid var(--adsc-border,currentColor);border-radius:var(--adsc-radius,4px);background:var(--adsc-button-bg,transparent);color:var(--adsc-button-text,inherit);font:inherit;font-weight:600;cursor:pointer";
     s.style.margin = "0";
     b.onclick = () => (this.dataset.adscState === "waiting" ? this.flow?.cancel() : this.connect());
     root.append(b, s);
