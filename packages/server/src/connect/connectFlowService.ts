@@ -8,7 +8,7 @@ import { ResultRecorder } from "./resultRecorder.js";
 import { StartFlow } from "./startFlow.js";
 
 export type { BindingCookie, CallbackOutcome, ErrorOutcome, FlowDeps, ProceedOutcome, StartOutcome } from "./flowTypes.js";
-export { REDIRECT_COOKIE, type RedirectStart } from "./redirectFlow.js";
+export { REDIRECT_COOKIE } from "./redirectFlow.js";
 
 /**
  * The browser-facing half of the OAuth dance: start (session token → Entra authorize URL) and the

@@ -113,7 +113,10 @@ describe("connect", () => {
   it("opens a popup sized for Microsoft's sign-in and consent pages, or as asked", () => {
     const sizes: string[] = [];
     const open = window.open;
-    window.open = ((url, target, features) => (sizes.push(String(features)), open(url, target, features))) as typeof window.open;
+    window.open = ((url, target, features) => {
+      sizes.push(String(features));
+      return open(url, target, features);
+    }) as typeof window.open;
     start().cancel();
     start({ popupWidth: 600, popupHeight: 800 });
     window.open = open;

@@ -45,8 +45,10 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
   constructor() {
     super();
     const root = document.createElement("div");
-    const b = (this.button = document.createElement("button"));
-    const s = (this.status = document.createElement("p"));
+    const b = document.createElement("button");
+    const s = document.createElement("p");
+    this.button = b;
+    this.status = s;
     b.type = "button";
     b.part = "button";
     s.part = "status";
@@ -98,8 +100,12 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
 
   private onEvent(e: ConnectEvent): void {
     const l = { ...DEFAULT_LABELS, ...this.labels };
-    if (e.type === "open" || e.type === "redirect") return this.show("connecting", e.type === "open" ? l.openHint : l.redirecting, l.connecting, true);
-    if (e.type === "popup_closed") return this.show("waiting", l.waiting, l.cancel, true);
+    if (e.type === "open" || e.type === "redirect") this.show("connecting", e.type === "open" ? l.openHint : l.redirecting, l.connecting, true);
+    else if (e.type === "popup_closed") this.show("waiting", l.waiting, l.cancel, true);
+    else this.ended(e, l);
+  }
+
+  private ended(e: Exclude<ConnectEvent, { type: "open" | "redirect" | "popup_closed" }>, l: ConnectLabels): void {
     this.flow = null;
     if (e.type === "success") {
       const [first, ...more] = e.result.accounts;
