@@ -172,6 +172,8 @@ describe("the demo in Chromium", () => {
     await page.goto(`${f.stack.demo.url}/?coop=same-origin`);
     const widget = new Widget(page.getByTestId("connect").locator("[data-adsc-state]"));
     await expect.poll(() => widget.state()).toBe("idle");
+    // The popup, cut off from the start, holds the focus (Playwright would say the page has it).
+    await setPageFocus(page, false);
     const [popup] = await Promise.all([context.waitForEvent("page"), widget.button().click()]);
     await popup.locator('main[data-handshake="confirm"]').waitFor();
     await expect.poll(() => widget.state()).toBe("waiting");
