@@ -116,3 +116,14 @@ export async function clickForPopup(page: Page, button: Locator): Promise<Page> 
 export async function signInAs(popup: Page, username: string): Promise<void> {
   await popup.getByTestId(`user-${username}`).click();
 }
+
+/**
+ * Whether the page has the focus. Playwright tells every page it has it; in a real browser the
+ * popup takes it (also when COOP cut it off) and the page gets it back when the popup closes.
+ */
+export function setPageFocus(page: Page, focused: boolean): Promise<void> {
+  return page.evaluate((has) => {
+    document.hasFocus = () => has;
+    if (has) window.dispatchEvent(new Event("focus"));
+  }, focused);
+}

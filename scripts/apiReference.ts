@@ -10,7 +10,7 @@ export const API_PACKAGES = {
   widget: {
     name: "@ads-connect/widget",
     tsconfig: "packages/widget/tsconfig.typedoc.json",
-    entryPoints: ["packages/widget/src/index.ts", "packages/widget/src/core/index.ts"],
+    entryPoints: ["packages/widget/src/index.ts", "packages/widget/src/core/index.ts", "packages/widget/src/element/index.ts"],
   },
   node: { name: "@ads-connect/node", tsconfig: "packages/node/tsconfig.typedoc.json", entryPoints: ["packages/node/src/index.ts"] },
 } as const;

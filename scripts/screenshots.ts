@@ -54,12 +54,23 @@ try {
   await popup.getByTestId("user-adele@contoso.example").waitFor();
   await popup.screenshot({ path: path.join(OUT, "emulator-login.png") });
   console.log("docs/screenshots/emulator-login.png");
+  // The popup holds the focus (Playwright tells every page it has it): waiting, with Cancel.
+  await p.evaluate(() => {
+    document.hasFocus = () => false;
+  });
   await popup.close();
   await state(p, "waiting");
   await shoot(p, "waiting");
   await connectButton(p).click();
   await state(p, "idle");
   await shoot(p, "cancelled");
+  // The page has the focus again when the popup closes: "Sign-in window closed", Try again.
+  await p.evaluate(() => {
+    document.hasFocus = () => true;
+  });
+  await (await openPopup(p)).close();
+  await state(p, "closed");
+  await shoot(p, "closed");
 
   const declined = await openPopup(p);
   await declined.getByTestId("user-declined@contoso.example").click();
@@ -82,12 +93,6 @@ try {
   console.log("docs/screenshots/admin-consent-approved.png");
   await admin.context().close();
 
-  await p.evaluate(() => {
-    window.open = () => null;
-  });
-  await connectButton(p).click();
-  await p.getByTestId("connect").locator('[data-adsc-error-code="popup_blocked"]').waitFor();
-  await shoot(p, "error-popup-blocked");
   await p.context().close();
 
   p = await page();
@@ -118,6 +123,39 @@ try {
   await state(p, "connected");
   await p.getByTestId("connections").waitFor();
   await shoot(p, "dark-connected-page", true);
+  await p.context().close();
+
+  // A dark page with a white card (the widget takes the card's text colour), closed state.
+  await resetConnections();
+  p = await page("dark");
+  await p.addStyleTag({ content: "section { background: #fff; color: #1b1b1b; }" });
+  await (await openPopup(p)).close();
+  await state(p, "closed");
+  await shoot(p, "dark-white-card-closed");
+  await p.context().close();
+
+  // <connect-microsoft-ads> from /widget.js on the plain HTML example (examples/plain-html).
+  for (const scheme of ["light", "dark"] as const) {
+    await resetConnections();
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 820, height: 480 }, deviceScaleFactor: 2 });
+    const plain = await context.newPage();
+    await plain.goto(`${stack.demo.url}/plain/`);
+    const element = plain.locator("connect-microsoft-ads");
+    await plain.locator('connect-microsoft-ads[data-adsc-state="idle"]').waitFor();
+    const [elementPopup] = await Promise.all([plain.waitForEvent("popup"), element.locator("button").click()]);
+    if (scheme === "light") {
+      await elementPopup.getByTestId("user-adele@contoso.example").click();
+      await plain.locator('connect-microsoft-ads[data-adsc-state="connected"]').waitFor();
+      await plain.locator("section").screenshot({ path: path.join(OUT, "element-connected.png") });
+      console.log("docs/screenshots/element-connected.png");
+    } else {
+      await elementPopup.close();
+      await plain.locator('connect-microsoft-ads[data-adsc-state="closed"]').waitFor();
+      await plain.locator("section").screenshot({ path: path.join(OUT, "dark-element-closed.png") });
+      console.log("docs/screenshots/dark-element-closed.png");
+    }
+    await context.close();
+  }
 } finally {
   await browser.close();
   await stack.close();

@@ -3,8 +3,25 @@ import { defineConfig } from "vite";
 
 const peers = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/];
 
-/** Library build: two ESM entries (everything, and the framework-free core), peers external. */
-export default defineConfig({
+/**
+ * Library build: ESM entries (everything, the framework-free core, the custom element), peers
+ * external; with `--mode script`, the single-file script-tag build `dist/widget.js` (IIFE, minified,
+ * the custom element and `window.AdsConnect`).
+ */
+export default defineConfig(({ mode }) => (mode === "script" ? script : library));
+
+const script = defineConfig({
+  build: {
+    lib: { entry: fileURLToPath(new URL("src/script.ts", import.meta.url)), formats: ["iife"], name: "AdsConnect", fileName: () => "widget.js" },
+    target: "es2020",
+    minify: true,
+    emptyOutDir: false,
+    // One file (Vite inlines redirect mode's lazily loaded part in an IIFE).
+    sourcemap: false,
+  },
+});
+
+const library = defineConfig({
   // The published build always uses the production JSX runtime, whatever NODE_ENV the build ran under.
   oxc: { jsx: { runtime: "automatic", development: false } },
   build: {
@@ -12,6 +29,7 @@ export default defineConfig({
       entry: {
         index: fileURLToPath(new URL("src/index.ts", import.meta.url)),
         core: fileURLToPath(new URL("src/core/index.ts", import.meta.url)),
+        element: fileURLToPath(new URL("src/element/index.ts", import.meta.url)),
       },
       formats: ["es"],
     },

@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { AdsConnectClient } from "@ads-connect/node";
 import express from "express";
 
@@ -13,6 +15,8 @@ export interface DemoServer {
 
 /** The demo lets the user choose one Microsoft Advertising account per connection (the picker shows radio buttons). */
 export const DEMO_ACCOUNT_SELECTION = "single";
+
+const PLAIN_HTML_DIR = new URL("../../plain-html/", import.meta.url);
 
 /** The demo end user; a real product uses its own user id. */
 export const DEMO_END_USER = { id: "demo-user", display_name: "Demo user", email: "demo@acme.example" };
@@ -65,6 +69,18 @@ export async function startDemo(options: { staticDir: string; port?: number; hos
   });
   // `/?coop=same-origin` serves the page as a product with a strict Cross-Origin-Opener-Policy would
   // (the popup then has no opener: the widget falls back to polling, the popup asks for Continue).
+  // The plain-HTML example (examples/plain-html), pointed at this demo's ads-connect server, under
+  // a strict Content-Security-Policy: the script-tag widget needs no inline script or style.
+  app.get(["/plain", "/plain/"], async (req, res) => {
+    if (!req.path.endsWith("/")) return res.redirect(301, "/plain/");
+    const { url } = ads();
+    const html = await readFile(new URL("index.html", PLAIN_HTML_DIR), "utf8");
+    res
+      .set("content-security-policy", `default-src 'self'; script-src 'self' ${url}; connect-src 'self' ${url}; img-src 'self' data:`)
+      .type("html")
+      .send(html.replaceAll("https://connect.example.com", url));
+  });
+  app.use("/plain", express.static(fileURLToPath(PLAIN_HTML_DIR), { index: false }));
   app.use((req, res, next) => {
     if (req.query.coop === "same-origin") res.set("cross-origin-opener-policy", "same-origin");
     next();

@@ -26,6 +26,7 @@ import { oauthRoutes } from "./routes/oauthRoutes.js";
 import { openapiRoutes } from "./routes/openapiRoutes.js";
 import { syncRoutes } from "./routes/syncRoutes.js";
 import { webhooksRoutes } from "./routes/webhooksRoutes.js";
+import { widgetRoutes } from "./routes/widgetRoutes.js";
 import { NO_TELEMETRY, type Telemetry } from "./telemetry/startTelemetry.js";
 
 export interface AppDeps {
@@ -107,6 +108,7 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
   routes.use(healthRoutes(health));
   routes.use(openapiRoutes(config.publicUrl));
   routes.use(connectSessionsRoutes(sessions, secretKey, config.allowedOrigins));
+  routes.use(widgetRoutes(flow, config.allowedOrigins));
   routes.use(accountsRoutes({ sync: accountSync, records, syncs: services.syncs }, secretKey));
   routes.use(syncRoutes(services.syncs, secretKey));
   routes.use(webhooksRoutes(outbox, secretKey));

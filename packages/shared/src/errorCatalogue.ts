@@ -442,6 +442,12 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCatalogueEntry>> =
     message: "The widget could not get a connect session token from your backend.",
     action: "Check the widget's getSessionToken and the backend endpoint that creates connect sessions.",
   },
+  redirect_result_invalid: {
+    http: [401, 403],
+    actor: "end_user",
+    message: "This sign-in result was already read, has expired, or belongs to another site.",
+    action: "Connect again from the app.",
+  },
   database_busy: { http: [503], actor: "none", message: "The database is busy (locked by another process).", action: RETRY },
   server_restarting: { http: popup, actor: "none", message: "The server restarted before the account was saved.", action: RETRY },
   sign_in_interrupted: { http: popup, actor: "none", message: "The sign-in was interrupted before the account was saved.", action: RETRY },

@@ -91,6 +91,7 @@ export const ERROR_CODES = [
   "user_cancelled",
   "popup_blocked",
   "session_token_unavailable",
+  "redirect_result_invalid",
   // server availability (the sign-in can simply be tried again)
   "database_busy",
   "server_restarting",

@@ -341,7 +341,8 @@ describe("a connect link works only with the person's go-ahead (consent phishing
     expect(page.body).toContain(`var origin = "${WIDGET_ORIGIN}";`);
     expect(page.body).toContain("window.opener.postMessage(hello, origin)");
     expect(page.body).toContain('flow: "flow-0123456789"');
-    expect(page.headers.get("content-security-policy")).toContain(`form-action 'self' ${h.emulator.url}`);
+    // The product's origins too: in redirect mode a form post of the flow ends on the product page.
+    expect(page.headers.get("content-security-policy")).toContain(`form-action 'self' ${h.server.config.allowedOrigins.join(" ")} ${h.emulator.url}`);
     expect(page.headers.get("content-security-policy")).toContain("script-src 'nonce-");
   });
 

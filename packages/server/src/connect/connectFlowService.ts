@@ -3,10 +3,12 @@ import { systemClock } from "../util/clock.js";
 import type { PickerOutcome } from "./accountPickerService.js";
 import { CallbackFlow } from "./callbackFlow.js";
 import type { CallbackOutcome, FlowDeps, ProceedOutcome, StartOutcome } from "./flowTypes.js";
+import { RedirectFlow } from "./redirectFlow.js";
 import { ResultRecorder } from "./resultRecorder.js";
 import { StartFlow } from "./startFlow.js";
 
 export type { BindingCookie, CallbackOutcome, ErrorOutcome, FlowDeps, ProceedOutcome, StartOutcome } from "./flowTypes.js";
+export { REDIRECT_COOKIE } from "./redirectFlow.js";
 
 /**
  * The browser-facing half of the OAuth dance: start (session token → Entra authorize URL) and the
@@ -18,6 +20,8 @@ export class ConnectFlowService {
   private readonly starts: StartFlow;
   private readonly callbacks: CallbackFlow;
   private readonly results: ResultRecorder;
+  /** Redirect mode: start (form POST from the page), the way back, and redeeming the result. */
+  readonly redirects: RedirectFlow;
 
   constructor(private readonly deps: FlowDeps) {
     // One clock for every step.
@@ -25,6 +29,7 @@ export class ConnectFlowService {
     this.results = new ResultRecorder(steps);
     this.starts = new StartFlow(steps);
     this.callbacks = new CallbackFlow(steps, this.results);
+    this.redirects = new RedirectFlow(steps, this.starts);
   }
 
   get redirectUri(): string {

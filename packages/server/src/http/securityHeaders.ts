@@ -105,7 +105,9 @@ export function securityHeaders(config: Config): SecurityHeaders {
           (req) => {
             const path = withoutBasePath((req as Request).path, config.basePath);
             // The account picker is shown at the callback (and its own path) and posts to itself.
-            return path.startsWith("/oauth/connect/") ? `'self' ${entraOrigin}` : path === SIGN_IN_CALLBACK_PATH ? "'self'" : "'none'";
+            // In redirect mode the picker's post ends on the product page: an allowed origin.
+            const back = ["'self'", ...config.allowedOrigins].join(" ");
+            return path.startsWith("/oauth/connect/") ? `${back} ${entraOrigin}` : path === SIGN_IN_CALLBACK_PATH ? back : "'none'";
           },
         ],
         frameAncestors: ["'none'"],

@@ -18,6 +18,8 @@ export interface PruneCounts {
   /** Operations of the operation log older than LOG_RETENTION_DAYS, and their messages. */
   operations: number;
   operationMessages: number;
+  /** Expired redirect-mode sign-ins. */
+  redirects: number;
 }
 
 export interface PruneJob {
@@ -75,6 +77,7 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
       ...links,
       proxyHolds: await store.endedProxyHolds(at, at + config.proxy.maxHoldSeconds * 1000 + HOLD_CLOCK_SLACK_MS),
       rateLimitWindows: await store.endedRateLimitWindows(at),
+      redirects: await store.expiredRedirects(at),
     };
     const deleted = Object.values(counts).reduce((a, b) => a + b, 0);
     logger[deleted > 0 ? "info" : "debug"]({ ...counts, ms: Date.now() - started }, "pruned old records");

@@ -436,6 +436,25 @@ END $$`,
       await db.schema.alterTable("connect_sessions").addColumn("locale", "text").execute();
     },
   },
+  "0018_connect_redirects": {
+    async up(db: Kysely<unknown>) {
+      // Redirect mode (issue 28): a sign-in in the page itself instead of a popup, tied to the
+      // browser by a cookie, and its result kept for the one-time token the return URL carries.
+      await db.schema
+        .createTable("connect_redirects")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("binding_hash", "text", (c) => c.notNull().unique())
+        .addColumn("return_to", "text", (c) => c.notNull())
+        .addColumn("origin", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("result", "text")
+        .addColumn("result_token_hash", "text", (c) => c.unique())
+        .addColumn("redeemed_at", "bigint")
+        .execute();
+      await db.schema.createIndex("connect_redirects_expires_at").on("connect_redirects").column("expires_at").execute();
+    },
+  },
 });
 
 /**

@@ -139,6 +139,12 @@ export class PruneStore {
     return Number(deleted.numDeletedRows);
   }
 
+  /** Redirect-mode sign-ins that expired before `at` (their result redeemed or abandoned). */
+  async expiredRedirects(at: number): Promise<number> {
+    const deleted = await this.db.deleteFrom("connect_redirects").where("expires_at", "<", at).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
+
   /**
    * The proxy's customer holds (after a 429) that have ended before `at`, and those ending after
    * `latest`: longer than any hold the clamp allows (stored before it existed), they would

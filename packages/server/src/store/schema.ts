@@ -355,6 +355,23 @@ export interface OperationMessageTable {
   details: string | null;
 }
 
+/** A redirect-mode sign-in (0018_connect_redirects): where it returns, and its result until the page redeems it. */
+export interface ConnectRedirectTable {
+  id: string;
+  /** SHA-256 of the cookie that ties the redirect to the browser that started it. */
+  binding_hash: string;
+  /** The product page to come back to (its origin is in ALLOWED_ORIGINS). */
+  return_to: string;
+  origin: string;
+  created_at: number;
+  expires_at: number;
+  /** The result (ConnectResult JSON) once the sign-in ended; null before. */
+  result: string | null;
+  /** SHA-256 of the one-time result token the return URL carries. */
+  result_token_hash: string | null;
+  redeemed_at: number | null;
+}
+
 export interface Database {
   connect_sessions: ConnectSessionTable;
   oauth_attempts: OAuthAttemptTable;
@@ -377,4 +394,5 @@ export interface Database {
   console_sessions: ConsoleSessionTable;
   operations: OperationTable;
   operation_messages: OperationMessageTable;
+  connect_redirects: ConnectRedirectTable;
 }

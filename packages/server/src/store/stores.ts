@@ -4,6 +4,7 @@ import { AdminConsentStore } from "./adminConsentStore.js";
 import { AlertStore } from "./alertStore.js";
 import { ConnectionScheduleStore } from "./connectionScheduleStore.js";
 import { ConnectionStore } from "./connectionStore.js";
+import { ConnectRedirectStore } from "./connectRedirectStore.js";
 import { ConnectSessionStore } from "./connectSessionStore.js";
 import { ConsoleStore } from "./consoleStore.js";
 import { type DatabaseHandle, type Db, inTransaction } from "./db.js";
@@ -71,6 +72,7 @@ export class Stores extends TransactionStores {
   readonly secretKeyUses: SecretKeyUseStore;
   /** The operation log, written in batches by oplog/. */
   readonly operations: OperationStore;
+  readonly redirects: ConnectRedirectStore;
 
   constructor(
     private readonly db: DatabaseHandle,
@@ -87,6 +89,7 @@ export class Stores extends TransactionStores {
     this.lastFetched = new LastFetchedStore(options.bookkeepingDb ?? db);
     this.secretKeyUses = new SecretKeyUseStore(options.bookkeepingDb ?? db);
     this.operations = new OperationStore(db);
+    this.redirects = new ConnectRedirectStore(db);
   }
 
   /** Runs `fn` in one transaction, with the repositories bound to it: committed when `fn` resolves, rolled back when it throws. */

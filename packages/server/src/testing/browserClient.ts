@@ -24,10 +24,11 @@ export class BrowserClient {
     return this.request(url, { method: "GET" }, options.follow ?? true);
   }
 
-  async postForm(url: string, form: Record<string, string>, options: { follow?: boolean } = {}): Promise<Page> {
+  /** `headers`: what the browser adds itself, e.g. the `Origin` of the page that posted the form. */
+  async postForm(url: string, form: Record<string, string>, options: { follow?: boolean; headers?: Record<string, string> } = {}): Promise<Page> {
     return this.request(
       url,
-      { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } },
+      { method: "POST", body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded", ...options.headers } },
       options.follow ?? true,
     );
   }

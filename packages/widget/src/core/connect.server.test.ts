@@ -37,6 +37,8 @@ async function completeInPopup(url: string, username: string) {
 
 describe("connect with the real server", () => {
   it("learns the result by polling when the popup's opener link is cut", async () => {
+    // The popup, alive though it reads closed, holds the focus.
+    (window.document as { hasFocus: () => boolean }).hasFocus = () => false;
     const { token } = await h.createSession();
     flow = connect({ serverUrl: h.server.url, sessionToken: token, onEvent: (e) => events.push(e), pollIntervalMs: 50 });
     const popupResult = await completeInPopup(stub.opened[0]!.url, "adele@contoso.example");

@@ -32,7 +32,10 @@ afterEach(() => {
   flow?.cancel();
   stub.restore();
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
+/** Whether this page has the focus; a live popup (also one cut off by COOP) holds it instead. */
+const pageFocused = (focused: boolean) => vi.spyOn(document, "hasFocus").mockReturnValue(focused);
 
 describe("connect", () => {
   it("opens the start URL with the page origin and a flow id inside the call", () => {
@@ -107,10 +110,39 @@ describe("connect", () => {
     expect(popup().focusCount).toBe(1);
   });
 
-  it("a blocked popup is an error of its own, and the next click can try again", () => {
+  it("opens a popup sized for Microsoft's sign-in and consent pages, or as asked", () => {
+    const sizes: string[] = [];
+    const open = window.open;
+    window.open = ((url, target, features) => {
+      sizes.push(String(features));
+      return open(url, target, features);
+    }) as typeof window.open;
+    start().cancel();
+    start({ popupWidth: 600, popupHeight: 800 });
+    window.open = open;
+    expect(sizes[0]).toMatch(/^popup,width=500,height=700,left=-?\d+,top=-?\d+$/);
+    expect(sizes[1]).toMatch(/^popup,width=600,height=800,/);
+  });
+
+  it("a blocked popup goes to a full-page redirect by default, and mode redirect never opens one", () => {
     stub.restore();
     stub = stubWindowOpen({ blocked: true });
-    start();
+    // The token never comes: this test stops short of leaving the page.
+    start({ sessionToken: undefined, getSessionToken: () => new Promise<string>(() => {}) });
+    expect(events).toEqual([{ type: "redirect" }]);
+    flow!.cancel();
+    stub.restore();
+    stub = stubWindowOpen();
+    events = [];
+    start({ mode: "redirect", sessionToken: undefined, getSessionToken: () => new Promise<string>(() => {}) });
+    expect(stub.opened).toHaveLength(0);
+    expect(events).toEqual([{ type: "redirect" }]);
+  });
+
+  it("with mode popup a blocked popup is an error of its own, and the next click can try again", () => {
+    stub.restore();
+    stub = stubWindowOpen({ blocked: true });
+    start({ mode: "popup" });
     expect(finals()).toMatchObject([{ type: "error", error: { code: "popup_blocked" } }]);
     stub.restore();
     stub = stubWindowOpen();
@@ -118,7 +150,70 @@ describe("connect", () => {
     expect(stub.opened).toHaveLength(1);
   });
 
-  describe("a popup that looks closed before any result (COOP or the user)", () => {
+  describe("a popup closed by the user", () => {
+    // The late watch polls the session itself; this fake server name answers nothing (offline).
+    beforeEach(() => {
+      vi.spyOn(window, "fetch").mockRejectedValue(new TypeError("offline"));
+    });
+
+    it("is closed (popup_closed) within 2 s of this page regaining the focus, not before", () => {
+      pageFocused(false);
+      start();
+      popup().closed = true;
+      vi.advanceTimersByTime(400);
+      expect(events.at(-1)).toEqual({ type: "popup_closed" });
+      vi.advanceTimersByTime(60_000);
+      expect(finals()).toEqual([]);
+      pageFocused(true);
+      window.dispatchEvent(new Event("focus"));
+      vi.advanceTimersByTime(1999);
+      expect(finals()).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
+    });
+
+    it("is closed 2 s after the closure shows when this page has the focus already", () => {
+      pageFocused(true);
+      start({ closedFocusMs: 1500 });
+      popup().closed = true;
+      vi.advanceTimersByTime(300 + 1500);
+      expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
+    });
+
+    it("still takes a late success once (the popup lived on, cut off by COOP), and nothing after it", () => {
+      pageFocused(true);
+      const f = start();
+      popup().closed = true;
+      vi.advanceTimersByTime(300 + 2000);
+      expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
+      postFromPopup(success, SERVER, popup());
+      f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
+      postFromPopup(success, SERVER, popup());
+      expect(finals()).toEqual([
+        { type: "cancelled", reason: "popup_closed" },
+        { type: "success", result: success },
+      ]);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("after the closed state, a new flow stops the old one's watch", () => {
+      pageFocused(true);
+      start();
+      popup().closed = true;
+      vi.advanceTimersByTime(300 + 2000);
+      const second = start();
+      expect(stub.opened).toHaveLength(2);
+      postFromPopup(success, SERVER, popup(0));
+      expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
+      second.cancel();
+    });
+  });
+
+  describe("a popup that looks closed before any result while this page has no focus (COOP, or the user away)", () => {
+    beforeEach(() => {
+      pageFocused(false);
+    });
+
     it("keeps waiting while the server says this flow's attempt is at Microsoft", () => {
       const f = start();
       popup().closed = true;

@@ -4,21 +4,22 @@ import type { ConnectResult } from "./protocol.js";
 import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, SessionStatusData } from "./types.js";
 
 let active: ConnectFlow | null = null;
+/** Stops the last flow's watch for a late success (see `end`), when a new flow starts. */
+let stopLate = () => {};
 
 const localError = (code: ConnectError["code"], message: string): ConnectResult => ({
   type: "ads-connect:error",
   error: { code, message, actor: "end_user", aadsts: null },
 });
 
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+/** 128 random bits, as the server's `flow` pattern allows (digits and `-`). */
+const randomId = () => crypto.getRandomValues(new Uint32Array(4)).join("-");
 
 /**
  * Opens the Microsoft sign-in popup and reports the outcome through `onEvent`. Call it directly in
  * a click handler: the popup opens synchronously, so popup blockers allow it. While a flow runs, a
- * second call focuses its popup and returns the same flow.
+ * second call focuses its popup and returns the same flow. When the popup cannot open (or with
+ * `mode: "redirect"`) the page itself goes to Microsoft and comes back; see {@link resumeRedirect}.
  *
  * @example
  * ```ts
@@ -38,38 +39,62 @@ export function connect(options: ConnectOptions): ConnectFlow {
     active.focus();
     return active;
   }
-  const { serverUrl, onEvent, pollIntervalMs = 1000, closedGraceMs = 2500 } = options;
+  stopLate();
+  const { serverUrl, onEvent, pollIntervalMs = 1000, closedGraceMs = 2500, closedFocusMs = 2000, mode = "auto" } = options;
   const base = serverUrl.replace(/\/+$/, "");
   const serverOrigin = new URL(base).origin;
   const id = randomId();
   const abort = new AbortController();
   let token = options.sessionToken ?? null;
   let settled = false;
+  // After "popup_closed" the popup may still live (COOP cut it off while the user was away):
+  // its success, arriving later, is still taken, once.
+  let late = false;
   let navigated = false;
   let closedAt = 0;
   let watch: ReturnType<typeof setInterval> | undefined;
   let poll: ReturnType<typeof setTimeout> | undefined;
+  let closing: ReturnType<typeof setTimeout> | undefined;
 
   const startUrl = (t: string) =>
     `${base}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: t, origin: window.location.origin, flow: id })}`;
 
-  const end = (event: ConnectEvent) => {
-    if (settled) return;
-    settled = true;
-    active = null;
+  const stop = () => {
+    late = false;
     window.removeEventListener("message", onMessage);
+    window.removeEventListener("focus", arm);
     clearInterval(watch);
     clearTimeout(poll);
+    clearTimeout(closing);
     abort.abort();
-    try {
-      popup?.close();
-    } catch {
-      // A popup cut off by COOP cannot be closed from here; it closes itself.
+  };
+  const end = (event: ConnectEvent, keepWatching = false) => {
+    if (settled) {
+      // The late watch ends with anything; only a success is still news.
+      if (late) {
+        stop();
+        if (event.type === "success") onEvent?.(event);
+      }
+      return;
+    }
+    settled = true;
+    if (active === flow) active = null;
+    if (keepWatching) {
+      late = true;
+      stopLate = stop;
+    } else {
+      stop();
+      try {
+        popup?.close();
+      } catch {
+        // A popup cut off by COOP cannot be closed from here; it closes itself.
+      }
     }
     onEvent?.(event);
   };
   const finish = (result: ConnectResult) => end(result.type === "ads-connect:success" ? { type: "success", result } : { type: "error", error: result.error });
   const cancel = (reason: CancelReason) => end({ type: "cancelled", reason });
+  const noToken = () => finish(localError("session_token_unavailable", "Could not start connecting to Microsoft. Try again in a moment."));
 
   function onMessage(event: MessageEvent) {
     if (event.origin !== serverOrigin || event.source !== popup || !popup) return;
@@ -80,7 +105,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
   }
 
   const receiveStatus = (s: SessionStatusData) => {
-    if (settled || !closedAt) return;
+    if (abort.signal.aborted || !closedAt) return;
     if (s.status === "expired") return finish(localError("connect_session_expired", "The connect session expired. Try again."));
     if (s.flow === id) {
       if (s.result && (s.status === "success" || s.status === "error")) return finish(s.result);
@@ -98,8 +123,18 @@ export function connect(options: ConnectOptions): ConnectFlow {
     } catch {
       // Offline for a moment: the next poll tries again.
     }
-    if (!settled) poll = setTimeout(pollOnce, pollIntervalMs);
+    if (!abort.signal.aborted) poll = setTimeout(pollOnce, pollIntervalMs);
   };
+
+  // This page has the focus while the popup looks closed: a live popup (COOP) would hold it, so the
+  // user closed it. Said soon, yet a success that still comes is taken (`late`).
+  function arm() {
+    clearTimeout(closing);
+    closing = setTimeout(() => {
+      end({ type: "cancelled", reason: "popup_closed" }, true);
+      if (options.externalPolling) void pollOnce();
+    }, closedFocusMs);
+  }
 
   const onLooksClosed = () => {
     closedAt = Date.now();
@@ -108,16 +143,17 @@ export function connect(options: ConnectOptions): ConnectFlow {
     if (!navigated) return cancel("popup_closed");
     onEvent?.({ type: "popup_closed" });
     if (!options.externalPolling) void pollOnce();
+    window.addEventListener("focus", arm);
+    if (window.document.hasFocus()) arm();
   };
 
-  const popup = window.open(token ? startUrl(token) : "", "ads-connect-microsoft", "popup,width=520,height=680");
   const flow: ConnectFlow = {
     id,
     signal: abort.signal,
     get sessionToken() {
       return token;
     },
-    cancel: () => cancel("user"),
+    cancel: () => (late ? stop() : cancel("user")),
     focus: () => {
       try {
         popup?.focus();
@@ -127,18 +163,29 @@ export function connect(options: ConnectOptions): ConnectFlow {
     },
     receiveStatus,
   };
+
+  const { popupWidth: w = 500, popupHeight: h = 700 } = options;
+  // Centred over this window; Microsoft's sign-in and consent pages fit 500 × 700 without scrolling.
+  const popup =
+    mode === "redirect"
+      ? null
+      : window.open(
+          token ? startUrl(token) : "",
+          "ads-connect-microsoft",
+          `popup,width=${w},height=${h},left=${(window.screenX + (window.outerWidth - w) / 2) | 0},top=${(window.screenY + (window.outerHeight - h) / 2) | 0}`,
+        );
   if (!popup) {
-    settled = true;
-    abort.abort();
-    onEvent?.({
-      type: "error",
-      error: {
-        code: "popup_blocked",
-        message: "Your browser blocked the Microsoft sign-in window. Allow pop-ups for this site, then try again.",
-        actor: "end_user",
-        aadsts: null,
-      },
-    });
+    if (mode !== "popup") {
+      // No popup (blocked, an in-app browser, or asked for): this page goes to Microsoft and back.
+      active = flow;
+      onEvent?.({ type: "redirect" });
+      void resolveToken(options, base, abort.signal).then(
+        (t) => import("./redirect.js").then((m) => m.redirectToServer(base, t, id, options.returnUrl ?? window.location.href)),
+        noToken,
+      );
+      return flow;
+    }
+    finish(localError("popup_blocked", "Your browser blocked the Microsoft sign-in window. Allow pop-ups for this site, then try again."));
     return flow;
   }
   active = flow;
@@ -148,23 +195,23 @@ export function connect(options: ConnectOptions): ConnectFlow {
   onEvent?.({ type: "open" });
 
   if (!token) {
-    void resolveToken(options, base, abort.signal).then(
-      (t) => {
-        if (settled) return;
-        token = t;
-        navigated = true;
-        popup.location.href = startUrl(t);
-      },
-      () => finish(localError("session_token_unavailable", "Could not start connecting to Microsoft. Try again in a moment.")),
-    );
+    void resolveToken(options, base, abort.signal).then((t) => {
+      if (settled) return;
+      token = t;
+      navigated = true;
+      popup.location.href = startUrl(t);
+    }, noToken);
   }
   return flow;
 }
 
-/** A token from `getSessionToken`, fetched once more when the server says the first one is used up. */
+/**
+ * The given token, or one from `getSessionToken`, fetched once more when the server says the first
+ * one is used up. Neither given: a rejection (the flow's `session_token_unavailable`).
+ */
 async function resolveToken(options: ConnectOptions, base: string, signal: AbortSignal): Promise<string> {
-  const get = options.getSessionToken;
-  if (!get) throw new Error("sessionToken or getSessionToken is required");
+  const get = options.getSessionToken!;
+  if (options.sessionToken) return options.sessionToken;
   const first = await get();
   const status = await fetchSessionStatus(base, first, signal).catch(() => null);
   // An expired session, or one that already connected, cannot start another attempt.

@@ -22,6 +22,6 @@ export async function fetchSessionStatus(serverUrl: string, sessionToken: string
   const body = (await res.json()) as { data?: SessionStatusData; error?: { code?: string } };
   if (body.data && typeof body.data.status === "string") return body.data;
   // A token the server no longer knows reads as an expired session: the flow cannot go on.
-  if (res.status === 401) return { status: "expired", expires_at: "", attempt_started_at: null, flow: null, result: null };
+  if (res.status === 401) return { status: "expired" } as SessionStatusData;
   return null;
 }

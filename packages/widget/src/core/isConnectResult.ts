@@ -3,12 +3,13 @@ import type { ConnectResult } from "./protocol.js";
 const str = (v: unknown): v is string => typeof v === "string";
 const obj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const strOrNull = (v: unknown) => v === null || str(v);
+const intOrNull = (v: unknown) => v === null || Number.isSafeInteger(v);
+const strs = (o: Record<string, unknown>, keys: string[]) => keys.every((k) => str(o[k]));
 const isAdAccount = (a: unknown) =>
   obj(a) &&
-  str(a.id) &&
-  str(a.customer_id) &&
+  strs(a, ["id", "customer_id"]) &&
   ["number", "name", "currency", "time_zone", "status", "language", "financial_status", "mode"].every((k) => strOrNull(a[k])) &&
-  (a.pause_reason === null || Number.isSafeInteger(a.pause_reason));
+  intOrNull(a.pause_reason);
 
 /**
  * The popup's message, checked without zod (which would outweigh the whole widget). Its test runs
@@ -28,14 +29,12 @@ export function isConnectResult(data: unknown): data is ConnectResult {
   if (data.type === "ads-connect:success") {
     const a = data.account;
     return (
-      str(data.connection_id) &&
-      str(data.provider_config_key) &&
-      (data.operation === "creation" || data.operation === "override") &&
+      strs(data, ["connection_id", "provider_config_key"]) &&
+      ["creation", "override"].includes(data.operation as string) &&
       obj(a) &&
-      str(a.username) &&
-      str(a.tenant_id) &&
-      (a.display_name === null || str(a.display_name)) &&
-      (a.account_type === "work" || a.account_type === "personal") &&
+      strs(a, ["username", "tenant_id"]) &&
+      strOrNull(a.display_name) &&
+      ["work", "personal"].includes(a.account_type as string) &&
       Array.isArray(data.accounts) &&
       data.accounts.every(isAdAccount)
     );
@@ -43,10 +42,9 @@ export function isConnectResult(data: unknown): data is ConnectResult {
   const e = data.type === "ads-connect:error" && data.error;
   return (
     obj(e) &&
-    str(e.code) &&
-    str(e.message) &&
+    strs(e, ["code", "message"]) &&
     ["end_user", "end_user_admin", "product_team", "none"].includes(e.actor as string) &&
-    (e.aadsts === null || Number.isSafeInteger(e.aadsts)) &&
+    intOrNull(e.aadsts) &&
     (e.admin_consent_url === undefined || (str(e.admin_consent_url) && /^https?:\/\//.test(e.admin_consent_url)))
   );
 }

@@ -84,6 +84,7 @@ export type ErrorCode =
   | "user_cancelled"
   | "popup_blocked"
   | "session_token_unavailable"
+  | "redirect_result_invalid"
   | "database_busy"
   | "server_restarting"
   | "sign_in_interrupted"

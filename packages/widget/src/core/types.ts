@@ -16,7 +16,8 @@ export type SessionStatusData = SessionStatusResponse["data"];
 
 /**
  * Why a flow ended without a result: the user cancelled (`user`), the popup was closed
- * (`popup_closed`), or the attempt ended at Microsoft without a result (`attempt_over`).
+ * (`popup_closed`: show "Sign-in window closed — Try again"), or the attempt ended at Microsoft
+ * without a result (`attempt_over`).
  *
  * @example
  * ```ts
@@ -29,11 +30,17 @@ export type SessionStatusData = SessionStatusResponse["data"];
 export type CancelReason = "user" | "popup_closed" | "attempt_over";
 
 /**
- * What a flow reports, in order. Exactly one of `success`, `error` or `cancelled` ends it.
+ * What a flow reports, in order. Exactly one of `success`, `error` or `cancelled` ends it, with one
+ * exception: after `cancelled` with reason `popup_closed`, a `success` may still follow once (the
+ * popup lived on, cut off by Cross-Origin-Opener-Policy, and the user finished signing in).
  * - `open`: the popup is open (navigating to Microsoft may still wait for the session token).
  * - `popup_closed`: the popup looks closed before any result. It may really be closed, or
  *   Cross-Origin-Opener-Policy cut our link while the user is still signing in: the flow keeps
- *   polling the session and should offer Cancel.
+ *   polling the session and should offer Cancel. Once this page has the focus again (the user is
+ *   back: a live popup would hold the focus), the flow ends `cancelled` (`popup_closed`) after
+ *   `closedFocusMs`.
+ * - `redirect`: no popup (blocked, or `mode: "redirect"`): this page is about to go to Microsoft;
+ *   the result comes back to the return URL ({@link resumeRedirect}).
  *
  * @example
  * ```ts
@@ -50,6 +57,7 @@ export type CancelReason = "user" | "popup_closed" | "attempt_over";
 export type ConnectEvent =
   | { type: "open" }
   | { type: "popup_closed" }
+  | { type: "redirect" }
   | { type: "success"; result: ConnectSuccess }
   | { type: "error"; error: ConnectError }
   | { type: "cancelled"; reason: CancelReason };
@@ -83,6 +91,21 @@ export interface ConnectOptions {
   pollIntervalMs?: number;
   /** How long a closed popup whose attempt never reached Microsoft counts as still opening. Default 2500 ms. */
   closedGraceMs?: number;
+  /**
+   * How long after this page regains the focus a popup that looks closed counts as closed by the
+   * user. Default 2000 ms.
+   */
+  closedFocusMs?: number;
+  /** The popup's size in CSS pixels. Default 500 × 700, what Microsoft's sign-in and consent pages need. */
+  popupWidth?: number;
+  popupHeight?: number;
+  /**
+   * `auto` (default): a popup, or a full-page redirect when the popup cannot open; `popup`: a blocked
+   * popup is an error (`popup_blocked`); `redirect`: always a full-page redirect (in-app browsers).
+   */
+  mode?: "auto" | "popup" | "redirect";
+  /** Where redirect mode comes back to (an allowed origin); default this page's URL. */
+  returnUrl?: string;
   /**
    * The adapter polls `GET /connect/session/status` itself while the popup looks closed and hands
    * each answer to `flow.receiveStatus` (the React hook does this with TanStack Query).

@@ -12,6 +12,7 @@ beforeEach(() => {
   stub = stubWindowOpen();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   view?.unmount();
   view = undefined;
   stub.restore();
@@ -97,7 +98,24 @@ describe("<ConnectMicrosoftAds>", () => {
     expect(view.container.querySelector("a[data-adsc-admin-link]")).toBeNull();
   });
 
+  it("a popup closed by the user: 'Sign-in window closed.' with Try again once the page has the focus; a late success still counts once", async () => {
+    const onSuccess = vi.fn();
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken={await createSession()} closedFocusMs={50} onSuccess={onSuccess} />);
+    act(() => button().click());
+    stub.opened[0]!.popup.closed = true;
+    await waitUntil(() => expect(rootOf().dataset.adscState).toBe("closed"));
+    expect(status().textContent).toBe("Sign-in window closed.");
+    expect(button().textContent).toBe("Try again");
+    expect(document.activeElement).toBe(button());
+    act(() => postFromPopup(SUCCESS_RESULT, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    expect(rootOf().dataset.adscState).toBe("connected");
+    act(() => postFromPopup(SUCCESS_RESULT, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    expect(onSuccess).toHaveBeenCalledTimes(1);
+  });
+
   it("a popup that looks closed turns the button into Cancel, which cancels", async () => {
+    // The popup (alive, cut off by COOP) holds the focus.
+    vi.spyOn(document, "hasFocus").mockReturnValue(false);
     const onCancel = vi.fn();
     view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken={await createSession()} onCancel={onCancel} />);
     act(() => button().click());
@@ -203,10 +221,18 @@ describe("<ConnectMicrosoftAds>", () => {
     expect(button().textContent).toBe("Reconnect");
   });
 
-  it("follows the theme through color-scheme and needs no global CSS", () => {
+  it("fits the host page: its font and text colour, custom properties for the rest, no colour of its own, no global CSS", () => {
+    view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" />);
+    expect(rootOf().style.colorScheme).toBe("");
+    expect(rootOf().style.color).toBe("");
+    expect(button().getAttribute("style")).toContain("var(--adsc-button-bg, transparent)");
+    expect(button().getAttribute("style")).toContain("var(--adsc-button-text, inherit)");
+    expect(button().getAttribute("style")).toContain("var(--adsc-border, currentColor)");
+    // No colour chosen from prefers-color-scheme: the cause of the invisible status line on a white card.
+    expect(view.container.innerHTML).not.toContain("light-dark");
+    expect(document.querySelectorAll("style, link[rel=stylesheet]")).toHaveLength(0);
+    view.unmount();
     view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" theme="dark" />);
     expect(rootOf().style.colorScheme).toBe("dark");
-    expect(button().getAttribute("style")).toContain("var(--adsc-button-bg");
-    expect(document.querySelectorAll("style, link[rel=stylesheet]")).toHaveLength(0);
   });
 });

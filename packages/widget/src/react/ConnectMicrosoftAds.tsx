@@ -1,4 +1,4 @@
-import { type CSSProperties, useEffect, useState } from "react";
+import { type CSSProperties, useEffect, useRef, useState } from "react";
 import { type ConnectLabels, DEFAULT_LABELS, loadConnectLabels, resolveWidgetLanguage, type ShownAccount } from "./labels.js";
 import { type UseMicrosoftAdsConnectOptions, useMicrosoftAdsConnect } from "./useMicrosoftAdsConnect.js";
 
@@ -38,36 +38,35 @@ export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions 
   lang?: string;
   /** Texts to replace, in any language (see {@link DEFAULT_LABELS}); they win over the language's own. */
   labels?: Partial<ConnectLabels>;
-  /** `auto` follows the user's light or dark preference. */
+  /**
+   * The `color-scheme` of the widget's own controls; `auto` (default) keeps the page's. Its colours
+   * come from the page it sits in either way: text in `currentColor`, the rest from `--adsc-*`
+   * custom properties (`--adsc-border`, `--adsc-radius`, `--adsc-button-bg`, `--adsc-button-text`,
+   * `--adsc-link`, `--adsc-success`, `--adsc-error`), each inheriting when unset.
+   */
   theme?: "auto" | "light" | "dark";
   /** Class of the component's root element. */
   className?: string;
 }
 
-// Inline styles only (no global CSS); hosts theme through these custom properties.
-const v = (name: string, light: string, dark: string) => `var(--adsc-${name}, light-dark(${light}, ${dark}))`;
-const root: CSSProperties = {
-  display: "inline-flex",
-  flexDirection: "column",
-  alignItems: "flex-start",
-  gap: "0.5em",
-  font: "var(--adsc-font, inherit)",
-  color: v("text", "#1b1b1b", "#f3f3f3"),
-};
+// Inline styles only (no global CSS). Fits the host page: its font and text colour (currentColor),
+// never a colour of its own chosen from prefers-color-scheme, which can differ from the card the
+// widget sits on. Hosts set the rest through custom properties; one left unset inherits.
+const root: CSSProperties = { display: "inline-flex", flexDirection: "column", alignItems: "flex-start", gap: "0.5em" };
 const button: CSSProperties = {
   display: "inline-flex",
   alignItems: "center",
   gap: "0.6em",
   padding: "0.6em 1.1em",
-  border: `1px solid ${v("border", "#8a8886", "#6e6e6e")}`,
+  border: "1px solid var(--adsc-border, currentColor)",
   borderRadius: "var(--adsc-radius, 4px)",
-  background: v("button-bg", "#ffffff", "#2b2b2b"),
-  color: v("button-text", "#1b1b1b", "#ffffff"),
+  background: "var(--adsc-button-bg, transparent)",
+  color: "var(--adsc-button-text, inherit)",
   font: "inherit",
   fontWeight: 600,
   cursor: "pointer",
 };
-const statusColor = { connected: v("success", "#107c10", "#6ccb5f"), error: v("error", "#a4262c", "#ff99a4") } as Record<string, string>;
+const small = { ...button, padding: "0.2em 0.6em", fontWeight: 400 };
 
 const logo = (
   <svg width="16" height="16" viewBox="0 0 21 21" aria-hidden="true">
@@ -91,9 +90,15 @@ const logo = (
  * }
  * ```
  */
-export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, labels, theme = "auto", className, ...options }: ConnectMicrosoftAdsProps) {
+export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, labels, theme, className, ...options }: ConnectMicrosoftAdsProps) {
   const { state, open, openWith, cancel } = useMicrosoftAdsConnect(options);
   const [copied, setCopied] = useState<string>();
+  const main = useRef<HTMLButtonElement>(null);
+  const busy = state.status === "connecting" || state.status === "waiting" || state.status === "redirecting";
+  // The popup closed with an outcome: the keyboard goes on from the button, unless the user moved on.
+  useEffect(() => {
+    if (!busy && main.current && (document.activeElement === document.body || document.activeElement === main.current)) main.current.focus();
+  }, [busy]);
   const language = resolveWidgetLanguage(lang);
   const [catalogue, setCatalogue] = useState<{ language: string; labels: ConnectLabels }>();
   useEffect(() => {
@@ -119,6 +124,7 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, l
   const accounts = (state.result ? state.result.accounts : connected?.accounts) ?? [];
 
   if (state.status === "connecting") [text, action] = [l.openHint, l.connecting];
+  else if (state.status === "redirecting") [view, text, action] = ["connecting", l.redirecting, l.connecting];
   else if (state.status === "waiting") [text, action] = [l.waiting, l.cancel];
   else if (state.status === "error" && state.error) {
     errorCode = state.error.code;
@@ -127,7 +133,8 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, l
     [view, text, action] = ["connected", accounts[0] ? l.connectedTo(accounts[0], accounts.length - 1) : l.connectedAs(name ?? ""), l.reconnect];
   } else if (connected?.status === "expired") {
     [view, errorCode, text, action] = ["error", "grant_expired", l.expired(name ?? "", connected.username), l.reconnect];
-  } else if (state.cancelled) text = l.cancelled;
+  } else if (state.reason === "popup_closed") [view, text, action] = ["closed", l.closed, l.retry];
+  else if (state.cancelled) text = l.cancelled;
 
   return (
     <div
@@ -136,36 +143,37 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, l
       dir={shown.language === "ar" ? "rtl" : "ltr"}
       data-adsc-state={view}
       data-adsc-error-code={errorCode}
-      style={{ ...root, colorScheme: theme === "auto" ? "light dark" : theme }}
+      style={{ ...root, colorScheme: theme === "auto" ? undefined : theme }}
     >
-      <button type="button" style={button} aria-busy={state.status === "connecting" || undefined} onClick={state.status === "waiting" ? cancel : open}>
+      <button
+        ref={main}
+        type="button"
+        style={button}
+        aria-busy={state.status === "connecting" || undefined}
+        onClick={state.status === "waiting" ? cancel : open}
+      >
         {logo}
         {action}
       </button>
 
-      <p role="status" aria-live="polite" style={{ margin: 0, color: statusColor[view] }}>
+      <p role="status" aria-live="polite" style={{ margin: 0, color: `var(--adsc-${view === "connected" ? "success" : view})` }}>
         {text}
       </p>
       {view === "connected" && getChangeAccountsToken && (
         <p style={{ margin: 0 }}>
-          <button
-            type="button"
-            style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }}
-            data-adsc-change-accounts=""
-            onClick={() => openWith(getChangeAccountsToken)}
-          >
+          <button type="button" style={small} data-adsc-change-accounts="" onClick={() => openWith(getChangeAccountsToken)}>
             {l.changeAccounts}
           </button>
         </p>
       )}
       {adminUrl && (
         <p style={{ margin: 0, display: "flex", gap: "0.75em", alignItems: "baseline" }}>
-          <a href={adminUrl} target="_blank" rel="noopener noreferrer" data-adsc-admin-link="" style={{ color: v("link", "#0067b8", "#6cb8f6") }}>
+          <a href={adminUrl} target="_blank" rel="noopener noreferrer" data-adsc-admin-link="" style={{ color: "var(--adsc-link)" }}>
             {l.adminLink}
           </a>
           <button
             type="button"
-            style={{ ...button, padding: "0.2em 0.6em", fontWeight: 400 }}
+            style={small}
             onClick={() =>
               navigator.clipboard?.writeText(adminUrl).then(
                 () => setCopied(adminUrl),

@@ -35,6 +35,10 @@ export interface ConnectLabels {
   waiting: string;
   cancel: string;
   cancelled: string;
+  /** The sign-in window was closed before a result; the button then reads `retry`. */
+  closed: string;
+  /** No popup: the page is going to Microsoft's sign-in (redirect mode). */
+  redirecting: string;
   retry: string;
   reconnect: string;
   /** Connected without a Microsoft Advertising account chosen (the user has none yet). */

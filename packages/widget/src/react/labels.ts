@@ -20,6 +20,8 @@ export const DEFAULT_LABELS: ConnectLabels = {
   waiting: "Waiting for Microsoft sign-in to finish…",
   cancel: "Cancel",
   cancelled: "Cancelled. Nothing was connected.",
+  closed: "Sign-in window closed.",
+  redirecting: "Going to Microsoft sign-in…",
   retry: "Try again",
   reconnect: "Reconnect",
   connectedAs: (name) => `Connected as ${name}`,

@@ -85,15 +85,15 @@ describe("useMicrosoftAdsConnect", () => {
   it("its functions are safe to call in any state; cancel and a blocked popup are outcomes of their own", () => {
     const onError = vi.fn();
     const onCancel = vi.fn();
-    cleanup = render(<Probe serverUrl={server().serverUrl} sessionToken="adsc_cs_any" onError={onError} onCancel={onCancel} />).unmount;
+    cleanup = render(<Probe serverUrl={server().serverUrl} sessionToken="adsc_cs_any" mode="popup" onError={onError} onCancel={onCancel} />).unmount;
     act(() => {
       hook.cancel();
       hook.reset();
     });
-    expect(hook.state).toEqual({ status: "idle", result: null, error: null, cancelled: false });
+    expect(hook.state).toEqual({ status: "idle", result: null, error: null, cancelled: false, reason: null });
     act(() => hook.open());
     act(() => hook.cancel());
-    expect(hook.state).toMatchObject({ status: "idle", cancelled: true });
+    expect(hook.state).toMatchObject({ status: "idle", cancelled: true, reason: "user" });
     expect(onCancel).toHaveBeenCalledTimes(1);
 
     stub.restore();

@@ -2,12 +2,14 @@ import { QueryClient, QueryClientContext, useQuery } from "@tanstack/react-query
 import { useCallback, useContext, useEffect, useRef, useState } from "react";
 import { connect } from "../core/connect.js";
 import { fetchSessionStatus } from "../core/fetchSessionStatus.js";
-import type { ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess } from "../core/types.js";
+import { resumeRedirect } from "../core/resume.js";
+import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess } from "../core/types.js";
 
 /**
  * The hook's status:
  * - `idle`: nothing running (`cancelled` says whether the last flow was cancelled);
  * - `connecting`: the popup is open;
+ * - `redirecting`: no popup; the page is going to Microsoft (redirect mode);
  * - `waiting`: the popup looks closed but the attempt may still be going (offer Cancel);
  * - `connected` / `error`: the last flow's outcome.
  *
@@ -18,7 +20,7 @@ import type { ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSu
  * const busy = (status: ConnectStatus) => status === "connecting" || status === "waiting";
  * ```
  */
-export type ConnectStatus = "idle" | "connecting" | "waiting" | "connected" | "error";
+export type ConnectStatus = "idle" | "connecting" | "redirecting" | "waiting" | "connected" | "error";
 
 /**
  * The hook's state: its status and the last flow's outcome.
@@ -39,6 +41,8 @@ export interface ConnectState {
   error: ConnectError | null;
   /** Whether the last flow was cancelled (`status` is back to `idle`). */
   cancelled: boolean;
+  /** Why it was cancelled: `popup_closed` reads "Sign-in window closed — Try again". */
+  reason: CancelReason | null;
 }
 
 /**
@@ -103,12 +107,13 @@ export interface UseMicrosoftAdsConnect {
   reset: () => void;
 }
 
-const IDLE: ConnectState = { status: "idle", result: null, error: null, cancelled: false };
+const IDLE: ConnectState = { status: "idle", result: null, error: null, cancelled: false, reason: null };
 
 /**
  * The headless hook: state plus functions that are always safe to call. Polls the session with
  * TanStack Query (the host's `QueryClientProvider` if there is one, a private client otherwise)
- * while the popup looks closed, and cancels the flow on unmount.
+ * while the popup looks closed, cancels the flow on unmount, and takes the result of a redirect
+ * sign-in when the page comes back from one ({@link resumeRedirect}).
  *
  * @example
  * ```tsx
@@ -132,7 +137,7 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
   const onEvent = useCallback((event: ConnectEvent) => {
     const o = latest.current;
     o.onEvent?.(event);
-    if (event.type === "open") setState({ ...IDLE, status: "connecting" });
+    if (event.type === "open" || event.type === "redirect") setState({ ...IDLE, status: event.type === "open" ? "connecting" : "redirecting" });
     else if (event.type === "popup_closed") setState((s) => ({ ...s, status: "waiting" }));
     else {
       flow.current = null;
@@ -144,7 +149,7 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
         setState({ ...IDLE, status: "error", error: event.error });
         o.onError?.(event.error);
       } else {
-        setState({ ...IDLE, cancelled: true });
+        setState({ ...IDLE, cancelled: true, reason: event.reason });
         o.onCancel?.();
       }
     }
@@ -178,7 +183,13 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     setState(IDLE);
   }, []);
 
-  useEffect(() => () => flow.current?.cancel(), []);
+  useEffect(() => {
+    // Back from a redirect sign-in: its result, as if the popup had brought it.
+    void resumeRedirect(latest.current.serverUrl).then(
+      (r) => r && onEvent(r.type === "ads-connect:success" ? { type: "success", result: r } : { type: "error", error: r.error }),
+    );
+    return () => flow.current?.cancel();
+  }, [onEvent]);
 
   const token = running?.sessionToken ?? null;
   const client = (hostClient ?? ownClient)!;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAs, type Harness, startHarness } from "../../testing/harness.js";
+import { BrowserClient } from "../../testing/browserClient.js";
+import { connectAs, type Harness, startHarness, WIDGET_ORIGIN } from "../../testing/harness.js";
 import { openApiValidator } from "../../testing/openapiValidator.js";
 import { buildOpenApiDocument } from "./document.js";
 
@@ -47,6 +48,20 @@ describe("answers of the API against the documents", () => {
     answers.push({ method: "GET", path: "/connect/session/status", status: statusRes.status, body: await statusRes.json() });
     const noToken = await fetch(`${h.server.url}/connect/session/status`);
     answers.push({ method: "GET", path: "/connect/session/status", status: noToken.status, body: await noToken.json() });
+
+    // Redirect mode's result token, from a start that goes straight back (an unknown session).
+    const back = await new BrowserClient().postForm(
+      `${h.server.url}/oauth/connect/microsoft-ads/redirect`,
+      { connect_session_token: "adsc_cs_unknown", return_to: `${WIDGET_ORIGIN}/` },
+      { follow: false, headers: { origin: WIDGET_ORIGIN } },
+    );
+    const resultToken = new URL(back.headers.get("location")!).searchParams.get("adsc_result")!;
+    for (let i = 0; i < 2; i++) {
+      await call(answers, "POST", "/connect/redirect/result", "/connect/redirect/result", undefined, {
+        authorization: `Bearer ${resultToken}`,
+        origin: WIDGET_ORIGIN,
+      });
+    }
 
     const { result } = await connectAs(h, "adele@contoso.example", { token });
     if (result.type !== "ads-connect:success") throw new Error("connect failed");

@@ -15,7 +15,13 @@ import {
   ConsoleDeliveriesQuerySchema,
   ConsoleOverviewQuerySchema,
 } from "../../console/consoleSchemas.js";
-import { ACCOUNT_PICKER_PATH, ADMIN_CONSENT_CALLBACK_PATH, CONNECT_CONTINUE_PATH, SIGN_IN_CALLBACK_PATH } from "../../oauth/redirectUris.js";
+import {
+  ACCOUNT_PICKER_PATH,
+  ADMIN_CONSENT_CALLBACK_PATH,
+  CONNECT_CONTINUE_PATH,
+  CONNECT_REDIRECT_PATH,
+  SIGN_IN_CALLBACK_PATH,
+} from "../../oauth/redirectUris.js";
 import { MAX_PROXY_RETRIES } from "../../proxy/proxyService.js";
 import type { RequestBodyName, ResponseBodyName } from "./components.js";
 
@@ -110,6 +116,34 @@ export const OPERATIONS: Operation[] = [
     tag: "Connect sessions",
     auth: "none",
     responses: { "204": { description: "Allowed", body: "empty" } },
+  },
+  {
+    method: "post",
+    path: "/connect/redirect/result",
+    operationId: "redeemRedirectResult",
+    summary: "Redirect mode: the widget redeems the one-time result token its return URL carried (once, from the page's origin)",
+    tag: "Connect sessions",
+    auth: "none",
+    headers: [{ name: "Authorization", required: true, description: "`Bearer <adsc_result token>` from the return URL." }],
+    responses: { ...ok("RedirectResultResponse"), "401": { description: "Unknown, used, expired or another origin's", body: "Error" } },
+  },
+  {
+    method: "options",
+    path: "/connect/redirect/result",
+    operationId: "preflightRedirectResult",
+    summary: "CORS preflight of the redirect result (origins in ALLOWED_ORIGINS)",
+    tag: "Connect sessions",
+    auth: "none",
+    responses: { "204": { description: "Allowed", body: "empty" } },
+  },
+  {
+    method: "get",
+    path: "/widget.js",
+    operationId: "widgetScript",
+    summary: "The script-tag widget: `<connect-microsoft-ads>` and `window.AdsConnect` (JavaScript, cacheable, ETag)",
+    tag: "Browser pages",
+    auth: "none",
+    responses: { "200": { description: "JavaScript (text/javascript)", body: "any" }, "304": { description: "Not modified", body: "empty" } },
   },
   // Product backend: connections
   {
@@ -357,6 +391,15 @@ export const OPERATIONS: Operation[] = [
     tag: "Browser pages",
     auth: "none",
     responses: { "303": { description: "To Microsoft's sign-in", body: "empty" }, default: page("The picker or a result page") },
+  },
+  {
+    method: "post",
+    path: CONNECT_REDIRECT_PATH,
+    operationId: "redirectStart",
+    summary: "Redirect mode's start: a form post from the product page (session token, flow, return URL; its Origin must be allowed)",
+    tag: "Browser pages",
+    auth: "none",
+    responses: { "303": { description: "To Microsoft's sign-in, or back to the return URL with the result", body: "empty" }, default: page("A result page") },
   },
   {
     method: "get",

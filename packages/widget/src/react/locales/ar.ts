@@ -17,6 +17,8 @@ export default {
   waiting: "في انتظار انتهاء تسجيل الدخول إلى Microsoft…",
   cancel: "إلغاء",
   cancelled: "تم الإلغاء. لم يتم ربط أي شيء.",
+  closed: "تم إغلاق نافذة تسجيل الدخول.",
+  redirecting: "جارٍ الانتقال إلى تسجيل الدخول إلى Microsoft…",
   retry: "إعادة المحاولة",
   reconnect: "إعادة الربط",
   connectedAs: (name) => `متصل باسم ${name}`,

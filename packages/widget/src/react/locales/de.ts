@@ -8,6 +8,8 @@ export default {
   waiting: "Warten auf die Microsoft-Anmeldung…",
   cancel: "Abbrechen",
   cancelled: "Abgebrochen. Es wurde nichts verbunden.",
+  closed: "Anmeldefenster geschlossen.",
+  redirecting: "Weiter zur Microsoft-Anmeldung …",
   retry: "Erneut versuchen",
   reconnect: "Neu verbinden",
   connectedAs: (name) => `Verbunden als ${name}`,

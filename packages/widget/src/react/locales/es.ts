@@ -8,6 +8,8 @@ export default {
   waiting: "Esperando a que termine el inicio de sesión de Microsoft…",
   cancel: "Cancelar",
   cancelled: "Cancelado. No se ha conectado nada.",
+  closed: "Se cerró la ventana de inicio de sesión.",
+  redirecting: "Yendo al inicio de sesión de Microsoft…",
   retry: "Reintentar",
   reconnect: "Volver a conectar",
   connectedAs: (name) => `Conectado como ${name}`,

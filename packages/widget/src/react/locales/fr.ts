@@ -8,6 +8,8 @@ export default {
   waiting: "En attente de la connexion Microsoft…",
   cancel: "Annuler",
   cancelled: "Annulé. Rien n’a été connecté.",
+  closed: "Fenêtre de connexion fermée.",
+  redirecting: "Redirection vers la connexion Microsoft…",
   retry: "Réessayer",
   reconnect: "Reconnecter",
   connectedAs: (name) => `Connecté en tant que ${name}`,

@@ -8,6 +8,8 @@ export default {
   waiting: "Microsoft のサインインが完了するのを待っています…",
   cancel: "キャンセル",
   cancelled: "キャンセルしました。何も接続されていません。",
+  closed: "サインイン ウィンドウが閉じられました。",
+  redirecting: "Microsoft のサインインに移動しています…",
   retry: "再試行",
   reconnect: "再接続",
   connectedAs: (name) => `${name} として接続済み`,
