@@ -79,6 +79,7 @@ export class ActionService {
     }
     const connection = (await this.deps.connections.list({ connectionId })).connections.find((c) => c.connection_id === connectionId);
     if (!connection) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+    op.update({ endUserId: connection.end_user?.id ?? null });
     const logger = this.deps.logger.child({ action: action.name, connectionId });
     const started = Date.now();
     let result: unknown;

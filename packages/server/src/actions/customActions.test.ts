@@ -166,14 +166,16 @@ describe("ACTIONS_DIR", () => {
     const refused = await h.api("POST", "/action/trigger", { action_name: "all-accounts" }, headers);
     expect([refused.status, refused.json]).toEqual([
       409,
-      { error: { code: "action_failed", message: "This connection has no Microsoft Advertising accounts" } },
+      { error: { code: "action_failed", message: "This connection has no Microsoft Advertising accounts", operation_id: expect.any(String) } },
     ]);
     const wrong = await h.api("POST", "/action/trigger", { action_name: "wrong-output" }, headers);
     expect(wrong.status).toBe(500);
     expect(wrong.json).toMatchObject({ error: { code: "invalid_action_output", errors: [{ path: "output.count" }] } });
     expect(wrong.text).not.toContain("many");
     const crash = await h.api("POST", "/action/trigger", { action_name: "crashes" }, headers);
-    expect(crash.json).toEqual({ error: { code: "action_failed", message: 'The action "crashes" failed unexpectedly; the error is in the server\'s log.' } });
+    expect(crash.json).toEqual({
+      error: { code: "action_failed", message: 'The action "crashes" failed unexpectedly; the error is in the server\'s log.', operation_id: expect.any(String) },
+    });
     expect(crash.status).toBe(500);
     expect(h.logs.some((l) => l.includes('"action":"crashes"') && l.includes('"msg":"action failed"') && l.includes("TypeError"))).toBe(true);
     expect((await h.api("GET", "/health")).status).toBe(200);

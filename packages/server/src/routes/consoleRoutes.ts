@@ -16,8 +16,10 @@ import type { ConsoleService } from "../console/consoleService.js";
 import { AppError } from "../errors.js";
 import { parseWith } from "../http/parseWith.js";
 
-/** Where the console's build lands (packages/console builds into the server package: `console-app/`, published with it). */
-export const CONSOLE_APP_DIR = fileURLToPath(new URL("../../console-app/", import.meta.url));
+// Where the console's build lands (packages/console builds into the server package's console-app/);
+// null where modules are not files (the widget's tests run the server under a DOM environment).
+const consoleAppUrl = new URL("../../console-app/", import.meta.url);
+const CONSOLE_APP_DIR = consoleAppUrl.protocol === "file:" ? fileURLToPath(consoleAppUrl) : null;
 const COOKIE = "adsc_console";
 /** The single page's paths (packages/console/src/router.ts). */
 export const CONSOLE_PAGES = ["/console", "/console/connections", "/console/connections/:id", "/console/webhooks"] as const;
@@ -135,21 +137,22 @@ export function consoleRoutes(auth: ConsoleAuth, service: ConsoleService, option
   });
 
   // The app: hashed assets cached for good, every other path the single page (its router reads the URL).
-  const indexFile = path.join(CONSOLE_APP_DIR, "index.html");
-  const built = existsSync(indexFile);
+  const indexFile = CONSOLE_APP_DIR && path.join(CONSOLE_APP_DIR, "index.html");
+  const built = indexFile !== null && existsSync(indexFile);
   // Vite writes absolute `/console/` URLs; behind PUBLIC_URL's path prefix they get the prefix.
-  const index = built ? readFileSync(indexFile, "utf8").replaceAll('"/console/', `"${options.basePath}/console/`) : NOT_BUILT_PAGE;
+  const index = built ? readFileSync(indexFile!, "utf8").replaceAll('"/console/', `"${options.basePath}/console/`) : NOT_BUILT_PAGE;
   const page = (_req: Request, res: Response) => {
     res.set("cache-control", "no-store").type("html");
     if (!auth.enabled) res.status(404).send(OFF_PAGE);
     else res.status(built ? 200 : 503).send(index);
   };
-  const assets = new Set(built && existsSync(path.join(CONSOLE_APP_DIR, "assets")) ? readdirSync(path.join(CONSOLE_APP_DIR, "assets")) : []);
+  const assetsDir = CONSOLE_APP_DIR && path.join(CONSOLE_APP_DIR, "assets");
+  const assets = new Set(built && assetsDir && existsSync(assetsDir) ? readdirSync(assetsDir) : []);
   router.get("/console/assets/:file", (req, res) => {
     // Only the build's own files (their names carry a content hash): cached for good.
     if (!assets.has(req.params.file)) throw new AppError("not_found", `No console file ${req.params.file}`, 404);
     res.set("cache-control", "public, max-age=31536000, immutable");
-    res.sendFile(path.join(CONSOLE_APP_DIR, "assets", req.params.file));
+    res.sendFile(path.join(assetsDir!, req.params.file));
   });
   // The app's own pages (its router reads the URL); anything else under /console is a 404.
   for (const route of CONSOLE_PAGES) router.get(route, page);

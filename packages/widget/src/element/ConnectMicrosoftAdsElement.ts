@@ -21,12 +21,14 @@ const LOGO =
  *
  * @example
  * ```ts
+ * import type { ConnectError } from "@ads-connect/widget/core";
  * import { ConnectMicrosoftAdsElement } from "@ads-connect/widget/element";
  *
  * const el = document.createElement("connect-microsoft-ads") as ConnectMicrosoftAdsElement;
  * el.setAttribute("server-url", "https://connect.example.com");
  * el.getSessionToken = getSessionToken;
- * el.addEventListener("error", (e) => console.log((e as CustomEvent<ConnectError>).detail.code));
+ * // "error" is also the DOM's own event name, typed ErrorEvent: the element's carries a detail.
+ * el.addEventListener("error", (e) => console.log((e as unknown as CustomEvent<ConnectError>).detail.code));
  * document.body.append(el);
  * ```
  */

@@ -6,11 +6,12 @@
  *
  * @example
  * ```ts
+ * import type { ConnectSuccess } from "@ads-connect/widget/core";
  * import "@ads-connect/widget/element";
  *
  * const el = document.querySelector("connect-microsoft-ads")!;
  * el.getSessionToken = () => fetch("/api/connect-session", { method: "POST" }).then((r) => r.json()).then((b: { token: string }) => b.token);
- * el.addEventListener("success", (e) => console.log("connected", e.detail.connection_id));
+ * el.addEventListener("success", (e) => console.log("connected", (e as CustomEvent<ConnectSuccess>).detail.connection_id));
  * ```
  *
  * @packageDocumentation
