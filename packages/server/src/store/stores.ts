@@ -70,7 +70,7 @@ export class Stores extends TransactionStores {
   readonly lastFetched: LastFetchedStore;
   /** On the bookkeeping connection when there is one. */
   readonly secretKeyUses: SecretKeyUseStore;
-  /** The operation log, written in batches by oplog/. */
+  /** The operation log, written in batches by oplog/; on the bookkeeping connection when there is one (a flush waiting out a lock never holds the app's connection). */
   readonly operations: OperationStore;
   readonly redirects: ConnectRedirectStore;
 
@@ -88,7 +88,7 @@ export class Stores extends TransactionStores {
     this.console = new ConsoleStore(db);
     this.lastFetched = new LastFetchedStore(options.bookkeepingDb ?? db);
     this.secretKeyUses = new SecretKeyUseStore(options.bookkeepingDb ?? db);
-    this.operations = new OperationStore(db);
+    this.operations = new OperationStore(options.bookkeepingDb ?? db);
     this.redirects = new ConnectRedirectStore(db);
   }
 
