@@ -36,7 +36,11 @@ export async function issueTokens(state: EmulatorState, input: IssueInput): Prom
     state.remember(
       state.refreshTokens,
       refreshToken,
-      { user: input.user, clientId: input.clientId, scopes: input.refreshScopes, tenantSegment: input.tenantSegment,
+      {
+        user: input.user,
+        clientId: input.clientId,
+        scopes: input.refreshScopes,
+        tenantSegment: input.tenantSegment,
         issuedAt: Date.now(),
         revoked: false,
         parent: input.parentRefreshToken ?? null,
