@@ -11,14 +11,14 @@ export interface Answer {
 
 /** Every answer the driver got, tallied per operation, and every one outside the documented contract. */
 export class Tally {
-  readonly perOp = new Map<string, { ok: number; statuses: Record<number, number>; cut: number; unreachable: number; latencies: number[] }>();
+  readonly perOp = new Map<string, { ok: number; statuses: Record<string, number>; cut: number; unreachable: number; latencies: number[] }>();
   readonly violations: string[] = [];
   /** Token reads: [time, ms] for the soak's per-window p99. */
   readonly tokenReads: [number, number][] = [];
 
   op(name: string) {
-    let entry = this.perOp.get(name);
-    if (!entry) this.perOp.set(name, (entry = { ok: 0, statuses: {}, cut: 0, unreachable: 0, latencies: [] }));
+    const entry = this.perOp.get(name) ?? { ok: 0, statuses: {}, cut: 0, unreachable: 0, latencies: [] };
+    this.perOp.set(name, entry);
     return entry;
   }
 
@@ -93,7 +93,9 @@ export function backendClient(baseUrl: () => string, secretKey: string, tally: T
         entry.unreachable++;
         return null;
       }
-      entry.statuses[response.status] = (entry.statuses[response.status] ?? 0) + 1;
+      const code = response.status >= 400 ? (json as { error?: { code?: string } } | undefined)?.error?.code : undefined;
+      const key = code ? `${response.status} ${code}` : String(response.status);
+      entry.statuses[key] = (entry.statuses[key] ?? 0) + 1;
       if (response.status < 400) {
         entry.ok++;
         entry.latencies.push(ms);

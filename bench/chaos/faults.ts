@@ -21,7 +21,7 @@ export function faultSchedule(rng: Rng, durationMs: number, short: boolean): Sch
   faults.push({ atMs: Math.round(durationMs * 0.2), kind: "receiver_down" });
   const external: ScheduledFault["kind"][] = ["entra_5xx", "entra_429", "entra_slow", "entra_reset", "ads_117", "ads_5xx", "ads_reset"];
   // Each external fault once in the first 70 % of the run, then (long runs) again every ~minute at random.
-  external.forEach((kind, i) => faults.push({ atMs: Math.round(durationMs * (0.1 + (0.6 * i) / external.length)), kind }));
+  for (const [i, kind] of external.entries()) faults.push({ atMs: Math.round(durationMs * (0.1 + (0.6 * i) / external.length)), kind });
   if (!short) for (let t = 60_000; t < durationMs * 0.8; t += rng.int(20_000, 40_000)) faults.push({ atMs: t, kind: rng.pick(external) });
   return faults.sort((a, b) => a.atMs - b.atMs);
 }

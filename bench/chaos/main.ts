@@ -101,7 +101,11 @@ async function main(): Promise<number> {
       new Instance(name, await freePort(), { ...env, ...extra }, path.join(runDir, `probe-${name}.jsonl`), path.join(runDir, `server-${name}.log`)),
     );
   }
-  cleanups.push(() => Promise.all(instances.map((i) => i.stop().catch(() => i.close()))).then(() => instances.forEach((i) => i.close())));
+  cleanups.push(() =>
+    Promise.all(instances.map((i) => i.stop().catch(() => i.close()))).then(() => {
+      for (const i of instances) i.close();
+    }),
+  );
   await instances[0]!.start();
   await Promise.all(instances.slice(1).map((i) => i.start()));
   const rebalance = () => balancer.balance(instances.filter((i) => i.up).map((i) => i.url));

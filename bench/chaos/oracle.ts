@@ -118,7 +118,9 @@ export async function runOracle(input: OracleInput): Promise<OracleFigures> {
     if (!entra.isAccessTokenValid(credentials.access_token)) violations.push(`connection ${c.connection_id}: the access token served is not valid at Entra`);
     const stored = credentials.refresh_token ? byToken.get(credentials.refresh_token) : undefined;
     if (!stored) {
-      violations.push(`connection ${c.connection_id}: its refresh token is not one Entra issued`);
+      violations.push(
+        `connection ${c.connection_id} (${c.username}): ${credentials.refresh_token ? "its refresh token is not one Entra issued" : "its token read has no refresh token"}`,
+      );
       continue;
     }
     // Newer tokens rotated from the stored one: each must be one whose answer could have been lost.
