@@ -23,6 +23,7 @@ export class Tally {
   }
 
   violation(message: string): void {
+    if (this.violations.length < 20) process.stderr.write(`violation: ${message}\n`);
     if (this.violations.length < 200) this.violations.push(message);
     else if (this.violations.length === 200) this.violations.push("… more violations not listed");
   }
