@@ -115,7 +115,15 @@ export class TokenRefresher {
    */
   refresh(row: ConnectionRow, reason: RefreshReason): Promise<StoredCredentials> {
     const running = this.inflight.get(row.connection_id);
-    if (running) return running;
+    if (running) {
+      if (reason === "ahead" || reason === "idle") return running;
+      // A reader that joined a background refresh must not inherit its NoTokenBudget (a 500 found by
+      // the chaos run): a reader's refresh is counted, never refused, so it refreshes on its own.
+      return running.catch((err: unknown) => {
+        if (err instanceof NoTokenBudget) return this.refresh(row, reason);
+        throw err;
+      });
+    }
     const p = this.refreshLeased(row, reason).finally(() => this.inflight.delete(row.connection_id));
     this.inflight.set(row.connection_id, p);
     return p;
