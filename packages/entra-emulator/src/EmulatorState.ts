@@ -2,7 +2,15 @@ import type { AuthorizeRequest, RedirectTarget } from "./authorizeTypes.js";
 import type { SigningKey } from "./createSigningKey.js";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
 import type { TestUser } from "./testUsers.js";
-import type { AuthorizeErrorInjection, EmulatorClient, EmulatorStats, EntraEmulatorOptions, TokenErrorInjection, TokenGrantType } from "./types.js";
+import type {
+  AuthorizeErrorInjection,
+  EmulatorClient,
+  EmulatorStats,
+  EntraEmulatorOptions,
+  TokenErrorInjection,
+  TokenGrantType,
+  TokenNetworkFault,
+} from "./types.js";
 
 interface Expiring {
   /** Epoch milliseconds. */
@@ -34,6 +42,12 @@ export interface RefreshTokenRecord extends Expiring {
   tenantSegment: string;
   issuedAt: number;
   revoked: boolean;
+  /** The refresh token this one was rotated from (null: from a sign-in or minted). */
+  parent?: string | null;
+  /** Issue order across the emulator (1, 2, …): tells the newest apart within one millisecond. */
+  sequence?: number;
+  /** Whether the answer carrying it reached the client: null while unknown (not yet answered). */
+  delivered?: boolean | null;
 }
 
 export interface AccessTokenRecord extends Expiring {
@@ -56,6 +70,10 @@ export class EmulatorState {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly injections: Record<TokenGrantType, TokenErrorInjection[]> = { authorization_code: [], refresh_token: [], client_credentials: [] };
+  /** Network faults of the next answers of each grant, after the work is done (see injectTokenNetworkFaults). */
+  readonly networkFaults: Record<TokenGrantType, TokenNetworkFault[]> = { authorization_code: [], refresh_token: [], client_credentials: [] };
+  /** Counts issued refresh tokens (RefreshTokenRecord.sequence). */
+  refreshTokenSequence = 0;
   /** Errors the next sign-ins end with (see injectAuthorizeError). */
   readonly authorizeInjections: AuthorizeErrorInjection[] = [];
   /** Set by holdNextTokenResponse: called once tokens are issued; resolves when released. */

@@ -25,6 +25,8 @@ export type {
   EmulatorStats,
   EntraEmulator,
   EntraEmulatorOptions,
+  IssuedRefreshToken,
   TokenErrorInjection,
   TokenGrantType,
+  TokenNetworkFault,
 } from "./types.js";

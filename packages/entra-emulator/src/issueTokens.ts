@@ -23,6 +23,8 @@ export interface IssueInput {
   nonce: string | null;
   /** Scopes the new refresh token carries, or null to issue none. */
   refreshScopes: string[] | null;
+  /** The refresh token redeemed for this answer (the refresh grant), kept as the new one's parent. */
+  parentRefreshToken?: string;
 }
 
 /** Mints an access token, and a refresh token and ID token when asked for, remembering them. */
@@ -34,7 +36,17 @@ export async function issueTokens(state: EmulatorState, input: IssueInput): Prom
     state.remember(
       state.refreshTokens,
       refreshToken,
-      { user: input.user, clientId: input.clientId, scopes: input.refreshScopes, tenantSegment: input.tenantSegment, issuedAt: Date.now(), revoked: false },
+      {
+        user: input.user,
+        clientId: input.clientId,
+        scopes: input.refreshScopes,
+        tenantSegment: input.tenantSegment,
+        issuedAt: Date.now(),
+        revoked: false,
+        parent: input.parentRefreshToken ?? null,
+        sequence: ++state.refreshTokenSequence,
+        delivered: null,
+      },
       state.lifetimes.refreshToken,
     );
   }

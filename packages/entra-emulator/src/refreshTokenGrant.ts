@@ -37,5 +37,6 @@ export async function refreshTokenGrant(state: EmulatorState, client: EmulatorCl
     tenantSegment: record.tenantSegment,
     nonce: null,
     refreshScopes: record.scopes,
+    parentRefreshToken: token,
   });
 }

@@ -49,6 +49,21 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     injectTokenErrors(grantType, errors) {
       state.injections[grantType].push(...errors.map((e) => ({ ...e })));
     },
+    injectTokenNetworkFaults(grantType, faults) {
+      state.networkFaults[grantType].push(...faults.map((f) => ({ ...f })));
+    },
+    issuedRefreshTokens() {
+      return [...state.refreshTokens]
+        .map(([token, r]) => ({
+          token,
+          username: r.user.username,
+          parent: r.parent ?? null,
+          issuedAt: r.issuedAt,
+          sequence: r.sequence ?? 0,
+          delivered: r.delivered ?? null,
+        }))
+        .sort((a, b) => a.sequence - b.sequence);
+    },
     holdNextTokenResponse(grantType) {
       let release!: () => void;
       let markHeld!: () => void;

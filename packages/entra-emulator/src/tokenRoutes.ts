@@ -52,6 +52,25 @@ export function tokenRoutes(state: EmulatorState): Router {
       if (hold) await hold();
     }
     state.log(`token: ${grantType} for ${client.clientId} → 200${body.refresh_token ? " (with refresh token)" : ""}`);
+    const issued = body.refresh_token ? state.refreshTokens.get(body.refresh_token) : undefined;
+    // Whether the client got the new refresh token: a chaos oracle tells a lost answer from a lost write.
+    if (issued) {
+      res.once("finish", () => (issued.delivered ??= !req.socket.destroyed));
+      res.once("close", () => (issued.delivered ??= res.writableFinished));
+    }
+    const fault = state.networkFaults[grantType].shift();
+    if (fault?.kind === "reset") {
+      if (issued) issued.delivered = false;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "slow") {
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (req.socket.destroyed) {
+        if (issued) issued.delivered = false;
+        return;
+      }
+    }
     res.status(200).json(body);
   });
 

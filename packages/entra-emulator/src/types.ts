@@ -42,6 +42,27 @@ export interface TokenErrorInjection {
   wwwAuthenticate?: string;
 }
 
+/**
+ * How the token endpoint's next answer misbehaves on the wire once the work is done (tokens issued,
+ * the refresh token rotated): `slow` answers after `delayMs` (longer than a client's timeout, the
+ * client has given up), `reset` cuts the connection instead of answering. Either way the client may
+ * never see tokens Entra issued.
+ */
+export type TokenNetworkFault = { kind: "slow"; delayMs: number } | { kind: "reset" };
+
+/** A refresh token the emulator issued, for checking what a client kept (see issuedRefreshTokens). */
+export interface IssuedRefreshToken {
+  token: string;
+  username: string;
+  /** The refresh token it was rotated from; null when it came from a sign-in (or was minted). */
+  parent: string | null;
+  issuedAt: number;
+  /** Issue order across the emulator. */
+  sequence: number;
+  /** Whether the answer carrying it reached the client (false: cut, or the client had gone); null: unknown yet. */
+  delivered: boolean | null;
+}
+
 /** An error the next sign-in redirects back with, instead of a code (see injectAuthorizeError). */
 export interface AuthorizeErrorInjection {
   error: string;
@@ -66,6 +87,10 @@ export interface EntraEmulator {
   injectAuthorizeError(...errors: AuthorizeErrorInjection[]): void;
   /** The next requests of that grant fail with these errors, in order, then it works again. */
   injectTokenErrors(grantType: TokenGrantType, errors: TokenErrorInjection[]): void;
+  /** The next answers of that grant misbehave on the wire, in order, after the work is done (tokens issued). */
+  injectTokenNetworkFaults(grantType: TokenGrantType, faults: TokenNetworkFault[]): void;
+  /** Every refresh token issued so far (with its parent and whether its answer arrived), oldest first. */
+  issuedRefreshTokens(): IssuedRefreshToken[];
   /**
    * The next request of that grant does its work (tokens issued and the refresh token rotated, or
    * an injected or real error) and then waits to answer until `release()`: the moment a client can

@@ -292,7 +292,9 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCatalogueEntry>> =
     action: "Fix the custom action's run() or its output schema.",
   },
   action_failed: {
-    http: [400, 500],
+    // The pre-built actions' own statuses (bad input 400, not this account's 404, no account chosen
+    // 409, refused by Microsoft 422, a report Microsoft could not build 502, or not in time 504); a custom action's ActionError may use any 4xx/5xx.
+    http: [400, 404, 409, 422, 500, 502, 504],
     actor: "product_team",
     message: "The action failed (ActionError: its own status and message; anything else: 500).",
     action: "Read the message; an unexpected failure is in the server's log.",

@@ -85,6 +85,8 @@ export class AdsState {
   readonly users = new Map<string, AdsUser>();
   readonly accounts = new Map<string, AdsAccount>();
   readonly faults: AdsFaultInjection[] = [];
+  /** The next this many answers are cut mid-body (see injectReset). */
+  resetsPending = 0;
   readonly calls: Record<string, number> = {};
   /** Every call, oldest first: body, header names (no values: they hold tokens) and the customer/account headers. */
   readonly requests: AdsRequestRecord[] = [];

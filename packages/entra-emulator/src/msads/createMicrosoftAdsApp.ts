@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type Response } from "express";
 import type { AdsState } from "./AdsState.js";
 import type { AccessTokenLookup } from "./adsAuth.js";
 import { ADS_FAULTS, AdsFault } from "./adsFaults.js";
@@ -12,6 +12,13 @@ export function createMicrosoftAdsApp(state: AdsState, lookup: AccessTokenLookup
   app.disable("x-powered-by");
   // Microsoft's SDKs send JSON with or without a charset; anything else is read as JSON too.
   app.use(express.json({ type: () => true, limit: "1mb" }));
+  app.use((_req, res, next) => {
+    if (state.resetsPending > 0) {
+      state.resetsPending--;
+      cutMidBody(res);
+    }
+    next();
+  });
   app.use(customerManagementRoutes(state, lookup));
   app.use(campaignManagementRoutes(state, lookup));
   app.use(reportingRoutes(state, lookup));
@@ -35,6 +42,20 @@ export function createMicrosoftAdsApp(state: AdsState, lookup: AccessTokenLookup
   };
   app.use(onError);
   return app;
+}
+
+/**
+ * The answer's status, headers (with the full Content-Length) and first half of its body go out,
+ * then the connection is cut: a network failure in the middle of a body. The operation's work
+ * (an update) is done by then, as when Microsoft's answer is lost on the way.
+ */
+function cutMidBody(res: Response): void {
+  res.end = ((chunk?: unknown) => {
+    const body = typeof chunk === "string" || Buffer.isBuffer(chunk) ? Buffer.from(chunk) : Buffer.alloc(0);
+    res.setHeader("content-length", String(Math.max(body.length, 2)));
+    res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy());
+    return res;
+  }) as Response["end"];
 }
 
 function isClientError(err: unknown): boolean {

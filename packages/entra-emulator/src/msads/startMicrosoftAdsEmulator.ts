@@ -89,6 +89,9 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
     throttle(limit, throttleOptions = {}) {
       state.throttle(limit === null ? null : checkCount(limit, "limit"), throttleOptions.windowMs ?? 60_000);
     },
+    injectReset(times = 1) {
+      state.resetsPending += checkCount(times, "times");
+    },
     injectFault(code, injection = {}) {
       if (!(code in ADS_FAULTS)) throw new Error(`Unknown fault code ${code}`);
       state.faults.push({

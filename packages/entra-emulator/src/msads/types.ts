@@ -73,6 +73,8 @@ export interface MicrosoftAdsEmulator {
    * (sliding, default 60 s; a shorter one lets tests see it pass); null lifts it. Counting restarts.
    */
   throttle(limit: number | null, options?: { windowMs?: number }): void;
+  /** The next `times` (default 1) answers (any operation) are cut mid-body: headers and half the body, then the connection drops. */
+  injectReset(times?: number): void;
   /** The next `times` (default 1) calls (to `operation`, default any) fail with this fault, after `after` (default 0) such calls went through. */
   injectFault(code: AdsFaultCode, injection?: { times?: number; operation?: string; after?: number }): void;
 }

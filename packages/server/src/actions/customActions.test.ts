@@ -174,7 +174,11 @@ describe("ACTIONS_DIR", () => {
     expect(wrong.text).not.toContain("many");
     const crash = await h.api("POST", "/action/trigger", { action_name: "crashes" }, headers);
     expect(crash.json).toEqual({
-      error: { code: "action_failed", message: 'The action "crashes" failed unexpectedly; the error is in the server\'s log.', operation_id: expect.any(String) },
+      error: {
+        code: "action_failed",
+        message: 'The action "crashes" failed unexpectedly; the error is in the server\'s log.',
+        operation_id: expect.any(String),
+      },
     });
     expect(crash.status).toBe(500);
     expect(h.logs.some((l) => l.includes('"action":"crashes"') && l.includes('"msg":"action failed"') && l.includes("TypeError"))).toBe(true);

@@ -124,7 +124,15 @@ export class TokenRefresher {
    */
   refresh(row: ConnectionRow, reason: RefreshReason): Promise<StoredCredentials> {
     const running = this.inflight.get(row.connection_id);
-    if (running) return running;
+    if (running) {
+      if (reason === "ahead" || reason === "idle") return running;
+      // A reader that joined a background refresh must not inherit its NoTokenBudget (a 500 found by
+      // the chaos run): a reader's refresh is counted, never refused, so it refreshes on its own.
+      return running.catch((err: unknown) => {
+        if (err instanceof NoTokenBudget) return this.refresh(row, reason);
+        throw err;
+      });
+    }
     const attributes = {
       ...operationAttributes({ type: "auth", action: "refresh_token", connectionId: row.connection_id, integration: PROVIDER_CONFIG_KEY }),
       "ads_connect.refresh.reason": reason,

@@ -88,19 +88,45 @@ export class ConnectSessionStore {
       .executeTakeFirst();
   }
 
+  /**
+   * A new attempt orders after the session's latest result even when this instance's clock is
+   * behind the one that recorded it (`last_attempt_at > last_result_at` is what "in progress" means).
+   */
   async markAttemptStarted(id: string, at: number, expiresAt: number, flow: string | null): Promise<void> {
     await this.db
       .updateTable("connect_sessions")
-      .set({ last_attempt_at: at, last_attempt_expires_at: expiresAt, last_attempt_flow: flow })
+      .set((eb) => ({
+        last_attempt_at: eb
+          .case()
+          .when("last_result_at", ">=", at)
+          .then(eb("last_result_at", "+", 1))
+          .else(at)
+          .end(),
+        last_attempt_expires_at: expiresAt,
+        last_attempt_flow: flow,
+      }))
       .where("id", "=", id)
       .execute();
   }
 
-  /** The session's latest result (what its status and reloads show), unless `openOnly` and the session completed. */
+  /**
+   * The session's latest result (what its status and reloads show), unless `openOnly` and the
+   * session completed. It orders after the attempt it ends even when this instance's clock is behind
+   * the one that started the attempt (several instances, clocks apart): else the status would
+   * show the attempt in progress until it expires.
+   */
   async recordResult(id: string, json: string, at: number, options: { openOnly?: boolean } = {}): Promise<void> {
     await this.db
       .updateTable("connect_sessions")
-      .set({ last_result: json, last_result_at: at })
+      .set((eb) => ({
+        last_result: json,
+        last_result_at: eb
+          .case()
+          .when("last_attempt_at", ">=", at)
+          .then(eb("last_attempt_at", "+", 1))
+          .else(at)
+          .end(),
+      }))
       .where("id", "=", id)
       .$if(options.openOnly === true, (q) => q.where("completed_at", "is", null))
       .execute();
@@ -124,7 +150,20 @@ export class ConnectSessionStore {
 
   /** Completes a change-accounts session with its result. */
   async complete(id: string, json: string, at: number): Promise<void> {
-    await this.db.updateTable("connect_sessions").set({ completed_at: at, last_result: json, last_result_at: at }).where("id", "=", id).execute();
+    await this.db
+      .updateTable("connect_sessions")
+      .set((eb) => ({
+        completed_at: at,
+        last_result: json,
+        last_result_at: eb
+          .case()
+          .when("last_attempt_at", ">=", at)
+          .then(eb("last_attempt_at", "+", 1))
+          .else(at)
+          .end(),
+      }))
+      .where("id", "=", id)
+      .execute();
   }
 
   /** After a connect: the picker of the stored connection, with its deadline and the held creation webhook. */
