@@ -32,7 +32,7 @@ try {
 
   const shoot = async (p: Page, name: string) => {
     await p.locator(".loading").waitFor({ state: "detached" });
-    await p.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: name.includes("phone") ? false : true });
+    await p.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: !name.includes("phone") });
     console.log(`docs/screenshots/${name}.png`);
   };
   for (const [colorScheme, viewport, suffix] of [
