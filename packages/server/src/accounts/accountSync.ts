@@ -13,9 +13,9 @@ import { recordSyncRun } from "../telemetry/metrics.js";
 import { inSpan, operationAttributes, recordFailure } from "../telemetry/tracing.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
+import { syncWebhook } from "../webhooks/syncWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { applyAccountSync, type SyncCounts } from "./applyAccountSync.js";
-import { syncWebhook } from "./syncWebhook.js";
 
 export type SyncRun =
   | { ok: true; results: SyncCounts; removedSelectedAccountIds: string[] }
@@ -189,7 +189,18 @@ export class AccountSync {
       const results = { added: applied.added, updated: applied.updated, deleted: applied.deleted };
       const syncType = row.accounts_synced_at === null ? "INITIAL" : "INCREMENTAL";
       if (results.added + results.updated + results.deleted > 0 && (syncType === "INCREMENTAL" || announceInitial)) {
-        await this.deps.outbox.enqueue(syncWebhook({ connectionId, syncType, modifiedAfter: now, results, removedSelectedAccountIds }), tx.webhooks);
+        await this.deps.outbox.enqueue(
+          syncWebhook({
+            connectionId,
+            syncName: ACCOUNTS_SYNC_NAME,
+            model: AD_ACCOUNT_MODEL,
+            syncType,
+            modifiedAfter: now,
+            results,
+            removedSelectedAccountIds,
+          }),
+          tx.webhooks,
+        );
       }
       return { results, removedSelectedAccountIds };
     });

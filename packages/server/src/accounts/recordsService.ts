@@ -2,25 +2,9 @@ import { AD_ACCOUNT_MODEL, type AdAccountRecord, AdAccountSchema, PROVIDER_CONFI
 import { AppError } from "../errors.js";
 import type { AdAccountAction, AdAccountStore } from "../store/adAccountStore.js";
 import type { ConnectionStore } from "../store/connectionStore.js";
+import { decodeRecordCursor, encodeRecordCursor } from "../util/recordCursor.js";
 
 const DEFAULT_LIMIT = 100;
-
-/** Cursors are opaque to clients (Nango's are too): the record's sequence number, encoded. */
-export function encodeCursor(cursor: number): string {
-  return Buffer.from(`adsc:${cursor}`).toString("base64url");
-}
-
-function decodeCursor(value: string): number {
-  const match = /^adsc:(\d{1,15})$/.exec(Buffer.from(value, "base64url").toString("utf8"));
-  if (!match)
-    throw new AppError(
-      "invalid_query",
-      "Invalid request query. cursor: not a cursor this server returned (pass next_cursor or a record's _nango_metadata.cursor as is)",
-      400,
-      { details: [{ path: "cursor", message: "not a valid cursor" }] },
-    );
-  return Number(match[1]);
-}
 
 /**
  * Nango's records API over `ad_accounts`: records in cursor order (each change moves a record to
@@ -45,7 +29,7 @@ export class RecordsService {
       });
     if (!(await this.stores.connections.exists(connectionId))) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const after = query.cursor ? decodeCursor(query.cursor) : 0;
+    const after = query.cursor ? decodeRecordCursor(query.cursor) : 0;
     const actions = query.filter ? [...new Set(query.filter.toUpperCase().split(","))] : null;
     const rows = await this.stores.adAccounts.records(connectionId, {
       after,
@@ -62,9 +46,9 @@ export class RecordsService {
         last_modified_at: new Date(row.last_modified_at).toISOString(),
         last_action: row.last_action,
         deleted_at: row.deleted_at === null ? null : new Date(row.deleted_at).toISOString(),
-        cursor: encodeCursor(row.cursor),
+        cursor: encodeRecordCursor(row.cursor),
       },
     }));
-    return { records, next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.cursor) : null };
+    return { records, next_cursor: rows.length > limit ? encodeRecordCursor(page.at(-1)!.cursor) : null };
   }
 }

@@ -15,11 +15,11 @@ import type { Stores } from "../store/stores.js";
 import type { SyncScheduleRow } from "../store/syncScheduleStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
+import { syncWebhook } from "../webhooks/syncWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { addDays, chunks, todayIn } from "./accountDays.js";
 import { addCounts, applyRecords, noCounts, type RecordCounts } from "./applyRecords.js";
 import { defaultFrequencySeconds, MODEL_OF, type SyncName } from "./syncDefinitions.js";
-import { modelSyncWebhook } from "./syncWebhook.js";
 
 /** How long a claim on a run lasts without progress; each unit of work renews it. */
 export const SYNC_LEASE_MS = 5 * 60_000;
@@ -140,7 +140,7 @@ export class SyncRunner {
       });
       if (ok && results.added + results.updated + results.deleted > 0)
         await this.deps.outbox.enqueue(
-          modelSyncWebhook({
+          syncWebhook({
             connectionId,
             syncName: name,
             model: model as SyncWebhookBody["model"],

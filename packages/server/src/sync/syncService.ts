@@ -13,26 +13,11 @@ import type { SyncRecordAction } from "../store/syncRecordStore.js";
 import type { SyncScheduleRow } from "../store/syncScheduleStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
+import { decodeRecordCursor, encodeRecordCursor } from "../util/recordCursor.js";
 import { defaultFrequencySeconds, formatFrequency, isSyncName, MODEL_OF, parseFrequency, SYNC_NAMES, type SyncName } from "./syncDefinitions.js";
 
 const DEFAULT_LIMIT = 100;
 const STATUS_LIMIT = 1000;
-
-function encodeCursor(cursor: number): string {
-  return Buffer.from(`adsc:${cursor}`).toString("base64url");
-}
-
-function decodeCursor(value: string): number {
-  const match = /^adsc:(\d{1,15})$/.exec(Buffer.from(value, "base64url").toString("utf8"));
-  if (!match)
-    throw new AppError(
-      "invalid_query",
-      "Invalid request query. cursor: not a cursor this server returned (pass next_cursor or a record's _nango_metadata.cursor as is)",
-      400,
-      { details: [{ path: "cursor", message: "not a valid cursor" }] },
-    );
-  return Number(match[1]);
-}
 
 const SCHEMAS = { Campaign: CampaignSchema, CampaignPerformanceDaily: CampaignPerformanceDailySchema } as const;
 
@@ -54,7 +39,7 @@ export class SyncService {
     if (!(await this.deps.stores.connections.exists(connectionId))) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const rows = await this.deps.stores.syncRecords.records(connectionId, model, {
-      after: query.cursor ? decodeCursor(query.cursor) : 0,
+      after: query.cursor ? decodeRecordCursor(query.cursor) : 0,
       limit: limit + 1,
       modifiedAfter: query.modified_after !== undefined ? Date.parse(query.modified_after) : undefined,
       actions: query.filter ? ([...new Set(query.filter.toUpperCase().split(","))] as SyncRecordAction[]) : null,
@@ -68,10 +53,10 @@ export class SyncService {
         last_modified_at: new Date(row.last_modified_at).toISOString(),
         last_action: row.last_action,
         deleted_at: row.deleted_at === null ? null : new Date(row.deleted_at).toISOString(),
-        cursor: encodeCursor(row.cursor),
+        cursor: encodeRecordCursor(row.cursor),
       },
     }));
-    return { records, next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.cursor) : null };
+    return { records, next_cursor: rows.length > limit ? encodeRecordCursor(page.at(-1)!.cursor) : null };
   }
 
   /** Names given to the sync API, checked; empty (or `*`) means both syncs. */

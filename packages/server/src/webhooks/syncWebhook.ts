@@ -1,12 +1,15 @@
-import { ACCOUNTS_SYNC_NAME, AD_ACCOUNT_MODEL, PROVIDER_CONFIG_KEY, type SyncWebhookBody } from "@ads-connect/shared";
+import { PROVIDER_CONFIG_KEY, type SyncWebhookBody } from "@ads-connect/shared";
 
-/** Nango-shaped `sync` webhook body (the outbox adds the idempotency key). */
+/** Nango-shaped `sync` webhook body for one model of one run (the outbox adds the idempotency key). */
 export function syncWebhook(input: {
   connectionId: string;
+  syncName: SyncWebhookBody["syncName"];
+  model: SyncWebhookBody["model"];
   syncType: SyncWebhookBody["syncType"];
   modifiedAfter: number;
   results: SyncWebhookBody["responseResults"];
-  removedSelectedAccountIds: string[];
+  /** The accounts sync: selected accounts Microsoft no longer lists. */
+  removedSelectedAccountIds?: string[];
 }): Omit<SyncWebhookBody, "idempotencyKey"> {
   const modifiedAfter = new Date(input.modifiedAfter).toISOString();
   return {
@@ -14,14 +17,14 @@ export function syncWebhook(input: {
     type: "sync",
     connectionId: input.connectionId,
     providerConfigKey: PROVIDER_CONFIG_KEY,
-    syncName: ACCOUNTS_SYNC_NAME,
-    model: AD_ACCOUNT_MODEL,
-    modelName: AD_ACCOUNT_MODEL,
+    syncName: input.syncName,
+    model: input.model,
+    modelName: input.model,
     syncType: input.syncType,
     success: true,
     modifiedAfter,
     queryTimeStamp: modifiedAfter,
     responseResults: input.results,
-    removedSelectedAccountIds: input.removedSelectedAccountIds,
+    removedSelectedAccountIds: input.removedSelectedAccountIds ?? [],
   };
 }
