@@ -20,7 +20,19 @@ const FLOORS = [
 ].map((folders, i, all) => ({ floor: all.length - 1 - i, folders }));
 
 const ENTRY_FILES = ["index", "main", "server", "app", "actions", "composition"];
-const GROUND_FILES = ["config", "envSchema", "errors", "logger", "tenant"];
+const GROUND_FILES = [
+  "config",
+  "configTypes",
+  "envSchema",
+  "envSchemaFields",
+  "envSchemaJobs",
+  "envSchemaProxy",
+  "envSchemaSyncs",
+  "envSchemaTelemetry",
+  "errors",
+  "logger",
+  "tenant",
+];
 
 /** Imports between different folders of one floor, allowed only here (from → to). */
 const SAME_FLOOR = {

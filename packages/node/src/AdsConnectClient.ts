@@ -1,17 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import {
-  AD_ACCOUNT_MODEL,
-  type AdAccountRecord,
-  AdAccountRecordSchema,
-  ApiErrorBodySchema,
+  type AD_ACCOUNT_MODEL,
   type AuthWebhookBody,
-  AuthWebhookBodySchema,
-  CAMPAIGN_MODEL,
-  CAMPAIGN_PERFORMANCE_DAILY_MODEL,
-  type CampaignPerformanceDailyRecord,
-  CampaignPerformanceDailyRecordSchema,
-  type CampaignRecord,
-  CampaignRecordSchema,
   ConnectionSchema,
   ConnectSessionResponseSchema,
   type CreateChangeAccountsSessionBody,
@@ -20,249 +9,34 @@ import {
   IntegrationStatusResponseSchema,
   ListConnectionsResponseSchema,
   ListOperationsResponseSchema,
-  type MsAdsErrorDetails,
-  type MsAdsRequest,
-  type MsAdsResponse,
   OperationResponseSchema,
-  type OperationState,
   type PagedRequest,
   type PatchConnectionBody,
   PROVIDER_CONFIG_KEY,
   pagedRequest,
   parseJsonText,
-  RecordsResponseSchema,
   SuccessResponseSchema,
   SyncNowResponseSchema,
   SyncStatusResponseSchema,
   type SyncWebhookBody,
-  SyncWebhookBodySchema,
   UpdateSyncFrequencyResponseSchema,
-  WEBHOOK_SIGNATURE_HEADER,
   WebhookDeliveriesResponseSchema,
 } from "@ads-connect/shared";
-import { z } from "zod";
-
-/**
- * A 4xx/5xx answer from the server, with its `{error:{code,message}}` body; every client method
- * throws it. `code` is one of the catalogued error codes (`unexpected_response` when the body was not
- * the server's error shape), `msads` holds Microsoft's own codes when it refused a proxied call.
- *
- * @example
- * ```ts
- * import { AdsConnectApiError, AdsConnectClient } from "@ads-connect/node";
- *
- * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
- * try {
- *   await client.getConnection(connectionId);
- * } catch (error) {
- *   if (error instanceof AdsConnectApiError && error.code === "not_found") console.log("no such connection");
- *   else throw error;
- * }
- * ```
- */
-export class AdsConnectApiError extends Error {
-  override name = "AdsConnectApiError";
-  constructor(
-    /** The HTTP status. */
-    readonly status: number,
-    /** The error code, e.g. `not_found` or `msads_rate_limited`. */
-    readonly code: string,
-    message: string,
-    /** Microsoft Advertising's codes and TrackingId when it refused a proxied call or an action's call. */
-    readonly msads: MsAdsErrorDetails | null = null,
-    /** The operation of the operation log that failed, when the request had one: `client.getOperation(operationId)`. */
-    readonly operationId: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * {@link AdsConnectClient.proxy}'s call: a Microsoft Advertising request for one connection (Nango's
- * `proxy()` config, plus the account).
- *
- * @example
- * ```ts
- * import type { ProxyParams } from "@ads-connect/node";
- *
- * const params: ProxyParams = {
- *   connectionId,
- *   method: "POST",
- *   endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId",
- *   data: { AccountId: "123456789", CampaignType: "Search" },
- *   retries: 2,
- * };
- * ```
- */
-export interface ProxyParams extends MsAdsRequest {
-  connectionId: string;
-  /** Retries the server may make on a 5xx or network error. */
-  retries?: number;
-}
-
-/**
- * What {@link AdsConnectClient.proxy} returns: Microsoft's status, headers and parsed JSON body (`T`),
- * or its text when the body is not JSON.
- *
- * @example
- * ```ts
- * import { AdsConnectClient, type ProxyResponse } from "@ads-connect/node";
- *
- * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
- * const response: ProxyResponse<{ Campaigns: { Id: number; Name: string }[] }> = await client.proxy({
- *   connectionId,
- *   method: "POST",
- *   endpoint: "/CampaignManagement/v13/Campaigns/QueryByAccountId",
- *   data: { AccountId: "123456789", CampaignType: "Search" },
- * });
- * console.log(response.status, response.data.Campaigns.length);
- * ```
- */
-export type ProxyResponse<T = unknown> = MsAdsResponse<T>;
-
-/**
- * How {@link AdsConnectClient} reaches the server.
- *
- * @example
- * ```ts
- * import { AdsConnectClient, type AdsConnectClientOptions } from "@ads-connect/node";
- *
- * const options: AdsConnectClientOptions = {
- *   host: "https://connect.example.com",
- *   secretKey: process.env.ADS_CONNECT_SECRET_KEY ?? "",
- *   webhookSigningKey: process.env.ADS_CONNECT_WEBHOOK_SIGNING_KEY ?? "",
- * };
- * const client = new AdsConnectClient(options);
- * ```
- */
-export interface AdsConnectClientOptions {
-  /** Base URL of the ads-connect server, e.g. `http://localhost:3003`. */
-  host: string;
-  /** The server's secret key (server-side only, never in a browser). */
-  secretKey: string;
-  /**
-   * Key the server signs webhooks with; needed only for {@link AdsConnectClient.verifyWebhook}. While
-   * the server's key is rotated, give both (`[oldKey, newKey]`): a webhook signed with either verifies.
-   */
-  webhookSigningKey?: string | readonly string[];
-  /** The `fetch` to send requests with (default: the global one), e.g. one with a proxy agent or a timeout. */
-  fetch?: typeof fetch;
-}
-
-/**
- * {@link AdsConnectClient.listRecords}' and {@link AdsConnectClient.records}' query: the connection's
- * ad account records, optionally only those changed since a sync webhook's `modifiedAfter`.
- *
- * @example
- * ```ts
- * import { AdsConnectClient, type ListRecordsParams } from "@ads-connect/node";
- *
- * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
- * const params: ListRecordsParams = { connectionId, modifiedAfter: "2025-01-01T00:00:00Z", filter: ["added", "updated"] };
- * const { records, next_cursor } = await client.listRecords(params);
- * ```
- */
-export interface ListRecordsParams<M extends RecordModel = RecordModel> {
-  connectionId: string;
-  /** Default "AdAccount"; "Campaign" and "CampaignPerformanceDaily" are the campaign syncs' models. */
-  model?: M;
-  /** Only these record ids. */
-  ids?: string[];
-  /** `next_cursor` of the previous page, or a record's `_nango_metadata.cursor`. */
-  cursor?: string;
-  /** 1-1000, default 100. */
-  limit?: number;
-  /** ISO timestamp: only records changed at or after it (a sync webhook's `modifiedAfter`). */
-  modifiedAfter?: string;
-  /** Only records whose last action is one of these. */
-  filter?: ("added" | "updated" | "deleted")[];
-}
-
-/**
- * The records models: `AdAccount` (accounts sync), `Campaign`, `CampaignPerformanceDaily`.
- *
- * @example
- * ```ts
- * import type { RecordModel } from "@ads-connect/node";
- *
- * const model: RecordModel = "CampaignPerformanceDaily";
- * ```
- */
-export type RecordModel = typeof AD_ACCOUNT_MODEL | typeof CAMPAIGN_MODEL | typeof CAMPAIGN_PERFORMANCE_DAILY_MODEL;
-
-/**
- * The record type of a model.
- *
- * @example
- * ```ts
- * import type { RecordOf } from "@ads-connect/node";
- *
- * const spend = (r: RecordOf<"CampaignPerformanceDaily">) => Number(r.spend);
- * ```
- */
-export type RecordOf<M extends RecordModel> = M extends typeof CAMPAIGN_MODEL
-  ? CampaignRecord
-  : M extends typeof CAMPAIGN_PERFORMANCE_DAILY_MODEL
-    ? CampaignPerformanceDailyRecord
-    : AdAccountRecord;
-
-const RECORD_SCHEMAS = {
-  [AD_ACCOUNT_MODEL]: AdAccountRecordSchema,
-  [CAMPAIGN_MODEL]: CampaignRecordSchema,
-  [CAMPAIGN_PERFORMANCE_DAILY_MODEL]: CampaignPerformanceDailyRecordSchema,
-} as const;
-
-/**
- * {@link AdsConnectClient.listOperations}' filters (all optional) and paging.
- *
- * @example
- * ```ts
- * import { AdsConnectClient, type ListOperationsParams } from "@ads-connect/node";
- *
- * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
- * const params: ListOperationsParams = { connectionId: "conn-1", state: "failed", limit: 20 };
- * const { operations } = await client.listOperations(params);
- * ```
- */
-export interface ListOperationsParams {
-  connectionId?: string;
-  endUserId?: string;
-  /** A type (`proxy`) or a type and action (`auth:refresh_token`). */
-  type?: string;
-  state?: OperationState;
-  errorCode?: string;
-  /** Started at or after (ISO 8601 date-time). */
-  from?: string;
-  /** Started before (ISO 8601 date-time). */
-  to?: string;
-  /** `next_cursor` of the previous page. */
-  cursor?: string;
-  /** Operations a page, 1-100 (default 50). */
-  limit?: number;
-}
-
-/**
- * {@link AdsConnectClient.listConnections}' filters (all optional).
- *
- * @example
- * ```ts
- * import { AdsConnectClient, type ListConnectionsParams } from "@ads-connect/node";
- *
- * const client = new AdsConnectClient({ host: "http://localhost:3003", secretKey });
- * const params: ListConnectionsParams = { endUserId: "user-42", limit: 20 };
- * const { connections } = await client.listConnections(params);
- * ```
- */
-export interface ListConnectionsParams {
-  /** Only this connection. */
-  connectionId?: string;
-  /** Only the connections of this end user (the `end_user.id` your backend gave the connect session). */
-  endUserId?: string;
-  /** Connections a page. */
-  limit?: number;
-  /** Page number, from 0. */
-  page?: number;
-}
+import type { z } from "zod";
+import { apiError } from "./apiError.js";
+import { proxyRequest, proxyResponse } from "./proxyRequest.js";
+import { recordsRequest } from "./records.js";
+import type {
+  AdsConnectClientOptions,
+  ListConnectionsParams,
+  ListOperationsParams,
+  ListRecordsParams,
+  ProxyParams,
+  ProxyResponse,
+  RecordModel,
+  RecordOf,
+} from "./types.js";
+import { verifiedWebhookBody } from "./webhooks.js";
 
 /**
  * Typed client for product backends; every response is parsed with the shared schemas.
@@ -389,18 +163,8 @@ export class AdsConnectClient {
    * ```
    */
   listRecords<M extends RecordModel = typeof AD_ACCOUNT_MODEL>(params: ListRecordsParams<M>): Promise<{ records: RecordOf<M>[]; next_cursor: string | null }> {
-    const model: RecordModel = params.model ?? AD_ACCOUNT_MODEL;
-    const query = new URLSearchParams({ model });
-    for (const id of params.ids ?? []) query.append("ids", id);
-    if (params.cursor) query.set("cursor", params.cursor);
-    if (params.limit !== undefined) query.set("limit", String(params.limit));
-    if (params.modifiedAfter) query.set("modified_after", params.modifiedAfter);
-    if (params.filter?.length) query.set("filter", params.filter.join(","));
-    const schema = RecordsResponseSchema.extend({ records: z.array(RECORD_SCHEMAS[model] ?? AdAccountRecordSchema) });
-    return this.#request("GET", `/records?${query}`, schema, undefined, {
-      "Connection-Id": params.connectionId,
-      "Provider-Config-Key": PROVIDER_CONFIG_KEY,
-    }) as Promise<{ records: RecordOf<M>[]; next_cursor: string | null }>;
+    const { path, schema, headers } = recordsRequest(params);
+    return this.#request("GET", path, schema, undefined, headers) as Promise<{ records: RecordOf<M>[]; next_cursor: string | null }>;
   }
 
   /**
@@ -432,22 +196,9 @@ export class AdsConnectClient {
    * ```
    */
   async proxy<T = unknown>(params: ProxyParams): Promise<ProxyResponse<T>> {
-    const query = params.params ? `?${new URLSearchParams(Object.entries(params.params).map(([k, v]) => [k, String(v)]))}` : "";
-    const headers: Record<string, string> = { "Connection-Id": params.connectionId, "Provider-Config-Key": PROVIDER_CONFIG_KEY };
-    for (const [name, value] of Object.entries(params.headers ?? {})) headers[`Nango-Proxy-${name}`] = value;
-    if (params.retries !== undefined) headers.Retries = String(params.retries);
-    if (params.customerId) headers["Customer-Id"] = params.customerId;
-    if (params.accountId) headers["Account-Id"] = params.accountId;
-    const endpoint = params.endpoint.startsWith("/") ? params.endpoint : `/${params.endpoint}`;
-    const response = await this.#send(params.method ?? "GET", `/proxy${endpoint}${query}`, params.data, headers);
-    const text = await response.text();
-    if (!response.ok) throw apiError(response.status, text, `${(params.method ?? "GET").toUpperCase()} /proxy${endpoint}`);
-    const json = parseJsonText(text);
-    const out: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      out[name] = value;
-    });
-    return { status: response.status, headers: out, data: (json === undefined ? text : json) as T };
+    const request = proxyRequest(params);
+    const response = await this.#send(request.method, request.path, params.data, request.headers);
+    return proxyResponse<T>(response, request.what);
   }
 
   /**
@@ -614,13 +365,7 @@ export class AdsConnectClient {
    */
   verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): AuthWebhookBody | SyncWebhookBody | null {
     if (this.#webhookSigningKeys.length === 0 || this.#webhookSigningKeys.some((k) => !k)) throw new Error("verifyWebhook needs the webhookSigningKey option");
-    const header = Object.entries(headers).find(([k]) => k.toLowerCase() === WEBHOOK_SIGNATURE_HEADER.toLowerCase())?.[1];
-    if (typeof header !== "string" || !verifyWebhookSignature(rawBody, header, this.#webhookSigningKeys)) return null;
-    const body = parseJsonText(rawBody);
-    const parsed = (
-      typeof body === "object" && body !== null && (body as { type?: unknown }).type === "sync" ? SyncWebhookBodySchema : AuthWebhookBodySchema
-    ).safeParse(body);
-    return parsed.success ? parsed.data : null;
+    return verifiedWebhookBody(rawBody, headers, this.#webhookSigningKeys);
   }
 
   async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, headers: Record<string, string> = {}): Promise<z.infer<S>> {
@@ -641,39 +386,4 @@ export class AdsConnectClient {
       body: body === undefined ? null : JSON.stringify(body),
     });
   }
-}
-
-/**
- * Whether `signature` (the `X-Nango-Hmac-Sha256` header: hex HMAC-SHA256 of the raw body) was made
- * with one of `keys`. Several keys during a rotation of the server's signing key; each is compared
- * in constant time, all of them whichever matches.
- *
- * @example
- * ```ts
- * import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from "@ads-connect/node";
- *
- * const headers = new Headers({ [WEBHOOK_SIGNATURE_HEADER]: signature });
- * const genuine = verifyWebhookSignature(rawBody, headers.get(WEBHOOK_SIGNATURE_HEADER) ?? "", [oldSigningKey, newSigningKey]);
- * ```
- */
-export function verifyWebhookSignature(rawBody: string, signature: string, keys: string | readonly string[]): boolean {
-  if (!/^[0-9a-f]{64}$/i.test(signature)) return false;
-  const given = Buffer.from(signature, "hex");
-  let matched = false;
-  for (const key of typeof keys === "string" ? [keys] : keys) {
-    if (!key) continue;
-    const expected = createHmac("sha256", key).update(rawBody).digest();
-    matched = timingSafeEqual(expected, given) || matched;
-  }
-  return matched;
-}
-
-/** A 4xx/5xx answer as an AdsConnectApiError (its `{error:{code,message,msads?}}` body, when it has one). */
-function apiError(status: number, text: string, what: string): AdsConnectApiError {
-  const error = ApiErrorBodySchema.safeParse(parseJsonText(text));
-  if (error.success) {
-    const { code, message, msads, operation_id } = error.data.error;
-    return new AdsConnectApiError(status, code, message, msads ?? null, operation_id ?? null);
-  }
-  return new AdsConnectApiError(status, "unexpected_response", `HTTP ${status} from ${what}`);
 }

@@ -19,16 +19,16 @@
  */
 
 export * from "@ads-connect/shared";
-export {
-  AdsConnectApiError,
-  AdsConnectClient,
-  type AdsConnectClientOptions,
-  type ListConnectionsParams,
-  type ListOperationsParams,
-  type ListRecordsParams,
-  type ProxyParams,
-  type ProxyResponse,
-  type RecordModel,
-  type RecordOf,
-  verifyWebhookSignature,
-} from "./AdsConnectClient.js";
+export { AdsConnectClient } from "./AdsConnectClient.js";
+export { AdsConnectApiError } from "./apiError.js";
+export type {
+  AdsConnectClientOptions,
+  ListConnectionsParams,
+  ListOperationsParams,
+  ListRecordsParams,
+  ProxyParams,
+  ProxyResponse,
+  RecordModel,
+  RecordOf,
+} from "./types.js";
+export { verifyWebhookSignature } from "./webhooks.js";

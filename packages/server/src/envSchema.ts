@@ -2,10 +2,14 @@ import { existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { httpUrl, onOff, seconds, secret } from "./envSchemaFields.js";
+import { JOBS_ENV } from "./envSchemaJobs.js";
+import { PROXY_ENV } from "./envSchemaProxy.js";
+import { SYNC_ENV } from "./envSchemaSyncs.js";
+import { TELEMETRY_ENV } from "./envSchemaTelemetry.js";
 import { TENANT } from "./tenant.js";
 
 /** The server's environment variables as read by loadConfig (config.ts): types, defaults and, in `.meta()`, their documentation. */
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).transform((u) => u.replace(/\/+$/, ""));
 
 /** Where this server is reached: may carry a path prefix (`https://example.com/ads-connect`), no query or fragment. */
 const publicUrlSchema = httpUrl
@@ -19,9 +23,7 @@ const publicUrlSchema = httpUrl
     return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   });
 
-const onOff = z.enum(["on", "off", "true", "false"], { error: "must be on or off" });
 export const isOn = (v: string) => v === "on" || v === "true";
-const days = z.coerce.number().min(0, "must be 0 or more days").max(3650);
 
 /** `off`, a number of proxy hops, or comma-separated addresses/CIDR ranges (or loopback, linklocal, uniquelocal). */
 const trustProxySchema = z
@@ -66,9 +68,6 @@ const origin = z.string().refine((value) => {
 
 /** Microsoft's universal developer token for the Microsoft Advertising sandbox (public, not a secret). */
 export const SANDBOX_DEVELOPER_TOKEN = "BBD37VB98";
-
-const secret = z.string().min(32, "must be at least 32 characters");
-const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /**
  * Every environment variable the server reads. Each carries its documentation in `.meta()`:
@@ -197,47 +196,7 @@ export const EnvSchema = z.object({
     description: "one base URL that stands in for every Microsoft Advertising host, the path kept (development and tests only; refused in production)",
     unset: "`pnpm start`: the local Microsoft Advertising emulator's",
   }),
-  ACCOUNT_SYNC: onOff
-    .default("on")
-    .meta({ description: "the scheduled account sync (`off` to disable; discovery after connect and `POST /connections/:id/sync` still run)" }),
-  ACCOUNT_SYNC_INTERVAL_SECONDS: seconds(60, 30 * 86_400)
-    .default(6 * 3600)
-    .meta({ description: "how often each connection's Microsoft Advertising accounts are synced" }),
-  SYNCS: onOff.default("on").meta({
-    description:
-      "the scheduled campaign and daily performance syncs (`off` to disable the job; `POST /sync/trigger` still marks them due for an instance that runs it)",
-  }),
-  SYNC_CAMPAIGNS_FREQUENCY_SECONDS: seconds(300, 30 * 86_400)
-    .default(3600)
-    .meta({
-      description:
-        "how often the `campaigns` sync runs per connection (the integration's default; `PUT /sync/update-connection-frequency` overrides it per connection)",
-    }),
-  SYNC_PERFORMANCE_FREQUENCY_SECONDS: seconds(300, 30 * 86_400)
-    .default(6 * 3600)
-    .meta({ description: "how often the `campaign-performance-daily` sync runs per connection (the integration's default)" }),
-  SYNC_BACKFILL_DAYS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1095)
-    .default(90)
-    .meta({ description: "days of daily performance the first run (and a full resync) reads; at most 1095, Microsoft's 36 months" }),
-  SYNC_LOOKBACK_DAYS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(365)
-    .default(30)
-    .meta({ description: "days each later performance run reads again, because conversions are attributed to past days" }),
-  SYNC_PERFORMANCE_RETENTION_DAYS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(3650)
-    .default(0)
-    .meta({ description: "performance records of days older than this are deleted (0: kept)" }),
-  SYNC_POLL_SECONDS: seconds(1, 3600).default(30).meta({ description: "how often each instance looks for syncs that are due" }),
+  ...SYNC_ENV,
   ACCOUNT_PICKER_TTL_SECONDS: seconds(1, 3600)
     .default(600)
     .meta({ description: "how long the popup's account picker waits for a choice; the held creation webhook goes out at this deadline without a selection" }),
@@ -268,57 +227,7 @@ export const EnvSchema = z.object({
     .refine((ms) => Number.isFinite(ms), "must be a real date")
     .optional()
     .meta({ description: "the client secret's expiry date (`2027-05-31`) as shown in Entra; the status API and the doctor warn 30 days ahead" }),
-  PROXY_MAX_REQUEST_BYTES: seconds(1024, 100 * 1024 * 1024)
-    .default(10 * 1024 * 1024)
-    .meta({ description: "largest request body the proxy sends on (larger: 413 before anything is sent)" }),
-  PROXY_MAX_RESPONSE_BYTES: seconds(1024, 1024 * 1024 * 1024)
-    .default(100 * 1024 * 1024)
-    .meta({ description: "largest answer the proxy passes back (JSON read whole, files streamed and cut; past it 502 `proxy_response_too_large`)" }),
-  PROXY_TIMEOUT_SECONDS: seconds(1, 600)
-    .default(120)
-    .meta({ description: "one proxied call's total time: request body, token refresh, retries (then 504 `msads_timeout`)" }),
-  PROXY_THROTTLE_HOLD_SECONDS: seconds(1, 600).default(60).meta({
-    description: "after Microsoft's 117 CallRateExceeded, how long the proxy answers 429 for that customer without calling Microsoft (all instances)",
-  }),
-  PROXY_429_HOLD_SECONDS: seconds(1, 600)
-    .default(5)
-    .meta({ description: "after a 429 without 117 and without `Retry-After`, how long that customer's calls are held" }),
-  PROXY_MAX_HOLD_SECONDS: seconds(1, 86_400).default(900).meta({ description: "longest hold of a customer's calls, whatever Microsoft's `Retry-After` says" }),
-  PROXY_RETRY_BASE_MS: seconds(10, 60_000)
-    .default(500)
-    .meta({ description: "first delay of the proxy's 5xx/network retries (doubled each retry, plus jitter)" }),
-  REPORT_DOWNLOAD_HOSTS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(
-            /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-            "must be comma-separated host names like reports.example.com (no scheme, port or path; https is implied)",
-          ),
-      ),
-    )
-    .optional()
-    .meta({
-      description:
-        "more https hosts (exact names) `get-performance-report` may download reports from, besides Microsoft's; for a report host Microsoft adds before this server knows it",
-    }),
-  REPORT_MAX_DOWNLOAD_BYTES: seconds(1024, 4 * 1024 * 1024 * 1024)
-    .default(512 * 1024 * 1024)
-    .meta({ description: "largest report download (the ZIP) read, counted while streaming (past it 502 `report_too_large`)" }),
-  REPORT_MAX_CSV_BYTES: seconds(1024, 16 * 1024 * 1024 * 1024)
-    .default(2 * 1024 * 1024 * 1024)
-    .meta({ description: "largest decompressed report CSV read (a zip bomb stops here: 502 `report_too_large`)" }),
-  REPORT_DOWNLOAD_TIMEOUT_SECONDS: seconds(1, 3600)
-    .default(300)
-    .meta({ description: "one report download's total time, redirects and parsing included (then 504 `msads_timeout`)" }),
+  ...PROXY_ENV,
   PRODUCT_NAME: z.string().trim().min(1).max(100).optional().meta({
     description: 'your product\'s name on the popup\'s pages ("Acme Ads Reporting wants to connect…", "Choose which account Acme Ads Reporting may use.")',
     unset: '"this app" in the page\'s language',
@@ -354,105 +263,8 @@ export const EnvSchema = z.object({
     description:
       "on PostgreSQL, where the limits count: `database` (shared by every instance: each adds its counts every 250 ms, so a limit can be exceeded by at most the deployment's requests in about 250 ms) or `memory` (each process alone, so N instances allow N times each limit); SQLite always counts in memory",
   }),
-  PRUNE: onOff.default("on").meta({ description: "the pruning job (`off` to disable)" }),
-  PRUNE_INTERVAL_SECONDS: seconds(1, 86_400).default(3600).meta({ description: "how often the pruning job runs (first pass at most 30 s after start)" }),
-  RETENTION_DAYS: days.default(30).meta({
-    description: "expired connect sessions (with their attempts) and admin-consent links are deleted this long after they expire (`0`: at the next pass)",
-  }),
-  WEBHOOK_RETENTION_DAYS: days
-    .optional()
-    .meta({ description: "delivered or abandoned webhooks (and their delivery attempts) are deleted this long after", unset: "`$RETENTION_DAYS`" }),
-  EVENT_RETENTION_DAYS: days
-    .optional()
-    .meta({ description: "integration events older than this are deleted (the newest of each kind stays)", unset: "`$RETENTION_DAYS`" }),
-  LOG_RETENTION_DAYS: days.default(15).meta({
-    description: "operations of the operation log (`GET /logs/operations`) and their messages are deleted this long after they started",
-  }),
-  REFRESH_AHEAD: onOff.default("on").meta({ description: "background refresh of expiring and idle connections (`off` to disable)" }),
-  REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60).meta({ description: "how often the background refresh looks for work" }),
-  REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400)
-    .default(14 * 86_400)
-    .meta({
-      description: "keep-alive: a connection nobody reads is refreshed once per this period, well before Entra drops refresh tokens unused for 90 days",
-    }),
-  REFRESH_ACTIVE_WINDOW_SECONDS: seconds(60, 30 * 86_400)
-    .default(2 * 3600)
-    .meta({ description: "access tokens are refreshed ahead of expiry only for connections read within this window; others refresh on their next read" }),
-  REFRESH_AHEAD_CONCURRENCY: seconds(1, 64).default(4).meta({ description: "refreshes one background pass runs at the same time" }),
-  TOKEN_REQUESTS_PER_MINUTE: seconds(1, 1_000_000).default(300).meta({
-    description:
-      "app-wide cap on background token requests to Microsoft, shared by every instance on the database (refreshes for a waiting reader are counted, never refused)",
-  }),
-  REFRESH_MAX_TRIES: seconds(1, 10).default(4).meta({ description: "tries of one refresh on 429/5xx/timeouts" }),
-  TOKEN_READ_CACHE_SECONDS: seconds(0, 60).default(5).meta({
-    description:
-      "PostgreSQL: token reads serve a connection's row kept in memory, dropped as soon as any instance changes it (told by PostgreSQL's LISTEN/NOTIFY, one extra database connection per instance; while that connection is down every read goes to the database) and in any case this long after it was read (`0`: every read goes to the database); SQLite reads the row every time",
-  }),
-  REFRESH_LEASE_SECONDS: seconds(1, 600).default(10).meta({
-    description:
-      "instances sharing a database refresh a connection one at a time under a lease; a lease left by a crashed instance blocks the others at most this long",
-  }),
-  WEBHOOK_MAX_ATTEMPTS: seconds(1, 100).default(12).meta({ description: "deliveries of one webhook event before giving up" }),
-  WEBHOOK_RETRY_BASE_MS: seconds(10, 3_600_000)
-    .default(1000)
-    .meta({ description: "first delay of the exponential backoff (with jitter) between webhook deliveries" }),
-  WEBHOOK_RETRY_MAX_MS: seconds(100, 86_400_000).default(3_600_000).meta({ description: "longest delay between webhook deliveries" }),
-  SLACK_WEBHOOK_URL: httpUrl
-    .optional()
-    .meta({ description: "Slack incoming webhook for alerts (dead grants, configuration errors, repeated failures, recoveries)", secret: true }),
-  ALERT_DEDUP_SECONDS: seconds(0, 7 * 86_400)
-    .default(3600)
-    .meta({ description: "the same alert is sent at most once per this window, counted from when Slack accepted it" }),
-  TRANSIENT_ALERT_THRESHOLD: seconds(1, 1000)
-    .default(3)
-    .meta({ description: "consecutive transient refresh failures of a connection before a webhook and an alert" }),
-  SHUTDOWN_TIMEOUT_SECONDS: seconds(1, 600)
-    .default(20)
-    .meta({ description: "on `SIGTERM`/`SIGINT`, how long requests in flight and job passes may take to finish before they are dropped" }),
-  METRICS_ENABLED: onOff.default("off").meta({
-    description:
-      "serve metrics for Prometheus at `/metrics` (OpenTelemetry's Prometheus exporter): on the server's port behind METRICS_KEY, or on METRICS_PORT alone",
-  }),
-  METRICS_KEY: secret.optional().meta({
-    description: "scrapers send it as `Authorization: Bearer …` (at least 32 characters); required for `/metrics` on the server's own port",
-    secret: true,
-  }),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().meta({
-    description: "serve `/metrics` on this port of its own (METRICS_HOST) instead of the server's; METRICS_KEY is then optional",
-    unset: "`/metrics` on PORT, behind METRICS_KEY",
-  }),
-  METRICS_HOST: z.string().min(1).default("127.0.0.1").meta({ description: "interface METRICS_PORT listens on" }),
-  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional().meta({
-    description:
-      "OpenTelemetry: base URL of an OTLP/HTTP collector; traces go to `…/v1/traces`, metrics to `…/v1/metrics` (the SDK is loaded only when an endpoint is set)",
-    unset: "nothing is exported and no OpenTelemetry SDK is loaded",
-  }),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional().meta({ description: "OpenTelemetry: full OTLP/HTTP URL for traces only" }),
-  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: httpUrl.optional().meta({ description: "OpenTelemetry: full OTLP/HTTP URL for metrics only" }),
-  OTEL_EXPORTER_OTLP_PROTOCOL: z
-    .enum(["http/protobuf", "http/json"], { error: "must be http/protobuf or http/json (gRPC is not supported)" })
-    .default("http/protobuf")
-    .meta({ description: "OpenTelemetry: OTLP encoding (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `_METRICS_PROTOCOL` per signal)" }),
-  OTEL_EXPORTER_OTLP_HEADERS: z
-    .string()
-    .optional()
-    .meta({ description: "OpenTelemetry: headers sent to the collector, `key=value,…` (e.g. its API key)", secret: true }),
-  OTEL_SERVICE_NAME: z.string().min(1).default("ads-connect").meta({ description: "OpenTelemetry: the `service.name` of every span and metric" }),
-  OTEL_RESOURCE_ATTRIBUTES: z.string().optional().meta({ description: "OpenTelemetry: more resource attributes, `key=value,…`" }),
-  OTEL_TRACES_EXPORTER: z.string().default("otlp").meta({ description: "OpenTelemetry: `otlp`, or `none` to export no traces" }),
-  OTEL_METRICS_EXPORTER: z.string().default("otlp").meta({ description: "OpenTelemetry: `otlp`, or `none` to export no metrics over OTLP" }),
-  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).default(60_000).meta({ description: "OpenTelemetry: milliseconds between metric exports" }),
-  OTEL_TRACES_SAMPLER: z
-    .string()
-    .default("parentbased_always_on")
-    .meta({ description: "OpenTelemetry: `parentbased_always_on`, `parentbased_traceidratio` (OTEL_TRACES_SAMPLER_ARG), `always_off`…" }),
-  OTEL_TRACES_SAMPLER_ARG: z.coerce
-    .number()
-    .min(0)
-    .max(1)
-    .default(1)
-    .meta({ description: "OpenTelemetry: the sampled share of traces for the `traceidratio` samplers (0-1)" }),
-  OTEL_SDK_DISABLED: z.string().default("false").meta({ description: "OpenTelemetry: `true` loads no SDK and exports nothing, whatever else is set" }),
+  ...JOBS_ENV,
+  ...TELEMETRY_ENV,
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info")

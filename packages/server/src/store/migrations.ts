@@ -1,7 +1,9 @@
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
-import { CONNECTION_CHANGES_CHANNEL } from "./connectionChanges.js";
-
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { connectFlowMigrations } from "./connectFlowMigrations.js";
+import { connectionChangesMigration } from "./connectionChangesMigration.js";
+import { consoleMigration } from "./consoleMigration.js";
 import { operationsMigration } from "./operationsMigration.js";
+import { syncMigrations } from "./syncMigrations.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -299,163 +301,16 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
         .execute();
     },
   },
-  "0016_sync_schedules": {
-    async up(db: Kysely<unknown>) {
-      // One row per connection and sync (issue 29): when it is due, the lease of the instance
-      // running it (one run per connection and sync across instances), its per-connection
-      // frequency and pause, and the state a run resumes from after a hold (117) or a crash.
-      await db.schema
-        .createTable("sync_schedules")
-        .addColumn("connection_id", "text", (c) => c.notNull().references("connections.connection_id").onDelete("cascade"))
-        .addColumn("sync_name", "text", (c) => c.notNull())
-        .addColumn("frequency_seconds", "integer")
-        .addColumn("paused", "integer", (c) => c.notNull().defaultTo(0))
-        .addColumn("due_at", "bigint", (c) => c.notNull())
-        .addColumn("lease_until", "bigint")
-        .addColumn("lease_holder", "text")
-        .addColumn("status", "text", (c) => c.notNull())
-        .addColumn("initial_done", "integer", (c) => c.notNull().defaultTo(0))
-        .addColumn("reset_requested", "integer", (c) => c.notNull().defaultTo(0))
-        .addColumn("run_started_at", "bigint")
-        .addColumn("run_state", "text")
-        .addColumn("last_finished_at", "bigint")
-        .addColumn("last_result", "text")
-        .addColumn("last_error", "text")
-        .addColumn("covered_until", "text")
-        .addPrimaryKeyConstraint("sync_schedules_pk", ["connection_id", "sync_name"])
-        .execute();
-      await db.schema.createIndex("sync_schedules_due").on("sync_schedules").columns(["due_at"]).execute();
-    },
-  },
-  "0017_sync_records": {
-    async up(db: Kysely<unknown>) {
-      // The syncs' records (Campaign, CampaignPerformanceDaily), Nango's records API over them:
-      // `cursor` increases per connection and model with every change; `data_hash` tells an
-      // unchanged row from an update; deleted records are kept, marked. Deleting the connection
-      // deletes them (cascade). `record_date` is a performance row's day, for retention.
-      await db.schema
-        .createTable("sync_records")
-        .addColumn("connection_id", "text", (c) => c.notNull().references("connections.connection_id").onDelete("cascade"))
-        .addColumn("model", "text", (c) => c.notNull())
-        .addColumn("record_id", "text", (c) => c.notNull())
-        .addColumn("account_id", "text", (c) => c.notNull())
-        .addColumn("record_date", "text")
-        .addColumn("data", "text", (c) => c.notNull())
-        .addColumn("data_hash", "text", (c) => c.notNull())
-        .addColumn("first_seen_at", "bigint", (c) => c.notNull())
-        .addColumn("last_modified_at", "bigint", (c) => c.notNull())
-        .addColumn("last_action", "text", (c) => c.notNull())
-        .addColumn("deleted_at", "bigint")
-        .addColumn("cursor", "bigint", (c) => c.notNull())
-        .addPrimaryKeyConstraint("sync_records_pk", ["connection_id", "model", "record_id"])
-        .execute();
-      // The records API pages in cursor order (modified_after and filter narrow that walk).
-      await db.schema.createIndex("sync_records_cursor").on("sync_records").columns(["connection_id", "model", "cursor"]).execute();
-      // A campaigns run compares per account; retention drops old days per model.
-      await db.schema.createIndex("sync_records_account").on("sync_records").columns(["connection_id", "model", "account_id"]).execute();
-      await db.schema.createIndex("sync_records_date").on("sync_records").columns(["model", "record_date"]).execute();
-    },
-  },
+  // Added later, each in its own module.
+  ...syncMigrations(),
   ...operationsMigration(dialect),
-  "0015_operator_console": {
-    async up(db: Kysely<unknown>) {
-      // The operator console's sign-ins (issue 27): only the hash of the cookie's token is stored.
-      await db.schema
-        .createTable("console_sessions")
-        .addColumn("token_hash", "text", (c) => c.primaryKey())
-        .addColumn("created_at", "bigint", (c) => c.notNull())
-        .addColumn("expires_at", "bigint", (c) => c.notNull())
-        .execute();
-      // The console's search and filters as indexed columns, kept by the repositories from the JSON
-      // they already write: the end user's email (lowercase), the connection's error code, an
-      // account's number. A scan of the JSON would not answer in time on 100,000 connections.
-      await db.schema.alterTable("connections").addColumn("end_user_email", "text").execute();
-      await db.schema.alterTable("connections").addColumn("error_code", "text").execute();
-      await db.schema.alterTable("ad_accounts").addColumn("account_number", "text").execute();
-      const json = (column: string, path: string[]) =>
-        dialect === "postgres"
-          ? sql.raw(`(${column}::json${path.map((p, i) => `${i === path.length - 1 ? "->>" : "->"}${/^\d+$/.test(p) ? p : `'${p}'`}`).join("")})`)
-          : sql.raw(`json_extract(${column}, '$${path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}')`);
-      await sql`update connections set end_user_email = lower(${json("end_user", ["email"])}), error_code = ${json("errors", ["0", "type"])}`.execute(db);
-      await sql`update ad_accounts set account_number = ${json("data", ["number"])}`.execute(db);
-      await db.schema.createIndex("connections_end_user_email").on("connections").column("end_user_email").execute();
-      await db.schema.createIndex("connections_username").on("connections").column("username").execute();
-      await db.schema.createIndex("connections_created").on("connections").columns(["created_at", "id"]).execute();
-      await db.schema.createIndex("connections_updated").on("connections").columns(["updated_at", "id"]).execute();
-      // A filter with a sort: the filtered rows come off the index already in order.
-      await db.schema.createIndex("connections_status_created").on("connections").columns(["status", "created_at", "id"]).execute();
-      await db.schema.createIndex("connections_status_updated").on("connections").columns(["status", "updated_at", "id"]).execute();
-      await db.schema.createIndex("connections_error_code_created").on("connections").columns(["error_code", "created_at", "id"]).execute();
-      await db.schema.createIndex("connections_error_code_updated").on("connections").columns(["error_code", "updated_at", "id"]).execute();
-      await db.schema.createIndex("ad_accounts_account_id").on("ad_accounts").column("account_id").execute();
-      await db.schema.createIndex("ad_accounts_account_number").on("ad_accounts").column("account_number").execute();
-      // The overview's time series read events and deliveries by time.
-      await db.schema.createIndex("webhook_outbox_created").on("webhook_outbox").column("created_at").execute();
-    },
-  },
-  "0020_trace_context": {
-    async up(db: Kysely<unknown>) {
-      // OpenTelemetry (issue 26): the W3C traceparent of a connect flow, kept with its session and
-      // attempts so the flow's requests join one trace on any instance, and of a queued webhook so
-      // its delivery joins the trace that queued it. Ids only; null when tracing is off.
-      await db.schema.alterTable("connect_sessions").addColumn("trace_context", "text").execute();
-      await db.schema.alterTable("oauth_attempts").addColumn("trace_context", "text").execute();
-      await db.schema.alterTable("webhook_outbox").addColumn("trace_context", "text").execute();
-    },
-  },
-  "0022_connection_changes": {
-    async up(db: Kysely<unknown>) {
-      // PostgreSQL: every write of a connection row (from any instance, job or hand-written SQL)
-      // tells the listening instances which connection changed, at commit (an empty payload: the table
-      // was truncated; ConnectionChangeFeed),
-      // so they may serve token reads from memory. SQLite reads its rows in-process and needs none.
-      if (dialect !== "postgres") return;
-      await sql
-        .raw(
-          `CREATE FUNCTION adsc_connection_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'TRUNCATE' THEN PERFORM pg_notify('${CONNECTION_CHANGES_CHANNEL}', ''); RETURN NULL; END IF;
-  IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('${CONNECTION_CHANGES_CHANNEL}', OLD.connection_id); END IF;
-  IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('${CONNECTION_CHANGES_CHANNEL}', NEW.connection_id); END IF;
-  RETURN NULL;
-END $$`,
-        )
-        .execute(db);
-      await sql
-        .raw("CREATE TRIGGER connections_changed AFTER INSERT OR UPDATE OR DELETE ON connections FOR EACH ROW EXECUTE FUNCTION adsc_connection_changed()")
-        .execute(db);
-      await sql
-        .raw("CREATE TRIGGER connections_truncated AFTER TRUNCATE ON connections FOR EACH STATEMENT EXECUTE FUNCTION adsc_connection_changed()")
-        .execute(db);
-    },
-  },
-  "0019_session_locale": {
-    async up(db: Kysely<unknown>) {
-      // The popup's language as the product asked for it (a BCP 47 tag), so every page of the
-      // session, on any instance, speaks it; null: the browser's Accept-Language decides.
-      await db.schema.alterTable("connect_sessions").addColumn("locale", "text").execute();
-    },
-  },
-  "0018_connect_redirects": {
-    async up(db: Kysely<unknown>) {
-      // Redirect mode (issue 28): a sign-in in the page itself instead of a popup, tied to the
-      // browser by a cookie, and its result kept for the one-time token the return URL carries.
-      await db.schema
-        .createTable("connect_redirects")
-        .addColumn("id", "text", (c) => c.primaryKey())
-        .addColumn("binding_hash", "text", (c) => c.notNull().unique())
-        .addColumn("return_to", "text", (c) => c.notNull())
-        .addColumn("origin", "text", (c) => c.notNull())
-        .addColumn("created_at", "bigint", (c) => c.notNull())
-        .addColumn("expires_at", "bigint", (c) => c.notNull())
-        .addColumn("result", "text")
-        .addColumn("result_token_hash", "text", (c) => c.unique())
-        .addColumn("redeemed_at", "bigint")
-        .execute();
-      await db.schema.createIndex("connect_redirects_expires_at").on("connect_redirects").column("expires_at").execute();
-    },
-  },
+  ...consoleMigration(dialect),
+  ...connectFlowMigrations(),
+  ...connectionChangesMigration(dialect),
 });
+
+/** Every migration's name, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations("sqlite")).sort();
 
 /**
  * Brings the schema up to date; throws with the failing migration's error. Safe when several
@@ -463,9 +318,6 @@ END $$`,
  * one transaction under a lock (SQLite: BEGIN IMMEDIATE, see sqliteDialect.ts; PostgreSQL: the
  * adapter's `acquireMigrationLock`, an advisory lock), so the later processes find the work done.
  */
-/** Every migration's name, in the order they apply. */
-export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations("sqlite")).sort();
-
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();

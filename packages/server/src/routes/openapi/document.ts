@@ -1,5 +1,6 @@
 import { componentSchemas, type JsonSchema, ref, toJsonSchema } from "./components.js";
-import { OPERATIONS, type Operation } from "./operations.js";
+import type { Operation } from "./operationShapes.js";
+import { OPERATIONS } from "./operations.js";
 
 export type OpenApiDocument = Record<string, unknown> & {
   paths: Record<string, Record<string, unknown>>;

@@ -1,0 +1,67 @@
+import { RecordsQuerySchema, SyncStatusQuerySchema } from "@ads-connect/shared";
+import { CONNECTION_HEADERS, type Operation, ok } from "./operationShapes.js";
+
+/** Records and syncs (Nango's shapes). */
+export const SYNC_OPERATIONS: Operation[] = [
+  {
+    method: "get",
+    path: "/records",
+    operationId: "listRecords",
+    summary: "A connection's records of one model (AdAccount, Campaign, CampaignPerformanceDaily) as Nango records, changes since a cursor",
+    tag: "Accounts",
+    auth: "secretKey",
+    query: RecordsQuerySchema,
+    headers: CONNECTION_HEADERS,
+    responses: ok("RecordsResponse"),
+  },
+  {
+    method: "post",
+    path: "/sync/trigger",
+    operationId: "triggerSync",
+    summary: "Run the accounts sync now; make the campaign syncs due now (opts.reset: a full resync) (Nango's trigger)",
+    tag: "Accounts",
+    auth: "secretKey",
+    body: "TriggerSyncBody",
+    responses: ok("SuccessResponse"),
+  },
+  {
+    method: "post",
+    path: "/sync/start",
+    operationId: "startSync",
+    summary: "Resume the campaign syncs of one connection (or every connection)",
+    tag: "Accounts",
+    auth: "secretKey",
+    body: "SyncControlBody",
+    responses: ok("SuccessResponse"),
+  },
+  {
+    method: "post",
+    path: "/sync/pause",
+    operationId: "pauseSync",
+    summary: "Pause the campaign syncs of one connection (or every connection)",
+    tag: "Accounts",
+    auth: "secretKey",
+    body: "SyncControlBody",
+    responses: ok("SuccessResponse"),
+  },
+  {
+    method: "get",
+    path: "/sync/status",
+    operationId: "syncStatus",
+    summary: "Status, last and next run, frequency, record counts and last error of the campaign syncs",
+    tag: "Accounts",
+    auth: "secretKey",
+    query: SyncStatusQuerySchema,
+    responses: ok("SyncStatusResponse"),
+  },
+  {
+    method: "put",
+    path: "/sync/update-connection-frequency",
+    operationId: "updateSyncConnectionFrequency",
+    summary: "A connection's own frequency for a campaign sync (null: the integration's)",
+    tag: "Accounts",
+    auth: "secretKey",
+    body: "UpdateSyncFrequencyBody",
+    responses: ok("UpdateSyncFrequencyResponse"),
+  },
+];
