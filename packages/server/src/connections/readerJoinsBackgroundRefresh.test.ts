@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from "vitest";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
-import { NoTokenBudget } from "./tokenRefresher.js";
+import { NoTokenBudget } from "./refreshFailures.js";
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import type * as oidc from "openid-client";
 import type { Operation } from "../oplog/operation.js";
 import type { OperationLog } from "../oplog/operationLog.js";
 
-/** TokenRefresher's RefreshReason (spelled out here: the refresher imports this file). */
+/** The refresh reasons of refreshFailures.ts's RefreshReason (spelled out here to keep this file on its own). */
 type RefreshReason = "read" | "forced" | "ahead" | "idle";
 
 /** Why a refresh ran, in the operation log's words: a read found the token expiring, a forced refresh (or 109), refresh-ahead, keep-alive. */

@@ -2,7 +2,7 @@ import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, type EntraEmulator, startEntraEmulato
 import { DEAD_GRANT_AADSTS, UNKNOWN_AADSTS } from "@ads-connect/shared";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classify } from "../connections/tokenRefresher.js";
+import { classify } from "../connections/refreshFailures.js";
 import type { ConnectFlowError } from "../errors.js";
 import { ENTRA_ORIGIN } from "./entraClient.js";
 import { fromTokenRequestError } from "./translateEntraError.js";
