@@ -2,9 +2,7 @@ import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type * as oidc from "openid-client";
 import type { Operation } from "../oplog/operation.js";
 import type { OperationLog } from "../oplog/operationLog.js";
-
-/** The refresh reasons of refreshFailures.ts's RefreshReason (spelled out here to keep this file on its own). */
-type RefreshReason = "read" | "forced" | "ahead" | "idle";
+import type { RefreshReason } from "./refreshFailures.js";
 
 /** Why a refresh ran, in the operation log's words: a read found the token expiring, a forced refresh (or 109), refresh-ahead, keep-alive. */
 const TRIGGER: Record<RefreshReason, string> = { read: "token_read", forced: "forced", ahead: "refresh_ahead", idle: "keep_alive" };
