@@ -2,7 +2,8 @@ import { connect } from "../core/connect.js";
 import type { ConnectError, ConnectSuccess } from "../core/protocol.js";
 import { resumeRedirect } from "../core/resume.js";
 import type { CancelReason, ConnectEvent, ConnectFlow, ConnectOptions } from "../core/types.js";
-import { type ConnectLabels, DEFAULT_LABELS } from "../react/labels.js";
+import { DEFAULT_LABELS } from "../react/english.js";
+import type { ConnectLabels } from "../react/labelTypes.js";
 
 const LOGO =
   '<svg width="16" height="16" viewBox="0 0 21 21" aria-hidden="true"><path fill="#f25022" d="M0 0h10v10H0z"/><path fill="#7fba00" d="M11 0h10v10H11z"/><path fill="#00a4ef" d="M0 11h10v10H0z"/><path fill="#ffb900" d="M11 11h10v10H11z"/></svg>';
