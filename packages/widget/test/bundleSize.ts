@@ -34,6 +34,8 @@ export async function bundleSize(entryCode: string, resolveDir: string): Promise
         target: "es2020",
         minify: true,
         legalComments: "none",
+        // UTF-8 as Vite writes it (esbuild's default escapes every non-ASCII character: a catalogue in Arabic or Japanese would count six bytes a letter).
+        charset: "utf8",
         external: PEERS,
         outdir: dir,
         metafile: true,

@@ -94,7 +94,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
   };
   const finish = (result: ConnectResult) => end(result.type === "ads-connect:success" ? { type: "success", result } : { type: "error", error: result.error });
   const cancel = (reason: CancelReason) => end({ type: "cancelled", reason });
-  const noToken = () => finish(localError("session_token_unavailable", "Could not start connecting to Microsoft. Try again in a moment."));
+  const noToken = () => finish(localError("session_token_unavailable", "Could not start connecting. Try again."));
 
   function onMessage(event: MessageEvent) {
     if (event.origin !== serverOrigin || event.source !== popup || !popup) return;
@@ -185,7 +185,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
       );
       return flow;
     }
-    finish(localError("popup_blocked", "Your browser blocked the Microsoft sign-in window. Allow pop-ups for this site, then try again."));
+    finish(localError("popup_blocked", "Pop-up blocked: allow pop-ups for this site, then try again."));
     return flow;
   }
   active = flow;
