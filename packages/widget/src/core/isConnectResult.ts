@@ -8,7 +8,10 @@ const intOrNull = (v: unknown) => v === null || Number.isSafeInteger(v);
 const all = (o: Record<string, unknown>, keys: string, test: (v: unknown) => boolean) => keys.split(" ").every((k) => test(o[k]));
 const oneOf = (v: unknown, words: string) => words.split(" ").includes(v as string);
 const isAdAccount = (a: unknown) =>
-  obj(a) && all(a, "id customer_id", str) && all(a, "number name currency time_zone status language financial_status mode", strOrNull) && intOrNull(a.pause_reason);
+  obj(a) &&
+  all(a, "id customer_id", str) &&
+  all(a, "number name currency time_zone status language financial_status mode", strOrNull) &&
+  intOrNull(a.pause_reason);
 
 /**
  * The popup's message, checked without zod (which would outweigh the whole widget). Its test runs

@@ -34,4 +34,3 @@ export const DEFAULT_LABELS: ConnectLabels = {
   copied: "Copied",
   errors: {},
 };
-

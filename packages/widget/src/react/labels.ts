@@ -1,9 +1,8 @@
 import { DEFAULT_LABELS } from "./english.js";
 import type { ConnectLabels } from "./labelTypes.js";
 
-export { DEFAULT_LABELS };
-
 export type { ConnectLabels, ShownAccount } from "./labelTypes.js";
+export { DEFAULT_LABELS };
 
 /**
  * The languages the component speaks: English built in, the others loaded (a small separate
