@@ -40,7 +40,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
     return active;
   }
   stopLate();
-  const { serverUrl, onEvent, pollIntervalMs = 1000, closedGraceMs = 2500, closedFocusMs = 2000, mode = "auto" } = options;
+  const { serverUrl, onEvent, mode = "auto" } = options;
   const base = serverUrl.replace(/\/+$/, "");
   const serverOrigin = new URL(base).origin;
   const id = randomId();
@@ -51,10 +51,9 @@ export function connect(options: ConnectOptions): ConnectFlow {
   // its success, arriving later, is still taken, once.
   let late = false;
   let navigated = false;
-  let closedAt = 0;
   let watch: ReturnType<typeof setInterval> | undefined;
-  let poll: ReturnType<typeof setTimeout> | undefined;
-  let closing: ReturnType<typeof setTimeout> | undefined;
+  // The closed-popup watch's status handler, once loaded (see `closed.ts`).
+  let receive: ((s: SessionStatusData) => void) | undefined;
 
   const startUrl = (t: string) =>
     `${base}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: t, origin: window.location.origin, flow: id })}`;
@@ -62,10 +61,8 @@ export function connect(options: ConnectOptions): ConnectFlow {
   const stop = () => {
     late = false;
     window.removeEventListener("message", onMessage);
-    window.removeEventListener("focus", arm);
     clearInterval(watch);
-    clearTimeout(poll);
-    clearTimeout(closing);
+    // Also ends the closed-popup watch (its timers, its focus listener, its request).
     abort.abort();
   };
   const end = (event: ConnectEvent, keepWatching = false) => {
@@ -104,47 +101,14 @@ export function connect(options: ConnectOptions): ConnectFlow {
     else if (isConnectResult(data)) finish(data);
   }
 
-  const receiveStatus = (s: SessionStatusData) => {
-    if (abort.signal.aborted || !closedAt) return;
-    if (s.status === "expired") return finish(localError("connect_session_expired", "The connect session expired. Try again."));
-    if (s.flow === id) {
-      if (s.result && (s.status === "success" || s.status === "error")) return finish(s.result);
-      // Our attempt reached Microsoft and is over without a result: nobody is signing in any more.
-      if (s.status === "pending") return cancel("attempt_over");
-    } else if (Date.now() - closedAt >= closedGraceMs) {
-      cancel("popup_closed");
-    }
-  };
-
-  const pollOnce = async () => {
-    try {
-      const s = token && (await fetchSessionStatus(base, token, abort.signal));
-      if (s) receiveStatus(s);
-    } catch {
-      // Offline for a moment: the next poll tries again.
-    }
-    if (!abort.signal.aborted) poll = setTimeout(pollOnce, pollIntervalMs);
-  };
-
-  // This page has the focus while the popup looks closed: a live popup (COOP) would hold it, so the
-  // user closed it. Said soon, yet a success that still comes is taken (`late`).
-  function arm() {
-    clearTimeout(closing);
-    closing = setTimeout(() => {
-      end({ type: "cancelled", reason: "popup_closed" }, true);
-      if (options.externalPolling) void pollOnce();
-    }, closedFocusMs);
-  }
-
   const onLooksClosed = () => {
-    closedAt = Date.now();
     clearInterval(watch);
     // Closed before we ever sent it to the server: that is the user, not COOP.
     if (!navigated) return cancel("popup_closed");
     onEvent?.({ type: "popup_closed" });
-    if (!options.externalPolling) void pollOnce();
-    window.addEventListener("focus", arm);
-    if (window.document.hasFocus()) arm();
+    void import("./closed.js").then((m) => {
+      receive = m.watchClosed(options, base, id, token, abort.signal, end, finish, cancel);
+    });
   };
 
   const flow: ConnectFlow = {
@@ -161,7 +125,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
         // Unreachable under COOP; nothing else to do.
       }
     },
-    receiveStatus,
+    receiveStatus: (s) => receive?.(s),
   };
 
   const { popupWidth: w = 500, popupHeight: h = 700 } = options;
