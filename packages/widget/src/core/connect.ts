@@ -1,6 +1,6 @@
-import { fetchSessionStatus } from "./fetchSessionStatus.js";
 import { isConnectResult } from "./isConnectResult.js";
 import type { ConnectResult } from "./protocol.js";
+import { resolveToken } from "./token.js";
 import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, SessionStatusData } from "./types.js";
 
 let active: ConnectFlow | null = null;
@@ -50,7 +50,6 @@ export function connect(options: ConnectOptions): ConnectFlow {
   // After "popup_closed" the popup may still live (COOP cut it off while the user was away):
   // its success, arriving later, is still taken, once.
   let late = false;
-  let navigated = false;
   let watch: ReturnType<typeof setInterval> | undefined;
   // The closed-popup watch's status handler, once loaded (see `closed.ts`).
   let receive: ((s: SessionStatusData) => void) | undefined;
@@ -75,17 +74,15 @@ export function connect(options: ConnectOptions): ConnectFlow {
       return;
     }
     settled = true;
-    if (active === flow) active = null;
+    // Only the running flow gets here: while one runs, connect() returns it instead of starting another.
+    active = null;
     if (keepWatching) {
       late = true;
       stopLate = stop;
     } else {
       stop();
-      try {
-        popup?.close();
-      } catch {
-        // A popup cut off by COOP cannot be closed from here; it closes itself.
-      }
+      // No try: close() and focus() are allowed on a cross-origin popup, and are no-ops on one cut off by COOP.
+      popup?.close();
     }
     onEvent?.(event);
   };
@@ -104,7 +101,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
   const onLooksClosed = () => {
     clearInterval(watch);
     // Closed before we ever sent it to the server: that is the user, not COOP.
-    if (!navigated) return cancel("popup_closed");
+    if (!token) return cancel("popup_closed");
     onEvent?.({ type: "popup_closed" });
     void import("./closed.js").then((m) => {
       receive = m.watchClosed(options, base, id, token, abort.signal, end, finish, cancel);
@@ -117,14 +114,9 @@ export function connect(options: ConnectOptions): ConnectFlow {
     get sessionToken() {
       return token;
     },
-    cancel: () => (late ? stop() : cancel("user")),
-    focus: () => {
-      try {
-        popup?.focus();
-      } catch {
-        // Unreachable under COOP; nothing else to do.
-      }
-    },
+    // After "popup_closed" this only stops the late watch (`end` reports nothing more then).
+    cancel: () => cancel("user"),
+    focus: () => popup?.focus(),
     receiveStatus: (s) => receive?.(s),
   };
 
@@ -143,17 +135,13 @@ export function connect(options: ConnectOptions): ConnectFlow {
       // No popup (blocked, an in-app browser, or asked for): this page goes to Microsoft and back.
       active = flow;
       onEvent?.({ type: "redirect" });
-      void resolveToken(options, base, abort.signal).then(
-        (t) => import("./redirect.js").then((m) => m.redirectToServer(base, t, id, options.returnUrl ?? window.location.href)),
-        noToken,
-      );
+      void import("./redirect.js").then((m) => m.redirectToServer(options, base, id, abort.signal)).catch(noToken);
       return flow;
     }
     finish(localError("popup_blocked", "Pop-up blocked: allow pop-ups for this site, then try again."));
     return flow;
   }
   active = flow;
-  navigated = !!token;
   window.addEventListener("message", onMessage);
   watch = setInterval(() => popup.closed && onLooksClosed(), 300);
   onEvent?.({ type: "open" });
@@ -162,22 +150,8 @@ export function connect(options: ConnectOptions): ConnectFlow {
     void resolveToken(options, base, abort.signal).then((t) => {
       if (settled) return;
       token = t;
-      navigated = true;
       popup.location.href = startUrl(t);
     }, noToken);
   }
   return flow;
-}
-
-/**
- * The given token, or one from `getSessionToken`, fetched once more when the server says the first
- * one is used up. Neither given: a rejection (the flow's `session_token_unavailable`).
- */
-async function resolveToken(options: ConnectOptions, base: string, signal: AbortSignal): Promise<string> {
-  const get = options.getSessionToken!;
-  if (options.sessionToken) return options.sessionToken;
-  const first = await get();
-  const status = await fetchSessionStatus(base, first, signal).catch(() => null);
-  // An expired session, or one that already connected, cannot start another attempt.
-  return status?.status === "expired" || status?.status === "success" ? get() : first;
 }
