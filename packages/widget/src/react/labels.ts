@@ -1,8 +1,26 @@
-import { DEFAULT_LABELS } from "./english.js";
+import { BASE_LABELS } from "./english.js";
 import type { ConnectLabels } from "./labelTypes.js";
 
 export type { ConnectLabels, ShownAccount } from "./labelTypes.js";
-export { DEFAULT_LABELS };
+
+/**
+ * The component's English texts; spread them to change only a few.
+ *
+ * @example
+ * ```tsx
+ * import { ConnectMicrosoftAds, DEFAULT_LABELS } from "@ads-connect/widget";
+ *
+ * const labels = { ...DEFAULT_LABELS, connect: "Link your Microsoft Ads account" };
+ * const button = <ConnectMicrosoftAds serverUrl={serverUrl} getSessionToken={getSessionToken} labels={labels} />;
+ * ```
+ */
+export const DEFAULT_LABELS: ConnectLabels = {
+  ...BASE_LABELS,
+  changeAccounts: "Change accounts",
+  expired: (name, account) => `The connection for ${name} has expired. Reconnect and sign in as ${account ?? name} to keep your ads data flowing.`,
+  copyLink: "Copy link",
+  copied: "Copied",
+};
 
 /**
  * The languages the component speaks: English built in, the others loaded (a small separate
