@@ -24,11 +24,11 @@ interface Subject {
 const everything = (specifier: string) => `import * as all from ${JSON.stringify(specifier)}; export { all };`;
 
 const subjects: Subject[] = [
-  { name: "ads-connect widget: React entry, everything (component, hook, core)", entry: everything("@ads-connect/widget"), budget: 4600 },
+  { name: "ads-connect widget: React entry, everything (component, hook, core)", entry: everything("@ads-connect/widget"), budget: 4390 },
   { name: "ads-connect widget: <ConnectMicrosoftAds> only", entry: `export { ConnectMicrosoftAds } from "@ads-connect/widget";` },
-  { name: "ads-connect widget: core entry", entry: everything("@ads-connect/widget/core"), budget: 2400 },
+  { name: "ads-connect widget: core entry", entry: everything("@ads-connect/widget/core"), budget: 2000 },
   { name: "ads-connect widget: connect() only", entry: `export { connect } from "@ads-connect/widget/core";` },
-  { name: "ads-connect widget: <connect-microsoft-ads> element entry", entry: everything("@ads-connect/widget/element"), budget: 3950 },
+  { name: "ads-connect widget: <connect-microsoft-ads> element entry", entry: everything("@ads-connect/widget/element"), budget: 3480 },
   { name: "@nangohq/frontend", entry: everything("@nangohq/frontend") },
   { name: "react-plaid-link", entry: everything("react-plaid-link") },
   { name: "@azure/msal-browser", entry: everything("@azure/msal-browser") },
@@ -56,11 +56,11 @@ if (process.argv.includes("--write")) {
 
 Command: \`pnpm bench\` (writes this section with \`pnpm bench -- --write\`). Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
 Each row bundles one entry module (the widget's rows import its built package, \`dist/\` as published)
-with esbuild, target ES2020, minified, code splitting on, with \`react\`, \`react-dom\` and
-\`@tanstack/react-query\` external (the widget's peers), then gzips what loads with the page at level 9;
-a chunk loaded only when used (redirect mode) is listed after it. "only" rows import one export, so
+with esbuild, target ES2020, minified, UTF-8, code splitting on, with \`react\`, \`react-dom\` (the
+widget's peers) and \`@tanstack/react-query\` external, then gzips what loads with the page at level 9;
+a chunk loaded only when used (redirect mode, the closed-popup watch, a language's catalogue) is listed after it. "only" rows import one export, so
 they show what tree-shaking leaves a host that uses just that. Issue 28's targets: React entry
-≤ 3,900 B, core ≤ 2,000 B, element ≤ 3,000 B; the budgets are the ceilings reached so far.
+≤ 3,900 B, core ≤ 2,000 B (reached), element ≤ 3,000 B; a budget above its target is the ceiling reached so far.
 
 ${table}
 <!-- widget-size:end -->`;

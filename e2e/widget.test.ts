@@ -206,6 +206,8 @@ describe("axe over the React widget", () => {
     const admin = await clickForPopup(page, widget.button());
     await signInAs(admin, "needs-admin@fabrikam.example");
     await expect.poll(() => widget.errorCode()).toBe("admin_consent_required");
+    // The administrator's link (its own chunk) is checked too.
+    await expect.poll(() => widget.root.locator("a[data-adsc-admin-link]").count()).toBe(1);
     await check("error");
     const good = await clickForPopup(page, widget.button());
     await signInAs(good, "adele@contoso.example");

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
-const peers = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/];
+const peers = [/^react($|\/)/, /^react-dom($|\/)/];
 
 /**
  * Library build: ESM entries (everything, the framework-free core, the custom element), peers

@@ -13,7 +13,7 @@ export async function buildDemoPage(outDir: string): Promise<void> {
     resolve: {
       // The widget from its TypeScript source (tsconfig.base.json `paths`); published, it is dist.
       alias: sourceAliases(),
-      dedupe: ["react", "react-dom", "@tanstack/react-query"],
+      dedupe: ["react", "react-dom"],
     },
     build: {
       outDir,

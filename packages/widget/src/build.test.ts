@@ -23,12 +23,12 @@ function closure(file: string, seen = new Set<string>()): Set<string> {
 }
 const externalImports = (files: Set<string>) => [...files].flatMap((f) => [...code(f).matchAll(/from\s*"([^".][^"]*)"/g)].map((m) => m[1]));
 
-it("the library build is ESM with react and TanStack Query left to the host, and the core entry is React-free", async () => {
+it("the library build is ESM with react left to the host, and the core entry is React-free", async () => {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, { default: string }>; sideEffects: boolean };
   expect(pkg.sideEffects).toEqual(["./dist/element.js", "./dist/widget.js"]);
   const index = path.join(outDir, path.basename(pkg.exports["."]!.default));
   const core = path.join(outDir, path.basename(pkg.exports["./core"]!.default));
-  expect(new Set(externalImports(closure(index)))).toEqual(new Set(["@tanstack/react-query", "react", "react/jsx-runtime"]));
+  expect(new Set(externalImports(closure(index)))).toEqual(new Set(["react", "react/jsx-runtime"]));
   expect(externalImports(closure(core))).toEqual([]);
   expect([...closure(core)].some((f) => readFileSync(f, "utf8").includes("useState"))).toBe(false);
 });
@@ -42,12 +42,13 @@ it('the React entry starts with "use client" (React Server Components hosts such
 
 /**
  * Size budgets (min + gzip -9, a host's esbuild bundle of each published entry with everything it
- * exports, peers external; BENCHMARKS.md has the figures). Issue 28's targets are lower (React
- * entry 3,900 B, core 2,000 B, element 3,000 B); these ceilings keep what was reached from growing.
- * Redirect mode is a chunk loaded only when used, budgeted on its own.
+ * exports, peers external; BENCHMARKS.md has the figures). Issue 28's targets: React entry 3,900 B,
+ * core 2,000 B (reached), element 3,000 B; a ceiling above its target keeps what was reached from
+ * growing (with a few bytes for the chunk names a host's build puts in the code).
+ * A chunk loaded only when used (redirect mode, the closed-popup watch, each language's catalogue) is budgeted on its own.
  */
-const BUDGETS = { index: 4600, core: 2400, element: 3950 } as const;
-const LAZY_BUDGET = 600;
+const BUDGETS = { index: 4390, core: 2000, element: 3480 } as const;
+const LAZY_BUDGET = 1000;
 
 it.each(Object.entries(BUDGETS))("the %s entry stays within its size budget", async (entry, budget) => {
   const size = await bundleSize(`import * as all from "./${entry}.js"; export { all };`, outDir);

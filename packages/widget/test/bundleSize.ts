@@ -34,6 +34,8 @@ export async function bundleSize(entryCode: string, resolveDir: string): Promise
         target: "es2020",
         minify: true,
         legalComments: "none",
+        // UTF-8 as Vite writes it (esbuild's default escapes every non-ASCII character: a catalogue in Arabic or Japanese would count six bytes a letter).
+        charset: "utf8",
         external: PEERS,
         outdir: dir,
         metafile: true,
@@ -45,7 +47,8 @@ export async function bundleSize(entryCode: string, resolveDir: string): Promise
     }
     const outputs = result.metafile!.outputs;
     const file = (p: string) => readFileSync(path.resolve(p));
-    const entryOut = Object.keys(outputs).find((p) => outputs[p]!.entryPoint)!;
+    // The host module's output: each lazily imported module is an entry point of esbuild's too.
+    const entryOut = Object.keys(outputs).find((p) => outputs[p]!.entryPoint?.endsWith(path.basename(entry)))!;
     const initial = new Set<string>();
     const visit = (p: string) => {
       if (initial.has(p)) return;

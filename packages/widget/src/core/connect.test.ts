@@ -4,6 +4,10 @@ import { connect } from "./connect.js";
 import { postFromPopup, SUCCESS_RESULT, stubWindowOpen } from "./testPopup.js";
 import type { ConnectEvent, ConnectFlow, SessionStatusData } from "./types.js";
 
+// connect() loads the closed-popup watch on demand; loaded here first, so that import settles within
+// a fake-timer advance (as it does from the browser's cache) instead of on the first test's clock.
+await import("./closed.js");
+
 const SERVER = "https://connect.example.test";
 const success = SUCCESS_RESULT;
 const status = (over: Partial<SessionStatusData>): SessionStatusData => ({
@@ -38,7 +42,7 @@ afterEach(() => {
 const pageFocused = (focused: boolean) => vi.spyOn(document, "hasFocus").mockReturnValue(focused);
 
 describe("connect", () => {
-  it("opens the start URL with the page origin and a flow id inside the call", () => {
+  it("opens the start URL with the page origin and a flow id inside the call", async () => {
     const f = start();
     expect(stub.opened).toHaveLength(1);
     const url = new URL(stub.opened[0]!.url);
@@ -49,7 +53,7 @@ describe("connect", () => {
     expect(events).toEqual([{ type: "open" }]);
   });
 
-  it("answers the start page's handshake only from its own popup at the server's origin, for its own flow, to the server's origin", () => {
+  it("answers the start page's handshake only from its own popup at the server's origin, for its own flow, to the server's origin", async () => {
     const f = start();
     const hello = { type: "ads-connect:handshake", flow: f.id, nonce: "n-1" };
     postFromPopup(hello, "https://evil.example", popup());
@@ -61,7 +65,7 @@ describe("connect", () => {
     expect(finals()).toEqual([]);
   });
 
-  it("accepts a result only from the server's origin, its own popup, and in the shared shape", () => {
+  it("accepts a result only from the server's origin, its own popup, and in the shared shape", async () => {
     start();
     postFromPopup(success, "https://evil.example", popup());
     postFromPopup(success, SERVER, window);
@@ -73,10 +77,10 @@ describe("connect", () => {
     expect(finals()).toEqual([{ type: "success", result: success }]);
   });
 
-  it("reports the result exactly once when both the message and the poll bring it", () => {
+  it("reports the result exactly once when both the message and the poll bring it", async () => {
     const f = start();
     popup().closed = true;
-    vi.advanceTimersByTime(400);
+    await vi.advanceTimersByTimeAsync(400);
     expect(events.at(-1)).toEqual({ type: "popup_closed" });
     f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
     postFromPopup(success, SERVER, popup());
@@ -84,7 +88,7 @@ describe("connect", () => {
     expect(finals()).toEqual([{ type: "success", result: success }]);
   });
 
-  it("cleans up: after the outcome no listener, timer or popup is left", () => {
+  it("cleans up: after the outcome no listener, timer or popup is left", async () => {
     start();
     postFromPopup(success, SERVER, popup());
     expect(vi.getTimerCount()).toBe(0);
@@ -93,7 +97,7 @@ describe("connect", () => {
     expect(finals()).toHaveLength(1);
   });
 
-  it("cancel closes the popup and reports cancelled once", () => {
+  it("cancel closes the popup and reports cancelled once", async () => {
     const f = start();
     f.cancel();
     f.cancel();
@@ -102,7 +106,7 @@ describe("connect", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("a second call while a flow runs focuses its popup instead of opening another", () => {
+  it("a second call while a flow runs focuses its popup instead of opening another", async () => {
     const first = start();
     const second = start();
     expect(second).toBe(first);
@@ -110,7 +114,7 @@ describe("connect", () => {
     expect(popup().focusCount).toBe(1);
   });
 
-  it("opens a popup sized for Microsoft's sign-in and consent pages, or as asked", () => {
+  it("opens a popup sized for Microsoft's sign-in and consent pages, or as asked", async () => {
     const sizes: string[] = [];
     const open = window.open;
     window.open = ((url, target, features) => {
@@ -124,7 +128,7 @@ describe("connect", () => {
     expect(sizes[1]).toMatch(/^popup,width=600,height=800,/);
   });
 
-  it("a blocked popup goes to a full-page redirect by default, and mode redirect never opens one", () => {
+  it("a blocked popup goes to a full-page redirect by default, and mode redirect never opens one", async () => {
     stub.restore();
     stub = stubWindowOpen({ blocked: true });
     // The token never comes: this test stops short of leaving the page.
@@ -139,7 +143,7 @@ describe("connect", () => {
     expect(events).toEqual([{ type: "redirect" }]);
   });
 
-  it("with mode popup a blocked popup is an error of its own, and the next click can try again", () => {
+  it("with mode popup a blocked popup is an error of its own, and the next click can try again", async () => {
     stub.restore();
     stub = stubWindowOpen({ blocked: true });
     start({ mode: "popup" });
@@ -156,35 +160,35 @@ describe("connect", () => {
       vi.spyOn(window, "fetch").mockRejectedValue(new TypeError("offline"));
     });
 
-    it("is closed (popup_closed) within 2 s of this page regaining the focus, not before", () => {
+    it("is closed (popup_closed) within 2 s of this page regaining the focus, not before", async () => {
       pageFocused(false);
       start();
       popup().closed = true;
-      vi.advanceTimersByTime(400);
+      await vi.advanceTimersByTimeAsync(400);
       expect(events.at(-1)).toEqual({ type: "popup_closed" });
-      vi.advanceTimersByTime(60_000);
+      await vi.advanceTimersByTimeAsync(60_000);
       expect(finals()).toEqual([]);
       pageFocused(true);
       window.dispatchEvent(new Event("focus"));
-      vi.advanceTimersByTime(1999);
+      await vi.advanceTimersByTimeAsync(1999);
       expect(finals()).toEqual([]);
-      vi.advanceTimersByTime(1);
+      await vi.advanceTimersByTimeAsync(1);
       expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
     });
 
-    it("is closed 2 s after the closure shows when this page has the focus already", () => {
+    it("is closed 2 s after the closure shows when this page has the focus already", async () => {
       pageFocused(true);
       start({ closedFocusMs: 1500 });
       popup().closed = true;
-      vi.advanceTimersByTime(300 + 1500);
+      await vi.advanceTimersByTimeAsync(300 + 1500);
       expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
     });
 
-    it("still takes a late success once (the popup lived on, cut off by COOP), and nothing after it", () => {
+    it("still takes a late success once (the popup lived on, cut off by COOP), and nothing after it", async () => {
       pageFocused(true);
       const f = start();
       popup().closed = true;
-      vi.advanceTimersByTime(300 + 2000);
+      await vi.advanceTimersByTimeAsync(300 + 2000);
       expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
       postFromPopup(success, SERVER, popup());
       f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
@@ -196,11 +200,11 @@ describe("connect", () => {
       expect(vi.getTimerCount()).toBe(0);
     });
 
-    it("after the closed state, a new flow stops the old one's watch", () => {
+    it("after the closed state, a new flow stops the old one's watch", async () => {
       pageFocused(true);
       start();
       popup().closed = true;
-      vi.advanceTimersByTime(300 + 2000);
+      await vi.advanceTimersByTimeAsync(300 + 2000);
       const second = start();
       expect(stub.opened).toHaveLength(2);
       postFromPopup(success, SERVER, popup(0));
@@ -214,11 +218,11 @@ describe("connect", () => {
       pageFocused(false);
     });
 
-    it("keeps waiting while the server says this flow's attempt is at Microsoft", () => {
+    it("keeps waiting while the server says this flow's attempt is at Microsoft", async () => {
       const f = start();
       popup().closed = true;
-      vi.advanceTimersByTime(400);
-      vi.advanceTimersByTime(60_000);
+      await vi.advanceTimersByTimeAsync(400);
+      await vi.advanceTimersByTimeAsync(60_000);
       f.receiveStatus(status({ status: "authorizing", flow: f.id }));
       expect(finals()).toEqual([]);
       f.receiveStatus(
@@ -231,42 +235,42 @@ describe("connect", () => {
       expect(finals()).toMatchObject([{ type: "error", error: { code: "consent_declined" } }]);
     });
 
-    it("ignores another flow's result on the same session", () => {
+    it("ignores another flow's result on the same session", async () => {
       const f = start();
       popup().closed = true;
-      vi.advanceTimersByTime(400);
+      await vi.advanceTimersByTimeAsync(400);
       f.receiveStatus(status({ status: "success", flow: "an-older-click", result: success }));
       expect(finals()).toEqual([]);
     });
 
-    it("is cancelled when the server says the attempt is over without a result", () => {
+    it("is cancelled when the server says the attempt is over without a result", async () => {
       const f = start();
       popup().closed = true;
-      vi.advanceTimersByTime(400);
+      await vi.advanceTimersByTimeAsync(400);
       f.receiveStatus(status({ status: "pending", flow: f.id }));
       expect(finals()).toEqual([{ type: "cancelled", reason: "attempt_over" }]);
     });
 
-    it("is cancelled after the grace period when the attempt never reached Microsoft", () => {
+    it("is cancelled after the grace period when the attempt never reached Microsoft", async () => {
       const f = start({ closedGraceMs: 2000 });
       popup().closed = true;
-      vi.advanceTimersByTime(400);
+      await vi.advanceTimersByTimeAsync(400);
       f.receiveStatus(status({ status: "pending", flow: null }));
       expect(finals()).toEqual([]);
-      vi.advanceTimersByTime(2000);
+      await vi.advanceTimersByTimeAsync(2000);
       f.receiveStatus(status({ status: "pending", flow: null }));
       expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
     });
 
-    it("ends with the expired session when the session ran out", () => {
+    it("ends with the expired session when the session ran out", async () => {
       const f = start();
       popup().closed = true;
-      vi.advanceTimersByTime(400);
+      await vi.advanceTimersByTimeAsync(400);
       f.receiveStatus(status({ status: "expired", flow: f.id }));
       expect(finals()).toMatchObject([{ type: "error", error: { code: "connect_session_expired" } }]);
     });
 
-    it("ignores status answers while the popup is still open", () => {
+    it("ignores status answers while the popup is still open", async () => {
       const f = start();
       f.receiveStatus(status({ status: "pending", flow: null }));
       f.receiveStatus(status({ status: "expired" }));

@@ -1,6 +1,6 @@
-import { fetchSessionStatus } from "./fetchSessionStatus.js";
 import { isConnectResult } from "./isConnectResult.js";
 import type { ConnectResult } from "./protocol.js";
+import { resolveToken } from "./token.js";
 import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, SessionStatusData } from "./types.js";
 
 let active: ConnectFlow | null = null;
@@ -40,7 +40,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
     return active;
   }
   stopLate();
-  const { serverUrl, onEvent, pollIntervalMs = 1000, closedGraceMs = 2500, closedFocusMs = 2000, mode = "auto" } = options;
+  const { serverUrl, onEvent, mode = "auto" } = options;
   const base = serverUrl.replace(/\/+$/, "");
   const serverOrigin = new URL(base).origin;
   const id = randomId();
@@ -50,11 +50,9 @@ export function connect(options: ConnectOptions): ConnectFlow {
   // After "popup_closed" the popup may still live (COOP cut it off while the user was away):
   // its success, arriving later, is still taken, once.
   let late = false;
-  let navigated = false;
-  let closedAt = 0;
   let watch: ReturnType<typeof setInterval> | undefined;
-  let poll: ReturnType<typeof setTimeout> | undefined;
-  let closing: ReturnType<typeof setTimeout> | undefined;
+  // The closed-popup watch's status handler, once loaded (see `closed.ts`).
+  let receive: ((s: SessionStatusData) => void) | undefined;
 
   const startUrl = (t: string) =>
     `${base}/oauth/connect/microsoft-ads?${new URLSearchParams({ connect_session_token: t, origin: window.location.origin, flow: id })}`;
@@ -62,10 +60,8 @@ export function connect(options: ConnectOptions): ConnectFlow {
   const stop = () => {
     late = false;
     window.removeEventListener("message", onMessage);
-    window.removeEventListener("focus", arm);
     clearInterval(watch);
-    clearTimeout(poll);
-    clearTimeout(closing);
+    // Also ends the closed-popup watch (its timers, its focus listener, its request).
     abort.abort();
   };
   const end = (event: ConnectEvent, keepWatching = false) => {
@@ -78,23 +74,21 @@ export function connect(options: ConnectOptions): ConnectFlow {
       return;
     }
     settled = true;
-    if (active === flow) active = null;
+    // Only the running flow gets here: while one runs, connect() returns it instead of starting another.
+    active = null;
     if (keepWatching) {
       late = true;
       stopLate = stop;
     } else {
       stop();
-      try {
-        popup?.close();
-      } catch {
-        // A popup cut off by COOP cannot be closed from here; it closes itself.
-      }
+      // No try: close() and focus() are allowed on a cross-origin popup, and are no-ops on one cut off by COOP.
+      popup?.close();
     }
     onEvent?.(event);
   };
   const finish = (result: ConnectResult) => end(result.type === "ads-connect:success" ? { type: "success", result } : { type: "error", error: result.error });
   const cancel = (reason: CancelReason) => end({ type: "cancelled", reason });
-  const noToken = () => finish(localError("session_token_unavailable", "Could not start connecting to Microsoft. Try again in a moment."));
+  const noToken = () => finish(localError("session_token_unavailable", "Could not start connecting. Try again."));
 
   function onMessage(event: MessageEvent) {
     if (event.origin !== serverOrigin || event.source !== popup || !popup) return;
@@ -104,47 +98,14 @@ export function connect(options: ConnectOptions): ConnectFlow {
     else if (isConnectResult(data)) finish(data);
   }
 
-  const receiveStatus = (s: SessionStatusData) => {
-    if (abort.signal.aborted || !closedAt) return;
-    if (s.status === "expired") return finish(localError("connect_session_expired", "The connect session expired. Try again."));
-    if (s.flow === id) {
-      if (s.result && (s.status === "success" || s.status === "error")) return finish(s.result);
-      // Our attempt reached Microsoft and is over without a result: nobody is signing in any more.
-      if (s.status === "pending") return cancel("attempt_over");
-    } else if (Date.now() - closedAt >= closedGraceMs) {
-      cancel("popup_closed");
-    }
-  };
-
-  const pollOnce = async () => {
-    try {
-      const s = token && (await fetchSessionStatus(base, token, abort.signal));
-      if (s) receiveStatus(s);
-    } catch {
-      // Offline for a moment: the next poll tries again.
-    }
-    if (!abort.signal.aborted) poll = setTimeout(pollOnce, pollIntervalMs);
-  };
-
-  // This page has the focus while the popup looks closed: a live popup (COOP) would hold it, so the
-  // user closed it. Said soon, yet a success that still comes is taken (`late`).
-  function arm() {
-    clearTimeout(closing);
-    closing = setTimeout(() => {
-      end({ type: "cancelled", reason: "popup_closed" }, true);
-      if (options.externalPolling) void pollOnce();
-    }, closedFocusMs);
-  }
-
   const onLooksClosed = () => {
-    closedAt = Date.now();
     clearInterval(watch);
     // Closed before we ever sent it to the server: that is the user, not COOP.
-    if (!navigated) return cancel("popup_closed");
+    if (!token) return cancel("popup_closed");
     onEvent?.({ type: "popup_closed" });
-    if (!options.externalPolling) void pollOnce();
-    window.addEventListener("focus", arm);
-    if (window.document.hasFocus()) arm();
+    void import("./closed.js").then((m) => {
+      receive = m.watchClosed(options, base, id, token, abort.signal, end, finish, cancel);
+    });
   };
 
   const flow: ConnectFlow = {
@@ -153,15 +114,10 @@ export function connect(options: ConnectOptions): ConnectFlow {
     get sessionToken() {
       return token;
     },
-    cancel: () => (late ? stop() : cancel("user")),
-    focus: () => {
-      try {
-        popup?.focus();
-      } catch {
-        // Unreachable under COOP; nothing else to do.
-      }
-    },
-    receiveStatus,
+    // After "popup_closed" this only stops the late watch (`end` reports nothing more then).
+    cancel: () => cancel("user"),
+    focus: () => popup?.focus(),
+    receiveStatus: (s) => receive?.(s),
   };
 
   const { popupWidth: w = 500, popupHeight: h = 700 } = options;
@@ -179,17 +135,13 @@ export function connect(options: ConnectOptions): ConnectFlow {
       // No popup (blocked, an in-app browser, or asked for): this page goes to Microsoft and back.
       active = flow;
       onEvent?.({ type: "redirect" });
-      void resolveToken(options, base, abort.signal).then(
-        (t) => import("./redirect.js").then((m) => m.redirectToServer(base, t, id, options.returnUrl ?? window.location.href)),
-        noToken,
-      );
+      void import("./redirect.js").then((m) => m.redirectToServer(options, base, id, abort.signal)).catch(noToken);
       return flow;
     }
-    finish(localError("popup_blocked", "Your browser blocked the Microsoft sign-in window. Allow pop-ups for this site, then try again."));
+    finish(localError("popup_blocked", "Pop-up blocked: allow pop-ups for this site, then try again."));
     return flow;
   }
   active = flow;
-  navigated = !!token;
   window.addEventListener("message", onMessage);
   watch = setInterval(() => popup.closed && onLooksClosed(), 300);
   onEvent?.({ type: "open" });
@@ -198,22 +150,8 @@ export function connect(options: ConnectOptions): ConnectFlow {
     void resolveToken(options, base, abort.signal).then((t) => {
       if (settled) return;
       token = t;
-      navigated = true;
       popup.location.href = startUrl(t);
     }, noToken);
   }
   return flow;
-}
-
-/**
- * The given token, or one from `getSessionToken`, fetched once more when the server says the first
- * one is used up. Neither given: a rejection (the flow's `session_token_unavailable`).
- */
-async function resolveToken(options: ConnectOptions, base: string, signal: AbortSignal): Promise<string> {
-  const get = options.getSessionToken!;
-  if (options.sessionToken) return options.sessionToken;
-  const first = await get();
-  const status = await fetchSessionStatus(base, first, signal).catch(() => null);
-  // An expired session, or one that already connected, cannot start another attempt.
-  return status?.status === "expired" || status?.status === "success" ? get() : first;
 }

@@ -19,9 +19,6 @@ export async function fetchSessionStatus(serverUrl: string, sessionToken: string
     cache: "no-store",
     signal,
   });
-  const body = (await res.json()) as { data?: SessionStatusData; error?: { code?: string } };
-  if (body.data && typeof body.data.status === "string") return body.data;
   // A token the server no longer knows reads as an expired session: the flow cannot go on.
-  if (res.status === 401) return { status: "expired" } as SessionStatusData;
-  return null;
+  return ((await res.json()) as { data?: SessionStatusData }).data ?? (res.status === 401 ? ({ status: "expired" } as SessionStatusData) : null);
 }

@@ -1,17 +1,20 @@
 import { isConnectResult } from "./isConnectResult.js";
 import type { ConnectError, ConnectResult } from "./protocol.js";
+import { resolveToken } from "./token.js";
+import type { ConnectOptions } from "./types.js";
 
 /**
  * Redirect mode, loaded only when a flow redirects or a page returns from one.
  *
- * Its way out: a form POST to the server, whose browser-set `Origin` header proves this
+ * Its way out (with the session token, see `resolveToken`): a form POST to the server, whose browser-set `Origin` header proves this
  * page (an allowed origin) sent it, so no handshake or confirmation is needed.
  */
-export function redirectToServer(base: string, token: string, flow: string, returnTo: string): void {
+export async function redirectToServer(options: ConnectOptions, base: string, flow: string, signal: AbortSignal): Promise<void> {
+  const token = await resolveToken(options, base, signal);
   const form = window.document.createElement("form");
   form.method = "post";
   form.action = `${base}/oauth/connect/microsoft-ads/redirect`;
-  for (const [name, value] of Object.entries({ connect_session_token: token, flow, return_to: returnTo })) {
+  for (const [name, value] of Object.entries({ connect_session_token: token, flow, return_to: options.returnUrl ?? window.location.href })) {
     const input = window.document.createElement("input");
     input.type = "hidden";
     input.name = name;

@@ -2,7 +2,8 @@ import { connect } from "../core/connect.js";
 import type { ConnectError, ConnectSuccess } from "../core/protocol.js";
 import { resumeRedirect } from "../core/resume.js";
 import type { CancelReason, ConnectEvent, ConnectFlow, ConnectOptions } from "../core/types.js";
-import { type ConnectLabels, DEFAULT_LABELS } from "../react/labels.js";
+import { BASE_LABELS } from "../react/english.js";
+import type { ConnectLabels } from "../react/labelTypes.js";
 
 const LOGO =
   '<svg width="16" height="16" viewBox="0 0 21 21" aria-hidden="true"><path fill="#f25022" d="M0 0h10v10H0z"/><path fill="#7fba00" d="M11 0h10v10H11z"/><path fill="#00a4ef" d="M0 11h10v10H0z"/><path fill="#ffb900" d="M11 11h10v10H11z"/></svg>';
@@ -83,7 +84,8 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
   /** Starts connecting (call it from a click: the popup opens at once). The button does this. */
   connect(): void {
     const a = (n: string) => this.getAttribute(n) ?? undefined;
-    const size = (n: string) => (a(n) ? Number(a(n)) : undefined);
+    const size = (n: string) => Number(a(n)) || undefined;
+    // Unset attributes are undefined, which connect() reads as its defaults.
     const options: Record<string, unknown> = {
       serverUrl: a("server-url"),
       sessionToken: this.sessionToken,
@@ -96,18 +98,17 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
     };
     // The token is for one flow.
     this.sessionToken = undefined;
-    for (const k in options) if (options[k] === undefined) delete options[k];
     this.flow = connect(options as unknown as ConnectOptions);
   }
 
   private onEvent(e: ConnectEvent): void {
-    const l = { ...DEFAULT_LABELS, ...this.labels };
+    const l = { ...BASE_LABELS, ...this.labels };
     if (e.type === "open" || e.type === "redirect") this.show("connecting", e.type === "open" ? l.openHint : l.redirecting, l.connecting, true);
     else if (e.type === "popup_closed") this.show("waiting", l.waiting, l.cancel, true);
     else this.ended(e, l);
   }
 
-  private ended(e: Exclude<ConnectEvent, { type: "open" | "redirect" | "popup_closed" }>, l: ConnectLabels): void {
+  private ended(e: Exclude<ConnectEvent, { type: "open" | "redirect" | "popup_closed" }>, l: typeof BASE_LABELS): void {
     this.flow = null;
     if (e.type === "success") {
       const [first, ...more] = e.result.accounts;
@@ -116,7 +117,7 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
         first ? l.connectedTo(first, more.length) : l.connectedAs(e.result.account.display_name ?? e.result.account.username),
         l.reconnect,
       );
-    } else if (e.type === "error") this.show("error", l.errors[e.error.code] ?? e.error.message, l.retry, false, e.error);
+    } else if (e.type === "error") this.show("error", l.errors[e.error.code] ?? e.error.message, l.retry, false, e.error, l.adminLink);
     else this.show(e.reason === "popup_closed" ? "closed" : "idle", e.reason === "popup_closed" ? l.closed : l.cancelled, l.retry);
     this.dispatchEvent(
       new CustomEvent(e.type === "cancelled" ? "close" : e.type, {
@@ -128,7 +129,7 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
     if (active === document.body || active === this) this.button.focus();
   }
 
-  private show(state: string, text: string, action = this.labels?.connect ?? DEFAULT_LABELS.connect, busy = false, error?: ConnectError): void {
+  private show(state: string, text: string, action = this.labels?.connect ?? BASE_LABELS.connect, busy = false, error?: ConnectError, adminLink = ""): void {
     this.dataset.adscState = state;
     if (error) this.dataset.adscErrorCode = error.code;
     else delete this.dataset.adscErrorCode;
@@ -144,7 +145,7 @@ export class ConnectMicrosoftAdsElement extends HTMLElement {
       link.href = error.admin_consent_url;
       link.target = "_blank";
       link.rel = "noopener noreferrer";
-      link.textContent = ` ${{ ...DEFAULT_LABELS, ...this.labels }.adminLink}`;
+      link.textContent = ` ${adminLink}`;
       link.style.color = "var(--adsc-link)";
       this.status.append(link);
     }

@@ -81,6 +81,10 @@ describe("<ConnectMicrosoftAds>", () => {
     const browser = new BrowserClient();
     const result = resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), "needs-admin@fabrikam.example"));
     act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    // The link and its copy button are a chunk of their own, loaded with this error.
+    await act(async () => {
+      await import("./AdminLink.js");
+    });
     expect(rootOf().dataset.adscErrorCode).toBe("admin_consent_required");
     expect(status().textContent).toContain("administrator");
     const link = view.container.querySelector<HTMLAnchorElement>("a[data-adsc-admin-link]")!;

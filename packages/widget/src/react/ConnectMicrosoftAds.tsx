@@ -1,6 +1,9 @@
-import { type CSSProperties, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { type ConnectLabels, DEFAULT_LABELS, loadConnectLabels, resolveWidgetLanguage, type ShownAccount } from "./labels.js";
+import { button, root, small } from "./styles.js";
 import { type UseMicrosoftAdsConnectOptions, useMicrosoftAdsConnect } from "./useMicrosoftAdsConnect.js";
+
+const AdminLink = lazy(() => import("./AdminLink.js"));
 
 /**
  * {@link ConnectMicrosoftAds}' props: the hook's options, an existing connection to show, texts and theme.
@@ -49,25 +52,6 @@ export interface ConnectMicrosoftAdsProps extends UseMicrosoftAdsConnectOptions 
   className?: string;
 }
 
-// Inline styles only (no global CSS). Fits the host page: its font and text colour (currentColor),
-// never a colour of its own chosen from prefers-color-scheme, which can differ from the card the
-// widget sits on. Hosts set the rest through custom properties; one left unset inherits.
-const root: CSSProperties = { display: "inline-flex", flexDirection: "column", alignItems: "flex-start", gap: "0.5em" };
-const button: CSSProperties = {
-  display: "inline-flex",
-  alignItems: "center",
-  gap: "0.6em",
-  padding: "0.6em 1.1em",
-  border: "1px solid var(--adsc-border, currentColor)",
-  borderRadius: "var(--adsc-radius, 4px)",
-  background: "var(--adsc-button-bg, transparent)",
-  color: "var(--adsc-button-text, inherit)",
-  font: "inherit",
-  fontWeight: 600,
-  cursor: "pointer",
-};
-const small = { ...button, padding: "0.2em 0.6em", fontWeight: 400 };
-
 const logo = (
   <svg width="16" height="16" viewBox="0 0 21 21" aria-hidden="true">
     <path fill="#f25022" d="M0 0h10v10H0z" />
@@ -92,7 +76,6 @@ const logo = (
  */
 export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, labels, theme, className, ...options }: ConnectMicrosoftAdsProps) {
   const { state, open, openWith, cancel } = useMicrosoftAdsConnect(options);
-  const [copied, setCopied] = useState<string>();
   const main = useRef<HTMLButtonElement>(null);
   const busy = state.status === "connecting" || state.status === "waiting" || state.status === "redirecting";
   // The popup closed with an outcome: the keyboard goes on from the button, unless the user moved on.
@@ -167,23 +150,9 @@ export function ConnectMicrosoftAds({ connected, getChangeAccountsToken, lang, l
         </p>
       )}
       {adminUrl && (
-        <p style={{ margin: 0, display: "flex", gap: "0.75em", alignItems: "baseline" }}>
-          <a href={adminUrl} target="_blank" rel="noopener noreferrer" data-adsc-admin-link="" style={{ color: "var(--adsc-link)" }}>
-            {l.adminLink}
-          </a>
-          <button
-            type="button"
-            style={small}
-            onClick={() =>
-              navigator.clipboard?.writeText(adminUrl).then(
-                () => setCopied(adminUrl),
-                () => {},
-              )
-            }
-          >
-            {copied === adminUrl ? l.copied : l.copyLink}
-          </button>
-        </p>
+        <Suspense>
+          <AdminLink url={adminUrl} l={l} />
+        </Suspense>
       )}
     </div>
   );

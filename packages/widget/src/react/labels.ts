@@ -1,3 +1,4 @@
+import { BASE_LABELS } from "./english.js";
 import type { ConnectLabels } from "./labelTypes.js";
 
 export type { ConnectLabels, ShownAccount } from "./labelTypes.js";
@@ -14,24 +15,11 @@ export type { ConnectLabels, ShownAccount } from "./labelTypes.js";
  * ```
  */
 export const DEFAULT_LABELS: ConnectLabels = {
-  connect: "Connect Microsoft Ads",
-  connecting: "Connecting…",
-  openHint: "Sign in with Microsoft in the window that opened.",
-  waiting: "Waiting for Microsoft sign-in to finish…",
-  cancel: "Cancel",
-  cancelled: "Cancelled. Nothing was connected.",
-  closed: "Sign-in window closed.",
-  redirecting: "Going to Microsoft sign-in…",
-  retry: "Try again",
-  reconnect: "Reconnect",
-  connectedAs: (name) => `Connected as ${name}`,
-  connectedTo: (a, more) => `Connected: ${[a.name, a.number].filter(Boolean).join(" · ")}${more ? ` and ${more} more` : ""}`,
+  ...BASE_LABELS,
   changeAccounts: "Change accounts",
   expired: (name, account) => `The connection for ${name} has expired. Reconnect and sign in as ${account ?? name} to keep your ads data flowing.`,
-  adminLink: "Approval link for your administrator",
   copyLink: "Copy link",
   copied: "Copied",
-  errors: {},
 };
 
 /**

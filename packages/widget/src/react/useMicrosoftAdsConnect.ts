@@ -1,7 +1,5 @@
-import { QueryClient, QueryClientContext, useQuery } from "@tanstack/react-query";
-import { useCallback, useContext, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { connect } from "../core/connect.js";
-import { fetchSessionStatus } from "../core/fetchSessionStatus.js";
 import { resumeRedirect } from "../core/resume.js";
 import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess } from "../core/types.js";
 
@@ -110,9 +108,9 @@ export interface UseMicrosoftAdsConnect {
 const IDLE: ConnectState = { status: "idle", result: null, error: null, cancelled: false, reason: null };
 
 /**
- * The headless hook: state plus functions that are always safe to call. Polls the session with
- * TanStack Query (the host's `QueryClientProvider` if there is one, a private client otherwise)
- * while the popup looks closed, cancels the flow on unmount, and takes the result of a redirect
+ * The headless hook: state plus functions that are always safe to call. The core polls the session
+ * while the popup looks closed (no data library needed; inside a `QueryClientProvider` it works the
+ * same), the flow is cancelled on unmount, and takes the result of a redirect
  * sign-in when the page comes back from one ({@link resumeRedirect}).
  *
  * @example
@@ -126,11 +124,8 @@ const IDLE: ConnectState = { status: "idle", result: null, error: null, cancelle
  * ```
  */
 export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): UseMicrosoftAdsConnect {
-  const hostClient = useContext(QueryClientContext);
-  const [ownClient] = useState(() => (hostClient ? null : new QueryClient()));
   const [state, setState] = useState<ConnectState>(IDLE);
   const flow = useRef<ConnectFlow | null>(null);
-  const [running, setRunning] = useState<ConnectFlow | null>(null);
   const latest = useRef(options);
   latest.current = options;
 
@@ -141,7 +136,6 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     else if (event.type === "popup_closed") setState((s) => ({ ...s, status: "waiting" }));
     else {
       flow.current = null;
-      setRunning(null);
       if (event.type === "success") {
         setState({ ...IDLE, status: "connected", result: event.result });
         o.onSuccess?.(event.result);
@@ -163,7 +157,6 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
       const started = connect({
         ...rest,
         ...(getSessionToken ? { getSessionToken, sessionToken: undefined } : {}),
-        externalPolling: true,
         onEvent: (event) => {
           ended ||= event.type === "success" || event.type === "error" || event.type === "cancelled";
           onEvent(event);
@@ -171,7 +164,6 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
       });
       // A flow that ended inside connect() (popup blocked) has reported already; do not keep it.
       if (!ended) flow.current = started;
-      setRunning(ended ? null : started);
     },
     [onEvent],
   );
@@ -190,26 +182,6 @@ export function useMicrosoftAdsConnect(options: UseMicrosoftAdsConnectOptions): 
     );
     return () => flow.current?.cancel();
   }, [onEvent]);
-
-  const token = running?.sessionToken ?? null;
-  const client = (hostClient ?? ownClient)!;
-  const status = useQuery(
-    {
-      queryKey: ["ads-connect", "session-status", options.serverUrl, running?.id],
-      // Tied to the flow (which ends on unmount too), so a flow that ended leaves no request in flight.
-      queryFn: () => fetchSessionStatus(options.serverUrl, token ?? "", running?.signal),
-      enabled: state.status === "waiting" && token !== null,
-      refetchInterval: options.pollIntervalMs ?? 1000,
-      refetchIntervalInBackground: true,
-      retry: false,
-      gcTime: 0,
-    },
-    client,
-  );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: every poll's answer is delivered, also one equal to the last (react-query then keeps the same data object)
-  useEffect(() => {
-    if (status.data) running?.receiveStatus(status.data);
-  }, [status.data, status.dataUpdatedAt, running]);
 
   return { state, open, openWith, cancel, reset };
 }
