@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL(".", import.meta.url));
 const INTERNAL = new Set([
   "config.ts:ConfigError",
   "connect/callbackFlow.ts:ResultAlreadyRecorded",
-  "connections/tokenRefresher.ts:NoTokenBudget",
+  "connections/refreshFailures.ts:NoTokenBudget",
   "tokens/tokenCipher.ts:UnreadableSecretError",
 ]);
 

@@ -24,7 +24,8 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
   const lines: string[] = [];
   return new Promise((resolve, reject) => {
     let buffered = "";
-    void exited.then((code) => reject(new Error(`server exited early (${code})`)));
+    // The last log lines say why (a config error, a migration that failed).
+    void exited.then((code) => reject(new Error(`server exited early (${code}): ${[...lines, buffered].slice(-5).join("\n")}`)));
     child.stdout!.on("data", (chunk: Buffer) => {
       buffered += chunk.toString("utf8");
       const parts = buffered.split("\n");
