@@ -9,6 +9,7 @@
  * the soak, its pass rule).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEntraEmulator, startMicrosoftAdsEmulator } from "@ads-connect/entra-emulator";
 import { createDatabase } from "../../packages/server/src/store/createDatabase.js";
@@ -50,7 +51,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
 
 async function main(): Promise<number> {
   const rng = new Rng(seed);
-  const runDir = mkdtempSync("/tmp/ads-connect-chaos-");
+  const runDir = mkdtempSync(path.join(tmpdir(), "ads-connect-chaos-"));
   if (process.env.CHAOS_KEEP !== "1") cleanups.push(() => rmSync(runDir, { recursive: true, force: true }));
   log(`seed ${seed}, ${Math.round(durationMs / 1000)} s of traffic, run folder ${runDir}`);
 
@@ -220,7 +221,7 @@ async function main(): Promise<number> {
     soak,
   });
   process.stdout.write(`${report.markdown}\n`);
-  const out = `/tmp/ads-connect-${mode}-seed${seed}.json`;
+  const out = path.join(tmpdir(), `ads-connect-${mode}-seed${seed}.json`);
   writeFileSync(out, JSON.stringify(report.json, null, 2));
   log(`figures written to ${out}`);
   void deadline;
