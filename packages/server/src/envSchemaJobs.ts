@@ -34,7 +34,7 @@ export const JOBS_ENV = {
   REFRESH_MAX_TRIES: seconds(1, 10).default(4).meta({ description: "tries of one refresh on 429/5xx/timeouts" }),
   TOKEN_READ_CACHE_SECONDS: seconds(0, 60).default(5).meta({
     description:
-      "PostgreSQL: token reads serve a connection's row kept in memory, dropped as soon as any instance changes it (told by PostgreSQL's LISTEN/NOTIFY, one extra database connection per instance; while that connection is down every read goes to the database) and in any case this long after it was read (`0`: every read goes to the database); SQLite reads the row every time",
+      "PostgreSQL: token reads serve a connection's row kept in memory, dropped as soon as any instance changes it (told by PostgreSQL's LISTEN/NOTIFY, one extra database connection per instance; while that connection is down every read goes to the database) and in any case this long after it was read (`0`: every read goes to the database); SQLite keeps rows the same way while no connection, of this or another process, has written the database since (checked on every read with `PRAGMA data_version`)",
   }),
   REFRESH_LEASE_SECONDS: seconds(1, 600).default(10).meta({
     description:

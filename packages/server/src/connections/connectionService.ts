@@ -28,6 +28,7 @@ import { ConnectionRowCache } from "./connectionRowCache.js";
 import { CredentialCache } from "./credentialCache.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
+import { StampedRowCache } from "./stampedRowCache.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
 
 export interface ConnectedAccount {
@@ -48,8 +49,8 @@ export const LAST_FETCHED_GRANULARITY_MS = 60_000;
 export class ConnectionService {
   private readonly credentialCache: CredentialCache;
   private readonly accountLists = new AccountListCache();
-  /** PostgreSQL with a change feed: the rows token reads serve from memory (see ConnectionRowCache). */
-  private readonly rowCache: ConnectionRowCache | undefined;
+  /** The rows token reads serve from memory: PostgreSQL with a change feed (ConnectionRowCache), SQLite (StampedRowCache). */
+  private readonly rowCache: ConnectionRowCache | StampedRowCache | undefined;
 
   private readonly now: Clock;
 
@@ -74,6 +75,10 @@ export class ConnectionService {
     this.credentialCache = new CredentialCache({ ...(deps.credentialCache ?? { maxEntries: 10_000, ttlMs: 60_000 }), now: () => this.now() });
     const ttlMs = deps.config.tokenReadCacheSeconds * 1000;
     if (deps.changes && ttlMs > 0) this.rowCache = new ConnectionRowCache(deps.changes, { maxEntries: 10_000, ttlMs, now: () => this.now() });
+    else if (ttlMs > 0 && deps.stores.connections.stampsChanges) {
+      const connections = deps.stores.connections;
+      this.rowCache = new StampedRowCache(() => connections.changeStamp(), { maxEntries: 10_000, ttlMs, now: () => this.now() });
+    }
   }
 
   async list(query: ListConnectionsQuery): Promise<{ connections: ConnectionSummary[] }> {

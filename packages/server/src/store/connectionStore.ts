@@ -3,6 +3,7 @@ import type { Db } from "./db.js";
 import { containsExactly, likeContains } from "./like.js";
 import { prepareOnPostgres } from "./preparedStatements.js";
 import type { ConnectionTable } from "./schema.js";
+import { sqliteChangeStamp } from "./sqliteDialect.js";
 
 export type ConnectionRow = Selectable<ConnectionTable>;
 export type NewConnectionRow = Insertable<ConnectionTable>;
@@ -178,6 +179,20 @@ export class ConnectionStore {
       query = query.where((eb) => eb.or(["connection_id", "username", "end_user_id"].map((column) => likeContains(column, search))));
     }
     return query.orderBy("id", "asc").limit(filter.limit).offset(filter.offset).execute();
+  }
+
+  /**
+   * SQLite, outside a transaction: a number that changes whenever any connection, of this process or
+   * another, may have written the database since it was last taken (see SqliteChangeStamp); a row
+   * read after taking it is current while it stays the same. Undefined when not available.
+   */
+  changeStamp(): number | undefined {
+    return sqliteChangeStamp(this.db)?.current();
+  }
+
+  /** Whether `changeStamp` can be used (SQLite, outside a transaction). */
+  get stampsChanges(): boolean {
+    return sqliteChangeStamp(this.db) !== undefined;
   }
 
   async findByConnectionId(connectionId: string): Promise<ConnectionRow | undefined> {

@@ -7,7 +7,7 @@ import { DEFAULT_BUSY_RETRY_MS, retryWhileBusy, SQLITE_BUSY_TIMEOUT_MS } from ".
 import { type DialectName, migrateToLatest } from "./migrations.js";
 import { usePreparedStatements } from "./preparedStatements.js";
 import type { Database } from "./schema.js";
-import { RetryingSqliteDialect, type SqliteCloseHooks } from "./sqliteDialect.js";
+import { RetryingSqliteDialect, registerChangeStamp, SqliteChangeStamp, type SqliteCloseHooks } from "./sqliteDialect.js";
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, type CheckpointResult, WalCheckpointer } from "./walCheckpointer.js";
 
 /** While starting, another process may be migrating the same file; waiting for it is fine. */
@@ -74,7 +74,9 @@ export async function createDatabase(target: DatabaseTarget | string, options: D
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   const hooks: SqliteCloseHooks = {};
-  const db = new Kysely<Database>({ dialect: new RetryingSqliteDialect({ database: sqlite }, budget, hooks) });
+  const stamp = new SqliteChangeStamp(sqlite);
+  const db = new Kysely<Database>({ dialect: new RetryingSqliteDialect({ database: sqlite }, budget, hooks, stamp) });
+  registerChangeStamp(db, stamp);
   try {
     await migrateToLatest(db as Kysely<unknown>, "sqlite");
   } catch (err) {

@@ -37,6 +37,7 @@ export class StatementCache {
   constructor(
     private readonly db: SQLite.Database,
     private readonly maxEntries = STATEMENT_CACHE_SIZE,
+    private readonly stamp?: SqliteChangeStamp,
   ) {}
 
   get size(): number {
@@ -56,6 +57,8 @@ export class StatementCache {
   execute<R>(query: CompiledQuery): QueryResult<R> {
     const stmt = this.prepare(query.sql);
     const parameters = query.parameters as unknown[];
+    // Before running, so a write that throws half-done counts too (`insert … returning` is a reader).
+    if (!stmt.readonly) this.stamp?.wrote();
     if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
     const { changes, lastInsertRowid } = stmt.run(parameters);
     return {
@@ -64,6 +67,52 @@ export class StatementCache {
       rows: [],
     };
   }
+}
+
+/**
+ * A number that changes whenever the database may have changed since it was last taken: on every
+ * write of this connection (counted as it runs) and on every commit of any other connection, this
+ * process's bookkeeping one or another process's (`PRAGMA data_version`, which does not move for
+ * the connection's own commits, hence the count). Taken outside any transaction it sees every
+ * commit made before it was taken. Undefined when it cannot be read (closed, busy): callers must
+ * then treat everything they kept as stale.
+ */
+export class SqliteChangeStamp {
+  private generation = 0;
+  private dataVersion: unknown;
+  private statement: SQLite.Statement | undefined;
+
+  constructor(private readonly db: SQLite.Database) {}
+
+  wrote(): void {
+    this.generation++;
+  }
+
+  current(): number | undefined {
+    try {
+      this.statement ??= this.db.prepare("pragma data_version").pluck();
+      const version = this.statement.get();
+      if (version !== this.dataVersion) {
+        this.dataVersion = version;
+        this.generation++;
+      }
+      return this.generation;
+    } catch {
+      this.generation++;
+      return undefined;
+    }
+  }
+}
+
+const changeStamps = new WeakMap<object, SqliteChangeStamp>();
+
+export function registerChangeStamp(db: object, stamp: SqliteChangeStamp): void {
+  changeStamps.set(db, stamp);
+}
+
+/** The SQLite database's change stamp; undefined on PostgreSQL and for a transaction's handle. */
+export function sqliteChangeStamp(db: object): SqliteChangeStamp | undefined {
+  return changeStamps.get(db);
 }
 
 /** Each query retries SQLITE_BUSY asynchronously until the deadline set when it asked for the connection. */
@@ -95,9 +144,10 @@ class RetryingSqliteDriver extends SqliteDriver {
     config: SqliteDialectConfig & { database: SQLite.Database },
     private readonly budget: BusyRetryBudget,
     private readonly hooks: SqliteCloseHooks,
+    stamp: SqliteChangeStamp | undefined,
   ) {
     super(config);
-    this.statements = new StatementCache(config.database);
+    this.statements = new StatementCache(config.database, STATEMENT_CACHE_SIZE, stamp);
   }
 
   override async destroy(): Promise<void> {
@@ -136,12 +186,13 @@ export class RetryingSqliteDialect extends SqliteDialect {
     private readonly sqliteConfig: SqliteDialectConfig & { database: SQLite.Database },
     private readonly budget: BusyRetryBudget,
     private readonly hooks: SqliteCloseHooks = {},
+    private readonly stamp?: SqliteChangeStamp,
   ) {
     super(sqliteConfig);
   }
 
   override createDriver(): Driver {
-    return new RetryingSqliteDriver(this.sqliteConfig, this.budget, this.hooks);
+    return new RetryingSqliteDriver(this.sqliteConfig, this.budget, this.hooks, this.stamp);
   }
 
   override createAdapter(): DialectAdapter {
