@@ -20,6 +20,8 @@ const NO_STORAGE = [
   "packages/server/src/store/fileModes.test.ts",
   "packages/server/src/store/concurrentMigrations.test.ts",
   "packages/server/src/store/walCheckpointer.test.ts",
+  // SQLite's kept rows, checked against its change stamp (PostgreSQL's: tokenReadCache.pg.test.ts).
+  "packages/server/src/connections/tokenReadCache.test.ts",
   // The docs checks read files and compile snippets; no database.
   "packages/server/src/docs/**",
   // Which modules a server start loads, in a child process of its own (SQLite).
