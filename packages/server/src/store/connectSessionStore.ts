@@ -1,6 +1,15 @@
-import type { Selectable, Updateable } from "kysely";
+import type { ExpressionBuilder, Selectable, Updateable } from "kysely";
 import type { Db } from "./db.js";
-import type { ConnectSessionTable } from "./schema.js";
+import type { ConnectSessionTable, Database } from "./schema.js";
+
+/** `at`, or just after `column` when that is not earlier: an order two instances' clocks cannot reverse. */
+const laterThan = (eb: ExpressionBuilder<Database, "connect_sessions">, column: "last_attempt_at" | "last_result_at", at: number) =>
+  eb
+    .case()
+    .when(column, ">=", at)
+    .then(eb(column, "+", 1))
+    .else(at)
+    .end();
 
 export type ConnectSessionRow = Selectable<ConnectSessionTable>;
 
@@ -96,12 +105,7 @@ export class ConnectSessionStore {
     await this.db
       .updateTable("connect_sessions")
       .set((eb) => ({
-        last_attempt_at: eb
-          .case()
-          .when("last_result_at", ">=", at)
-          .then(eb("last_result_at", "+", 1))
-          .else(at)
-          .end(),
+        last_attempt_at: laterThan(eb, "last_result_at", at),
         last_attempt_expires_at: expiresAt,
         last_attempt_flow: flow,
       }))
@@ -120,12 +124,7 @@ export class ConnectSessionStore {
       .updateTable("connect_sessions")
       .set((eb) => ({
         last_result: json,
-        last_result_at: eb
-          .case()
-          .when("last_attempt_at", ">=", at)
-          .then(eb("last_attempt_at", "+", 1))
-          .else(at)
-          .end(),
+        last_result_at: laterThan(eb, "last_attempt_at", at),
       }))
       .where("id", "=", id)
       .$if(options.openOnly === true, (q) => q.where("completed_at", "is", null))
@@ -155,12 +154,7 @@ export class ConnectSessionStore {
       .set((eb) => ({
         completed_at: at,
         last_result: json,
-        last_result_at: eb
-          .case()
-          .when("last_attempt_at", ">=", at)
-          .then(eb("last_attempt_at", "+", 1))
-          .else(at)
-          .end(),
+        last_result_at: laterThan(eb, "last_attempt_at", at),
       }))
       .where("id", "=", id)
       .execute();
