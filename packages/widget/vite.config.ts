@@ -40,7 +40,11 @@ const library = defineConfig({
       external: (id) => peers.some((p) => p.test(id)),
       // The React entry is client code: Next.js (App Router) and other React Server Components
       // hosts may then import it from a server component. The core entry stays directive-free.
-      output: { banner: (chunk) => (chunk.isEntry && chunk.name === "index" ? '"use client";' : "") },
+      output: {
+        banner: (chunk) => (chunk.isEntry && chunk.name === "index" ? '"use client";' : ""),
+        // A host's bundler names (and hashes) the chunks again: a hash here would be bytes in its build.
+        chunkFileNames: "[name].js",
+      },
     },
   },
 });

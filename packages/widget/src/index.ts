@@ -1,7 +1,9 @@
 /**
  * @ads-connect/widget — the "Connect Microsoft Ads" button for React ({@link ConnectMicrosoftAds}),
- * the headless hook behind it ({@link useMicrosoftAdsConnect}), and everything of the framework-free
- * core (`@ads-connect/widget/core`).
+ * the headless hook behind it ({@link useMicrosoftAdsConnect}), the core's flow functions
+ * ({@link connect}, {@link resumeRedirect}) and its types. The core's lower-level helpers
+ * (`fetchSessionStatus`, `isConnectResult`) are in `@ads-connect/widget/core` only: a React page
+ * does not carry them before a click.
  *
  * @example
  * ```tsx
@@ -14,7 +16,21 @@
  * @module @ads-connect/widget
  */
 
-export * from "./core/index.js";
+export type {
+  Account,
+  AdAccount,
+  CancelReason,
+  ConnectError,
+  ConnectEvent,
+  ConnectFlow,
+  ConnectOptions,
+  ConnectResult,
+  ConnectSuccess,
+  ErrorActor,
+  ErrorCode,
+  SessionStatusData,
+} from "./core/index.js";
+export { connect, resumeRedirect } from "./core/index.js";
 export { ConnectMicrosoftAds, type ConnectMicrosoftAdsProps } from "./react/ConnectMicrosoftAds.js";
 export { type ConnectLabels, DEFAULT_LABELS, loadConnectLabels, resolveWidgetLanguage, type ShownAccount, WIDGET_LANGUAGES } from "./react/labels.js";
 export type { ConnectState, ConnectStatus, UseMicrosoftAdsConnect, UseMicrosoftAdsConnectOptions } from "./react/useMicrosoftAdsConnect.js";

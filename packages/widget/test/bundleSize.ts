@@ -37,6 +37,8 @@ export async function bundleSize(entryCode: string, resolveDir: string): Promise
         // UTF-8 as Vite writes it (esbuild's default escapes every non-ASCII character: a catalogue in Arabic or Japanese would count six bytes a letter).
         charset: "utf8",
         external: PEERS,
+        // The published build, as a host resolves it: not the repository's tsconfig `paths` to the sources.
+        tsconfigRaw: "{}",
         outdir: dir,
         metafile: true,
         write: true,

@@ -56,24 +56,24 @@ describe("connect", () => {
   it("answers the start page's handshake only from its own popup at the server's origin, for its own flow, to the server's origin", async () => {
     const f = start();
     const hello = { type: "ads-connect:handshake", flow: f.id, nonce: "n-1" };
-    postFromPopup(hello, "https://evil.example", popup());
-    postFromPopup(hello, SERVER, window);
-    postFromPopup({ ...hello, flow: "someone-elses-flow" }, SERVER, popup());
+    await postFromPopup(hello, "https://evil.example", popup());
+    await postFromPopup(hello, SERVER, window);
+    await postFromPopup({ ...hello, flow: "someone-elses-flow" }, SERVER, popup());
     expect(popup().messages).toEqual([]);
-    postFromPopup(hello, SERVER, popup());
+    await postFromPopup(hello, SERVER, popup());
     expect(popup().messages).toEqual([{ data: hello, targetOrigin: SERVER }]);
     expect(finals()).toEqual([]);
   });
 
   it("accepts a result only from the server's origin, its own popup, and in the shared shape", async () => {
     start();
-    postFromPopup(success, "https://evil.example", popup());
-    postFromPopup(success, SERVER, window);
-    postFromPopup(success, SERVER, null);
-    postFromPopup({ ...success, operation: "delete" }, SERVER, popup());
-    postFromPopup("ads-connect:success", SERVER, popup());
+    await postFromPopup(success, "https://evil.example", popup());
+    await postFromPopup(success, SERVER, window);
+    await postFromPopup(success, SERVER, null);
+    await postFromPopup({ ...success, operation: "delete" }, SERVER, popup());
+    await postFromPopup("ads-connect:success", SERVER, popup());
     expect(finals()).toEqual([]);
-    postFromPopup(success, SERVER, popup());
+    await postFromPopup(success, SERVER, popup());
     expect(finals()).toEqual([{ type: "success", result: success }]);
   });
 
@@ -83,17 +83,17 @@ describe("connect", () => {
     await vi.advanceTimersByTimeAsync(400);
     expect(events.at(-1)).toEqual({ type: "popup_closed" });
     f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
-    postFromPopup(success, SERVER, popup());
+    await postFromPopup(success, SERVER, popup());
     f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
     expect(finals()).toEqual([{ type: "success", result: success }]);
   });
 
   it("cleans up: after the outcome no listener, timer or popup is left", async () => {
     start();
-    postFromPopup(success, SERVER, popup());
+    await postFromPopup(success, SERVER, popup());
     expect(vi.getTimerCount()).toBe(0);
     expect(popup().closed).toBe(true);
-    postFromPopup(success, SERVER, popup());
+    await postFromPopup(success, SERVER, popup());
     expect(finals()).toHaveLength(1);
   });
 
@@ -190,9 +190,9 @@ describe("connect", () => {
       popup().closed = true;
       await vi.advanceTimersByTimeAsync(300 + 2000);
       expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
-      postFromPopup(success, SERVER, popup());
+      await postFromPopup(success, SERVER, popup());
       f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
-      postFromPopup(success, SERVER, popup());
+      await postFromPopup(success, SERVER, popup());
       expect(finals()).toEqual([
         { type: "cancelled", reason: "popup_closed" },
         { type: "success", result: success },
@@ -207,7 +207,7 @@ describe("connect", () => {
       await vi.advanceTimersByTimeAsync(300 + 2000);
       const second = start();
       expect(stub.opened).toHaveLength(2);
-      postFromPopup(success, SERVER, popup(0));
+      await postFromPopup(success, SERVER, popup(0));
       expect(finals()).toEqual([{ type: "cancelled", reason: "popup_closed" }]);
       second.cancel();
     });

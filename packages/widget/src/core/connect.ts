@@ -1,6 +1,4 @@
-import { isConnectResult } from "./isConnectResult.js";
 import type { ConnectResult } from "./protocol.js";
-import { resolveToken } from "./token.js";
 import type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, SessionStatusData } from "./types.js";
 
 let active: ConnectFlow | null = null;
@@ -45,6 +43,8 @@ export function connect(options: ConnectOptions): ConnectFlow {
   const serverOrigin = new URL(base).origin;
   const id = randomId();
   const abort = new AbortController();
+  // Loaded now, while the popup opens and the user signs in: see `started.ts`.
+  const started = import("./started.js");
   let token = options.sessionToken ?? null;
   let settled = false;
   // After "popup_closed" the popup may still live (COOP cut it off while the user was away):
@@ -95,7 +95,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
     const data = event.data as { type?: unknown; flow?: unknown } | null;
     // The start page asks whether this page opened it for this flow: say so, to it only.
     if (data?.type === "ads-connect:handshake" && data.flow === id) popup.postMessage(data, serverOrigin);
-    else if (isConnectResult(data)) finish(data);
+    else void started.then((m) => m.isConnectResult(data) && finish(data), noToken);
   }
 
   const onLooksClosed = () => {
@@ -147,11 +147,13 @@ export function connect(options: ConnectOptions): ConnectFlow {
   onEvent?.({ type: "open" });
 
   if (!token) {
-    void resolveToken(options, base, abort.signal).then((t) => {
-      if (settled) return;
-      token = t;
-      popup.location.href = startUrl(t);
-    }, noToken);
+    void started
+      .then((m) => m.resolveToken(options, base, abort.signal))
+      .then((t) => {
+        if (settled) return;
+        token = t;
+        popup.location.href = startUrl(t);
+      }, noToken);
   }
   return flow;
 }

@@ -2,6 +2,7 @@
  * Tests only: stands in for the browser's popup window, which happy-dom cannot give a real
  * cross-origin life. The Chromium tests in e2e/ drive the real thing.
  */
+import { vi } from "vitest";
 import type { AdAccount } from "./protocol.js";
 /** A well-formed success result, as the server's result page posts it. */
 export const SUCCESS_RESULT = {
@@ -69,7 +70,11 @@ export function stubWindowOpen(options: { blocked?: boolean } = {}) {
   };
 }
 
-/** A message as the result page would post it: from `origin`, with `source` the popup. */
-export function postFromPopup(data: unknown, origin: string, source: unknown): void {
+/**
+ * A message as the result page would post it: from `origin`, with `source` the popup. Resolves once
+ * the widget has handled it (it checks a result with a part it loads at the click).
+ */
+export async function postFromPopup(data: unknown, origin: string, source: unknown): Promise<void> {
   window.dispatchEvent(new MessageEvent("message", { data, origin, source: source as Window }));
+  await vi.dynamicImportSettled();
 }

@@ -45,7 +45,7 @@ describe("<ConnectMicrosoftAds>", () => {
 
     const browser = new BrowserClient();
     const result = resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), "adele@contoso.example"));
-    act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    await act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(rootOf().dataset.adscState).toBe("connected");
     // Adele's one Microsoft Advertising account, chosen without asking, named with its Number.
     const [only] = result.type === "ads-connect:success" ? result.accounts : [];
@@ -56,7 +56,7 @@ describe("<ConnectMicrosoftAds>", () => {
     expect(onSuccess.mock.calls[0]![0].accounts).toEqual([only]);
   });
 
-  it("shows an error's plain message with its code and a retry; labels translate it", () => {
+  it("shows an error's plain message with its code and a retry; labels translate it", async () => {
     view = render(
       <ConnectMicrosoftAds
         serverUrl={server().serverUrl}
@@ -66,7 +66,7 @@ describe("<ConnectMicrosoftAds>", () => {
     );
     act(() => button().click());
     const declined = { type: "ads-connect:error", error: { code: "consent_declined", message: "You declined.", actor: "end_user", aadsts: 65004 } };
-    act(() => postFromPopup(declined, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    await act(() => postFromPopup(declined, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(rootOf().dataset.adscState).toBe("error");
     expect(rootOf().dataset.adscErrorCode).toBe("consent_declined");
     expect(status().textContent).toBe("Vous avez refusé l'accès.");
@@ -80,7 +80,7 @@ describe("<ConnectMicrosoftAds>", () => {
     act(() => button().click());
     const browser = new BrowserClient();
     const result = resultOf(await signInAs(browser, await beginSignIn(browser, stub.opened[0]!.url), "needs-admin@fabrikam.example"));
-    act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    await act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     // The link and its copy button are a chunk of their own, loaded with this error.
     await act(async () => {
       await import("./AdminLink.js");
@@ -111,9 +111,9 @@ describe("<ConnectMicrosoftAds>", () => {
     expect(status().textContent).toBe("Sign-in window closed.");
     expect(button().textContent).toBe("Try again");
     expect(document.activeElement).toBe(button());
-    act(() => postFromPopup(SUCCESS_RESULT, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    await act(() => postFromPopup(SUCCESS_RESULT, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(rootOf().dataset.adscState).toBe("connected");
-    act(() => postFromPopup(SUCCESS_RESULT, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    await act(() => postFromPopup(SUCCESS_RESULT, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(onSuccess).toHaveBeenCalledTimes(1);
   });
 
@@ -136,16 +136,16 @@ describe("<ConnectMicrosoftAds>", () => {
     const contoso = adAccount({ id: "150000001", name: "Contoso Ads", number: "F12A34BC" });
     const search = adAccount({ id: "150000002", name: "Contoso Search", number: "F12A34BD" });
     const brand = adAccount({ id: "150000003", name: "Contoso Brand", number: null });
-    const connectWith = (accounts: AdAccount[], props: Partial<Parameters<typeof ConnectMicrosoftAds>[0]> = {}) => {
+    const connectWith = async (accounts: AdAccount[], props: Partial<Parameters<typeof ConnectMicrosoftAds>[0]> = {}) => {
       const onSuccess = vi.fn();
       view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" onSuccess={onSuccess} {...props} />);
       act(() => button().click());
-      act(() => postFromPopup({ ...SUCCESS_RESULT, accounts }, new URL(server().serverUrl).origin, stub.opened.at(-1)!.popup));
+      await act(() => postFromPopup({ ...SUCCESS_RESULT, accounts }, new URL(server().serverUrl).origin, stub.opened.at(-1)!.popup));
       return onSuccess;
     };
 
-    it("one account: its name and Number; onSuccess carries the chosen accounts", () => {
-      const onSuccess = connectWith([contoso]);
+    it("one account: its name and Number; onSuccess carries the chosen accounts", async () => {
+      const onSuccess = await connectWith([contoso]);
       expect(rootOf().dataset.adscState).toBe("connected");
       expect(status().textContent).toBe("Connected: Contoso Ads · F12A34BC");
       expect(status().getAttribute("role")).toBe("status");
@@ -154,22 +154,22 @@ describe("<ConnectMicrosoftAds>", () => {
       expect(onSuccess.mock.calls[0]![0].account.username).toBe("adele@contoso.example");
     });
 
-    it("several accounts: the first and how many more", () => {
-      const onSuccess = connectWith([search, contoso, brand]);
+    it("several accounts: the first and how many more", async () => {
+      const onSuccess = await connectWith([search, contoso, brand]);
       expect(status().textContent).toBe("Connected: Contoso Search · F12A34BD and 2 more");
       expect(onSuccess.mock.calls[0]![0].accounts.map((a: { id: string }) => a.id)).toEqual(["150000002", "150000001", "150000003"]);
     });
 
-    it("no account (the user has none yet): the Microsoft user's name; an account without a Number: its name alone", () => {
-      connectWith([]);
+    it("no account (the user has none yet): the Microsoft user's name; an account without a Number: its name alone", async () => {
+      await connectWith([]);
       expect(status().textContent).toBe("Connected as Adele Vance");
       view!.unmount();
-      connectWith([brand]);
+      await connectWith([brand]);
       expect(status().textContent).toBe("Connected: Contoso Brand");
     });
 
-    it("the text is a label: translated with the account and the count", () => {
-      connectWith([search, contoso], { labels: { connectedTo: (a, more) => `Connecté : ${a.name} (+${more})` } });
+    it("the text is a label: translated with the account and the count", async () => {
+      await connectWith([search, contoso], { labels: { connectedTo: (a, more) => `Connecté : ${a.name} (+${more})` } });
       expect(status().textContent).toBe("Connecté : Contoso Search (+1)");
     });
 
@@ -188,7 +188,7 @@ describe("<ConnectMicrosoftAds>", () => {
     it("Change accounts (with getChangeAccountsToken) opens a flow on the change-accounts session and shows the new choice", async () => {
       const changeToken = await createSession();
       const getChangeAccountsToken = vi.fn(async () => changeToken);
-      const onSuccess = connectWith([contoso], { getChangeAccountsToken });
+      const onSuccess = await connectWith([contoso], { getChangeAccountsToken });
       const change = view!.container.querySelector<HTMLButtonElement>("button[data-adsc-change-accounts]")!;
       expect(change.textContent).toBe("Change accounts");
       expect(change.type).toBe("button");
@@ -196,16 +196,16 @@ describe("<ConnectMicrosoftAds>", () => {
       await waitUntil(() => expect(stub.opened.at(-1)!.popup.location.href).toContain(`connect_session_token=${changeToken}`));
       expect(stub.opened).toHaveLength(2);
       expect(getChangeAccountsToken).toHaveBeenCalledTimes(1);
-      act(() => postFromPopup({ ...SUCCESS_RESULT, operation: "override", accounts: [search] }, new URL(server().serverUrl).origin, stub.opened[1]!.popup));
+      await act(() => postFromPopup({ ...SUCCESS_RESULT, operation: "override", accounts: [search] }, new URL(server().serverUrl).origin, stub.opened[1]!.popup));
       expect(status().textContent).toBe("Connected: Contoso Search · F12A34BD");
       expect(onSuccess.mock.calls[1]![0].accounts).toEqual([search]);
     });
 
-    it("no Change accounts action without getChangeAccountsToken, nor before connecting", () => {
+    it("no Change accounts action without getChangeAccountsToken, nor before connecting", async () => {
       view = render(<ConnectMicrosoftAds serverUrl={server().serverUrl} sessionToken="adsc_cs_x" getChangeAccountsToken={async () => "t"} />);
       expect(view.container.querySelector("button[data-adsc-change-accounts]")).toBeNull();
       view.unmount();
-      connectWith([contoso]);
+      await connectWith([contoso]);
       expect(view!.container.querySelector("button[data-adsc-change-accounts]")).toBeNull();
     });
   });

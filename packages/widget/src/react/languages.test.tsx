@@ -61,7 +61,7 @@ describe("the component's languages", () => {
     expect(rootOf().dir).toBe("ltr");
     act(() => button().click());
     const declined = { type: "ads-connect:error", error: { code: "consent_declined", message: "You declined.", actor: "end_user", aadsts: 65004 } };
-    act(() => postFromPopup(declined, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    await act(() => postFromPopup(declined, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(status().textContent).toBe("Sie haben die Berechtigungen abgelehnt, die Microsoft Advertising benötigt.");
     expect(button().textContent).toBe("Nochmal");
   });

@@ -63,7 +63,7 @@ describe("useMicrosoftAdsConnect", () => {
     expect(stub.opened).toHaveLength(1);
     expect(stub.opened[0]!.popup.focusCount).toBe(1);
     const result = await signInThroughPopup("adele@contoso.example");
-    act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
+    await act(() => postFromPopup(result, new URL(server().serverUrl).origin, stub.opened[0]!.popup));
     expect(hook.state.status).toBe("connected");
     expect(onSuccess).toHaveBeenCalledTimes(1);
   });
@@ -78,7 +78,7 @@ describe("useMicrosoftAdsConnect", () => {
     const result = await signInThroughPopup("adele@contoso.example");
     view.unmount();
     expect(popup.closed).toBe(true);
-    postFromPopup(result, new URL(server().serverUrl).origin, popup);
+    await postFromPopup(result, new URL(server().serverUrl).origin, popup);
     expect(onSuccess).not.toHaveBeenCalled();
     expect(onCancel).toHaveBeenCalledTimes(1);
   });
