@@ -24,7 +24,11 @@ interface Subject {
 const everything = (specifier: string) => `import * as all from ${JSON.stringify(specifier)}; export { all };`;
 
 const subjects: Subject[] = [
-  { name: "ads-connect widget: React entry, everything (component, hook, labels, connect, resumeRedirect)", entry: everything("@ads-connect/widget"), budget: 3900 },
+  {
+    name: "ads-connect widget: React entry, everything (component, hook, labels, connect, resumeRedirect)",
+    entry: everything("@ads-connect/widget"),
+    budget: 3900,
+  },
   { name: "ads-connect widget: <ConnectMicrosoftAds> only", entry: `export { ConnectMicrosoftAds } from "@ads-connect/widget";` },
   { name: "ads-connect widget: core entry", entry: everything("@ads-connect/widget/core"), budget: 2000 },
   { name: "ads-connect widget: connect() only", entry: `export { connect } from "@ads-connect/widget/core";` },

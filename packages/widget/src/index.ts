@@ -16,21 +16,11 @@
  * @module @ads-connect/widget
  */
 
-export type {
-  Account,
-  AdAccount,
-  CancelReason,
-  ConnectError,
-  ConnectEvent,
-  ConnectFlow,
-  ConnectOptions,
-  ConnectResult,
-  ConnectSuccess,
-  ErrorActor,
-  ErrorCode,
-  SessionStatusData,
-} from "./core/index.js";
-export { connect, resumeRedirect } from "./core/index.js";
+// From the modules, not the core entry: a host that ignores `sideEffects` would otherwise load all of the core entry.
+export { connect } from "./core/connect.js";
+export type { Account, AdAccount, ConnectResult, ErrorActor, ErrorCode } from "./core/protocol.js";
+export { resumeRedirect } from "./core/resume.js";
+export type { CancelReason, ConnectError, ConnectEvent, ConnectFlow, ConnectOptions, ConnectSuccess, SessionStatusData } from "./core/types.js";
 export { ConnectMicrosoftAds, type ConnectMicrosoftAdsProps } from "./react/ConnectMicrosoftAds.js";
 export { type ConnectLabels, DEFAULT_LABELS, loadConnectLabels, resolveWidgetLanguage, type ShownAccount, WIDGET_LANGUAGES } from "./react/labels.js";
 export type { ConnectState, ConnectStatus, UseMicrosoftAdsConnect, UseMicrosoftAdsConnectOptions } from "./react/useMicrosoftAdsConnect.js";

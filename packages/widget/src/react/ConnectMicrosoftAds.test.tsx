@@ -196,7 +196,9 @@ describe("<ConnectMicrosoftAds>", () => {
       await waitUntil(() => expect(stub.opened.at(-1)!.popup.location.href).toContain(`connect_session_token=${changeToken}`));
       expect(stub.opened).toHaveLength(2);
       expect(getChangeAccountsToken).toHaveBeenCalledTimes(1);
-      await act(() => postFromPopup({ ...SUCCESS_RESULT, operation: "override", accounts: [search] }, new URL(server().serverUrl).origin, stub.opened[1]!.popup));
+      await act(() =>
+        postFromPopup({ ...SUCCESS_RESULT, operation: "override", accounts: [search] }, new URL(server().serverUrl).origin, stub.opened[1]!.popup),
+      );
       expect(status().textContent).toBe("Connected: Contoso Search · F12A34BD");
       expect(onSuccess.mock.calls[1]![0].accounts).toEqual([search]);
     });
