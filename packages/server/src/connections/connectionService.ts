@@ -201,7 +201,8 @@ export class ConnectionService {
 
   async patch(connectionId: string, providerConfigKey: string | undefined, body: PatchConnectionBody): Promise<{ success: boolean }> {
     const row = await this.find(connectionId, providerConfigKey);
-    const changes: Parameters<ConnectionStore["update"]>[1] = { updated_at: this.now() };
+    const now = this.now();
+    const changes: Parameters<ConnectionStore["update"]>[1] = { updated_at: now };
     if (body.end_user) {
       const current = parseJson<StoredEndUser>(row.end_user);
       if (body.end_user.id !== current.id) {
@@ -211,11 +212,16 @@ export class ConnectionService {
     }
     if (body.tags) changes.tags = JSON.stringify(body.tags);
     if (body.metadata) changes.metadata = JSON.stringify({ ...(row.metadata ? parseJson(row.metadata) : {}), ...body.metadata });
-    if (body.selected_account_ids) {
-      const active = await this.deps.stores.adAccounts.active(row.connection_id);
-      changes.selected_account_ids = JSON.stringify(validateSelectionPatch(active, body.selected_account_ids));
-    }
-    return { success: await this.deps.stores.connections.update(row.connection_id, changes) };
+    if (!body.selected_account_ids) return { success: await this.deps.stores.connections.update(row.connection_id, changes) };
+    const active = await this.deps.stores.adAccounts.active(row.connection_id);
+    changes.selected_account_ids = JSON.stringify(validateSelectionPatch(active, body.selected_account_ids));
+    const success = await this.deps.stores.transaction(async (tx) => {
+      const updated = await tx.connections.update(row.connection_id, changes);
+      // The next runs delete the records of accounts no longer selected (and report them in their webhooks).
+      if (updated) await tx.syncSchedules.makeDue(row.connection_id, now);
+      return updated;
+    });
+    return { success };
   }
 
   /**
