@@ -79,6 +79,27 @@ describe("deleting a connection", () => {
     expect(await h.server.syncJob.runOnce()).toBe(0);
   });
 
+  it("deleted while its sync runs: nothing of the run stays and it ends without an error", async () => {
+    const id = await connect("agency@contoso.example", "deleted-mid-run");
+    await h.api("POST", "/sync/pause", { provider_config_key: "microsoft-ads", connection_id: id, syncs: ["campaigns"] });
+    // The report stays Pending a few polls (250 ms, then 500 ms … apart): the deletion lands while the
+    // run waits; its next poll finds no token and the run ends as lost.
+    h.ads.reportPollsBeforeReady(3);
+    const polls = h.ads.callCount("GenerateReport/Poll");
+    const logsBefore = h.logs.length;
+    const run = h.server.syncJob.runOnce();
+    try {
+      while (h.ads.callCount("GenerateReport/Poll") === polls) await new Promise((resolve) => setImmediate(resolve));
+      expect((await h.api("DELETE", `/connections/${id}`)).json).toEqual({ success: true });
+      expect(await run).toBe(1);
+    } finally {
+      h.ads.reportPollsBeforeReady(0);
+    }
+    expect(await rowsOf(id)).toEqual({ connections: 0, ad_accounts: 0, sync_records: 0, sync_schedules: 0, refresh_leases: 0, proxy_holds: 0 });
+    const errors = h.logs.slice(logsBefore).filter((l) => (JSON.parse(l) as { level: number }).level >= 50);
+    expect(errors).toEqual([]);
+  });
+
   it("the 0023 migration removes what connections deleted before it left behind", async () => {
     const kept = await connect("megan@contoso.example", "leftovers-user");
     const keptBefore = await rowsOf(kept);
