@@ -249,6 +249,8 @@ export class AccountPickerService {
       const active = await tx.adAccounts.active(connectionId);
       const chosen = resolveSelection(active, ids).accounts;
       await tx.connections.update(connectionId, { selected_account_ids: JSON.stringify(chosen.map((a) => a.id)), updated_at: now });
+      // The next runs delete the records of accounts no longer selected (and report them in their webhooks).
+      await tx.syncSchedules.makeDue(connectionId, now);
       let success: ConnectSuccess;
       if (session.purpose === CHANGE_ACCOUNTS_PURPOSE) {
         const row = await tx.connections.findByConnectionId(connectionId);

@@ -201,7 +201,8 @@ export class ConnectionService {
 
   async patch(connectionId: string, providerConfigKey: string | undefined, body: PatchConnectionBody): Promise<{ success: boolean }> {
     const row = await this.find(connectionId, providerConfigKey);
-    const changes: Parameters<ConnectionStore["update"]>[1] = { updated_at: this.now() };
+    const now = this.now();
+    const changes: Parameters<ConnectionStore["update"]>[1] = { updated_at: now };
     if (body.end_user) {
       const current = parseJson<StoredEndUser>(row.end_user);
       if (body.end_user.id !== current.id) {
@@ -211,19 +212,34 @@ export class ConnectionService {
     }
     if (body.tags) changes.tags = JSON.stringify(body.tags);
     if (body.metadata) changes.metadata = JSON.stringify({ ...(row.metadata ? parseJson(row.metadata) : {}), ...body.metadata });
-    if (body.selected_account_ids) {
-      const active = await this.deps.stores.adAccounts.active(row.connection_id);
-      changes.selected_account_ids = JSON.stringify(validateSelectionPatch(active, body.selected_account_ids));
-    }
-    return { success: await this.deps.stores.connections.update(row.connection_id, changes) };
+    if (!body.selected_account_ids) return { success: await this.deps.stores.connections.update(row.connection_id, changes) };
+    const active = await this.deps.stores.adAccounts.active(row.connection_id);
+    changes.selected_account_ids = JSON.stringify(validateSelectionPatch(active, body.selected_account_ids));
+    const success = await this.deps.stores.transaction(async (tx) => {
+      const updated = await tx.connections.update(row.connection_id, changes);
+      // The next runs delete the records of accounts no longer selected (and report them in their webhooks).
+      if (updated) await tx.syncSchedules.makeDue(row.connection_id, now);
+      return updated;
+    });
+    return { success };
   }
 
-  /** Removes the connection and its tokens for good; the deletion webhook is queued in the same transaction. */
+  /**
+   * Removes the connection, its tokens and what was kept about its user, for good, in one transaction
+   * with the deletion webhook: its ad accounts, its refresh lease and the hold of its own calls here;
+   * its sync records and schedules by the foreign keys' cascade. The operation log, the webhook
+   * outbox and the integration events keep their rows (the audit trail, pruned by age), as do connect
+   * sessions (the product's sign-ins, pruned once expired).
+   */
   async delete(connectionId: string, providerConfigKey: string | undefined): Promise<{ success: boolean }> {
     const row = await this.find(connectionId, providerConfigKey);
     const success = await this.deps.stores.transaction(async (tx) => {
+      // The connection row first: the same lock order as an account sync (its row, then its accounts).
       const deleted = await tx.connections.delete(row.connection_id);
       if (deleted) {
+        await tx.adAccounts.deleteForConnection(row.connection_id);
+        await tx.leases.deleteForConnection(row.connection_id);
+        await tx.holds.deleteUserHold(row.connection_id);
         const endUser = parseJson<StoredEndUser>(row.end_user);
         await this.deps.outbox.enqueue(
           authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }),

@@ -67,6 +67,12 @@ export class AdAccountStore {
     return Number(max?.max ?? 0);
   }
 
+  /** Drops every account of the connection (its deletion; there is no foreign key to cascade). */
+  async deleteForConnection(connectionId: string): Promise<number> {
+    const result = await this.db.deleteFrom("ad_accounts").where("connection_id", "=", connectionId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async insertMany(rows: readonly NewAdAccountRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_BATCH)
       await this.db

@@ -98,6 +98,21 @@ export class ConnectionScheduleStore {
       .executeTakeFirst();
   }
 
+  /**
+   * The stored account selection (JSON, null: none) read by a sync run's last transaction, undefined
+   * when the connection is gone. On PostgreSQL the row is share-locked until that transaction ends,
+   * so a change of the selection waits for it and then makes the syncs due again (no change is missed).
+   */
+  async selectionForSync(connectionId: string): Promise<string | null | undefined> {
+    const row = await this.db
+      .selectFrom("connections")
+      .select("selected_account_ids")
+      .where("connection_id", "=", connectionId)
+      .$if(this.lockRows, (q) => q.forShare())
+      .executeTakeFirst();
+    return row?.selected_account_ids;
+  }
+
   async recordAccountsSynced(connectionId: string, sync: { msUserId: string; at: number; dueAt: number }): Promise<void> {
     await this.db
       .updateTable("connections")

@@ -1,6 +1,7 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { connectFlowMigrations } from "./connectFlowMigrations.js";
 import { connectionChangesMigration } from "./connectionChangesMigration.js";
+import { connectionLeftoversMigration } from "./connectionLeftoversMigration.js";
 import { consoleMigration } from "./consoleMigration.js";
 import { operationsMigration } from "./operationsMigration.js";
 import { syncMigrations } from "./syncMigrations.js";
@@ -307,6 +308,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   ...consoleMigration(dialect),
   ...connectFlowMigrations(),
   ...connectionChangesMigration(dialect),
+  ...connectionLeftoversMigration(),
 });
 
 /** Every migration's name, in the order they apply. */

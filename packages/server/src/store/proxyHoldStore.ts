@@ -35,6 +35,14 @@ export class ProxyHoldStore {
     await this.db.updateTable("proxy_holds").set({ until: latest }).where("customer_key", "=", customerKey).where("until", ">", latest).execute();
   }
 
+  /**
+   * Drops the hold of the connection's own calls (`user:<id>`; its deletion). Customers' holds stay:
+   * they are Microsoft's pace for a customer other connections may reach, and end within minutes.
+   */
+  async deleteUserHold(connectionId: string): Promise<void> {
+    await this.db.deleteFrom("proxy_holds").where("customer_key", "=", `${USER_HOLD_PREFIX}${connectionId}`).execute();
+  }
+
   /** Holds not ended at `at`, the longest first, at most `limit`. */
   async active(at: number, limit: number): Promise<ProxyHoldRow[]> {
     const rows = await this.db

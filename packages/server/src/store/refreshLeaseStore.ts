@@ -34,6 +34,11 @@ export class RefreshLeaseStore {
     await this.db.deleteFrom("refresh_leases").where("connection_id", "=", connectionId).where("holder", "=", holder).execute();
   }
 
+  /** Drops the connection's lease, whoever holds it (its deletion: a refresh still running can no longer write anyway). */
+  async deleteForConnection(connectionId: string): Promise<void> {
+    await this.db.deleteFrom("refresh_leases").where("connection_id", "=", connectionId).execute();
+  }
+
   /** When the live lease on the connection expires, or null when nobody holds one. */
   async heldUntil(connectionId: string, now: number): Promise<number | null> {
     const row = await this.db

@@ -38,6 +38,8 @@ export class TransactionStores {
   readonly webhooks: WebhookOutboxStore;
   readonly syncSchedules: SyncScheduleStore;
   readonly syncRecords: SyncRecordStore;
+  readonly leases: RefreshLeaseStore;
+  readonly holds: ProxyHoldStore;
 
   constructor(db: Db, connections: ConnectionStore = new ConnectionStore(db)) {
     this.connections = connections;
@@ -50,6 +52,8 @@ export class TransactionStores {
     this.webhooks = new WebhookOutboxStore(db);
     this.syncSchedules = new SyncScheduleStore(db);
     this.syncRecords = new SyncRecordStore(db);
+    this.leases = new RefreshLeaseStore(db);
+    this.holds = new ProxyHoldStore(db);
   }
 }
 
@@ -58,8 +62,6 @@ export class TransactionStores {
  * services the repositories they use). Nothing outside `store/` holds the database itself.
  */
 export class Stores extends TransactionStores {
-  readonly leases: RefreshLeaseStore;
-  readonly holds: ProxyHoldStore;
   readonly prune: PruneStore;
   readonly tokenBudget: TokenBudgetStore;
   readonly alerts: AlertStore;
@@ -79,8 +81,6 @@ export class Stores extends TransactionStores {
     options: { bookkeepingDb?: DatabaseHandle | undefined } = {},
   ) {
     super(db);
-    this.leases = new RefreshLeaseStore(db);
-    this.holds = new ProxyHoldStore(db);
     this.prune = new PruneStore(db);
     this.tokenBudget = new TokenBudgetStore(db);
     this.alerts = new AlertStore(db);

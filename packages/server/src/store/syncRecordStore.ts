@@ -55,6 +55,20 @@ export class SyncRecordStore {
     return rows.map((r) => r.record_id);
   }
 
+  /** Ids of the connection's live records of the model that belong to none of `accountIds` (accounts no longer synced). */
+  async liveIdsOutside(connectionId: string, model: string, accountIds: readonly string[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("sync_records")
+      .select("record_id")
+      .where("connection_id", "=", connectionId)
+      .where("model", "=", model)
+      .where("deleted_at", "is", null)
+      .$if(accountIds.length > 0, (q) => q.where("account_id", "not in", [...accountIds]))
+      .orderBy("cursor")
+      .execute();
+    return rows.map((r) => r.record_id);
+  }
+
   async insertMany(rows: readonly NewSyncRecordRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH)
       await this.db

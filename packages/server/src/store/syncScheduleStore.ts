@@ -85,6 +85,11 @@ export class SyncScheduleStore {
     return result.numUpdatedRows === 1n;
   }
 
+  /** Brings the connection's syncs due at `at` (those due later; a run in progress keeps its lease). */
+  async makeDue(connectionId: string, at: number): Promise<void> {
+    await this.db.updateTable("sync_schedules").set({ due_at: at }).where("connection_id", "=", connectionId).where("due_at", ">", at).execute();
+  }
+
   async get(connectionId: string, syncName: string): Promise<SyncScheduleRow | undefined> {
     return this.db.selectFrom("sync_schedules").selectAll().where("connection_id", "=", connectionId).where("sync_name", "=", syncName).executeTakeFirst();
   }

@@ -78,3 +78,20 @@ export async function applyRecords(
   }
   return counts;
 }
+
+/**
+ * Marks DELETED, inside the caller's transaction (the run's lease held), the connection's live
+ * records of the model whose account is not among `accountIds` (no longer selected, or gone at
+ * Microsoft), each with the next cursor; returns how many.
+ */
+export async function retireRecords(
+  store: SyncRecordStore,
+  input: { connectionId: string; model: string; accountIds: readonly string[]; now: number },
+): Promise<number> {
+  const { connectionId, model, now } = input;
+  const ids = await store.liveIdsOutside(connectionId, model, input.accountIds);
+  if (ids.length === 0) return 0;
+  let cursor = await store.maxCursor(connectionId, model);
+  for (const id of ids) await store.markDeleted(connectionId, model, id, now, ++cursor);
+  return ids.length;
+}

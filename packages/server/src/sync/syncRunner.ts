@@ -11,14 +11,14 @@ import { dailyPerformance } from "../msads/performanceReport.js";
 import type { ReportDownloadOptions } from "../msads/reportDownload.js";
 import type { Operation } from "../oplog/operation.js";
 import type { OperationLog } from "../oplog/operationLog.js";
-import type { Stores } from "../store/stores.js";
+import type { Stores, TransactionStores } from "../store/stores.js";
 import type { SyncScheduleRow } from "../store/syncScheduleStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { syncWebhook } from "../webhooks/syncWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { addDays, chunks, todayIn } from "./accountDays.js";
-import { addCounts, applyRecords, noCounts, type RecordCounts } from "./applyRecords.js";
+import { addCounts, applyRecords, noCounts, type RecordCounts, retireRecords } from "./applyRecords.js";
 import { defaultFrequencySeconds, MODEL_OF, type SyncName } from "./syncDefinitions.js";
 
 /** How long a claim on a run lasts without progress; each unit of work renews it. */
@@ -122,8 +122,15 @@ export class SyncRunner {
       return this.stopped(row, holder, state, err, op);
     }
     const finished = this.now();
-    const results = { added: state.counts.added, updated: state.counts.updated, deleted: state.counts.deleted };
     const ended = await stores.transaction(async (tx) => {
+      // The selection as it is at the end (locked until commit on PostgreSQL, see selectionForSync):
+      // records of accounts no longer selected, or gone, are deleted and counted with this run's.
+      const kept = await this.accountsToKeep(tx, connectionId);
+      if (kept === undefined) return false;
+      if (!(await tx.syncSchedules.updateHeld(connectionId, name, holder, { lease_until: this.now() + SYNC_LEASE_MS }))) return false;
+      const retired = await retireRecords(tx.syncRecords, { connectionId, model, accountIds: kept, now: finished });
+      state.counts = addCounts(state.counts, { ...noCounts(), deleted: retired });
+      const results = { added: state.counts.added, updated: state.counts.updated, deleted: state.counts.deleted };
       const ok = await tx.syncSchedules.updateHeld(connectionId, name, holder, {
         status: "SUCCESS",
         initial_done: 1,
@@ -166,8 +173,14 @@ export class SyncRunner {
     const active = await this.deps.stores.adAccounts.active(connectionId);
     const stored = await this.deps.stores.connections.selectedAccountIds(connectionId);
     if (stored === undefined) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
-    const selected = stored ? new Set(parseJson<string[]>(stored)) : null;
-    return selected ? active.filter((a) => selected.has(a.id)) : active;
+    return selectedAmong(active, stored);
+  }
+
+  /** Ids of the accounts whose records stay live, read in the run's last transaction; undefined when the connection is gone. */
+  private async accountsToKeep(tx: TransactionStores, connectionId: string): Promise<string[] | undefined> {
+    const stored = await tx.schedule.selectionForSync(connectionId);
+    if (stored === undefined) return undefined;
+    return selectedAmong(await tx.adAccounts.active(connectionId), stored).map((a) => a.id);
   }
 
   private async campaignsOf(account: AdAccount, connectionId: string, model: string, state: RunState, save: () => Promise<boolean>): Promise<boolean> {
@@ -275,6 +288,11 @@ export class SyncRunner {
     logger.warn({ connectionId: row.connection_id, sync: row.sync_name, code }, "sync run failed; it is tried again later");
     return "failed";
   }
+}
+
+function selectedAmong(active: AdAccount[], stored: string | null): AdAccount[] {
+  const selected = stored ? new Set(parseJson<string[]>(stored)) : null;
+  return selected ? active.filter((a) => selected.has(a.id)) : active;
 }
 
 function latestEnd(state: RunState): string | null {
