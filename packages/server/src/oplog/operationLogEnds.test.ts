@@ -52,7 +52,11 @@ describe("sign-ins nobody finishes end by themselves", () => {
     expect(cancelled.body).toContain("user_cancelled");
     const lost = await connectOf("ends-cancel");
     expect(lost.state).toBe("cancelled");
-    await h.server.db.updateTable("operations").set({ state: "running", ended_at: null, duration_ms: null, error_code: null }).where("id", "=", lost.id).execute();
+    await h.server.db
+      .updateTable("operations")
+      .set({ state: "running", ended_at: null, duration_ms: null, error_code: null })
+      .where("id", "=", lost.id)
+      .execute();
     // A connect that finished normally stays as it is.
     const done = await connectAs(h, USER, { token: (await sessionFor("ends-done")).data.token });
     expect(done.result.type).toBe("ads-connect:success");
@@ -135,7 +139,12 @@ describe("operations left running by a stopped instance", () => {
 describe("proxy calls and 500 answers", () => {
   let connectionId = "";
   const proxy = () =>
-    h.api("POST", "/proxy/CampaignManagement/v13/Campaigns/QueryByAccountId", { AccountId: "1" }, { "Connection-Id": connectionId, "Provider-Config-Key": "microsoft-ads" });
+    h.api(
+      "POST",
+      "/proxy/CampaignManagement/v13/Campaigns/QueryByAccountId",
+      { AccountId: "1" },
+      { "Connection-Id": connectionId, "Provider-Config-Key": "microsoft-ads" },
+    );
 
   beforeAll(async () => {
     const { result } = await connectAs(h, USER, { token: (await sessionFor("ends-proxy")).data.token });

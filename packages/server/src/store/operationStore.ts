@@ -118,37 +118,39 @@ export class OperationStore {
    * `after`, each with its connect session's attempt, picker and result (the sweep decides).
    */
   async runningConnects(startedBefore: number, after: { startedAt: number; id: string } | null, limit: number): Promise<RunningConnectOperation[]> {
-    return this.db
-      .selectFrom("operations as o")
-      .leftJoin("connect_sessions as s", "s.id", "o.session_id")
-      .select([
-        "o.id",
-        "o.started_at",
-        "s.id as session_id",
-        "s.operation_id as current_operation_id",
-        "s.start_proof_hash",
-        "s.start_expires_at",
-        "s.last_attempt_at",
-        "s.last_attempt_expires_at",
-        "s.last_result",
-        "s.last_result_at",
-        "s.picker_expires_at",
-        "s.picker_done_at",
-        "s.picker_connection_id",
-        "s.purpose",
-      ])
-      .where("o.type", "=", "auth")
-      .where("o.action", "=", "create_connection")
-      // A literal, so that the partial index of running operations applies (a parameter would not match it).
-      .where("o.state", "=", sql.lit("running"))
-      .where("o.started_at", "<", startedBefore)
-      .$if(after !== null, (q) =>
-        q.where((eb) => eb.or([eb("o.started_at", ">", after!.startedAt), eb.and([eb("o.started_at", "=", after!.startedAt), eb("o.id", ">", after!.id)])])),
-      )
-      .orderBy("o.started_at")
-      .orderBy("o.id")
-      .limit(limit)
-      .execute();
+    return (
+      this.db
+        .selectFrom("operations as o")
+        .leftJoin("connect_sessions as s", "s.id", "o.session_id")
+        .select([
+          "o.id",
+          "o.started_at",
+          "s.id as session_id",
+          "s.operation_id as current_operation_id",
+          "s.start_proof_hash",
+          "s.start_expires_at",
+          "s.last_attempt_at",
+          "s.last_attempt_expires_at",
+          "s.last_result",
+          "s.last_result_at",
+          "s.picker_expires_at",
+          "s.picker_done_at",
+          "s.picker_connection_id",
+          "s.purpose",
+        ])
+        .where("o.type", "=", "auth")
+        .where("o.action", "=", "create_connection")
+        // A literal, so that the partial index of running operations applies (a parameter would not match it).
+        .where("o.state", "=", sql.lit("running"))
+        .where("o.started_at", "<", startedBefore)
+        .$if(after !== null, (q) =>
+          q.where((eb) => eb.or([eb("o.started_at", ">", after!.startedAt), eb.and([eb("o.started_at", "=", after!.startedAt), eb("o.id", ">", after!.id)])])),
+        )
+        .orderBy("o.started_at")
+        .orderBy("o.id")
+        .limit(limit)
+        .execute()
+    );
   }
 
   /** Ids of operations other than sign-ins still running that started before `startedBefore`, oldest first. */

@@ -57,7 +57,12 @@ export const operationsMigration = (dialect: "sqlite" | "postgres"): Record<stri
     async up(db: Kysely<unknown>) {
       // The prune job's sweep looks for operations left running (an abandoned sign-in, an instance
       // stopped mid-way): a partial index keeps that a short scan whatever the log's size.
-      await db.schema.createIndex("operations_running").on("operations").columns(["started_at", "id"]).where(sql.ref("state"), "=", sql.lit("running")).execute();
+      await db.schema
+        .createIndex("operations_running")
+        .on("operations")
+        .columns(["started_at", "id"])
+        .where(sql.ref("state"), "=", sql.lit("running"))
+        .execute();
     },
   },
 });
