@@ -7,6 +7,15 @@ import { parseJson } from "../util/parseJson.js";
 const IN_FLIGHT_SLACK_MS = 60_000;
 const BATCH = 200;
 
+/** An approval link opened and never answered: the administrator did not come back from Microsoft (the link itself may be opened again). */
+const ADMIN_CONSENT_ABANDONED: OperationEnd = {
+  state: "timeout",
+  errorCode: "attempt_expired",
+  errorMessage: "The administrator did not come back from Microsoft's admin consent.",
+  level: "warn",
+  message: "Ended by the server: the administrator did not come back from Microsoft's admin consent (the page was closed or left open)",
+};
+
 export interface SweepLimits {
   /** The start page's lifetime (OAUTH_ATTEMPT_TTL_SECONDS): a replaced attempt is over by then. */
   attemptTtlMs: number;
@@ -17,7 +26,7 @@ export interface SweepLimits {
 export interface SweepCounts {
   /** Sign-ins ended: expired (timeout), or with the result their session recorded. */
   abandonedConnects: number;
-  /** Other operations still running past OPERATION_MAX_RUNNING_SECONDS, ended failed. */
+  /** Other operations still running past OPERATION_MAX_RUNNING_SECONDS: ended failed (an unanswered admin consent: timeout). */
   interruptedOperations: number;
 }
 
@@ -26,7 +35,8 @@ export interface SweepCounts {
  * attempt and picker have all expired (the popup was closed or left open) ends `timeout`, or with
  * the result its session recorded when one was (a cancel, a failure, a connection whose end was
  * lost with its instance); any other operation still running after `maxRunningMs` was left by an
- * instance that stopped mid-way and ends `failed` (`operation_interrupted`). Each gets a message
+ * instance that stopped mid-way and ends `failed` (`operation_interrupted`), except an admin
+ * consent nobody came back from, which ends `timeout`. Each gets a message
  * saying why. Every change is a conditional update of a running operation, so passes on several
  * instances at once (or again) end each operation once.
  */
@@ -52,12 +62,15 @@ export async function endAbandonedOperations(store: OperationStore, limits: Swee
     message: `Ended by the server: still running ${minutes} minutes after it started (OPERATION_MAX_RUNNING_SECONDS), so the instance running it most likely stopped (a crash, a kill) before it ended`,
   };
   for (;;) {
-    const ids = await store.runningOthers(at - limits.maxRunningMs, BATCH);
+    const rows = await store.runningOthers(at - limits.maxRunningMs, BATCH);
     let ended = 0;
-    for (const id of ids) if (await store.endRunning(id, interrupted, at, randomUUID())) ended++;
+    for (const row of rows) {
+      const end = row.type === "admin" && row.action === "consent" ? ADMIN_CONSENT_ABANDONED : interrupted;
+      if (await store.endRunning(row.id, end, at, randomUUID())) ended++;
+    }
     counts.interruptedOperations += ended;
     // Another instance's pass may be ending the same ones: stop when a batch ends nothing new.
-    if (ids.length < BATCH || ended === 0 || stopped()) break;
+    if (rows.length < BATCH || ended === 0 || stopped()) break;
   }
   return counts;
 }

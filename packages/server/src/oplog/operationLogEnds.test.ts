@@ -136,6 +136,22 @@ describe("operations left running by a stopped instance", () => {
   });
 });
 
+describe("an approval link opened and never answered", () => {
+  it("its admin/consent operation ends timeout, not as a stopped instance's", async () => {
+    const { result } = await connectAs(h, "needs-admin@fabrikam.example", { token: (await sessionFor("ends-admin")).data.token });
+    if (result.type !== "ads-connect:error" || !result.error.admin_consent_url) throw new Error(`expected an admin consent link: ${JSON.stringify(result)}`);
+    // The administrator opens the link and closes Microsoft's admin consent page.
+    const consentPage = await new BrowserClient().get(result.error.admin_consent_url);
+    expect(consentPage.url).toContain("/adminconsent?");
+    await h.server.services.operations.flush();
+    expect((await list("type=admin:consent&end_user_id=ends-admin"))[0]).toMatchObject({ state: "running" });
+    await h.server.prune.runOnce(Date.now() + 61 * MINUTE);
+    const [consent] = await list("type=admin:consent&end_user_id=ends-admin");
+    expect(consent).toMatchObject({ state: "timeout", errorCode: "attempt_expired" });
+    expect((await detail(consent!.id)).messages.at(-1)?.message).toContain("the administrator did not come back");
+  });
+});
+
 describe("proxy calls and 500 answers", () => {
   let connectionId = "";
   const proxy = () =>

@@ -153,11 +153,11 @@ export class OperationStore {
     );
   }
 
-  /** Ids of operations other than sign-ins still running that started before `startedBefore`, oldest first. */
-  async runningOthers(startedBefore: number, limit: number): Promise<string[]> {
-    const rows = await this.db
+  /** Operations other than sign-ins still running that started before `startedBefore`, oldest first. */
+  async runningOthers(startedBefore: number, limit: number): Promise<{ id: string; type: string; action: string }[]> {
+    return this.db
       .selectFrom("operations")
-      .select("id")
+      .select(["id", "type", "action"])
       .where("state", "=", sql.lit("running"))
       .where("started_at", "<", startedBefore)
       .where((eb) => eb.or([eb("type", "!=", "auth"), eb("action", "!=", "create_connection")]))
@@ -165,7 +165,6 @@ export class OperationStore {
       .orderBy("id")
       .limit(limit)
       .execute();
-    return rows.map((r) => r.id);
   }
 
   /**
