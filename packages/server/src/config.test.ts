@@ -211,6 +211,7 @@ describe("loadConfig", () => {
       webhookRetentionDays: 30,
       eventRetentionDays: 30,
       logRetentionDays: 15,
+      operationMaxRunningSeconds: 3600,
     });
     expect(config.maxAttemptsPerSession).toBe(20);
     expect(config.trustProxy).toBe(false);

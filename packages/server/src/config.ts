@@ -205,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined>, announce: (m
       webhookRetentionDays: e.WEBHOOK_RETENTION_DAYS ?? e.RETENTION_DAYS,
       eventRetentionDays: e.EVENT_RETENTION_DAYS ?? e.RETENTION_DAYS,
       logRetentionDays: e.LOG_RETENTION_DAYS,
+      operationMaxRunningSeconds: e.OPERATION_MAX_RUNNING_SECONDS,
     },
     tokenMinValiditySeconds: e.TOKEN_MIN_VALIDITY_SECONDS,
     logLevel: e.LOG_LEVEL,

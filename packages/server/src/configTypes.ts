@@ -134,6 +134,8 @@ export interface Config {
     eventRetentionDays: number;
     /** Operations of the operation log, with their messages. */
     logRetentionDays: number;
+    /** Operations (other than sign-ins) running longer were left by a stopped instance: the sweep ends them. */
+    operationMaxRunningSeconds: number;
   };
   /** A served access token stays valid at least this long. */
   tokenMinValiditySeconds: number;

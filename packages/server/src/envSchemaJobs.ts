@@ -16,6 +16,12 @@ export const JOBS_ENV = {
   LOG_RETENTION_DAYS: days.default(15).meta({
     description: "operations of the operation log (`GET /logs/operations`) and their messages are deleted this long after they started",
   }),
+  OPERATION_MAX_RUNNING_SECONDS: seconds(60, 7 * 86_400)
+    .default(3600)
+    .meta({
+      description:
+        "an operation of the operation log other than a sign-in (a refresh, proxy call, action, sync) still `running` this long after it started is ended `failed` (`operation_interrupted`) by the pruning job: the instance running it stopped mid-way (an operation only slow takes its real end when it comes); an unanswered admin consent ends `timeout`; a sign-in ends `timeout` once its connect page, attempt and account picker have all expired",
+    }),
   REFRESH_AHEAD: onOff.default("on").meta({ description: "background refresh of expiring and idle connections (`off` to disable)" }),
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60).meta({ description: "how often the background refresh looks for work" }),
   REFRESH_IDLE_AFTER_SECONDS: seconds(60, 80 * 86_400)

@@ -50,6 +50,24 @@ export class AppError extends Error {
   operationId: string | undefined;
 }
 
+/** Operations failed by errors that are not AppErrors (our bugs): the 500 answer still names its operation. */
+const failedOperations = new WeakMap<object, string>();
+
+/**
+ * Tags an error with the operation it failed (the first one wins, like `AppError.operationId`),
+ * so that its error answer carries `error.operation_id`; values that are not objects are ignored.
+ */
+export function tagOperation(err: unknown, operationId: string): void {
+  if (err instanceof AppError) err.operationId ??= operationId;
+  else if (typeof err === "object" && err !== null && !failedOperations.has(err)) failedOperations.set(err, operationId);
+}
+
+/** The operation an error failed, if `tagOperation` (or `Operation.fail`) tagged it. */
+export function operationIdOf(err: unknown): string | undefined {
+  if (err instanceof AppError) return err.operationId;
+  return typeof err === "object" && err !== null ? failedOperations.get(err) : undefined;
+}
+
 /**
  * A failed connect attempt: what the popup result and session status report, with who has to act
  * (`actor`) and Entra's AADSTS number. Its `status` is the result page's: 503 while Microsoft does

@@ -133,7 +133,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       logger,
       lastFetched: services.lastFetched,
     });
-    const prune = startPruneJob({ config, store: services.stores.prune, logger });
+    const prune = startPruneJob({ config, store: services.stores.prune, operations: services.stores.operations, logger });
     const accountSyncJob = startAccountSyncJob({ config, schedule: services.stores.schedule, sync: services.accountSync, logger });
     const syncJob = startSyncJob({ config, schedules: services.stores.syncSchedules, runner: services.syncRunner, logger });
     services.syncWaker.wake = () => syncJob.wake();

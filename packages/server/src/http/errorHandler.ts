@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
-import { AppError } from "../errors.js";
+import { AppError, operationIdOf } from "../errors.js";
 import { fromDatabaseError } from "../store/databaseErrors.js";
 import { markErrorAnswer } from "../telemetry/tracing.js";
 import { sendJson } from "./sendJson.js";
@@ -53,9 +53,18 @@ function fromAppError(err: AppError): ErrorResponse {
 /**
  * The one place errors become responses: an AppError as `{error:{code,message,errors?,msads?,raw_body?,operation_id?}}`
  * with its status; Express's own 4xx errors and an unreachable database are first translated into
- * one; anything else is our bug: a plain 500, logged, no stack in the body.
+ * one; anything else is our bug: a plain 500, logged, no stack in the body. Any of them carries
+ * `operation_id` when the error failed an operation (`Operation.fail` tags it).
  */
 export function errorResponse(logger: Logger, err: unknown): ErrorResponse {
+  const response = describeError(logger, err);
+  // An error that failed an operation names it, whatever the answer it became (a 500, a 503 of the database…).
+  const operationId = operationIdOf(err);
+  if (operationId !== undefined) response.body.error.operation_id ??= operationId;
+  return response;
+}
+
+function describeError(logger: Logger, err: unknown): ErrorResponse {
   if (err instanceof AppError) {
     if (err.status >= 500) logger.warn({ err }, "request failed");
     return fromAppError(err);

@@ -1,10 +1,12 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import type { OperationStore } from "../store/operationStore.js";
 import type { PruneStore } from "../store/pruneStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
+import { endAbandonedOperations, type SweepCounts } from "./operationSweep.js";
 import { runPeriodically } from "./periodicJob.js";
 
-export interface PruneCounts {
+export interface PruneCounts extends SweepCounts {
   sessions: number;
   attempts: number;
   events: number;
@@ -36,14 +38,15 @@ const FIRST_PASS_MAX_MS = 30_000;
 const HOLD_CLOCK_SLACK_MS = 60_000;
 
 /**
- * Keeps the database from growing without bound: expired connect sessions and their attempts,
+ * Ends the operation log's operations left running (`operationSweep.ts`), then keeps the database
+ * from growing without bound: expired connect sessions and their attempts,
  * finished webhooks and their delivery logs, old integration events, the operation log's old
  * operations and expired admin-consent links go once older than their retention; proxy holds once ended (or when longer than
  * PROXY_MAX_HOLD_SECONDS allows). Nothing a live sign-in or an undelivered webhook still needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
  * batches, each its own short transaction, yielding in between so requests keep flowing.
  */
-export function startPruneJob(deps: { config: Config; store: PruneStore; logger: Logger; now?: Clock }): PruneJob {
-  const { config, logger } = deps;
+export function startPruneJob(deps: { config: Config; store: PruneStore; operations: OperationStore; logger: Logger; now?: Clock }): PruneJob {
+  const { config, logger, operations: operationStore } = deps;
   const { store } = deps;
   const now = deps.now ?? systemClock;
   const intervalMs = config.prune.intervalSeconds * 1000;
@@ -62,6 +65,13 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
     const started = Date.now();
     const { retentionDays, webhookRetentionDays, eventRetentionDays, logRetentionDays } = config.prune;
     const cutoff = (retention: number) => at - retention * DAY_MS;
+    // First, while the sessions they read are all still there: the operations nothing will end any more.
+    const sweep = await endAbandonedOperations(
+      operationStore,
+      { attemptTtlMs: config.attemptTtlSeconds * 1000, maxRunningMs: config.prune.operationMaxRunningSeconds * 1000 },
+      at,
+      () => loop.stopped(),
+    );
     const sessions = await drain(() => store.expiredSessions(cutoff(retentionDays), BATCH), { sessions: 0, attempts: 0 });
     const webhooks = await drain(() => store.finishedWebhooks(cutoff(webhookRetentionDays), BATCH), { webhooks: 0, webhookAttempts: 0 });
     const events = await drain(async () => ({ events: await store.oldEvents(cutoff(eventRetentionDays), BATCH) }), { events: 0 });
@@ -70,6 +80,7 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
     });
     const operations = await drain(() => store.oldOperations(cutoff(logRetentionDays), BATCH), { operations: 0, operationMessages: 0 });
     const counts: PruneCounts = {
+      ...sweep,
       ...sessions,
       ...operations,
       ...webhooks,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { OperationState } from "@ads-connect/shared";
-import { AppError } from "../errors.js";
+import { AppError, tagOperation } from "../errors.js";
+import { fromDatabaseError } from "../store/databaseErrors.js";
 import type { OperationMessageRow, OperationRow } from "../store/operationStore.js";
 import { scrubOperationMeta, scrubOperationText } from "./scrub.js";
 
@@ -43,6 +44,9 @@ export interface OperationSink {
   changed(op: Operation): void;
   message(row: OperationMessageRow): void;
 }
+
+/** What an unexpected error (not an AppError) is recorded as: the same words as its 500 answer. */
+const UNEXPECTED = { code: "internal_error", message: "Something went wrong on the server. It has been logged." };
 
 const FINAL: ReadonlySet<OperationState> = new Set(["success", "failed", "timeout", "cancelled"]);
 
@@ -123,14 +127,20 @@ export class Operation {
   }
 
   /**
-   * Ends the operation failed with the error's code and message (scrubbed). An AppError is tagged
-   * with this operation's id, which the error answer carries as `error.operation_id`.
+   * Ends the operation failed with the error's code and message (scrubbed): an AppError's, a
+   * `{code, message}` given as such, else `internal_error`. The error is tagged with this
+   * operation's id, which its error answer carries as `error.operation_id` (a 500 too).
    */
   fail(error: unknown, state: "failed" | "timeout" | "cancelled" = "failed"): void {
     if (this.ended) return;
-    if (error instanceof AppError) error.operationId ??= this.id;
-    const e = (error ?? {}) as { code?: unknown; message?: unknown };
-    this.errorCode = typeof e.code === "string" ? e.code : error instanceof AppError ? error.code : "internal_error";
+    tagOperation(error, this.id);
+    // Any other Error is the database out of reach (a 503) or our bug (a plain 500): its own code
+    // and message are internals, kept in the server's log only.
+    const e = (error instanceof Error && !(error instanceof AppError) ? (fromDatabaseError(error) ?? UNEXPECTED) : (error ?? {})) as {
+      code?: unknown;
+      message?: unknown;
+    };
+    this.errorCode = typeof e.code === "string" ? e.code : "internal_error";
     this.errorMessage = typeof e.message === "string" ? scrubOperationText(e.message).slice(0, 500) : null;
     this.log("error", `${this.errorCode}${this.errorMessage ? `: ${this.errorMessage}` : ""}`);
     this.end(state);

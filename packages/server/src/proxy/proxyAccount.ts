@@ -29,11 +29,15 @@ export async function resolveProxyAccount(
   stores: { connections: ConnectionStore; adAccounts: AdAccountStore },
   connectionId: string,
   override: { customerId?: string | null; accountId?: string | null },
+  /** Told the connection's end user as soon as it is read (the call's operation records it). */
+  found: (connection: { endUserId: string }) => void = () => {},
 ): Promise<ProxyAccountHeaders> {
   const customerId = checkId(override.customerId, "Customer-Id");
   const accountId = checkId(override.accountId, "Account-Id");
-  const selectedIds = await stores.connections.selectedAccountIds(connectionId);
-  if (selectedIds === undefined) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+  const connection = await stores.connections.proxyView(connectionId);
+  if (connection === undefined) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
+  found({ endUserId: connection.end_user_id });
+  const selectedIds = connection.selected_account_ids;
   const active = await stores.adAccounts.active(connectionId);
   const notOurs = (what: string) => new AppError("account_not_in_connection", `${what} is not one of this connection's Microsoft Advertising accounts`, 403);
   if (accountId) {

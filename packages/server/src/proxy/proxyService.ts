@@ -158,7 +158,9 @@ export class ProxyService {
     // Microsoft's REST API takes JSON: the default type of a body sent without one.
     if (body && !callerHeaders["content-type"]) callerHeaders["content-type"] = "application/json";
 
-    const account = await resolveProxyAccount(this.deps.stores, call.connectionId, { customerId: call.customerId, accountId: call.accountId });
+    const account = await resolveProxyAccount(this.deps.stores, call.connectionId, { customerId: call.customerId, accountId: call.accountId }, (c) =>
+      op.update({ endUserId: c.endUserId }),
+    );
     const answer = await this.deps.msads.exchange({
       connectionId: call.connectionId,
       ...account,

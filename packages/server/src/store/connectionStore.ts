@@ -250,6 +250,11 @@ export class ConnectionStore {
     return row?.selected_account_ids;
   }
 
+  /** What a proxied call needs of its connection: the selected accounts and the end user (undefined: no such connection). */
+  async proxyView(connectionId: string): Promise<{ selected_account_ids: string | null; end_user_id: string } | undefined> {
+    return this.db.selectFrom("connections").select(["selected_account_ids", "end_user_id"]).where("connection_id", "=", connectionId).executeTakeFirst();
+  }
+
   async findUser(connectionId: string): Promise<ConnectionUser | undefined> {
     return this.db.selectFrom("connections").select(USER_COLUMNS).where("connection_id", "=", connectionId).executeTakeFirst();
   }

@@ -3,6 +3,34 @@ import { type Db, inTransaction } from "./db.js";
 import type { OperationMessageTable, OperationTable } from "./schema.js";
 
 export type OperationRow = OperationTable;
+
+/** A sign-in's operation still running, with what its connect session knows (null fields: the session is gone). */
+export interface RunningConnectOperation {
+  id: string;
+  started_at: number;
+  session_id: string | null;
+  /** The session's current attempt's operation. */
+  current_operation_id: string | null;
+  start_proof_hash: string | null;
+  start_expires_at: number | null;
+  last_attempt_at: number | null;
+  last_attempt_expires_at: number | null;
+  last_result: string | null;
+  last_result_at: number | null;
+  picker_expires_at: number | null;
+  picker_done_at: number | null;
+  picker_connection_id: string | null;
+  purpose: string | null;
+}
+
+/** How the sweep ends an operation left running, and the message it adds saying why. */
+export interface OperationEnd {
+  state: "success" | "failed" | "timeout" | "cancelled";
+  errorCode: string | null;
+  errorMessage: string | null;
+  level: "info" | "warn" | "error";
+  message: string;
+}
 export type OperationMessageRow = Omit<OperationMessageTable, "seq">;
 
 export interface OperationFilter {
@@ -49,8 +77,10 @@ export class OperationStore {
           end_user_id: sql`COALESCE(excluded.end_user_id, operations.end_user_id)`,
           integration: sql`COALESCE(excluded.integration, operations.integration)`,
           session_id: sql`COALESCE(excluded.session_id, operations.session_id)`,
-          error_code: sql`COALESCE(excluded.error_code, operations.error_code)`,
-          error_message: sql`COALESCE(excluded.error_message, operations.error_message)`,
+          // An end states its own error (none for a success): a real end written after the sweep's
+          // (an operation that was only slow) does not keep the sweep's error.
+          error_code: sql`CASE WHEN excluded.ended_at IS NOT NULL THEN excluded.error_code ELSE COALESCE(excluded.error_code, operations.error_code) END`,
+          error_message: sql`CASE WHEN excluded.ended_at IS NOT NULL THEN excluded.error_message ELSE COALESCE(excluded.error_message, operations.error_message) END`,
           ended_at: sql`COALESCE(excluded.ended_at, operations.ended_at)`,
           // Measured from the first start stored, whichever instance wrote it.
           duration_ms: sql`COALESCE(excluded.ended_at, operations.ended_at) - operations.started_at`,
@@ -81,6 +111,88 @@ export class OperationStore {
       .orderBy("id", "desc")
       .limit(filter.limit)
       .execute();
+  }
+
+  /**
+   * Running `auth/create_connection` operations started before `startedBefore`, oldest first after
+   * `after`, each with its connect session's attempt, picker and result (the sweep decides).
+   */
+  async runningConnects(startedBefore: number, after: { startedAt: number; id: string } | null, limit: number): Promise<RunningConnectOperation[]> {
+    return (
+      this.db
+        .selectFrom("operations as o")
+        .leftJoin("connect_sessions as s", "s.id", "o.session_id")
+        .select([
+          "o.id",
+          "o.started_at",
+          "s.id as session_id",
+          "s.operation_id as current_operation_id",
+          "s.start_proof_hash",
+          "s.start_expires_at",
+          "s.last_attempt_at",
+          "s.last_attempt_expires_at",
+          "s.last_result",
+          "s.last_result_at",
+          "s.picker_expires_at",
+          "s.picker_done_at",
+          "s.picker_connection_id",
+          "s.purpose",
+        ])
+        .where("o.type", "=", "auth")
+        .where("o.action", "=", "create_connection")
+        // A literal, so that the partial index of running operations applies (a parameter would not match it).
+        .where("o.state", "=", sql.lit("running"))
+        .where("o.started_at", "<", startedBefore)
+        .$if(after !== null, (q) =>
+          q.where((eb) => eb.or([eb("o.started_at", ">", after!.startedAt), eb.and([eb("o.started_at", "=", after!.startedAt), eb("o.id", ">", after!.id)])])),
+        )
+        .orderBy("o.started_at")
+        .orderBy("o.id")
+        .limit(limit)
+        .execute()
+    );
+  }
+
+  /** Operations other than sign-ins still running that started before `startedBefore`, oldest first. */
+  async runningOthers(startedBefore: number, limit: number): Promise<{ id: string; type: string; action: string }[]> {
+    return this.db
+      .selectFrom("operations")
+      .select(["id", "type", "action"])
+      .where("state", "=", sql.lit("running"))
+      .where("started_at", "<", startedBefore)
+      .where((eb) => eb.or([eb("type", "!=", "auth"), eb("action", "!=", "create_connection")]))
+      .orderBy("started_at")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Ends an operation still running, with a message saying why; false when it is not running any
+   * more (its own end, or another instance's sweep, came first): exactly one caller adds the message.
+   */
+  async endRunning(id: string, end: OperationEnd, at: number, messageId: string): Promise<boolean> {
+    return inTransaction(this.db, async (db) => {
+      const updated = await db
+        .updateTable("operations")
+        .set({
+          state: end.state,
+          error_code: end.errorCode,
+          error_message: end.errorMessage,
+          ended_at: at,
+          duration_ms: sql<number>`${at} - started_at`,
+        })
+        .where("id", "=", id)
+        .where("state", "=", "running")
+        .where("ended_at", "is", null)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      await db
+        .insertInto("operation_messages")
+        .values({ id: messageId, operation_id: id, type: "log", level: end.level, message: end.message, created_at: at, details: null })
+        .execute();
+      return true;
+    });
   }
 
   async get(id: string): Promise<OperationRow | undefined> {

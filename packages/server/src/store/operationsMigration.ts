@@ -1,9 +1,11 @@
-import type { ColumnDefinitionBuilder, Kysely, Migration } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from "kysely";
 
 /**
  * 0014_operations: the operation log (issue 26), in Nango's vocabulary. An operation per connect
  * attempt, refresh, proxy call, action, sync, webhook delivery, admin consent and operator action;
  * its messages (log lines and HTTP steps) beside it. Kept LOG_RETENTION_DAYS (the prune job).
+ * 0024_running_operations: an index of the operations still running, for the sweep that ends the
+ * abandoned ones.
  */
 export const operationsMigration = (dialect: "sqlite" | "postgres"): Record<string, Migration> => ({
   "0014_operations": {
@@ -49,6 +51,18 @@ export const operationsMigration = (dialect: "sqlite" | "postgres"): Record<stri
       // A connect attempt spans several requests, maybe on several instances: its operation id
       // travels with the connect session.
       await db.schema.alterTable("connect_sessions").addColumn("operation_id", "text").execute();
+    },
+  },
+  "0024_running_operations": {
+    async up(db: Kysely<unknown>) {
+      // The prune job's sweep looks for operations left running (an abandoned sign-in, an instance
+      // stopped mid-way): a partial index keeps that a short scan whatever the log's size.
+      await db.schema
+        .createIndex("operations_running")
+        .on("operations")
+        .columns(["started_at", "id"])
+        .where(sql.ref("state"), "=", sql.lit("running"))
+        .execute();
     },
   },
 });
