@@ -76,10 +76,10 @@ export class TokenRefresher {
 
   /** Which of these connections are being refreshed now, by this instance or another one. */
   async refreshingAmong(connectionIds: string[]): Promise<Set<string>> {
-    return this.refreshingWithLeases(connectionIds, await this.leases.heldAmong(connectionIds, Date.now()));
+    return this.refreshingWithLeases(connectionIds, await this.leases.heldAmong(connectionIds));
   }
 
-  /** `refreshingAmong` when the caller read the live leases itself (`leased`, from the same database at `Date.now()`). */
+  /** `refreshingAmong` when the caller read the live leases itself (`leased`, from the same database). */
   refreshingWithLeases(connectionIds: string[], leased: Set<string>): Set<string> {
     for (const id of connectionIds) if (this.inflight.has(id)) leased.add(id);
     return leased;
@@ -119,7 +119,7 @@ export class TokenRefresher {
    */
   async refreshUnlessBusy(row: ConnectionRow, reason: "ahead" | "idle"): Promise<"refreshed" | "busy" | "no_budget"> {
     if (this.inflight.has(row.connection_id)) return "busy";
-    if ((await this.leases.heldUntil(row.connection_id, Date.now())) !== null) return "busy";
+    if (await this.leases.isHeld(row.connection_id)) return "busy";
     try {
       await this.refresh(row, reason);
       return "refreshed";
@@ -140,10 +140,10 @@ export class TokenRefresher {
     let logged = false;
     for (;;) {
       const holder = randomUUID();
-      if (await this.leases.acquire(id, holder, Date.now(), Date.now() + leaseMs)) {
+      if (await this.leases.acquire(id, holder, leaseMs)) {
         const renew = setInterval(
           () => {
-            this.leases.renew(id, holder, Date.now() + leaseMs).catch(() => {});
+            this.leases.renew(id, holder, leaseMs).catch(() => {});
           },
           Math.max(250, leaseMs / 3),
         );
@@ -161,7 +161,7 @@ export class TokenRefresher {
         this.deps.logger.debug({ connectionId: id, reason }, "token refresh running elsewhere; waiting for it");
         logged = true;
       }
-      while ((await this.leases.heldUntil(id, Date.now())) !== null) {
+      while (await this.leases.isHeld(id)) {
         const fresh = await this.refreshedSince(seen);
         if (fresh) return fresh;
         await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));

@@ -38,8 +38,7 @@ export function startSyncJob(deps: { config: Config; schedules: SyncScheduleStor
       let claimedAny = false;
       for (const row of due) {
         if (loop.stopped()) return ran;
-        const claimedAt = now();
-        if (!(await schedules.claim(row.connection_id, row.sync_name, row.due_at, holder, claimedAt, claimedAt + SYNC_LEASE_MS))) continue;
+        if (!(await schedules.claim(row.connection_id, row.sync_name, row.due_at, holder, SYNC_LEASE_MS))) continue;
         claimedAny = true;
         await runner.run({ ...row, lease_holder: holder }, holder);
         ran++;

@@ -102,12 +102,17 @@ export class SyncRunner {
       meta: { syncName: name, syncType: state.syncType, resumed: row.run_state !== null },
     });
     const save = () =>
-      stores.syncSchedules.updateHeld(connectionId, name, holder, {
-        status: "RUNNING",
-        run_started_at: state.startedAt,
-        run_state: JSON.stringify(state),
-        lease_until: this.now() + SYNC_LEASE_MS,
-      });
+      stores.syncSchedules.updateHeld(
+        connectionId,
+        name,
+        holder,
+        {
+          status: "RUNNING",
+          run_started_at: state.startedAt,
+          run_state: JSON.stringify(state),
+        },
+        SYNC_LEASE_MS,
+      );
     if (!(await save())) return "lost";
     try {
       const accounts = await this.selectedAccounts(connectionId);
