@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { PruneStore } from "../store/pruneStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { runPeriodically } from "./periodicJob.js";
@@ -42,7 +43,7 @@ const HOLD_CLOCK_SLACK_MS = 60_000;
  * PROXY_MAX_HOLD_SECONDS allows). Nothing a live sign-in or an undelivered webhook still needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
  * batches, each its own short transaction, yielding in between so requests keep flowing.
  */
-export function startPruneJob(deps: { config: Config; store: PruneStore; logger: Logger; now?: Clock }): PruneJob {
+export function startPruneJob(deps: { config: Config; store: PruneStore; logger: Logger; now?: Clock; outage?: DatabaseOutage }): PruneJob {
   const { config, logger } = deps;
   const { store } = deps;
   const now = deps.now ?? systemClock;
@@ -90,6 +91,7 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; logger:
     intervalMs,
     firstDelayMs: Math.min(intervalMs, FIRST_PASS_MAX_MS),
     logger,
+    outage: deps.outage,
     pass: () => runOnce(),
   });
   return {

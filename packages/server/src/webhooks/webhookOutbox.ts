@@ -4,6 +4,7 @@ import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { OperationLog } from "../oplog/operationLog.js";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { WebhookOutboxStore } from "../store/webhookOutboxStore.js";
 import { countWebhookDelivery } from "../telemetry/metrics.js";
 import {
@@ -68,6 +69,8 @@ export function createWebhookOutbox(options: {
   now?: Clock;
   /** Each event's delivery is a `webhook/deliver` operation, its attempts HTTP steps. */
   operations?: OperationLog;
+  /** Told of failures, so an unreachable database is logged once per outage. */
+  outage?: DatabaseOutage | undefined;
 }): WebhookOutbox {
   const { store, logger } = options;
   const operations = options.operations ?? OperationLog.disabled();
@@ -199,7 +202,7 @@ export function createWebhookOutbox(options: {
       .then(
         (more) => schedule(more || again ? 0 : pollMs),
         (err: unknown) => {
-          logger.error({ err }, "webhook dispatcher failed; retrying");
+          if (!options.outage?.noted(err)) logger.error({ err }, "webhook dispatcher failed; retrying");
           schedule(pollMs);
         },
       );
