@@ -1,13 +1,15 @@
-import { CONNECT_SUCCESS } from "@ads-connect/shared";
+import { randomUUID } from "node:crypto";
+import { CONNECT_SUCCESS, WEBHOOK_IDEMPOTENCY_HEADER } from "@ads-connect/shared";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import type { RunningServer } from "../server.js";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
+import { createWebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { startSyncJob } from "./syncJob.js";
 
 // Instances on one PostgreSQL whose clocks disagree (the chaos run keeps instance c 30 s ahead):
 // a lease is judged by the database's clock, so the instance running ahead neither takes over a
 // lease another still holds nor waits past its real end. Before, each instance compared the
-// lease's end with its own clock.
+// lease's end with its own clock. The same for a webhook dispatcher's claim on an event.
 let h: Harness;
 let b: RunningServer;
 beforeAll(async () => {
@@ -87,6 +89,47 @@ it("a sync lease held by another instance is not claimed by an instance whose cl
       { status: "SUCCESS", lease_holder: null },
       { status: "SUCCESS", lease_holder: null },
     ]);
+  } finally {
+    await ahead.stop();
+  }
+});
+
+it("a webhook event claimed by another instance's dispatcher is not sent by a dispatcher whose clock runs ahead until the claim really expires", async () => {
+  const { services, logger } = b;
+  const id = randomUUID();
+  // Instance A's dispatcher claimed the event and died mid-delivery: its claim ends in 1.5 s of real time.
+  const lockedUntil = realNow() + 1500;
+  await h.server.db
+    .insertInto("webhook_outbox")
+    .values({
+      id,
+      body: JSON.stringify({ type: "auth", operation: "creation", success: true, connectionId: "skew", idempotencyKey: id }),
+      created_at: realNow(),
+      next_attempt_at: realNow() - 1,
+      locked_until: lockedUntil,
+      delivered_at: null,
+      gave_up_at: null,
+      last_error: null,
+      trace_context: null,
+    })
+    .execute();
+  const ahead = createWebhookOutbox({
+    store: services.stores.webhooks,
+    url: h.webhooks.url,
+    signingKey: h.webhookSigningKey,
+    logger,
+    maxAttempts: 5,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    pollMs: 20,
+    now: () => realNow() + SKEW_MS,
+  });
+  ahead.start();
+  try {
+    const delivered = () => h.webhooks.received.filter((w) => w.headers[WEBHOOK_IDEMPOTENCY_HEADER.toLowerCase()] === id);
+    await expect.poll(() => delivered().length, { timeout: 10_000, interval: 20 }).toBe(1);
+    // Sent once (by whichever dispatcher took it), only after A's claim had really ended.
+    expect(realNow()).toBeGreaterThanOrEqual(lockedUntil);
   } finally {
     await ahead.stop();
   }
