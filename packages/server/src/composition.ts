@@ -113,7 +113,7 @@ export function createServices({
 }): Services {
   const stores = new Stores(db, { bookkeepingDb });
   const databaseOutage = new DatabaseOutage(db, logger);
-  const operations = new OperationLog(stores.operations, logger, now ? { now } : {});
+  const operations = new OperationLog(stores.operations, logger, { outage: databaseOutage, ...(now ? { now } : {}) });
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = stores.connections;
   const outbox = createWebhookOutbox({
@@ -129,7 +129,7 @@ export function createServices({
   const budget = new TokenBudget(stores.tokenBudget, config.tokenRequestsPerMinute, now);
   const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, operations, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, stores.sessions, connectionStore, Date.now, sessionTenantCheck(entra, logger));
-  const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger);
+  const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger, databaseOutage);
   const connectionChanges =
     config.databaseUrl && dialectOf({ url: config.databaseUrl }) === "postgres" && config.tokenReadCacheSeconds > 0
       ? new ConnectionChangeFeed({
@@ -186,7 +186,7 @@ export function createServices({
     operations,
   });
   const secretKeys = new SecretKeys(config.secretKeys);
-  const keyUses = new KeyUseRecorder(secretKeys, stores.secretKeyUses, logger);
+  const keyUses = new KeyUseRecorder(secretKeys, stores.secretKeyUses, logger, databaseOutage);
   const integrationStatus = new IntegrationStatusService(config, stores, keyUses);
   const health = new HealthService(stores);
   const proxy = new ProxyService({ config, stores, msads, operations });
