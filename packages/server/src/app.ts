@@ -95,7 +95,14 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
   // The token and status reads (the hot path) as the first routes, before the proxy's router and
   // the other routers, with what those have in front of them (a body parsed as JSON, the key); the
   // same handler's fast path, which `createRequestListener` runs ahead of Express, comes back.
-  const fastPath = mountConnectionReads(app, { connections, basePath: config.basePath, before: [jsonBody, secretKey], logger, middleware });
+  const fastPath = mountConnectionReads(app, {
+    connections,
+    basePath: config.basePath,
+    before: [jsonBody, secretKey],
+    logger,
+    middleware,
+    outage: services.databaseOutage,
+  });
   // The proxy reads (bounded) and forwards bodies itself: before the app-wide JSON parser.
   const proxyRouter = proxyRoutes(proxy, secretKey, config.proxy.maxRequestBytes);
   if (config.basePath) app.use(config.basePath, proxyRouter);
@@ -138,6 +145,6 @@ export function buildApp({ config, logger, services, telemetry = NO_TELEMETRY }:
   app.use((req) => {
     throw new AppError("not_found", `No route for ${req.method} ${req.path}`, 404);
   });
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, services.databaseOutage));
   return { app, fastPath };
 }

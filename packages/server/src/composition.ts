@@ -31,6 +31,7 @@ import { ProxyService } from "./proxy/proxyService.js";
 import { ConnectionChangeFeed } from "./store/connectionChanges.js";
 import type { ConnectionStore } from "./store/connectionStore.js";
 import { dialectOf } from "./store/createDatabase.js";
+import { DatabaseOutage } from "./store/databaseOutage.js";
 import type { DatabaseHandle } from "./store/db.js";
 import { Stores } from "./store/stores.js";
 import { SyncRunner } from "./sync/syncRunner.js";
@@ -43,6 +44,8 @@ import { createWebhookOutbox, type WebhookOutbox } from "./webhooks/webhookOutbo
 export interface Services {
   /** Every repository, built once over the database; the jobs get theirs from here too. */
   stores: Stores;
+  /** Logs an unreachable database once per outage (requests and jobs tell it of their failures). */
+  databaseOutage: DatabaseOutage;
   sessions: ConnectSessionService;
   connections: ConnectionService;
   flow: ConnectFlowService;
@@ -109,7 +112,8 @@ export function createServices({
   bookkeepingDb?: DatabaseHandle;
 }): Services {
   const stores = new Stores(db, { bookkeepingDb });
-  const operations = new OperationLog(stores.operations, logger, now ? { now } : {});
+  const databaseOutage = new DatabaseOutage(db, logger);
+  const operations = new OperationLog(stores.operations, logger, { outage: databaseOutage, ...(now ? { now } : {}) });
   const cipher = new TokenCipher(config.encryptionKeys);
   const connectionStore = stores.connections;
   const outbox = createWebhookOutbox({
@@ -118,13 +122,14 @@ export function createServices({
     url: config.webhookUrl,
     signingKey: config.webhookSigningKey,
     logger,
+    outage: databaseOutage,
     ...config.webhookDelivery,
   });
   const alerter = createSlackAlerter({ store: stores.alerts, url: config.slack.webhookUrl, dedupSeconds: config.slack.dedupSeconds, logger });
   const budget = new TokenBudget(stores.tokenBudget, config.tokenRequestsPerMinute, now);
   const refresher = new TokenRefresher({ config, stores, cipher, entra, outbox, alerter, logger, budget, operations, ...(now ? { now } : {}) });
   const sessions = new ConnectSessionService(config, stores.sessions, connectionStore, Date.now, sessionTenantCheck(entra, logger));
-  const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger);
+  const lastFetched = new LastFetchedRecorder(stores.lastFetched, logger, databaseOutage);
   const connectionChanges =
     config.databaseUrl && dialectOf({ url: config.databaseUrl }) === "postgres" && config.tokenReadCacheSeconds > 0
       ? new ConnectionChangeFeed({
@@ -157,7 +162,7 @@ export function createServices({
     logger,
     ...(now ? { now } : {}),
   });
-  const accountSync = new AccountSync({ config, stores, client: msads, outbox, logger, operations });
+  const accountSync = new AccountSync({ config, stores, client: msads, outbox, logger, operations, outage: databaseOutage });
   const picker = new AccountPickerService({
     config,
     stores,
@@ -181,13 +186,13 @@ export function createServices({
     operations,
   });
   const secretKeys = new SecretKeys(config.secretKeys);
-  const keyUses = new KeyUseRecorder(secretKeys, stores.secretKeyUses, logger);
+  const keyUses = new KeyUseRecorder(secretKeys, stores.secretKeyUses, logger, databaseOutage);
   const integrationStatus = new IntegrationStatusService(config, stores, keyUses);
   const health = new HealthService(stores);
   const proxy = new ProxyService({ config, stores, msads, operations });
   const reportDownload = { environment: config.microsoft.adsEnvironment, apiUrl: config.microsoft.adsApiUrl, ...config.reportDownload };
   const actions = new ActionService({ connections, proxy: proxyActionProxy(proxy), logger, reportDownload, operations });
-  const syncRunner = new SyncRunner({ config, stores, client: msads, outbox, budget, reportDownload, logger, operations });
+  const syncRunner = new SyncRunner({ config, stores, client: msads, outbox, budget, reportDownload, logger, operations, outage: databaseOutage });
   const syncWaker = { wake: () => {} };
   const syncs = new SyncService({ config, stores, wake: () => syncWaker.wake() });
   const operationQueries = new OperationQueries(stores.operations, operations);
@@ -208,6 +213,7 @@ export function createServices({
   });
   return {
     stores,
+    databaseOutage,
     sessions,
     consoleAuth: new ConsoleAuth(config.console, stores.console),
     console: consoleService,
@@ -235,7 +241,7 @@ export function createServices({
     operationQueries,
     rateLimitCounter:
       config.databaseUrl && config.rateLimit.store === "database"
-        ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger)
+        ? new SharedRateLimitCounter(stores.rateLimits, config.rateLimit.windowSeconds * 1000, logger, undefined, undefined, databaseOutage)
         : null,
     connectionChanges,
     syncRunner,

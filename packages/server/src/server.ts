@@ -132,10 +132,17 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       refresher: services.refresher,
       logger,
       lastFetched: services.lastFetched,
+      outage: services.databaseOutage,
     });
-    const prune = startPruneJob({ config, store: services.stores.prune, operations: services.stores.operations, logger });
-    const accountSyncJob = startAccountSyncJob({ config, schedule: services.stores.schedule, sync: services.accountSync, logger });
-    const syncJob = startSyncJob({ config, schedules: services.stores.syncSchedules, runner: services.syncRunner, logger });
+    const prune = startPruneJob({ config, store: services.stores.prune, operations: services.stores.operations, logger, outage: services.databaseOutage });
+    const accountSyncJob = startAccountSyncJob({
+      config,
+      schedule: services.stores.schedule,
+      sync: services.accountSync,
+      logger,
+      outage: services.databaseOutage,
+    });
+    const syncJob = startSyncJob({ config, schedules: services.stores.syncSchedules, runner: services.syncRunner, logger, outage: services.databaseOutage });
     services.syncWaker.wake = () => syncJob.wake();
     if (!config.webhookUrl) logger.warn("WEBHOOK_URL not set: no webhooks are sent");
     // Discover the default tenant now so a wrong setup shows at boot; requests retry it if this fails.
@@ -175,6 +182,7 @@ export async function startAdsConnect({ env, logDestination }: StartOptions): Pr
       await metricsServer?.close();
       stopObserving();
       await telemetry.shutdown();
+      services.databaseOutage.stop();
       await bookkeepingDb?.destroy();
       await db.destroy();
       logger.info("shut down");

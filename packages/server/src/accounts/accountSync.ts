@@ -8,6 +8,7 @@ import { MsAdsError } from "../msads/MsAdsError.js";
 import type { MsAdsClient } from "../msads/msadsClient.js";
 import type { Operation } from "../oplog/operation.js";
 import { OperationLog } from "../oplog/operationLog.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { Stores } from "../store/stores.js";
 import { recordSyncRun } from "../telemetry/metrics.js";
 import { inSpan, operationAttributes, recordFailure } from "../telemetry/tracing.js";
@@ -58,6 +59,8 @@ export class AccountSync {
       now?: Clock;
       /** Each run is a `sync/run` operation (or steps of the connect attempt's, for the discovery after a connect). */
       operations?: OperationLog;
+      /** Told of failures, so an unreachable database is logged once per outage. */
+      outage?: DatabaseOutage | undefined;
     },
   ) {
     this.now = deps.now ?? systemClock;
@@ -82,7 +85,7 @@ export class AccountSync {
       // first discovery sends no sync webhook; later syncs that change anything do.
       return await this.discover(connectionId, { timeoutMs: CONNECT_DISCOVERY_TIMEOUT_MS, announceInitial: false, op, trigger: "connect" });
     } catch (err) {
-      this.deps.logger.error({ err, connectionId }, "account discovery after connect failed");
+      if (!this.deps.outage?.noted(err)) this.deps.logger.error({ err, connectionId }, "account discovery after connect failed");
       return { ok: false, error: null };
     }
   }
@@ -133,7 +136,8 @@ export class AccountSync {
       fetched = await this.fetch(connectionId, signal, op);
     } catch (err) {
       if (err instanceof AppError && err.code === "not_found") return { ok: false, error: null };
-      if (!(err instanceof MsAdsError) && !(err instanceof AppError)) this.deps.logger.error({ err, connectionId }, "account sync failed unexpectedly");
+      if (!(err instanceof MsAdsError) && !(err instanceof AppError) && !this.deps.outage?.noted(err))
+        this.deps.logger.error({ err, connectionId }, "account sync failed unexpectedly");
       return this.recordFailure(connectionId, err);
     }
     const run = await this.write(connectionId, fetched, options.announceInitial ?? true);

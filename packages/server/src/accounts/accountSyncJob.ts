@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
 import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type AccountSync, SYNC_CLAIM_MS } from "./accountSync.js";
 
@@ -25,6 +26,8 @@ export function startAccountSyncJob(deps: {
   sync: AccountSync;
   logger: Logger;
   now?: Clock;
+  /** Told of failures, so an unreachable database is logged once per outage. */
+  outage?: DatabaseOutage;
 }): AccountSyncJob {
   const { config, schedule, sync, logger } = deps;
   const now = deps.now ?? systemClock;
@@ -45,7 +48,15 @@ export function startAccountSyncJob(deps: {
     return ran;
   }
 
-  const loop = runPeriodically({ name: "account sync", enabled: config.accountSync.enabled, intervalMs: pollMs, unref: true, logger, pass: runOnce });
+  const loop = runPeriodically({
+    name: "account sync",
+    enabled: config.accountSync.enabled,
+    intervalMs: pollMs,
+    unref: true,
+    logger,
+    outage: deps.outage,
+    pass: runOnce,
+  });
   return {
     runOnce,
     stop: () => loop.stop(),

@@ -89,7 +89,7 @@ export class ConnectionService {
     // when the list is by connection id only (a status read), else in a second query.
     const byIdOnly = query.connectionId && !query.endUserId && !query.endUserOrganizationId && !query.search;
     const { rows, leased } = byIdOnly
-      ? await this.deps.stores.connections.listByConnectionIdWithLeases(query.connectionId!, limit, offset, Date.now())
+      ? await this.deps.stores.connections.listByConnectionIdWithLeases(query.connectionId!, limit, offset)
       : {
           rows: await this.deps.stores.connections.list({
             connectionId: query.connectionId,

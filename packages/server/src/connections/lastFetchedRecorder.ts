@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { type PeriodicLoop, runPeriodically } from "../jobs/periodicJob.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { LastFetchedStore } from "../store/lastFetchedStore.js";
 
 /** How often the reads recorded in memory are written (and at most how late another instance sees them). */
@@ -32,6 +33,8 @@ export class LastFetchedRecorder {
   constructor(
     private readonly store: LastFetchedStore,
     private readonly logger: Logger,
+    /** Told of a failed write, so an unreachable database is logged once per outage. */
+    private readonly outage?: DatabaseOutage,
   ) {}
 
   /** Records a read of `connectionId` at `at` (ms); written by the next flush. */
@@ -78,7 +81,7 @@ export class LastFetchedRecorder {
     } catch (err) {
       // Kept for the next flush (unless a later read of the same connection was recorded meanwhile).
       for (const [id, at] of entries) this.record(id, at);
-      this.logger.warn({ err, connections: entries.length }, "could not write last_fetched_at; retrying with the next flush");
+      if (!this.outage?.noted(err)) this.logger.warn({ err, connections: entries.length }, "could not write last_fetched_at; retrying with the next flush");
       return 0;
     }
   }

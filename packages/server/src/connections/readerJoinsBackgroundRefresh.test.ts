@@ -24,7 +24,7 @@ it("a forced read that joins a background refresh refused by the token budget re
   const minute = Math.floor(Date.now() / 60_000) * 60_000;
   for (const start of [minute, minute + 60_000]) await services.stores.tokenBudget.count(start);
   // Another instance holds the connection's refresh lease: the background refresh waits for it, in flight.
-  await services.stores.leases.acquire(id, "another-instance", Date.now(), Date.now() + 60_000);
+  await services.stores.leases.acquire(id, "another-instance", 60_000);
   const refresh = vi.spyOn(services.refresher, "refresh");
   const background = services.refresher.refresh(row, "ahead");
   background.catch(() => {});

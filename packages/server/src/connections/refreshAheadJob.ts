@@ -4,6 +4,7 @@ import { AppError } from "../errors.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
 import type { ConnectionScheduleStore } from "../store/connectionScheduleStore.js";
 import type { ConnectionRow } from "../store/connectionStore.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import type { TokenRefresher } from "./tokenRefresher.js";
@@ -35,6 +36,8 @@ export function startRefreshAheadJob(deps: {
   /** This instance's reads recorded in memory, written before each pass so the pass sees them. */
   lastFetched?: LastFetchedRecorder;
   now?: Clock;
+  /** Told of failures, so an unreachable database is logged once per outage. */
+  outage?: DatabaseOutage;
 }): RefreshAheadJob {
   const { config, schedule, refresher, logger } = deps;
   const now = deps.now ?? systemClock;
@@ -83,7 +86,7 @@ export function startRefreshAheadJob(deps: {
     return refreshed;
   }
 
-  const loop = runPeriodically({ name: "refresh-ahead", enabled: config.refreshAhead.enabled, intervalMs, logger, pass: runOnce });
+  const loop = runPeriodically({ name: "refresh-ahead", enabled: config.refreshAhead.enabled, intervalMs, logger, outage: deps.outage, pass: runOnce });
   return {
     runOnce,
     stop: () => loop.stop(),

@@ -14,24 +14,22 @@ import type { RefreshLeaseStore } from "../store/refreshLeaseStore.js";
 import type { Stores } from "../store/stores.js";
 import { recordRefresh } from "../telemetry/metrics.js";
 import { errorCode, inSpan, operationAttributes } from "../telemetry/tracing.js";
-import { decryptCredentials, encryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
+import { decryptCredentials, type StoredCredentials } from "../tokens/storedCredentials.js";
 import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
-import { authWebhook, type StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import {
   cappedRetryAfterMs,
   classify,
   DEFAULT_THROTTLE_MS,
-  type FailureClass,
   MAX_RETRY_DELAY_MS,
   NoTokenBudget,
   type RefreshReason,
   retryAfterSeconds,
 } from "./refreshFailures.js";
 import { startRefreshOperation, tokenRequestStep } from "./refreshOperation.js";
-import { keepAliveDueAt } from "./refreshSchedule.js";
+import { RefreshOutcomes } from "./refreshOutcomes.js";
 import type { TokenBudget } from "./tokenBudget.js";
 
 /** How often an instance waiting for another one's refresh looks at the row again. */
@@ -49,6 +47,7 @@ export class TokenRefresher {
 
   private readonly now: Clock;
   private readonly operations: OperationLog;
+  private readonly outcomes: RefreshOutcomes;
 
   constructor(
     private readonly deps: {
@@ -72,14 +71,15 @@ export class TokenRefresher {
     this.now = deps.now ?? systemClock;
     this.operations = deps.operations ?? OperationLog.disabled();
     this.leases = deps.stores.leases;
+    this.outcomes = new RefreshOutcomes({ ...deps, now: this.now });
   }
 
   /** Which of these connections are being refreshed now, by this instance or another one. */
   async refreshingAmong(connectionIds: string[]): Promise<Set<string>> {
-    return this.refreshingWithLeases(connectionIds, await this.leases.heldAmong(connectionIds, Date.now()));
+    return this.refreshingWithLeases(connectionIds, await this.leases.heldAmong(connectionIds));
   }
 
-  /** `refreshingAmong` when the caller read the live leases itself (`leased`, from the same database at `Date.now()`). */
+  /** `refreshingAmong` when the caller read the live leases itself (`leased`, from the same database). */
   refreshingWithLeases(connectionIds: string[], leased: Set<string>): Set<string> {
     for (const id of connectionIds) if (this.inflight.has(id)) leased.add(id);
     return leased;
@@ -119,7 +119,7 @@ export class TokenRefresher {
    */
   async refreshUnlessBusy(row: ConnectionRow, reason: "ahead" | "idle"): Promise<"refreshed" | "busy" | "no_budget"> {
     if (this.inflight.has(row.connection_id)) return "busy";
-    if ((await this.leases.heldUntil(row.connection_id, Date.now())) !== null) return "busy";
+    if (await this.leases.isHeld(row.connection_id)) return "busy";
     try {
       await this.refresh(row, reason);
       return "refreshed";
@@ -140,10 +140,10 @@ export class TokenRefresher {
     let logged = false;
     for (;;) {
       const holder = randomUUID();
-      if (await this.leases.acquire(id, holder, Date.now(), Date.now() + leaseMs)) {
+      if (await this.leases.acquire(id, holder, leaseMs)) {
         const renew = setInterval(
           () => {
-            this.leases.renew(id, holder, Date.now() + leaseMs).catch(() => {});
+            this.leases.renew(id, holder, leaseMs).catch(() => {});
           },
           Math.max(250, leaseMs / 3),
         );
@@ -161,7 +161,7 @@ export class TokenRefresher {
         this.deps.logger.debug({ connectionId: id, reason }, "token refresh running elsewhere; waiting for it");
         logged = true;
       }
-      while ((await this.leases.heldUntil(id, Date.now())) !== null) {
+      while (await this.leases.isHeld(id)) {
         const fresh = await this.refreshedSince(seen);
         if (fresh) return fresh;
         await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
@@ -223,11 +223,11 @@ export class TokenRefresher {
         configuration = await this.deps.entra.configuration(tenant);
         const response = await oidc.refreshTokenGrant(configuration, current.refresh_token);
         step(200);
-        const saved = await this.saveSuccess(row, current, response);
+        const saved = await this.outcomes.saveSuccess(row, current, response);
         if (saved) return saved;
         log.info({ attempt }, "token refreshed, but the connection got new credentials meanwhile: result discarded");
         op.log("info", "Refreshed, but the connection got new credentials meanwhile (a reconnect): those are served");
-        return await this.superseded(connectionId, log);
+        return await this.outcomes.superseded(connectionId, log);
       } catch (err) {
         const answered = (err as { status?: unknown }).status;
         if (!(err instanceof AppError)) step(typeof answered === "number" ? answered : 0);
@@ -252,12 +252,12 @@ export class TokenRefresher {
           await (this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(delayMs);
           continue;
         }
-        if (!(await this.saveFailure(row, kind, error))) {
+        if (!(await this.outcomes.saveFailure(row, kind, error))) {
           log.info(
             { attempt, code: error.code, aadsts: error.aadsts },
             "token refresh failed, but the connection got new credentials meanwhile: failure discarded",
           );
-          return this.superseded(connectionId, log);
+          return this.outcomes.superseded(connectionId, log);
         }
         log.error({ attempt, code: error.code, aadsts: error.aadsts, class: kind }, "token refresh failed");
         const status = kind === "dead_grant" ? 424 : kind === "transient" ? 503 : 502;
@@ -283,127 +283,5 @@ export class TokenRefresher {
       });
     }
     await budget.note();
-  }
-
-  /**
-   * Someone stored new credentials (a reconnect, another process's refresh) while this refresh was
-   * on its way: its outcome is about credentials that no longer exist. The current ones are served.
-   */
-  private async superseded(connectionId: string, log: Logger): Promise<StoredCredentials> {
-    const row = await this.deps.stores.connections.findByConnectionId(connectionId);
-    if (!row) throw new AppError("not_found", `No connection with id "${connectionId}"`, 404);
-    if (row.status === "expired") throw new AppError("grant_expired", "The Microsoft connection has expired; the end user must reconnect.", 424);
-    log.debug("serving the connection's current credentials");
-    return decryptCredentials(this.deps.cipher, row);
-  }
-
-  private async saveSuccess(
-    row: ConnectionRow,
-    current: StoredCredentials,
-    response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
-  ): Promise<StoredCredentials | null> {
-    const now = this.now();
-    const next: StoredCredentials = {
-      access_token: response.access_token,
-      // Entra rotates refresh tokens: store the newest every time, in the same write as the access token.
-      refresh_token: response.refresh_token ?? current.refresh_token,
-      id_token: response.id_token ?? current.id_token,
-      token_type: response.token_type,
-      scope: response.scope ?? current.scope,
-      expires_at: now + (response.expiresIn() ?? 3600) * 1000,
-    };
-    const recovered = row.failure_reported === 1;
-    const written = await this.deps.stores.transaction(async (tx) => {
-      const stored = await tx.connections.updateVersioned(
-        row.connection_id,
-        { expected: row.version, bump: true },
-        {
-          credentials_enc: await encryptCredentials(this.deps.cipher, row.connection_id, next),
-          access_token_expires_at: next.expires_at,
-          last_refreshed_at: now,
-          keepalive_due_at: keepAliveDueAt(now, this.deps.config.refreshAhead.touchIdleAfterSeconds),
-          status: "connected",
-          errors: "[]",
-          refresh_failures: 0,
-          failure_reported: 0,
-          updated_at: now,
-        },
-      );
-      if (!stored) return false;
-      await tx.events.record(now, "refresh_succeeded", row.connection_id);
-      if (recovered) await this.deps.outbox.enqueue(this.webhook(row, true), tx.webhooks);
-      return true;
-    });
-    if (!written) return null;
-    this.deps.logger.info({ connectionId: row.connection_id, expiresAt: new Date(next.expires_at).toISOString() }, "token refreshed");
-    if (recovered) {
-      await this.deps.alerter.alert({
-        key: `recovered:${row.connection_id}`,
-        text: `:white_check_mark: Microsoft Ads connection ${row.connection_id} works again.`,
-      });
-    }
-    return next;
-  }
-
-  /** Records the failure unless the connection got new credentials since `row` was read; false then. */
-  private async saveFailure(row: ConnectionRow, kind: FailureClass, error: ConnectFlowError): Promise<boolean> {
-    const now = this.now();
-    const failures = row.refresh_failures + 1;
-    const errors = JSON.stringify([{ type: error.code, log_id: "" }]);
-    // The connection id only: alerts and logs carry no end-user ids, usernames or names (look them up by id).
-    const who = `connection ${row.connection_id}`;
-    const pending: { alert?: { key: string; text: string } } = {};
-    const current = await this.deps.stores.transaction(async (tx) => {
-      const guard = { expected: row.version, bump: false };
-      if (kind === "configuration") {
-        // The integration is misconfigured; the end user's grant is probably fine. Keep serving nothing new, blame nobody.
-        // Nothing about the connection changes; the write only asks whether the row is still the one read.
-        if (!(await tx.connections.updateVersioned(row.connection_id, guard, { version: row.version }))) return false;
-        await tx.events.record(now, "refresh_failed", row.connection_id, error);
-        pending.alert = {
-          key: `configuration:${error.code}`,
-          text: `:rotating_light: ads-connect cannot refresh Microsoft tokens: ${error.code}${error.aadsts ? ` (AADSTS${error.aadsts})` : ""}. ${error.message}`,
-        };
-        return true;
-      }
-      const report = kind === "dead_grant" || kind === "unknown" || failures >= this.deps.config.transientAlertThreshold;
-      const stored = await tx.connections.updateVersioned(row.connection_id, guard, {
-        ...(kind === "dead_grant" ? { status: "expired" as const, errors } : kind === "unknown" ? { status: "error" as const, errors } : {}),
-        refresh_failures: failures,
-        failure_reported: report ? 1 : row.failure_reported,
-        updated_at: now,
-      });
-      if (!stored) return false;
-      await tx.events.record(now, "refresh_failed", row.connection_id, error);
-      // One webhook per failure episode: a connection failing on every retry does not flood the receiver.
-      if (report && row.failure_reported === 0) {
-        await this.deps.outbox.enqueue(this.webhook(row, false, { type: error.code, description: error.message }), tx.webhooks);
-      }
-      if (kind === "dead_grant")
-        pending.alert = {
-          key: `dead_grant:${row.connection_id}`,
-          text: `:warning: Microsoft Ads ${who} has expired (${error.code}${error.aadsts ? `, AADSTS${error.aadsts}` : ""}). The end user must reconnect.`,
-        };
-      else if (report)
-        pending.alert = {
-          key: `failing:${row.connection_id}`,
-          text: `:warning: Microsoft Ads ${who}: token refresh failed ${failures} times in a row (${error.code}).`,
-        };
-      return true;
-    });
-    if (!current) return false;
-    if (pending.alert) await this.deps.alerter.alert(pending.alert);
-    return true;
-  }
-
-  private webhook(row: ConnectionRow, success: boolean, error?: { type: string; description: string }) {
-    return authWebhook({
-      operation: "refresh",
-      success,
-      connectionId: row.connection_id,
-      endUser: parseJson<StoredEndUser>(row.end_user),
-      tags: parseJson(row.tags),
-      ...(error ? { error } : {}),
-    });
   }
 }

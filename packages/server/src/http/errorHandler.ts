@@ -3,7 +3,9 @@ import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError, operationIdOf } from "../errors.js";
 import { fromDatabaseError } from "../store/databaseErrors.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import { markErrorAnswer } from "../telemetry/tracing.js";
+import { markOutageAnswer } from "./requestLogger.js";
 import { sendJson } from "./sendJson.js";
 
 interface HttpishError {
@@ -54,19 +56,20 @@ function fromAppError(err: AppError): ErrorResponse {
  * The one place errors become responses: an AppError as `{error:{code,message,errors?,msads?,raw_body?,operation_id?}}`
  * with its status; Express's own 4xx errors and an unreachable database are first translated into
  * one; anything else is our bug: a plain 500, logged, no stack in the body. Any of them carries
- * `operation_id` when the error failed an operation (`Operation.fail` tags it).
+ * `operation_id` when the error failed an operation (`Operation.fail` tags it). An unreachable
+ * database is told to `outage`, which logs it once per outage (without one, a warn line per request).
  */
-export function errorResponse(logger: Logger, err: unknown): ErrorResponse {
-  const response = describeError(logger, err);
+export function errorResponse(logger: Logger, err: unknown, outage?: DatabaseOutage): ErrorResponse {
+  const response = describeError(logger, err, outage);
   // An error that failed an operation names it, whatever the answer it became (a 500, a 503 of the database…).
   const operationId = operationIdOf(err);
   if (operationId !== undefined) response.body.error.operation_id ??= operationId;
   return response;
 }
 
-function describeError(logger: Logger, err: unknown): ErrorResponse {
+function describeError(logger: Logger, err: unknown, outage?: DatabaseOutage): ErrorResponse {
   if (err instanceof AppError) {
-    if (err.status >= 500) logger.warn({ err }, "request failed");
+    if (err.status >= 500 && !(err.code === "database_unavailable" && outage?.noted(err))) logger.warn({ err }, "request failed");
     return fromAppError(err);
   }
   const requestError = fromRequestError(err);
@@ -74,7 +77,7 @@ function describeError(logger: Logger, err: unknown): ErrorResponse {
   const unavailable = fromDatabaseError(err);
   if (unavailable) {
     // Not a bug: the database is down or restarting. Fail fast; the pool reconnects by itself.
-    logger.warn({ code: (err as { code?: unknown }).code }, "database unavailable");
+    if (!outage?.noted(err)) logger.warn({ code: (err as { code?: unknown }).code }, "database unavailable");
     return fromAppError(unavailable);
   }
   logger.error({ err }, "unhandled error");
@@ -86,9 +89,10 @@ function describeError(logger: Logger, err: unknown): ErrorResponse {
  * a request answered ahead of Express). A response already under way is cut off: it cannot be
  * turned into an error any more.
  */
-export function sendError(logger: Logger, req: IncomingMessage, res: ServerResponse, err: unknown): void {
-  const { status, retryAfter, body } = errorResponse(logger, err);
+export function sendError(logger: Logger, req: IncomingMessage, res: ServerResponse, err: unknown, outage?: DatabaseOutage): void {
+  const { status, retryAfter, body } = errorResponse(logger, err, outage);
   markErrorAnswer(body.error.code, status);
+  if (body.error.code === "database_unavailable") markOutageAnswer(res);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -98,6 +102,6 @@ export function sendError(logger: Logger, req: IncomingMessage, res: ServerRespo
 }
 
 /** Express's error handler: `sendError`. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => sendError(logger, req, res, err);
+export function errorHandler(logger: Logger, outage?: DatabaseOutage): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => sendError(logger, req, res, err, outage);
 }

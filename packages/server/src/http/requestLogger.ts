@@ -31,6 +31,15 @@ type LoggedRequest = IncomingMessage;
 
 const CHILD = Symbol("request log");
 const STARTED = Symbol("request started");
+const EXPECTED_OUTAGE = Symbol("answered for an expected outage");
+
+/**
+ * The response answers 503 for an outage that is expected and logged once on its own (an unreachable
+ * database, see DatabaseOutage): its request line is an ordinary one, not an error per request.
+ */
+export function markOutageAnswer(res: ServerResponse): void {
+  (res as ServerResponse & { [EXPECTED_OUTAGE]?: true })[EXPECTED_OUTAGE] = true;
+}
 interface Slots {
   [CHILD]?: Logger;
   [STARTED]: number;
@@ -80,8 +89,9 @@ export function requestLogger(logger: Logger, requestPrototype: object): Request
     const responseTime = Date.now() - req[STARTED];
     const status = this.statusCode;
     const msg = scrubText(message(req, this));
-    if (status >= 500) lines.error({ req, res: this, err: new Error(`failed with status code ${status}`), responseTime }, msg);
-    else if (status >= 400) lines.warn({ req, res: this, responseTime }, msg);
+    const outage = (this as ServerResponse & { [EXPECTED_OUTAGE]?: true })[EXPECTED_OUTAGE] === true;
+    if (status >= 500 && !outage) lines.error({ req, res: this, err: new Error(`failed with status code ${status}`), responseTime }, msg);
+    else if (status >= 400 && !outage) lines.warn({ req, res: this, responseTime }, msg);
     else lines.info({ req, res: this, responseTime }, msg);
   }
   let lastId = 0;

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import type { RateLimitCounter, RateLimitHit } from "./rateLimitCounter.js";
@@ -40,6 +41,8 @@ export class SharedRateLimitCounter implements RateLimitCounter {
     private readonly logger: Logger,
     private readonly now: Clock = systemClock,
     private readonly flushMs = RATE_LIMIT_FLUSH_MS,
+    /** Told of a failed flush, so an unreachable database is logged once per outage. */
+    private readonly outage?: DatabaseOutage,
   ) {}
 
   hit(key: string, now: number): RateLimitHit {
@@ -115,7 +118,7 @@ export class SharedRateLimitCounter implements RateLimitCounter {
       } else count.unflushed += hits;
       count.inFlight = 0;
     }
-    if (failed !== undefined && now - this.warnedAt >= 60_000) {
+    if (failed !== undefined && !this.outage?.noted(failed) && now - this.warnedAt >= 60_000) {
       this.warnedAt = now;
       this.logger.warn({ err: failed }, "could not add rate-limit counts to the database; counting in memory and retrying (warned at most once a minute)");
     }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { type PeriodicLoop, runPeriodically } from "../jobs/periodicJob.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { SecretKeyUseStore } from "../store/secretKeyUseStore.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 
@@ -20,6 +21,8 @@ export class KeyUseRecorder {
     private readonly keys: SecretKeys,
     private readonly store: SecretKeyUseStore,
     private readonly logger: Logger,
+    /** Told of a failed write, so an unreachable database is logged once per outage. */
+    private readonly outage?: DatabaseOutage,
   ) {}
 
   async flush(): Promise<void> {
@@ -30,7 +33,7 @@ export class KeyUseRecorder {
       .add(uses)
       .catch((err: unknown) => {
         this.keys.restore(uses);
-        this.logger.warn({ err }, "could not write secret key use; kept for the next try");
+        if (!this.outage?.noted(err)) this.logger.warn({ err }, "could not write secret key use; kept for the next try");
       })
       .finally(() => (this.flushing = undefined));
     await this.flushing;

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 
 export interface PeriodicLoop {
   /** True once stop() was called: a pass checks it to end early. */
@@ -19,6 +20,8 @@ export function runPeriodically(options: {
   /** Lets the process exit while only this loop's timer is pending. */
   unref?: boolean;
   logger: Logger;
+  /** A pass failed by an unreachable database is the outage's (logged once), not an error per pass. */
+  outage?: DatabaseOutage | undefined;
   pass: () => Promise<unknown>;
 }): PeriodicLoop {
   let timer: NodeJS.Timeout | undefined;
@@ -28,7 +31,9 @@ export function runPeriodically(options: {
   function schedule(delay: number) {
     if (stopped) return;
     timer = setTimeout(() => {
-      current = options.pass().catch((err: unknown) => options.logger.error({ err }, `${options.name} pass failed`));
+      current = options.pass().catch((err: unknown) => {
+        if (!options.outage?.noted(err)) options.logger.error({ err }, `${options.name} pass failed`);
+      });
       void current.finally(() => schedule(options.intervalMs));
     }, delay);
     if (options.unref) timer.unref();

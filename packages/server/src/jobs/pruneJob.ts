@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { OperationStore } from "../store/operationStore.js";
 import type { PruneStore } from "../store/pruneStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -45,7 +46,14 @@ const HOLD_CLOCK_SLACK_MS = 60_000;
  * PROXY_MAX_HOLD_SECONDS allows). Nothing a live sign-in or an undelivered webhook still needs is touched; connections and admin approvals are never pruned. Deletes run in bounded
  * batches, each its own short transaction, yielding in between so requests keep flowing.
  */
-export function startPruneJob(deps: { config: Config; store: PruneStore; operations: OperationStore; logger: Logger; now?: Clock }): PruneJob {
+export function startPruneJob(deps: {
+  config: Config;
+  store: PruneStore;
+  operations: OperationStore;
+  logger: Logger;
+  now?: Clock;
+  outage?: DatabaseOutage;
+}): PruneJob {
   const { config, logger, operations: operationStore } = deps;
   const { store } = deps;
   const now = deps.now ?? systemClock;
@@ -101,6 +109,7 @@ export function startPruneJob(deps: { config: Config; store: PruneStore; operati
     intervalMs,
     firstDelayMs: Math.min(intervalMs, FIRST_PASS_MAX_MS),
     logger,
+    outage: deps.outage,
     pass: () => runOnce(),
   });
   return {

@@ -1,5 +1,6 @@
 import { PROVIDER_CONFIG_KEY } from "@ads-connect/shared";
 import type { Logger } from "pino";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { OperationMessageRow, OperationRow, OperationStore } from "../store/operationStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { Operation, type OperationSink, type OperationStart } from "./operation.js";
@@ -12,6 +13,8 @@ export interface OperationLogOptions {
   /** Rows kept waiting at most (the database down): beyond it new ones are dropped and counted. */
   maxPendingRows?: number;
   now?: Clock;
+  /** Told of a failed write, so an unreachable database is logged once per outage (this log's line is then info). */
+  outage?: DatabaseOutage;
 }
 
 /** Rows one statement writes: on SQLite a statement runs on the event loop, so batches stay small. */
@@ -148,7 +151,8 @@ export class OperationLog implements OperationSink {
       for (const row of messages.slice(done)) this.message(row);
       if (this.now() - this.warnedAt > 60_000) {
         this.warnedAt = this.now();
-        this.logger?.warn({ err, pending: this.pendingRows, dropped: this.dropped }, "could not write the operation log; retrying at the next flush");
+        const level = this.options.outage?.noted(err) ? "info" : "warn";
+        this.logger?.[level]({ err, pending: this.pendingRows, dropped: this.dropped }, "could not write the operation log; retrying at the next flush");
       }
     }
   }

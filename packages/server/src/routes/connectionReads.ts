@@ -11,6 +11,7 @@ import type { RateLimits } from "../http/rateLimits.js";
 import type { RequestLog } from "../http/requestLogger.js";
 import type { SecurityHeaders } from "../http/securityHeaders.js";
 import { sendJson } from "../http/sendJson.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import { countTokenRead } from "../telemetry/metrics.js";
 import type { SecretKeys } from "../tokens/secretKeys.js";
 
@@ -78,7 +79,15 @@ export interface ReadMiddleware {
  */
 export function mountConnectionReads(
   app: Express,
-  options: { connections: ConnectionService; basePath: string; before: RequestHandler[]; logger: Logger; middleware: ReadMiddleware },
+  options: {
+    connections: ConnectionService;
+    basePath: string;
+    before: RequestHandler[];
+    logger: Logger;
+    middleware: ReadMiddleware;
+    /** An unreachable database is logged once per outage (see DatabaseOutage). */
+    outage?: DatabaseOutage;
+  },
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const read = connectionReads(options.connections);
   const token: RequestHandler = (req, res) => read(req, res, req.params.connectionId as string, req.query);
@@ -128,7 +137,9 @@ export function mountConnectionReads(
     securityHeaders.api(res);
     if (!rateLimits.api(req, res)) return true;
     secretKeys.use(key);
-    read(req, res, connectionId, queryParser ? queryParser(q === -1 ? "" : url.slice(q + 1)) : {}).catch((err: unknown) => sendError(logger, req, res, err));
+    read(req, res, connectionId, queryParser ? queryParser(q === -1 ? "" : url.slice(q + 1)) : {}).catch((err: unknown) =>
+      sendError(logger, req, res, err, options.outage),
+    );
     return true;
   };
 }

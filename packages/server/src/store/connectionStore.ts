@@ -1,4 +1,5 @@
 import type { CompiledQuery, Insertable, Selectable, Updateable } from "kysely";
+import { databaseNow } from "./databaseClock.js";
 import type { Db } from "./db.js";
 import { containsExactly, likeContains } from "./like.js";
 import { prepareOnPostgres } from "./preparedStatements.js";
@@ -106,7 +107,7 @@ function compileLookups(db: Db): Lookups {
             .selectFrom("refresh_leases")
             .select("refresh_leases.connection_id")
             .whereRef("refresh_leases.connection_id", "=", "connections.connection_id")
-            .where("refresh_leases.expires_at", ">", -1),
+            .where("refresh_leases.expires_at", ">", databaseNow(db)),
         )
         .as("leased"),
     )
@@ -115,8 +116,8 @@ function compileLookups(db: Db): Lookups {
     .limit(1)
     .offset(0)
     .compile() as CompiledQuery<ConnectionRow & { leased: unknown }>;
-  if (JSON.stringify(statusByConnectionId.parameters) !== JSON.stringify([-1, "", 1, 0]))
-    throw new Error("the status lookup's parameters must be [now, connection id, limit, offset]");
+  if (JSON.stringify(statusByConnectionId.parameters) !== JSON.stringify(["", 1, 0]))
+    throw new Error("the status lookup's parameters must be [connection id, limit, offset]");
   prepareOnPostgres(byConnectionId.sql);
   prepareOnPostgres(statusByConnectionId.sql);
   return { byConnectionId, statusByConnectionId };
@@ -127,8 +128,8 @@ export class ConnectionStore {
   /**
    * The token read's lookup (built and compiled once: Kysely's query building was a good part of a
    * read; each call reuses it with the connection id as its one parameter) and the status read's
-   * (a list filtered by connection id only, with whether a live refresh lease exists, `leased`):
-   * parameters [now, connection id, limit, offset].
+   * (a list filtered by connection id only, with whether a live refresh lease exists by the
+   * database's clock, `leased`): parameters [connection id, limit, offset].
    */
   private readonly lookups: Lookups;
 
@@ -146,17 +147,12 @@ export class ConnectionStore {
 
   /**
    * A status read's rows (the list filtered by connection id only) and which of them some instance
-   * holds a live refresh lease on at `now` (see RefreshLeaseStore), in one query instead of two.
+   * holds a live refresh lease on now (see RefreshLeaseStore), in one query instead of two.
    */
-  async listByConnectionIdWithLeases(
-    connectionId: string,
-    limit: number,
-    offset: number,
-    now: number,
-  ): Promise<{ rows: ConnectionRow[]; leased: Set<string> }> {
+  async listByConnectionIdWithLeases(connectionId: string, limit: number, offset: number): Promise<{ rows: ConnectionRow[]; leased: Set<string> }> {
     const { rows } = await this.db.executeQuery<ConnectionRow & { leased: unknown }>({
       ...this.lookups.statusByConnectionId,
-      parameters: [now, connectionId, limit, offset],
+      parameters: [connectionId, limit, offset],
     });
     const leased = new Set<string>();
     // PostgreSQL answers a boolean, SQLite 0 or 1. The rows keep their extra `leased` column (no copy

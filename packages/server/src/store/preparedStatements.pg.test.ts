@@ -27,7 +27,7 @@ it("the token and status lookups are prepared once per connection, and keep work
   await store.insert(row(id));
   for (let i = 0; i < 3; i++) {
     expect((await store.findByConnectionId(id))?.connection_id).toBe(id);
-    expect((await store.listByConnectionIdWithLeases(id, 1, 0, Date.now())).rows.map((r) => r.connection_id)).toEqual([id]);
+    expect((await store.listByConnectionIdWithLeases(id, 1, 0)).rows.map((r) => r.connection_id)).toEqual([id]);
   }
   const prepared = async () => (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db!)).rows;
   const named = (await prepared()).filter((p) => p.name.startsWith("adsc_"));
@@ -39,6 +39,6 @@ it("the token and status lookups are prepared once per connection, and keep work
   const found = await store.findByConnectionId(id);
   expect(found?.connection_id).toBe(id);
   expect(found).not.toHaveProperty("added_by_a_later_migration");
-  expect((await store.listByConnectionIdWithLeases(id, 1, 0, Date.now())).rows.map((r) => r.connection_id)).toEqual([id]);
+  expect((await store.listByConnectionIdWithLeases(id, 1, 0)).rows.map((r) => r.connection_id)).toEqual([id]);
   expect((await prepared()).filter((p) => p.name.startsWith("adsc_"))).toHaveLength(2);
 });

@@ -48,8 +48,8 @@ describe("Stores.transaction", () => {
 
   it("rolls every repository's writes back when the work throws, including a repository's own transaction run inside it", async () => {
     await stores.webhooks.insert({ id: "w1", body: "{}", createdAt: NOW, dueAt: NOW });
-    const claimed = await stores.webhooks.claim("w1", NOW, NOW + 60_000);
-    expect(claimed).toEqual({ body: "{}", attempts: 0, trace_context: null });
+    const claimed = await stores.webhooks.claim("w1", NOW, 60_000);
+    expect(claimed).toEqual({ body: "{}", attempts: 0, trace_context: null, claim: expect.any(Number) });
     const failure = new Error("boom");
     await expect(
       stores.transaction(async (tx) => {
@@ -58,7 +58,7 @@ describe("Stores.transaction", () => {
         expect(
           await tx.webhooks.recordAttempt(
             "w1",
-            NOW + 60_000,
+            claimed!.claim,
             { startedAt: NOW, endedAt: NOW + 5, statusCode: 200, error: null },
             { attempts: 1, delivered_at: NOW + 5, locked_until: null },
           ),

@@ -1,10 +1,16 @@
 import type { Selectable, Updateable } from "kysely";
+import { databaseNow, databaseNowPlus } from "./databaseClock.js";
 import type { Db } from "./db.js";
 import type { SyncScheduleTable } from "./schema.js";
 
 export type SyncScheduleRow = Selectable<SyncScheduleTable>;
 
-/** The syncs' schedules per connection (table `sync_schedules`): due times, leases, pause, frequency, run state. */
+/**
+ * The syncs' schedules per connection (table `sync_schedules`): due times, leases, pause, frequency,
+ * run state. A lease's end (`lease_until`) is written and judged by the database's clock
+ * (databaseClock.ts), so instances whose clocks disagree never run one sync at once; due times stay
+ * the instances' (a skew there only moves a run by that much).
+ */
 export class SyncScheduleStore {
   constructor(private readonly db: Db) {}
 
@@ -50,7 +56,7 @@ export class SyncScheduleStore {
       .selectAll()
       .where("due_at", "<=", t)
       .where("paused", "=", 0)
-      .where((w) => w.or([w("lease_until", "is", null), w("lease_until", "<", t)]))
+      .where((w) => w.or([w("lease_until", "is", null), w("lease_until", "<", databaseNow(this.db))]))
       .orderBy("due_at")
       .limit(limit)
       .execute();
@@ -58,26 +64,29 @@ export class SyncScheduleStore {
 
   /**
    * Takes the schedule for one run: only if it still is due as read and nobody holds a live lease
-   * (a conditional UPDATE: of several instances, exactly one gets it).
+   * (a conditional UPDATE: of several instances, exactly one gets it), for `leaseMs`.
    */
-  async claim(connectionId: string, syncName: string, seenDueAt: number, holder: string, t: number, leaseUntil: number): Promise<boolean> {
+  async claim(connectionId: string, syncName: string, seenDueAt: number, holder: string, leaseMs: number): Promise<boolean> {
     const result = await this.db
       .updateTable("sync_schedules")
-      .set({ lease_until: leaseUntil, lease_holder: holder })
+      .set({ lease_until: databaseNowPlus(this.db, leaseMs), lease_holder: holder })
       .where("connection_id", "=", connectionId)
       .where("sync_name", "=", syncName)
       .where("due_at", "=", seenDueAt)
       .where("paused", "=", 0)
-      .where((w) => w.or([w("lease_until", "is", null), w("lease_until", "<", t)]))
+      .where((w) => w.or([w("lease_until", "is", null), w("lease_until", "<", databaseNow(this.db))]))
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }
 
-  /** Writes the run's progress, only while `holder` still holds the lease (a run that lost it stops). */
-  async updateHeld(connectionId: string, syncName: string, holder: string, changes: Updateable<SyncScheduleTable>): Promise<boolean> {
+  /**
+   * Writes the run's progress, only while `holder` still holds the lease (a run that lost it stops);
+   * with `renewLeaseMs`, the lease then lasts that long from now.
+   */
+  async updateHeld(connectionId: string, syncName: string, holder: string, changes: Updateable<SyncScheduleTable>, renewLeaseMs?: number): Promise<boolean> {
     const result = await this.db
       .updateTable("sync_schedules")
-      .set(changes)
+      .set(renewLeaseMs === undefined ? changes : { ...changes, lease_until: databaseNowPlus(this.db, renewLeaseMs) })
       .where("connection_id", "=", connectionId)
       .where("sync_name", "=", syncName)
       .where("lease_holder", "=", holder)
@@ -94,17 +103,20 @@ export class SyncScheduleStore {
     return this.db.selectFrom("sync_schedules").selectAll().where("connection_id", "=", connectionId).where("sync_name", "=", syncName).executeTakeFirst();
   }
 
-  /** The schedules of one connection (or all, up to `limit`), for the status API. */
-  async list(filter: { connectionId?: string | undefined; syncNames: readonly string[]; limit: number }): Promise<SyncScheduleRow[]> {
-    return this.db
+  /** The schedules of one connection (or all, up to `limit`), for the status API, each with whether a run holds a live lease. */
+  async list(filter: { connectionId?: string | undefined; syncNames: readonly string[]; limit: number }): Promise<(SyncScheduleRow & { leased: boolean })[]> {
+    const rows = await this.db
       .selectFrom("sync_schedules")
       .selectAll()
+      .select((eb) => eb.and([eb("lease_until", "is not", null), eb("lease_until", ">", databaseNow(this.db))]).as("leased"))
       .where("sync_name", "in", filter.syncNames)
       .$if(filter.connectionId !== undefined, (q) => q.where("connection_id", "=", filter.connectionId!))
       .orderBy("connection_id")
       .orderBy("sync_name")
       .limit(filter.limit)
       .execute();
+    // PostgreSQL answers a boolean, SQLite 0 or 1.
+    return rows.map((r) => ({ ...r, leased: (r.leased as unknown) === true || (r.leased as unknown) === 1 }));
   }
 
   /** Sets fields of the listed syncs of one connection (or of every connection); returns how many rows changed. */

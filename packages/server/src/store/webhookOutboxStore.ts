@@ -1,4 +1,5 @@
 import type { Selectable, Updateable } from "kysely";
+import { databaseNow, databaseNowPlus } from "./databaseClock.js";
 import { type Db, inTransaction } from "./db.js";
 import { containsExactly } from "./like.js";
 import type { WebhookAttemptTable, WebhookOutboxTable } from "./schema.js";
@@ -6,7 +7,12 @@ import type { WebhookAttemptTable, WebhookOutboxTable } from "./schema.js";
 export type WebhookOutboxRow = Selectable<WebhookOutboxTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptTable>;
 
-/** The webhook outbox (tables `webhook_outbox` and `webhook_attempts`): queued events and their delivery attempts. */
+/**
+ * The webhook outbox (tables `webhook_outbox` and `webhook_attempts`): queued events and their
+ * delivery attempts. A dispatcher's claim on an event (`locked_until`) is written and judged by the
+ * database's clock (databaseClock.ts), so a dispatcher whose clock runs ahead does not take an
+ * event another one is delivering; due times stay the instances'.
+ */
 export class WebhookOutboxStore {
   constructor(private readonly db: Db) {}
 
@@ -28,7 +34,7 @@ export class WebhookOutboxStore {
       .execute();
   }
 
-  /** Replaces a queued event's body and makes it due at `at`, unless it was sent, tried or is claimed; false then. */
+  /** Replaces a queued event's body and makes it due at `at`, unless it was sent, tried or is claimed now; false then. */
   async release(id: string, body: string, at: number): Promise<boolean> {
     const updated = await this.db
       .updateTable("webhook_outbox")
@@ -37,7 +43,7 @@ export class WebhookOutboxStore {
       .where("delivered_at", "is", null)
       .where("gave_up_at", "is", null)
       .where("attempts", "=", 0)
-      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", databaseNow(this.db))]))
       .executeTakeFirst();
     return Number(updated.numUpdatedRows) === 1;
   }
@@ -61,7 +67,7 @@ export class WebhookOutboxStore {
       .where("delivered_at", "is", null)
       .where("gave_up_at", "is", null)
       .where("next_attempt_at", "<=", at)
-      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", databaseNow(this.db))]))
       .orderBy("created_at")
       .orderBy("id")
       .limit(limit)
@@ -69,21 +75,24 @@ export class WebhookOutboxStore {
   }
 
   /**
-   * Claims an event until `claim` (also the claim's token) in one conditional UPDATE that re-checks
-   * it is still due at `at` and unclaimed, returning the event as it is now; of several dispatchers
-   * exactly one gets it.
+   * Claims an event for `claimMs` in one conditional UPDATE that re-checks it is still due at `at`
+   * and unclaimed, returning the event as it is now and the claim (its end by the database's clock,
+   * also its token for `recordAttempt`); of several dispatchers exactly one gets it.
    */
-  async claim(id: string, at: number, claim: number): Promise<{ body: string; attempts: number; trace_context?: string | null } | undefined> {
-    return this.db
+  async claim(id: string, at: number, claimMs: number): Promise<{ body: string; attempts: number; trace_context?: string | null; claim: number } | undefined> {
+    const row = await this.db
       .updateTable("webhook_outbox")
-      .set({ locked_until: claim })
+      .set({ locked_until: databaseNowPlus(this.db, claimMs) })
       .where("id", "=", id)
       .where("delivered_at", "is", null)
       .where("gave_up_at", "is", null)
       .where("next_attempt_at", "<=", at)
-      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", at)]))
-      .returning(["body", "attempts", "trace_context"])
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", databaseNow(this.db))]))
+      .returning(["body", "attempts", "trace_context", "locked_until"])
       .executeTakeFirst();
+    if (!row) return undefined;
+    const { locked_until, ...event } = row;
+    return { ...event, claim: Number(locked_until) };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { runPeriodically } from "../jobs/periodicJob.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { SyncScheduleStore } from "../store/syncScheduleStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { SYNC_NAMES } from "./syncDefinitions.js";
@@ -23,7 +24,15 @@ const BATCH = 20;
  * time per instance: bounded load on Microsoft (117 counts calls per user and customer), the token
  * budget and the database.
  */
-export function startSyncJob(deps: { config: Config; schedules: SyncScheduleStore; runner: SyncRunner; logger: Logger; now?: Clock }): SyncJob {
+export function startSyncJob(deps: {
+  config: Config;
+  schedules: SyncScheduleStore;
+  runner: SyncRunner;
+  logger: Logger;
+  now?: Clock;
+  /** Told of failures, so an unreachable database is logged once per outage. */
+  outage?: DatabaseOutage;
+}): SyncJob {
   const { config, schedules, runner, logger } = deps;
   const now = deps.now ?? systemClock;
   const holder = newHolder();
@@ -38,8 +47,7 @@ export function startSyncJob(deps: { config: Config; schedules: SyncScheduleStor
       let claimedAny = false;
       for (const row of due) {
         if (loop.stopped()) return ran;
-        const claimedAt = now();
-        if (!(await schedules.claim(row.connection_id, row.sync_name, row.due_at, holder, claimedAt, claimedAt + SYNC_LEASE_MS))) continue;
+        if (!(await schedules.claim(row.connection_id, row.sync_name, row.due_at, holder, SYNC_LEASE_MS))) continue;
         claimedAny = true;
         await runner.run({ ...row, lease_holder: holder }, holder);
         ran++;
@@ -61,6 +69,7 @@ export function startSyncJob(deps: { config: Config; schedules: SyncScheduleStor
     intervalMs: config.syncs.pollSeconds * 1000,
     unref: true,
     logger,
+    outage: deps.outage,
     pass: runOnce,
   });
   return {
@@ -68,7 +77,9 @@ export function startSyncJob(deps: { config: Config; schedules: SyncScheduleStor
     wake() {
       if (!config.syncs.enabled || loop.stopped()) return;
       setImmediate(() => {
-        runOnce().catch((err: unknown) => logger.error({ err }, "sync pass failed"));
+        runOnce().catch((err: unknown) => {
+          if (!deps.outage?.noted(err)) logger.error({ err }, "sync pass failed");
+        });
       });
     },
     async stop() {

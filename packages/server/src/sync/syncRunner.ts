@@ -11,6 +11,7 @@ import { dailyPerformance } from "../msads/performanceReport.js";
 import type { ReportDownloadOptions } from "../msads/reportDownload.js";
 import type { Operation } from "../oplog/operation.js";
 import type { OperationLog } from "../oplog/operationLog.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { Stores, TransactionStores } from "../store/stores.js";
 import type { SyncScheduleRow } from "../store/syncScheduleStore.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -64,6 +65,8 @@ export class SyncRunner {
       /** The operation log: each run is a `sync/run` operation with its persisted results. */
       operations?: OperationLog | undefined;
       now?: Clock;
+      /** Told of failures, so an unreachable database is logged once per outage. */
+      outage?: DatabaseOutage | undefined;
     },
   ) {
     this.now = deps.now ?? systemClock;
@@ -102,12 +105,17 @@ export class SyncRunner {
       meta: { syncName: name, syncType: state.syncType, resumed: row.run_state !== null },
     });
     const save = () =>
-      stores.syncSchedules.updateHeld(connectionId, name, holder, {
-        status: "RUNNING",
-        run_started_at: state.startedAt,
-        run_state: JSON.stringify(state),
-        lease_until: this.now() + SYNC_LEASE_MS,
-      });
+      stores.syncSchedules.updateHeld(
+        connectionId,
+        name,
+        holder,
+        {
+          status: "RUNNING",
+          run_started_at: state.startedAt,
+          run_state: JSON.stringify(state),
+        },
+        SYNC_LEASE_MS,
+      );
     if (!(await save())) return "lost";
     try {
       const accounts = await this.selectedAccounts(connectionId);
@@ -250,7 +258,7 @@ export class SyncRunner {
     const t = this.now();
     const code = err instanceof AppError || err instanceof MsAdsError ? err.code : "internal_error";
     const message = err instanceof AppError || err instanceof MsAdsError ? err.message : "The sync failed unexpectedly";
-    if (!(err instanceof AppError) && !(err instanceof MsAdsError))
+    if (!(err instanceof AppError) && !(err instanceof MsAdsError) && !this.deps.outage?.noted(err))
       logger.error({ err, connectionId: row.connection_id, sync: row.sync_name }, "sync run failed unexpectedly");
     const lastError = JSON.stringify({ code, message, at: new Date(t).toISOString() });
     if (err instanceof AppError && err.code === "not_found") {

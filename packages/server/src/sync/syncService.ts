@@ -110,12 +110,11 @@ export class SyncService {
     return out;
   }
 
-  private toStatus(row: SyncScheduleRow, counts: Record<string, number>): SyncStatus {
+  private toStatus(row: SyncScheduleRow & { leased: boolean }, counts: Record<string, number>): SyncStatus {
     const name = row.sync_name as SyncName;
     const model = MODEL_OF[name];
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-    const running = row.lease_until !== null && row.lease_until > this.now();
-    const status = row.paused ? "PAUSED" : running || row.status === "RUNNING" ? "RUNNING" : row.status === "ERROR" ? "ERROR" : "SUCCESS";
+    const status = row.paused ? "PAUSED" : row.leased || row.status === "RUNNING" ? "RUNNING" : row.status === "ERROR" ? "ERROR" : "SUCCESS";
     return {
       id: `${row.connection_id}:${name}`,
       connection_id: row.connection_id,

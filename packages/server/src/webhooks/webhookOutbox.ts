@@ -4,6 +4,7 @@ import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { OperationLog } from "../oplog/operationLog.js";
 import { isDatabaseUnavailable } from "../store/databaseErrors.js";
+import type { DatabaseOutage } from "../store/databaseOutage.js";
 import type { WebhookOutboxStore } from "../store/webhookOutboxStore.js";
 import { countWebhookDelivery } from "../telemetry/metrics.js";
 import {
@@ -68,6 +69,8 @@ export function createWebhookOutbox(options: {
   now?: Clock;
   /** Each event's delivery is a `webhook/deliver` operation, its attempts HTTP steps. */
   operations?: OperationLog;
+  /** Told of failures, so an unreachable database is logged once per outage. */
+  outage?: DatabaseOutage | undefined;
 }): WebhookOutbox {
   const { store, logger } = options;
   const operations = options.operations ?? OperationLog.disabled();
@@ -84,7 +87,8 @@ export function createWebhookOutbox(options: {
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   };
 
-  async function deliver(id: string, raw: string, attempts: number, claim: number): Promise<void> {
+  /** `claim` is the claim's token (its end by the database's clock); `deadline`, its end by this process's clock. */
+  async function deliver(id: string, raw: string, attempts: number, claim: number, deadline: number): Promise<void> {
     const started = now();
     let statusCode: number | null = null;
     let error: string | null = null;
@@ -128,7 +132,7 @@ export function createWebhookOutbox(options: {
           ? { attempts: attempt, gave_up_at: at, locked_until: null, last_error: error }
           : { attempts: attempt, next_attempt_at: at + backoff(attempt), locked_until: null, last_error: error };
     const record = () => store.recordAttempt(id, claim, { startedAt: started, endedAt: at, statusCode, error }, outcome);
-    const kept = await recordWhileClaimed(id, claim, record);
+    const kept = await recordWhileClaimed(id, deadline, record);
     if (!kept) logger.warn({ webhookId: id, attempt }, "webhook claim expired during its delivery; another dispatcher owns the event now");
     const log = { webhookId: id, attempt };
     countWebhookDelivery(error === null ? "delivered" : attempt >= options.maxAttempts ? "gave_up" : "failed");
@@ -147,13 +151,17 @@ export function createWebhookOutbox(options: {
    * and then send it a second time. Stopped or past the claim, the last error is thrown and the
    * event goes out again once its claim has expired (at least once; the idempotency key is the same).
    */
-  async function recordWhileClaimed(id: string, claim: number, record: () => Promise<boolean>): Promise<boolean> {
+  async function recordWhileClaimed(id: string, deadline: number, record: () => Promise<boolean>): Promise<boolean> {
     for (let tries = 1; ; tries++) {
       try {
         return await record();
       } catch (err) {
-        if (!isDatabaseUnavailable(err) || !running || now() + pollMs >= claim) throw err;
-        if (tries === 1) logger.warn({ webhookId: id }, "database unreachable: the webhook's delivery result is written once it is back");
+        if (!isDatabaseUnavailable(err) || !running || now() + pollMs >= deadline) throw err;
+        if (tries === 1) {
+          // With an outage log (the server's), the outage itself is logged there once.
+          if (options.outage?.noted(err)) logger.info({ webhookId: id }, "the webhook's delivery result is written once the database is back");
+          else logger.warn({ webhookId: id }, "database unreachable: the webhook's delivery result is written once it is back");
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, 100 * tries)));
       }
     }
@@ -169,9 +177,11 @@ export function createWebhookOutbox(options: {
       // (another dispatcher may have delivered it, or failed it into a later retry, since the list
       // was read) and returns the event as it is now. Of several dispatchers, exactly one gets it.
       const at = now();
-      const claim = at + CLAIM_MS;
-      const claimed = await store.claim(row.id, at, claim);
-      if (claimed) await traceDelivery(row.id, claimed.attempts, claimed.trace_context, () => deliver(row.id, claimed.body, claimed.attempts, claim));
+      const claimed = await store.claim(row.id, at, CLAIM_MS);
+      if (claimed)
+        await traceDelivery(row.id, claimed.attempts, claimed.trace_context, () =>
+          deliver(row.id, claimed.body, claimed.attempts, claimed.claim, at + CLAIM_MS),
+        );
     }
     return due.length === BATCH;
   }
@@ -199,7 +209,7 @@ export function createWebhookOutbox(options: {
       .then(
         (more) => schedule(more || again ? 0 : pollMs),
         (err: unknown) => {
-          logger.error({ err }, "webhook dispatcher failed; retrying");
+          if (!options.outage?.noted(err)) logger.error({ err }, "webhook dispatcher failed; retrying");
           schedule(pollMs);
         },
       );
