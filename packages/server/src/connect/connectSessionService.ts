@@ -134,8 +134,9 @@ export class ConnectSessionService {
         result = SIGN_IN_INTERRUPTED;
       }
     }
-    // The account picker is open: the connection exists, its result (the chosen accounts) not yet.
-    const choosing = session.picker_token_hash !== null && session.picker_done_at === null && (session.picker_expires_at ?? 0) > this.now();
+    // The account picker is armed (from the callback's commit, before its page or its choice without
+    // asking): the connection exists, its result (the chosen accounts) not yet.
+    const choosing = session.picker_connection_id !== null && session.picker_done_at === null && (session.picker_expires_at ?? 0) > this.now();
     if (choosing) result = null;
     const status = choosing
       ? "authorizing"
