@@ -80,7 +80,7 @@ export class AccountSync {
    */
   async discoverAfterConnect(connectionId: string, op?: Operation): Promise<SyncRun> {
     try {
-      await this.deps.stores.schedule.setAccountSyncDue(connectionId, this.now() + SYNC_CLAIM_MS);
+      await this.deps.stores.schedule.claimAccountSync(connectionId, SYNC_CLAIM_MS);
       // The connect's auth webhook reports the new connection (with the accounts chosen), so its
       // first discovery sends no sync webhook; later syncs that change anything do.
       return await this.discover(connectionId, { timeoutMs: CONNECT_DISCOVERY_TIMEOUT_MS, announceInitial: false, op, trigger: "connect" });
@@ -187,7 +187,7 @@ export class AccountSync {
       const row = await tx.schedule.accountSyncState(connectionId);
       if (!row) return null;
       const applied = await applyAccountSync(tx.adAccounts, connectionId, fetched.accounts, now);
-      await tx.schedule.recordAccountsSynced(connectionId, { msUserId: fetched.userId, at: now, dueAt: now + this.intervalMs });
+      await tx.schedule.recordAccountsSynced(connectionId, { msUserId: fetched.userId, at: now, dueInMs: this.intervalMs });
       const selected = row.selected_account_ids ? parseJson<string[]>(row.selected_account_ids) : [];
       const removedSelectedAccountIds = applied.removed.filter((id) => selected.includes(id));
       const results = { added: applied.added, updated: applied.updated, deleted: applied.deleted };

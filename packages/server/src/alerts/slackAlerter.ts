@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import type { AlertStore } from "../store/alertStore.js";
-import { type Clock, systemClock } from "../util/clock.js";
 
 export interface Alert {
   /** Same key within the de-duplication window → sent once. */
@@ -24,10 +23,10 @@ const SEND_TIMEOUT_MS = 10_000;
  * Claim → send → confirm or release: the claim holds the key for `CLAIM_MS` only (so a second
  * occurrence, here or in another process, does not send it twice meanwhile); the window starts
  * when Slack answered 2xx; an alert Slack refused or never received releases the key, so its next
- * occurrence is sent.
+ * occurrence is sent. The window and the claim are judged by the database's clock (several
+ * instances' clocks may disagree).
  */
-export function createSlackAlerter(options: { store: AlertStore; url: string | null; dedupSeconds: number; logger: Logger; now?: Clock }): Alerter {
-  const now = options.now ?? systemClock;
+export function createSlackAlerter(options: { store: AlertStore; url: string | null; dedupSeconds: number; logger: Logger }): Alerter {
   const windowMs = options.dedupSeconds * 1000;
 
   /** True when Slack answered 2xx. */
@@ -50,15 +49,13 @@ export function createSlackAlerter(options: { store: AlertStore; url: string | n
 
   return {
     async alert({ key, text }) {
-      const t = now();
       // Written as if sent long enough ago that it lapses after CLAIM_MS unless confirmed.
-      const claim = t - windowMs + CLAIM_MS;
-      const claimed = await options.store.claim(key, t - windowMs, claim);
-      if (!claimed) return options.logger.debug({ alert: key }, "alert suppressed (sent recently)");
+      const claim = await options.store.claim(key, windowMs, CLAIM_MS);
+      if (claim === null) return options.logger.debug({ alert: key }, "alert suppressed (sent recently)");
       options.logger.warn({ alert: key, text }, "alert");
       const delivered = options.url ? await send(options.url, key, text) : true;
       // Only our own claim is confirmed or released (another process may have taken the key since it lapsed).
-      if (delivered) await options.store.confirm(key, claim, now());
+      if (delivered) await options.store.confirm(key, claim);
       else await options.store.release(key, claim);
     },
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  CONNECT_ERROR,
   type ConnectResult,
   type ConnectSessionResponse,
   type CreateChangeAccountsSessionBody,
@@ -141,7 +142,10 @@ export class ConnectSessionService {
     const status = choosing
       ? "authorizing"
       : session.completed_at !== null
-        ? "success"
+        ? // Finished; an error only when its connection was deleted since (DELETED_CONNECTION_RESULT).
+          result?.type === CONNECT_ERROR
+          ? "error"
+          : "success"
         : session.expires_at <= this.now()
           ? "expired"
           : attemptPending

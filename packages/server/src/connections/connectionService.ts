@@ -26,6 +26,7 @@ import { validateSelectionPatch } from "./accountSelection.js";
 import { AccountListCache, connectionAccountFields } from "./connectionAccountFields.js";
 import { ConnectionRowCache } from "./connectionRowCache.js";
 import { CredentialCache } from "./credentialCache.js";
+import { DELETED_CONNECTION_RESULT } from "./deletedConnectionResult.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import { StampedRowCache } from "./stampedRowCache.js";
@@ -240,6 +241,12 @@ export class ConnectionService {
         await tx.adAccounts.deleteForConnection(row.connection_id);
         await tx.leases.deleteForConnection(row.connection_id);
         await tx.holds.deleteUserHold(row.connection_id);
+        // The sessions, attempts and redirects that made or reopened it keep a result without its user
+        // (attempts first: they find theirs through the sessions' picker columns, which the sessions' scrub clears).
+        const marker = JSON.stringify(DELETED_CONNECTION_RESULT);
+        await tx.attempts.scrubConnection(row.connection_id, marker);
+        await tx.sessions.scrubConnection(row.connection_id, marker, this.now());
+        await tx.redirects.scrubConnection(row.connection_id, marker);
         const endUser = parseJson<StoredEndUser>(row.end_user);
         await this.deps.outbox.enqueue(
           authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }),

@@ -1,5 +1,7 @@
 import type { Selectable } from "kysely";
+import { connectionIdInResult } from "./connectSessionStore.js";
 import type { Db } from "./db.js";
+import { containsExactly } from "./like.js";
 import type { ConnectRedirectTable } from "./schema.js";
 
 export type ConnectRedirectRow = Selectable<ConnectRedirectTable>;
@@ -52,5 +54,14 @@ export class ConnectRedirectStore {
       .where("redeemed_at", "is", null)
       .executeTakeFirst();
     return Number(claimed.numUpdatedRows) === 1 ? row : undefined;
+  }
+
+  /** A deleted connection's redirect results (not yet redeemed, or redeemed and kept until expiry) become `marker`. */
+  async scrubConnection(connectionId: string, marker: string): Promise<void> {
+    await this.db
+      .updateTable("connect_redirects")
+      .set({ result: marker })
+      .where(containsExactly("result", connectionIdInResult(connectionId)))
+      .execute();
   }
 }

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Selectable, Updateable } from "kysely";
 import type { Db } from "./db.js";
+import { containsExactly } from "./like.js";
 import type { ConnectSessionTable, Database } from "./schema.js";
 
 /** `at`, or just after `column` when that is not earlier: an order two instances' clocks cannot reverse. */
@@ -192,4 +193,38 @@ export class ConnectSessionStore {
     if (claim) spend = spend.where("picker_token_hash", "=", claim).where("picker_expires_at", ">", at);
     return Number((await spend.executeTakeFirst()).numUpdatedRows) === 1;
   }
+
+  /**
+   * A deleted connection's sessions keep nothing about its user: the stored result of every session
+   * that made it, reopened it (a reconnect, a change of accounts) or was choosing its accounts becomes
+   * `marker` (a result without personal data), and an open picker on it is closed (spent, its token
+   * and binding gone, no longer pointing at it). In the deletion's transaction. The row stays until
+   * its expiry (its status then reads the marker).
+   */
+  async scrubConnection(connectionId: string, marker: string, at: number): Promise<void> {
+    await this.db
+      .updateTable("connect_sessions")
+      .set((eb) => ({
+        picker_connection_id: null,
+        picker_token_hash: null,
+        picker_binding_hash: null,
+        picker_done_at: eb.fn.coalesce("picker_done_at", eb.val(at)),
+        last_result: marker,
+        // After the attempt it ends, as a recorded result (else an open change of accounts would read as in progress).
+        last_result_at: laterThan(eb, "last_attempt_at", at),
+      }))
+      .where("picker_connection_id", "=", connectionId)
+      .execute();
+    await this.db
+      .updateTable("connect_sessions")
+      .set({ last_result: marker })
+      .where("last_result", "is not", null)
+      .where((eb) => eb.or([eb("reconnect_connection_id", "=", connectionId), containsExactly("last_result", connectionIdInResult(connectionId))]))
+      .execute();
+  }
+}
+
+/** How a stored result (JSON.stringify of a ConnectResult) names its connection. */
+export function connectionIdInResult(connectionId: string): string {
+  return `"connection_id":${JSON.stringify(connectionId)}`;
 }

@@ -1,5 +1,6 @@
 import { PostgresAdapter, sql } from "kysely";
 import type { ConnectionRow } from "./connectionStore.js";
+import { databaseNow, databaseNowPlus } from "./databaseClock.js";
 import type { Db } from "./db.js";
 
 /** Statuses whose grant may still work: background refreshes keep trying them (an expired one needs its user). */
@@ -57,32 +58,43 @@ export class ConnectionScheduleStore {
     return [...due, ...unscheduled];
   }
 
-  /** Connected connections whose account sync is due at `t` (or never scheduled), soonest first. */
-  async dueForAccountSync(t: number, limit: number): Promise<{ connection_id: string; accounts_sync_due_at: number | null }[]> {
+  /**
+   * Connected connections whose account sync is due now (or never scheduled), soonest first. "Now"
+   * is the database's clock, as for the claims below: an instance whose clock runs ahead must not
+   * see another one's claim as lapsed.
+   */
+  async dueForAccountSync(limit: number): Promise<{ connection_id: string; accounts_sync_due_at: number | null }[]> {
     return this.db
       .selectFrom("connections")
       .select(["connection_id", "accounts_sync_due_at"])
       .where("status", "=", "connected")
-      .where((eb) => eb.or([eb("accounts_sync_due_at", "is", null), eb("accounts_sync_due_at", "<=", t)]))
+      .where((eb) => eb.or([eb("accounts_sync_due_at", "is", null), eb("accounts_sync_due_at", "<=", databaseNow(this.db))]))
       .orderBy("accounts_sync_due_at")
       .limit(limit)
       .execute();
   }
 
-  /** Takes a due connection's sync until `until`, only while it still holds the due time read (`seen`): true for exactly one caller. */
-  async claimDueAccountSync(connectionId: string, seen: number | null, until: number): Promise<boolean> {
+  /**
+   * Takes a due connection's sync for `claimMs` by the database's clock, only while it still holds
+   * the due time read (`seen`): true for exactly one caller.
+   */
+  async claimDueAccountSync(connectionId: string, seen: number | null, claimMs: number): Promise<boolean> {
     const claimed = await this.db
       .updateTable("connections")
-      .set({ accounts_sync_due_at: until })
+      .set({ accounts_sync_due_at: databaseNowPlus(this.db, claimMs) })
       .where("connection_id", "=", connectionId)
       .where((eb) => (seen === null ? eb("accounts_sync_due_at", "is", null) : eb("accounts_sync_due_at", "=", seen)))
       .executeTakeFirst();
     return Number(claimed.numUpdatedRows) === 1;
   }
 
-  /** Moves the connection's next account sync to `dueAt` unconditionally (a connect claims it from the job). */
-  async setAccountSyncDue(connectionId: string, dueAt: number): Promise<void> {
-    await this.db.updateTable("connections").set({ accounts_sync_due_at: dueAt }).where("connection_id", "=", connectionId).execute();
+  /** Claims the connection's account sync for `claimMs` by the database's clock, unconditionally (a connect takes it from the job). */
+  async claimAccountSync(connectionId: string, claimMs: number): Promise<void> {
+    await this.db
+      .updateTable("connections")
+      .set({ accounts_sync_due_at: databaseNowPlus(this.db, claimMs) })
+      .where("connection_id", "=", connectionId)
+      .execute();
   }
 
   /**
@@ -113,10 +125,11 @@ export class ConnectionScheduleStore {
     return row?.selected_account_ids;
   }
 
-  async recordAccountsSynced(connectionId: string, sync: { msUserId: string; at: number; dueAt: number }): Promise<void> {
+  /** A sync ran: its next one is due `dueInMs` from now by the database's clock (the one the job reads due times with). */
+  async recordAccountsSynced(connectionId: string, sync: { msUserId: string; at: number; dueInMs: number }): Promise<void> {
     await this.db
       .updateTable("connections")
-      .set({ ms_user_id: sync.msUserId, accounts_synced_at: sync.at, accounts_error: null, accounts_sync_due_at: sync.dueAt })
+      .set({ ms_user_id: sync.msUserId, accounts_synced_at: sync.at, accounts_error: null, accounts_sync_due_at: databaseNowPlus(this.db, sync.dueInMs) })
       .where("connection_id", "=", connectionId)
       .execute();
   }

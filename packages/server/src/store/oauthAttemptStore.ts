@@ -1,5 +1,7 @@
 import type { Selectable } from "kysely";
+import { connectionIdInResult } from "./connectSessionStore.js";
 import { type Db, inTransaction } from "./db.js";
+import { containsExactly } from "./like.js";
 import type { OAuthAttemptTable } from "./schema.js";
 
 export type AttemptRow = Selectable<OAuthAttemptTable>;
@@ -67,6 +69,33 @@ export class OAuthAttemptStore {
       .where("result", "is", null)
       .orderBy("consumed_at")
       .limit(limit)
+      .execute();
+  }
+
+  /**
+   * A deleted connection's attempts keep nothing about its user: every recorded result of an attempt
+   * that made or reopened it, or of a session that did, becomes `marker` (a reload of the callback
+   * then shows it). Before ConnectSessionStore.scrubConnection, whose picker columns this reads.
+   */
+  async scrubConnection(connectionId: string, marker: string): Promise<void> {
+    await this.db
+      .updateTable("oauth_attempts")
+      .set({ result: marker })
+      .where("result", "is not", null)
+      .where((eb) =>
+        eb.or([
+          eb("pending_connection_id", "=", connectionId),
+          containsExactly("result", connectionIdInResult(connectionId)),
+          eb(
+            "session_id",
+            "in",
+            eb
+              .selectFrom("connect_sessions")
+              .select("id")
+              .where((s) => s.or([s("picker_connection_id", "=", connectionId), s("reconnect_connection_id", "=", connectionId)])),
+          ),
+        ]),
+      )
       .execute();
   }
 

@@ -40,6 +40,7 @@ export class TransactionStores {
   readonly syncRecords: SyncRecordStore;
   readonly leases: RefreshLeaseStore;
   readonly holds: ProxyHoldStore;
+  readonly redirects: ConnectRedirectStore;
 
   constructor(db: Db, connections: ConnectionStore = new ConnectionStore(db)) {
     this.connections = connections;
@@ -54,6 +55,7 @@ export class TransactionStores {
     this.syncRecords = new SyncRecordStore(db);
     this.leases = new RefreshLeaseStore(db);
     this.holds = new ProxyHoldStore(db);
+    this.redirects = new ConnectRedirectStore(db);
   }
 }
 
@@ -74,7 +76,6 @@ export class Stores extends TransactionStores {
   readonly secretKeyUses: SecretKeyUseStore;
   /** The operation log, written in batches by oplog/; on the bookkeeping connection when there is one (a flush waiting out a lock never holds the app's connection). */
   readonly operations: OperationStore;
-  readonly redirects: ConnectRedirectStore;
 
   constructor(
     private readonly db: DatabaseHandle,
@@ -89,7 +90,6 @@ export class Stores extends TransactionStores {
     this.lastFetched = new LastFetchedStore(options.bookkeepingDb ?? db);
     this.secretKeyUses = new SecretKeyUseStore(options.bookkeepingDb ?? db);
     this.operations = new OperationStore(options.bookkeepingDb ?? db);
-    this.redirects = new ConnectRedirectStore(db);
   }
 
   /** Runs `fn` in one transaction, with the repositories bound to it: committed when `fn` resolves, rolled back when it throws. */
