@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 import type { TestUser } from "../testUsers.js";
 import { type AdsCampaign, newCampaign, seedCampaigns } from "./adsCampaigns.js";
 import type { AdsFaultCode } from "./adsFaults.js";
-import type { LateConversion } from "./adsReports.js";
-import type { AdsReportJob } from "./adsReportTypes.js";
-import { dayStart, isKnownTimeZone, KNOWN_TIME_ZONES } from "./adsTimeZones.js";
+import type { AdsReportJob, LateConversion } from "./adsReportTypes.js";
 import { ADS_TEST_USERS, planFor } from "./adsTestData.js";
+import { dayStart, isKnownTimeZone, KNOWN_TIME_ZONES } from "./adsTimeZones.js";
 
 /** An account as Customer Management v13 REST serializes `AdvertiserAccount` (int64 ids as strings, absent as null). */
 export interface AdsAccount {

@@ -4,10 +4,10 @@ import { strToU8, Zip, ZipDeflate } from "fflate";
 import type { AdsAccount } from "./AdsState.js";
 import type { AdsCampaign } from "./adsCampaigns.js";
 import { invalidRequest } from "./adsFaults.js";
-import type { ReportSpec } from "./adsReportTypes.js";
-import { DEFAULT_REPORT_TIME_ZONE, dayIn, hoursOfDay, isKnownTimeZone, KNOWN_TIME_ZONES } from "./adsTimeZones.js";
+import type { LateConversion, ReportSpec } from "./adsReportTypes.js";
+import { DEFAULT_REPORT_TIME_ZONE, dayIn, hoursOfDay, REPORT_TIME_ZONES, zoneOfReportTimeZone } from "./adsTimeZones.js";
 
-export type { ReportSpec } from "./adsReportTypes.js";
+export type { LateConversion, ReportSpec } from "./adsReportTypes.js";
 
 /** Columns of CampaignPerformanceReportRequest the emulator fills. */
 export const REPORT_COLUMNS = [
@@ -74,9 +74,10 @@ export function parseReportRequest(body: Record<string, unknown>, now = Date.now
     throw invalidRequest("Scope.AccountIds must list at least one account id.");
   const time = r.Time as Record<string, unknown> | null | undefined;
   if (!time || typeof time !== "object") throw invalidRequest("Time is required.");
-  const zone = time.ReportTimeZone ?? null;
-  if (zone !== null && (typeof zone !== "string" || !isKnownTimeZone(zone)))
-    throw invalidRequest(`Time.ReportTimeZone ${String(zone)} is not one the emulator knows (${KNOWN_TIME_ZONES.join(", ")}).`);
+  const zoneName = time.ReportTimeZone ?? null;
+  const zone = typeof zoneName === "string" ? zoneOfReportTimeZone(zoneName) : undefined;
+  if (zoneName !== null && zone === undefined)
+    throw invalidRequest(`Time.ReportTimeZone ${String(zoneName)} is not a ReportTimeZone the emulator knows (${REPORT_TIME_ZONES.join(", ")}).`);
   let start: Date;
   let end: Date;
   const predefined = time.PredefinedTime;
@@ -106,7 +107,7 @@ export function parseReportRequest(body: Record<string, unknown>, now = Date.now
     excludeHeader: r.ExcludeReportHeader === true,
     excludeFooter: r.ExcludeReportFooter === true,
     excludeColumnHeaders: r.ExcludeColumnHeaders === true,
-    reportTimeZone: zone,
+    reportTimeZone: typeof zoneName === "string" ? zoneName : null,
   };
 }
 
@@ -131,12 +132,6 @@ export interface Metrics {
   spend: number;
   conversions: number;
   revenue: number;
-}
-
-/** Conversions that arrived late, at an instant (ms): they count on the day it falls on in the account's time zone. */
-export interface LateConversion {
-  at: number;
-  conversions: number;
 }
 
 /** Sums kept in cents, so a year's spend adds up exactly. */

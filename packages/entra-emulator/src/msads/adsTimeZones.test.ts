@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dailyMetrics } from "./adsReports.js";
+import { dailyMetrics, parseReportRequest } from "./adsReports.js";
 import { dayIn, dayStart, hoursOfDay } from "./adsTimeZones.js";
 
 const PACIFIC = "PacificTimeUSCanadaTijuana";
@@ -32,6 +32,22 @@ describe("Microsoft time zones at the emulator", () => {
     expect(dailyMetrics("400000000001", "2026-10-02", PACIFIC, late)).toEqual(dailyMetrics("400000000001", "2026-10-02", PACIFIC));
     expect(dailyMetrics("400000000001", "2026-10-02", "OsakaSapporoTokyo", late).conversions).toBe(
       dailyMetrics("400000000001", "2026-10-02", "OsakaSapporoTokyo").conversions + 2,
+    );
+  });
+
+  it("accepts Reporting's ReportTimeZone spellings only (Athens: AthensIslandanbulMinsk, not the account's AthensBuckarestIstanbul)", () => {
+    const request = (zone: string) => ({
+      ReportRequest: {
+        Type: "CampaignPerformanceReportRequest",
+        Aggregation: "Daily",
+        Columns: ["TimePeriod"],
+        Scope: { AccountIds: ["1"] },
+        Time: { CustomDateRangeStart: { Day: 1, Month: 10, Year: 2026 }, CustomDateRangeEnd: { Day: 1, Month: 10, Year: 2026 }, ReportTimeZone: zone },
+      },
+    });
+    expect(parseReportRequest(request("AthensIslandanbulMinsk")).reportTimeZone).toBe("AthensIslandanbulMinsk");
+    expect(() => parseReportRequest(request("AthensBuckarestIstanbul"))).toThrow(
+      expect.objectContaining({ detail: expect.stringMatching(/not a ReportTimeZone/) }),
     );
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Microsoft Advertising's time zone names (an account's `TimeZone`, a report's `ReportTimeZone`)
- * the emulator knows, as IANA zones: Microsoft counts a report's days in them.
+ * The account time zones (Customer Management's `TimeZone` names) the emulator knows, as IANA
+ * zones: Microsoft counts a report's days in them.
  */
 const IANA: Readonly<Record<string, string>> = Object.freeze({
   PacificTimeUSCanadaTijuana: "America/Los_Angeles",
@@ -12,17 +12,29 @@ const IANA: Readonly<Record<string, string>> = Object.freeze({
   GreenwichMeanTimeDublinEdinburghLisbonLondon: "Europe/London",
   AmsterdamBerlinBernRomeStockholmVienna: "Europe/Berlin",
   BrusselsCopenhagenMadridParis: "Europe/Paris",
+  AthensBuckarestIstanbul: "Europe/Athens",
   ChennaiKolkataMumbaiNewDelhi: "Asia/Kolkata",
   OsakaSapporoTokyo: "Asia/Tokyo",
   CanberraMelbourneSydney: "Australia/Sydney",
   AucklandWellington: "Pacific/Auckland",
 });
 
+/** Reporting's ReportTimeZone spells some Customer Management zones differently (Athens: one of four). */
+const REPORT_NAMES: Readonly<Record<string, string>> = Object.freeze({ AthensBuckarestIstanbul: "AthensIslandanbulMinsk" });
+
 /** Microsoft's default ReportTimeZone ("today" for a request that names none). */
 export const DEFAULT_REPORT_TIME_ZONE = "PacificTimeUSCanadaTijuana";
 export const KNOWN_TIME_ZONES = Object.keys(IANA);
+/** The ReportTimeZone values the emulator accepts. */
+export const REPORT_TIME_ZONES = KNOWN_TIME_ZONES.map((name) => REPORT_NAMES[name] ?? name);
 
 export const isKnownTimeZone = (name: string): boolean => Object.hasOwn(IANA, name);
+
+/** The account time zone a ReportTimeZone value names; undefined for one Reporting does not have (a Customer Management spelling too). */
+export function zoneOfReportTimeZone(name: string): string | undefined {
+  const index = REPORT_TIME_ZONES.indexOf(name);
+  return index === -1 ? undefined : KNOWN_TIME_ZONES[index];
+}
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
