@@ -16,6 +16,7 @@ const NO_STORAGE = [
   "packages/server/src/tokens/**",
   "packages/server/src/connections/credentialCache.test.ts",
   "packages/server/src/oauth/scopes.test.ts",
+  "packages/server/src/msads/timeZones.test.ts",
   "packages/server/src/store/databaseBusy.test.ts",
   "packages/server/src/store/fileModes.test.ts",
   "packages/server/src/store/concurrentMigrations.test.ts",

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Stack, startStack } from "@ads-connect/demo";
+import { type Stack, type StackOptions, startStack } from "@ads-connect/demo";
 import { httpRequest } from "@ads-connect/server/testing";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect, inject } from "vitest";
@@ -23,15 +23,31 @@ export interface DemoFixture {
   close(): Promise<void>;
 }
 
-/** Emulator + ads-connect server + demo on port 0, and one Chromium. */
-export async function startDemoFixture(): Promise<DemoFixture> {
+/**
+ * The demo's own stack (what `pnpm start` starts: emulators + ads-connect server + demo) on port 0
+ * over the page the global setup built, with its data in a temporary directory `close` removes.
+ */
+export async function startDemoStack(options: Pick<StackOptions, "logDestination"> & { logLevel?: string } = {}): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "ads-connect-e2e-"));
   const stack = await startStack({
     staticDir: inject("demoPageDir"),
     demoPort: 0,
     emulatorPort: 0,
-    env: { PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn", REFRESH_AHEAD: "off" },
+    env: { PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: options.logLevel ?? "warn", REFRESH_AHEAD: "off" },
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
+  return {
+    ...stack,
+    async close() {
+      await stack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Emulator + ads-connect server + demo on port 0, and one Chromium. */
+export async function startDemoFixture(): Promise<DemoFixture> {
+  const stack = await startDemoStack();
   const browser = await launchChromium();
   const api = async (method: string, p: string) => {
     const res = await httpRequest(`${stack.server.url}${p}`, { method, headers: { authorization: `Bearer ${stack.server.config.secretKey}` } });
@@ -46,7 +62,6 @@ export async function startDemoFixture(): Promise<DemoFixture> {
     async close() {
       await browser.close();
       await stack.close();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import {
   DEV_CLIENT_ID,
@@ -8,6 +9,7 @@ import {
   startMicrosoftAdsEmulator,
 } from "@ads-connect/entra-emulator";
 import { type RunningServer, type StartOptions, startAdsConnect } from "@ads-connect/server";
+import { buildConsoleAppIfMissing } from "./buildConsoleApp.js";
 import { buildDemoPage } from "./buildDemoPage.js";
 import { type DemoServer, startDemo } from "./startDemo.js";
 
@@ -18,6 +20,11 @@ export interface Stack {
   emulator: EntraEmulator | null;
   /** The Microsoft Advertising emulator (with the Entra emulator only: it accepts that one's tokens). */
   ads: MicrosoftAdsEmulator | null;
+  /**
+   * The operator console at `url`. `generatedKey` is the operator key made for this start (shown to
+   * the developer only by the demo's start message), or null when CONSOLE_OPERATOR_KEY was set.
+   */
+  operatorConsole: { url: string; generatedKey: string | null };
   close(): Promise<void>;
 }
 
@@ -28,7 +35,7 @@ export interface StackOptions {
   emulatorPort?: number;
   /** Port of the Microsoft Advertising emulator (default 0: any free port). */
   adsEmulatorPort?: number;
-  /** A page already built by buildDemoPage (tests build once); otherwise it is built now. */
+  /** A page already built by buildDemoPage (tests build once); otherwise it is built now, and the operator console too if it is not built. */
   staticDir?: string;
   logDestination?: StartOptions["logDestination"];
 }
@@ -42,7 +49,11 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist", import.meta.u
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string | undefined> = { ...options.env };
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
-  if (!options.staticDir) await buildDemoPage(staticDir);
+  if (!options.staticDir) await Promise.all([buildDemoPage(staticDir), buildConsoleAppIfMissing()]);
+  // The server's console is off without a key; the demo turns it on with one made for this start
+  // (nothing to leak or reuse later), unless the developer set their own.
+  const generatedKey = env.CONSOLE_OPERATOR_KEY ? null : randomBytes(32).toString("base64url");
+  if (generatedKey) env.CONSOLE_OPERATOR_KEY = generatedKey;
   let emulator: EntraEmulator | null = null;
   let ads: MicrosoftAdsEmulator | null = null;
   if (!(env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET)) {
@@ -66,6 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server,
       emulator,
       ads,
+      operatorConsole: { url: `${server.url}/console`, generatedKey },
       async close() {
         await demo.close();
         await server.close();

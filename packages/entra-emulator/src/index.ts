@@ -13,6 +13,7 @@
 
 export { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./devClient.js";
 export { ADS_FAULTS } from "./msads/adsFaults.js";
+export { dailyMetrics } from "./msads/adsReports.js";
 export { ADS_PLANS, type AdsUserPlan } from "./msads/adsTestData.js";
 export { SANDBOX_DEVELOPER_TOKEN, startMicrosoftAdsEmulator } from "./msads/startMicrosoftAdsEmulator.js";
 export type { AdsAccount, AdsCampaign, AdsFaultCode, AdsRequestRecord, MicrosoftAdsEmulator, MicrosoftAdsEmulatorOptions } from "./msads/types.js";

@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import type { TestUser } from "../testUsers.js";
 import { type AdsCampaign, newCampaign, seedCampaigns } from "./adsCampaigns.js";
 import type { AdsFaultCode } from "./adsFaults.js";
-import type { AdsReportJob } from "./adsReportTypes.js";
+import type { AdsReportJob, LateConversion } from "./adsReportTypes.js";
 import { ADS_TEST_USERS, planFor } from "./adsTestData.js";
+import { dayStart, isKnownTimeZone, KNOWN_TIME_ZONES } from "./adsTimeZones.js";
 
 /** An account as Customer Management v13 REST serializes `AdvertiserAccount` (int64 ids as strings, absent as null). */
 export interface AdsAccount {
@@ -78,6 +79,11 @@ export function msTime(ms: number): string {
     .replace(/\.?0+$/, "");
 }
 
+/** Reports count an account's days in its time zone: the emulator must know it. */
+function checkTimeZone(name: string): void {
+  if (!isKnownTimeZone(name)) throw new Error(`The emulator knows no time zone ${name}; it knows ${KNOWN_TIME_ZONES.join(", ")}`);
+}
+
 const timeStamp = () => randomBytes(8).toString("base64");
 
 /** Everything the Microsoft Advertising emulator remembers, in memory only. */
@@ -95,8 +101,8 @@ export class AdsState {
   private readonly campaignAccount = new Map<string, string>();
   /** Campaigns per account of accounts whose user's plan asks for many (by account id). */
   private readonly campaignCounts = new Map<string, number>();
-  /** Conversions attributed late to a campaign's past day (`<campaign id>|<YYYY-MM-DD>`), added to its report numbers. */
-  readonly lateConversions = new Map<string, number>();
+  /** Conversions that arrived late for a campaign (by campaign id), at an instant: added to the report numbers of the day it falls on in the account's time zone. */
+  readonly lateConversions = new Map<string, LateConversion[]>();
   /** Report jobs by ReportRequestId. */
   readonly reports = new Map<string, AdsReportJob>();
   /** Polls that answer Pending before a report is ready. */
@@ -187,6 +193,7 @@ export class AdsState {
       AccountMode: "Expert",
       ...fields,
     };
+    checkTimeZone(account.TimeZone);
     this.accounts.set(account.Id, account);
     customer.accountIds.push(account.Id);
     return account;
@@ -200,6 +207,7 @@ export class AdsState {
   updateAccount(accountId: string, fields: Partial<AdsAccount>): AdsAccount {
     const account = this.accounts.get(accountId);
     if (!account) throw new Error(`No account ${accountId}`);
+    if (fields.TimeZone !== undefined) checkTimeZone(fields.TimeZone);
     Object.assign(account, fields, { LastModifiedTime: msTime(Date.now()), TimeStamp: timeStamp() });
     return account;
   }
@@ -252,10 +260,22 @@ export class AdsState {
     return accountId ? this.campaign(accountId, campaignId) : undefined;
   }
 
-  /** Conversions (and their revenue) that arrive late for a campaign's past day: later reports show the day revised. */
+  /** Conversions (and their revenue) that arrive late for a campaign's past day (`YYYY-MM-DD`, the account's day): later reports show the day revised. */
   addLateConversions(campaignId: string, day: string, conversions: number): void {
-    const key = `${campaignId}|${day}`;
-    this.lateConversions.set(key, (this.lateConversions.get(key) ?? 0) + conversions);
+    // Noon of that day in the account's time zone: on that day whatever the zone.
+    this.addConversionsAt(campaignId, dayStart(day, this.timeZoneOfCampaign(campaignId)) + 12 * 3_600_000, conversions);
+  }
+
+  /** Conversions that happened at an instant (ms): reports count them on the day it falls on in the account's time zone. */
+  addConversionsAt(campaignId: string, at: number, conversions: number): void {
+    const list = this.lateConversions.get(campaignId) ?? [];
+    list.push({ at, conversions });
+    this.lateConversions.set(campaignId, list);
+  }
+
+  private timeZoneOfCampaign(campaignId: string): string {
+    if (!this.campaignById(campaignId)) throw new Error(`No campaign ${campaignId}`);
+    return this.accounts.get(this.campaignAccount.get(campaignId)!)!.TimeZone;
   }
 
   /** Counts a call against the user and customer's window; false when over the limit (117). */

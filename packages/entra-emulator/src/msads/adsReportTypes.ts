@@ -23,6 +23,12 @@ export interface ReportSpec {
   excludeHeader: boolean;
   excludeFooter: boolean;
   excludeColumnHeaders: boolean;
-  /** `Time.ReportTimeZone` as asked (the emulator's days are UTC days whatever it says). */
+  /** `Time.ReportTimeZone` as asked: it sets which day "today" is (default Pacific); each account's rows are its own time zone's days. */
   reportTimeZone: string | null;
+}
+
+/** Conversions that arrived late, at an instant (ms): they count on the day it falls on in the account's time zone. */
+export interface LateConversion {
+  at: number;
+  conversions: number;
 }

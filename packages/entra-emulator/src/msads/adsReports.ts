@@ -4,9 +4,10 @@ import { strToU8, Zip, ZipDeflate } from "fflate";
 import type { AdsAccount } from "./AdsState.js";
 import type { AdsCampaign } from "./adsCampaigns.js";
 import { invalidRequest } from "./adsFaults.js";
-import type { ReportSpec } from "./adsReportTypes.js";
+import type { LateConversion, ReportSpec } from "./adsReportTypes.js";
+import { DEFAULT_REPORT_TIME_ZONE, dayIn, hoursOfDay, REPORT_TIME_ZONES, zoneOfReportTimeZone } from "./adsTimeZones.js";
 
-export type { ReportSpec } from "./adsReportTypes.js";
+export type { LateConversion, ReportSpec } from "./adsReportTypes.js";
 
 /** Columns of CampaignPerformanceReportRequest the emulator fills. */
 export const REPORT_COLUMNS = [
@@ -29,6 +30,7 @@ export const REPORT_COLUMNS = [
 ] as const;
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const PREDEFINED: Record<string, (today: number) => [number, number]> = {
   Today: (t) => [t, t],
   Yesterday: (t) => [t - DAY, t - DAY],
@@ -72,6 +74,10 @@ export function parseReportRequest(body: Record<string, unknown>, now = Date.now
     throw invalidRequest("Scope.AccountIds must list at least one account id.");
   const time = r.Time as Record<string, unknown> | null | undefined;
   if (!time || typeof time !== "object") throw invalidRequest("Time is required.");
+  const zoneName = time.ReportTimeZone ?? null;
+  const zone = typeof zoneName === "string" ? zoneOfReportTimeZone(zoneName) : undefined;
+  if (zoneName !== null && zone === undefined)
+    throw invalidRequest(`Time.ReportTimeZone ${String(zoneName)} is not a ReportTimeZone the emulator knows (${REPORT_TIME_ZONES.join(", ")}).`);
   let start: Date;
   let end: Date;
   const predefined = time.PredefinedTime;
@@ -80,7 +86,8 @@ export function parseReportRequest(body: Record<string, unknown>, now = Date.now
       throw invalidRequest("Set either PredefinedTime or CustomDateRangeStart/End, not both.");
     const range = typeof predefined === "string" ? PREDEFINED[predefined] : undefined;
     if (!range) throw invalidRequest(`PredefinedTime must be one of ${Object.keys(PREDEFINED).join(", ")}.`);
-    const today = Math.floor(now / DAY) * DAY;
+    // Microsoft: ReportTimeZone (default Pacific) sets which day "today" is.
+    const today = Date.parse(`${dayIn(now, zone ?? DEFAULT_REPORT_TIME_ZONE)}T00:00:00Z`);
     const [s, e] = range(today);
     [start, end] = [new Date(s), new Date(e)];
   } else {
@@ -100,18 +107,26 @@ export function parseReportRequest(body: Record<string, unknown>, now = Date.now
     excludeHeader: r.ExcludeReportHeader === true,
     excludeFooter: r.ExcludeReportFooter === true,
     excludeColumnHeaders: r.ExcludeColumnHeaders === true,
-    reportTimeZone: typeof time.ReportTimeZone === "string" ? time.ReportTimeZone : null,
+    reportTimeZone: typeof zoneName === "string" ? zoneName : null,
   };
 }
 
-/** FNV-1a: the same campaign and day always give the same numbers. */
+/** FNV-1a: a campaign's seed for its numbers. */
 function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 }
 
-interface Metrics {
+/** MurmurHash3's finalizer: an hour's numbers from the campaign's seed and the hour, cheaply (a year of a thousand campaigns is 8.8 million hours). */
+function mix(x: number): number {
+  let h = x >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export interface Metrics {
   impressions: number;
   clicks: number;
   spend: number;
@@ -119,65 +134,112 @@ interface Metrics {
   revenue: number;
 }
 
-/** A campaign's deterministic numbers for one day (`YYYY-MM-DD`), plus conversions that arrived late for it (each worth 50.00 of revenue). */
-export function dailyMetrics(campaignId: string, day: string, late = 0): Metrics {
-  const h = hash(`${campaignId}|${day}`);
-  const impressions = 200 + (h % 4800);
-  const clicks = Math.floor((impressions * (10 + ((h >>> 8) % 50))) / 1000);
-  const cpcCents = 20 + ((h >>> 16) % 230);
-  const conversions = Math.floor(clicks * (((h >>> 4) % 10) / 100));
-  return {
-    impressions,
-    clicks,
-    spend: (clicks * cpcCents) / 100,
-    conversions: conversions + late,
-    revenue: conversions * (20 + ((h >>> 12) % 80)) + late * 50,
-  };
+/** Sums kept in cents, so a year's spend adds up exactly. */
+interface Sums {
+  impressions: number;
+  clicks: number;
+  spendCents: number;
+  conversions: number;
+  revenueCents: number;
+}
+const zero = (): Sums => ({ impressions: 0, clicks: 0, spendCents: 0, conversions: 0, revenueCents: 0 });
+
+/**
+ * Adds a campaign's numbers for the UTC hours [fromHour, toHour) (hours since 1970) and its late
+ * conversions in that time (each worth 50.00 of revenue). The same campaign and hour always give the
+ * same numbers: what happened is fixed in time, and a day is whichever hours its time zone puts in it.
+ */
+function addHours(sums: Sums, seed: number, fromHour: number, toHour: number, late: readonly LateConversion[]): void {
+  for (let hour = fromHour; hour < toHour; hour++) {
+    const h = mix(seed ^ mix(hour));
+    const impressions = 10 + (h % 390);
+    const clicks = Math.floor((impressions * (10 + ((h >>> 9) % 50))) / 1000);
+    const conversions = clicks > 0 && (h >>> 25) % 8 === 0 ? 1 : 0;
+    sums.impressions += impressions;
+    sums.clicks += clicks;
+    sums.spendCents += clicks * (20 + ((h >>> 16) % 230));
+    sums.conversions += conversions;
+    sums.revenueCents += conversions * (2000 + ((h >>> 3) % 8000));
+  }
+  for (const l of late)
+    if (l.at >= fromHour * HOUR && l.at < toHour * HOUR) {
+      sums.conversions += l.conversions;
+      sums.revenueCents += l.conversions * 5000;
+    }
+}
+
+const metricsOf = (s: Sums): Metrics => ({
+  impressions: s.impressions,
+  clicks: s.clicks,
+  spend: s.spendCents / 100,
+  conversions: s.conversions,
+  revenue: s.revenueCents / 100,
+});
+
+/** A campaign's numbers for one day (`YYYY-MM-DD`) of an account in `timeZone` (Microsoft's name), late conversions included. */
+export function dailyMetrics(campaignId: string, day: string, timeZone: string, late: readonly LateConversion[] = []): Metrics {
+  const sums = zero();
+  addHours(sums, hash(campaignId), ...hoursOfDay(day, timeZone), late);
+  return metricsOf(sums);
 }
 
 const money = (n: number) => n.toFixed(2);
 const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
 
-/** The days a report covers, up to today (nothing happened yet on days after today). */
-function reportDays(spec: ReportSpec, now: number): string[] {
+export interface ReportAccount {
+  account: AdsAccount;
+  campaigns: AdsCampaign[];
+}
+
+/** The days a report covers for an account, up to its today (nothing happened yet on later days): its days, in its time zone. */
+function reportDays(spec: ReportSpec, timeZone: string, now: number): string[] {
   const days: string[] = [];
-  const last = Math.min(spec.end.getTime(), Math.floor(now / DAY) * DAY);
-  for (let t = spec.start.getTime(); t <= last; t += DAY) days.push(new Date(t).toISOString().slice(0, 10));
+  const today = dayIn(now, timeZone);
+  for (let t = spec.start.getTime(); t <= spec.end.getTime(); t += DAY) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    if (day > today) break;
+    days.push(day);
+  }
   return days;
 }
 
+/** How many rows the report has (one per campaign and day, or per campaign). */
+export function reportRowCount(spec: ReportSpec, accounts: ReportAccount[], now = Date.now()): number {
+  return accounts.reduce((n, { account, campaigns }) => {
+    const days = reportDays(spec, account.TimeZone, now).length;
+    return n + campaigns.length * (spec.aggregation === "Daily" ? days : Math.min(days, 1));
+  }, 0);
+}
+
 /** Whether the report has any row (Microsoft's download URL is null when it has none). */
-export function reportHasRows(spec: ReportSpec, accounts: { campaigns: AdsCampaign[] }[], now = Date.now()): boolean {
-  return reportDays(spec, now).length > 0 && accounts.some((a) => a.campaigns.length > 0);
+export function reportHasRows(spec: ReportSpec, accounts: ReportAccount[], now = Date.now()): boolean {
+  return reportRowCount(spec, accounts, now) > 0;
 }
 
 /**
  * The report's rows (one per campaign and day, or per campaign), up to today, made one at a time:
- * a year of a thousand campaigns never sits in memory. `late` holds late conversions by `<campaign id>|<day>`.
+ * a year of a thousand campaigns never sits in memory. Each account's days are its time zone's
+ * (`TimeZone`), as Microsoft aggregates them. `late` holds late conversions by campaign id.
  */
 export function* reportRows(
   spec: ReportSpec,
-  accounts: { account: AdsAccount; campaigns: AdsCampaign[] }[],
+  accounts: ReportAccount[],
   now = Date.now(),
-  late: ReadonlyMap<string, number> = new Map(),
+  late: ReadonlyMap<string, readonly LateConversion[]> = new Map(),
 ): Generator<string[]> {
-  const days = reportDays(spec, now);
-  if (days.length === 0) return;
   for (const { account, campaigns } of accounts) {
+    const days = reportDays(spec, account.TimeZone, now).map((day) => ({ day, hours: hoursOfDay(day, account.TimeZone) }));
+    if (days.length === 0) continue;
+    const groups = spec.aggregation === "Daily" ? days.map((d) => [d]) : [days];
     for (const campaign of campaigns) {
-      const groups = spec.aggregation === "Daily" ? days.map((d) => [d]) : [days];
+      const seed = hash(campaign.Id);
+      const lateOfCampaign = late.get(campaign.Id) ?? [];
       for (const group of groups) {
-        const m = group
-          .map((d) => dailyMetrics(campaign.Id, d, late.get(`${campaign.Id}|${d}`) ?? 0))
-          .reduce((a, b) => ({
-            impressions: a.impressions + b.impressions,
-            clicks: a.clicks + b.clicks,
-            spend: a.spend + b.spend,
-            conversions: a.conversions + b.conversions,
-            revenue: a.revenue + b.revenue,
-          }));
+        const sums = zero();
+        for (const { hours } of group) addHours(sums, seed, hours[0], hours[1], lateOfCampaign);
+        const m = metricsOf(sums);
         const values: Record<string, string> = {
-          TimePeriod: group[0]!,
+          TimePeriod: group[0]!.day,
           AccountId: account.Id,
           AccountName: account.Name,
           AccountNumber: account.Number,

@@ -82,7 +82,7 @@ describe("SubmitGenerateReport → PollGenerateReport → download", () => {
     expect(lines.slice(7 + rowCount)).toEqual(["", `"©${new Date().getUTCFullYear()} Microsoft Corporation. All rights reserved. "`, ""]);
     expect(rows.map((r) => [r[0], r[2]])).toEqual(campaigns.flatMap((c) => ["2026-10-01", "2026-10-02", "2026-10-03"].map((d) => [d, c.Id])));
     const [first] = rows;
-    const expected = dailyMetrics(campaigns[0]!.Id, "2026-10-01");
+    const expected = dailyMetrics(campaigns[0]!.Id, "2026-10-01", "PacificTimeUSCanadaTijuana");
     expect(first).toEqual([
       "2026-10-01",
       accountId,

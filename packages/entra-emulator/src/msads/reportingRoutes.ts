@@ -3,7 +3,7 @@ import { type Request, Router } from "express";
 import type { AdsState } from "./AdsState.js";
 import { type AccessTokenLookup, adsAuthenticator } from "./adsAuth.js";
 import { ADS_FAULTS, AdsFault, invalidRequest } from "./adsFaults.js";
-import { newSignature, parseReportRequest, reportCsvLines, reportHasRows, reportRows, writeZippedReport } from "./adsReports.js";
+import { newSignature, parseReportRequest, reportCsvLines, reportHasRows, reportRowCount, reportRows, writeZippedReport } from "./adsReports.js";
 import { objectBody } from "./objectBody.js";
 
 /**
@@ -72,7 +72,7 @@ export function reportingRoutes(state: AdsState, lookup: AccessTokenLookup): Rou
     const { request } = job;
     const accounts = reportAccounts(request.accountIds);
     const now = Date.now();
-    const rowCount = accounts.reduce((n, a) => n + a.campaigns.length, 0) * (request.aggregation === "Daily" ? countDays(request, now) : 1);
+    const rowCount = reportRowCount(request, accounts, now);
     res.type("application/x-zip-compressed");
     await writeZippedReport(job.id, reportCsvLines(request, reportRows(request, accounts, now, state.lateConversions), rowCount, now), res);
   });
@@ -81,12 +81,6 @@ export function reportingRoutes(state: AdsState, lookup: AccessTokenLookup): Rou
     accountIds.map((accountId) => ({ account: state.accounts.get(accountId)!, campaigns: state.campaignsOf(accountId) }));
 
   return router;
-}
-
-function countDays(spec: { start: Date; end: Date }, now: number): number {
-  const day = 86_400_000;
-  const last = Math.min(spec.end.getTime(), Math.floor(now / day) * day);
-  return last < spec.start.getTime() ? 0 : Math.floor((last - spec.start.getTime()) / day) + 1;
 }
 
 function origin(req: Request): string {

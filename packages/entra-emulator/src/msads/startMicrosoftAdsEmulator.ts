@@ -80,6 +80,12 @@ export async function startMicrosoftAdsEmulator(options: MicrosoftAdsEmulatorOpt
       if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error("day must be YYYY-MM-DD");
       state.addLateConversions(campaignId, day, checkCount(conversions, "conversions"));
     },
+    addConversionsAt(campaignId, at, conversions) {
+      if (!state.campaignById(campaignId)) throw new Error(`No campaign ${campaignId}`);
+      const ms = Date.parse(at);
+      if (!/(Z|[+-]\d\d:\d\d)$/.test(at) || Number.isNaN(ms)) throw new Error("at must be an ISO 8601 instant with its offset, e.g. 2026-10-02T03:00:00Z");
+      state.addConversionsAt(campaignId, ms, checkCount(conversions, "conversions"));
+    },
     reportPollsBeforeReady(polls) {
       state.reportPollsBeforeReady = checkCount(polls, "reportPollsBeforeReady");
     },

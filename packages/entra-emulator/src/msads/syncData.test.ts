@@ -2,6 +2,7 @@ import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adsPair } from "../testing/adsClient.js";
 import { CAMPAIGN_TYPES } from "./adsCampaigns.js";
+import { dailyMetrics } from "./adsReports.js";
 
 // The data the campaign and performance syncs read: large accounts, campaign changes, late conversions.
 let pair: Awaited<ReturnType<typeof adsPair>>;
@@ -65,5 +66,30 @@ describe("sync data at the emulator", () => {
     pair.ads.updateCampaign(campaign!.Id, { Name: "Renamed" });
     const { json } = await pair.call("POST", "/CampaignManagement/v13/Campaigns/QueryByAccountId", { AccountId: accountId, CampaignType: "Search" }, headers);
     expect(json.Campaigns[0].Name).toBe("Renamed");
+  });
+
+  it("an account's report days are its time zone's: conversions at 03:00 UTC are Pacific's previous day, Tokyo's same day", async () => {
+    const username = "tencampaigns@contoso.example";
+    const headers = await pair.headersFor(username);
+    const accountId = headers.CustomerAccountId!;
+    const [campaign] = pair.ads.campaigns(accountId);
+    const cells = (line: string) => line.split(",").map((v) => v.replace(/"/g, ""));
+    const row = (lines: string[], day: string) => cells(lines.find((l) => l.startsWith(`"${day}","${campaign!.Id}"`))!);
+    const days = async () => await download(headers, report(accountId, "2026-10-01", "2026-10-02"));
+
+    expect(pair.ads.accounts(username)[0]!.TimeZone).toBe("PacificTimeUSCanadaTijuana");
+    const before = await days();
+    expect(row(before, "2026-10-01")[2]).toBe(String(dailyMetrics(campaign!.Id, "2026-10-01", "PacificTimeUSCanadaTijuana").conversions));
+    pair.ads.addConversionsAt(campaign!.Id, "2026-10-02T03:00:00Z", 4);
+    const after = await days();
+    expect(after.filter((line, i) => line !== before[i])).toEqual([expect.stringContaining(`"2026-10-01","${campaign!.Id}"`)]);
+    expect(Number(row(after, "2026-10-01")[2])).toBe(Number(row(before, "2026-10-01")[2]) + 4);
+
+    // The same account in Tokyo: other hours make each day, and the conversions are the 2nd's.
+    pair.ads.updateAccount(accountId, { TimeZone: "OsakaSapporoTokyo" });
+    const tokyo = await days();
+    expect(row(tokyo, "2026-10-01")[2]).toBe(String(dailyMetrics(campaign!.Id, "2026-10-01", "OsakaSapporoTokyo").conversions));
+    expect(Number(row(tokyo, "2026-10-02")[2])).toBe(dailyMetrics(campaign!.Id, "2026-10-02", "OsakaSapporoTokyo").conversions + 4);
+    expect(() => pair.ads.updateAccount(accountId, { TimeZone: "Atlantis" })).toThrow(/knows no time zone Atlantis/);
   });
 });

@@ -61,9 +61,16 @@ export interface MicrosoftAdsEmulator {
   updateCampaign(campaignId: string, fields: Partial<AdsCampaign>): AdsCampaign;
   /**
    * `conversions` more conversions (each 50.00 of revenue) attributed to the campaign's past `day`
-   * (`YYYY-MM-DD`): later reports show that day revised, as Microsoft's do when conversions come late.
+   * (`YYYY-MM-DD`, a day of the account's time zone): later reports show that day revised, as
+   * Microsoft's do when conversions come late.
    */
   addLateConversions(campaignId: string, day: string, conversions: number): void;
+  /**
+   * `conversions` more conversions (each 50.00 of revenue) at the instant `at` (ISO 8601 with its
+   * offset, e.g. "2026-10-02T03:00:00Z"): reports count them on the day that instant falls on in the
+   * account's `TimeZone` (the 1st for Pacific time), as Microsoft counts a report's days.
+   */
+  addConversionsAt(campaignId: string, at: string, conversions: number): void;
   /** PollGenerateReport answers Pending `polls` times per report before Success (reports submitted earlier too). */
   reportPollsBeforeReady(polls: number): void;
   /** The next `times` (default 1) reports submitted end in Status "Error". */

@@ -8,6 +8,7 @@ import type { MsAdsCallContext } from "./msadsCall.js";
 import type { MsAdsClient } from "./msadsClient.js";
 import { reportRecords } from "./reportCsv.js";
 import { downloadReport, type ReportDownloadOptions } from "./reportDownload.js";
+import { reportTimeZoneOf } from "./timeZones.js";
 
 const COLUMNS = ["TimePeriod", "AccountId", "CampaignId", "CurrencyCode", "Impressions", "Clicks", "Spend", "Conversions", "Revenue"] as const;
 const PollSchema = z.object({ ReportRequestStatus: z.object({ Status: z.string(), ReportDownloadUrl: z.string().nullish() }) });
@@ -58,7 +59,12 @@ export async function* dailyPerformance(
         Aggregation: "Daily",
         Columns: COLUMNS,
         Scope: { AccountIds: [range.accountId], AdGroups: null, Campaigns: null },
-        Time: { CustomDateRangeStart: ymd(range.start), CustomDateRangeEnd: ymd(range.end), PredefinedTime: null, ReportTimeZone: range.timeZone },
+        Time: {
+          CustomDateRangeStart: ymd(range.start),
+          CustomDateRangeEnd: ymd(range.end),
+          PredefinedTime: null,
+          ReportTimeZone: reportTimeZoneOf(range.timeZone),
+        },
       },
     },
     account,

@@ -1,39 +1,14 @@
-/** Microsoft Advertising's time zone names → IANA, for the common ones; others count days in UTC. */
-const IANA: Record<string, string> = {
-  PacificTimeUSCanadaTijuana: "America/Los_Angeles",
-  MountainTimeUSCanada: "America/Denver",
-  Arizona: "America/Phoenix",
-  CentralTimeUSCanada: "America/Chicago",
-  EasternTimeUSCanada: "America/New_York",
-  AtlanticTimeCanada: "America/Halifax",
-  Alaska: "America/Anchorage",
-  Hawaii: "Pacific/Honolulu",
-  GreenwichMeanTimeDublinEdinburghLisbonLondon: "Europe/London",
-  AmsterdamBerlinBernRomeStockholmVienna: "Europe/Berlin",
-  BrusselsCopenhagenMadridParis: "Europe/Paris",
-  BelgradeBratislavaBudapestLjubljanaPrague: "Europe/Prague",
-  SarajevoSkopjeWarsawZagreb: "Europe/Warsaw",
-  AthensBuckarestIstanbul: "Europe/Athens",
-  HelsinkiKyivRigaSofiaTallinnVilnius: "Europe/Helsinki",
-  MoscowStPetersburgVolgograd: "Europe/Moscow",
-  Brasilia: "America/Sao_Paulo",
-  MexicoCity: "America/Mexico_City",
-  ChennaiKolkataMumbaiNewDelhi: "Asia/Kolkata",
-  BeijingChongqingHongKongUrumqi: "Asia/Shanghai",
-  OsakaSapporoTokyo: "Asia/Tokyo",
-  Seoul: "Asia/Seoul",
-  Singapore: "Asia/Singapore",
-  CanberraMelbourneSydney: "Australia/Sydney",
-  AucklandWellington: "Pacific/Auckland",
-};
+import { ianaZoneOf } from "../msads/timeZones.js";
 
 const DAY_MS = 86_400_000;
 
-/** Today (`YYYY-MM-DD`) in the account's time zone: Microsoft's daily rows are the account's days. */
+/**
+ * Today (`YYYY-MM-DD`) in the account's time zone (Microsoft's `TimeZone` name): Microsoft's daily
+ * rows are the account's days, and a report may not end after the report time zone's today.
+ */
 export function todayIn(timeZone: string | null, now: number): string {
-  const zone = (timeZone && IANA[timeZone]) || "UTC";
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(now));
+  return new Intl.DateTimeFormat("en-CA", { timeZone: ianaZoneOf(timeZone), year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(now));
 }
 
 /** `day` plus `n` days (n may be negative). */
