@@ -51,4 +51,26 @@ describe("an abandoned account picker", () => {
     const events = await h.server.db.selectFrom("webhook_outbox").select("id").where("body", "like", '%"type":"auth"%"endUserId":"abandoner"%').execute();
     expect(events).toHaveLength(1);
   });
+
+  it("a connection deleted while its picker is open: only its deletion webhook goes out, never the held creation", async () => {
+    const browser = new BrowserClient();
+    const { token } = await h.createSession({ end_user: { id: "deleter" } });
+    const page = await signInAs(browser, await beginSignIn(browser, h.startUrl(token)), "three@contoso.example");
+    expect(pickerForm(page)).not.toBeNull();
+    const { connections } = await client.listConnections({ endUserId: "deleter" });
+    expect(connections).toHaveLength(1);
+    await client.deleteConnection(connections[0]!.connection_id);
+
+    await expect.poll(() => authHooksOf("deleter"), { timeout: 15_000, interval: 200 }).toHaveLength(1);
+    expect(authHooksOf("deleter")[0]).toMatchObject({ operation: "deletion" });
+    // The held creation is given up, so the dispatcher never picks it at its deadline.
+    const creation = await h.server.db
+      .selectFrom("webhook_outbox")
+      .select(["delivered_at", "gave_up_at", "last_error"])
+      .where("body", "like", '%"operation":"creation"%"endUserId":"deleter"%')
+      .execute();
+    expect(creation).toEqual([
+      { delivered_at: null, gave_up_at: expect.any(Number), last_error: "the connection was deleted before its accounts were chosen" },
+    ]);
+  });
 });

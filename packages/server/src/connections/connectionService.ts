@@ -243,6 +243,9 @@ export class ConnectionService {
         await tx.holds.deleteUserHold(row.connection_id);
         // The sessions, attempts and redirects that made or reopened it keep a result without its user
         // (attempts first: they find theirs through the sessions' picker columns, which the sessions' scrub clears).
+        // A creation webhook held for the accounts' choice would go out after the deletion: it never will.
+        for (const webhookId of await tx.sessions.heldPickerWebhooks(row.connection_id))
+          await tx.webhooks.cancel(webhookId, this.now(), "the connection was deleted before its accounts were chosen");
         const marker = JSON.stringify(DELETED_CONNECTION_RESULT);
         await tx.attempts.scrubConnection(row.connection_id, marker);
         await tx.sessions.scrubConnection(row.connection_id, marker, this.now());

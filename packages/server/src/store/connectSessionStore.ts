@@ -194,6 +194,18 @@ export class ConnectSessionStore {
     return Number((await spend.executeTakeFirst()).numUpdatedRows) === 1;
   }
 
+  /** The creation webhooks held by pickers still open on the connection (sent at their choice or deadline). */
+  async heldPickerWebhooks(connectionId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("connect_sessions")
+      .select("picker_webhook_id")
+      .where("picker_connection_id", "=", connectionId)
+      .where("picker_done_at", "is", null)
+      .where("picker_webhook_id", "is not", null)
+      .execute();
+    return rows.flatMap((r) => (r.picker_webhook_id ? [r.picker_webhook_id] : []));
+  }
+
   /**
    * A deleted connection's sessions keep nothing about its user: the stored result of every session
    * that made it, reopened it (a reconnect, a change of accounts) or was choosing its accounts becomes

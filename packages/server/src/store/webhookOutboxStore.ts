@@ -48,6 +48,20 @@ export class WebhookOutboxStore {
     return Number(updated.numUpdatedRows) === 1;
   }
 
+  /** Gives up a queued event never tried (nor claimed now), with `reason` as its error; false when it went out or is going. */
+  async cancel(id: string, at: number, reason: string): Promise<boolean> {
+    const updated = await this.db
+      .updateTable("webhook_outbox")
+      .set({ gave_up_at: at, last_error: reason })
+      .where("id", "=", id)
+      .where("delivered_at", "is", null)
+      .where("gave_up_at", "is", null)
+      .where("attempts", "=", 0)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", databaseNow(this.db))]))
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
+  }
+
   /** Events neither delivered nor given up, and the oldest one's creation time (the metrics' backlog gauges). */
   async backlog(): Promise<{ pending: number; oldestCreatedAt: number | null }> {
     const row = await this.db
