@@ -35,24 +35,20 @@ export class WebhookOutboxStore {
   }
 
   /** Replaces a queued event's body and makes it due at `at`, unless it was sent, tried or is claimed now; false then. */
-  async release(id: string, body: string, at: number): Promise<boolean> {
-    const updated = await this.db
-      .updateTable("webhook_outbox")
-      .set({ body, next_attempt_at: at })
-      .where("id", "=", id)
-      .where("delivered_at", "is", null)
-      .where("gave_up_at", "is", null)
-      .where("attempts", "=", 0)
-      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", databaseNow(this.db))]))
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+  release(id: string, body: string, at: number): Promise<boolean> {
+    return this.changeUntried(id, { body, next_attempt_at: at });
   }
 
   /** Gives up a queued event never tried (nor claimed now), with `reason` as its error; false when it went out or is going. */
-  async cancel(id: string, at: number, reason: string): Promise<boolean> {
+  cancel(id: string, at: number, reason: string): Promise<boolean> {
+    return this.changeUntried(id, { gave_up_at: at, last_error: reason });
+  }
+
+  /** Changes an event nobody has sent, tried or holds now: the only kind whose body or fate may still change. */
+  private async changeUntried(id: string, changes: Updateable<WebhookOutboxTable>): Promise<boolean> {
     const updated = await this.db
       .updateTable("webhook_outbox")
-      .set({ gave_up_at: at, last_error: reason })
+      .set(changes)
       .where("id", "=", id)
       .where("delivered_at", "is", null)
       .where("gave_up_at", "is", null)
