@@ -20,13 +20,13 @@ import type { TokenCipher } from "../tokens/tokenCipher.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { parseJson } from "../util/parseJson.js";
 import { untilAborted } from "../util/untilAborted.js";
-import { authWebhook, type Organization, type StoredEndUser } from "../webhooks/authWebhook.js";
+import type { Organization, StoredEndUser } from "../webhooks/authWebhook.js";
 import type { WebhookOutbox } from "../webhooks/webhookOutbox.js";
 import { validateSelectionPatch } from "./accountSelection.js";
 import { AccountListCache, connectionAccountFields } from "./connectionAccountFields.js";
+import { deleteConnectionRows } from "./connectionDeletion.js";
 import { ConnectionRowCache } from "./connectionRowCache.js";
 import { CredentialCache } from "./credentialCache.js";
-import { DELETED_CONNECTION_RESULT } from "./deletedConnectionResult.js";
 import type { LastFetchedRecorder } from "./lastFetchedRecorder.js";
 import { keepAliveDueAt } from "./refreshSchedule.js";
 import { StampedRowCache } from "./stampedRowCache.js";
@@ -225,39 +225,10 @@ export class ConnectionService {
     return { success };
   }
 
-  /**
-   * Removes the connection, its tokens and what was kept about its user, for good, in one transaction
-   * with the deletion webhook: its ad accounts, its refresh lease and the hold of its own calls here;
-   * its sync records and schedules by the foreign keys' cascade. The operation log, the webhook
-   * outbox and the integration events keep their rows (the audit trail, pruned by age), as do connect
-   * sessions (the product's sign-ins, pruned once expired).
-   */
+  /** Removes the connection and what was kept about its user, for good (see `deleteConnectionRows`). */
   async delete(connectionId: string, providerConfigKey: string | undefined): Promise<{ success: boolean }> {
     const row = await this.find(connectionId, providerConfigKey);
-    const success = await this.deps.stores.transaction(async (tx) => {
-      // The connection row first: the same lock order as an account sync (its row, then its accounts).
-      const deleted = await tx.connections.delete(row.connection_id);
-      if (deleted) {
-        await tx.adAccounts.deleteForConnection(row.connection_id);
-        await tx.leases.deleteForConnection(row.connection_id);
-        await tx.holds.deleteUserHold(row.connection_id);
-        // The sessions, attempts and redirects that made or reopened it keep a result without its user
-        // (attempts first: they find theirs through the sessions' picker columns, which the sessions' scrub clears).
-        // A creation webhook held for the accounts' choice would go out after the deletion: it never will.
-        for (const webhookId of await tx.sessions.heldPickerWebhooks(row.connection_id))
-          await tx.webhooks.cancel(webhookId, this.now(), "the connection was deleted before its accounts were chosen");
-        const marker = JSON.stringify(DELETED_CONNECTION_RESULT);
-        await tx.attempts.scrubConnection(row.connection_id, marker);
-        await tx.sessions.scrubConnection(row.connection_id, marker, this.now());
-        await tx.redirects.scrubConnection(row.connection_id, marker);
-        const endUser = parseJson<StoredEndUser>(row.end_user);
-        await this.deps.outbox.enqueue(
-          authWebhook({ operation: "deletion", success: true, connectionId: row.connection_id, endUser, tags: parseJson(row.tags) }),
-          tx.webhooks,
-        );
-      }
-      return deleted;
-    });
+    const success = await this.deps.stores.transaction((tx) => deleteConnectionRows(tx, this.deps.outbox, row, this.now()));
     return { success };
   }
 
