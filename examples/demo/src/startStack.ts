@@ -9,8 +9,8 @@ import {
   startMicrosoftAdsEmulator,
 } from "@ads-connect/entra-emulator";
 import { type RunningServer, type StartOptions, startAdsConnect } from "@ads-connect/server";
-import { buildConsoleAppIfMissing } from "./buildConsoleApp.js";
 import { buildDemoPage } from "./buildDemoPage.js";
+import { buildMissingParts } from "./buildMissingParts.js";
 import { type DemoServer, startDemo } from "./startDemo.js";
 
 export interface Stack {
@@ -49,7 +49,7 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../dist", import.meta.u
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string | undefined> = { ...options.env };
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
-  if (!options.staticDir) await Promise.all([buildDemoPage(staticDir), buildConsoleAppIfMissing()]);
+  if (!options.staticDir) await Promise.all([buildDemoPage(staticDir), buildMissingParts()]);
   // The server's console is off without a key; the demo turns it on with one made for this start
   // (nothing to leak or reuse later), unless the developer set their own.
   const generatedKey = env.CONSOLE_OPERATOR_KEY ? null : randomBytes(32).toString("base64url");
