@@ -97,6 +97,22 @@ describe("connect", () => {
     expect(finals()).toHaveLength(1);
   });
 
+  it("a click-time part that cannot load (a host's deploy mid-flow): the popup's result comes from the session's status", async () => {
+    vi.doMock("./started.js", () => {
+      throw new TypeError("Failed to fetch dynamically imported module");
+    });
+    try {
+      const f = start();
+      await postFromPopup(success, SERVER, popup());
+      expect(events.at(-1)).toEqual({ type: "popup_closed" });
+      expect(finals()).toEqual([]);
+      f.receiveStatus(status({ status: "success", flow: f.id, result: success }));
+      expect(finals()).toEqual([{ type: "success", result: success }]);
+    } finally {
+      vi.doUnmock("./started.js");
+    }
+  });
+
   it("cancel closes the popup and reports cancelled once", async () => {
     const f = start();
     f.cancel();

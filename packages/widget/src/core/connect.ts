@@ -43,8 +43,10 @@ export function connect(options: ConnectOptions): ConnectFlow {
   const serverOrigin = new URL(base).origin;
   const id = randomId();
   const abort = new AbortController();
-  // Loaded now, while the popup opens and the user signs in: see `started.ts`.
+  // Loaded now, while the popup opens and the user signs in: see `started.ts`. Its failure is
+  // handled where it is used (not an unhandled rejection when it is not).
   const started = import("./started.js");
+  started.catch(() => {});
   let token = options.sessionToken ?? null;
   let settled = false;
   // After "popup_closed" the popup may still live (COOP cut it off while the user was away):
@@ -95,7 +97,8 @@ export function connect(options: ConnectOptions): ConnectFlow {
     const data = event.data as { type?: unknown; flow?: unknown } | null;
     // The start page asks whether this page opened it for this flow: say so, to it only.
     if (data?.type === "ads-connect:handshake" && data.flow === id) popup.postMessage(data, serverOrigin);
-    else void started.then((m) => m.isConnectResult(data) && finish(data), noToken);
+    // The check could not load (a host's deploy mid-flow): the session's status brings the result instead.
+    else void started.then((m) => m.isConnectResult(data) && finish(data), onLooksClosed);
   }
 
   const onLooksClosed = () => {
@@ -105,7 +108,7 @@ export function connect(options: ConnectOptions): ConnectFlow {
     onEvent?.({ type: "popup_closed" });
     void import("./closed.js").then((m) => {
       receive = m.watchClosed(options, base, id, token, abort.signal, end, finish, cancel);
-    });
+    }, noToken);
   };
 
   const flow: ConnectFlow = {
