@@ -315,7 +315,7 @@ export class SyncRunner {
     });
     op?.log("info", `Postponed: ${err.message}; the run starts again when the token request budget has room`, { until: new Date(err.retryAt).toISOString() });
     op?.end("cancelled");
-    this.deps.logger.info(
+    this.deps.logger.debug(
       { connectionId: row.connection_id, sync: row.sync_name, until: err.retryAt },
       "sync run postponed: token request budget spent or Entra throttling",
     );
