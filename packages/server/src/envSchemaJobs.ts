@@ -35,7 +35,7 @@ export const JOBS_ENV = {
   REFRESH_AHEAD_CONCURRENCY: seconds(1, 64).default(4).meta({ description: "refreshes one background pass runs at the same time" }),
   TOKEN_REQUESTS_PER_MINUTE: seconds(1, 1_000_000).default(300).meta({
     description:
-      "app-wide cap on background token requests to Microsoft, shared by every instance on the database (refreshes for a waiting reader are counted, never refused)",
+      "app-wide cap on background token requests to Microsoft (refresh-ahead, keep-alive, sync runs), shared by every instance on the database (refreshes for a waiting reader are counted, never refused)",
   }),
   REFRESH_MAX_TRIES: seconds(1, 10).default(4).meta({ description: "tries of one refresh on 429/5xx/timeouts" }),
   TOKEN_READ_CACHE_SECONDS: seconds(0, 60).default(5).meta({

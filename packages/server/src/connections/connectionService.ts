@@ -164,9 +164,12 @@ export class ConnectionService {
   /**
    * An access token for this server's own calls to Microsoft Advertising (account sync, proxy):
    * refreshed like a read's, without the read bookkeeping (`last_fetched_at` is the product's reads).
+   * `background` (a sync run's calls): a refresh takes from the token request budget like
+   * refresh-ahead's and, refused, rejects with NoTokenBudget (the run is postponed).
    */
-  async accessToken(connectionId: string, options: { forceRefresh?: boolean; signal?: AbortSignal | undefined } = {}): Promise<string> {
-    const { credentials } = await this.freshCredentials(await this.find(connectionId, undefined, true), options.forceRefresh ?? false, options.signal);
+  async accessToken(connectionId: string, options: { forceRefresh?: boolean; signal?: AbortSignal | undefined; background?: boolean } = {}): Promise<string> {
+    const row = await this.find(connectionId, undefined, true);
+    const { credentials } = await this.freshCredentials(row, options.forceRefresh ?? false, options.signal, options.background ?? false);
     return credentials.access_token;
   }
 
@@ -180,6 +183,7 @@ export class ConnectionService {
     found: ConnectionRow,
     forceRefresh: boolean,
     signal?: AbortSignal,
+    background = false,
   ): Promise<{ row: ConnectionRow; credentials: StoredCredentials }> {
     let row = found;
     if (row.status === "expired") {
@@ -189,7 +193,7 @@ export class ConnectionService {
     const marginMs = this.deps.config.tokenMinValiditySeconds * 1000;
     if (forceRefresh || credentials.expires_at - this.now() < marginMs) {
       try {
-        credentials = await untilAborted(this.deps.refresher.refresh(row, forceRefresh ? "forced" : "read"), signal);
+        credentials = await untilAborted(this.deps.refresher.refresh(row, background ? "sync" : forceRefresh ? "forced" : "read"), signal);
       } catch (err) {
         const stillValid = credentials.expires_at > this.now() + 1000;
         if (!(err instanceof AppError) || err.status !== 503 || !stillValid) throw err;

@@ -35,11 +35,23 @@ export const DEFAULT_THROTTLE_MS = 60_000;
 
 /**
  * A background refresh that did not run: the app's token request budget is spent, or Entra is
- * throttling. Internal, not an AppError: only background passes refresh with a budget, and
- * `refreshUnlessBusy` turns it into "no_budget"; it never reaches a response.
+ * throttling. Internal, not an AppError: only background work refreshes with a budget
+ * (`refreshUnlessBusy` turns it into "no_budget", a sync run is postponed to `retryAt`); it never
+ * reaches a response.
  */
 export class NoTokenBudget extends Error {
   override name = "NoTokenBudget";
+  constructor(
+    message: string,
+    /** When the budget may have room again: Entra's throttling ends, or the next minute begins. */
+    readonly retryAt: number,
+  ) {
+    super(message);
+  }
 }
 
-export type RefreshReason = "read" | "forced" | "ahead" | "idle";
+/** `sync`: a sync run's call to Microsoft Advertising needs a new token (expiring, or refused with 109). */
+export type RefreshReason = "read" | "forced" | "ahead" | "idle" | "sync";
+
+/** Refreshes nobody is waiting for: they take from the budget and stop (NoTokenBudget) when it has no room. */
+export const isBackground = (reason: RefreshReason): boolean => reason === "ahead" || reason === "idle" || reason === "sync";

@@ -4,8 +4,8 @@ import type { Operation } from "../oplog/operation.js";
 import type { OperationLog } from "../oplog/operationLog.js";
 import type { RefreshReason } from "./refreshFailures.js";
 
-/** Why a refresh ran, in the operation log's words: a read found the token expiring, a forced refresh (or 109), refresh-ahead, keep-alive. */
-const TRIGGER: Record<RefreshReason, string> = { read: "token_read", forced: "forced", ahead: "refresh_ahead", idle: "keep_alive" };
+/** Why a refresh ran, in the operation log's words: a read found the token expiring, a forced refresh (or 109), refresh-ahead, keep-alive, a sync run. */
+const TRIGGER: Record<RefreshReason, string> = { read: "token_read", forced: "forced", ahead: "refresh_ahead", idle: "keep_alive", sync: "sync" };
 
 /** The `auth/refresh_token` operation of one refresh that goes to Microsoft (a token read that needs none writes nothing). */
 export function startRefreshOperation(operations: OperationLog, connectionId: string, reason: RefreshReason): Operation {

@@ -7,8 +7,8 @@ import { type Clock, systemClock } from "../util/clock.js";
  * minute, can use the minute's budget; its bounded concurrency paces the requests), and a pause
  * that one instance records when Entra throttles the app (429 / AADSTS50196) and all of them honour.
  *
- * Background refreshes (ahead of expiry, keep-alive) take from the budget and stop when it is
- * spent. A refresh a reader is waiting for is counted but never refused by the budget: the reader
+ * Background refreshes (ahead of expiry, keep-alive, and those a sync run needs) take from the
+ * budget and stop when it is spent. A refresh a reader is waiting for is counted but never refused by the budget: the reader
  * needs it now and it cannot be moved; only Entra's own throttling makes a reader wait.
  */
 export class TokenBudget {
@@ -44,6 +44,11 @@ export class TokenBudget {
     const start = this.windowStart(this.now());
     await this.prune(start);
     await this.store.count(start);
+  }
+
+  /** When a refused background request may be tried again: Entra's throttling ends, else the next window begins. */
+  async nextTryAt(): Promise<number> {
+    return (await this.throttledUntil()) ?? this.windowStart(this.now()) + this.windowMs;
   }
 
   /** When Entra's throttling ends, or null when it is not throttling the app. */

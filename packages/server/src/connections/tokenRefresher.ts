@@ -23,6 +23,7 @@ import {
   cappedRetryAfterMs,
   classify,
   DEFAULT_THROTTLE_MS,
+  isBackground,
   MAX_RETRY_DELAY_MS,
   NoTokenBudget,
   type RefreshReason,
@@ -93,7 +94,7 @@ export class TokenRefresher {
   refresh(row: ConnectionRow, reason: RefreshReason): Promise<StoredCredentials> {
     const running = this.inflight.get(row.connection_id);
     if (running) {
-      if (reason === "ahead" || reason === "idle") return running;
+      if (isBackground(reason)) return running;
       // A reader that joined a background refresh must not inherit its NoTokenBudget (a 500 found by
       // the chaos run): a reader's refresh is counted, never refused, so it refreshes on its own.
       return running.catch((err: unknown) => {
@@ -211,7 +212,7 @@ export class TokenRefresher {
     const current = await decryptCredentials(this.deps.cipher, row);
     const tenant = parseJson<{ tenant?: string }>(row.connection_config).tenant ?? config.microsoft.tenant;
     const log = logger.child({ connectionId, reason });
-    const background = reason === "ahead" || reason === "idle";
+    const background = isBackground(reason);
     let waitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       await this.takeBudget(background);
@@ -240,7 +241,7 @@ export class TokenRefresher {
           await this.deps.budget.throttle(pauseMs);
           log.warn({ attempt, aadsts: error.aadsts, pauseMs }, "Entra is throttling token requests: background refreshes paused");
           // Nothing is wrong with the connection: a background refresh just stops here.
-          if (background) throw new NoTokenBudget("Entra is throttling token requests");
+          if (background) throw new NoTokenBudget("Entra is throttling token requests", (await this.deps.budget.throttledUntil()) ?? this.now() + pauseMs);
         }
         const kind = classify(error);
         if (kind === "transient" && attempt < config.refreshMaxTries) {
@@ -273,7 +274,7 @@ export class TokenRefresher {
   private async takeBudget(background: boolean): Promise<void> {
     const { budget } = this.deps;
     if (background) {
-      if (!(await budget.tryTake())) throw new NoTokenBudget("the token request budget is spent");
+      if (!(await budget.tryTake())) throw new NoTokenBudget("the token request budget is spent", await budget.nextTryAt());
       return;
     }
     const until = await budget.throttledUntil();

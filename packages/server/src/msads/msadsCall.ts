@@ -12,6 +12,8 @@ export type MsAdsCallContext = ({ accessToken: string; connectionId?: undefined 
   signal?: AbortSignal | undefined;
   /** The operation of the operation log the call belongs to: each HTTP step (retries, 109, 117 holds) is recorded under it. */
   op?: Operation | undefined;
+  /** Background work (a sync run): a token refresh the call needs takes from the app's token request budget (see TokenSource). */
+  background?: boolean | undefined;
 };
 
 /** One call as the client sends it. */

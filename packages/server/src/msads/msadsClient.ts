@@ -198,7 +198,7 @@ export class MsAdsClient {
         });
       // After the hold check: a held customer costs no token refresh.
       // The wait for a refresh ends at the deadline; the refresh itself finishes and stores its tokens.
-      accessToken ??= await this.token(call.connectionId!, false, signal).catch(stopped);
+      accessToken ??= await this.token(call.connectionId!, false, signal, call.background).catch(stopped);
       // 5xx and network errors for idempotent methods; any status the caller lists in retryOn.
       const retryable = (status: number | null) =>
         attempt < retries && ((status !== null && call.retryOn?.includes(status) === true) || ((status === null || status >= 500) && IDEMPOTENT.has(method)));
@@ -251,7 +251,7 @@ export class MsAdsClient {
           "Microsoft Advertising refused the access token (109/401): refreshing it once and retrying",
         );
         op?.log("info", "Microsoft refused the access token (109/401): refreshing it once and retrying");
-        accessToken = await this.token(call.connectionId, true, signal).catch(stopped);
+        accessToken = await this.token(call.connectionId, true, signal, call.background).catch(stopped);
         attempt--;
         continue;
       }
@@ -278,9 +278,9 @@ export class MsAdsClient {
     }
   }
 
-  private token(connectionId: string, forceRefresh: boolean, signal: AbortSignal): Promise<string> {
+  private token(connectionId: string, forceRefresh: boolean, signal: AbortSignal, background: boolean | undefined): Promise<string> {
     if (!this.options.tokens) throw new Error("MsAdsClient: calls for a connection need a token source");
-    return this.options.tokens.accessToken(connectionId, { forceRefresh, signal });
+    return this.options.tokens.accessToken(connectionId, { forceRefresh, signal, ...(background ? { background } : {}) });
   }
 
   private async refuseWhileHeld(key: string): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type AdAccount, CAMPAIGN_PERFORMANCE_DAILY_SYNC_NAME, CAMPAIGNS_SYNC_NAME, PROVIDER_CONFIG_KEY, type SyncWebhookBody } from "@ads-connect/shared";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { NoTokenBudget } from "../connections/refreshFailures.js";
 import type { TokenBudget } from "../connections/tokenBudget.js";
 import { AppError } from "../errors.js";
 import { campaignsOfAccount, toCampaign } from "../msads/campaignManagement.js";
@@ -48,7 +49,9 @@ export type RunOutcome = "done" | "held" | "failed" | "lost";
  * through the one Microsoft Advertising client (its token, its 109 refresh and 117 holds), writes
  * the records a unit at a time, and at the end sends one `sync` webhook for the model when anything
  * changed. A hold (117/429) keeps the run's progress and reschedules it for when the hold ends: the
- * resumed run skips the units done and reports the whole run's counts once.
+ * resumed run skips the units done and reports the whole run's counts once. The token refreshes a
+ * run needs are background work: they take from the app's token request budget (TokenBudget) like
+ * refresh-ahead's, and a run the budget or Entra's throttling refuses is postponed the same way.
  */
 export class SyncRunner {
   private readonly now: Clock;
@@ -127,6 +130,7 @@ export class SyncRunner {
         if (!ok) return "lost";
       }
     } catch (err) {
+      if (err instanceof NoTokenBudget) return this.postponed(row, holder, state, err, op);
       return this.stopped(row, holder, state, err, op);
     }
     const finished = this.now();
@@ -193,7 +197,7 @@ export class SyncRunner {
 
   private async campaignsOf(account: AdAccount, connectionId: string, model: string, state: RunState, save: () => Promise<boolean>): Promise<boolean> {
     if (state.done.includes(account.id)) return true;
-    const fetched = await campaignsOfAccount(this.deps.client, { id: account.id, customerId: account.customer_id }, { connectionId });
+    const fetched = await campaignsOfAccount(this.deps.client, { id: account.id, customerId: account.customer_id }, { connectionId, background: true });
     const owner = { id: account.id, customerId: account.customer_id, currency: account.currency };
     const campaigns = fetched.map((c) => toCampaign(c, owner));
     const live = campaigns.filter((c) => c.status !== "Deleted");
@@ -236,7 +240,7 @@ export class SyncRunner {
       const batches = dailyPerformance(
         this.deps.client,
         { accountId: account.id, customerId: account.customer_id, timeZone: account.time_zone, currency: account.currency, ...chunk },
-        { connectionId },
+        { connectionId, background: true },
         this.deps.reportDownload,
         REPORT_TIMEOUT_MS,
       );
@@ -295,6 +299,27 @@ export class SyncRunner {
     op?.fail(err);
     logger.warn({ connectionId: row.connection_id, sync: row.sync_name, code }, "sync run failed; it is tried again later");
     return "failed";
+  }
+
+  /** Not an error: the run waits for the budget's next window (or Entra's throttling to end), its progress kept. */
+  private async postponed(row: SyncScheduleRow, holder: string, state: RunState, err: NoTokenBudget, op: Operation | undefined): Promise<RunOutcome> {
+    // The run began by marking itself RUNNING: with nothing done yet the row goes back to how it was.
+    const progressed = row.run_state !== null || state.done.length > 0;
+    await this.deps.stores.syncSchedules.updateHeld(row.connection_id, row.sync_name, holder, {
+      ...(progressed
+        ? { status: "RUNNING", run_state: JSON.stringify(state) }
+        : { status: row.status, run_state: row.run_state, run_started_at: row.run_started_at }),
+      due_at: err.retryAt,
+      lease_until: null,
+      lease_holder: null,
+    });
+    op?.log("info", `Postponed: ${err.message}; the run starts again when the token request budget has room`, { until: new Date(err.retryAt).toISOString() });
+    op?.end("cancelled");
+    this.deps.logger.debug(
+      { connectionId: row.connection_id, sync: row.sync_name, until: err.retryAt },
+      "sync run postponed: token request budget spent or Entra throttling",
+    );
+    return "held";
   }
 }
 
