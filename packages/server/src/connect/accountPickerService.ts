@@ -40,6 +40,9 @@ export type PickerOutcome =
 
 const LATE_CHOICE_GRACE_SECONDS = 600;
 
+/** `finalize`'s answer when the picker's connection was deleted. */
+const GONE = Symbol("connection gone");
+
 /** Cookie that ties a picker to the browser it was shown in. */
 export function pickerCookieName(sessionId: string): string {
   return `adsc_picker_${hashToken(sessionId).slice(0, 16)}`;
@@ -47,6 +50,20 @@ export function pickerCookieName(sessionId: string): string {
 
 function refusal(code: "state_invalid" | "state_already_used" | "attempt_browser_mismatch" | "attempt_expired", message: string, status = 400): PickerOutcome {
   return { kind: "result", status, result: { type: CONNECT_ERROR, error: { code, message, actor: "end_user", aadsts: null } }, origin: null };
+}
+
+/** The picker's answer when its connection was deleted (before it opened, or while it was open). */
+function connectionGone(session: ConnectSessionRow, origin: string | null): PickerOutcome {
+  return {
+    kind: "result",
+    status: 404,
+    result: {
+      type: CONNECT_ERROR,
+      error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null },
+    },
+    origin,
+    locale: session.locale,
+  };
 }
 
 /**
@@ -101,18 +118,7 @@ export class AccountPickerService {
     const connectionId = session.reconnect_connection_id;
     const { stores } = this.deps;
     const exists = connectionId ? await stores.connections.exists(connectionId) : false;
-    if (!connectionId || !exists) {
-      return {
-        kind: "result",
-        status: 404,
-        result: {
-          type: CONNECT_ERROR,
-          error: { code: "not_found", message: "The connection no longer exists. Connect again from the app.", actor: "end_user", aadsts: null },
-        },
-        origin,
-        locale: session.locale,
-      };
-    }
+    if (!connectionId || !exists) return connectionGone(session, origin);
     // Microsoft is asked for the accounts once per session (its first picker), not on every load.
     if (await stores.sessions.claimPickerConnection(session.id, connectionId)) await this.deps.refreshAccounts(connectionId);
     const now = this.now();
@@ -164,6 +170,7 @@ export class AccountPickerService {
       "chosen",
       hashToken(token),
     );
+    if (result === GONE) return connectionGone(session, session.picker_origin);
     if (!result) return refusal("state_already_used", "These accounts were already chosen. Close this window; to change them, use the app.");
     return { kind: "result", status: 200, result, origin: session.picker_origin, locale: session.locale };
   }
@@ -191,6 +198,7 @@ export class AccountPickerService {
       outcome,
       null,
     );
+    if (result === GONE) return connectionGone(session, origin);
     // Another load of the page decided first: show what it stored.
     const shown = result ?? parseJson<ConnectResult>((await this.session(session.id))?.last_result ?? "null");
     if (!shown) return refusal("state_already_used", "These accounts were already chosen. Close this window and check the app.");
@@ -239,12 +247,21 @@ export class AccountPickerService {
    * Stores the selection, once: the session's picker is spent (with `claim`, only by the holder of
    * that token), the connection's selection written, the result (session status, reloads) updated
    * and the held creation webhook released with the selection — all in one transaction. Null when
-   * someone else finished the picker first.
+   * someone else finished the picker first, GONE when the connection was deleted.
    */
-  private async finalize(session: ConnectSessionRow, ids: string[], outcome: AccountSelectionOutcome, claim: string | null): Promise<ConnectResult | null> {
+  private async finalize(
+    session: ConnectSessionRow,
+    ids: string[],
+    outcome: AccountSelectionOutcome,
+    claim: string | null,
+  ): Promise<ConnectResult | typeof GONE | null> {
     const connectionId = session.picker_connection_id!;
     const now = this.now();
     const result = await this.deps.stores.transaction(async (tx) => {
+      // The connection's row is locked first (FOR UPDATE on PostgreSQL), as a deletion does before it
+      // touches the held webhook and the sessions: taken the other way round (session, then connection),
+      // a save and a deletion at the same moment could each wait for the other's row, a deadlock.
+      if (!(await tx.schedule.accountSyncState(connectionId))) return GONE;
       if (!(await tx.sessions.spendPicker(session.id, now, claim))) return null;
       const active = await tx.adAccounts.active(connectionId);
       const chosen = resolveSelection(active, ids).accounts;
@@ -289,7 +306,7 @@ export class AccountPickerService {
       }
       return success;
     });
-    if (result) {
+    if (result && result !== GONE) {
       this.deps.logger.info({ connectionId, outcome, accounts: ids.length }, "ad accounts selected");
       const op = this.ops.of(session);
       op.update({ connectionId });

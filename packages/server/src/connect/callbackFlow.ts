@@ -102,6 +102,11 @@ export class CallbackFlow {
       this.deps.logger.error({ err, connectionId: outcome.result.connection_id }, "account picker step failed; the connection is kept");
       op?.log("error", "The account picker step failed; the connection is kept");
       op?.succeed();
+      // Armed, the picker would make the session's status read `authorizing` until its deadline:
+      // spent, it reads the recorded success at once (the held webhook still goes at the deadline).
+      await this.deps.stores.sessions.spendPicker(attempt.session_id, this.now(), null).catch((spendErr: unknown) => {
+        this.deps.logger.error({ err: spendErr }, "could not close the failed account picker step");
+      });
       return outcome;
     }
   }

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from "kysely";
+import { type Insertable, type Selectable, sql } from "kysely";
 import type { Db } from "./db.js";
 import type { SyncRecordTable } from "./schema.js";
 
@@ -55,7 +55,7 @@ export class SyncRecordStore {
     return rows.map((r) => r.record_id);
   }
 
-  /** Ids of the connection's live records of the model that belong to none of `accountIds` (accounts no longer synced). */
+  /** Ids of the connection's live records of the model that belong to none of `accountIds` (accounts no longer synced), in cursor order. */
   async liveIdsOutside(connectionId: string, model: string, accountIds: readonly string[]): Promise<string[]> {
     const rows = await this.db
       .selectFrom("sync_records")
@@ -67,6 +67,34 @@ export class SyncRecordStore {
       .orderBy("cursor")
       .execute();
     return rows.map((r) => r.record_id);
+  }
+
+  /**
+   * Marks the records `ids` DELETED, each with its own cursor: `firstCursor`, `+ 1`, … in the order
+   * given. One UPDATE per BATCH ids (a CASE gives each its cursor), not one per record: it runs
+   * while a sync run's last transaction holds the connection's row lock. A join on a ranked subquery
+   * would be one statement, but PostgreSQL without fresh statistics plans it as a nested loop (the
+   * rank recomputed per row: seconds at a few thousand records); these look rows up by key.
+   */
+  async markDeletedMany(connectionId: string, model: string, ids: readonly string[], at: number, firstCursor: number): Promise<number> {
+    let updated = 0;
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      // Literal cursors (numbers computed here): PostgreSQL would type parameters in a CASE as text.
+      const cursors = sql.join(
+        batch.map((id, j) => sql`when ${id} then ${sql.lit(firstCursor + i + j)}`),
+        sql` `,
+      );
+      const result = await this.db
+        .updateTable("sync_records")
+        .set({ last_modified_at: at, last_action: "DELETED", deleted_at: at, cursor: sql<number>`case record_id ${cursors} end` })
+        .where("connection_id", "=", connectionId)
+        .where("model", "=", model)
+        .where("record_id", "in", batch)
+        .executeTakeFirst();
+      updated += Number(result.numUpdatedRows);
+    }
+    return updated;
   }
 
   async insertMany(rows: readonly NewSyncRecordRow[]): Promise<void> {

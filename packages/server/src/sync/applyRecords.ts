@@ -91,7 +91,6 @@ export async function retireRecords(
   const { connectionId, model, now } = input;
   const ids = await store.liveIdsOutside(connectionId, model, input.accountIds);
   if (ids.length === 0) return 0;
-  let cursor = await store.maxCursor(connectionId, model);
-  for (const id of ids) await store.markDeleted(connectionId, model, id, now, ++cursor);
-  return ids.length;
+  // A few batched updates, not one per record: a deselected account may hold tens of thousands.
+  return store.markDeletedMany(connectionId, model, ids, now, (await store.maxCursor(connectionId, model)) + 1);
 }
