@@ -91,8 +91,15 @@ it("an alert sent by another instance within the window is not sent again by an 
 it("a failed account sync on an instance whose clock runs behind is not due again at once: its retry is timed by the database's clock", async () => {
   const id = await connect("three@contoso.example", "behind-user");
   // Only this connection's sync is due.
-  await h.server.db.updateTable("connections").set({ accounts_sync_due_at: realNow() + 3_600_000 }).execute();
-  await h.server.db.updateTable("connections").set({ accounts_sync_due_at: realNow() - 1 }).where("connection_id", "=", id).execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ accounts_sync_due_at: realNow() + 3_600_000 })
+    .execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ accounts_sync_due_at: realNow() - 1 })
+    .where("connection_id", "=", id)
+    .execute();
   h.ads.injectFault(0, { operation: "Accounts/Search", times: 1 });
   const searches = h.ads.callCount("Accounts/Search");
 
@@ -102,7 +109,11 @@ it("a failed account sync on an instance whose clock runs behind is not due agai
   expect(h.ads.callCount("Accounts/Search") - searches).toBe(1);
 
   // The retry is a back-off (a minute or more) from the database's now, not from the clock 30 minutes behind.
-  const row = await h.server.db.selectFrom("connections").select(["accounts_sync_due_at", "accounts_error"]).where("connection_id", "=", id).executeTakeFirstOrThrow();
+  const row = await h.server.db
+    .selectFrom("connections")
+    .select(["accounts_sync_due_at", "accounts_error"])
+    .where("connection_id", "=", id)
+    .executeTakeFirstOrThrow();
   expect(row.accounts_error).not.toBeNull();
   expect(row.accounts_sync_due_at).toBeGreaterThan(realNow() + 30_000);
   expect(await h.server.accountSyncJob.runOnce()).toBe(0);

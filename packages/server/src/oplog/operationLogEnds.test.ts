@@ -166,7 +166,11 @@ describe("a sync run longer than OPERATION_MAX_RUNNING_SECONDS", () => {
     expect((await detail(left.id)).operation).toMatchObject({ state: "failed", errorCode: "operation_interrupted" });
 
     // Its lease runs out (the instance stopped after all): the next pass ends it.
-    await h.server.db.updateTable("sync_schedules").set({ lease_until: Date.now() - 1 }).where("connection_id", "=", id).execute();
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ lease_until: Date.now() - 1 })
+      .where("connection_id", "=", id)
+      .execute();
     expect((await h.server.prune.runOnce(Date.now() + 62 * MINUTE)).interruptedOperations).toBe(1);
     expect((await detail(long.id)).operation).toMatchObject({ state: "failed", errorCode: "operation_interrupted" });
   });

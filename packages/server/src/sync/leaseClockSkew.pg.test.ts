@@ -113,7 +113,10 @@ it("a sync run on an instance whose clock runs behind writes each of its leases 
   const job = startSyncJob({ config, schedules: services.stores.syncSchedules, runner: services.syncRunner, logger, now: behind });
   try {
     await services.stores.syncSchedules.ensureForDiscoveredConnections(["campaigns", "campaign-performance-daily"], realNow());
-    await h.server.db.updateTable("sync_schedules").set({ due_at: realNow() + 3_600_000 }).execute();
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ due_at: realNow() + 3_600_000 })
+      .execute();
     await h.server.db
       .updateTable("sync_schedules")
       .set({ due_at: behind() - 1, lease_holder: null, lease_until: null })
