@@ -20,7 +20,7 @@ export const JOBS_ENV = {
     .default(3600)
     .meta({
       description:
-        "an operation of the operation log other than a sign-in (a refresh, proxy call, action, sync) still `running` this long after it started is ended `failed` (`operation_interrupted`) by the pruning job: the instance running it stopped mid-way (an operation only slow takes its real end when it comes); an unanswered admin consent ends `timeout`; a sign-in ends `timeout` once its connect page, attempt and account picker have all expired",
+        "an operation of the operation log other than a sign-in (a refresh, proxy call, action, sync) still `running` this long after it started is ended `failed` (`operation_interrupted`) by the pruning job: the instance running it stopped mid-way (an operation only slow takes its real end when it comes; a sync run whose sync still holds a live lease is left running); an unanswered admin consent ends `timeout`; a sign-in ends `timeout` once its connect page, attempt and account picker have all expired",
     }),
   REFRESH_AHEAD: onOff.default("on").meta({ description: "background refresh of expiring and idle connections (`off` to disable)" }),
   REFRESH_AHEAD_INTERVAL_SECONDS: seconds(1, 3600).default(60).meta({ description: "how often the background refresh looks for work" }),

@@ -217,8 +217,9 @@ export class AccountSync {
     const accountsError = await this.deps.stores.schedule.accountsError(connectionId);
     if (accountsError === undefined) return { ok: false, error: null };
     const previous = accountsError ? parseJson<StoredAccountsError>(accountsError) : null;
-    const stored = toAccountsError(err, this.now(), previous?.failures ?? 0, this.intervalMs);
-    await this.deps.stores.schedule.recordAccountsError(connectionId, JSON.stringify(stored), Date.parse(stored.retry_at!));
+    const now = this.now();
+    const stored = toAccountsError(err, now, previous?.failures ?? 0, this.intervalMs);
+    await this.deps.stores.schedule.recordAccountsError(connectionId, JSON.stringify(stored), Date.parse(stored.retry_at!) - now);
     // Codes only: no tokens, no personal data.
     this.deps.logger.warn(
       { connectionId, code: stored.code, msadsCodes: stored.msads_codes, trackingId: stored.tracking_id, retryAt: stored.retry_at },

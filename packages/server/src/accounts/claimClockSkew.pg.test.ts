@@ -6,9 +6,10 @@ import { createLogger } from "../logger.js";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
 import { SYNC_CLAIM_MS } from "./accountSync.js";
 
-// Instances on one PostgreSQL whose clocks disagree: the account sync's claim and the Slack alerts'
-// de-duplication are judged by the database's clock, so an instance running far ahead neither takes
-// another one's live claim nor sends again an alert sent within the window. Before, each instance
+// Instances on one PostgreSQL whose clocks disagree: the account sync's claim, its retry after a
+// failure and the Slack alerts' de-duplication are judged by the database's clock, so an instance
+// running far ahead neither takes another one's live claim nor sends again an alert sent within the
+// window, and one running behind does not make a failed sync due again at once. Before, each instance
 // compared the stored times with its own clock (as leaseClockSkew.pg.test.ts shows for the leases).
 let h: Harness;
 beforeAll(async () => {
@@ -85,4 +86,36 @@ it("an alert sent by another instance within the window is not sent again by an 
   await alerter().alert(other);
   vi.restoreAllMocks();
   expect(h.slack.received.filter((r) => r.rawBody.includes("skew-2"))).toHaveLength(0);
+});
+
+it("a failed account sync on an instance whose clock runs behind is not due again at once: its retry is timed by the database's clock", async () => {
+  const id = await connect("three@contoso.example", "behind-user");
+  // Only this connection's sync is due.
+  await h.server.db
+    .updateTable("connections")
+    .set({ accounts_sync_due_at: realNow() + 3_600_000 })
+    .execute();
+  await h.server.db
+    .updateTable("connections")
+    .set({ accounts_sync_due_at: realNow() - 1 })
+    .where("connection_id", "=", id)
+    .execute();
+  h.ads.injectFault(0, { operation: "Accounts/Search", times: 1 });
+  const searches = h.ads.callCount("Accounts/Search");
+
+  vi.spyOn(Date, "now").mockImplementation(() => realNow() - SKEW_MS);
+  expect(await h.server.accountSyncJob.runOnce()).toBe(1);
+  vi.restoreAllMocks();
+  expect(h.ads.callCount("Accounts/Search") - searches).toBe(1);
+
+  // The retry is a back-off (a minute or more) from the database's now, not from the clock 30 minutes behind.
+  const row = await h.server.db
+    .selectFrom("connections")
+    .select(["accounts_sync_due_at", "accounts_error"])
+    .where("connection_id", "=", id)
+    .executeTakeFirstOrThrow();
+  expect(row.accounts_error).not.toBeNull();
+  expect(row.accounts_sync_due_at).toBeGreaterThan(realNow() + 30_000);
+  expect(await h.server.accountSyncJob.runOnce()).toBe(0);
+  expect(h.ads.callCount("Accounts/Search") - searches).toBe(1);
 });

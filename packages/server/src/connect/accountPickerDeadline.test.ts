@@ -63,14 +63,27 @@ describe("an abandoned account picker", () => {
 
     await expect.poll(() => authHooksOf("deleter"), { timeout: 15_000, interval: 200 }).toHaveLength(1);
     expect(authHooksOf("deleter")[0]).toMatchObject({ operation: "deletion" });
-    // The held creation is given up, so the dispatcher never picks it at its deadline.
+    // The held creation is given up, so the dispatcher never picks it at its deadline; never sent,
+    // it keeps a stub without the end user (nor can it be retried).
+    const connectionId = connections[0]!.connection_id;
     const creation = await h.server.db
       .selectFrom("webhook_outbox")
-      .select(["delivered_at", "gave_up_at", "last_error"])
-      .where("body", "like", '%"operation":"creation"%"endUserId":"deleter"%')
+      .select(["id", "body", "delivered_at", "gave_up_at", "last_error"])
+      .where("body", "like", `%"operation":"creation"%"connectionId":"${connectionId}"%`)
       .execute();
     expect(creation).toEqual([
-      { delivered_at: null, gave_up_at: expect.any(Number), last_error: "the connection was deleted before its accounts were chosen" },
+      {
+        id: expect.any(String),
+        body: expect.any(String),
+        delivered_at: null,
+        gave_up_at: expect.any(Number),
+        last_error: "the connection was deleted before its accounts were chosen",
+      },
     ]);
+    const { id, body } = creation[0]!;
+    expect(JSON.parse(body)).toEqual({ type: "auth", operation: "creation", success: true, connectionId, idempotencyKey: id, cancelled: true });
+    expect(await h.server.services.outbox.retryNow(id)).toBe(false);
+    const listed = (await h.server.services.outbox.deliveries({ limit: 10, connectionId })).find((d) => d.id === id);
+    expect(listed).toMatchObject({ type: "auth", operation: "creation", success: true, connection_id: connectionId, status: "failed" });
   });
 });

@@ -2,7 +2,7 @@ import { CONNECT_SUCCESS, type SessionStatusResponse } from "@ads-connect/shared
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { countRows } from "../testing/countRows.js";
-import { connectAs, type Harness, pickerForm, signInAs, startHarness, submitPicker, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
+import { beginSignIn, connectAs, type Harness, pickerForm, signInAs, startHarness, submitPicker, submitStart, WIDGET_ORIGIN } from "../testing/harness.js";
 import { httpRequest } from "../testing/httpRequest.js";
 
 // Deleting a connection scrubs the connect sessions that made or reopened it (their stored results
@@ -14,13 +14,19 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** Kept on purpose: the operation log (the audit trail) and what was sent to the product (the webhook outbox's delivery record). */
+/**
+ * Kept on purpose: the operation log (the audit trail) and what was sent or is being sent to the
+ * product (the webhook outbox's delivery record). The outbox's events given up never tried (a
+ * creation webhook held for a picker when the connection was deleted) were never sent: scanned.
+ */
 const NOT_SCANNED = new Set(["operations", "operation_messages", "webhook_outbox", "webhook_attempts", "kysely_migration", "kysely_migration_lock"]);
 
 /** `table.column` of every stored text that holds `text` (migrations' and audit tables aside). */
 async function rowsHolding(text: string): Promise<string[]> {
   const found: string[] = [];
   const pattern = text.toLowerCase().replace(/'/g, "''");
+  const cancelled = `select count(*) as n from webhook_outbox where gave_up_at is not null and attempts = 0 and lower(body) like '%${pattern}%'`;
+  if ((await countRows(h, cancelled)) > 0) found.push("webhook_outbox.body (cancelled)");
   for (const table of await h.server.db.introspection.getTables()) {
     if (NOT_SCANNED.has(table.name)) continue;
     for (const column of table.columns) {
@@ -81,6 +87,28 @@ describe("deleting a connection scrubs its connect sessions", () => {
     // The audit trail stays.
     await h.server.services.operations.flush();
     expect(await countRows(h, `select count(*) as n from operations where connection_id = '${id}'`)).toBeGreaterThan(0);
+  });
+
+  it("a creation webhook held by its open account picker is given up without the user: what is kept of it names nobody", async () => {
+    const endUser = { id: "held-user", email: "held-owner@product.example", display_name: "Helda Held", tags: { plan: "held-plan" } };
+    const { token } = await h.createSession({ end_user: endUser });
+    const browser = new BrowserClient();
+    const page = await signInAs(browser, await beginSignIn(browser, h.startUrl(token)), "agency@contoso.example");
+    expect(pickerForm(page)).not.toBeNull();
+    const id = await h.server.db.selectFrom("connections").select("connection_id").where("username", "=", "agency@contoso.example").executeTakeFirstOrThrow();
+    const held = await h.server.db.selectFrom("webhook_outbox").select("body").where("body", "like", `%"connectionId":"${id.connection_id}"%`).execute();
+    expect(held).toHaveLength(1);
+    expect(held[0]!.body).toContain("held-owner@product.example");
+
+    expect((await h.api("DELETE", `/connections/${id.connection_id}`)).json).toEqual({ success: true });
+
+    expect(await rowsHolding("agency@contoso.example")).toEqual([]);
+    // The connect session keeps the end user the product sent for it until it expires (pruned by age).
+    for (const text of ["held-user", "held-owner@product.example", "Helda Held", "held-plan"])
+      expect(
+        (await rowsHolding(text)).filter((at) => !at.startsWith("connect_sessions.")),
+        text,
+      ).toEqual([]);
   });
 
   it("a redirect-mode result not yet redeemed: it redeems as the deletion's not_found, without the user", async () => {

@@ -195,7 +195,8 @@ export class ConsoleService {
       "retry_webhook",
       undefined,
       async () => {
-        if (!(await this.deps.outbox.retryNow(id))) throw new AppError("not_found", `No undelivered webhook event with id "${id}"`, 404);
+        if (!(await this.deps.outbox.retryNow(id)))
+          throw new AppError("not_found", `No undelivered webhook event with id "${id}" (an event cancelled before it was sent cannot be retried)`, 404);
         return { retrying: true };
       },
       { webhook_id: id },

@@ -36,7 +36,8 @@ export interface SweepCounts {
  * the result its session recorded when one was (a cancel, a failure, a connection whose end was
  * lost with its instance); any other operation still running after `maxRunningMs` was left by an
  * instance that stopped mid-way and ends `failed` (`operation_interrupted`), except an admin
- * consent nobody came back from, which ends `timeout`. Each gets a message
+ * consent nobody came back from, which ends `timeout`, and a sync run whose sync still holds a live
+ * lease (the store leaves it out: a long run renews its lease, a stopped one's runs out). Each gets a message
  * saying why. Every change is a conditional update of a running operation, so passes on several
  * instances at once (or again) end each operation once.
  */

@@ -1,4 +1,4 @@
-import type { ListOperationsResponse, Operation, OperationResponse } from "@ads-connect/shared";
+import { CONNECT_SUCCESS, type ListOperationsResponse, type Operation, type OperationResponse } from "@ads-connect/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserClient } from "../testing/browserClient.js";
 import { connectAs, type Harness, pickerForm, signInAs, startHarness, submitStart } from "../testing/harness.js";
@@ -133,6 +133,46 @@ describe("operations left running by a stopped instance", () => {
     sync.succeed();
     await killed.flush();
     expect((await detail(sync.id)).operation).toMatchObject({ state: "success", errorCode: null, errorMessage: null });
+  });
+});
+
+describe("a sync run longer than OPERATION_MAX_RUNNING_SECONDS", () => {
+  it("is left running while its sync still holds a live lease (renewed as it goes); ended once the lease expired", async () => {
+    const { result } = await connectAs(h, USER, { token: (await sessionFor("ends-long-sync")).data.token });
+    if (result.type !== CONNECT_SUCCESS) throw new Error(JSON.stringify(result));
+    const id = result.connection_id;
+    const schedules = h.server.services.stores.syncSchedules;
+    await schedules.ensureForDiscoveredConnections(["campaigns", "campaign-performance-daily"], Date.now() + 3_600_000);
+    // The campaigns run is still going (its lease renewed a moment ago); the daily one's instance stopped (its lease ran out).
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ lease_holder: "instance-a", lease_until: Date.now() + 5 * MINUTE, status: "RUNNING" })
+      .where("connection_id", "=", id)
+      .where("sync_name", "=", "campaigns")
+      .execute();
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ lease_holder: "instance-a", lease_until: Date.now() - 1, status: "RUNNING" })
+      .where("connection_id", "=", id)
+      .where("sync_name", "=", "campaign-performance-daily")
+      .execute();
+    const log = new OperationLog(h.server.services.stores.operations, null);
+    const long = log.start({ type: "sync", action: "run", connectionId: id, endUserId: "ends-long-sync", meta: { syncName: "campaigns" } });
+    const left = log.start({ type: "sync", action: "run", connectionId: id, endUserId: "ends-long-sync", meta: { syncName: "campaign-performance-daily" } });
+    await log.flush();
+
+    expect((await h.server.prune.runOnce(Date.now() + 61 * MINUTE)).interruptedOperations).toBe(1);
+    expect((await detail(long.id)).operation).toMatchObject({ state: "running" });
+    expect((await detail(left.id)).operation).toMatchObject({ state: "failed", errorCode: "operation_interrupted" });
+
+    // Its lease runs out (the instance stopped after all): the next pass ends it.
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ lease_until: Date.now() - 1 })
+      .where("connection_id", "=", id)
+      .execute();
+    expect((await h.server.prune.runOnce(Date.now() + 62 * MINUTE)).interruptedOperations).toBe(1);
+    expect((await detail(long.id)).operation).toMatchObject({ state: "failed", errorCode: "operation_interrupted" });
   });
 });
 

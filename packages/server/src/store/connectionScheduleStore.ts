@@ -140,7 +140,12 @@ export class ConnectionScheduleStore {
     return row?.accounts_error;
   }
 
-  async recordAccountsError(connectionId: string, json: string, retryAt: number): Promise<void> {
-    await this.db.updateTable("connections").set({ accounts_error: json, accounts_sync_due_at: retryAt }).where("connection_id", "=", connectionId).execute();
+  /** A sync failed: it is tried again `retryInMs` from now by the database's clock (the one `dueForAccountSync` compares with). */
+  async recordAccountsError(connectionId: string, json: string, retryInMs: number): Promise<void> {
+    await this.db
+      .updateTable("connections")
+      .set({ accounts_error: json, accounts_sync_due_at: databaseNowPlus(this.db, retryInMs) })
+      .where("connection_id", "=", connectionId)
+      .execute();
   }
 }

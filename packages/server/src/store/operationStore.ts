@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { PostgresAdapter, sql } from "kysely";
+import { databaseNow } from "./databaseClock.js";
 import { type Db, inTransaction } from "./db.js";
 import type { OperationMessageTable, OperationTable } from "./schema.js";
 
@@ -153,14 +154,37 @@ export class OperationStore {
     );
   }
 
-  /** Operations other than sign-ins still running that started before `startedBefore`, oldest first. */
+  /**
+   * Operations other than sign-ins still running that started before `startedBefore`, oldest first;
+   * not a sync run whose connection's sync still holds a live lease by the database's clock (a long
+   * run renews it: it is slow, not left by a stopped instance).
+   */
   async runningOthers(startedBefore: number, limit: number): Promise<{ id: string; type: string; action: string }[]> {
+    const syncName =
+      this.db.getExecutor().adapter instanceof PostgresAdapter
+        ? sql<string>`(operations.meta::json ->> 'syncName')`
+        : sql<string>`json_extract(operations.meta, '$.syncName')`;
     return this.db
       .selectFrom("operations")
       .select(["id", "type", "action"])
       .where("state", "=", sql.lit("running"))
       .where("started_at", "<", startedBefore)
       .where((eb) => eb.or([eb("type", "!=", "auth"), eb("action", "!=", "create_connection")]))
+      .where((eb) =>
+        eb.or([
+          eb("type", "!=", "sync"),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("sync_schedules as s")
+                .select("s.sync_name")
+                .whereRef("s.connection_id", "=", "operations.connection_id")
+                .where("s.sync_name", "=", syncName)
+                .where("s.lease_until", ">", databaseNow(this.db)),
+            ),
+          ),
+        ]),
+      )
       .orderBy("started_at")
       .orderBy("id")
       .limit(limit)

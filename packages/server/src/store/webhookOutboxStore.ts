@@ -39,9 +39,17 @@ export class WebhookOutboxStore {
     return this.changeUntried(id, { body, next_attempt_at: at });
   }
 
-  /** Gives up a queued event never tried (nor claimed now), with `reason` as its error; false when it went out or is going. */
-  cancel(id: string, at: number, reason: string): Promise<boolean> {
-    return this.changeUntried(id, { gave_up_at: at, last_error: reason });
+  /**
+   * Gives up a queued event never tried (nor claimed now), with `reason` as its error and, when given,
+   * `body` in place of its own (what is kept of an event never sent); false when it went out or is going.
+   */
+  cancel(id: string, at: number, reason: string, body?: string): Promise<boolean> {
+    return this.changeUntried(id, { gave_up_at: at, last_error: reason, ...(body === undefined ? {} : { body }) });
+  }
+
+  /** A queued event's body, undefined when there is no such event. */
+  async body(id: string): Promise<string | undefined> {
+    return (await this.db.selectFrom("webhook_outbox").select("body").where("id", "=", id).executeTakeFirst())?.body;
   }
 
   /** Changes an event nobody has sent, tried or holds now: the only kind whose body or fate may still change. */
@@ -144,13 +152,17 @@ export class WebhookOutboxStore {
     return this.db.selectFrom("webhook_attempts").selectAll().where("outbox_id", "in", ids).orderBy("attempted_at").orderBy("id").execute();
   }
 
-  /** Makes an undelivered event due now (a given-up one too, its attempts kept): false when it does not exist or was delivered. */
+  /**
+   * Makes an undelivered event due now (a given-up one too, its attempts kept): false when it does not
+   * exist, was delivered or was cancelled (given up never tried: `cancel`, whose event must not go out).
+   */
   async retryNow(id: string, at: number): Promise<boolean> {
     const result = await this.db
       .updateTable("webhook_outbox")
       .set({ next_attempt_at: at, gave_up_at: null, locked_until: null })
       .where("id", "=", id)
       .where("delivered_at", "is", null)
+      .where((eb) => eb.or([eb("gave_up_at", "is", null), eb("attempts", ">", 0)]))
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }

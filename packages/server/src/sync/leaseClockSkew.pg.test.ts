@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { CONNECT_SUCCESS, WEBHOOK_IDEMPOTENCY_HEADER } from "@ads-connect/shared";
+import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import type { RunningServer } from "../server.js";
 import { connectAs, type Harness, startHarness } from "../testing/harness.js";
@@ -91,6 +92,50 @@ it("a sync lease held by another instance is not claimed by an instance whose cl
     ]);
   } finally {
     await ahead.stop();
+  }
+});
+
+it("a sync run on an instance whose clock runs behind writes each of its leases by the database's clock, the last renewal too", async () => {
+  const id = await connect("three@contoso.example");
+  const { services, config, logger } = b;
+  // Every lease written to a sync schedule, with the database's clock at the time (a trigger: the
+  // last renewal is overwritten in the same transaction, so nothing else would see it).
+  await sql`create table lease_writes (lease_until bigint not null, db_now bigint not null)`.execute(h.server.db);
+  await sql`create function log_lease_write() returns trigger language plpgsql as $$
+    begin
+      if new.lease_until is not null then
+        insert into lease_writes values (new.lease_until, (extract(epoch from clock_timestamp()) * 1000)::bigint);
+      end if;
+      return new;
+    end $$`.execute(h.server.db);
+  await sql`create trigger lease_writes_log before update on sync_schedules for each row execute function log_lease_write()`.execute(h.server.db);
+  const behind = () => realNow() - SKEW_MS;
+  const job = startSyncJob({ config, schedules: services.stores.syncSchedules, runner: services.syncRunner, logger, now: behind });
+  try {
+    await services.stores.syncSchedules.ensureForDiscoveredConnections(["campaigns", "campaign-performance-daily"], realNow());
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ due_at: realNow() + 3_600_000 })
+      .execute();
+    await h.server.db
+      .updateTable("sync_schedules")
+      .set({ due_at: behind() - 1, lease_holder: null, lease_until: null })
+      .where("connection_id", "=", id)
+      .execute();
+    // The runner's clock (the process's Date.now) runs behind too.
+    vi.spyOn(Date, "now").mockImplementation(behind);
+    expect(await job.runOnce()).toBe(2);
+    vi.restoreAllMocks();
+    const done = await h.server.db.selectFrom("sync_schedules").select("status").where("connection_id", "=", id).execute();
+    expect(done).toEqual([{ status: "SUCCESS" }, { status: "SUCCESS" }]);
+    const writes = await sql<{ lease_until: string; db_now: string }>`select lease_until, db_now from lease_writes`.execute(h.server.db);
+    expect(writes.rows.length).toBeGreaterThan(2);
+    // Each lease ends about 5 minutes after the database's now, none 10 minutes earlier.
+    for (const w of writes.rows) expect(Number(w.lease_until) - Number(w.db_now)).toBeGreaterThan(60_000);
+  } finally {
+    vi.restoreAllMocks();
+    await job.stop();
+    await sql`drop trigger if exists lease_writes_log on sync_schedules`.execute(h.server.db);
   }
 });
 

@@ -139,7 +139,7 @@ export class SyncRunner {
       // records of accounts no longer selected, or gone, are deleted and counted with this run's.
       const kept = await this.accountsToKeep(tx, connectionId);
       if (kept === undefined) return false;
-      if (!(await tx.syncSchedules.updateHeld(connectionId, name, holder, { lease_until: this.now() + SYNC_LEASE_MS }))) return false;
+      if (!(await tx.syncSchedules.updateHeld(connectionId, name, holder, {}, SYNC_LEASE_MS))) return false;
       const retired = await retireRecords(tx.syncRecords, { connectionId, model, accountIds: kept, now: finished });
       state.counts = addCounts(state.counts, { ...noCounts(), deleted: retired });
       const results = { added: state.counts.added, updated: state.counts.updated, deleted: state.counts.deleted };

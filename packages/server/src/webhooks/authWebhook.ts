@@ -46,3 +46,20 @@ export function authWebhook(input: {
     ...(input.selection ? { selectedAccounts: input.selection.accounts, accountSelection: input.selection.outcome } : {}),
   };
 }
+
+/**
+ * What is kept of a held auth webhook given up unsent (its connection deleted first): what the
+ * delivery lists show (type, operation, success, connection) and the idempotency key, without the end
+ * user, Microsoft user, accounts or tags, which stay nowhere else once the connection is gone.
+ */
+export function cancelledAuthWebhookBody(body: string): string {
+  const held = parseJson<Partial<AuthWebhookBody>>(body);
+  return JSON.stringify({
+    type: held.type ?? "auth",
+    operation: held.operation ?? "creation",
+    success: held.success ?? true,
+    connectionId: held.connectionId ?? null,
+    idempotencyKey: held.idempotencyKey ?? null,
+    cancelled: true,
+  });
+}
