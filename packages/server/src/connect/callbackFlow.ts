@@ -90,7 +90,7 @@ export class CallbackFlow {
   /**
    * A success goes on to the account picker (or is decided without asking). The connection is
    * stored already: if this step fails, the page still reports the success and the held creation
-   * webhook goes out at the picker's deadline without a selection.
+   * webhook goes out at once without a selection.
    */
   private async withPicker(attempt: AttemptRow, outcome: CallbackOutcome, op: Operation | null): Promise<CallbackOutcome> {
     if (outcome.result.type !== CONNECT_SUCCESS || outcome.status !== 200) return outcome;
@@ -102,13 +102,24 @@ export class CallbackFlow {
       this.deps.logger.error({ err, connectionId: outcome.result.connection_id }, "account picker step failed; the connection is kept");
       op?.log("error", "The account picker step failed; the connection is kept");
       op?.succeed();
-      // Armed, the picker would make the session's status read `authorizing` until its deadline:
-      // spent, it reads the recorded success at once (the held webhook still goes at the deadline).
-      await this.deps.stores.sessions.spendPicker(attempt.session_id, this.now(), null).catch((spendErr: unknown) => {
-        this.deps.logger.error({ err: spendErr }, "could not close the failed account picker step");
+      await this.closeFailedPicker(attempt.session_id).catch((closeErr: unknown) => {
+        this.deps.logger.error({ err: closeErr }, "could not close the failed account picker step");
       });
       return outcome;
     }
+  }
+
+  /**
+   * Armed, a picker that failed would make the session's status read `authorizing` until its
+   * deadline, and its held creation webhook would wait for it (after a deletion, maybe): spent, the
+   * status reads the recorded success and the webhook goes now, without a selection.
+   */
+  private async closeFailedPicker(sessionId: string): Promise<void> {
+    const { sessions, webhooks } = this.deps.stores;
+    await sessions.spendPicker(sessionId, this.now(), null);
+    const webhookId = (await sessions.findById(sessionId))?.picker_webhook_id;
+    const body = webhookId ? await webhooks.body(webhookId) : undefined;
+    if (webhookId && body) await webhooks.release(webhookId, body, this.now());
   }
 
   private async afterConsume(attempt: AttemptRow, query: URLSearchParams, op: Operation | null): Promise<CallbackOutcome> {

@@ -7,7 +7,7 @@ import { testDatabaseKind } from "../testing/testDatabase.js";
 
 // The callback has stored the connection and its success when the account picker step fails: the
 // page reports the success, and the session's status must read it at once, not `authorizing` (an
-// armed picker) until the picker's deadline.
+// armed picker) until the picker's deadline; its held creation webhook goes at once.
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ env: { SYNCS: "off" } });
@@ -42,4 +42,9 @@ it("a picker step that throws after the callback committed leaves the session re
   expect(res.status).toBe(200);
   const status = ((await res.json()) as SessionStatusResponse).data;
   expect(status).toMatchObject({ status: "success", result: { type: CONNECT_SUCCESS, account: { username: "three@contoso.example" } } });
+  // The held creation webhook goes now, without a selection, not at the picker's deadline (10 minutes).
+  const creation = () =>
+    h.webhooks.received.map((w) => JSON.parse(w.rawBody) as Record<string, unknown>).filter((b) => b.type === "auth" && b.operation === "creation");
+  await expect.poll(creation, { timeout: 10_000, interval: 100 }).toHaveLength(1);
+  expect(creation()[0]).toMatchObject({ success: true, accountSelection: "not_chosen", selectedAccounts: [] });
 });
