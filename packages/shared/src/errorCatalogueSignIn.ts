@@ -1,0 +1,172 @@
+import { type ErrorCatalogueEntry, popup, RETRY } from "./errorCatalogueEntry.js";
+import type { ErrorCode } from "./errorCodes.js";
+
+/** The connect session, the sign-in attempt and Microsoft's answers to it (see AADSTS_CATALOGUE). */
+export const SIGN_IN_ERRORS = {
+  connect_session_invalid: {
+    http: [401],
+    actor: "product_team",
+    message: "The connect session token is not valid.",
+    action: "Create a new connect session on your backend and pass its token to the widget.",
+  },
+  connect_session_expired: {
+    http: [401],
+    actor: "end_user",
+    message: "The connect session has expired.",
+    action: "Connect again: the widget asks your backend for a new session (CONNECT_SESSION_TTL_SECONDS sets its lifetime).",
+  },
+  connect_session_used: {
+    http: [409],
+    actor: "end_user",
+    message: "This connect session already connected an account.",
+    action: "Start a new connect session to connect again.",
+  },
+  origin_not_allowed: {
+    http: [400],
+    actor: "operator",
+    message: "This page is not allowed to connect Microsoft Advertising.",
+    action: "Add the page's origin to ALLOWED_ORIGINS.",
+  },
+  state_invalid: {
+    http: [400],
+    actor: "end_user",
+    message: "This sign-in response does not belong to any connect attempt.",
+    action: "Connect again from the app.",
+  },
+  state_already_used: {
+    http: [400, 409],
+    actor: "end_user",
+    message: "This connect page or sign-in response was already used.",
+    action: "Close the window and connect again from the app.",
+  },
+  attempt_expired: {
+    http: [400],
+    actor: "end_user",
+    message: "The connect page was open too long and expired.",
+    action: "Connect again from the app (OAUTH_ATTEMPT_TTL_SECONDS sets the limit).",
+  },
+  attempt_browser_mismatch: {
+    http: [403],
+    actor: "end_user",
+    message: "The sign-in was opened in another browser or window.",
+    action: "Connect again from the app, in the same browser window.",
+  },
+  too_many_attempts: {
+    http: [429],
+    actor: "end_user",
+    message: "This connect session has started too many sign-ins.",
+    action: "Close the window and connect again from the app (MAX_ATTEMPTS_PER_SESSION sets the limit).",
+  },
+  pkce_mismatch: { http: popup, actor: "end_user", message: "The sign-in could not be verified.", action: "Connect again from the same window." },
+  nonce_mismatch: {
+    http: popup,
+    actor: "end_user",
+    message: "Microsoft's answer could not be verified, so nothing was connected.",
+    action: "Connect again from the same window.",
+  },
+  id_token_invalid: {
+    http: popup,
+    actor: "end_user",
+    message: "Microsoft's ID token could not be verified, so nothing was connected.",
+    action: "Connect again from the same window.",
+  },
+  offline_access_missing: {
+    http: popup,
+    actor: "end_user",
+    message: "Microsoft did not grant offline access, so the connection could not be kept.",
+    action: "Connect again and accept all the requested permissions.",
+  },
+  reconnect_account_mismatch: {
+    http: popup,
+    actor: "end_user",
+    message: "A different Microsoft account signed in than the one this connection belongs to.",
+    action: "Reconnect with the same Microsoft account, or connect the other one as a new connection.",
+  },
+  consent_declined: {
+    http: popup,
+    actor: "end_user",
+    message: "You declined the permissions Microsoft Advertising needs.",
+    action: "Connect again and choose Accept.",
+  },
+  admin_consent_required: {
+    http: [424, 502],
+    actor: "end_user_admin",
+    message: "Your organization has not approved this app yet.",
+    action: "Send the administrator the approval link shown in the popup, then connect again once they have approved.",
+  },
+  mfa_required: {
+    http: [424],
+    actor: "end_user",
+    message: "Your organization requires multi-factor authentication.",
+    action: "Connect again and complete the extra sign-in step.",
+  },
+  conditional_access_blocked: {
+    http: [502],
+    actor: "end_user_admin",
+    message: "Your organization's access policies blocked this sign-in.",
+    action: "Ask the organization's administrator to allow this app, then connect again.",
+  },
+  login_required: { http: [502], actor: "end_user", message: "You are not signed in to Microsoft.", action: "Connect again and sign in." },
+  account_not_allowed: {
+    http: [502],
+    actor: "end_user",
+    message: "This Microsoft account cannot sign in to this app.",
+    action: "Use an account from the expected organization, or a work account.",
+  },
+  invalid_scope: {
+    http: [400, 502],
+    actor: "product_team",
+    message: "The requested permissions (scopes) are not valid.",
+    action: "Request only Microsoft Advertising scopes (the session's user_scopes), or leave them out.",
+  },
+  redirect_uri_mismatch: {
+    http: [502],
+    actor: "operator",
+    message: "The redirect URI is not registered in Microsoft Entra.",
+    action: "Register $PUBLIC_URL/oauth/callback exactly in the Entra app registration (`ads-connect doctor` checks it).",
+  },
+  invalid_client_secret: {
+    http: [502],
+    actor: "operator",
+    message: "The app's Microsoft client secret is wrong.",
+    action: "Set the secret's value (not its ID) in MICROSOFT_CLIENT_SECRET.",
+  },
+  client_secret_expired: {
+    http: [502],
+    actor: "operator",
+    message: "The app's Microsoft client secret has expired.",
+    action: "Create a new secret in Microsoft Entra, update MICROSOFT_CLIENT_SECRET (and MICROSOFT_CLIENT_SECRET_EXPIRES_AT).",
+  },
+  app_not_found: {
+    http: [502],
+    actor: "operator",
+    message: "Microsoft does not know this app in that directory.",
+    action: "Check MICROSOFT_CLIENT_ID and the app registration's supported account types.",
+  },
+  app_not_multitenant: {
+    http: [502],
+    actor: "operator",
+    message: "The app is registered for a single organization.",
+    action: "Allow other organizations in the app registration, or set MICROSOFT_TENANT to its tenant.",
+  },
+  tenant_not_found: {
+    http: [400, 502],
+    actor: "end_user",
+    message: "Microsoft could not find that organization.",
+    action: "Check the organization (tenant) used to sign in; a product backend checks the session's tenant it sent.",
+  },
+  grant_expired: {
+    http: [424],
+    actor: "end_user",
+    message: "The Microsoft connection has expired or was revoked.",
+    action: "The end user reconnects (a reconnect session keeps the connection id).",
+  },
+  code_already_redeemed: { http: [424], actor: "end_user", message: "This sign-in was already used.", action: "Connect again to start a new one." },
+  provider_temporarily_unavailable: { http: [503], actor: "none", message: "Microsoft did not answer in time or is overloaded.", action: RETRY },
+  provider_error: {
+    http: [502],
+    actor: "product_team",
+    message: "Microsoft refused with an error this app does not recognize.",
+    action: "Find Microsoft's AADSTS code in the server log; if it keeps happening, report it.",
+  },
+} satisfies Partial<Record<ErrorCode, ErrorCatalogueEntry>>;
